@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Lockmaster",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lockmaster", targets: ["lockmaster"]),
+        .library(name: "LockmasterKit", targets: ["LockmasterKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Process runner, diagnostics, atomic writes: depends on nothing in the project.
+        .target(name: "Support"),
+        // YAML documents → Kubernetes objects with locations; typed Flux views; scalar edits.
+        .target(name: "Manifests", dependencies: ["Support", .product(name: "Yams", package: "Yams")]),
+        // The repository model: environments, sources, Kustomization graph, lockmaster.yaml.
+        .target(name: "Platform", dependencies: ["Manifests", "Support", .product(name: "Yams", package: "Yams")]),
+        // git through the GitClient protocol.
+        .target(name: "GitKit", dependencies: ["Support"]),
+        // Use cases that combine the libraries above.
+        .target(name: "LockmasterKit", dependencies: ["Platform", "Manifests", "GitKit", "Support"]),
+        // The command line: ArgumentParser only, no domain logic.
+        .executableTarget(
+            name: "lockmaster",
+            dependencies: ["LockmasterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Temporary git repositories and fixture helpers for tests (not a product).
+        .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
+        .testTarget(
+            name: "ManifestsTests",
+            dependencies: ["Manifests", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "Manifests", "TestSupport"]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+        .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "TestSupport"]),
+        .testTarget(name: "lockmasterTests", dependencies: ["TestSupport"]),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ])
+    target.swiftSettings = settings
+}

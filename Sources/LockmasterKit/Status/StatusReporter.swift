@@ -1,0 +1,63 @@
+public import Foundation
+public import Platform
+import Manifests
+import Support
+
+/// Builds the offline `status` view of every environment.
+public enum StatusReporter {
+    /// - Throws: `SettingsError` when `lockmaster.yaml` is invalid.
+    public static func report(repositoryRoot root: URL) throws(SettingsError) -> StatusReport {
+        report(for: try PlatformRepository.load(root: root))
+    }
+
+    public static func report(for repository: PlatformRepository) -> StatusReport {
+        let clustersDir = repository.settings.clustersDir
+        var report = StatusReport(
+            repository: repository.root.path,
+            clustersDir: clustersDir,
+            environments: repository.environments.map(environment),
+            diagnostics: repository.diagnostics
+        )
+        let hint = "set clustersDir in \(LockmasterSettings.fileName) if your clusters live elsewhere, or run 'lockmaster init'"
+        if !repository.hasClustersDirectory {
+            report.explanation = "no environments: there is no \(clustersDir)/ directory in \(repository.root.path)"
+            report.hint = hint
+        } else if repository.environments.allSatisfy({ $0.objects.isEmpty }) {
+            report.explanation = "no environments: \(clustersDir)/ holds no Flux objects"
+            report.hint = hint
+        }
+        return report
+    }
+
+    private static func environment(_ environment: PlatformEnvironment) -> StatusReport.Environment {
+        let source = environment.source.map { source in
+            let object = source.object
+            return StatusReport.Source(kind: object.kind, apiVersion: object.apiVersion, name: object.name ?? "",
+                                       namespace: object.effectiveNamespace, url: source.url, location: object.location)
+        }
+        return StatusReport.Environment(
+            name: environment.name,
+            directory: environment.directory,
+            kind: environment.classification.kind.rawValue,
+            ref: environment.classification.ref,
+            refField: environment.classification.refField,
+            semverFilter: environment.classification.semverFilter,
+            reason: environment.classification.reason,
+            source: source,
+            entry: environment.entry.map(kustomization),
+            kustomizations: environment.platformKustomizations.map(kustomization)
+        )
+    }
+
+    private static func kustomization(_ kustomization: FluxKustomization) -> StatusReport.Kustomization {
+        let object = kustomization.object
+        return StatusReport.Kustomization(
+            name: object.name ?? "",
+            namespace: object.effectiveNamespace,
+            path: "./" + kustomization.normalizedPath,
+            sourceRef: kustomization.sourceRef?.description,
+            dependsOn: kustomization.dependsOn.map { "\($0.namespace)/\($0.name)" },
+            location: object.location
+        )
+    }
+}

@@ -1,0 +1,100 @@
+import Yams
+
+/// A YAML syntax error with the place libyaml reports for it.
+public struct YAMLSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var position: TextPosition
+    public var message: String
+
+    public var description: String { "\(position.line):\(position.column): \(message)" }
+}
+
+/// Splits a YAML stream into documents and converts each to a `YAMLNode` tree with positions.
+public enum YAMLDocumentReader {
+    /// - Returns: one root node per document; comment-only streams give none, `---` alone gives a null scalar.
+    /// - Throws: `YAMLSyntaxError` for the first syntax error in the stream.
+    public static func documents(in text: String) throws(YAMLSyntaxError) -> [YAMLNode] {
+        do {
+            let parser = try Parser(yaml: text)
+            var roots: [YAMLNode] = []
+            var converter = Converter()
+            while let root = try parser.nextRoot() {
+                roots.append(converter.convert(root))
+            }
+            return roots
+        } catch let error as YamlError {
+            throw syntaxError(from: error)
+        } catch {
+            throw YAMLSyntaxError(position: TextPosition(line: 1, column: 1), message: "\(error)")
+        }
+    }
+
+    private static func syntaxError(from error: YamlError) -> YAMLSyntaxError {
+        func make(_ problem: String, _ context: YamlError.Context?, _ mark: Mark) -> YAMLSyntaxError {
+            let text = context.map { "\(problem) \($0.text)" } ?? problem
+            return YAMLSyntaxError(position: TextPosition(line: mark.line, column: mark.column), message: text)
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            return make(problem, context, mark)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return YAMLSyntaxError(position: TextPosition(line: context.mark.line, column: context.mark.column),
+                                   message: "duplicate key \(names) in one mapping")
+        case let .reader(problem, offset, _, _):
+            return YAMLSyntaxError(position: TextPosition(line: 1, column: 1),
+                                   message: problem + (offset.map { " at byte \($0)" } ?? ""))
+        default:
+            return YAMLSyntaxError(position: TextPosition(line: 1, column: 1), message: "\(error)")
+        }
+    }
+}
+
+/// Converts Yams nodes, telling aliases from definitions: Yams hands back the anchored node itself
+/// for an alias, so the second time an (anchor, position) pair is met it is an alias.
+private struct Converter {
+    private var seenAnchors: Set<String> = []
+
+    mutating func convert(_ node: Node) -> YAMLNode {
+        let position = node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
+        let anchor = node.anchor?.rawValue
+        var isAlias = false
+        if let anchor {
+            let key = "\(anchor)@\(position.line):\(position.column)"
+            isAlias = !seenAnchors.insert(key).inserted
+        }
+        switch node {
+        case let .scalar(scalar):
+            let style: ScalarStyle = switch scalar.style {
+            case .singleQuoted: .singleQuoted
+            case .doubleQuoted: .doubleQuoted
+            case .literal: .literal
+            case .folded: .folded
+            case .plain, .any: .plain
+            }
+            // libyaml reports every quoted scalar as `!!str`; only tags written in the file are kept.
+            var tag: String? = scalar.tag.rawValue
+            if tag == "" || (style != .plain && tag == Tag.Name.str.rawValue) { tag = nil }
+            return YAMLNode(.scalar(scalar.string, style: style, tag: tag), at: position, anchor: anchor, isAlias: isAlias)
+        case let .mapping(mapping):
+            let pairs = mapping.map { YAMLNode.Pair(key: convert($0.key), value: convert($0.value)) }
+            return YAMLNode(.mapping(pairs), at: position, anchor: anchor, isAlias: isAlias, isFlow: mapping.style == .flow)
+        case let .sequence(sequence):
+            let items = sequence.map { convert($0) }
+            return YAMLNode(.sequence(items), at: position, anchor: anchor, isAlias: isAlias, isFlow: sequence.style == .flow)
+        case .alias:
+            // Only produced by Yams's representer, never by its parser.
+            return YAMLNode(.scalar("", style: .plain, tag: nil), at: position, anchor: anchor, isAlias: true)
+        }
+    }
+}
+
+extension Node {
+    fileprivate var anchor: Anchor? {
+        switch self {
+        case let .scalar(scalar): scalar.anchor
+        case let .mapping(mapping): mapping.anchor
+        case let .sequence(sequence): sequence.anchor
+        case .alias: nil
+        }
+    }
+}

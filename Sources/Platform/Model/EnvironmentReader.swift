@@ -1,0 +1,50 @@
+import Manifests
+import Support
+
+/// Finds an environment's Flux entry, platform Kustomizations and platform source, and classifies it.
+struct EnvironmentReader {
+    let settings: LockmasterSettings
+
+    func read(name: String, directory: String, objects: [KubernetesObject]) -> PlatformEnvironment {
+        let kustomizations = objects.compactMap(FluxKustomization.init)
+        // `flux bootstrap` writes the sync Kustomization `flux-system` under <env>/flux-system/.
+        let entry = kustomizations.first {
+            $0.object.name == "flux-system" && $0.object.location.path.hasPrefix("\(directory)/flux-system/")
+        }
+        let platform = kustomizations.filter { kustomization in
+            kustomization != entry && settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
+        }
+        var environment = PlatformEnvironment(
+            name: name, directory: directory, entry: entry, platformKustomizations: platform, source: nil,
+            classification: Classification(kind: .unknown), objects: objects
+        )
+        let paths = settings.platformPaths.map { "./\($0)" }.joined(separator: ", ")
+        guard !platform.isEmpty else {
+            environment.classification.reason = kustomizations.isEmpty
+                ? "no Flux Kustomization in \(directory)"
+                : "no Flux Kustomization in \(directory) has a path under \(paths) (platformPaths in lockmaster.yaml)"
+            return environment
+        }
+        let references = Set(platform.compactMap(\.sourceRef))
+        guard references.count == 1, let reference = references.first else {
+            environment.classification.reason = references.isEmpty
+                ? "the platform Kustomizations have no sourceRef"
+                : "the platform Kustomizations use \(references.count) different sources: " + references.map(\.description).sorted().joined(separator: ", ")
+            return environment
+        }
+        let source: PlatformSource? = objects.lazy.filter { $0.reference == reference }.compactMap { object in
+            GitRepository(object).map(PlatformSource.git) ?? OCIRepository(object).map(PlatformSource.oci)
+        }.first
+        guard let source else {
+            environment.classification.reason = "sourceRef \(reference) is not declared in \(directory)"
+            return environment
+        }
+        environment.source = source
+        environment.classification = EnvironmentClassifier.classify(source)
+        return environment
+    }
+
+    private func isPath(_ path: String, under prefix: String) -> Bool {
+        path == prefix || path.hasPrefix(prefix + "/")
+    }
+}

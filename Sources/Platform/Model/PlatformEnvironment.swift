@@ -1,0 +1,38 @@
+public import Manifests
+import Support
+
+/// One directory under the clusters directory, read and classified.
+public struct PlatformEnvironment: Sendable {
+    public var name: String
+    /// The environment's directory, relative to the repository root.
+    public var directory: String
+    /// The `flux-system` Kustomization written by `flux bootstrap`, if present.
+    public var entry: FluxKustomization?
+    /// The Flux Kustomizations in this environment whose path is under a platform path.
+    public var platformKustomizations: [FluxKustomization]
+    /// The source those Kustomizations reference, when they agree on one that exists.
+    public var source: PlatformSource?
+    public var classification: Classification
+    /// Every object read from the environment's directory.
+    public var objects: [KubernetesObject]
+}
+
+/// The Flux source object an environment's platform Kustomizations pull from.
+public enum PlatformSource: Sendable {
+    case git(GitRepository)
+    case oci(OCIRepository)
+
+    public var object: KubernetesObject {
+        switch self {
+        case let .git(source): source.object
+        case let .oci(source): source.object
+        }
+    }
+
+    public var url: String? {
+        switch self {
+        case let .git(source): source.url
+        case let .oci(source): source.url
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// The contents of `lockmaster.yaml`. Every key is optional; these defaults apply without the file.
+public struct LockmasterSettings: Sendable, Equatable, Codable {
+    /// The branch of record that development tracks.
+    public var branch = "main"
+    /// The directory holding one sub-directory per environment.
+    public var clustersDir = "clusters"
+    /// Repository paths that make up the platform (published as the artifact).
+    public var platformPaths = ["platform"]
+    /// Where platform artifacts are published: `oci://HOST/REPO`, or a local OCI image layout directory.
+    public var artifact: String?
+    /// The promotion order of environments.
+    public var environments = ["development", "staging", "production"]
+    public var sandbox = Sandbox()
+
+    public struct Sandbox: Sendable, Equatable, Codable {
+        /// The environment a sandbox is cloned from.
+        public var from = "development"
+        /// A regular expression a sandbox name must match: ticket prefix + hyphenated summary.
+        public var namePattern = "^[A-Z][A-Z0-9]*-[0-9]+(-[a-z0-9]+)+$"
+        /// Paths, relative to the source environment, that are not copied into a sandbox.
+        public var exclude = ["flux-system/gotk-sync.yaml"]
+        public var hooks = Hooks()
+
+        public init() {}
+    }
+
+    public struct Hooks: Sendable, Equatable, Codable {
+        /// Commands run after a sandbox is created, in order (`bash -c`, with `LOCKMASTER_*` variables).
+        public var create: [String] = []
+        /// Commands run to destroy a sandbox's cluster, in order.
+        public var destroy: [String] = []
+
+        public init() {}
+    }
+
+    public init() {}
+
+    /// The file name looked for at the repository root.
+    public static let fileName = "lockmaster.yaml"
+}

@@ -1,0 +1,93 @@
+public import Foundation
+
+/// One program to run: argv (never a shell string), working directory, extra environment, deadline.
+public struct ProcessInvocation: Sendable, Equatable {
+    public var executable: String
+    public var arguments: [String]
+    public var workingDirectory: URL?
+    /// Variables added to (or replacing those in) the inherited environment.
+    public var environment: [String: String]
+    /// Variables removed from the inherited environment before `environment` is applied.
+    public var unsetEnvironment: [String]
+    public var timeout: Duration
+    public var standardInput: Data?
+
+    /// - Parameters:
+    ///   - executable: a program name looked up in `PATH`, or an absolute path.
+    ///   - arguments: the arguments after the program name.
+    public init(
+        _ executable: String,
+        _ arguments: [String],
+        workingDirectory: URL? = nil,
+        environment: [String: String] = [:],
+        unsetEnvironment: [String] = [],
+        timeout: Duration = .seconds(120),
+        standardInput: Data? = nil
+    ) {
+        self.executable = executable
+        self.arguments = arguments
+        self.workingDirectory = workingDirectory
+        self.environment = environment
+        self.unsetEnvironment = unsetEnvironment
+        self.timeout = timeout
+        self.standardInput = standardInput
+    }
+
+    /// The command line as a person would type it, for messages (not for execution).
+    public var commandLine: String {
+        ([executable] + arguments).map(ShellQuoting.quote).joined(separator: " ")
+    }
+}
+
+/// What a finished program left behind.
+public struct ProcessOutput: Sendable, Equatable {
+    public var status: Int32
+    public var standardOutput: Data
+    public var standardError: Data
+
+    public init(status: Int32, standardOutput: Data, standardError: Data) {
+        self.status = status
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    public var stdout: String { String(decoding: standardOutput, as: UTF8.self) }
+    public var stderr: String { String(decoding: standardError, as: UTF8.self) }
+}
+
+/// Runs external programs. Every git, kubectl and hook call goes through one of these.
+public protocol ProcessRunner: Sendable {
+    /// Runs the program to completion and returns its output whatever its exit status.
+    /// - Throws: `ProcessError.launchFailed` or `.timedOut`.
+    func run(_ invocation: ProcessInvocation) async throws -> ProcessOutput
+}
+
+extension ProcessRunner {
+    /// Runs the program and throws `ProcessError.failed` unless it exits 0.
+    public func checkedRun(_ invocation: ProcessInvocation) async throws -> ProcessOutput {
+        let output = try await run(invocation)
+        guard output.status == 0 else {
+            throw ProcessError.failed(invocation: invocation, status: output.status, stderr: output.stderr)
+        }
+        return output
+    }
+}
+
+/// Why a program could not be run or did not succeed; carries argv, exit status and stderr.
+public enum ProcessError: Error, CustomStringConvertible, Equatable, Sendable {
+    case launchFailed(invocation: ProcessInvocation, reason: String)
+    case failed(invocation: ProcessInvocation, status: Int32, stderr: String)
+    case timedOut(invocation: ProcessInvocation, after: Duration)
+
+    public var description: String {
+        switch self {
+        case let .launchFailed(invocation, reason):
+            return "could not run '\(invocation.commandLine)': \(reason)"
+        case let .failed(invocation, status, stderr):
+            let detail = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "'\(invocation.commandLine)' exited with status \(status)" + (detail.isEmpty ? "" : ": \(detail)")
+        case let .timedOut(invocation, after):
+            return "'\(invocation.commandLine)' did not finish within \(after) and was stopped"
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+@main
+struct Lockmaster: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lockmaster",
+        abstract: "Carry a platform change through a FluxCD GitOps estate, one gate at a time.",
+        discussion: """
+            sandbox (branch) → development (tracks main) → staging (tracks a semver range of OCI \
+            artifacts) → production (pinned to one exact tag), and back down with an ordered teardown.
+
+            Every command takes --repo DIR (default: the git work tree you stand in), prints data on \
+            stdout and diagnostics on stderr, and exits 0 on success, 1 on failure or findings, 64 on \
+            a usage error.
+            """,
+        version: LockmasterVersion.current,
+        subcommands: [Init.self, Status.self, Demo.self]
+    )
+}
+
+enum LockmasterVersion {
+    /// The one place the version is written; release tooling rewrites it.
+    static let current = "0.1.0-dev"
+}

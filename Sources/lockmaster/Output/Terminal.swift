@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import LockmasterKit
+import Platform
+
+/// Where commands write: data to stdout, diagnostics to stderr.
+enum Terminal {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Pretty JSON with sorted keys and a final newline, so the shape is stable for scripts.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// Runs a command body, turning library errors into one clear line on stderr and the exit code
+    /// contract: 64 for usage errors, 1 for everything else.
+    static func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as RepositoryLocationError {
+            err("lockmaster: error: \(error)\n")
+            throw ExitCode.validationFailure
+        } catch let error as InitError {
+            err("lockmaster: error: \(error)\n")
+            switch error {
+            case .missingGitURL, .missingArtifact, .missingArtifactURL, .invalidArtifactURL: throw ExitCode.validationFailure
+            default: throw ExitCode.failure
+            }
+        } catch let error as SettingsError {
+            for diagnostic in error.diagnostics { err("\(diagnostic)\n") }
+            throw ExitCode.failure
+        } catch {
+            err("lockmaster: error: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+}

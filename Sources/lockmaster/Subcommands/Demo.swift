@@ -1,0 +1,26 @@
+import ArgumentParser
+import LockmasterKit
+
+extension Lockmaster {
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the whole story end to end in a temporary directory, offline.",
+            discussion: "Prints each command as a user would type it, then what it printed. Needs no network and no services."
+        )
+
+        @Flag(help: "Keep the demo directory instead of removing it.")
+        var keep = false
+
+        func run() async throws {
+            try await Terminal.run {
+                try await DemoRunner(keep: keep).run { event in
+                    switch event {
+                    case let .step(title): Terminal.out("\n== \(title)\n")
+                    case let .command(command): Terminal.out("$ \(command)\n")
+                    case let .output(text): Terminal.out(text)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import LockmasterKit
+
+extension Lockmaster {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scaffold a platform repository: clusters/{development,staging,production} and platform/.",
+            discussion: """
+                development gets a GitRepository tracking the branch of record (main); staging an \
+                OCIRepository tracking the patch range ~0.1.0; production an OCIRepository pinned to \
+                tag 0.1.0; each with Flux Kustomizations for ./platform/configs, ./platform/services \
+                and ./platform/service-configs. Current Flux APIs: source v1, kustomize v1.
+
+                init never overwrites a file. Re-running it on an initialised repository changes \
+                nothing; a directory holding other files at those paths is refused, with the paths named. \
+                A directory outside any git work tree gets 'git init'.
+
+                Examples:
+                  lockmaster init platform --git-url ssh://git@github.com/acme/platform --artifact oci://ghcr.io/acme/platform
+                  lockmaster init --artifact ./artifacts --artifact-url oci://registry.internal/platform
+                """
+        )
+
+        @Argument(help: ArgumentHelp("The directory to scaffold (created if missing).", valueName: "DIR"))
+        var directory: String = "."
+
+        @Option(help: ArgumentHelp("The platform repository's git URL (default: the 'origin' remote).", valueName: "URL"))
+        var gitURL: String?
+
+        @Option(help: ArgumentHelp("Where platform artifacts are published: oci://HOST/REPO, or a local OCI layout directory (default: 'artifact' in lockmaster.yaml).", valueName: "oci://HOST/REPO|PATH"))
+        var artifact: String?
+
+        @Option(help: ArgumentHelp("The oci:// URL clusters pull from, when --artifact is a local directory.", valueName: "oci://HOST/REPO"))
+        var artifactURL: String?
+
+        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let directory = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                let result = try await RepositoryInitializer().run(
+                    InitRequest(directory: directory, gitURL: gitURL, artifact: artifact, artifactURL: artifactURL))
+                Terminal.out(output == .json ? try Terminal.json(result) : InitTextFormatter.format(result))
+            }
+        }
+    }
+}
