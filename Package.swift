@@ -32,11 +32,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport"),
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
-        .testTarget(
-            name: "ManifestsTests",
-            dependencies: ["Manifests", "TestSupport"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Manifests", "TestSupport"]),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
         .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "TestSupport"]),

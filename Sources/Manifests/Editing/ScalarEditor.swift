@@ -55,7 +55,9 @@ public enum ScalarEditor {
         for (depth, component) in path.dropLast().enumerated() {
             guard let next = parent[component], next.pairs != nil, !next.isAlias else {
                 let partial = path.prefix(depth + 1).joined(separator: ".")
-                if let next = parent[component], next.isAlias { throw ScalarEditError.alias(location(next.position), key: partial) }
+                if let pair = parent.pairs?.last(where: { $0.key.string == component }), pair.value.isAlias {
+                    throw ScalarEditError.alias(location(pair.key.position), key: partial)
+                }
                 throw create ? ScalarEditError.parentMissing(location(parent.position), key: key)
                              : ScalarEditError.keyMissing(location(parent.position), key: key)
             }
@@ -72,19 +74,20 @@ public enum ScalarEditor {
             if node.isNull, node.string == "" {
                 throw ScalarEditError.cannotInsert(here, key: key, reason: "it is present with an empty value")
             }
-            if node.isAlias { throw ScalarEditError.alias(here, key: key) }
+            // An alias's node carries the anchor's position; point at the key that uses it.
+            if node.isAlias { throw ScalarEditError.alias(location(pair.key.position), key: key) }
             guard case let .scalar(current, style, _) = node.content else { throw ScalarEditError.notAScalar(here, key: key) }
             if current == value, !node.isNull {
                 return ScalarEditResult(text: text, oldValue: current, location: here, changed: false)
             }
-            let span = try source.scalarSpan(of: node, style: style, inFlow: parent.isFlow, key: key, at: here)
-            let replacement = encode(value, style: style, inFlow: parent.isFlow)
+            let span = try source.scalarSpan(of: node, style: style, inFlow: source.isFlowCollection(parent), key: key, at: here)
+            let replacement = encode(value, style: style, inFlow: source.isFlowCollection(parent))
             newText = source.replacing(span, with: replacement)
             oldValue = node.isNull ? nil : current
             expected = document.replacingScalar(at: path, with: value)
         } else {
             guard create else { throw ScalarEditError.keyMissing(location(parent.position), key: key) }
-            guard !parent.isFlow, let first = parent.pairs?.first else {
+            guard !source.isFlowCollection(parent), let first = parent.pairs?.first else {
                 throw ScalarEditError.cannotInsert(location(parent.position), key: key, reason: "its parent is empty or written in flow style ({...})")
             }
             let line = try source.insertionLine(after: first, key: key, at: location(first.key.position))
@@ -104,8 +107,8 @@ public enum ScalarEditor {
             throw ScalarEditError.unsafe(location(here), key: key,
                                          reason: "the result would change more than this value (is it anchored and used through an alias?)")
         }
-        guard let written = reparsed[index].node(at: path), case let .scalar(text, style, nil) = written.content, text == value,
-              style != .plain || PlainScalar.canBePlain(value, inFlow: parent.isFlow) else {
+        guard let written = reparsed[index].node(at: path), case let .scalar(text, style, _) = written.content, text == value,
+              style != .plain || PlainScalar.canBePlain(value, inFlow: source.isFlowCollection(parent)) else {
             throw ScalarEditError.unsafe(location(here), key: key, reason: "the new value would not read back as the string '\(value)'")
         }
         return ScalarEditResult(text: newText, oldValue: oldValue, location: location(written.position), changed: true)
@@ -152,7 +155,10 @@ extension YAMLNode {
     /// A copy with the scalar at `path` set to `value` (content only; used to verify edits).
     func replacingScalar(at path: [String], with value: String) -> YAMLNode {
         guard let key = path.first, case let .mapping(pairs) = content else {
-            return YAMLNode(.scalar(value, style: .doubleQuoted, tag: nil), at: position)
+            guard case let .scalar(_, style, tag) = content else { return self }
+            var copy = self
+            copy.content = .scalar(value, style: style, tag: tag)
+            return copy
         }
         var copy = self
         var updated = pairs

@@ -34,6 +34,19 @@ struct SourceText {
         return end
     }
 
+    /// Whether the collection `node` is written in flow style (`{...}` or `[...]`). Read from the
+    /// text because Yams does not report collection styles reliably.
+    func isFlowCollection(_ node: YAMLNode) -> Bool {
+        guard node.pairs != nil || node.items != nil else { return false }
+        var index = offset(node.position)
+        let end = lineEnd(from: index)
+        while index < end, scalars[index] == "&" || scalars[index] == "!" {
+            while index < end, scalars[index] != " ", scalars[index] != "\t" { index += 1 }
+            while index < end, scalars[index] == " " || scalars[index] == "\t" { index += 1 }
+        }
+        return index < end && (scalars[index] == "{" || scalars[index] == "[")
+    }
+
     /// The range of the scalar's own characters (after any `&anchor` or `!tag`), on one line.
     func scalarSpan(of node: YAMLNode, style: ScalarStyle, inFlow: Bool, key: String, at location: SourceLocation) throws(ScalarEditError) -> Range<Int> {
         var start = offset(node.position)

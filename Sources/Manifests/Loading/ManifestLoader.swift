@@ -73,7 +73,7 @@ public struct ManifestLoader: Sendable {
                 set.skipped.append(SkippedDocument(location: location, reason: "not a Kubernetes object (no apiVersion and kind)"))
                 continue
             }
-            set.objects.append(KubernetesObject(
+            let object = KubernetesObject(
                 apiVersion: apiVersion,
                 kind: kind,
                 name: document.string(at: ["metadata", "name"]),
@@ -81,7 +81,12 @@ public struct ManifestLoader: Sendable {
                 location: location,
                 documentIndex: index,
                 root: document
-            ))
+            )
+            if let reason = PartialObject.reason(object) {
+                set.skipped.append(SkippedDocument(location: location, reason: reason))
+            } else {
+                set.objects.append(object)
+            }
         }
     }
 
@@ -97,6 +102,11 @@ public struct ManifestLoader: Sendable {
             }
         }
         guard !patchFiles.isEmpty else { return }
+        for index in set.skipped.indices {
+            if let owner = patchFiles[set.skipped[index].location.path] {
+                set.skipped[index].reason = "kustomize patch referenced by \(owner)"
+            }
+        }
         set.objects.removeAll { object in
             guard let owner = patchFiles[object.location.path] else { return false }
             set.skipped.append(SkippedDocument(location: object.location, reason: "kustomize patch referenced by \(owner)"))

@@ -30,7 +30,8 @@ public enum YAMLDocumentReader {
 
     private static func syntaxError(from error: YamlError) -> YAMLSyntaxError {
         func make(_ problem: String, _ context: YamlError.Context?, _ mark: Mark) -> YAMLSyntaxError {
-            let text = context.map { "\(problem) \($0.text)" } ?? problem
+            // libyaml's context says what it was reading and where that began, e.g. an unclosed quote.
+            let text = context.map { "\(problem) \($0.text) that starts at line \($0.mark.line), column \($0.mark.column)" } ?? problem
             return YAMLSyntaxError(position: TextPosition(line: mark.line, column: mark.column), message: text)
         }
         switch error {
@@ -71,16 +72,17 @@ private struct Converter {
             case .folded: .folded
             case .plain, .any: .plain
             }
-            // libyaml reports every quoted scalar as `!!str`; only tags written in the file are kept.
+            // A string is a string whether the file wrote `!!str` or Yams resolved it (it does for
+            // quoted scalars and mapping keys), so only other tags (`!env_var`, `!!int`) are kept.
             var tag: String? = scalar.tag.rawValue
-            if tag == "" || (style != .plain && tag == Tag.Name.str.rawValue) { tag = nil }
+            if tag == "" || tag == Tag.Name.str.rawValue { tag = nil }
             return YAMLNode(.scalar(scalar.string, style: style, tag: tag), at: position, anchor: anchor, isAlias: isAlias)
         case let .mapping(mapping):
             let pairs = mapping.map { YAMLNode.Pair(key: convert($0.key), value: convert($0.value)) }
-            return YAMLNode(.mapping(pairs), at: position, anchor: anchor, isAlias: isAlias, isFlow: mapping.style == .flow)
+            return YAMLNode(.mapping(pairs), at: position, anchor: anchor, isAlias: isAlias)
         case let .sequence(sequence):
             let items = sequence.map { convert($0) }
-            return YAMLNode(.sequence(items), at: position, anchor: anchor, isAlias: isAlias, isFlow: sequence.style == .flow)
+            return YAMLNode(.sequence(items), at: position, anchor: anchor, isAlias: isAlias)
         case .alias:
             // Only produced by Yams's representer, never by its parser.
             return YAMLNode(.scalar("", style: .plain, tag: nil), at: position, anchor: anchor, isAlias: true)

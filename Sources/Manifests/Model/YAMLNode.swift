@@ -43,15 +43,12 @@ public struct YAMLNode: Sendable, Hashable {
     public var anchor: String?
     /// True when this node appears in the file as an alias (`*name`) rather than written out.
     public var isAlias: Bool
-    /// True for flow style (`{...}`, `[...]`) mappings and sequences.
-    public var isFlow: Bool
 
-    public init(_ content: Content, at position: TextPosition, anchor: String? = nil, isAlias: Bool = false, isFlow: Bool = false) {
+    public init(_ content: Content, at position: TextPosition, anchor: String? = nil, isAlias: Bool = false) {
         self.content = content
         self.position = position
         self.anchor = anchor
         self.isAlias = isAlias
-        self.isFlow = isFlow
     }
 
     /// The scalar's text, or nil for mappings and sequences.

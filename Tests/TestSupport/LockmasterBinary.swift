@@ -1,0 +1,26 @@
+public import Foundation
+public import Support
+
+/// Runs the built `lockmaster` executable, as a user would.
+public enum LockmasterBinary {
+    /// `LOCKMASTER_BIN` when set (the test script sets it), otherwise the executable beside the test bundle.
+    public static var url: URL {
+        if let path = ProcessInfo.processInfo.environment["LOCKMASTER_BIN"] { return URL(fileURLWithPath: path) }
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("lockmaster")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/lockmaster")
+    }
+
+    /// Runs `lockmaster arguments…` in `directory`; `prefix` runs it through another program (e.g. setpriv).
+    public static func run(_ arguments: [String], in directory: URL? = nil, prefix: [String] = [], environment: [String: String] = [:]) async throws -> ProcessOutput {
+        let argv = prefix + [url.path] + arguments
+        return try await SystemProcessRunner().run(ProcessInvocation(
+            argv[0], Array(argv.dropFirst()), workingDirectory: directory,
+            environment: TestGit.environment.merging(environment) { _, new in new }, timeout: .seconds(60)))
+    }
+}
