@@ -33,9 +33,9 @@ let package = Package(
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform", "Manifests", "TestSupport"]),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform", "Manifests", "Support", "TestSupport"]),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
-        .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "TestSupport"]),
+        .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "Support", "TestSupport"]),
         .testTarget(name: "lockmasterTests", dependencies: ["TestSupport"]),
     ]
 )

@@ -84,6 +84,12 @@ public struct RepositoryInitializer: Sendable {
         let settings = exists ? try SettingsLoader.load(repositoryRoot: directory) : LockmasterSettings()
         let workTree = exists ? try await git.workTreeRoot(containing: directory) : nil
 
+        // Every scaffold path present: initialised already, whatever the flags say.
+        let paths = ScaffoldTemplates.paths(settings)
+        if exists, paths.allSatisfy({ manager.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
+            return InitResult(directory: directory.path, created: [], unchanged: paths.sorted(), initializedGit: false)
+        }
+
         var gitURL = request.gitURL
         if gitURL == nil, let workTree { gitURL = try await git.remoteURL(named: "origin", in: workTree) }
         guard let gitURL else { throw InitError.missingGitURL }

@@ -15,6 +15,11 @@ enum ScaffoldTemplates {
         var productionTag = "0.1.0"
     }
 
+    /// The paths `files` writes, without needing the URLs.
+    static func paths(_ settings: LockmasterSettings) -> [String] {
+        files(Options(gitURL: "", ociURL: "", artifact: "", settings: settings)).map(\.path)
+    }
+
     static func files(_ options: Options) -> [(path: String, content: String)] {
         let clusters = options.settings.clustersDir
         var files: [(String, String)] = [

@@ -1,0 +1,68 @@
+import Platform
+import Support
+import Testing
+
+@Suite struct SettingsLoaderTests {
+    @Test func defaultsWithoutKeys() throws {
+        #expect(try SettingsLoader.parse("# nothing\n", path: "lockmaster.yaml") == LockmasterSettings())
+    }
+
+    @Test func everyKeyIsRead() throws {
+        let settings = try SettingsLoader.parse("""
+            branch: trunk
+            clustersDir: ./fleet/
+            platformPaths: [platform, shared/crds]
+            artifact: oci://ghcr.io/acme/platform
+            environments: [dev, stage, prod]
+            sandbox:
+              from: dev
+              namePattern: '^[a-z]+$'
+              exclude: [flux-system/gotk-sync.yaml, secrets/]
+              hooks:
+                create: ["terraform apply"]
+                destroy: ["terraform destroy"]
+            """, path: "lockmaster.yaml")
+        #expect(settings.branch == "trunk")
+        #expect(settings.clustersDir == "fleet")
+        #expect(settings.platformPaths == ["platform", "shared/crds"])
+        #expect(settings.artifact == "oci://ghcr.io/acme/platform")
+        #expect(settings.environments == ["dev", "stage", "prod"])
+        #expect(settings.sandbox.from == "dev")
+        #expect(settings.sandbox.namePattern == "^[a-z]+$")
+        #expect(settings.sandbox.exclude == ["flux-system/gotk-sync.yaml", "secrets"])
+        #expect(settings.sandbox.hooks.create == ["terraform apply"])
+        #expect(settings.sandbox.hooks.destroy == ["terraform destroy"])
+    }
+
+    @Test func typosGetTheNearestKeyAndEveryProblemIsReported() {
+        #expect {
+            try SettingsLoader.parse("""
+                clusterDir: fleet
+                branch: [main]
+                sandbox:
+                  namePatern: x
+                  hooks: {craete: []}
+                """, path: "lockmaster.yaml")
+        } throws: { error in
+            let lines = (error as? SettingsError)?.diagnostics.map(\.description) ?? []
+            return lines == [
+                "lockmaster.yaml:1:1: error: unknown key 'clusterDir' (did you mean 'clustersDir'?)",
+                "lockmaster.yaml:2:9: error: branch must be a non-empty string",
+                "lockmaster.yaml:4:3: error: unknown key 'sandbox.namePatern' (did you mean 'sandbox.namePattern'?)",
+                "lockmaster.yaml:5:11: error: unknown key 'sandbox.hooks.craete' (did you mean 'sandbox.hooks.create'?)",
+            ]
+        }
+    }
+
+    @Test func invalidRegexAndInvalidYAML() {
+        #expect { try SettingsLoader.parse("sandbox: {namePattern: '(['}\n", path: "l.yaml") } throws: {
+            "\($0)".contains("l.yaml:1:24: error: sandbox.namePattern is not a valid regular expression")
+        }
+        #expect { try SettingsLoader.parse("branch: [main\n", path: "l.yaml") } throws: { "\($0)".hasPrefix("l.yaml:2:1: error: invalid YAML") }
+    }
+
+    @Test func nearestSuggestion() {
+        #expect(Suggestion.nearest(to: "artefact", in: ["artifact", "branch"]) == "artifact")
+        #expect(Suggestion.nearest(to: "zzz", in: ["artifact", "branch"]) == nil)
+    }
+}
