@@ -14,7 +14,9 @@ let package = Package(
     ],
     targets: [
         // Process runner, diagnostics, atomic writes: depends on nothing in the project.
-        .target(name: "Support"),
+        .target(name: "Support", dependencies: ["CProcess"]),
+        // Two GNU libc calls the process runner needs that Swift's Glibc module hides.
+        .target(name: "CProcess"),
         // YAML documents → Kubernetes objects with locations; typed Flux views; scalar edits.
         .target(name: "Manifests", dependencies: ["Support", .product(name: "Yams", package: "Yams")]),
         // The repository model: environments, sources, Kustomization graph, lockmaster.yaml.
@@ -26,7 +28,7 @@ let package = Package(
         // The command line: ArgumentParser only, no domain logic.
         .executableTarget(
             name: "lockmaster",
-            dependencies: ["LockmasterKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LockmasterKit", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Temporary git repositories and fixture helpers for tests (not a product).
         .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport"),

@@ -1,85 +1,134 @@
+import CProcess
 import Foundation
-import Dispatch
 
-/// Runs programs with Foundation's `Process`, draining stdout and stderr concurrently so a
-/// chatty child can never block on a full pipe, and stopping it when its deadline passes.
+/// Runs programs with `posix_spawn`. Children start with an empty signal mask and default signal
+/// dispositions (whatever threads of this process block or ignore), stdout and stderr are drained
+/// concurrently on their own threads so a chatty child never blocks on a full pipe, and a child
+/// that outlives its deadline gets SIGTERM, then SIGKILL.
 public struct SystemProcessRunner: ProcessRunner {
     public init() {}
 
     public func run(_ invocation: ProcessInvocation) async throws -> ProcessOutput {
         // Blocking reads and waits happen on a dedicated thread, off the cooperative pool.
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try Self.runBlocking(invocation) })
-            }
-            thread.start()
+            Thread { continuation.resume(with: Result { try Self.runBlocking(invocation) }) }.start()
         }
     }
 
+    /// Writing to a child that has closed its stdin must fail with EPIPE, not kill Lockmaster.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     private static func runBlocking(_ invocation: ProcessInvocation) throws -> ProcessOutput {
-        let process = Process()
+        _ = ignoreBrokenPipes
+        let executable: String
         if invocation.executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: invocation.executable)
-            process.arguments = invocation.arguments
+            executable = invocation.executable
+        } else if let found = ExecutableLookup.find(invocation.executable) {
+            executable = found.path
         } else {
-            guard let resolved = ExecutableLookup.find(invocation.executable) else {
-                throw ProcessError.launchFailed(invocation: invocation, reason: "'\(invocation.executable)' was not found in PATH")
-            }
-            process.executableURL = resolved
-            process.arguments = invocation.arguments
+            throw ProcessError.launchFailed(invocation: invocation, reason: "'\(invocation.executable)' was not found in PATH")
         }
         var environment = ProcessInfo.processInfo.environment
         for name in invocation.unsetEnvironment { environment.removeValue(forKey: name) }
         environment.merge(invocation.environment) { _, new in new }
-        process.environment = environment
-        if let directory = invocation.workingDirectory { process.currentDirectoryURL = directory }
 
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = invocation.standardInput == nil ? FileHandle.nullDevice : stdin
+        let stdout = try Pipe.make(invocation), stderr = try Pipe.make(invocation)
+        let stdin = invocation.standardInput == nil ? nil : try Pipe.make(invocation)
+        let pid = try spawn(executable, invocation: invocation, environment: environment, stdout: stdout, stderr: stderr, stdin: stdin)
+        close(stdout.write); close(stderr.write)
+        if let stdin { close(stdin.read) }
 
-        do {
-            try process.run()
-        } catch {
-            throw ProcessError.launchFailed(invocation: invocation, reason: error.localizedDescription)
-        }
-
-        let group = DispatchGroup()
         let collected = CollectedOutput()
-        DispatchQueue.global().async(group: group) {
-            collected.setStdout(stdout.fileHandleForReading.readDataToEndOfFile())
+        let readers = DispatchGroup()
+        for (fd, isStdout) in [(stdout.read, true), (stderr.read, false)] {
+            readers.enter()
+            Thread {
+                let data = FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile()
+                if isStdout { collected.setStdout(data) } else { collected.setStderr(data) }
+                readers.leave()
+            }.start()
         }
-        DispatchQueue.global().async(group: group) {
-            collected.setStderr(stderr.fileHandleForReading.readDataToEndOfFile())
+        if let stdin, let input = invocation.standardInput {
+            Thread {
+                let handle = FileHandle(fileDescriptor: stdin.write, closeOnDealloc: true)
+                try? handle.write(contentsOf: input)
+                try? handle.close()
+            }.start()
         }
-        if let input = invocation.standardInput {
-            DispatchQueue.global().async {
-                try? stdin.fileHandleForWriting.write(contentsOf: input)
-                try? stdin.fileHandleForWriting.close()
+
+        let exit = ExitStatus()
+        let exited = DispatchSemaphore(value: 0)
+        Thread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+            exit.set(status)
+            exited.signal()
+        }.start()
+
+        let seconds = Double(invocation.timeout.components.seconds) + Double(invocation.timeout.components.attoseconds) / 1e18
+        if exited.wait(timeout: .now() + seconds) == .timedOut {
+            kill(pid, SIGTERM)
+            if exited.wait(timeout: .now() + 2) == .timedOut {
+                kill(pid, SIGKILL)
+                exited.wait()
             }
+            // A grandchild may still hold the pipes open; do not wait for it.
+            _ = readers.wait(timeout: .now() + 2)
+            throw ProcessError.timedOut(invocation: invocation, after: invocation.timeout)
+        }
+        readers.wait()
+        return ProcessOutput(status: exit.code, standardOutput: collected.stdout, standardError: collected.stderr)
+    }
+
+    private static func spawn(_ executable: String, invocation: ProcessInvocation, environment: [String: String],
+                              stdout: Pipe, stderr: Pipe, stdin: Pipe?) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
+        if let directory = invocation.workingDirectory {
+            lockmaster_spawn_addchdir(&actions, directory.path)
         }
 
-        let timedOut = Deadline()
-        let seconds = Double(invocation.timeout.components.seconds)
-            + Double(invocation.timeout.components.attoseconds) / 1e18
-        let killer = DispatchWorkItem {
-            guard process.isRunning else { return }
-            timedOut.fire()
-            process.terminate()
-            // A child that ignores SIGTERM gets SIGKILL two seconds later.
-            DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + invocation.arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw ProcessError.launchFailed(invocation: invocation, reason: String(cString: strerror(result)))
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: killer)
+        return pid
+    }
+}
 
-        process.waitUntilExit()
-        killer.cancel()
-        group.wait()
+/// A pipe whose both ends are closed on exec; `posix_spawn`'s dup2 makes the child's copy inheritable.
+private struct Pipe {
+    var read: Int32
+    var write: Int32
 
-        if timedOut.fired { throw ProcessError.timedOut(invocation: invocation, after: invocation.timeout) }
-        return ProcessOutput(status: process.terminationStatus, standardOutput: collected.stdout, standardError: collected.stderr)
+    static func make(_ invocation: ProcessInvocation) throws -> Pipe {
+        var fds: [Int32] = [0, 0]
+        guard lockmaster_pipe_cloexec(&fds) == 0 else {
+            throw ProcessError.launchFailed(invocation: invocation, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        return Pipe(read: fds[0], write: fds[1])
     }
 }
 
@@ -93,10 +142,16 @@ private final class CollectedOutput: @unchecked Sendable {
     var stderr: Data { lock.withLock { _stderr } }
 }
 
-/// Set once by the timeout work item; guarded by `lock`.
-private final class Deadline: @unchecked Sendable {
+/// The raw `waitpid` status, set once by the waiting thread; guarded by `lock`.
+private final class ExitStatus: @unchecked Sendable {
     private let lock = NSLock()
-    private var _fired = false
-    func fire() { lock.withLock { _fired = true } }
-    var fired: Bool { lock.withLock { _fired } }
+    private var status: Int32 = 0
+    func set(_ value: Int32) { lock.withLock { status = value } }
+
+    /// The exit code, or 128 + the signal number for a child killed by a signal (as shells report it).
+    var code: Int32 {
+        let status = lock.withLock { self.status }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
 }

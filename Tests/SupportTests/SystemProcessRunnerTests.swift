@@ -65,3 +65,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 }
+
+@Suite struct ChildSignalTests {
+    @Test func childrenStartWithNoBlockedOrIgnoredSignals() async throws {
+        let output = try await SystemProcessRunner().run(ProcessInvocation("bash", ["-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"]))
+        let masks = Dictionary(uniqueKeysWithValues: output.stdout.split(separator: "\n").map { line in
+            let parts = line.split(separator: "\t")
+            return (String(parts[0]), UInt64(parts[1], radix: 16) ?? .max)
+        })
+        #expect(masks["SigBlk:"] == 0)
+        // Standard signals 1–31 (SIGINT, SIGTERM, SIGPIPE …) at their defaults; glibc keeps its own real-time ones.
+        #expect(masks["SigIgn:"].map { $0 & 0x7FFF_FFFF } == 0)
+    }
+
+    @Test func aSignalledChildReportsShellStyleStatus() async throws {
+        let output = try await SystemProcessRunner().run(ProcessInvocation("bash", ["-c", "kill -TERM $$"]))
+        #expect(output.status == 143)
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LockmasterKit
+import Support
 
 extension Lockmaster {
     struct Status: AsyncParsableCommand {
@@ -15,7 +16,8 @@ extension Lockmaster {
                   unknown        with the reason
 
                 This view is offline: it reads the repository only. Problems in files (invalid YAML, \
-                unreadable files) are printed on stderr as path:line:col and do not stop the report.
+                unreadable files) are printed on stderr as path:line:col; they do not stop the report, \
+                but the exit status is then 1.
                 """
         )
 
@@ -30,6 +32,8 @@ extension Lockmaster {
                 let report = try StatusReporter.report(repositoryRoot: root)
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
                 Terminal.out(output == .json ? try Terminal.json(report) : StatusTextFormatter.format(report))
+                // The report is still printed, but a file that could not be read is a finding.
+                if report.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
             }
         }
     }
