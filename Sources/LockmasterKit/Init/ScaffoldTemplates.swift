@@ -69,26 +69,18 @@ enum ScaffoldTemplates {
     }
 
     private static func staging(_ options: Options) -> String {
-        """
-        # staging tracks a range of patch releases of the published platform artifact.
-        ---
-        apiVersion: \(FluxAPI.current.source)
-        kind: OCIRepository
-        metadata:
-          name: platform
-          namespace: flux-system
-        spec:
-          interval: 5m
-          url: \(quoted(options.ociURL))
-          ref:
-            semver: "\(options.stagingRange)"
-
-        """ + kustomizations(sourceKind: "OCIRepository")
+        ociEnvironment(options, comment: "staging tracks a range of patch releases of the published platform artifact.",
+                       ref: "semver: \"\(options.stagingRange)\"")
     }
 
     private static func production(_ options: Options) -> String {
+        ociEnvironment(options, comment: "production is pinned to exactly the version staging ran; `lockmaster promote` changes the tag.",
+                       ref: "tag: \"\(options.productionTag)\"")
+    }
+
+    private static func ociEnvironment(_ options: Options, comment: String, ref: String) -> String {
         """
-        # production is pinned to exactly the version staging ran; `lockmaster promote` changes the tag.
+        # \(comment)
         ---
         apiVersion: \(FluxAPI.current.source)
         kind: OCIRepository
@@ -99,7 +91,7 @@ enum ScaffoldTemplates {
           interval: 5m
           url: \(quoted(options.ociURL))
           ref:
-            tag: "\(options.productionTag)"
+            \(ref)
 
         """ + kustomizations(sourceKind: "OCIRepository")
     }

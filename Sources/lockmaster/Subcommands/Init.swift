@@ -17,8 +17,11 @@ extension Lockmaster {
                 A directory outside any git work tree gets 'git init'.
 
                 Examples:
-                  lockmaster init platform --git-url ssh://git@github.com/acme/platform --artifact oci://ghcr.io/acme/platform
-                  lockmaster init --artifact ./artifacts --artifact-url oci://registry.internal/platform
+                  lockmaster init platform \\
+                    --git-url ssh://git@github.com/acme/platform \\
+                    --artifact oci://ghcr.io/acme/platform
+                  lockmaster init --artifact ./artifacts \\
+                    --artifact-url oci://registry.internal/platform
                 """
         )
 
