@@ -21,10 +21,12 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["Support", .product(name: "Yams", package: "Yams")]),
         // The repository model: environments, sources, Kustomization graph, lockmaster.yaml.
         .target(name: "Platform", dependencies: ["Manifests", "Support", .product(name: "Yams", package: "Yams")]),
+        // Reproducible packaging, semver as Flux resolves it, the OCI client and layout store.
+        .target(name: "Artifacts", dependencies: ["Support"]),
         // git through the GitClient protocol.
         .target(name: "GitKit", dependencies: ["Support"]),
         // Use cases that combine the libraries above.
-        .target(name: "LockmasterKit", dependencies: ["Platform", "Manifests", "GitKit", "Support"]),
+        .target(name: "LockmasterKit", dependencies: ["Platform", "Manifests", "Artifacts", "GitKit", "Support"]),
         // The command line: ArgumentParser only, no domain logic.
         .executableTarget(
             name: "lockmaster",
@@ -37,6 +39,7 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Manifests", "Support", "TestSupport"]),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "Support", "TestSupport"]),
         .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "Support", "TestSupport"]),
         .testTarget(name: "lockmasterTests", dependencies: ["TestSupport"]),
     ]
