@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Process runner, diagnostics, atomic writes: depends on nothing in the project.
@@ -22,7 +23,9 @@ let package = Package(
         // The repository model: environments, sources, Kustomization graph, lockmaster.yaml.
         .target(name: "Platform", dependencies: ["Manifests", "Support", .product(name: "Yams", package: "Yams")]),
         // Reproducible packaging, semver as Flux resolves it, the OCI client and layout store.
-        .target(name: "Artifacts", dependencies: ["Support"]),
+        .target(name: "Artifacts", dependencies: ["Support", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        // The system zlib, for the artifact's gzip stream.
+        .systemLibrary(name: "CZlib"),
         // git through the GitClient protocol.
         .target(name: "GitKit", dependencies: ["Support"]),
         // Use cases that combine the libraries above.
@@ -45,7 +48,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),

@@ -1,0 +1,30 @@
+/// Why the platform artifact could not be packaged. Nothing is written when one of these is thrown.
+public enum PackageError: Error, Sendable, Equatable, CustomStringConvertible {
+    case symlinks([String])
+    case symlinkOutsideRepository(link: String, target: String)
+    case unreadable(path: String, reason: String)
+    case empty(paths: [String])
+    case tooLarge(String)
+    case compression(String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .symlinks(paths):
+            return "the artifact paths contain symbolic links, which Flux would silently drop: \(paths.joined(separator: ", ")); "
+                + "replace them with files, or pass --follow-symlinks to package what they point to"
+        case let .symlinkOutsideRepository(link, target):
+            return "\(link) points outside the repository (\(target)); only links inside the repository are followed"
+        case let .unreadable(path, reason):
+            return "cannot read \(path): \(reason)"
+        case let .empty(paths):
+            return "nothing to package: \(paths.map { "\($0)/" }.joined(separator: ", ")) hold no files; add the platform manifests, or set platformPaths in lockmaster.yaml"
+        case let .tooLarge(path):
+            return "\(path) is larger than a tar entry can hold (8 GiB)"
+        case let .compression(reason):
+            return "compression failed: \(reason)"
+        case let .cannotWrite(path, reason):
+            return "cannot write \(path): \(reason)"
+        }
+    }
+}
