@@ -16,4 +16,6 @@ public protocol GitClient: Sendable {
     func currentBranch(in repository: URL) async throws -> String?
     /// `git status --porcelain` lines; empty for a clean work tree.
     func status(in repository: URL) async throws -> [String]
+    /// Untracked files under `paths` that git ignores (relative to the work tree).
+    func ignoredFiles(under paths: [String], in repository: URL) async throws -> [String]
 }

@@ -61,4 +61,9 @@ public struct ProcessGitClient: GitClient {
         try await git(["status", "--porcelain=v1", "--untracked-files=all"], in: repository)
             .stdout.split(separator: "\n").map(String.init)
     }
+
+    public func ignoredFiles(under paths: [String], in repository: URL) async throws -> [String] {
+        try await git(["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--"] + paths, in: repository)
+            .stdout.split(separator: "\0").map(String.init)
+    }
 }

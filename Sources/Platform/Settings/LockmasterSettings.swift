@@ -6,6 +6,8 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
     public var clustersDir = "clusters"
     /// Repository paths that make up the platform (published as the artifact).
     public var platformPaths = ["platform"]
+    /// gitignore-style patterns left out of the platform artifact, after any `.sourceignore` files.
+    public var ignore: [String] = []
     /// Where platform artifacts are published: `oci://HOST/REPO`, or a local OCI image layout directory.
     public var artifact: String?
     /// The promotion order of environments.

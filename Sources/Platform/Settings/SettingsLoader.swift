@@ -50,11 +50,12 @@ private struct SettingsReader {
     var diagnostics: [Diagnostic] = []
 
     mutating func read(_ root: YAMLNode, into settings: inout LockmasterSettings) {
-        for (key, value) in entries(root, allowed: ["branch", "clustersDir", "platformPaths", "artifact", "environments", "sandbox"], in: "") {
+        for (key, value) in entries(root, allowed: ["branch", "clustersDir", "platformPaths", "ignore", "artifact", "environments", "sandbox"], in: "") {
             switch key {
             case "branch": string(value, key).map { settings.branch = $0 }
             case "clustersDir": string(value, key).map { settings.clustersDir = PathNormalizer.normalize($0) }
             case "platformPaths": strings(value, key).map { settings.platformPaths = $0.map(PathNormalizer.normalize) }
+            case "ignore": strings(value, key).map { settings.ignore = $0 }
             case "artifact": string(value, key).map { settings.artifact = $0 }
             case "environments": strings(value, key).map { settings.environments = $0 }
             case "sandbox":
