@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Process runner, diagnostics, atomic writes: depends on nothing in the project.
@@ -23,7 +25,13 @@ let package = Package(
         // The repository model: environments, sources, Kustomization graph, lockmaster.yaml.
         .target(name: "Platform", dependencies: ["Manifests", "Support", .product(name: "Yams", package: "Yams")]),
         // Reproducible packaging, semver as Flux resolves it, the OCI client and layout store.
-        .target(name: "Artifacts", dependencies: ["Support", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Artifacts", dependencies: [
+            "Support", "CZlib",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // The system zlib, for the artifact's gzip stream.
         .systemLibrary(name: "CZlib"),
         // git through the GitClient protocol.
@@ -36,7 +44,7 @@ let package = Package(
             dependencies: ["LockmasterKit", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Temporary git repositories and fixture helpers for tests (not a product).
-        .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"], exclude: ["Fixtures"]),

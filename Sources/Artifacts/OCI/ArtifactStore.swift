@@ -1,0 +1,43 @@
+public import Foundation
+
+/// A manifest as fetched, with the digest it was verified against.
+public struct FetchedManifest: Sendable, Equatable {
+    public var data: Data
+    public var digest: String
+    public var mediaType: String?
+}
+
+/// Where artifacts are published and resolved: a registry (`RegistryClient`) or an OCI image layout
+/// directory (`OCILayoutStore`). `publish` and `resolve` work the same on both.
+public protocol ArtifactStore: Sendable {
+    /// `oci://host/repo` or the layout directory, for messages.
+    var location: String { get }
+    /// Every tag, in the order the store lists them; empty when the repository does not exist yet.
+    func listTags() async throws -> [String]
+    func blobExists(_ digest: String) async throws -> Bool
+    /// Uploads a blob from a file; returns the bytes sent (0 when it was already there).
+    func uploadBlob(from file: URL, digest: String, size: UInt64) async throws -> UInt64
+    /// Uploads a small blob held in memory; returns the bytes sent.
+    func uploadBlob(_ data: Data, digest: String) async throws -> UInt64
+    func blob(_ digest: String) async throws -> Data
+    /// Stores `manifest` under `tag`; returns the manifest digest the store reports (verified).
+    func putManifest(_ manifest: Data, mediaType: String, tag: String) async throws -> String
+    /// The manifest at a tag or digest; nil when there is none.
+    func manifest(_ reference: String) async throws -> FetchedManifest?
+    /// The manifest digest at a tag, without fetching the body where the store allows; nil when absent.
+    func manifestDigest(_ reference: String) async throws -> String?
+}
+
+/// `sha256:<hex>` of some bytes.
+public enum Digest {
+    public static func sha256(_ data: Data) -> String {
+        GzipWriter<DiscardingSink>.hex(SHA256Hasher.hash(data))
+    }
+
+    /// Whether `text` is `sha256:` and 64 lower-case hex digits.
+    public static func isValid(_ text: String) -> Bool {
+        guard text.hasPrefix("sha256:") else { return false }
+        let hex = text.dropFirst(7)
+        return hex.count == 64 && hex.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
+}

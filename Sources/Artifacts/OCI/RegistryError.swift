@@ -1,0 +1,36 @@
+/// One entry of a registry's `{"errors": [...]}` body (OCI distribution spec error codes).
+public struct RegistryErrorCode: Sendable, Equatable, Codable {
+    public var code: String
+    public var message: String?
+}
+
+/// Why a registry operation failed. Credentials never appear in these messages.
+public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidURL(String)
+    case unreachable(host: String, reason: String)
+    case authenticationRequired(host: String)
+    case authenticationFailed(host: String)
+    case failed(operation: String, status: Int, errors: [RegistryErrorCode])
+    case digestMismatch(what: String, expected: String, actual: String)
+    case unexpectedResponse(operation: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidURL(url):
+            return "\(url) is not an OCI repository URL; write it as oci://HOST/REPOSITORY (no tag, no digest)"
+        case let .unreachable(host, reason):
+            return "cannot reach the registry \(host): \(reason); check the URL and your network, or pass --insecure for a plain-HTTP registry"
+        case let .authenticationRequired(host):
+            return "the registry \(host) requires authentication; pass --username and --password-stdin, set LOCKMASTER_REGISTRY_USERNAME and LOCKMASTER_REGISTRY_PASSWORD, or run docker login"
+        case let .authenticationFailed(host):
+            return "the registry \(host) rejected the credentials; check the username and password (or token)"
+        case let .failed(operation, status, errors):
+            let detail = errors.map { $0.code + ($0.message.map { ": \($0)" } ?? "") }.joined(separator: "; ")
+            return "\(operation) failed with HTTP \(status)" + (detail.isEmpty ? "" : " (\(detail))")
+        case let .digestMismatch(what, expected, actual):
+            return "\(what): the registry answered with digest \(actual), expected \(expected)"
+        case let .unexpectedResponse(operation, reason):
+            return "\(operation): unexpected response from the registry: \(reason)"
+        }
+    }
+}
