@@ -41,7 +41,7 @@ let package = Package(
         // The command line: ArgumentParser only, no domain logic.
         .executableTarget(
             name: "lockmaster",
-            dependencies: ["LockmasterKit", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LockmasterKit", "Artifacts", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Temporary git repositories and fixture helpers for tests (not a product).
         .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py"]),

@@ -16,6 +16,10 @@ public protocol GitClient: Sendable {
     func currentBranch(in repository: URL) async throws -> String?
     /// `git status --porcelain` lines; empty for a clean work tree.
     func status(in repository: URL) async throws -> [String]
+    /// The commit `HEAD` points at, and its committer time in seconds since the epoch.
+    func head(in repository: URL) async throws -> (commit: String, time: Int)
+    /// `git status --porcelain` lines for `paths` only.
+    func status(of paths: [String], in repository: URL) async throws -> [String]
     /// Untracked files under `paths` that git ignores (relative to the work tree).
     func ignoredFiles(under paths: [String], in repository: URL) async throws -> [String]
 }

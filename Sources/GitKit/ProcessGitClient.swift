@@ -66,4 +66,19 @@ public struct ProcessGitClient: GitClient {
         try await git(["ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--"] + paths, in: repository)
             .stdout.split(separator: "\0").map(String.init)
     }
+
+    public func head(in repository: URL) async throws -> (commit: String, time: Int) {
+        let output = try await git(["show", "-s", "--format=%H %ct", "HEAD"], in: repository).stdout
+        let parts = output.split(separator: " ")
+        guard parts.count == 2, let time = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ProcessError.failed(invocation: invocation(["show", "-s", "--format=%H %ct", "HEAD"], in: repository),
+                                      status: 0, stderr: "unexpected output: \(output)")
+        }
+        return (String(parts[0]), time)
+    }
+
+    public func status(of paths: [String], in repository: URL) async throws -> [String] {
+        try await git(["status", "--porcelain=v1", "--untracked-files=all", "--"] + paths, in: repository)
+            .stdout.split(separator: "\n").map(String.init)
+    }
 }

@@ -1,0 +1,213 @@
+public import Artifacts
+public import Foundation
+public import GitKit
+import Manifests
+import Platform
+import Support
+
+/// What `lockmaster publish` is asked to do.
+public struct PublishRequest: Sendable {
+    public enum Version: Sendable, Equatable {
+        /// The next patch inside staging's range.
+        case next
+        case exact(String)
+        case bump(VersionBump)
+    }
+
+    public var repository: URL
+    public var version: Version
+    /// `oci://HOST/REPO` or a layout directory; defaults to `artifact` in lockmaster.yaml.
+    public var target: String?
+    public var force: Bool
+    public var allowDirty: Bool
+    public var followSymlinks: Bool
+
+    public init(repository: URL, version: Version = .next, target: String? = nil, force: Bool = false, allowDirty: Bool = false, followSymlinks: Bool = false) {
+        self.repository = repository
+        self.version = version
+        self.target = target
+        self.force = force
+        self.allowDirty = allowDirty
+        self.followSymlinks = followSymlinks
+    }
+}
+
+/// What `lockmaster publish` reports: `flux push artifact -o json`'s fields and more.
+public struct PublishReport: Sendable, Codable, Equatable {
+    /// `oci://HOST/REPO@sha256:…` (or the layout directory with the digest).
+    public var url: String
+    /// `HOST/REPO`, or the layout directory.
+    public var repository: String
+    public var tag: String
+    /// The manifest digest.
+    public var digest: String
+    public var layerDigest: String
+    public var bytesUploaded: UInt64
+    /// True when this content was already published under `tag`: nothing was written.
+    public var alreadyPublished: Bool
+    public var source: String
+    public var revision: String
+    public var created: String
+}
+
+/// Why `publish` refused. Nothing was written to the registry.
+public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
+    case noArtifactRepository
+    case dirty([String])
+    case noSource
+    case notSemver(String)
+    case tagTaken(tag: String, existing: String, new: String)
+    case noStagingRange
+    case readBack(tag: String, expected: String, actual: String?)
+
+    public var description: String {
+        switch self {
+        case .noArtifactRepository:
+            return "no artifact repository: pass --to oci://HOST/REPO (or a layout directory), or set 'artifact' in lockmaster.yaml"
+        case let .dirty(lines):
+            return "the platform files have uncommitted changes (\(lines.prefix(3).map { $0.trimmingWhitespace() }.joined(separator: ", "))\(lines.count > 3 ? ", …" : "")); "
+                + "commit them so the revision annotation describes what is published, or pass --allow-dirty"
+        case .noSource:
+            return "no source URL for the artifact: add an 'origin' remote (git remote add origin URL)"
+        case let .notSemver(version):
+            return "\(version) is not a version Flux can select: write MAJOR.MINOR.PATCH, e.g. 1.4.2"
+        case let .tagTaken(tag, existing, new):
+            return "\(tag) is already published with different content (\(existing)); this content is \(new). "
+                + "Publish a new version (leave out --version, or use --bump), or pass --force to move the tag"
+        case .noStagingRange:
+            return "no environment tracks a semver range, so there is no next version to compute; pass --version or --bump"
+        case let .readBack(tag, expected, actual):
+            return "after pushing, \(tag) points at \(actual ?? "nothing") instead of \(expected); another publisher may have raced; run publish again"
+        }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String { trimmingCharacters(in: .whitespaces) }
+}
+
+/// Packages the platform and pushes it in Flux's format (FLUX.md §1.6): blobs first (existing ones
+/// skipped), manifest last, tag read back. Never overwrites a tag with other content unless forced.
+public struct PlatformPublisher: Sendable {
+    private let git: any GitClient
+    private let access: RegistryAccess
+
+    public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess()) {
+        self.git = git
+        self.access = access
+    }
+
+    public func run(_ request: PublishRequest) async throws -> PublishReport {
+        let root = request.repository
+        let repository = try PlatformRepository.load(root: root)
+        let settings = repository.settings
+        guard let target = request.target ?? settings.artifact else { throw PublishError.noArtifactRepository }
+        if !request.allowDirty {
+            let changes = try await git.status(of: settings.platformPaths + [".sourceignore", LockmasterSettings.fileName], in: root)
+            guard changes.isEmpty else { throw PublishError.dirty(changes) }
+        }
+        if case let .exact(version) = request.version, SemanticVersion.flux(version) == nil { throw PublishError.notSemver(version) }
+
+        // Annotations describe the commit: its time (not the clock), the remote, branch and id.
+        let head = try await git.head(in: root)
+        let created = Self.rfc3339(head.time)
+        let branch = try await git.currentBranch(in: root)
+        let revision = (branch.map { "\($0)@" } ?? "") + "sha1:\(head.commit)"
+        let source = try await sourceURL(repository)
+
+        // Package to a temporary file beside nothing the user owns.
+        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("lockmaster-publish-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let layerFile = workspace.appendingPathComponent("platform.tgz")
+        let packager = try await PlatformPackager(git: git).packager(for: root, followSymlinks: request.followSymlinks)
+        let layer = try packager.package(to: layerFile)
+
+        let config = Self.config(created: created, diffID: layer.uncompressedDigest)
+        let manifest = OCIManifest(
+            config: OCIDescriptor(mediaType: FluxArtifact.configMediaType, digest: Digest.sha256(config), size: UInt64(config.count)),
+            layers: [OCIDescriptor(mediaType: FluxArtifact.layerMediaType, digest: layer.digest, size: layer.size)],
+            annotations: [FluxArtifact.createdAnnotation: created, FluxArtifact.sourceAnnotation: source, FluxArtifact.revisionAnnotation: revision]
+        ).canonicalJSON()
+        let manifestDigest = Digest.sha256(manifest)
+
+        let store = try await access.store(for: target, relativeTo: root)
+        let tags = try await store.listTags()
+        func report(tag: String, uploaded: UInt64, already: Bool) -> PublishReport {
+            PublishReport(url: Self.url(store, digest: manifestDigest), repository: Self.repositoryName(store), tag: tag, digest: manifestDigest,
+                          layerDigest: layer.digest, bytesUploaded: uploaded, alreadyPublished: already,
+                          source: source, revision: revision, created: created)
+        }
+
+        let tag: String
+        switch request.version {
+        case let .exact(version):
+            tag = version
+        case let .bump(bump):
+            if let existing = try await publishedTag(of: manifestDigest, layer: layer.digest, tags: tags, store: store) {
+                return report(tag: existing, uploaded: 0, already: true)
+            }
+            tag = NextVersion.bumped(bump, tags: tags).original
+        case .next:
+            if let existing = try await publishedTag(of: manifestDigest, layer: layer.digest, tags: tags, store: store) {
+                return report(tag: existing, uploaded: 0, already: true)
+            }
+            guard let range = stagingRange(repository) else { throw PublishError.noStagingRange }
+            tag = try NextVersion.inRange(try SemverRange(range), tags: tags).original
+        }
+        if tags.contains(tag), let existing = try await store.manifestDigest(tag) {
+            if existing == manifestDigest { return report(tag: tag, uploaded: 0, already: true) }
+            if !request.force { throw PublishError.tagTaken(tag: tag, existing: existing, new: manifestDigest) }
+        }
+
+        var uploaded = try await store.uploadBlob(config, digest: Digest.sha256(config))
+        uploaded += try await store.uploadBlob(from: layerFile, digest: layer.digest, size: layer.size)
+        _ = try await store.putManifest(manifest, mediaType: FluxArtifact.manifestMediaType, tag: tag)
+        uploaded += UInt64(manifest.count)
+        let readBack = try await store.manifestDigest(tag)
+        guard readBack == manifestDigest else { throw PublishError.readBack(tag: tag, expected: manifestDigest, actual: readBack) }
+        return report(tag: tag, uploaded: uploaded, already: false)
+    }
+
+    /// The tag already holding this exact manifest, looked for only when the layer blob exists.
+    private func publishedTag(of digest: String, layer: String, tags: [String], store: any ArtifactStore) async throws -> String? {
+        guard try await store.blobExists(layer) else { return nil }
+        let candidates = tags.filter { SemanticVersion.flux($0) != nil }
+            .sorted { SemanticVersion.flux($0)!.compare(to: SemanticVersion.flux($1)!) > 0 }
+        for tag in candidates.prefix(50) where try await store.manifestDigest(tag) == digest { return tag }
+        return nil
+    }
+
+    /// The semver range of the first range-tracking environment in promotion order (staging).
+    private func stagingRange(_ repository: PlatformRepository) -> String? {
+        repository.environments.first { $0.classification.kind == .tracksRange && $0.classification.refField == "semver" }?.classification.ref
+    }
+
+    /// The `origin` remote, else the URL of the GitRepository that a branch-tracking environment uses.
+    private func sourceURL(_ repository: PlatformRepository) async throws -> String {
+        if let origin = try await git.remoteURL(named: "origin", in: repository.root) { return origin }
+        if let url = repository.environments.first(where: { $0.classification.kind == .tracksBranch })?.source?.url { return url }
+        throw PublishError.noSource
+    }
+
+    /// The image config as flux 2.8 and earlier write it (FLUX.md §1.6), with Lockmaster's created time.
+    static func config(created: String, diffID: String) -> Data {
+        Data(#"{"architecture":"","created":"\#(created)","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["\#(diffID)"]},"config":{}}"#.utf8)
+    }
+
+    static func rfc3339(_ seconds: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static func repositoryName(_ store: any ArtifactStore) -> String {
+        store.location.hasPrefix("oci://") ? String(store.location.dropFirst("oci://".count)) : store.location
+    }
+
+    static func url(_ store: any ArtifactStore, digest: String) -> String {
+        store.location + "@" + digest
+    }
+}

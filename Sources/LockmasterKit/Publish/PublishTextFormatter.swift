@@ -1,0 +1,38 @@
+/// Renders what `publish` did for a terminal.
+public enum PublishTextFormatter {
+    public static func format(_ report: PublishReport) -> String {
+        if report.alreadyPublished {
+            return "already published as \(report.tag) (\(report.digest)); nothing uploaded\n"
+        }
+        return """
+            published \(report.repository):\(report.tag)
+              digest    \(report.digest)
+              layer     \(report.layerDigest)
+              revision  \(report.revision)
+              uploaded  \(report.bytesUploaded) bytes
+
+            """
+    }
+}
+
+/// Renders what `resolve` found for a terminal.
+public enum ResolveTextFormatter {
+    public static func format(_ report: ResolveReport) -> String {
+        var lines = [
+            "\(report.environment.map { "\($0): " } ?? "")\(report.refField) \(report.ref)"
+                + (report.semverFilter.map { " (filter \($0))" } ?? "") + " in \(report.repository)",
+            "  tag       \(report.tag ?? "-")",
+            "  digest    \(report.digest)",
+            "  revision  \(report.revision)",
+        ]
+        if let source = report.source { lines.append("  source    \(source)") }
+        if let revision = report.sourceRevision { lines.append("  commit    \(revision)") }
+        if report.candidates.count > 1 {
+            lines.append("  candidates " + report.candidates.map { $0.tag + ($0.tie ? " (tie)" : "") }.joined(separator: ", "))
+        }
+        if report.candidates.contains(where: \.tie) {
+            lines.append("  warning: versions of equal precedence; Flux may pick any of the ties")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Artifacts
+import Foundation
+import LockmasterKit
+
+extension Lockmaster {
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Package the platform and push it as a Flux OCI artifact under the next version.",
+            discussion: """
+                The artifact is what 'lockmaster package' builds, pushed in Flux's format: config \
+                application/vnd.cncf.flux.config.v1+json, one layer application/vnd.cncf.flux.content.v1.tar+gzip, \
+                and the annotations org.opencontainers.image.created (the commit's time), .source (the \
+                origin remote) and .revision (<branch>@sha1:<commit>). Re-publishing a commit gives the \
+                same digest.
+
+                The version defaults to the next patch above the highest tag inside staging's semver \
+                range (the first environment that tracks a range). --bump raises the highest existing \
+                version instead; --version names one.
+
+                Safe by construction: blobs go first (existing ones are skipped), the manifest last, \
+                and the tag is read back. Content already published is a no-op that names its tag. A \
+                tag holding other content is never overwritten unless --force. Uncommitted changes to \
+                the platform files are refused unless --allow-dirty.
+
+                Credentials: --username with --password-stdin, or LOCKMASTER_REGISTRY_USERNAME and \
+                LOCKMASTER_REGISTRY_PASSWORD, or docker's config.json (auths, credHelpers, credsStore). \
+                They are never printed.
+                """
+        )
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var registry: RegistryOptions
+
+        @Option(help: ArgumentHelp("Publish exactly this version (MAJOR.MINOR.PATCH).", valueName: "X"))
+        var version: String?
+
+        @Option(help: ArgumentHelp("Raise the highest published version: patch, minor or major.", valueName: "PART"))
+        var bump: VersionBump?
+
+        @Option(help: ArgumentHelp("Where to publish (default: 'artifact' in lockmaster.yaml).", valueName: "oci://HOST/REPO|PATH"))
+        var to: String?
+
+        @Flag(help: "Move an existing tag that holds other content.")
+        var force = false
+
+        @Flag(help: "Publish although the platform files have uncommitted changes.")
+        var allowDirty = false
+
+        @Flag(help: "Package what symbolic links inside the repository point to.")
+        var followSymlinks = false
+
+        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func validate() throws {
+            if version != nil, bump != nil { throw ValidationError("--version and --bump exclude each other") }
+        }
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let choice: PublishRequest.Version = version.map { .exact($0) } ?? bump.map { .bump($0) } ?? .next
+                let report = try await PlatformPublisher(access: registry.access()).run(PublishRequest(
+                    repository: root, version: choice, target: to, force: force, allowDirty: allowDirty, followSymlinks: followSymlinks))
+                Terminal.out(output == .json ? try Terminal.json(report) : PublishTextFormatter.format(report))
+            }
+        }
+    }
+}
