@@ -197,3 +197,26 @@ import Testing
         #expect(selection.candidates == ["v1.0.0", "1.0.0", "0.9.0"])
     }
 }
+
+@Suite struct NextVersionTests {
+    @Test(arguments: [
+        ("~0.1.0", [String](), "0.1.0"), ("0.0.x", [], "0.0.1"), ("~1.4.0", ["1.4.2", "1.4.10", "1.5.0", "latest"], "1.4.11"),
+        (">1.2.3 <2", [], "1.2.4"), ("^1.2", ["v1.2.0"], "v1.2.1"), ("~1.4.0", ["1.3.9"], "1.4.0"),
+    ])
+    func nextPatchInsideTheRange(range: String, tags: [String], expected: String) throws {
+        #expect(try NextVersion.inRange(SemverRange(range), tags: tags).original == expected)
+    }
+
+    @Test func anExhaustedRangeSuggestsAMinorBump() throws {
+        #expect(throws: NextVersionError.rangeExhausted(range: "1.4.0 - 1.4.2", highest: "1.4.2", next: "1.4.3", minor: "1.5.0")) {
+            try NextVersion.inRange(SemverRange("1.4.0 - 1.4.2"), tags: ["1.4.2"])
+        }
+    }
+
+    @Test func bumps() {
+        #expect(NextVersion.bumped(.patch, tags: ["1.4.2", "1.3.9"]).original == "1.4.3")
+        #expect(NextVersion.bumped(.minor, tags: ["1.4.2"]).original == "1.5.0")
+        #expect(NextVersion.bumped(.major, tags: ["v1.4.2"]).original == "v2.0.0")
+        #expect(NextVersion.bumped(.minor, tags: ["latest"]).original == "0.1.0")
+    }
+}

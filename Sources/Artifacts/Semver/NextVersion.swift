@@ -39,17 +39,13 @@ public enum NextVersion {
             }
             return styled(next, prefix: prefix)
         }
-        // No release in range yet: the lowest version named by the range's constraints that it admits.
-        let candidates = range.groups.flatMap { $0.map { SemanticVersion(major: $0.version.major, minor: $0.version.minor, patch: $0.version.patch) } }
+        // No release in range yet: the lowest version, above 0.0.0, that one of the range's own
+        // constraints names (or the patch after it, for `>1.2.3`) and the range admits.
+        let named = range.groups.flatMap { $0.map { SemanticVersion(major: $0.version.major, minor: $0.version.minor, patch: $0.version.patch) } }
+        let candidates = (named + named.map { SemanticVersion(major: $0.major, minor: $0.minor, patch: $0.patch + 1) })
+            .filter { $0.major + $0.minor + $0.patch > 0 }
             .sorted { $0.compare(to: $1) < 0 }
-        for candidate in candidates where range.contains(candidate) {
-            // Constraints such as `>1.2.3` name a version just outside; the next patch is then the first inside.
-            return styled(candidate, prefix: prefix)
-        }
-        for candidate in candidates {
-            let next = SemanticVersion(major: candidate.major, minor: candidate.minor, patch: candidate.patch + 1)
-            if range.contains(next) { return styled(next, prefix: prefix) }
-        }
+        if let first = candidates.first(where: range.contains) { return styled(first, prefix: prefix) }
         throw .noVersionInRange(range: range.text)
     }
 
