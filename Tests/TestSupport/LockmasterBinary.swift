@@ -17,10 +17,12 @@ public enum LockmasterBinary {
     }
 
     /// Runs `lockmaster arguments…` in `directory`; `prefix` runs it through another program (e.g. setpriv).
-    public static func run(_ arguments: [String], in directory: URL? = nil, prefix: [String] = [], environment: [String: String] = [:]) async throws -> ProcessOutput {
+    public static func run(_ arguments: [String], in directory: URL? = nil, prefix: [String] = [], environment: [String: String] = [:],
+                           standardInput: String? = nil) async throws -> ProcessOutput {
         let argv = prefix + [url.path] + arguments
         return try await SystemProcessRunner().run(ProcessInvocation(
             argv[0], Array(argv.dropFirst()), workingDirectory: directory,
-            environment: TestGit.environment.merging(environment) { _, new in new }, timeout: .seconds(60)))
+            environment: TestGit.environment.merging(environment) { _, new in new }, timeout: .seconds(60),
+            standardInput: standardInput.map { Data($0.utf8) }))
     }
 }

@@ -132,6 +132,7 @@ public struct PlatformPublisher: Sendable {
         let manifestDigest = Digest.sha256(manifest)
 
         let store = try await access.store(for: target, relativeTo: root)
+        if let registry = store as? RegistryClient { try await registry.checkAPI() }
         let tags = try await store.listTags()
         func report(tag: String, uploaded: UInt64, already: Bool) -> PublishReport {
             PublishReport(url: Self.url(store, digest: manifestDigest), repository: Self.repositoryName(store), tag: tag, digest: manifestDigest,
