@@ -128,3 +128,27 @@ import Testing
         #expect(try RegistryEndpoint.parse("oci://ghcr.io/acme/p", insecure: true).plainHTTP)
     }
 }
+
+@Suite struct UploadProgressTests {
+    @Test func progressReachesTheSizeInOrder() async throws {
+        let registry = try await LocalRegistry()
+        let directory = try TemporaryDirectory()
+        let file = directory.url.appendingPathComponent("blob")
+        try Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(to: file)
+        let digest = Digest.sha256(try Data(contentsOf: file))
+        let seen = ProgressLog()
+        let client = RegistryClient(endpoint: try RegistryEndpoint.parse(registry.url("progress")), chunkSize: 1 << 20)
+        _ = try await client.uploadBlob(from: file, digest: digest, size: 3_000_000) { seen.append($0) }
+        #expect(seen.values.last == 3_000_000)
+        #expect(seen.values == seen.values.sorted())
+        #expect(seen.values.count >= 3)
+    }
+}
+
+/// Collects progress reports; guarded by `lock`.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _values: [UInt64] = []
+    func append(_ value: UInt64) { lock.withLock { _values.append(value) } }
+    var values: [UInt64] { lock.withLock { _values } }
+}

@@ -70,6 +70,27 @@ import Testing
         #expect(output.stdout.hasPrefix("published \(registry.host)/platform:0.0.1"))
     }
 
+    @Test func credentialHelpersAreAsked() async throws {
+        let registry = try await LocalRegistry(authentication: .basic(username: "helper-user", password: "helper-secret"))
+        let repository = try await repository(artifact: registry.url("platform"))
+        let tools = try TemporaryDirectory()
+        // A docker credential helper: reads the host on stdin, answers with JSON.
+        try tools.write("bin/docker-credential-lmtest", """
+            #!/bin/sh
+            read host
+            [ "$1" = get ] && [ "$host" = "\(registry.host)" ] || exit 1
+            echo '{"ServerURL":"'$host'","Username":"helper-user","Secret":"helper-secret"}'
+            """)
+        chmod(tools.url.appendingPathComponent("bin/docker-credential-lmtest").path, 0o755)
+        try tools.write("docker/config.json", #"{"credHelpers": {"\#(registry.host)": "lmtest"}}"#)
+        let path = tools.url.appendingPathComponent("bin").path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let output = try await LockmasterBinary.run(["publish", "--repo", repository.path],
+                                                    environment: ["DOCKER_CONFIG": tools.url.appendingPathComponent("docker").path, "PATH": path])
+        #expect(output.status == 0)
+        #expect(output.stdout.hasPrefix("published \(registry.host)/platform:0.0.1"))
+        #expect(!output.stdout.contains("helper-secret") && !output.stderr.contains("helper-secret"))
+    }
+
     @Test func publishUsageErrors() async throws {
         let both = try await LockmasterBinary.run(["publish", "--version", "1.0.0", "--bump", "minor"])
         #expect(both.status == 64)

@@ -16,7 +16,8 @@ public protocol ArtifactStore: Sendable {
     func listTags() async throws -> [String]
     func blobExists(_ digest: String) async throws -> Bool
     /// Uploads a blob from a file; returns the bytes sent (0 when it was already there).
-    func uploadBlob(from file: URL, digest: String, size: UInt64) async throws -> UInt64
+    /// `progress` is told the bytes sent so far as the upload goes.
+    func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64
     /// Uploads a small blob held in memory; returns the bytes sent.
     func uploadBlob(_ data: Data, digest: String) async throws -> UInt64
     func blob(_ digest: String) async throws -> Data
@@ -26,6 +27,15 @@ public protocol ArtifactStore: Sendable {
     func manifest(_ reference: String) async throws -> FetchedManifest?
     /// The manifest digest at a tag, without fetching the body where the store allows; nil when absent.
     func manifestDigest(_ reference: String) async throws -> String?
+}
+
+/// Told the number of bytes of a blob sent so far.
+public typealias UploadProgress = @Sendable (UInt64) -> Void
+
+extension ArtifactStore {
+    public func uploadBlob(from file: URL, digest: String, size: UInt64) async throws -> UInt64 {
+        try await uploadBlob(from: file, digest: digest, size: size, progress: nil)
+    }
 }
 
 /// `sha256:<hex>` of some bytes.

@@ -76,7 +76,7 @@ public struct OCILayoutStore: ArtifactStore {
         FileManager.default.fileExists(atPath: blobURL(digest).path)
     }
 
-    public func uploadBlob(from file: URL, digest: String, size: UInt64) async throws -> UInt64 {
+    public func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
         if try await blobExists(digest) { return 0 }
         try prepare()
         let actual = try SHA256Hasher.hash(file: file)
@@ -88,6 +88,7 @@ public struct OCILayoutStore: ArtifactStore {
             try? FileManager.default.removeItem(at: temporary)
             throw OCILayoutError.corrupt(path: target.path, reason: String(cString: strerror(errno)))
         }
+        progress?(size)
         return size
     }
 

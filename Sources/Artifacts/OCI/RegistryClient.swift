@@ -85,13 +85,13 @@ public final class RegistryClient: ArtifactStore {
         return UInt64(data.count)
     }
 
-    public func uploadBlob(from file: URL, digest: String, size: UInt64) async throws -> UInt64 {
+    public func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
         if try await blobExists(digest) { return 0 }
         var location = try await startUpload()
         let operation = "uploading blob \(digest)"
         if size <= chunkSize {
             let response = try await send(.PUT, Self.appending(digest: digest, to: location), headers: ["Content-Type": "application/octet-stream"],
-                                          body: { .stream(FileChunks(url: file, offset: 0, length: size), length: .known(Int64(size))) },
+                                          body: { .stream(FileChunks(url: file, offset: 0, length: size, progress: progress), length: .known(Int64(size))) },
                                           scope: pushScope, operation: operation)
             guard response.status == .created else { throw failure(operation, response) }
             return size
@@ -102,7 +102,7 @@ public final class RegistryClient: ArtifactStore {
             let start = offset
             let response = try await send(.PATCH, location, headers: [
                 "Content-Type": "application/octet-stream", "Content-Range": "\(start)-\(start + length - 1)",
-            ], body: { .stream(FileChunks(url: file, offset: start, length: length), length: .known(Int64(length))) },
+            ], body: { .stream(FileChunks(url: file, offset: start, length: length, progress: progress), length: .known(Int64(length))) },
                scope: pushScope, operation: operation)
             guard response.status == .accepted, let next = response.headers.first(name: "Location") else { throw failure(operation, response) }
             location = resolve(next)
@@ -312,21 +312,27 @@ actor AuthState {
     func store(_ token: String, for scope: String) { tokens[scope] = token }
 }
 
-/// A byte range of a file as `ByteBuffer`s of 1 MiB, read as the upload consumes them.
+/// A byte range of a file as `ByteBuffer`s of 1 MiB, read as the upload consumes them; `progress`
+/// hears the file offset reached after each read.
 struct FileChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let url: URL
     let offset: UInt64
     let length: UInt64
+    let progress: UploadProgress?
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let handle: FileHandle?
+        var position: UInt64
         var remaining: UInt64
+        let progress: UploadProgress?
 
         mutating func next() async throws -> ByteBuffer? {
             guard remaining > 0, let handle else { return nil }
             guard let data = try handle.read(upToCount: Int(Swift.min(remaining, 1 << 20))), !data.isEmpty else { return nil }
             remaining -= UInt64(data.count)
+            position += UInt64(data.count)
+            progress?(position)
             return ByteBuffer(bytes: data)
         }
     }
@@ -335,6 +341,6 @@ struct FileChunks: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator {
         let handle = FileHandle(forReadingAtPath: url.path)
         try? handle?.seek(toOffset: offset)
-        return AsyncIterator(handle: handle, remaining: length)
+        return AsyncIterator(handle: handle, position: offset, remaining: length, progress: progress)
     }
 }

@@ -21,14 +21,18 @@ public struct PublishRequest: Sendable {
     public var force: Bool
     public var allowDirty: Bool
     public var followSymlinks: Bool
+    /// Told (bytes sent, layer size) while the layer uploads.
+    public var progress: (@Sendable (UInt64, UInt64) -> Void)?
 
-    public init(repository: URL, version: Version = .next, target: String? = nil, force: Bool = false, allowDirty: Bool = false, followSymlinks: Bool = false) {
+    public init(repository: URL, version: Version = .next, target: String? = nil, force: Bool = false, allowDirty: Bool = false,
+                followSymlinks: Bool = false, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
         self.repository = repository
         self.version = version
         self.target = target
         self.force = force
         self.allowDirty = allowDirty
         self.followSymlinks = followSymlinks
+        self.progress = progress
     }
 }
 
@@ -162,7 +166,12 @@ public struct PlatformPublisher: Sendable {
         }
 
         var uploaded = try await store.uploadBlob(config, digest: Digest.sha256(config))
-        uploaded += try await store.uploadBlob(from: layerFile, digest: layer.digest, size: layer.size)
+        let total = layer.size
+        var layerProgress: UploadProgress?
+        if let callback = request.progress {
+            layerProgress = { @Sendable sent in callback(sent, total) }
+        }
+        uploaded += try await store.uploadBlob(from: layerFile, digest: layer.digest, size: layer.size, progress: layerProgress)
         _ = try await store.putManifest(manifest, mediaType: FluxArtifact.manifestMediaType, tag: tag)
         uploaded += UInt64(manifest.count)
         let readBack = try await store.manifestDigest(tag)

@@ -13,6 +13,16 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// A progress line on stderr for uploads over 4 MiB, only when stderr is a terminal.
+    static func uploadProgress() -> (@Sendable (UInt64, UInt64) -> Void)? {
+        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        return { sent, total in
+            guard total > 4 << 20 else { return }
+            let line = String(format: "\ruploading the layer  %.1f / %.1f MB", Double(sent) / 1e6, Double(total) / 1e6)
+            err(line + (sent >= total ? "\n" : ""))
+        }
+    }
+
     /// Pretty JSON with sorted keys and a final newline, so the shape is stable for scripts.
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()

@@ -62,7 +62,8 @@ extension Lockmaster {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let choice: PublishRequest.Version = version.map { .exact($0) } ?? bump.map { .bump($0) } ?? .next
                 let report = try await PlatformPublisher(access: registry.access()).run(PublishRequest(
-                    repository: root, version: choice, target: to, force: force, allowDirty: allowDirty, followSymlinks: followSymlinks))
+                    repository: root, version: choice, target: to, force: force, allowDirty: allowDirty, followSymlinks: followSymlinks,
+                    progress: Terminal.uploadProgress()))
                 Terminal.out(output == .json ? try Terminal.json(report) : PublishTextFormatter.format(report))
             }
         }
