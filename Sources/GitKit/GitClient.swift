@@ -20,6 +20,29 @@ public protocol GitClient: Sendable {
     func head(in repository: URL) async throws -> (commit: String, time: Int)
     /// `git status --porcelain` lines for `paths` only.
     func status(of paths: [String], in repository: URL) async throws -> [String]
+    /// Whether a local branch, or a remote-tracking branch of that short name, exists.
+    func branchExists(_ name: String, in repository: URL) async throws -> Bool
+    /// Creates branch `name` at `base` and checks it out.
+    func createBranch(_ name: String, from base: String, in repository: URL) async throws
+    /// Checks out an existing branch (the work tree must be clean).
+    func switchBranch(_ name: String, in repository: URL) async throws
+    func deleteBranch(_ name: String, in repository: URL) async throws
+    /// Every local and remote-tracking branch: full ref names (`refs/heads/x`, `refs/remotes/origin/x`).
+    func branches(in repository: URL) async throws -> [String]
+    /// The commit id `ref` names, or nil.
+    func resolve(_ ref: String, in repository: URL) async throws -> String?
+    func mergeBase(_ a: String, _ b: String, in repository: URL) async throws -> String?
+    /// Paths changed in the work tree (and index) relative to `base`, with git's status letter, plus untracked files as `A`.
+    func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)]
+    /// Files under `path` at `ref`.
+    func files(at ref: String, under path: String, in repository: URL) async throws -> [String]
+    /// A file's bytes at `ref`.
+    func contents(of path: String, at ref: String, in repository: URL) async throws -> Data
+    /// `(hash, committer time)` of commits on `ref` touching `path`, newest first, at most `limit`.
+    func commits(on ref: String, touching path: String?, limit: Int?, in repository: URL) async throws -> [(commit: String, time: Int)]
+    /// Commits only on `a`, and only on `b`.
+    func aheadBehind(_ a: String, _ b: String, in repository: URL) async throws -> (onlyA: Int, onlyB: Int)
+    func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool
     /// Untracked files under `paths` that git ignores (relative to the work tree).
     func ignoredFiles(under paths: [String], in repository: URL) async throws -> [String]
 }

@@ -81,4 +81,80 @@ public struct ProcessGitClient: GitClient {
         try await git(["status", "--porcelain=v1", "--untracked-files=all", "--"] + paths, in: repository)
             .stdout.split(separator: "\n").map(String.init)
     }
+
+    public func branchExists(_ name: String, in repository: URL) async throws -> Bool {
+        try await branches(in: repository).contains { ref in
+            ref == "refs/heads/\(name)" || (ref.hasPrefix("refs/remotes/") && ref.split(separator: "/", maxSplits: 3).last.map(String.init) == name)
+        }
+    }
+
+    public func createBranch(_ name: String, from base: String, in repository: URL) async throws {
+        try await git(["switch", "--quiet", "--create", name, base], in: repository)
+    }
+
+    public func switchBranch(_ name: String, in repository: URL) async throws {
+        try await git(["switch", "--quiet", name], in: repository)
+    }
+
+    public func deleteBranch(_ name: String, in repository: URL) async throws {
+        try await git(["branch", "--quiet", "-D", name], in: repository)
+    }
+
+    public func branches(in repository: URL) async throws -> [String] {
+        try await git(["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"], in: repository)
+            .stdout.split(separator: "\n").map(String.init).filter { !$0.hasSuffix("/HEAD") }
+    }
+
+    public func resolve(_ ref: String, in repository: URL) async throws -> String? {
+        let output = try await runner.run(invocation(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"], in: repository))
+        return output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    public func mergeBase(_ a: String, _ b: String, in repository: URL) async throws -> String? {
+        let output = try await runner.run(invocation(["merge-base", a, b], in: repository))
+        return output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    public func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)] {
+        var result: [(Character, String)] = []
+        let diff = try await git(["diff", "--name-status", "--no-renames", "-z", base], in: repository).stdout
+        let fields = diff.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
+        var index = 0
+        while index + 1 < fields.count {
+            result.append((fields[index].first ?? "M", fields[index + 1]))
+            index += 2
+        }
+        let untracked = try await git(["ls-files", "-z", "--others", "--exclude-standard"], in: repository).stdout
+        result += untracked.split(separator: "\0").map { ("A", String($0)) }
+        return result
+    }
+
+    public func files(at ref: String, under path: String, in repository: URL) async throws -> [String] {
+        try await git(["ls-tree", "-r", "-z", "--name-only", ref, "--", path], in: repository)
+            .stdout.split(separator: "\0").map(String.init)
+    }
+
+    public func contents(of path: String, at ref: String, in repository: URL) async throws -> Data {
+        try await git(["show", "\(ref):\(path)"], in: repository).standardOutput
+    }
+
+    public func commits(on ref: String, touching path: String?, limit: Int?, in repository: URL) async throws -> [(commit: String, time: Int)] {
+        let output = try await git(["log", "--format=%H %ct"] + (limit.map { ["-n", String($0)] } ?? []) + [ref] + (path.map { ["--", $0] } ?? []),
+                                   in: repository).stdout
+        return output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let time = Int(parts[1]) else { return nil }
+            return (String(parts[0]), time)
+        }
+    }
+
+    public func aheadBehind(_ a: String, _ b: String, in repository: URL) async throws -> (onlyA: Int, onlyB: Int) {
+        let parts = try await git(["rev-list", "--left-right", "--count", "\(a)...\(b)"], in: repository).stdout
+            .split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : (0, 0)
+    }
+
+    public func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool {
+        try await runner.run(invocation(["merge-base", "--is-ancestor", a, b], in: repository)).status == 0
+    }
 }

@@ -58,11 +58,16 @@ public struct ProcessOutput: Sendable, Equatable {
 /// Runs external programs. Every git, kubectl and hook call goes through one of these.
 public protocol ProcessRunner: Sendable {
     /// Runs the program to completion and returns its output whatever its exit status.
+    /// - Parameter streaming: told every chunk of stdout and stderr as it arrives (hooks show their output live).
     /// - Throws: `ProcessError.launchFailed` or `.timedOut`.
-    func run(_ invocation: ProcessInvocation) async throws -> ProcessOutput
+    func run(_ invocation: ProcessInvocation, streaming: (@Sendable (Data) -> Void)?) async throws -> ProcessOutput
 }
 
 extension ProcessRunner {
+    public func run(_ invocation: ProcessInvocation) async throws -> ProcessOutput {
+        try await run(invocation, streaming: nil)
+    }
+
     /// Runs the program and throws `ProcessError.failed` unless it exits 0.
     public func checkedRun(_ invocation: ProcessInvocation) async throws -> ProcessOutput {
         let output = try await run(invocation)

@@ -1,5 +1,5 @@
 import CProcess
-import Foundation
+public import Foundation
 
 /// Runs programs with `posix_spawn`. Children start with an empty signal mask and default signal
 /// dispositions (whatever threads of this process block or ignore), stdout and stderr are drained
@@ -8,17 +8,17 @@ import Foundation
 public struct SystemProcessRunner: ProcessRunner {
     public init() {}
 
-    public func run(_ invocation: ProcessInvocation) async throws -> ProcessOutput {
+    public func run(_ invocation: ProcessInvocation, streaming: (@Sendable (Data) -> Void)?) async throws -> ProcessOutput {
         // Blocking reads and waits happen on a dedicated thread, off the cooperative pool.
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try Self.runBlocking(invocation) }) }.start()
+            Thread { continuation.resume(with: Result { try Self.runBlocking(invocation, streaming: streaming) }) }.start()
         }
     }
 
     /// Writing to a child that has closed its stdin must fail with EPIPE, not kill Lockmaster.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    private static func runBlocking(_ invocation: ProcessInvocation) throws -> ProcessOutput {
+    private static func runBlocking(_ invocation: ProcessInvocation, streaming: (@Sendable (Data) -> Void)?) throws -> ProcessOutput {
         _ = ignoreBrokenPipes
         let executable: String
         if invocation.executable.contains("/") {
@@ -43,7 +43,16 @@ public struct SystemProcessRunner: ProcessRunner {
         for (fd, isStdout) in [(stdout.read, true), (stderr.read, false)] {
             readers.enter()
             Thread {
-                let data = FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile()
+                let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+                var data = Data()
+                if let streaming {
+                    while case let chunk = handle.availableData, !chunk.isEmpty {
+                        data.append(chunk)
+                        streaming(chunk)
+                    }
+                } else {
+                    data = handle.readDataToEndOfFile()
+                }
                 if isStdout { collected.setStdout(data) } else { collected.setStderr(data) }
                 readers.leave()
             }.start()

@@ -38,6 +38,12 @@ public struct ManifestLoader: Sendable {
             set.diagnostics.append(Diagnostic(.error, at: fileStart, "cannot read file: \(Self.reason(error))", hint: "check the file's permissions"))
             return
         }
+        read(data: data, path: relativePath, into: &set)
+    }
+
+    /// Reads one file's bytes (from the work tree or from a git object) into `set`.
+    public func read(data: Data, path relativePath: String, into set: inout ManifestSet) {
+        let fileStart = SourceLocation(path: relativePath)
         guard let text = String(data: data, encoding: .utf8) else {
             set.diagnostics.append(Diagnostic(.error, at: fileStart, "file is not UTF-8 text", hint: "save it as UTF-8"))
             return
@@ -54,7 +60,7 @@ public struct ManifestLoader: Sendable {
             }
             return
         }
-        let isKustomizationFile = Self.kustomizationFileNames.contains(url.lastPathComponent)
+        let isKustomizationFile = Self.kustomizationFileNames.contains((relativePath as NSString).lastPathComponent)
         for (index, document) in documents.enumerated() {
             let location = SourceLocation(path: relativePath, line: document.position.line, column: document.position.column)
             if document.isNull { continue }  // empty document: nothing to read
@@ -90,8 +96,9 @@ public struct ManifestLoader: Sendable {
         }
     }
 
-    /// Files referenced as patches by a kustomization are partial objects, not resources.
-    private func setAsidePatches(in set: inout ManifestSet) {
+    /// Files referenced as patches by a kustomization are partial objects, not resources. `load` does
+    /// this itself; callers that `read` files one by one call it when they are done.
+    public func setAsidePatches(in set: inout ManifestSet) {
         var patchFiles: [String: String] = [:]  // patch path → kustomization that names it
         for object in set.objects {
             guard let file = KustomizeFile(object) else { continue }

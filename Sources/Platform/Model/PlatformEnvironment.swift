@@ -17,6 +17,13 @@ public struct PlatformEnvironment: Sendable {
     public var objects: [KubernetesObject]
 }
 
+extension PlatformEnvironment {
+    /// Reads one environment from its objects (read from the work tree or from a git revision).
+    public static func read(name: String, directory: String, objects: [KubernetesObject], settings: LockmasterSettings) -> PlatformEnvironment {
+        EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects)
+    }
+}
+
 /// The Flux source object an environment's platform Kustomizations pull from.
 public enum PlatformSource: Sendable {
     case git(GitRepository)

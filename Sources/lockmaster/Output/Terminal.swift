@@ -13,6 +13,11 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Hook output goes to stderr: stdout is for data.
+    @Sendable static func errData(_ data: Data) {
+        FileHandle.standardError.write(data)
+    }
+
     /// A progress line on stderr for uploads over 4 MiB, only when stderr is a terminal.
     static func uploadProgress() -> (@Sendable (UInt64, UInt64) -> Void)? {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
@@ -46,6 +51,10 @@ enum Terminal {
             case .missingGitURL, .missingArtifact, .missingArtifactURL, .invalidArtifactURL: throw ExitCode.validationFailure
             default: throw ExitCode.failure
             }
+        } catch let error as SandboxError {
+            err("lockmaster: error: \(error)\n")
+            if case .invalidName = error { throw ExitCode.validationFailure }
+            throw ExitCode.failure
         } catch let error as SettingsError {
             for diagnostic in error.diagnostics { err("\(diagnostic)\n") }
             throw ExitCode.failure

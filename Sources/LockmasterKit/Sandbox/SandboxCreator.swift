@@ -1,0 +1,222 @@
+public import Foundation
+public import GitKit
+import Manifests
+import Platform
+public import Support
+
+/// What `lockmaster sandbox create` is asked to do.
+public struct SandboxCreateRequest: Sendable {
+    public var repository: URL
+    public var name: String
+    /// The environment to clone (default: `sandbox.from`, development).
+    public var from: String?
+    /// The branch to start from (default: the branch of record, main).
+    public var base: String?
+    public var noCommit: Bool
+    /// Run the hooks again, from the one that failed, on the existing sandbox branch.
+    public var resume: Bool
+    /// Told every chunk a hook prints, as it prints it.
+    public var hookOutput: (@Sendable (Data) -> Void)?
+
+    public init(repository: URL, name: String, from: String? = nil, base: String? = nil, noCommit: Bool = false, resume: Bool = false,
+                hookOutput: (@Sendable (Data) -> Void)? = nil) {
+        self.repository = repository
+        self.name = name
+        self.from = from
+        self.base = base
+        self.noCommit = noCommit
+        self.resume = resume
+        self.hookOutput = hookOutput
+    }
+}
+
+/// What `sandbox create` did (`-o json`).
+public struct SandboxCreateReport: Sendable, Codable, Equatable {
+    public var name: String
+    public var branch: String
+    public var base: String
+    public var from: String
+    public var directory: String
+    /// The commit created; nil with `--no-commit` or when resuming.
+    public var commit: String?
+    /// Files written, relative to the repository.
+    public var files: [String]
+    public var hooks: [String]
+    /// What the operator does next when no hooks are configured, commands filled in.
+    public var nextSteps: [String]
+}
+
+/// Creates a sandbox: branch NAME from the base, a copy of the source environment without its
+/// `flux-system/gotk-sync.yaml`, its platform GitRepository pointed at NAME, one commit, then the hooks.
+/// Before the commit, any failure puts the repository back exactly as it was.
+public struct SandboxCreator: Sendable {
+    private let git: any GitClient
+    private let runner: any ProcessRunner
+
+    public init(git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner()) {
+        self.git = git
+        self.runner = runner
+    }
+
+    public static func directoryName(for name: String) -> String { "sandbox-" + name.lowercased() }
+
+    public func run(_ request: SandboxCreateRequest) async throws -> SandboxCreateReport {
+        let root = request.repository
+        let settings = try SettingsLoader.load(repositoryRoot: root)
+        let name = request.name
+        guard let pattern = try? NSRegularExpression(pattern: settings.sandbox.namePattern),
+              pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil else {
+            throw SandboxError.invalidName(name, pattern: settings.sandbox.namePattern)
+        }
+        let from = request.from ?? settings.sandbox.from
+        let base = request.base ?? settings.branch
+        let directory = "\(settings.clustersDir)/\(Self.directoryName(for: name))"
+        if request.resume { return try await resume(request, settings: settings, from: from, base: base, directory: directory) }
+
+        let changes = try await git.status(in: root)
+        guard changes.isEmpty else { throw SandboxError.dirty(changes) }
+        guard try await !git.branchExists(name, in: root) else { throw SandboxError.branchExists(name) }
+        guard try await git.resolve(base, in: root) != nil else { throw SandboxError.unknownBase(base) }
+        var original = try await git.currentBranch(in: root)
+        if original == nil { original = try await git.head(in: root).commit }
+        let originalRef = original ?? base
+
+        try await git.createBranch(name, from: base, in: root)
+        var files: [String] = []
+        do {
+            files = try await copy(from: from, to: directory, settings: settings, root: root)
+            try point(directory: directory, at: name, root: root, settings: settings)
+            try await git.add([directory], in: root)
+        } catch {
+            // Put everything back: the copy, the index, the branch.
+            try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
+            _ = try? await runner.run(ProcessInvocation("git", ["-C", root.path, "reset", "--quiet"]))
+            try? await git.switchBranch(originalRef, in: root)
+            try? await git.deleteBranch(name, in: root)
+            throw error
+        }
+        var commit: String?
+        if !request.noCommit {
+            commit = try await git.commit(message: """
+                Create sandbox \(name) from \(from) at \(base)
+
+                Copies \(settings.clustersDir)/\(from) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
+                and points its platform GitRepository at branch \(name).
+                """, in: root)
+        }
+        var report = SandboxCreateReport(name: name, branch: name, base: base, from: from, directory: directory, commit: commit,
+                                         files: files, hooks: settings.sandbox.hooks.create, nextSteps: [])
+        if settings.sandbox.hooks.create.isEmpty {
+            report.nextSteps = try await nextSteps(name: name, directory: directory, root: root, settings: settings)
+        } else {
+            try await runHooks(from: 0, request: request, settings: settings, directory: directory, original: originalRef)
+        }
+        return report
+    }
+
+    /// Copies the tracked files of the source environment, leaving out the excluded paths.
+    private func copy(from environment: String, to directory: String, settings: LockmasterSettings, root: URL) async throws -> [String] {
+        let repository = PlatformRepository.load(root: root, settings: settings)
+        guard let source = repository.environment(named: environment) else {
+            throw SandboxError.unknownEnvironment(environment, known: repository.environments.map(\.name))
+        }
+        guard source.classification.kind == .tracksBranch else {
+            throw SandboxError.notBranchTracking(environment: environment, kind: source.classification.kind.rawValue, reason: source.classification.reason)
+        }
+        let target = root.appendingPathComponent(directory)
+        guard !FileManager.default.fileExists(atPath: target.path) else { throw SandboxError.directoryExists(directory) }
+        let prefix = source.directory + "/"
+        var written: [String] = []
+        for path in try await git.files(at: "HEAD", under: source.directory, in: root) {
+            let relative = String(path.dropFirst(prefix.count))
+            if settings.sandbox.exclude.contains(where: { relative == $0 || relative.hasPrefix($0 + "/") }) { continue }
+            let destination = target.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: root.appendingPathComponent(path), to: destination)
+            written.append("\(directory)/\(relative)")
+        }
+        return written
+    }
+
+    /// Sets the copied platform GitRepository's `spec.ref.branch` to the sandbox branch, byte for byte otherwise.
+    private func point(directory: String, at branch: String, root: URL, settings: LockmasterSettings) throws {
+        let name = (directory as NSString).lastPathComponent
+        let objects = ManifestLoader(root: root).load(under: directory).objects
+        let environment = PlatformEnvironment.read(name: name, directory: directory, objects: objects, settings: settings)
+        guard case let .git(repository) = environment.source else {
+            throw SandboxError.noGitSource(directory: directory, reason: environment.classification.reason ?? "its platform source is not a GitRepository")
+        }
+        let object = repository.object
+        try ScalarEditor.edit(file: root.appendingPathComponent(object.location.path), displayPath: object.location.path,
+                              selector: ObjectSelector(kind: "GitRepository", name: object.name ?? "", namespace: object.effectiveNamespace,
+                                                       group: object.group),
+                              path: ["spec", "ref", "branch"], value: branch)
+    }
+
+    private func resume(_ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String, directory: String) async throws -> SandboxCreateReport {
+        let root = request.repository
+        guard try await git.currentBranch(in: root) == request.name,
+              FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
+            throw SandboxError.notResumable(request.name)
+        }
+        let state = try stateFile(root: root, name: request.name)
+        let start = (try? String(contentsOf: state, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        try await runHooks(from: start, request: request, settings: settings, directory: directory, original: settings.branch)
+        return SandboxCreateReport(name: request.name, branch: request.name, base: base, from: from, directory: directory, commit: nil,
+                                   files: [], hooks: settings.sandbox.hooks.create, nextSteps: [])
+    }
+
+    /// Runs `sandbox.create` hooks in order from `start`; on a failure, remembers where to resume.
+    private func runHooks(from start: Int, request: SandboxCreateRequest, settings: LockmasterSettings, directory: String, original: String) async throws {
+        let root = request.repository
+        let url = try await git.remoteURL(named: "origin", in: root) ?? ""
+        let environment = [
+            "LOCKMASTER_SANDBOX": Self.directoryName(for: request.name), "LOCKMASTER_BRANCH": request.name,
+            "LOCKMASTER_PATH": directory, "LOCKMASTER_REPO_URL": url,
+        ]
+        let hooks = settings.sandbox.hooks.create
+        let state = try stateFile(root: root, name: request.name)
+        for index in start..<hooks.count {
+            let output = try await runner.run(ProcessInvocation("bash", ["-c", hooks[index]], workingDirectory: root, environment: environment,
+                                                                 timeout: .seconds(3600)), streaming: request.hookOutput)
+            guard output.status == 0 else {
+                try FileManager.default.createDirectory(at: state.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try AtomicFile.write(Data("\(index)\n".utf8), to: state)
+                let lines = (output.stdout + output.stderr).split(separator: "\n").suffix(5).map(String.init)
+                throw SandboxError.hookFailed(index: index, command: hooks[index], status: output.status, lastLines: lines,
+                                              name: request.name, original: original)
+            }
+        }
+        try? FileManager.default.removeItem(at: state)
+    }
+
+    /// `.git/lockmaster/sandbox-<name>.next-hook`: where a failed hook run resumes.
+    private func stateFile(root: URL, name: String) throws -> URL {
+        root.appendingPathComponent(".git/lockmaster/\(Self.directoryName(for: name)).next-hook")
+    }
+
+    /// The operator's next steps, with the values of this sandbox filled in.
+    private func nextSteps(name: String, directory: String, root: URL, settings: LockmasterSettings) async throws -> [String] {
+        let objects = ManifestLoader(root: root).load(under: directory).objects
+        let environment = PlatformEnvironment.read(name: (directory as NSString).lastPathComponent, directory: directory, objects: objects, settings: settings)
+        let url = try await git.remoteURL(named: "origin", in: root) ?? environment.source?.url ?? "<repository URL>"
+        var steps = ["Create the cluster for \(Self.directoryName(for: name)) with your infrastructure-as-code (or configure sandbox.hooks.create in lockmaster.yaml to do it for you)."]
+        let sourceObjects = objects.compactMap(GitRepository.init).map(\.object) + objects.compactMap(OCIRepository.init).map(\.object)
+        for object in sourceObjects {
+            guard let secret = object.root.string(at: ["spec", "secretRef", "name"]) else { continue }
+            let namespace = object.effectiveNamespace
+            let sourceURL = object.root.string(at: ["spec", "url"]) ?? ""
+            if object.kind == "OCIRepository" {
+                let host = sourceURL.dropFirst("oci://".count).prefix { $0 != "/" }
+                steps.append("kubectl create secret docker-registry \(secret) --namespace \(namespace) --docker-server=\(host) --docker-username=<user> --docker-password=<token>")
+            } else if sourceURL.hasPrefix("ssh://") || sourceURL.contains("@") && !sourceURL.hasPrefix("http") {
+                steps.append("kubectl create secret generic \(secret) --namespace \(namespace) --from-file=identity=<private key> --from-file=identity.pub=<public key> --from-file=known_hosts=<known_hosts>")
+            } else {
+                steps.append("kubectl create secret generic \(secret) --namespace \(namespace) --from-literal=username=<user> --from-literal=password=<token>")
+            }
+        }
+        steps.append("flux bootstrap git --url=\(url) --branch=\(name) --path=\(directory)")
+        steps.append("git push -u origin \(name)")
+        return steps
+    }
+}

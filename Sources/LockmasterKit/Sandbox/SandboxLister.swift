@@ -1,0 +1,69 @@
+public import Foundation
+public import GitKit
+import Manifests
+import Platform
+
+/// One sandbox found on a branch (`-o json` of `sandbox list`).
+public struct SandboxInfo: Sendable, Codable, Equatable {
+    public var name: String
+    /// The branch as git names it locally: `OPS-1-x` or `origin/OPS-1-x`.
+    public var branch: String
+    public var directory: String
+    /// Committer time of the first commit on the branch that touched the directory (RFC 3339).
+    public var created: String
+    public var lastCommit: String
+    public var lastCommitTime: String
+    /// Commits on the branch that the branch of record lacks, and the other way round.
+    public var ahead: Int
+    public var behind: Int
+    public var merged: Bool
+}
+
+/// Finds sandboxes on every local and remote-tracking branch: a `clusters/sandbox-*` directory whose
+/// platform source tracks that very branch.
+public struct SandboxLister: Sendable {
+    private let git: any GitClient
+
+    public init(git: any GitClient = ProcessGitClient()) {
+        self.git = git
+    }
+
+    public func run(repository root: URL) async throws -> [SandboxInfo] {
+        let settings = try SettingsLoader.load(repositoryRoot: root)
+        let main = settings.branch
+        var found: [SandboxInfo] = []
+        for ref in try await git.branches(in: root) {
+            let short = ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/remotes/".count))
+            let branch = ref.hasPrefix("refs/heads/") ? short : String(short.drop { $0 != "/" }.dropFirst())
+            let paths = try await git.files(at: ref, under: settings.clustersDir + "/", in: root)
+            // clusters/sandbox-x/… : the component right below the clusters directory.
+            let depth = settings.clustersDir.split(separator: "/").count
+            let directories = Set(paths.compactMap { path -> String? in
+                let parts = path.split(separator: "/")
+                guard parts.count > depth + 1, parts[depth].hasPrefix("sandbox-") else { return nil }
+                return "\(settings.clustersDir)/\(parts[depth])"
+            })
+            for directory in directories.sorted() {
+                var set = ManifestSet()
+                let loader = ManifestLoader(root: root)
+                for path in paths where path.hasPrefix(directory + "/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) {
+                    loader.read(data: try await git.contents(of: path, at: ref, in: root), path: path, into: &set)
+                }
+                let environment = PlatformEnvironment.read(name: (directory as NSString).lastPathComponent, directory: directory,
+                                                           objects: set.objects, settings: settings)
+                guard environment.classification.kind == .tracksBranch, environment.classification.ref == branch else { continue }
+                let touching = try await git.commits(on: ref, touching: directory, limit: nil, in: root)
+                guard let last = try await git.commits(on: ref, touching: nil, limit: 1, in: root).first else { continue }
+                let counts = try await git.aheadBehind(ref, main, in: root)
+                found.append(SandboxInfo(
+                    name: branch, branch: short, directory: directory,
+                    created: PlatformPublisher.rfc3339(touching.last?.time ?? last.time),
+                    lastCommit: last.commit, lastCommitTime: PlatformPublisher.rfc3339(last.time),
+                    ahead: counts.onlyA, behind: counts.onlyB,
+                    merged: try await git.isAncestor(ref, of: main, in: root)
+                ))
+            }
+        }
+        return found
+    }
+}
