@@ -83,13 +83,18 @@ public struct SandboxCreator: Sendable {
 
         try await git.createBranch(name, from: base, in: root)
         var files: [String] = []
+        var copied = false
         do {
+            guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
+                throw SandboxError.directoryExists(directory)
+            }
+            copied = true
             files = try await copy(from: from, to: directory, settings: settings, root: root)
             try point(directory: directory, at: name, root: root, settings: settings)
             try await git.add([directory], in: root)
         } catch {
-            // Put everything back: the copy, the index, the branch.
-            try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
+            // Put everything back: the copy (if this run made it), the index, the branch.
+            if copied { try? FileManager.default.removeItem(at: root.appendingPathComponent(directory)) }
             _ = try? await runner.run(ProcessInvocation("git", ["-C", root.path, "reset", "--quiet"]))
             try? await git.switchBranch(originalRef, in: root)
             try? await git.deleteBranch(name, in: root)
@@ -124,7 +129,6 @@ public struct SandboxCreator: Sendable {
             throw SandboxError.notBranchTracking(environment: environment, kind: source.classification.kind.rawValue, reason: source.classification.reason)
         }
         let target = root.appendingPathComponent(directory)
-        guard !FileManager.default.fileExists(atPath: target.path) else { throw SandboxError.directoryExists(directory) }
         let prefix = source.directory + "/"
         var written: [String] = []
         for path in try await git.files(at: "HEAD", under: source.directory, in: root) {
