@@ -1,0 +1,69 @@
+public import Support
+
+/// The merge guard's rules, each with its id as printed after a finding.
+public enum CheckRule: String, Sendable, Codable, CaseIterable {
+    case syncFileChanged = "sync-file-changed"
+    case sandboxInMain = "sandbox-in-main"
+    case developmentTracksMain = "development-tracks-main"
+    case stagingPatchRange = "staging-patch-range"
+    case productionPinned = "production-pinned"
+    case danglingSourceRef = "dangling-source-ref"
+    case danglingDependsOn = "dangling-depends-on"
+    case dependsOnCycle = "depends-on-cycle"
+    case duplicateObject = "duplicate-object"
+    case unpinnedChart = "unpinned-chart"
+    case deprecatedAPI = "deprecated-api"
+    case parseError = "parse-error"
+}
+
+/// One finding: `path:line:col: error|warning: message [rule-id]`, with a hint to fix it.
+public struct CheckFinding: Sendable, Codable, Hashable {
+    public var rule: CheckRule
+    public var severity: Severity
+    public var location: SourceLocation
+    public var message: String
+    public var hint: String?
+
+    public init(_ rule: CheckRule, _ severity: Severity, at location: SourceLocation, _ message: String, hint: String? = nil) {
+        self.rule = rule
+        self.severity = severity
+        self.location = location
+        self.message = message
+        self.hint = hint
+    }
+}
+
+/// What `check` found (`-o json`).
+public struct CheckReport: Sendable, Codable, Equatable {
+    /// The revision the change was compared with; nil when there was none to compare with.
+    public var base: String?
+    public var findings: [CheckFinding]
+    /// Findings a `# lockmaster:ignore=rule-id` comment silenced.
+    public var silenced: [CheckFinding]
+    public var errors: Int { findings.filter { $0.severity == .error }.count }
+    public var warnings: Int { findings.filter { $0.severity == .warning }.count }
+
+    enum CodingKeys: String, CodingKey { case base, findings, silenced, errors, warnings }
+
+    public init(base: String?, findings: [CheckFinding], silenced: [CheckFinding]) {
+        self.base = base
+        self.findings = findings
+        self.silenced = silenced
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        base = try container.decodeIfPresent(String.self, forKey: .base)
+        findings = try container.decode([CheckFinding].self, forKey: .findings)
+        silenced = try container.decode([CheckFinding].self, forKey: .silenced)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(base, forKey: .base)
+        try container.encode(findings, forKey: .findings)
+        try container.encode(silenced, forKey: .silenced)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(warnings, forKey: .warnings)
+    }
+}

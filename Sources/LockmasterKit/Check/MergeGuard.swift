@@ -1,0 +1,212 @@
+public import Foundation
+public import GitKit
+import Artifacts
+import Manifests
+import Platform
+import Support
+
+/// What `lockmaster check` is asked to do.
+public struct CheckRequest: Sendable {
+    public var repository: URL
+    /// The revision to compare with; default: the merge base of `HEAD` and the branch of record.
+    public var base: String?
+    /// Kubernetes minor version (`1.29`) for built-in API deprecations; nil checks Flux APIs only.
+    public var kubeVersion: String?
+
+    public init(repository: URL, base: String? = nil, kubeVersion: String? = nil) {
+        self.repository = repository
+        self.base = base
+        self.kubeVersion = kubeVersion
+    }
+}
+
+/// Why `check` could not run at all.
+public enum CheckError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownBase(String)
+    case invalidKubeVersion(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownBase(base): return "--base \(base) is not a revision of this repository"
+        case let .invalidKubeVersion(version): return "--kube-version \(version) is not a Kubernetes version; write it as 1.29"
+        }
+    }
+}
+
+/// The merge guard: policy rules over the work tree, compared with a base revision.
+public struct MergeGuard: Sendable {
+    private let git: any GitClient
+
+    public init(git: any GitClient = ProcessGitClient()) {
+        self.git = git
+    }
+
+    public func run(_ request: CheckRequest) async throws -> CheckReport {
+        let root = request.repository
+        var kubeMinor: Int?
+        if let version = request.kubeVersion {
+            let parts = version.trimmingPrefix("v").split(separator: ".")
+            guard parts.count >= 2, parts[0] == "1", let minor = Int(parts[1]) else { throw CheckError.invalidKubeVersion(version) }
+            kubeMinor = minor
+        }
+        let repository = try PlatformRepository.load(root: root)
+        let settings = repository.settings
+        var set = ManifestSet()
+        let loader = ManifestLoader(root: root)
+        for path in [settings.clustersDir] + settings.platformPaths {
+            let part = loader.load(under: path)
+            set.objects += part.objects
+            set.diagnostics += part.diagnostics
+        }
+
+        var findings: [CheckFinding] = set.diagnostics.map {
+            CheckFinding(.parseError, .error, at: $0.location ?? SourceLocation(path: "."), $0.message, hint: $0.hint)
+        }
+
+        // Rules about the change itself.
+        var base: String?
+        if let requested = request.base {
+            guard let commit = try await git.resolve(requested, in: root) else { throw CheckError.unknownBase(requested) }
+            base = commit
+        } else if try await git.resolve("HEAD", in: root) != nil, try await git.resolve(settings.branch, in: root) != nil {
+            base = try await git.mergeBase("HEAD", settings.branch, in: root)
+        }
+        if let base {
+            findings += try await changeRules(since: base, root: root, settings: settings)
+        }
+
+        findings += environmentRules(repository)
+        for environment in repository.environments {
+            let scope = EnvironmentScope.build(environment, all: set.objects)
+            findings += GraphRules.check(scope)
+            if environment.classification.kind == .tracksRange || environment.classification.kind == .pinned {
+                findings += unpinnedCharts(scope)
+            }
+        }
+        findings += deprecations(set.objects, kubeMinor: kubeMinor)
+
+        // One finding per place and message, in file order.
+        var seen = Set<CheckFinding>()
+        let unique = findings.filter { seen.insert($0).inserted }.sorted { $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue }
+        let (kept, silenced) = Suppressions(root: root).split(unique)
+        return CheckReport(base: base, findings: kept, silenced: silenced)
+    }
+
+    /// `sync-file-changed` and `sandbox-in-main`.
+    private func changeRules(since base: String, root: URL, settings: LockmasterSettings) async throws -> [CheckFinding] {
+        var findings: [CheckFinding] = []
+        var sandboxes: Set<String> = []
+        let depth = settings.clustersDir.split(separator: "/").count
+        for (status, path) in try await git.changes(since: base, in: root) where status != "D" {
+            let parts = path.split(separator: "/").map(String.init)
+            guard parts.count > depth, parts.prefix(depth).joined(separator: "/") == settings.clustersDir else { continue }
+            if parts.count == depth + 3, parts[depth + 1] == "flux-system", parts[depth + 2] == "gotk-sync.yaml" {
+                findings.append(CheckFinding(.syncFileChanged, .error, at: SourceLocation(path: path),
+                                             "\(path) is \(status == "A" ? "added" : "changed"): merging it would point \(parts[depth]) at another branch or path",
+                                             hint: "drop this file from the change (git checkout \(String(base.prefix(12))) -- \(path), or git rm it)"))
+            }
+            if status == "A", parts[depth].hasPrefix("sandbox-") {
+                let directory = parts.prefix(depth + 1).joined(separator: "/")
+                if sandboxes.insert(directory).inserted {
+                    findings.append(CheckFinding(.sandboxInMain, .error, at: SourceLocation(path: path),
+                                                 "\(directory) is added: sandbox directories must not reach \(settings.branch)",
+                                                 hint: "remove the sandbox directory from the branch before merging (git rm -r \(directory))"))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// `development-tracks-main`, `staging-patch-range`, `production-pinned`, by promotion order.
+    private func environmentRules(_ repository: PlatformRepository) -> [CheckFinding] {
+        let settings = repository.settings
+        var findings: [CheckFinding] = []
+        func location(_ environment: PlatformEnvironment) -> SourceLocation {
+            guard let source = environment.source?.object else { return SourceLocation(path: environment.directory) }
+            return source.location(of: ["spec", "ref"])
+        }
+        let order = settings.environments
+        if order.count > 0, let development = repository.environment(named: order[0]) {
+            let classification = development.classification
+            if classification.kind != .tracksBranch || classification.ref != settings.branch {
+                findings.append(CheckFinding(.developmentTracksMain, .error, at: location(development),
+                                             "\(development.name) must track branch \(settings.branch); it is \(classification.kind.rawValue) \(classification.ref ?? "")",
+                                             hint: "set its platform GitRepository's spec.ref.branch to \(settings.branch)"))
+            }
+        }
+        if order.count > 1, let staging = repository.environment(named: order[1]) {
+            let classification = staging.classification
+            if classification.kind != .tracksRange || classification.refField != "semver" {
+                findings.append(CheckFinding(.stagingPatchRange, .warning, at: location(staging),
+                                             "\(staging.name) should track a semver range of patch releases; it is \(classification.kind.rawValue)",
+                                             hint: "set its OCIRepository's spec.ref.semver to a patch range such as ~1.4.0"))
+            } else if let text = classification.ref, let range = try? SemverRange(text), let wider = Self.admitsMoreThanPatches(range) {
+                findings.append(CheckFinding(.stagingPatchRange, .warning, at: location(staging),
+                                             "\(staging.name)'s range \"\(text)\" admits \(wider), not only patch releases",
+                                             hint: "use a patch range such as ~\(wider.split(separator: " ").last.map(String.init) ?? "1.4.0") or 1.4.x"))
+            }
+        }
+        if order.count > 2, let production = repository.environment(named: order[2]) {
+            let kind = production.classification.kind
+            if kind == .tracksRange || kind == .tracksBranch {
+                findings.append(CheckFinding(.productionPinned, .error, at: location(production),
+                                             "\(production.name) must be pinned to one exact tag or digest; it \(kind == .tracksRange ? "tracks the range" : "tracks branch") \(production.classification.ref ?? "")",
+                                             hint: "set spec.ref.tag to the version staging ran (lockmaster resolve staging), and remove spec.ref.semver"))
+            }
+        }
+        return findings
+    }
+
+    /// A description of a minor or major release the range admits, or nil for a patch-only range.
+    static func admitsMoreThanPatches(_ range: SemverRange) -> String? {
+        guard let lowest = try? NextVersion.inRange(range, tags: []) else { return nil }
+        let minor = SemanticVersion(major: lowest.major, minor: lowest.minor + 1, patch: 0)
+        let major = SemanticVersion(major: lowest.major + 1, minor: 0, patch: 0)
+        if range.contains(major) { return "a new major version \(major.normalized)" }
+        if range.contains(minor) { return "a new minor version \(minor.normalized)" }
+        return nil
+    }
+
+    /// `unpinned-chart`: deterministic environments need exact chart versions.
+    private func unpinnedCharts(_ scope: EnvironmentScope) -> [CheckFinding] {
+        scope.objects.compactMap(HelmRelease.init).compactMap { release in
+            guard let chart = release.chart else { return nil }
+            let object = release.object
+            guard let version = chart.version else {
+                return CheckFinding(.unpinnedChart, .warning, at: object.location(of: ["spec", "chart", "spec"]),
+                                    "\(object.displayName) has no chart version, so \(scope.environment.name) (\(scope.environment.classification.kind.rawValue)) gets whatever is newest",
+                                    hint: "set spec.chart.spec.version to an exact version")
+            }
+            guard SemanticVersion.flux(version) == nil || version.contains(where: { "*xX^~><=|, ".contains($0) }) else { return nil }
+            return CheckFinding(.unpinnedChart, .warning, at: object.location(of: ["spec", "chart", "spec", "version"]),
+                                "\(object.displayName) asks for chart version \"\(version)\", a range, in \(scope.environment.name) (\(scope.environment.classification.kind.rawValue))",
+                                hint: "pin an exact version such as 1.2.3; ranges belong to branch-tracking environments")
+        }
+    }
+
+    /// `deprecated-api`: Flux APIs always; Kubernetes built-ins at `--kube-version`.
+    private func deprecations(_ objects: [KubernetesObject], kubeMinor: Int?) -> [CheckFinding] {
+        objects.compactMap { object in
+            if let entry = APIDeprecations.match(APIDeprecations.flux, apiVersion: object.apiVersion, kind: object.kind) {
+                let removed = entry.fluxNote?.hasPrefix("removed") == true
+                return CheckFinding(.deprecatedAPI, removed ? .error : .warning, at: object.location(of: ["apiVersion"]),
+                                    "\(object.kind) \(object.apiVersion) is \(entry.fluxNote ?? "deprecated")",
+                                    hint: "use \(entry.replacement)")
+            }
+            guard let minor = kubeMinor, let entry = APIDeprecations.match(APIDeprecations.kubernetes, apiVersion: object.apiVersion, kind: object.kind) else {
+                return nil
+            }
+            if let removed = entry.removedIn, minor >= removed {
+                return CheckFinding(.deprecatedAPI, .error, at: object.location(of: ["apiVersion"]),
+                                    "\(object.kind) \(object.apiVersion) is not served by Kubernetes 1.\(minor) (removed in 1.\(removed))",
+                                    hint: "use \(entry.replacement)")
+            }
+            if let deprecated = entry.deprecatedIn, minor >= deprecated {
+                return CheckFinding(.deprecatedAPI, .warning, at: object.location(of: ["apiVersion"]),
+                                    "\(object.kind) \(object.apiVersion) is deprecated in Kubernetes 1.\(minor)" + (entry.removedIn.map { " and removed in 1.\($0)" } ?? ""),
+                                    hint: "use \(entry.replacement)")
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import LockmasterKit
+
+extension Lockmaster {
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The merge guard: policy rules for a change, as path:line:col findings.",
+            discussion: """
+                Reads the work tree and compares it with --base (default: the merge base of HEAD and \
+                main). Rules:
+                  sync-file-changed       a clusters/*/flux-system/gotk-sync.yaml added or changed (error)
+                  sandbox-in-main         a clusters/sandbox-* directory added (error)
+                  development-tracks-main development's source tracks main (error)
+                  staging-patch-range     staging's range admits only patch releases (warning)
+                  production-pinned       production is pinned to a tag or digest (error)
+                  dangling-source-ref     every sourceRef / chartRef resolves in the environment (error)
+                  dangling-depends-on     every dependsOn resolves (error)
+                  depends-on-cycle        no dependsOn cycles; the cycle is printed (error)
+                  duplicate-object        no kind/namespace/name twice in one environment (error)
+                  unpinned-chart          exact chart versions in range-tracking or pinned environments (warning)
+                  deprecated-api          deprecated or removed Flux APIs, and Kubernetes APIs at --kube-version
+                  parse-error             YAML that cannot be read (error)
+
+                A comment '# lockmaster:ignore=rule-id' on the finding's line, or anywhere in its YAML \
+                document, silences it; silenced findings are listed. Exit status: 1 on any error, and on \
+                warnings with --strict; 0 otherwise.
+                """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, github }
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Option(help: ArgumentHelp("Compare with this revision (default: the merge base with main).", valueName: "REF"))
+        var base: String?
+
+        @Option(help: ArgumentHelp("Report Kubernetes API versions deprecated or removed in this release.", valueName: "X.Y"))
+        var kubeVersion: String?
+
+        @Flag(help: "Fail on warnings too.")
+        var strict = false
+
+        @Option(name: .shortAndLong, help: "Output format: text, json, or github (GitHub Actions annotations).")
+        var output: Format = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let report = try await MergeGuard().run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion))
+                switch output {
+                case .text: Terminal.out(CheckFormatter.text(report))
+                case .json: Terminal.out(try Terminal.json(report))
+                case .github: Terminal.out(CheckFormatter.github(report))
+                }
+                if report.errors > 0 || (strict && report.warnings > 0) { throw ExitCode.failure }
+            }
+        }
+    }
+}
