@@ -48,7 +48,7 @@ enum GraphRules {
 
         // Duplicates: the same kind/namespace/name twice in one build.
         var first: [String: KubernetesObject] = [:]
-        for object in objects {
+        for object in objects.sorted(by: { $0.location < $1.location }) {
             guard let objectName = object.name, object.group != KustomizeFile.group else { continue }
             let key = "\(object.group)/\(object.kind)/\(object.effectiveNamespace)/\(objectName)"
             if let earlier = first[key] {

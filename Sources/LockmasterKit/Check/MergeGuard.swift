@@ -174,12 +174,12 @@ public struct MergeGuard: Sendable {
             let object = release.object
             guard let version = chart.version else {
                 return CheckFinding(.unpinnedChart, .warning, at: object.location(of: ["spec", "chart", "spec"]),
-                                    "\(object.displayName) has no chart version, so \(scope.environment.name) (\(scope.environment.classification.kind.rawValue)) gets whatever is newest",
+                                    "\(object.displayName) has no chart version, so environments that track a range or are pinned get whatever is newest",
                                     hint: "set spec.chart.spec.version to an exact version")
             }
             guard SemanticVersion.flux(version) == nil || version.contains(where: { "*xX^~><=|, ".contains($0) }) else { return nil }
             return CheckFinding(.unpinnedChart, .warning, at: object.location(of: ["spec", "chart", "spec", "version"]),
-                                "\(object.displayName) asks for chart version \"\(version)\", a range, in \(scope.environment.name) (\(scope.environment.classification.kind.rawValue))",
+                                "\(object.displayName) asks for chart version \"\(version)\", a range, where versions must be exact (an environment that tracks a range or is pinned uses it)",
                                 hint: "pin an exact version such as 1.2.3; ranges belong to branch-tracking environments")
         }
     }

@@ -1,0 +1,159 @@
+import Foundation
+import LockmasterKit
+import Support
+import TestSupport
+import Testing
+
+/// Every `check` rule with a change that breaks it; the clean repository passes them all.
+@Suite struct MergeGuardTests {
+    static let keda = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: keda
+        ---
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: HelmRepository
+        metadata:
+          name: kedacore
+          namespace: keda
+        spec:
+          interval: 1h
+          url: https://kedacore.github.io/charts
+        ---
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata:
+          name: keda
+          namespace: keda
+        spec:
+          interval: 30m
+          chart:
+            spec:
+              chart: keda
+              version: 2.14.0
+              sourceRef:
+                kind: HelmRepository
+                name: kedacore
+
+        """
+
+    /// The layout of DESIGN.md §1 (as `init` writes it) with KEDA added, committed on main.
+    func repository() async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
+            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try directory.write("platform/services/keda.yaml", Self.keda)
+        try await TestGit.commitAll(in: directory.url)
+        return directory
+    }
+
+    func check(_ repository: TemporaryDirectory, kubeVersion: String? = nil) async throws -> CheckReport {
+        try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, kubeVersion: kubeVersion))
+    }
+
+    /// Applies `change` to a clean repository and returns the findings of `rule`.
+    func findings(_ rule: CheckRule, kubeVersion: String? = nil, _ change: (TemporaryDirectory) async throws -> Void) async throws -> [CheckFinding] {
+        let repository = try await repository()
+        try await change(repository)
+        return try await check(repository, kubeVersion: kubeVersion).findings.filter { $0.rule == rule }
+    }
+
+    func replace(_ repository: TemporaryDirectory, _ path: String, _ old: String, _ new: String) throws {
+        let text = try repository.read(path)
+        #expect(text.contains(old))
+        try repository.write(path, text.replacingOccurrences(of: old, with: new))
+    }
+
+    @Test func theCleanRepositoryPasses() async throws {
+        let report = try await check(try await repository(), kubeVersion: "1.31")
+        #expect(report.findings == [])
+        #expect(report.base != nil)
+    }
+
+    @Test func syncFileAddedOrChanged() async throws {
+        let added = try await findings(.syncFileChanged) { try $0.write("clusters/staging/flux-system/gotk-sync.yaml", "# copied from a sandbox\n") }
+        #expect(added.map(\.location.path) == ["clusters/staging/flux-system/gotk-sync.yaml"])
+        #expect(added.first?.severity == .error)
+        let changed = try await findings(.syncFileChanged) { repository in
+            try repository.write("clusters/staging/flux-system/gotk-sync.yaml", "# bootstrap\n")
+            try await TestGit.commitAll(in: repository.url, message: "bootstrap staging")
+            try await TestGit.run(["switch", "-q", "-c", "change"], in: repository.url)
+            try repository.write("clusters/staging/flux-system/gotk-sync.yaml", "# changed\n")
+        }
+        #expect(changed.first?.message.contains("is changed") == true)
+    }
+
+    @Test func sandboxDirectoryReachingMain() async throws {
+        let found = try await findings(.sandboxInMain) { repository in
+            _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-7-try-keda"))
+        }
+        #expect(found.map(\.message) == ["clusters/sandbox-ops-7-try-keda is added: sandbox directories must not reach main"])
+    }
+
+    @Test func promotionOrderRules() async throws {
+        let development = try await findings(.developmentTracksMain) { try replace($0, "clusters/development/platform.yaml", "branch: main", "branch: feature") }
+        #expect(development.first?.location.path == "clusters/development/platform.yaml")
+        let staging = try await findings(.stagingPatchRange) { try replace($0, "clusters/staging/platform.yaml", "semver: \"~0.1.0\"", "semver: \">=0.1.0\"") }
+        #expect(staging.first?.severity == .warning)
+        #expect(staging.first?.message.contains("admits a new major version 1.0.0") == true)
+        let production = try await findings(.productionPinned) { try replace($0, "clusters/production/platform.yaml", "tag: \"0.1.0\"", "semver: \"~0.1.0\"") }
+        #expect(production.first?.severity == .error)
+    }
+
+    @Test func referencesMustResolve() async throws {
+        let source = try await findings(.danglingSourceRef) { try replace($0, "platform/services/keda.yaml", "        name: kedacore", "        name: kedacorp") }
+        #expect(source.first?.location == SourceLocation(path: "platform/services/keda.yaml", line: 27, column: 9))
+        let dependency = try await findings(.danglingDependsOn) {
+            try replace($0, "clusters/staging/platform.yaml", "    - name: platform-configs", "    - name: platform-config")
+        }
+        #expect(dependency.first?.message == "Kustomization/flux-system/platform-services depends on Kustomization/flux-system/platform-config, which staging does not declare")
+        let cycle = try await findings(.dependsOnCycle) {
+            try replace($0, "clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  dependsOn:\n    - name: platform-service-configs\n")
+        }
+        #expect(cycle.map(\.message) == ["dependsOn cycle: flux-system/platform-configs → flux-system/platform-service-configs → flux-system/platform-services → flux-system/platform-configs"])
+        let duplicate = try await findings(.duplicateObject) { try $0.write("platform/configs/namespaces.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keda\n") }
+        #expect(duplicate.first?.location.path == "platform/services/keda.yaml")
+    }
+
+    @Test func chartsMustBeExactWhereVersionsAreDeterministic() async throws {
+        let found = try await findings(.unpinnedChart) { try replace($0, "platform/services/keda.yaml", "version: 2.14.0", "version: 2.x") }
+        #expect(found.count == 1)
+        #expect(found.first?.severity == .warning)
+        #expect(found.first?.location == SourceLocation(path: "platform/services/keda.yaml", line: 25, column: 16))
+    }
+
+    @Test func deprecatedAPIs() async throws {
+        let flux = try await findings(.deprecatedAPI) { repository in
+            try replace(repository, "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+            try replace(repository, "clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository", "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
+        }
+        #expect(flux.map(\.severity) == [.error, .warning])
+        #expect(flux.last?.hint == "use helm.toolkit.fluxcd.io/v2")
+        let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: keda\n  namespace: keda\n"
+        let removed = try await findings(.deprecatedAPI, kubeVersion: "1.25") { try $0.write("platform/configs/pdb.yaml", pdb) }
+        #expect(removed.map(\.message) == ["PodDisruptionBudget policy/v1beta1 is not served by Kubernetes 1.25 (removed in 1.25)"])
+        let deprecated = try await findings(.deprecatedAPI, kubeVersion: "1.22") { try $0.write("platform/configs/pdb.yaml", pdb) }
+        #expect(deprecated.first?.severity == .warning)
+        #expect(try await findings(.deprecatedAPI) { try $0.write("platform/configs/pdb.yaml", pdb) } == [])
+    }
+
+    @Test func parseErrorsHaveTheirPosition() async throws {
+        let found = try await findings(.parseError) { try $0.write("platform/configs/broken.yaml", "a: [1, 2\n") }
+        #expect(found.first?.location.path == "platform/configs/broken.yaml")
+        #expect(found.first?.location.line == 2)
+    }
+
+    @Test func commentsSilenceOneRuleOnALineOrADocument() async throws {
+        let repository = try await repository()
+        try replace(repository, "platform/services/keda.yaml", "version: 2.14.0", "version: 2.x # lockmaster:ignore=unpinned-chart")
+        let report = try await check(repository)
+        #expect(report.findings == [])
+        #expect(report.silenced.map(\.rule) == [.unpinnedChart])
+        try replace(repository, "platform/services/keda.yaml", "version: 2.x # lockmaster:ignore=unpinned-chart",
+                    "version: 2.x\n# lockmaster:ignore=deprecated-api,unpinned-chart")
+        #expect(try await check(repository).silenced.map(\.rule) == [.unpinnedChart])
+        try replace(repository, "platform/services/keda.yaml", "# lockmaster:ignore=deprecated-api,unpinned-chart", "# lockmaster:ignore=deprecated-api")
+        #expect(try await check(repository).findings.map(\.rule) == [.unpinnedChart])
+    }
+}
