@@ -48,8 +48,8 @@ import Testing
         return directory
     }
 
-    func check(_ repository: TemporaryDirectory, kubeVersion: String? = nil) async throws -> CheckReport {
-        try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, kubeVersion: kubeVersion))
+    func check(_ repository: TemporaryDirectory, kubeVersion: String? = nil, target: String? = "main") async throws -> CheckReport {
+        try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, kubeVersion: kubeVersion, target: target, environment: [:]))
     }
 
     /// Applies `change` to a clean repository and returns the findings of `rule`.
@@ -89,6 +89,19 @@ import Testing
             _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-7-try-keda"))
         }
         #expect(found.map(\.message) == ["clusters/sandbox-ops-7-try-keda is added: sandbox directories must not reach main"])
+    }
+
+    @Test func aSandboxBranchMayHoldItsOwnDirectoryUntilThePullRequest() async throws {
+        let repository = try await repository()
+        _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-7-try-keda"))
+        let local = try await check(repository, target: nil)
+        #expect(local.findings == [])
+        #expect(local.notes.first?.hasPrefix("clusters/sandbox-ops-7-try-keda belongs to this sandbox branch (OPS-7-try-keda)") == true)
+        let ci = try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, environment: ["GITHUB_BASE_REF": "main"]))
+        #expect(ci.findings.map(\.rule) == [.sandboxInMain])
+        // Copied onto another branch, the directory is not at home.
+        try await TestGit.run(["switch", "-q", "-c", "other-work"], in: repository.url)
+        #expect(try await check(repository, target: nil).findings.map(\.rule) == [.sandboxInMain])
     }
 
     @Test func promotionOrderRules() async throws {

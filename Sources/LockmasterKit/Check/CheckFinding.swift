@@ -40,10 +40,12 @@ public struct CheckReport: Sendable, Codable, Equatable {
     public var findings: [CheckFinding]
     /// Findings a `# lockmaster:ignore=rule-id` comment silenced.
     public var silenced: [CheckFinding]
+    /// Rules not applied here, and why.
+    public var notes: [String] = []
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
-    enum CodingKeys: String, CodingKey { case base, findings, silenced, errors, warnings }
+    enum CodingKeys: String, CodingKey { case base, findings, silenced, notes, errors, warnings }
 
     public init(base: String?, findings: [CheckFinding], silenced: [CheckFinding]) {
         self.base = base
@@ -56,6 +58,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
         base = try container.decodeIfPresent(String.self, forKey: .base)
         findings = try container.decode([CheckFinding].self, forKey: .findings)
         silenced = try container.decode([CheckFinding].self, forKey: .silenced)
+        notes = try container.decodeIfPresent([String].self, forKey: .notes) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -63,6 +66,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
         try container.encodeIfPresent(base, forKey: .base)
         try container.encode(findings, forKey: .findings)
         try container.encode(silenced, forKey: .silenced)
+        try container.encode(notes, forKey: .notes)
         try container.encode(errors, forKey: .errors)
         try container.encode(warnings, forKey: .warnings)
     }

@@ -10,6 +10,7 @@ public enum CheckFormatter {
         for finding in report.silenced {
             lines.append("\(finding.location): silenced: \(finding.message) [\(finding.rule.rawValue)]")
         }
+        lines += report.notes.map { "note: \($0)" }
         let summary = report.findings.isEmpty
             ? "check passed" + (report.silenced.isEmpty ? "" : " (\(report.silenced.count) silenced)")
             : "\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")"

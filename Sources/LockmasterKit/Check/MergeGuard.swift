@@ -12,11 +12,19 @@ public struct CheckRequest: Sendable {
     public var base: String?
     /// Kubernetes minor version (`1.29`) for built-in API deprecations; nil checks Flux APIs only.
     public var kubeVersion: String?
+    /// The branch the change merges into. Default: the CI's target branch (`GITHUB_BASE_REF`,
+    /// `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`); otherwise the branch of record, except on a sandbox's own
+    /// branch, where its directory belongs until the pull request.
+    public var target: String?
+    public var environment: [String: String]
 
-    public init(repository: URL, base: String? = nil, kubeVersion: String? = nil) {
+    public init(repository: URL, base: String? = nil, kubeVersion: String? = nil, target: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.repository = repository
         self.base = base
         self.kubeVersion = kubeVersion
+        self.target = target
+        self.environment = environment
     }
 }
 
@@ -71,8 +79,12 @@ public struct MergeGuard: Sendable {
         } else if try await git.resolve("HEAD", in: root) != nil, try await git.resolve(settings.branch, in: root) != nil {
             base = try await git.mergeBase("HEAD", settings.branch, in: root)
         }
+        var notes: [String] = []
         if let base {
-            findings += try await changeRules(since: base, root: root, settings: settings)
+            let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+            let current = try await git.currentBranch(in: root)
+            findings += try await changeRules(since: base, root: root, repository: repository, target: target, current: current, notes: &notes)
         }
 
         findings += environmentRules(repository)
@@ -89,11 +101,15 @@ public struct MergeGuard: Sendable {
         var seen = Set<CheckFinding>()
         let unique = findings.filter { seen.insert($0).inserted }.sorted { $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue }
         let (kept, silenced) = Suppressions(root: root).split(unique)
-        return CheckReport(base: base, findings: kept, silenced: silenced)
+        var report = CheckReport(base: base, findings: kept, silenced: silenced)
+        report.notes = notes
+        return report
     }
 
     /// `sync-file-changed` and `sandbox-in-main`.
-    private func changeRules(since base: String, root: URL, settings: LockmasterSettings) async throws -> [CheckFinding] {
+    private func changeRules(since base: String, root: URL, repository: PlatformRepository, target: String?, current: String?,
+                             notes: inout [String]) async throws -> [CheckFinding] {
+        let settings = repository.settings
         var findings: [CheckFinding] = []
         var sandboxes: Set<String> = []
         let depth = settings.clustersDir.split(separator: "/").count
@@ -107,11 +123,16 @@ public struct MergeGuard: Sendable {
             }
             if status == "A", parts[depth].hasPrefix("sandbox-") {
                 let directory = parts.prefix(depth + 1).joined(separator: "/")
-                if sandboxes.insert(directory).inserted {
-                    findings.append(CheckFinding(.sandboxInMain, .error, at: SourceLocation(path: path),
-                                                 "\(directory) is added: sandbox directories must not reach \(settings.branch)",
-                                                 hint: "remove the sandbox directory from the branch before merging (git rm -r \(directory))"))
+                guard sandboxes.insert(directory).inserted else { continue }
+                let home = repository.environment(named: parts[depth]).flatMap { $0.classification.kind == .tracksBranch ? $0.classification.ref : nil }
+                if let target, target != settings.branch { continue }
+                if target == nil, let current, current == home {
+                    notes.append("\(directory) belongs to this sandbox branch (\(current)); [sandbox-in-main] applies when the change targets \(settings.branch): --target \(settings.branch), or in CI")
+                    continue
                 }
+                findings.append(CheckFinding(.sandboxInMain, .error, at: SourceLocation(path: path),
+                                             "\(directory) is added: sandbox directories must not reach \(settings.branch)",
+                                             hint: "remove the sandbox directory from the branch before merging (git rm -r \(directory))"))
             }
         }
         return findings

@@ -10,7 +10,7 @@ extension Lockmaster {
                 Reads the work tree and compares it with --base (default: the merge base of HEAD and \
                 main). Rules:
                   sync-file-changed       a clusters/*/flux-system/gotk-sync.yaml added or changed (error)
-                  sandbox-in-main         a clusters/sandbox-* directory added (error)
+                  sandbox-in-main         a clusters/sandbox-* directory added when the change targets main (error)
                   development-tracks-main development's source tracks main (error)
                   staging-patch-range     staging's range admits only patch releases (warning)
                   production-pinned       production is pinned to a tag or digest (error)
@@ -38,6 +38,9 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("Report Kubernetes API versions deprecated or removed in this release.", valueName: "X.Y"))
         var kubeVersion: String?
 
+        @Option(help: ArgumentHelp("The branch the change merges into (default: the CI's target branch, else main; on a sandbox's own branch its directory is allowed).", valueName: "BRANCH"))
+        var target: String?
+
         @Flag(help: "Fail on warnings too.")
         var strict = false
 
@@ -47,7 +50,7 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await MergeGuard().run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion))
+                let report = try await MergeGuard().run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target))
                 switch output {
                 case .text: Terminal.out(CheckFormatter.text(report))
                 case .json: Terminal.out(try Terminal.json(report))

@@ -1,0 +1,68 @@
+import Foundation
+import Support
+import TestSupport
+import Testing
+
+/// `check` and `sandbox` through the built binary: exit codes and output formats.
+@Suite struct CheckCommandTests {
+    func repository() async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        let initialised = try await LockmasterBinary.run(["init", directory.path, "--git-url", "https://git.example.com/p.git",
+                                                          "--artifact", "oci://registry.example.com/p"])
+        #expect(initialised.status == 0)
+        try await TestGit.commitAll(in: directory.url)
+        return directory
+    }
+
+    @Test func cleanPassesAndACopiedSyncFileFails() async throws {
+        let repository = try await repository()
+        let clean = try await LockmasterBinary.run(["check", "--repo", repository.path])
+        #expect(clean.status == 0)
+        #expect(clean.stdout == "check passed\n")
+        try repository.write("clusters/production/flux-system/gotk-sync.yaml", "# from a sandbox\n")
+        let failed = try await LockmasterBinary.run(["check", "--repo", repository.path])
+        #expect(failed.status == 1)
+        #expect(failed.stdout.hasPrefix("clusters/production/flux-system/gotk-sync.yaml:1:1: error: clusters/production/flux-system/gotk-sync.yaml is added: merging it would point production at another branch or path [sync-file-changed]\n    fix: "))
+        let github = try await LockmasterBinary.run(["check", "--repo", repository.path, "-o", "github"])
+        #expect(github.stdout.hasPrefix("::error file=clusters/production/flux-system/gotk-sync.yaml,line=1,col=1,title=sync-file-changed::"))
+        let json = try await LockmasterBinary.run(["check", "--repo", repository.path, "-o", "json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: json.standardOutput) as? [String: Any])
+        #expect(report["errors"] as? Int == 1)
+        #expect((report["findings"] as? [[String: Any]])?.first?["rule"] as? String == "sync-file-changed")
+    }
+
+    @Test func warningsFailOnlyWithStrict() async throws {
+        let repository = try await repository()
+        let path = "clusters/staging/platform.yaml"
+        try repository.write(path, try repository.read(path).replacingOccurrences(of: "semver: \"~0.1.0\"", with: "semver: \">=0.1.0\""))
+        let relaxed = try await LockmasterBinary.run(["check", "--repo", repository.path])
+        #expect(relaxed.status == 0)
+        #expect(relaxed.stdout.contains("warning:") && relaxed.stdout.contains("[staging-patch-range]"))
+        let strict = try await LockmasterBinary.run(["check", "--repo", repository.path, "--strict"])
+        #expect(strict.status == 1)
+        let badVersion = try await LockmasterBinary.run(["check", "--repo", repository.path, "--kube-version", "latest"])
+        #expect(badVersion.status == 1)
+        #expect(badVersion.stderr.contains("--kube-version latest is not a Kubernetes version"))
+    }
+
+    @Test func sandboxCreateAndListThroughTheBinary() async throws {
+        let repository = try await repository()
+        let bad = try await LockmasterBinary.run(["sandbox", "create", "keda", "--repo", repository.path])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("e.g. OPS-123-add-keda"))
+        let created = try await LockmasterBinary.run(["sandbox", "create", "OPS-123-add-keda", "--repo", repository.path, "-o", "json"])
+        #expect(created.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: created.standardOutput) as? [String: Any])
+        #expect(report["directory"] as? String == "clusters/sandbox-ops-123-add-keda")
+        #expect((report["nextSteps"] as? [String])?.last == "git push -u origin OPS-123-add-keda")
+        let list = try await LockmasterBinary.run(["sandbox", "list", "--repo", repository.path, "-o", "json"])
+        let sandboxes = try #require(try JSONSerialization.jsonObject(with: list.standardOutput) as? [[String: Any]])
+        #expect(sandboxes.map { $0["branch"] as? String } == ["OPS-123-add-keda"])
+        let local = try await LockmasterBinary.run(["check", "--repo", repository.path], environment: ["GITHUB_BASE_REF": ""])
+        #expect(local.status == 0)
+        #expect(local.stdout.contains("note: clusters/sandbox-ops-123-add-keda belongs to this sandbox branch"))
+        let check = try await LockmasterBinary.run(["check", "--repo", repository.path, "--target", "main"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("[sandbox-in-main]"))
+    }
+}
