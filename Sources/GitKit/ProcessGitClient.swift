@@ -157,4 +157,11 @@ public struct ProcessGitClient: GitClient {
     public func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool {
         try await runner.run(invocation(["merge-base", "--is-ancestor", a, b], in: repository)).status == 0
     }
+
+    /// Merges `branch` into the current branch with a merge commit (used by the demo).
+    public static func merge(_ branch: String, in repository: URL, environment: [String: String]) async throws -> String {
+        let client = ProcessGitClient(environment: environment)
+        try await client.git(["merge", "--quiet", "--no-ff", "--no-edit", branch], in: repository)
+        return try await client.git(["rev-parse", "HEAD"], in: repository).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }

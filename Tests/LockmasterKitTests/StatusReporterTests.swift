@@ -48,6 +48,10 @@ import Testing
         #expect(commands.contains { $0.hasPrefix("lockmaster status") })
         let output = events.all.compactMap { if case let .output(text) = $0 { text } else { nil } }.joined()
         #expect(output.contains("production   pinned"))
+        #expect(commands.contains { $0.hasPrefix("lockmaster sandbox create OPS-123-add-keda") })
+        #expect(output.contains("[sync-file-changed]"))
+        #expect(output.contains("check passed"))
+        #expect(output.contains("published ") && output.contains("already published as 0.1.1"))
     }
 
     @Test func keepLeavesTheRepository() async throws {
