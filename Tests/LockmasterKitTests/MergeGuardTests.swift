@@ -6,44 +6,12 @@ import Testing
 
 /// Every `check` rule with a change that breaks it; the clean repository passes them all.
 @Suite struct MergeGuardTests {
-    static let keda = """
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: keda
-        ---
-        apiVersion: source.toolkit.fluxcd.io/v1
-        kind: HelmRepository
-        metadata:
-          name: kedacore
-          namespace: keda
-        spec:
-          interval: 1h
-          url: https://kedacore.github.io/charts
-        ---
-        apiVersion: helm.toolkit.fluxcd.io/v2
-        kind: HelmRelease
-        metadata:
-          name: keda
-          namespace: keda
-        spec:
-          interval: 30m
-          chart:
-            spec:
-              chart: keda
-              version: 2.14.0
-              sourceRef:
-                kind: HelmRepository
-                name: kedacore
-
-        """
-
     /// The layout of DESIGN.md §1 (as `init` writes it) with KEDA added, committed on main.
     func repository() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
         _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
             directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
-        try directory.write("platform/services/keda.yaml", Self.keda)
+        try directory.write("platform/services/keda.yaml", PlatformFixture.keda())
         try await TestGit.commitAll(in: directory.url)
         return directory
     }

@@ -153,13 +153,15 @@ public enum PlatformFixture {
 
         """
 
-    static let keda = """
+    /// KEDA as a platform service: Namespace, HelmRepository, HelmRelease with an exact chart version.
+    public static func keda(helm: String = "helm.toolkit.fluxcd.io/v2", source: String = "source.toolkit.fluxcd.io/v1") -> String {
+        """
         apiVersion: v1
         kind: Namespace
         metadata:
           name: keda
         ---
-        apiVersion: source.toolkit.fluxcd.io/v1beta2
+        apiVersion: \(source)
         kind: HelmRepository
         metadata:
           name: kedacore
@@ -168,7 +170,7 @@ public enum PlatformFixture {
           interval: 1h
           url: https://kedacore.github.io/charts
         ---
-        apiVersion: helm.toolkit.fluxcd.io/v2beta1
+        apiVersion: \(helm)
         kind: HelmRelease
         metadata:
           name: keda
@@ -184,6 +186,7 @@ public enum PlatformFixture {
                 name: kedacore
 
         """
+    }
 
     /// The files of the repository, path → content.
     public static func files(production: ProductionRef = .tag) -> [String: String] {
@@ -198,7 +201,7 @@ public enum PlatformFixture {
             "clusters/staging/platform.yaml": ociPlatform(comment: "staging tracks patch releases", ref: "semver: 0.0.x "),
             "clusters/production/platform.yaml": ociPlatform(comment: "production is pinned", ref: productionRef),
             "clusters/production/decoy.yaml": decoy,
-            "platform/services/keda.yaml": keda,
+            "platform/services/keda.yaml": keda(helm: "helm.toolkit.fluxcd.io/v2beta1", source: "source.toolkit.fluxcd.io/v1beta2"),
             "platform/configs/.gitkeep": "",
         ]
     }
