@@ -43,6 +43,10 @@ public protocol GitClient: Sendable {
     /// Commits only on `a`, and only on `b`.
     func aheadBehind(_ a: String, _ b: String, in repository: URL) async throws -> (onlyA: Int, onlyB: Int)
     func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool
+    /// Commits touching `path` on `HEAD`, oldest first: id, author name, committer time.
+    func log(of path: String, in repository: URL) async throws -> [(commit: String, author: String, time: Int)]
+    /// Restores `paths` from `HEAD` in the index and work tree.
+    func restore(_ paths: [String], in repository: URL) async throws
     /// Untracked files under `paths` that git ignores (relative to the work tree).
     func ignoredFiles(under paths: [String], in repository: URL) async throws -> [String]
 }

@@ -164,4 +164,17 @@ public struct ProcessGitClient: GitClient {
         try await client.git(["merge", "--quiet", "--no-ff", "--no-edit", branch], in: repository)
         return try await client.git(["rev-parse", "HEAD"], in: repository).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    public func log(of path: String, in repository: URL) async throws -> [(commit: String, author: String, time: Int)] {
+        let output = try await git(["log", "--reverse", "--format=%H%x00%an%x00%ct", "--", path], in: repository).stdout
+        return output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "\0", omittingEmptySubsequences: false)
+            guard parts.count == 3, let time = Int(parts[2]) else { return nil }
+            return (String(parts[0]), String(parts[1]), time)
+        }
+    }
+
+    public func restore(_ paths: [String], in repository: URL) async throws {
+        try await git(["checkout", "--quiet", "HEAD", "--"] + paths, in: repository)
+    }
 }

@@ -12,6 +12,10 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
     public var artifact: String?
     /// The promotion order of environments.
     public var environments = ["development", "staging", "production"]
+    /// Also pin `spec.ref.digest` (not only `spec.ref.tag`) when promoting.
+    public var pinDigest = false
+    /// The kube context of each environment's cluster, for `status --live`.
+    public var contexts: [String: String] = [:]
     public var sandbox = Sandbox()
 
     public struct Sandbox: Sendable, Equatable, Codable {

@@ -50,7 +50,7 @@ private struct SettingsReader {
     var diagnostics: [Diagnostic] = []
 
     mutating func read(_ root: YAMLNode, into settings: inout LockmasterSettings) {
-        for (key, value) in entries(root, allowed: ["branch", "clustersDir", "platformPaths", "ignore", "artifact", "environments", "sandbox"], in: "") {
+        for (key, value) in entries(root, allowed: ["branch", "clustersDir", "platformPaths", "ignore", "artifact", "environments", "pinDigest", "contexts", "sandbox"], in: "") {
             switch key {
             case "branch": string(value, key).map { settings.branch = $0 }
             case "clustersDir": string(value, key).map { settings.clustersDir = PathNormalizer.normalize($0) }
@@ -58,6 +58,18 @@ private struct SettingsReader {
             case "ignore": strings(value, key).map { settings.ignore = $0 }
             case "artifact": string(value, key).map { settings.artifact = $0 }
             case "environments": strings(value, key).map { settings.environments = $0 }
+            case "pinDigest":
+                switch value.string {
+                case "true"?: settings.pinDigest = true
+                case "false"?: settings.pinDigest = false
+                default: report(value, "pinDigest must be true or false")
+                }
+            case "contexts":
+                guard let pairs = value.pairs else { report(value, "contexts must map environment names to kube contexts"); break }
+                for pair in pairs {
+                    guard let environment = pair.key.string, let context = string(pair.value, "contexts.\(environment)") else { continue }
+                    settings.contexts[environment] = context
+                }
             case "sandbox":
                 for (key, value) in entries(value, allowed: ["from", "namePattern", "exclude", "hooks"], in: "sandbox.") {
                     switch key {

@@ -55,6 +55,10 @@ enum Terminal {
             err("lockmaster: error: \(error)\n")
             if case .invalidName = error { throw ExitCode.validationFailure }
             throw ExitCode.failure
+        } catch let error as PromoteError {
+            err("lockmaster: error: \(error)\n")
+            if case .notSemver = error { throw ExitCode.validationFailure }
+            throw ExitCode.failure
         } catch let error as SettingsError {
             for diagnostic in error.diagnostics { err("\(diagnostic)\n") }
             throw ExitCode.failure

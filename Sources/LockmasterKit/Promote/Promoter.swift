@@ -1,0 +1,232 @@
+public import Foundation
+public import GitKit
+import Artifacts
+public import Manifests
+import Platform
+import Support
+
+/// What `lockmaster promote ENV VERSION` (and `rollback`) is asked to do.
+public struct PromoteRequest: Sendable {
+    public enum Branch: Sendable, Equatable {
+        /// `promote/<env>-<version>` from the branch of record.
+        case automatic
+        case named(String)
+        /// Commit on the current branch.
+        case current
+    }
+
+    public var repository: URL
+    public var environment: String
+    public var version: String
+    public var branch: Branch
+    /// Skip the staging gate and the order gate; needs a reason, recorded in the commit.
+    public var force: Bool
+    public var reason: String?
+
+    public init(repository: URL, environment: String, version: String, branch: Branch = .automatic, force: Bool = false, reason: String? = nil) {
+        self.repository = repository
+        self.environment = environment
+        self.version = version
+        self.branch = branch
+        self.force = force
+        self.reason = reason
+    }
+}
+
+/// What a promotion or rollback did (`-o json`).
+public struct PromoteReport: Sendable, Codable, Equatable {
+    public var environment: String
+    public var from: String?
+    public var to: String
+    public var fromDigest: String?
+    public var toDigest: String
+    /// The `org.opencontainers.image.revision` of the promoted artifact.
+    public var sourceRevision: String?
+    public var branch: String
+    public var commit: String
+    /// The file whose pin changed.
+    public var file: String
+    /// Platform services added, removed and upgraded between the two versions, highest risk last.
+    public var changes: [ServiceChange]
+    public var forced: Bool
+    public var reason: String?
+}
+
+/// Why a promotion was refused; each names its gate. Nothing was changed.
+public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
+    case dirty([String])
+    case unknownEnvironment(String, known: [String])
+    case notPinned(environment: String, kind: String)
+    case notSemver(String)
+    case versionMissing(version: String, repository: String)
+    case notRunByPrevious(version: String, digest: String, previous: String, current: String?)
+    case lowerThanPin(version: String, current: String, environment: String)
+    case forceNeedsReason
+    case alreadyPinned(environment: String, version: String)
+    case noEarlierPin(environment: String)
+
+    public var description: String {
+        switch self {
+        case let .dirty(lines):
+            return "gate clean-tree: the work tree has uncommitted changes (\(lines.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))); commit or stash them first"
+        case let .unknownEnvironment(name, known):
+            return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
+        case let .notPinned(environment, kind):
+            return "\(environment) is \(kind), not pinned: promotion pins an environment to one tag (pin spec.ref.tag first)"
+        case let .notSemver(version):
+            return "\(version) is not a version (MAJOR.MINOR.PATCH)"
+        case let .versionMissing(version, repository):
+            return "gate version-exists: \(version) is not published in \(repository); publish it first (lockmaster publish)"
+        case let .notRunByPrevious(version, digest, previous, current):
+            return "gate previous-environment: \(version) (\(digest)) is not what \(previous) runs (\(current ?? "nothing")) and no range \(previous) has tracked admits it; "
+                + "promote what \(previous) ran (lockmaster resolve \(previous)), or pass --force --reason TEXT"
+        case let .lowerThanPin(version, current, environment):
+            return "gate order: \(version) is lower than \(environment)'s pin \(current); that is a rollback: lockmaster rollback \(environment) --to \(version)"
+        case .forceNeedsReason:
+            return "--force needs --reason TEXT: the reason is recorded in the commit"
+        case let .alreadyPinned(environment, version):
+            return "\(environment) is already pinned to \(version); nothing to do"
+        case let .noEarlierPin(environment):
+            return "\(environment)'s history holds no earlier pin to roll back to; pass --to VERSION"
+        }
+    }
+}
+
+/// Pins an environment to a version behind gates, on a branch, in one commit that says everything.
+public struct Promoter: Sendable {
+    private let git: any GitClient
+    private let access: RegistryAccess
+
+    public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess()) {
+        self.git = git
+        self.access = access
+    }
+
+    public func promote(_ request: PromoteRequest) async throws -> PromoteReport {
+        try await pin(request, rollback: false)
+    }
+
+    /// Pins the previous version (or `to`), with every gate but the order one.
+    public func rollback(repository: URL, environment: String, to version: String?, branch: PromoteRequest.Branch = .automatic,
+                         force: Bool = false, reason: String? = nil) async throws -> PromoteReport {
+        var target = version
+        if target == nil {
+            let pins = try await EnvironmentHistory(git: git, access: access).pins(repository: repository, environment: environment)
+            let current = pins.last?.to
+            target = pins.reversed().lazy.map(\.to).first { $0 != current && SemanticVersion.flux($0) != nil }
+        }
+        guard let target else { throw PromoteError.noEarlierPin(environment: environment) }
+        return try await pin(PromoteRequest(repository: repository, environment: environment, version: target, branch: branch,
+                                            force: force, reason: reason), rollback: true)
+    }
+
+    private func pin(_ request: PromoteRequest, rollback: Bool) async throws -> PromoteReport {
+        let root = request.repository
+        if request.force, (request.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw PromoteError.forceNeedsReason }
+        let dirty = try await git.status(in: root)
+        guard dirty.isEmpty else { throw PromoteError.dirty(dirty) }
+        guard let version = SemanticVersion.flux(request.version) else { throw PromoteError.notSemver(request.version) }
+
+        let repository = try PlatformRepository.load(root: root)
+        let settings = repository.settings
+        guard let environment = repository.environment(named: request.environment) else {
+            throw PromoteError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
+        }
+        guard environment.classification.kind == .pinned, case let .oci(source) = environment.source else {
+            throw PromoteError.notPinned(environment: environment.name, kind: environment.classification.kind.rawValue)
+        }
+        let current = source.ref?.tag
+        if current == request.version { throw PromoteError.alreadyPinned(environment: environment.name, version: request.version) }
+        guard let target = settings.artifact ?? source.url else { throw ResolveError.noRepository }
+        let store = try await access.store(for: target, relativeTo: root)
+
+        // Gate: the version exists.
+        guard let digest = try await store.manifestDigest(request.version) else {
+            throw PromoteError.versionMissing(version: request.version, repository: store.location)
+        }
+        // Gate: the previous environment runs it now, or some range it tracked in git history admits it.
+        if !request.force, let index = settings.environments.firstIndex(of: environment.name), index > 0,
+           let previous = repository.environment(named: settings.environments[index - 1]) {
+            let resolved = try? await EnvironmentResolver(access: access).run(ResolveRequest(repository: root, environment: previous.name))
+            if resolved?.digest != digest, try await !historicallyAdmits(previous, version: version, root: root) {
+                throw PromoteError.notRunByPrevious(version: request.version, digest: digest, previous: previous.name, current: resolved?.tag)
+            }
+        }
+        // Gate: not backwards (rollbacks are their own command).
+        if !rollback, !request.force, let current, let pinned = SemanticVersion.flux(current), version.compare(to: pinned) < 0 {
+            throw PromoteError.lowerThanPin(version: request.version, current: current, environment: environment.name)
+        }
+
+        let fromDigest = try await current.asyncFlatMap { try await store.manifestDigest($0) }
+        let toManifest = try await store.manifest(digest).flatMap { OCIManifest.decode($0.data) }
+        let changes: [ServiceChange]
+        if let current, let old = try await ArtifactObjects.load(current, from: store), let new = try await ArtifactObjects.load(request.version, from: store) {
+            changes = ServiceDiff.compare(old: old, new: new)
+        } else {
+            changes = []
+        }
+
+        // Branch, edit, commit; before the commit, any failure restores everything.
+        let branchName: String
+        let original = try await git.currentBranch(in: root)
+        switch request.branch {
+        case .automatic: branchName = "\(rollback ? "rollback" : "promote")/\(environment.name)-\(request.version)"
+        case let .named(name): branchName = name
+        case .current: branchName = original ?? "HEAD"
+        }
+        if request.branch != .current { try await git.createBranch(branchName, from: settings.branch, in: root) }
+        let file = source.object.location.path
+        let commit: String
+        do {
+            let reloaded = try PlatformRepository.load(root: root).environment(named: environment.name)
+            guard case let .oci(pinned)? = reloaded?.source else { throw PromoteError.notPinned(environment: environment.name, kind: "changed on \(settings.branch)") }
+            let object = pinned.object
+            let selector = ObjectSelector(kind: "OCIRepository", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+            let url = root.appendingPathComponent(object.location.path)
+            try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "tag"], value: request.version)
+            if settings.pinDigest {
+                try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "digest"], value: digest, create: true)
+            }
+            try await git.add([object.location.path], in: root)
+            let verb = rollback ? "Roll back" : "Promote"
+            var message = "\(verb) \(environment.name) from \(current ?? "nothing") to \(request.version)\n\n"
+            message += "from: \(current ?? "-") \(fromDigest ?? "")\n"
+            message += "to:   \(request.version) \(digest)\n"
+            if let revision = toManifest?.annotations?[FluxArtifact.revisionAnnotation] { message += "source revision: \(revision)\n" }
+            if !changes.isEmpty { message += "\n" + changes.map(ServiceDiff.describe).joined(separator: "\n") + "\n" }
+            if request.force, let reason = request.reason { message += "\nForced past the gates: \(reason)\n" }
+            commit = try await git.commit(message: message, in: root)
+        } catch {
+            try? await git.restore([file], in: root)
+            if request.branch != .current {
+                if let original { try? await git.switchBranch(original, in: root) }
+                try? await git.deleteBranch(branchName, in: root)
+            }
+            throw error
+        }
+        return PromoteReport(environment: environment.name, from: current, to: request.version, fromDigest: fromDigest, toDigest: digest,
+                             sourceRevision: toManifest?.annotations?[FluxArtifact.revisionAnnotation], branch: branchName, commit: commit,
+                             file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil)
+    }
+
+    /// Whether a semver range the environment tracked at some commit admits `version` (it could have run it).
+    private func historicallyAdmits(_ environment: PlatformEnvironment, version: SemanticVersion, root: URL) async throws -> Bool {
+        guard let source = environment.source?.object else { return false }
+        for entry in try await git.log(of: source.location.path, in: root) {
+            var set = ManifestSet()
+            ManifestLoader(root: root).read(data: try await git.contents(of: source.location.path, at: entry.commit, in: root),
+                                            path: source.location.path, into: &set)
+            for object in set.objects where object.reference == source.reference {
+                if let range = OCIRepository(object)?.ref?.semver, let parsed = try? SemverRange(range), parsed.contains(version) { return true }
+            }
+        }
+        return false
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

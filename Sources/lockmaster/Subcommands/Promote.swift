@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import LockmasterKit
+
+extension Lockmaster {
+    struct Promote: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pin an environment (production) to a version, behind gates, on a review branch.",
+            subcommands: [Environment.self],
+            defaultSubcommand: Environment.self
+        )
+    }
+
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pin an environment back to its previous version (from git history), or --to VERSION.",
+            discussion: "The same gates as promote, except the order gate; prints what it reverts."
+        )
+
+        @Argument(help: "The pinned environment, e.g. production.")
+        var environment: String
+
+        @Option(help: ArgumentHelp("The version to go back to (default: the pin before the current one).", valueName: "VERSION"))
+        var to: String?
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var registry: RegistryOptions
+        @OptionGroup var branch: BranchOptions
+
+        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let report = try await Promoter(access: registry.access()).rollback(
+                    repository: root, environment: environment, to: to, branch: branch.choice, force: branch.force, reason: branch.reason)
+                Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report, rollback: true))
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What ran where and when: each environment's pins and ranges over git history.",
+            discussion: "Each change shows the commit, author and date, old → new, and for tags the artifact's digest and source revision where the repository still has it."
+        )
+
+        @Argument(help: "One environment (default: all).")
+        var environment: String?
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var registry: RegistryOptions
+
+        @Option(name: .shortAndLong, help: "Output format: table or json.")
+        var output: OutputFormat = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let history = try await EnvironmentHistory(access: registry.access()).run(repository: root, environment: environment)
+                Terminal.out(output == .json ? try Terminal.json(history) : PromoteTextFormatter.format(history))
+            }
+        }
+    }
+}
+
+/// `--branch NAME | --no-branch`, `--force --reason TEXT`.
+struct BranchOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Commit on a new branch of this name (default: promote/<env>-<version> from main).", valueName: "NAME"))
+    var branch: String?
+
+    @Flag(help: "Commit on the current branch instead of a new one.")
+    var noBranch = false
+
+    @Flag(help: "Pass the previous-environment and order gates; needs --reason, recorded in the commit.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Why the gates are forced.", valueName: "TEXT"))
+    var reason: String?
+
+    func validate() throws {
+        if branch != nil, noBranch { throw ValidationError("--branch and --no-branch exclude each other") }
+        if force, (reason ?? "").isEmpty { throw ValidationError("--force needs --reason TEXT") }
+    }
+
+    var choice: PromoteRequest.Branch { noBranch ? .current : branch.map { .named($0) } ?? .automatic }
+}
+
+extension Lockmaster.Promote {
+    struct Environment: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "env",
+            abstract: "lockmaster promote ENV VERSION: pin ENV's spec.ref.tag to VERSION.",
+            discussion: """
+                Gates, each refusal naming the gate and how to satisfy it:
+                  clean-tree            the work tree has no uncommitted changes
+                  version-exists        VERSION is published in the artifact repository
+                  previous-environment  its digest is what the previous environment (staging) resolves to now,
+                                        or a range that environment tracked in git history admits it
+                  order                 VERSION is not lower than the current pin (that is a rollback)
+                --force --reason TEXT passes the last two and records the reason.
+
+                The pin is set with the byte-preserving edit (spec.ref.tag, and spec.ref.digest when \
+                pinDigest is true in lockmaster.yaml) on branch promote/<env>-<version> from main, and \
+                committed with both versions, digests, the source revision and the service changes: \
+                platform services added, removed and upgraded between the two artifacts.
+                """
+        )
+
+        @Argument(help: "The pinned environment, e.g. production.")
+        var environment: String
+
+        @Argument(help: "The version to pin, e.g. 1.4.2.")
+        var version: String
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var registry: RegistryOptions
+        @OptionGroup var branch: BranchOptions
+
+        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let report = try await Promoter(access: registry.access()).promote(PromoteRequest(
+                    repository: root, environment: environment, version: version, branch: branch.choice, force: branch.force, reason: branch.reason))
+                Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report))
+            }
+        }
+    }
+}
