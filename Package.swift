@@ -34,10 +34,12 @@ let package = Package(
         ]),
         // The system zlib, for the artifact's gzip stream.
         .systemLibrary(name: "CZlib"),
+        // kubectl through the Kubectl protocol: what clusters report about Flux objects.
+        .target(name: "Cluster", dependencies: ["Support"]),
         // git through the GitClient protocol.
         .target(name: "GitKit", dependencies: ["Support"]),
         // Use cases that combine the libraries above.
-        .target(name: "LockmasterKit", dependencies: ["Platform", "Manifests", "Artifacts", "GitKit", "Support"]),
+        .target(name: "LockmasterKit", dependencies: ["Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support"]),
         // The command line: ArgumentParser only, no domain logic.
         .executableTarget(
             name: "lockmaster",

@@ -139,7 +139,7 @@ public struct DemoRunner: Sendable {
 
         emit(.step("See every environment, classified by its platform source"))
         emit(.command("lockmaster status --repo \(repository.path)"))
-        emit(.output(StatusTextFormatter.format(try StatusReporter.report(repositoryRoot: repository))))
+        emit(.output(StatusTextFormatter.format(try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository)))))
 
         let name = "OPS-123-add-keda"
         let sandbox = "clusters/\(SandboxCreator.directoryName(for: name))"
@@ -185,6 +185,26 @@ public struct DemoRunner: Sendable {
         emit(.step("Publishing the same commit again changes nothing"))
         emit(.command("lockmaster publish --repo \(repository.path)"))
         emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository)))))
+
+        emit(.step("Promote production to exactly what staging runs, on a review branch; then merge it"))
+        emit(.command("lockmaster promote production 0.1.1 --repo \(repository.path)"))
+        let promoted = try await Promoter(git: git).promote(PromoteRequest(repository: repository, environment: "production", version: "0.1.1"))
+        emit(.output(PromoteTextFormatter.format(promoted)))
+        emit(.command("git switch main && git merge --no-ff \(promoted.branch)"))
+        try await git.switchBranch("main", in: repository)
+        _ = try await ProcessGitClient.merge(promoted.branch, in: repository, environment: Self.gitEnvironment)
+
+        emit(.step("What runs where, and what ran where and when"))
+        emit(.command("lockmaster status --repo \(repository.path)"))
+        let status = try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository))
+        emit(.output(StatusTextFormatter.format(status).components(separatedBy: "\n\n").first.map { $0 + "\n" } ?? ""))
+        emit(.command("lockmaster history production --repo \(repository.path)"))
+        emit(.output(PromoteTextFormatter.format(try await EnvironmentHistory(git: git).run(repository: repository, environment: "production"))))
+
+        emit(.step("Something is wrong in production: roll back to the previous pin"))
+        emit(.command("lockmaster rollback production --repo \(repository.path)"))
+        let rolledBack = try await Promoter(git: git).rollback(repository: repository, environment: "production", to: nil)
+        emit(.output(PromoteTextFormatter.format(rolledBack, rollback: true)))
 
         if keep { emit(.step("The demo repository is kept at \(repository.path)")) }
         return repository

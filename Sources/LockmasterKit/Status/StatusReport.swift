@@ -26,6 +26,45 @@ public struct StatusReport: Sendable, Codable, Equatable {
         /// The `flux-system` sync Kustomization; nil until `flux bootstrap` has run for this path.
         public var entry: Kustomization?
         public var kustomizations: [Kustomization]
+        /// What the environment runs now (left out with `--offline`).
+        public var runs: Runs?
+        /// How far it is behind the environment before it in the promotion order.
+        public var behind: String?
+        /// What its cluster reports (`--live`).
+        public var live: Live?
+    }
+
+    public struct Runs: Sendable, Codable, Equatable {
+        public var branch: String?
+        public var commit: String?
+        public var tag: String?
+        public var digest: String?
+        /// The revision Flux reports for the source: `<branch>@sha1:<commit>` or `<tag>@sha256:<hex>`.
+        public var revision: String?
+        /// The artifact's `org.opencontainers.image.revision`.
+        public var sourceRevision: String?
+        /// Why it could not be resolved; the other environments are unaffected.
+        public var error: String?
+    }
+
+    public struct Live: Sendable, Codable, Equatable {
+        public var context: String
+        public var error: String?
+        public var objects: [LiveObject]
+        /// True when every platform Kustomization is ready and applied the expected revision.
+        public var matches: Bool?
+    }
+
+    public struct LiveObject: Sendable, Codable, Equatable {
+        public var kind: String
+        public var namespace: String
+        public var name: String
+        public var ready: Bool?
+        public var message: String?
+        public var suspended: Bool
+        public var revision: String?
+        /// Whether the applied (or fetched) revision is the one expected.
+        public var matches: Bool?
     }
 
     public struct Source: Sendable, Codable, Equatable {

@@ -7,15 +7,19 @@ public enum StatusTextFormatter {
             return explanation + (report.hint.map { "\nhint: \($0)" } ?? "") + "\n"
         }
         var lines: [String] = []
+        let resolved = report.environments.contains { $0.runs != nil }
         let rows = report.environments.map { environment -> [String] in
             let ref = environment.ref.map { value in
                 let field = environment.refField.map { "\($0) " } ?? ""
                 return field + value + (environment.semverFilter.map { " (filter \($0))" } ?? "")
             } ?? "-"
             let source = environment.source.map { "\($0.kind)/\($0.name)" } ?? "-"
-            return [environment.name, environment.kind, source, ref, environment.source?.url ?? "-"]
+            var row = [environment.name, environment.kind, source, ref]
+            if resolved { row += [runs(environment.runs), environment.behind ?? "-"] }
+            return row + [environment.source?.url ?? "-"]
         }
-        lines += TextTable.render(header: ["ENVIRONMENT", "KIND", "SOURCE", "REF", "URL"], rows: rows)
+        let header = ["ENVIRONMENT", "KIND", "SOURCE", "REF"] + (resolved ? ["RUNS", "BEHIND"] : []) + ["URL"]
+        lines += TextTable.render(header: header, rows: rows)
         for environment in report.environments {
             lines.append("")
             lines.append("\(environment.name) (\(environment.directory))")
@@ -29,8 +33,36 @@ public enum StatusTextFormatter {
                 let depends = kustomization.dependsOn.isEmpty ? "" : "  dependsOn " + kustomization.dependsOn.joined(separator: ", ")
                 lines.append("  Kustomization \(kustomization.namespace)/\(kustomization.name)  \(kustomization.path)\(depends)")
             }
+            if let runs = environment.runs {
+                if let error = runs.error { lines.append("  runs: unknown: \(error)") }
+                if let revision = runs.revision { lines.append("  runs: \(revision)" + (runs.sourceRevision.map { " (from \($0))" } ?? "")) }
+            }
+            if let live = environment.live {
+                if let error = live.error {
+                    lines.append("  live (\(live.context)): unreachable: \(error)")
+                } else {
+                    let verdict = live.matches.map { $0 ? "applies the expected revision" : "NOT at the expected revision" } ?? "no expectation"
+                    lines.append("  live (\(live.context)): \(verdict)")
+                    for object in live.objects {
+                        let ready = object.ready.map { $0 ? "Ready" : "NotReady" } ?? "Unknown"
+                        let suspended = object.suspended ? " suspended" : ""
+                        lines.append("    \(object.kind) \(object.namespace)/\(object.name)  \(ready)\(suspended)  \(object.revision ?? "-")"
+                                     + (object.matches == false ? "  (expected other)" : ""))
+                    }
+                }
+            }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension StatusTextFormatter {
+    static func runs(_ runs: StatusReport.Runs?) -> String {
+        guard let runs else { return "-" }
+        if runs.error != nil { return "unknown" }
+        if let tag = runs.tag, let digest = runs.digest { return "\(tag) \(digest.prefix(19))" }
+        if let branch = runs.branch, let commit = runs.commit { return "\(branch)@\(commit.prefix(7))" }
+        return "-"
     }
 }
 

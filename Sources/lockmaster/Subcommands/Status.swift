@@ -15,21 +15,51 @@ extension Lockmaster {
                   pinned         OCIRepository spec.ref.tag or digest (production → 1.4.2)
                   unknown        with the reason
 
-                This view is offline: it reads the repository only. Problems in files (invalid YAML, \
-                unreadable files) are printed on stderr as path:line:col; they do not stop the report, \
-                but the exit status is then 1.
+                RUNS is what the environment runs now: the branch's commit, or the tag, digest and \
+                source revision its range or pin resolves to in the artifact repository, exactly as \
+                Flux would report it. BEHIND compares each environment with the one before it in the \
+                promotion order (commits, or versions). With --live, each environment whose kube \
+                context is set in lockmaster.yaml (contexts:) or given with --context ENV=NAME is asked \
+                for its Flux sources and Kustomizations: Ready, the applied revision, and whether it is \
+                the expected one. Environments are resolved concurrently; one that cannot be reached \
+                says so in its own row. --offline reads the repository only.
+
+                Problems in files (invalid YAML, unreadable files) are printed on stderr as \
+                path:line:col; they do not stop the report, but the exit status is then 1.
                 """
         )
 
         @OptionGroup var repository: RepositoryOptions
 
+        @OptionGroup var registry: RegistryOptions
+
+        @Flag(help: "Read the repository only: no artifact repository, no git resolution.")
+        var offline = false
+
+        @Flag(help: "Also ask each environment's cluster (contexts from lockmaster.yaml).")
+        var live = false
+
+        @Option(help: ArgumentHelp("The kube context of an environment's cluster (repeatable); implies --live for it.", valueName: "ENV=NAME"))
+        var context: [String] = []
+
         @Option(name: .shortAndLong, help: "Output format: table or json.")
         var output: OutputFormat = .text
+
+        func validate() throws {
+            for pair in context where !pair.contains("=") { throw ValidationError("--context takes ENV=NAME, e.g. --context production=prod-eu") }
+            if offline, live || !context.isEmpty { throw ValidationError("--offline excludes --live and --context") }
+        }
 
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try StatusReporter.report(repositoryRoot: root)
+                var contexts: [String: String] = [:]
+                for pair in context {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    contexts[parts[0]] = parts[1]
+                }
+                let report = try await FleetStatus(access: registry.access()).run(
+                    FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
                 Terminal.out(output == .json ? try Terminal.json(report) : StatusTextFormatter.format(report))
                 // The report is still printed, but a file that could not be read is a finding.
