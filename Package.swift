@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Manifests", "Support", "TestSupport"]),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "Support", "TestSupport"]),
-        .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "GitKit", "Support", "TestSupport"]),
+        .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "GitKit", "Cluster", "Support", "TestSupport"]),
         .testTarget(name: "lockmasterTests", dependencies: ["TestSupport"]),
     ]
 )
