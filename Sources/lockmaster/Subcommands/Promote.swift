@@ -6,7 +6,7 @@ extension Lockmaster {
     struct Promote: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pin an environment (production) to a version, behind gates, on a review branch.",
-            subcommands: [Environment.self],
+            subcommands: [Environment.self, App.self],
             defaultSubcommand: Environment.self
         )
     }
@@ -127,6 +127,58 @@ extension Lockmaster.Promote {
                 let report = try await Promoter(access: registry.access()).promote(PromoteRequest(
                     repository: root, environment: environment, version: version, branch: branch.choice, force: branch.force, reason: branch.reason))
                 Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report))
+            }
+        }
+    }
+}
+
+extension Lockmaster.Promote {
+    struct App: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy an application HelmRelease's chart version (and --values) from one environment to the next.",
+            discussion: """
+                The HelmRelease NAME must exist under clusters/<from>/apps and clusters/<to>/apps. Its \
+                spec.chart.spec.version is copied with the byte-preserving edit (and, with --values, its \
+                spec.values block, re-indented) on branch promote/app-<name>-<to>-<version> from main, \
+                in one commit. Refused when the release is missing from either environment or the \
+                target would go backwards.
+                """
+        )
+
+        @Argument(help: "The HelmRelease name.")
+        var name: String
+
+        @Option(help: ArgumentHelp("The environment to copy from.", valueName: "ENV"))
+        var from: String
+
+        @Option(help: ArgumentHelp("The environment to copy to.", valueName: "ENV"))
+        var to: String
+
+        @Flag(help: "Also copy spec.values.")
+        var values = false
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Option(help: ArgumentHelp("Commit on a new branch of this name.", valueName: "NAME"))
+        var branch: String?
+
+        @Flag(help: "Commit on the current branch instead of a new one.")
+        var noBranch = false
+
+        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let choice: PromoteRequest.Branch = noBranch ? .current : branch.map { .named($0) } ?? .automatic
+                let report = try await AppPromoter().run(AppPromoteRequest(repository: root, name: name, from: from, to: to, values: values, branch: choice))
+                if output == .json {
+                    Terminal.out(try Terminal.json(report))
+                } else {
+                    Terminal.out("promoted \(report.name) to \(report.to): \(report.previousVersion ?? "-") → \(report.fromVersion)"
+                                 + (report.valuesCopied ? ", values copied" : "") + "\n  commit \(report.commit.prefix(12)) on \(report.branch) (\(report.file))\n")
+                }
             }
         }
     }

@@ -1,0 +1,132 @@
+public import Foundation
+public import GitKit
+import Artifacts
+import Manifests
+import Platform
+import Support
+
+/// What `lockmaster promote app NAME --from ENV --to ENV` is asked to do.
+public struct AppPromoteRequest: Sendable {
+    public var repository: URL
+    public var name: String
+    public var from: String
+    public var to: String
+    /// Also copy `spec.values`.
+    public var values: Bool
+    public var branch: PromoteRequest.Branch
+
+    public init(repository: URL, name: String, from: String, to: String, values: Bool = false, branch: PromoteRequest.Branch = .automatic) {
+        self.repository = repository
+        self.name = name
+        self.from = from
+        self.to = to
+        self.values = values
+        self.branch = branch
+    }
+}
+
+/// What an application promotion did (`-o json`).
+public struct AppPromoteReport: Sendable, Codable, Equatable {
+    public var name: String
+    public var from: String
+    public var to: String
+    public var fromVersion: String
+    public var previousVersion: String?
+    public var valuesCopied: Bool
+    public var file: String
+    public var branch: String
+    public var commit: String
+}
+
+/// Why an application promotion was refused; nothing was changed.
+public enum AppPromoteError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missing(name: String, environment: String, directory: String)
+    case noVersion(name: String, environment: String)
+    case backwards(name: String, from: String, to: String, environment: String)
+    case nothingToDo(name: String, version: String)
+
+    public var description: String {
+        switch self {
+        case let .missing(name, environment, directory):
+            return "no HelmRelease \(name) under \(directory)/apps in \(environment); application promotion copies between two environments that both have it"
+        case let .noVersion(name, environment):
+            return "HelmRelease \(name) in \(environment) has no spec.chart.spec.version to copy"
+        case let .backwards(name, from, to, environment):
+            return "\(name) would go backwards in \(environment): \(to) there is newer than \(from); promote forward only"
+        case let .nothingToDo(name, version):
+            return "\(name) is already at \(version) in both environments; nothing to do (use --values to copy the values too)"
+        }
+    }
+}
+
+/// Copies a HelmRelease's chart version (and values) from one environment's `apps/` to the next.
+public struct AppPromoter: Sendable {
+    private let git: any GitClient
+
+    public init(git: any GitClient = ProcessGitClient()) {
+        self.git = git
+    }
+
+    public func run(_ request: AppPromoteRequest) async throws -> AppPromoteReport {
+        let root = request.repository
+        let dirty = try await git.status(in: root)
+        guard dirty.isEmpty else { throw PromoteError.dirty(dirty) }
+        let repository = try PlatformRepository.load(root: root)
+        func release(in name: String) throws -> HelmRelease {
+            guard let environment = repository.environment(named: name) else {
+                throw PromoteError.unknownEnvironment(name, known: repository.environments.map(\.name))
+            }
+            guard let release = environment.objects.filter({ $0.location.path.hasPrefix(environment.directory + "/apps/") })
+                .compactMap(HelmRelease.init).first(where: { $0.object.name == request.name }) else {
+                throw AppPromoteError.missing(name: request.name, environment: name, directory: environment.directory)
+            }
+            return release
+        }
+        let source = try release(in: request.from), target = try release(in: request.to)
+        guard let version = source.chart?.version else { throw AppPromoteError.noVersion(name: request.name, environment: request.from) }
+        let previous = target.chart?.version
+        if let previous, let old = SemanticVersion(previous), let new = SemanticVersion(version), new.compare(to: old) < 0 {
+            throw AppPromoteError.backwards(name: request.name, from: version, to: previous, environment: request.to)
+        }
+        if previous == version, !request.values { throw AppPromoteError.nothingToDo(name: request.name, version: version) }
+
+        let original = try await git.currentBranch(in: root)
+        let branchName: String
+        switch request.branch {
+        case .automatic: branchName = "promote/app-\(request.name)-\(request.to)-\(version)"
+        case let .named(name): branchName = name
+        case .current: branchName = original ?? "HEAD"
+        }
+        if request.branch != .current { try await git.createBranch(branchName, from: repository.settings.branch, in: root) }
+        let file = target.object.location.path
+        do {
+            let selector = { (object: KubernetesObject) in
+                ObjectSelector(kind: "HelmRelease", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+            }
+            let url = root.appendingPathComponent(file)
+            try ScalarEditor.edit(file: url, displayPath: file, selector: selector(target.object), path: ["spec", "chart", "spec", "version"], value: version)
+            if request.values {
+                let sourceText = try String(contentsOf: root.appendingPathComponent(source.object.location.path), encoding: .utf8)
+                let targetText = try String(contentsOf: url, encoding: .utf8)
+                let result = try BlockEditor.copyBlock(path: ["spec", "values"], from: (sourceText, selector(source.object)),
+                                                       into: (targetText, selector(target.object)), displayPath: file)
+                try AtomicFile.write(Data(result.utf8), to: url)
+            }
+            try await git.add([file], in: root)
+            let commit = try await git.commit(message: """
+                Promote \(request.name) \(version) from \(request.from) to \(request.to)
+
+                chart version: \(previous ?? "-") → \(version)\(request.values ? "\nvalues: copied from \(request.from)" : "")
+                """, in: root)
+            return AppPromoteReport(name: request.name, from: request.from, to: request.to, fromVersion: version, previousVersion: previous,
+                                    valuesCopied: request.values, file: file, branch: branchName, commit: commit)
+        } catch {
+            try? await git.restore([file], in: root)
+            if request.branch != .current {
+                if let original { try? await git.switchBranch(original, in: root) }
+                try? await git.deleteBranch(branchName, in: root)
+            }
+            throw error
+        }
+    }
+}
