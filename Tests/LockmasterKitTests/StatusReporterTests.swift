@@ -52,6 +52,9 @@ import Testing
         #expect(output.contains("[sync-file-changed]"))
         #expect(output.contains("check passed"))
         #expect(output.contains("published ") && output.contains("already published as 0.1.1"))
+        #expect(output.contains("promoted production: 0.1.0 → 0.1.1"))
+        #expect(output.contains("rolled back production: 0.1.1 → 0.1.0"))
+        #expect(output.contains("tag 0.1.0 → 0.1.1"))
     }
 
     @Test func keepLeavesTheRepository() async throws {

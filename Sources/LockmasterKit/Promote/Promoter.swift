@@ -135,7 +135,13 @@ public struct Promoter: Sendable {
         guard environment.classification.kind == .pinned, case let .oci(source) = environment.source else {
             throw PromoteError.notPinned(environment: environment.name, kind: environment.classification.kind.rawValue)
         }
-        let current = source.ref?.tag
+        // The pin being replaced: on the branch the change starts from (main), unless committing here.
+        var current = source.ref?.tag
+        if request.branch != .current, let data = try? await git.contents(of: source.object.location.path, at: settings.branch, in: root) {
+            var set = ManifestSet()
+            ManifestLoader(root: root).read(data: data, path: source.object.location.path, into: &set)
+            current = set.objects.first { $0.reference == source.object.reference }.flatMap(OCIRepository.init)?.ref?.tag
+        }
         if current == request.version { throw PromoteError.alreadyPinned(environment: environment.name, version: request.version) }
         guard let target = settings.artifact ?? source.url else { throw ResolveError.noRepository }
         let store = try await access.store(for: target, relativeTo: root)
