@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension ArtifactPackager {
     /// Walks the tree the way Flux's `filepath.WalkDir` does — depth first, each directory's entries

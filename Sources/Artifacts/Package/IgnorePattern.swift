@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One gitignore-style pattern with the semantics of the matcher Flux uses
 /// (`fluxcd/pkg/sourceignore`, a copy of go-git's; FLUX.md §1.2).

@@ -1,7 +1,8 @@
-/// Go's `filepath.Match` for one path component: `*`, `?`, `[...]` with ranges and `^` negation,
-/// and `\` escapes. A malformed pattern matches nothing, as `Match` returns an error for it.
-enum Glob {
-    static func match(_ pattern: String, _ name: String) -> Bool {
+/// Go's `filepath.Match` for one path component, also used for the shell patterns of substitutions:
+/// `*`, `?`, `[...]` with ranges and `^` negation, and `\` escapes. A malformed pattern matches
+/// nothing, as `Match` returns an error for it.
+public enum Glob {
+    public static func match(_ pattern: String, _ name: String) -> Bool {
         matchHere(Array(pattern.unicodeScalars)[...], Array(name.unicodeScalars)[...]) ?? false
     }
 
