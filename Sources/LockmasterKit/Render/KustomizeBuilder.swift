@@ -1,0 +1,112 @@
+import Foundation
+import Manifests
+import Support
+
+/// Builds one Flux Kustomization's path the way kustomize-controller does: `kubectl kustomize
+/// --load-restrictor LoadRestrictionsNone` (the reference renderer) over the path's own kustomization,
+/// or over Flux's generated one when it has none (FLUX.md §5.4), with the Flux Kustomization's fields
+/// that change objects merged in through a wrapper kustomization.
+struct KustomizeBuilder {
+    let runner: any ProcessRunner
+    let kubectl: String
+
+    struct Built {
+        var node: YAMLNode
+        var source: String?
+    }
+
+    enum BuildError: Error, CustomStringConvertible {
+        case pathNotFound(String)
+        case kustomize(String)
+
+        var description: String {
+            switch self {
+            case let .pathNotFound(path): return "kustomization path not found: \(path)"
+            case let .kustomize(message): return "kustomize build failed: \(message)"
+            }
+        }
+    }
+
+    /// - Parameters:
+    ///   - tree: the source's root directory; `path` is relative to it.
+    ///   - spec: the Flux Kustomization's `spec` (nil for the environment's entry).
+    func build(tree: URL, path: String, spec: YAMLNode?, scratch: URL) async throws -> [Built] {
+        let directory = tree.appendingPathComponent(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw BuildError.pathNotFound(path.isEmpty ? "./" : "./" + path)
+        }
+        let resources = Self.resources(in: directory)
+        guard !resources.isEmpty else { return [] }
+        var fields = [
+            "\"apiVersion\":\"kustomize.config.k8s.io/v1beta1\"", "\"kind\":\"Kustomization\"",
+            "\"resources\":[" + resources.map { YAMLNode.jsonString($0.path) }.joined(separator: ",") + "]",
+            "\"buildMetadata\":[\"originAnnotations\"]",
+        ]
+        if let spec {
+            if let namespace = spec.string(at: ["targetNamespace"]) { fields.append("\"namespace\":\(YAMLNode.jsonString(namespace))") }
+            if let prefix = spec.string(at: ["namePrefix"]) { fields.append("\"namePrefix\":\(YAMLNode.jsonString(prefix))") }
+            if let suffix = spec.string(at: ["nameSuffix"]) { fields.append("\"nameSuffix\":\(YAMLNode.jsonString(suffix))") }
+            if let patches = spec["patches"], patches.items != nil { fields.append("\"patches\":" + patches.jsonText()) }
+            if let images = spec["images"], images.items != nil { fields.append("\"images\":" + images.jsonText()) }
+            if let components = spec["components"]?.items {
+                let paths = components.compactMap(\.string).map { YAMLNode.jsonString(directory.appendingPathComponent($0).standardizedFileURL.path) }
+                fields.append("\"components\":[" + paths.joined(separator: ",") + "]")
+            }
+            if let labels = spec.node(at: ["commonMetadata", "labels"]), labels.pairs != nil {
+                fields.append("\"labels\":[{\"pairs\":\(labels.jsonText()),\"includeSelectors\":false}]")
+            }
+            if let annotations = spec.node(at: ["commonMetadata", "annotations"]), annotations.pairs != nil {
+                fields.append("\"commonAnnotations\":" + annotations.jsonText())
+            }
+        }
+        try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(to: scratch.appendingPathComponent("kustomization.yaml"))
+        let output = try await runner.run(ProcessInvocation(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", scratch.path],
+                                                            timeout: .seconds(300)))
+        guard output.status == 0 else {
+            let message = output.stderr.replacingOccurrences(of: scratch.path, with: "<build>").trimmingCharacters(in: .whitespacesAndNewlines)
+            throw BuildError.kustomize(message)
+        }
+        let documents: [YAMLNode]
+        do { documents = try YAMLDocumentReader.documents(in: output.stdout) } catch {
+            throw BuildError.kustomize("unreadable output: \(error)")
+        }
+        let origin = ["metadata", "annotations", "config.kubernetes.io/origin"]
+        return documents.filter { $0.pairs != nil }.map { document in
+            var source: String?
+            if let text = document.string(at: origin), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("path: ") }) {
+                let raw = String(line.dropFirst("path: ".count))
+                let absolute = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : directory.appendingPathComponent(raw)
+                let full = absolute.standardizedFileURL.path, base = tree.standardizedFileURL.path + "/"
+                source = full.hasPrefix(base) ? String(full.dropFirst(base.count)) : raw
+            }
+            var node = document.removing(origin)
+            if node.node(at: ["metadata", "annotations"])?.pairs?.isEmpty == true { node = node.removing(["metadata", "annotations"]) }
+            return Built(node: node, source: source)
+        }
+    }
+
+    /// The path itself when it holds a kustomization; otherwise Flux's generated list: every `.yaml`/`.yml`
+    /// file in lexical order, and sub-directories with their own kustomization as a whole.
+    static func resources(in directory: URL) -> [URL] {
+        let names = ManifestLoader.kustomizationFileNames
+        func hasKustomization(_ url: URL) -> Bool { names.contains { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) } }
+        if hasKustomization(directory) { return [directory] }
+        var found: [URL] = []
+        func walk(_ url: URL) {
+            let entries = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+            for entry in entries where !entry.hasPrefix(".") {
+                let child = url.appendingPathComponent(entry)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    if hasKustomization(child) { found.append(child) } else { walk(child) }
+                } else if entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") {
+                    found.append(child)
+                }
+            }
+        }
+        walk(directory)
+        return found
+    }
+}

@@ -1,0 +1,34 @@
+public import Manifests
+import Support
+
+/// One object Flux would apply, with where it comes from.
+public struct RenderedObject: Sendable {
+    /// `namespace/name` of the Flux Kustomization that applies it; `flux-system` entry for the environment itself.
+    public var kustomization: String
+    /// The file it was built from, relative to its source's root (git or artifact), when kustomize says.
+    public var source: String?
+    public var node: YAMLNode
+
+    public var apiVersion: String { node.string(at: ["apiVersion"]) ?? "" }
+    public var kind: String { node.string(at: ["kind"]) ?? "" }
+    public var name: String { node.string(at: ["metadata", "name"]) ?? "" }
+    public var namespace: String? { node.string(at: ["metadata", "namespace"]) }
+
+    /// `kind/namespace/name` (no namespace for cluster-scoped objects).
+    public var key: String { "\(kind)/" + (namespace.map { "\($0)/" } ?? "") + name }
+}
+
+/// A Kustomization that could not be rendered; the others still are.
+public struct RenderProblem: Sendable, Codable, Equatable {
+    public var kustomization: String
+    public var path: String
+    public var message: String
+}
+
+/// What `lockmaster render ENV` produced.
+public struct RenderReport: Sendable {
+    public var environment: String
+    public var objects: [RenderedObject]
+    public var problems: [RenderProblem]
+    public var warnings: [String]
+}

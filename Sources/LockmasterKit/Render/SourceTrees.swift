@@ -1,0 +1,62 @@
+import Artifacts
+import Foundation
+import GitKit
+import Support
+
+/// Directories holding the content Flux sources deliver: the work tree, the repository at a git ref
+/// (exported with `git archive`, the work tree untouched), or an extracted artifact.
+actor SourceTrees {
+    let workspace: URL
+    private let repository: URL
+    private let runner: any ProcessRunner
+    private var trees: [String: URL] = [:]
+
+    init(repository: URL, runner: any ProcessRunner = SystemProcessRunner()) throws {
+        self.repository = repository
+        self.runner = runner
+        workspace = FileManager.default.temporaryDirectory.appendingPathComponent("lockmaster-render-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+    }
+
+    func removeAll() {
+        try? FileManager.default.removeItem(at: workspace)
+    }
+
+    /// The repository as of `ref`, or the work tree itself when `ref` is nil.
+    func git(_ ref: String?) async throws -> URL {
+        guard let ref else { return repository }
+        if let tree = trees["git:\(ref)"] { return tree }
+        let tree = workspace.appendingPathComponent("git-\(trees.count)")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        _ = try await runner.checkedRun(ProcessInvocation("bash", ["-c", "git -C \"$1\" archive --format=tar \"$2\" | tar -x -C \"$3\"", "archive",
+                                                                    repository.path, ref, tree.path]))
+        trees["git:\(ref)"] = tree
+        return tree
+    }
+
+    /// The files of an artifact, extracted once per digest.
+    func artifact(_ tag: String, digest: String, from store: any ArtifactStore) async throws -> URL {
+        if let tree = trees["oci:\(digest)"] { return tree }
+        guard let fetched = try await store.manifest(digest), let manifest = OCIManifest.decode(fetched.data),
+              let layer = manifest.layers.first(where: { $0.mediaType == FluxArtifact.layerMediaType }) ?? manifest.layers.first else {
+            throw ResolveError.tagMissing(tag: tag, repository: store.location)
+        }
+        let tree = workspace.appendingPathComponent("oci-\(trees.count)")
+        for file in try ArtifactReader.files(in: try await store.blob(layer.digest)) {
+            let clean = file.path.split(separator: "/").filter { $0 != "." && $0 != ".." }.joined(separator: "/")
+            guard !clean.isEmpty else { continue }
+            let target = tree.appendingPathComponent(clean)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try file.data.write(to: target)
+        }
+        trees["oci:\(digest)"] = tree
+        return tree
+    }
+
+    /// A fresh directory for a generated kustomization.
+    func scratch() throws -> URL {
+        let directory = workspace.appendingPathComponent("build-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import LockmasterKit
+
+extension Lockmaster {
+    struct Render: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The objects Flux would apply for an environment, rendered offline.",
+            discussion: """
+                Starts at the environment's directory and follows every Flux Kustomization through its \
+                sourceRef and path, recursively: a GitRepository reads this repository (the work tree, \
+                or --ref REF, read without touching the work tree); an OCIRepository reads the artifact \
+                its range or pin resolves to (or --version) from the artifact repository. A path with a \
+                kustomization file is built with 'kubectl kustomize --load-restrictor \
+                LoadRestrictionsNone', one without gets Flux's generated kustomization. The Flux \
+                Kustomization's targetNamespace, namePrefix/nameSuffix, patches, images, components and \
+                commonMetadata apply, then postBuild substitution (substitute, substituteFrom \
+                ConfigMaps in the render; Secret variables stay placeholders). A Kustomization that \
+                cannot be built is reported on stderr and the rest still renders (exit status 1).
+                """
+        )
+
+        @Argument(help: "The environment to render.")
+        var environment: String
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var registry: RegistryOptions
+
+        @Option(help: ArgumentHelp("Render the repository as of this git ref.", valueName: "REF"))
+        var ref: String?
+
+        @Option(help: ArgumentHelp("Render this artifact version for the environment's OCIRepository.", valueName: "V"))
+        var version: String?
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
+
+        @Option(name: .shortAndLong, help: "Output format: yaml or json.")
+        var output: Format = .yaml
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let report = try await PlatformRenderer(access: registry.access()).run(
+                    RenderRequest(repository: root, environment: environment, ref: ref, version: version))
+                Terminal.out(output == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
+                for warning in report.warnings { Terminal.err("warning: \(warning)\n") }
+                for problem in report.problems { Terminal.err("error: \(problem.kustomization) (\(problem.path)): \(problem.message)\n") }
+                if !report.problems.isEmpty { throw ExitCode.failure }
+            }
+        }
+    }
+}
