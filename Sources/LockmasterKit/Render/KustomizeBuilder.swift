@@ -40,7 +40,7 @@ struct KustomizeBuilder {
         guard !resources.isEmpty else { return [] }
         var fields = [
             "\"apiVersion\":\"kustomize.config.k8s.io/v1beta1\"", "\"kind\":\"Kustomization\"",
-            "\"resources\":[" + resources.map { YAMLNode.jsonString($0.path) }.joined(separator: ",") + "]",
+            "\"resources\":[" + resources.map { YAMLNode.jsonString(Self.relative($0, from: scratch)) }.joined(separator: ",") + "]",
             "\"buildMetadata\":[\"originAnnotations\"]",
         ]
         if let spec {
@@ -50,7 +50,7 @@ struct KustomizeBuilder {
             if let patches = spec["patches"], patches.items != nil { fields.append("\"patches\":" + patches.jsonText()) }
             if let images = spec["images"], images.items != nil { fields.append("\"images\":" + images.jsonText()) }
             if let components = spec["components"]?.items {
-                let paths = components.compactMap(\.string).map { YAMLNode.jsonString(directory.appendingPathComponent($0).standardizedFileURL.path) }
+                let paths = components.compactMap(\.string).map { YAMLNode.jsonString(Self.relative(directory.appendingPathComponent($0), from: scratch)) }
                 fields.append("\"components\":[" + paths.joined(separator: ",") + "]")
             }
             if let labels = spec.node(at: ["commonMetadata", "labels"]), labels.pairs != nil {
@@ -76,7 +76,7 @@ struct KustomizeBuilder {
             var source: String?
             if let text = document.string(at: origin), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("path: ") }) {
                 let raw = String(line.dropFirst("path: ".count))
-                let absolute = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : directory.appendingPathComponent(raw)
+                let absolute = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : scratch.appendingPathComponent(raw)
                 let full = absolute.standardizedFileURL.path, base = tree.standardizedFileURL.path + "/"
                 source = full.hasPrefix(base) ? String(full.dropFirst(base.count)) : raw
             }
@@ -84,6 +84,12 @@ struct KustomizeBuilder {
             if node.node(at: ["metadata", "annotations"])?.pairs?.isEmpty == true { node = node.removing(["metadata", "annotations"]) }
             return Built(node: node, source: source)
         }
+    }
+
+    /// kustomize refuses absolute roots for directories: a path from `base` up to `/` and down again.
+    static func relative(_ url: URL, from base: URL) -> String {
+        let depth = base.standardizedFileURL.pathComponents.count - 1
+        return String(repeating: "../", count: depth) + url.standardizedFileURL.path.dropFirst()
     }
 
     /// The path itself when it holds a kustomization; otherwise Flux's generated list: every `.yaml`/`.yml`

@@ -1,0 +1,181 @@
+import Foundation
+import LockmasterKit
+import Manifests
+import Support
+import TestSupport
+import Testing
+
+/// `render` against `kubectl kustomize`, the reference renderer, on real git repositories.
+@Suite struct RenderTests {
+    static let flux = """
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: GitRepository
+        metadata: {name: platform, namespace: flux-system}
+        spec: {interval: 1m, url: "https://git.example.com/acme/platform.git", ref: {branch: main}}
+        ---
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: apps, namespace: flux-system}
+        spec:
+          interval: 10m
+          path: ./platform/apps
+          prune: true
+          sourceRef: {kind: GitRepository, name: platform}
+          targetNamespace: team-a
+          namePrefix: a-
+          commonMetadata:
+            labels: {owner: team-a}
+          postBuild:
+            substitute: {cluster_name: sandbox-1}
+            substituteFrom:
+              - kind: ConfigMap
+                name: cluster-vars
+        ---
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: broken, namespace: flux-system}
+        spec: {interval: 10m, path: ./platform/broken, prune: true, sourceRef: {kind: GitRepository, name: platform}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cluster-vars, namespace: flux-system}
+        data: {region: eu-west-1}
+
+        """
+
+    func repository() async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try directory.write([
+            "clusters/dev/platform.yaml": Self.flux,
+            "platform/apps/kustomization.yaml": """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [deployment.yaml]
+                components: [../components/monitoring]
+                patches:
+                  - target: {kind: Deployment}
+                    patch: |
+                      - op: replace
+                        path: /spec/replicas
+                        value: 3
+                configMapGenerator:
+                  - name: settings
+                    literals: ["cluster=${cluster_name}", "region=${region}", "zone=${zone:=eu-west-1a}", "escaped=$${cluster_name}"]
+
+                """,
+            "platform/apps/deployment.yaml": """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: podinfo}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: podinfo}}
+                  template:
+                    metadata: {labels: {app: podinfo}}
+                    spec: {containers: [{name: podinfo, image: "ghcr.io/stefanprodan/podinfo:6.5.4"}]}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: literal
+                  annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}
+                data: {text: "${cluster_name}"}
+
+                """,
+            "platform/components/monitoring/kustomization.yaml": """
+                apiVersion: kustomize.config.k8s.io/v1alpha1
+                kind: Component
+                resources: [monitor.yaml]
+
+                """,
+            "platform/components/monitoring/monitor.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: metrics}\nspec: {ports: [{port: 9090}]}\n",
+            "platform/broken/kustomization.yaml": "resources: [missing.yaml]\n",
+        ])
+        try await TestGit.commitAll(in: directory.url)
+        return directory
+    }
+
+    func render(_ repository: TemporaryDirectory) async throws -> RenderReport {
+        try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: "dev"))
+    }
+
+    @Test func buildsLikeKubectlKustomizeBeforeFluxFields() async throws {
+        let repository = try await repository()
+        let reference = try await SystemProcessRunner().checkedRun(ProcessInvocation(
+            "kubectl", ["kustomize", "--load-restrictor", "LoadRestrictionsNone", repository.url.appendingPathComponent("platform/apps").path])).stdout
+        let expected = try YAMLDocumentReader.documents(in: reference).map { document in
+            "\(document.string(at: ["kind"]) ?? "")/\(document.string(at: ["metadata", "name"]) ?? "")"
+        }
+        let report = try await render(repository)
+        let apps = report.objects.filter { $0.kustomization == "flux-system/apps" }
+        // Flux's fields then apply: the prefix, the target namespace and the labels.
+        #expect(Set(apps.map { "\($0.kind)/\($0.name)" }) == Set(expected.map { $0.replacingOccurrences(of: "/", with: "/a-") }))
+        #expect(apps.allSatisfy { $0.namespace == "team-a" && $0.node.string(at: ["metadata", "labels", "owner"]) == "team-a" })
+        let deployment = try #require(apps.first { $0.kind == "Deployment" })
+        #expect(deployment.node.string(at: ["spec", "replicas"]) == "3")
+        #expect(deployment.source == "platform/apps/deployment.yaml")
+        #expect(apps.first { $0.kind == "Service" }?.source == "platform/components/monitoring/monitor.yaml")
+    }
+
+    @Test func postBuildSubstitutionFollowsFlux() async throws {
+        let report = try await render(try await repository())
+        let settings = try #require(report.objects.first { $0.kind == "ConfigMap" && $0.name.hasPrefix("a-settings") })
+        #expect(settings.node.string(at: ["data", "cluster"]) == "sandbox-1")          // substitute
+        #expect(settings.node.string(at: ["data", "region"]) == "eu-west-1")           // substituteFrom a ConfigMap in the render
+        #expect(settings.node.string(at: ["data", "zone"]) == "eu-west-1a")            // ${VAR:=default}
+        #expect(settings.node.string(at: ["data", "escaped"]) == "${cluster_name}")    // $${VAR}
+        let literal = try #require(report.objects.first { $0.name == "a-literal" })
+        #expect(literal.node.string(at: ["data", "text"]) == "${cluster_name}")        // substitute: disabled
+    }
+
+    @Test func aBrokenBuildIsReportedAndTheRestRenders() async throws {
+        let report = try await render(try await repository())
+        #expect(report.problems.count == 1)
+        #expect(report.problems.first?.kustomization == "flux-system/broken")
+        #expect(report.problems.first?.path == "./platform/broken")
+        #expect(report.problems.first?.message.contains("missing.yaml") == true)
+        #expect(report.objects.contains { $0.kustomization == "flux-system/apps" })
+    }
+
+    @Test func aRefIsReadWithoutTouchingTheWorkTree() async throws {
+        let repository = try await repository()
+        try repository.write("platform/apps/deployment.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: changed}\n")
+        let atHead = try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: "dev", ref: "HEAD"))
+        #expect(atHead.objects.contains { $0.kind == "Deployment" })
+        let workTree = try await render(repository)
+        #expect(workTree.objects.contains { $0.name == "a-changed" })
+        #expect(try await TestGit.run(["status", "--porcelain"], in: repository.url) == " M platform/apps/deployment.yaml\n")
+    }
+}
+
+
+@Suite struct RenderArtifactTests {
+    @Test func anOCISourceRendersTheArtifactItResolvesToOrTheVersionAsked() async throws {
+        let layout = try TemporaryDirectory()
+        let repository = try TemporaryDirectory()
+        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
+            directory: repository.url, gitURL: "https://git.example.com/acme/platform.git", artifact: layout.path,
+            artifactURL: "oci://registry.example.com/acme/platform"))
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
+        try await TestGit.commitAll(in: repository.url)
+        _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
+        try await TestGit.commitAll(in: repository.url, message: "upgrade")
+        _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))
+        // Change the work tree: staging must not see it, it runs artifacts.
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "9.9.9"))
+
+        func kedaVersion(_ version: String?) async throws -> String? {
+            let report = try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: "staging", version: version))
+            #expect(report.problems.isEmpty)
+            let release = report.objects.first { $0.kind == "HelmRelease" && $0.name == "keda" }
+            #expect(release?.kustomization == "flux-system/platform-services")
+            #expect(release?.source == "platform/services/keda.yaml")
+            return release?.node.string(at: ["spec", "chart", "spec", "version"])
+        }
+        #expect(try await kedaVersion(nil) == "2.14.1")
+        #expect(try await kedaVersion("0.1.0") == "2.14.0")
+        let development = try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: "development"))
+        #expect(development.objects.first { $0.kind == "HelmRelease" }?.node.string(at: ["spec", "chart", "spec", "version"]) == "9.9.9")
+    }
+}
