@@ -39,7 +39,9 @@ let package = Package(
         // git through the GitClient protocol.
         .target(name: "GitKit", dependencies: ["Support"]),
         // Use cases that combine the libraries above.
-        .target(name: "LockmasterKit", dependencies: ["Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support"]),
+        .target(name: "LockmasterKit", dependencies: [
+            "Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The command line: ArgumentParser only, no domain logic.
         .executableTarget(
             name: "lockmaster",

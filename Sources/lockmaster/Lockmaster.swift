@@ -14,7 +14,7 @@ struct Lockmaster: AsyncParsableCommand {
             a usage error.
             """,
         version: LockmasterVersion.current,
-        subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Demo.self]
+        subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Demo.self]
     )
 }
 

@@ -16,13 +16,16 @@ public struct ServiceChange: Sendable, Codable, Equatable {
     /// The chart version (HelmRelease) or URL/path before and after, where that is what changed.
     public var from: String?
     public var to: String?
+    /// For an upgrade: `major`, `minor` or `patch`, when both versions are semver.
+    public var step: String?
 
-    public init(change: Kind, kind: String, name: String, from: String? = nil, to: String? = nil) {
+    public init(change: Kind, kind: String, name: String, from: String? = nil, to: String? = nil, step: String? = nil) {
         self.change = change
         self.kind = kind
         self.name = name
         self.from = from
         self.to = to
+        self.step = step
     }
 }
 
@@ -66,7 +69,7 @@ public enum ServiceDiff {
         switch change.change {
         case .added: return "+ added       \(change.kind) \(change.name)" + (change.to.map { " \($0)" } ?? "")
         case .removed: return "- removed     \(change.kind) \(change.name)" + (change.from.map { " \($0)" } ?? "")
-        case .upgraded: return "^ upgraded    \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")"
+        case .upgraded: return "^ upgraded    \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")" + (change.step.map { " (\($0))" } ?? "")
         case .reconfigured: return "~ reconfigured \(change.kind) \(change.name)"
         }
     }

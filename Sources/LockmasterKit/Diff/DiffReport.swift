@@ -1,0 +1,37 @@
+public import Manifests
+
+/// What `lockmaster diff` found, per environment.
+public struct DiffReport: Sendable, Codable, Equatable {
+    /// What was compared: `git <base>..<head>`, `environments a → b`, or `versions x → y`.
+    public var comparing: String
+    public var environments: [EnvironmentDiff]
+
+    public var hasChanges: Bool { environments.contains { !$0.kustomizations.isEmpty || !$0.services.isEmpty } }
+}
+
+public struct EnvironmentDiff: Sendable, Codable, Equatable {
+    public var name: String
+    /// Per Flux Kustomization (`namespace/name`), the objects that changed.
+    public var kustomizations: [KustomizationDiff]
+    /// Platform services added, removed, upgraded and reconfigured, lowest risk first.
+    public var services: [ServiceChange]
+    /// Kustomizations that could not be rendered on either side.
+    public var problems: [RenderProblem]
+}
+
+public struct KustomizationDiff: Sendable, Codable, Equatable {
+    public var name: String
+    public var objects: [ObjectDiff]
+}
+
+public struct ObjectDiff: Sendable, Codable, Equatable {
+    public enum Change: String, Sendable, Codable { case added, removed, changed }
+
+    /// `Kind/namespace/name`.
+    public var object: String
+    public var change: Change
+    /// A unified diff of the object's YAML (changed objects), Secret values left out.
+    public var diff: [String]
+    /// For Secrets: each `data`/`stringData` key and whether it was added, removed, changed or unchanged.
+    public var secretKeys: [String: String]?
+}

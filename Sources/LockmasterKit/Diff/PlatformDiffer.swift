@@ -1,0 +1,146 @@
+public import Foundation
+public import GitKit
+import Artifacts
+import Crypto
+import Manifests
+import Platform
+import Support
+
+/// What `lockmaster diff` compares.
+public struct DiffRequest: Sendable {
+    public enum Sides: Sendable, Equatable {
+        /// Two git revisions; nil is the work tree. Default: the merge base with main, and the work tree.
+        case git(base: String?, head: String?)
+        /// What the next environment would change into: `from`'s render against `to`'s.
+        case environments(from: String, to: String)
+        /// Two artifact versions, rendered for an environment that tracks artifacts.
+        case versions(String, String)
+    }
+
+    public var repository: URL
+    public var sides: Sides
+    /// Only this environment (git and versions modes).
+    public var environment: String?
+
+    public init(repository: URL, sides: Sides, environment: String? = nil) {
+        self.repository = repository
+        self.sides = sides
+        self.environment = environment
+    }
+}
+
+/// Renders both sides and compares them: per environment, per Flux Kustomization, per object, and as
+/// platform services ranked by risk. Secret values are compared by hash and never shown.
+public struct PlatformDiffer: Sendable {
+    private let renderer: PlatformRenderer
+    private let git: any GitClient
+
+    public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess()) {
+        renderer = PlatformRenderer(access: access)
+        self.git = git
+    }
+
+    public func run(_ request: DiffRequest) async throws -> DiffReport {
+        let root = request.repository
+        let repository = try PlatformRepository.load(root: root)
+        switch request.sides {
+        case let .git(base, head):
+            var baseRef = base
+            if baseRef == nil, try await git.resolve("HEAD", in: root) != nil {
+                baseRef = try await git.mergeBase("HEAD", repository.settings.branch, in: root)
+            }
+            let names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
+            var environments: [EnvironmentDiff] = []
+            for name in names {
+                // An environment that did not exist at the base has only additions.
+                async let old: RenderReport? = baseRef == nil ? nil : try? await renderer.run(RenderRequest(repository: root, environment: name, ref: baseRef))
+                async let new = renderer.run(RenderRequest(repository: root, environment: name, ref: head))
+                environments.append(compare(name: name, old: await old, new: try await new))
+            }
+            return DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
+        case let .environments(from, to):
+            async let old = renderer.run(RenderRequest(repository: root, environment: from))
+            async let new = renderer.run(RenderRequest(repository: root, environment: to))
+            return DiffReport(comparing: "environments \(to) → \(from)", environments: [compare(name: to, old: try await new, new: try await old)])
+        case let .versions(a, b):
+            guard let name = request.environment ?? repository.environments.first(where: {
+                if case .oci? = $0.source { return true } else { return false }
+            })?.name else { throw ResolveError.noRepository }
+            async let old = renderer.run(RenderRequest(repository: root, environment: name, version: a))
+            async let new = renderer.run(RenderRequest(repository: root, environment: name, version: b))
+            return DiffReport(comparing: "versions \(a) → \(b)", environments: [compare(name: name, old: try await old, new: try await new)])
+        }
+    }
+
+    func compare(name: String, old: RenderReport?, new: RenderReport) -> EnvironmentDiff {
+        let before = old?.objects ?? [], after = new.objects
+        var byKustomization: [String: [ObjectDiff]] = [:]
+        let oldIndex = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let newIndex = Dictionary(after.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        for object in after where oldIndex[object.key] == nil {
+            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .added, diff: [],
+                                                                                 secretKeys: Self.secretKeys(old: nil, new: object.node)))
+        }
+        for object in before where newIndex[object.key] == nil {
+            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .removed, diff: [],
+                                                                                 secretKeys: Self.secretKeys(old: object.node, new: nil)))
+        }
+        for object in after {
+            guard let previous = oldIndex[object.key], !previous.node.sameContent(as: object.node) else { continue }
+            let diff = LineDiff.unified(Self.masked(previous.node).yamlText(), Self.masked(object.node).yamlText())
+            let keys = Self.secretKeys(old: previous.node, new: object.node)
+            guard !diff.isEmpty || keys?.values.contains(where: { $0 != "unchanged" }) == true else { continue }
+            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .changed, diff: diff, secretKeys: keys))
+        }
+        let kustomizations = byKustomization.keys.sorted().map { KustomizationDiff(name: $0, objects: byKustomization[$0]!.sorted { $0.object < $1.object }) }
+
+        // Services: HelmReleases (chart version: upgraded; anything else: reconfigured), and Kustomizations
+        // whose applied objects changed.
+        func objects(_ rendered: [RenderedObject]) -> [KubernetesObject] {
+            rendered.map { KubernetesObject(apiVersion: $0.apiVersion, kind: $0.kind, name: $0.name, namespace: $0.namespace,
+                                            location: .init(path: $0.source ?? ""), documentIndex: 0, root: $0.node) }
+        }
+        var services = ServiceDiff.compare(old: objects(before), new: objects(after)).map { change -> ServiceChange in
+            guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init), let to = change.to.flatMap(SemanticVersion.init) else { return change }
+            var copy = change
+            copy.step = from.major != to.major ? "major" : from.minor != to.minor ? "minor" : "patch"
+            return copy
+        }
+        let named = Set(services.map { "\($0.kind)/\($0.name)" })
+        // A Kustomization is a service of its own when its manifests changed: objects other than the Helm
+        // ones (whose additions and removals come with the services above) changed in place.
+        for diff in kustomizations where diff.name != "flux-system/flux-system" && !named.contains("Kustomization/\(diff.name)")
+            && diff.objects.contains(where: { $0.change == .changed && !$0.object.hasPrefix("HelmRelease/") && !$0.object.hasPrefix("HelmRepository/") }) {
+            services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name))
+        }
+        services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
+        return EnvironmentDiff(name: name, kustomizations: kustomizations, services: services, problems: (old?.problems ?? []) + new.problems)
+    }
+
+    /// A Secret without its values (`data`, `stringData`): they are compared by hash only.
+    static func masked(_ node: YAMLNode) -> YAMLNode {
+        guard node.string(at: ["kind"]) == "Secret", node.string(at: ["apiVersion"]) == "v1" else { return node }
+        return node.removing(["data"]).removing(["stringData"])
+    }
+
+    static func secretKeys(old: YAMLNode?, new: YAMLNode?) -> [String: String]? {
+        let node = new ?? old
+        guard node?.string(at: ["kind"]) == "Secret", node?.string(at: ["apiVersion"]) == "v1" else { return nil }
+        func hashes(_ node: YAMLNode?) -> [String: String] {
+            var result: [String: String] = [:]
+            for field in ["data", "stringData"] {
+                for pair in node?[field]?.pairs ?? [] {
+                    guard let key = pair.key.string else { continue }
+                    result["\(field).\(key)"] = SHA256.hash(data: Data((pair.value.string ?? "").utf8)).map { String(format: "%02x", $0) }.joined()
+                }
+            }
+            return result
+        }
+        let before = hashes(old), after = hashes(new)
+        var keys: [String: String] = [:]
+        for key in Set(before.keys).union(after.keys) {
+            keys[key] = before[key] == nil ? "added" : after[key] == nil ? "removed" : before[key] == after[key] ? "unchanged" : "changed"
+        }
+        return keys
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import LockmasterKit
+
+extension Lockmaster {
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What a change does to each environment: per Kustomization, per object, and as services.",
+            discussion: """
+                Renders both sides (see 'lockmaster render') and compares them:
+                  lockmaster diff                         the merge base with main against the work tree
+                  lockmaster diff BASE [HEAD]             two git revisions (HEAD default: the work tree)
+                  lockmaster diff --env-from development --env-to staging
+                                                          what staging would change into
+                  lockmaster diff --versions 0.1.0 0.1.1  two artifact versions (for --env, default: the
+                                                          first environment that tracks artifacts)
+                Output: per environment, per Flux Kustomization, each object added, removed or changed \
+                (with a unified YAML diff), then the services — HelmReleases and Kustomizations — \
+                classified as added, removed, upgraded (chart version, with the major/minor/patch step) \
+                or reconfigured, lowest risk first. Secret data values are never printed: each key is \
+                added, removed, changed or unchanged by hash. -o markdown is ready for a pull request \
+                comment; --exit-code exits 1 when anything changed.
+                """
+        )
+
+        @Argument(help: "The git revision to compare from (default: the merge base with main).")
+        var base: String?
+
+        @Argument(help: "The git revision to compare to (default: the work tree).")
+        var head: String?
+
+        @Option(help: ArgumentHelp("Only this environment.", valueName: "ENV"))
+        var env: String?
+
+        @Option(help: ArgumentHelp("Compare environments: the one changes come from.", valueName: "ENV"))
+        var envFrom: String?
+
+        @Option(help: ArgumentHelp("Compare environments: the one that would change.", valueName: "ENV"))
+        var envTo: String?
+
+        @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare two artifact versions.", valueName: "V1 V2"))
+        var versions: [String] = []
+
+        @Flag(help: "Exit 1 when there are changes, like git diff --exit-code.")
+        var exitCode = false
+
+        @OptionGroup var repository: RepositoryOptions
+        @OptionGroup var registry: RegistryOptions
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+
+        @Option(name: .shortAndLong, help: "Output format: text, markdown or json.")
+        var output: Format = .text
+
+        func validate() throws {
+            if (envFrom == nil) != (envTo == nil) { throw ValidationError("--env-from and --env-to go together") }
+            if !versions.isEmpty, versions.count != 2 { throw ValidationError("--versions takes two versions: --versions 0.1.0 0.1.1") }
+            let modes = [base != nil, envFrom != nil, !versions.isEmpty].filter { $0 }.count
+            if modes > 1 { throw ValidationError("compare git revisions, environments (--env-from/--env-to) or versions (--versions), one at a time") }
+        }
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let sides: DiffRequest.Sides = if let envFrom, let envTo {
+                    .environments(from: envFrom, to: envTo)
+                } else if versions.count == 2 {
+                    .versions(versions[0], versions[1])
+                } else {
+                    .git(base: base, head: head)
+                }
+                let report = try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env))
+                switch output {
+                case .text: Terminal.out(DiffFormatter.text(report))
+                case .markdown: Terminal.out(DiffFormatter.markdown(report))
+                case .json: Terminal.out(try Terminal.json(report))
+                }
+                if report.environments.contains(where: { !$0.problems.isEmpty }) || (exitCode && report.hasChanges) { throw ExitCode.failure }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import LockmasterKit
+import Manifests
+import TestSupport
+import Testing
+
+/// `diff` with real git and `kubectl kustomize`: services classified, Secret values never shown.
+@Suite struct DiffTests {
+    func repository() async throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
+            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try directory.write("platform/services/keda.yaml", PlatformFixture.keda())
+        try directory.write("platform/configs/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: keda}\nstringData: {token: first-secret-value, user: admin}\n")
+        try directory.write("platform/configs/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: keda}\ndata: {level: info}\n")
+        try await TestGit.commitAll(in: directory.url)
+        return directory
+    }
+
+    func diff(_ repository: TemporaryDirectory) async throws -> EnvironmentDiff {
+        let report = try await PlatformDiffer(git: TestGit.client).run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development"))
+        return try #require(report.environments.first)
+    }
+
+    @Test func servicesAreClassifiedByRisk() async throws {
+        let repository = try await repository()
+        try repository.write("platform/services/podinfo.yaml", PlatformFixture.keda().replacingOccurrences(of: "keda", with: "podinfo"))
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "version: 2.14.0", with: "version: 2.15.0"))
+        try repository.write("platform/configs/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: keda}\ndata: {level: debug}\n")
+        let environment = try await diff(repository)
+        #expect(environment.services.map(\.change) == [.added, .added, .upgraded, .reconfigured])
+        #expect(environment.services.first { $0.change == .upgraded } == ServiceChange(change: .upgraded, kind: "HelmRelease", name: "keda/keda", from: "2.14.0", to: "2.15.0", step: "minor"))
+        #expect(environment.services.last?.name == "flux-system/platform-configs")
+        let removed = try await self.repository()
+        try FileManager.default.removeItem(at: removed.url.appendingPathComponent("platform/services/keda.yaml"))
+        #expect(try await diff(removed).services.map(\.change) == [.removed, .removed])
+    }
+
+    @Test func secretValuesAreComparedByHashAndNeverShown() async throws {
+        let repository = try await repository()
+        try repository.write("platform/configs/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: keda}\nstringData: {token: second-secret-value, user: admin, extra: third-secret-value}\n")
+        let report = try await PlatformDiffer(git: TestGit.client).run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil)))
+        let secret = try #require(report.environments.first { $0.name == "development" }?.kustomizations.flatMap(\.objects).first { $0.object == "Secret/keda/api" })
+        #expect(secret.change == .changed)
+        #expect(secret.secretKeys == ["stringData.token": "changed", "stringData.user": "unchanged", "stringData.extra": "added"])
+        let encoder = JSONEncoder()
+        let outputs = [DiffFormatter.text(report), DiffFormatter.markdown(report), String(decoding: try encoder.encode(report), as: UTF8.self)]
+        for output in outputs {
+            #expect(output.contains("stringData.token"))
+            #expect(!output.contains("first-secret-value") && !output.contains("second-secret-value") && !output.contains("third-secret-value"))
+        }
+    }
+
+    @Test func aBuildErrorIsReportedAndOtherKustomizationsStillDiff() async throws {
+        let repository = try await repository()
+        try repository.write("platform/service-configs/kustomization.yaml", "resources: [missing.yaml]\n")
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "version: 2.14.0", with: "version: 2.14.1"))
+        let environment = try await diff(repository)
+        #expect(environment.problems.map(\.path) == ["./platform/service-configs"])
+        #expect(environment.services.contains { $0.change == .upgraded && $0.step == "patch" })
+    }
+}
