@@ -55,6 +55,8 @@ import Testing
         #expect(output.contains("promoted production: 0.1.0 → 0.1.1"))
         #expect(output.contains("rolled back production: 0.1.1 → 0.1.0"))
         #expect(output.contains("tag 0.1.0 → 0.1.1"))
+        #expect(output.contains("+ added       HelmRelease keda/keda 2.14.0"))
+        #expect(output.contains("^ upgraded    HelmRelease keda/keda 2.14.0 → 2.14.1 (patch)"))
     }
 
     @Test func keepLeavesTheRepository() async throws {

@@ -44,6 +44,17 @@ public struct DemoRunner: Sendable {
         emit(.output(CheckFormatter.text(report)))
     }
 
+    /// The services of a diff, without the per-object detail (the sandbox copy makes that long).
+    static func servicesOnly(_ report: DiffReport) -> DiffReport {
+        var copy = report
+        copy.environments = report.environments.map { environment in
+            var trimmed = environment
+            trimmed.kustomizations = []
+            return trimmed
+        }
+        return copy
+    }
+
     /// What `flux bootstrap` writes for a sandbox: the sync objects pointing at its branch and path.
     static func sandboxSync(_ path: String) -> String {
         """
@@ -153,6 +164,9 @@ public struct DemoRunner: Sendable {
         emit(.command("$EDITOR platform/services/keda.yaml   # Namespace, HelmRepository, HelmRelease keda 2.14.0"))
         try await commit(repository, git: git, emit: emit, "Add KEDA 2.14.0")
         try await check(repository, git: git, target: nil, emit: emit)
+        emit(.command("lockmaster diff --env development --repo \(repository.path)"))
+        let sandboxDiff = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development"))
+        emit(.output(DiffFormatter.text(Self.servicesOnly(sandboxDiff))))
 
         emit(.step("The merge guard catches a sync file copied from the sandbox into development"))
         let copied = repository.appendingPathComponent("clusters/development/flux-system/gotk-sync.yaml")
@@ -181,6 +195,10 @@ public struct DemoRunner: Sendable {
         emit(.command("sed -i 's/version: 2.14.0/version: 2.14.1/' platform/services/keda.yaml"))
         try await commit(repository, git: git, emit: emit, "Upgrade KEDA to 2.14.1")
         try await publishAndResolve(repository, git: git, emit: emit)
+
+        emit(.step("What the new version changes, compared artifact to artifact"))
+        emit(.command("lockmaster diff --versions 0.1.0 0.1.1 --repo \(repository.path)"))
+        emit(.output(DiffFormatter.text(try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .versions("0.1.0", "0.1.1"))))))
 
         emit(.step("Publishing the same commit again changes nothing"))
         emit(.command("lockmaster publish --repo \(repository.path)"))
