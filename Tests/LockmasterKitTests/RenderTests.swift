@@ -179,3 +179,41 @@ import Testing
         #expect(development.objects.first { $0.kind == "HelmRelease" }?.node.string(at: ["spec", "chart", "spec", "version"]) == "9.9.9")
     }
 }
+
+@Suite struct RenderBatchingTests {
+    /// Plain Kustomizations of one source are built in one kustomize run; every object must still land
+    /// on the Kustomization that applies it, with nested paths, generators and conflicting ids.
+    @Test func objectsKeepTheirKustomizationWhenBuiltTogether() async throws {
+        func kustomization(_ name: String, _ path: String) -> String {
+            "---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: \(name), namespace: flux-system}\n"
+                + "spec: {interval: 10m, path: \(path), prune: true, sourceRef: {kind: GitRepository, name: platform}}\n"
+        }
+        let configMap = { (name: String) in "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \(name), namespace: apps}\ndata: {a: b}\n" }
+        let repository = try TemporaryDirectory()
+        try repository.write([
+            "clusters/dev/sources.yaml": "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: platform, namespace: flux-system}\nspec: {url: https://example.com/p.git, ref: {branch: main}}\n"
+                + kustomization("generated", "./platform/generated") + kustomization("built", "./platform/built")
+                + kustomization("outer", "./platform/outer") + kustomization("inner", "./platform/outer/inner")
+                + kustomization("twin-a", "./platform/twin-a") + kustomization("twin-b", "./platform/twin-b"),
+            "platform/generated/one.yaml": configMap("generated-one"),
+            "platform/generated/two.yml": configMap("generated-two"),
+            "platform/built/kustomization.yaml": "resources: [cm.yaml]\nconfigMapGenerator: [{name: from-generator, namespace: apps, literals: [a=b]}]\n",
+            "platform/built/cm.yaml": configMap("built-one"),
+            "platform/outer/cm.yaml": configMap("outer-one"),
+            "platform/outer/inner/cm.yaml": configMap("inner-one"),
+            "platform/twin-a/cm.yaml": configMap("same-name"),
+            "platform/twin-b/cm.yaml": configMap("same-name"),
+        ])
+        try await TestGit.commitAll(in: repository.url)
+        let report = try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: "dev"))
+        #expect(report.problems.isEmpty)
+        func owner(_ name: String) -> [String] { report.objects.filter { $0.name == name || $0.name.hasPrefix(name + "-") }.map(\.kustomization) }
+        #expect(owner("generated-one") == ["flux-system/generated"])
+        #expect(owner("generated-two") == ["flux-system/generated"])
+        #expect(owner("built-one") == ["flux-system/built"])
+        #expect(owner("from-generator") == ["flux-system/built"])
+        #expect(owner("inner-one").sorted() == ["flux-system/inner", "flux-system/outer"])  // outer's generated kustomization includes inner's files
+        #expect(owner("outer-one") == ["flux-system/outer"])
+        #expect(owner("same-name").sorted() == ["flux-system/twin-a", "flux-system/twin-b"])
+    }
+}

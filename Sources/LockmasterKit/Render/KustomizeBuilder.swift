@@ -67,15 +67,56 @@ struct KustomizeBuilder {
             let message = output.stderr.replacingOccurrences(of: scratch.path, with: "<build>").trimmingCharacters(in: .whitespacesAndNewlines)
             throw BuildError.kustomize(message)
         }
+        return try parse(output.stdout, tree: tree, scratch: scratch)
+    }
+
+    /// Builds several plain paths (no Flux fields that change objects) of one tree in a single kustomize
+    /// run, and sorts the objects back to their path by their origin. Throws when the paths cannot be
+    /// built together (a missing path, a conflict, any kustomize error): build them one by one then.
+    func buildTogether(tree: URL, paths: [String], scratch: URL) async throws -> [String: [Built]] {
+        var resources: [URL] = []
+        for path in paths {
+            let directory = tree.appendingPathComponent(path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw BuildError.pathNotFound(path)
+            }
+            resources += Self.resources(in: directory)
+        }
+        var result = Dictionary(paths.map { ($0, [Built]()) }, uniquingKeysWith: { first, _ in first })
+        guard !resources.isEmpty else { return result }
+        let fields = [
+            "\"apiVersion\":\"kustomize.config.k8s.io/v1beta1\"", "\"kind\":\"Kustomization\"",
+            "\"resources\":[" + resources.map { YAMLNode.jsonString(Self.relative($0, from: scratch)) }.joined(separator: ",") + "]",
+            "\"buildMetadata\":[\"originAnnotations\"]",
+        ]
+        try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(to: scratch.appendingPathComponent("kustomization.yaml"))
+        let output = try await runner.run(ProcessInvocation(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", scratch.path],
+                                                            timeout: .seconds(300)))
+        guard output.status == 0 else { throw BuildError.kustomize(output.stderr) }
+        // Longest path first, so a nested path wins over its parent.
+        let ordered = paths.sorted { $0.count > $1.count }
+        for built in try parse(output.stdout, tree: tree, scratch: scratch) {
+            guard let source = built.source, let owner = ordered.first(where: { $0.isEmpty || source.hasPrefix($0 + "/") }) else {
+                throw BuildError.kustomize("an object without a recognisable origin")
+            }
+            result[owner, default: []].append(built)
+        }
+        return result
+    }
+
+    /// kustomize's output as objects, each with the file it came from (its origin annotation, removed).
+    private func parse(_ text: String, tree: URL, scratch: URL) throws -> [Built] {
         let documents: [YAMLNode]
-        do { documents = try YAMLDocumentReader.documents(in: output.stdout) } catch {
+        do { documents = try YAMLDocumentReader.documents(in: text) } catch {
             throw BuildError.kustomize("unreadable output: \(error)")
         }
         let origin = ["metadata", "annotations", "config.kubernetes.io/origin"]
         return documents.filter { $0.pairs != nil }.map { document in
             var source: String?
-            if let text = document.string(at: origin), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("path: ") }) {
-                let raw = String(line.dropFirst("path: ".count))
+            if let text = document.string(at: origin),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("path: ") || $0.hasPrefix("configuredIn: ") }) {
+                let raw = String(line.drop { $0 != " " }.dropFirst())
                 let absolute = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : scratch.appendingPathComponent(raw)
                 let full = absolute.standardizedFileURL.path, base = tree.standardizedFileURL.path + "/"
                 source = full.hasPrefix(base) ? String(full.dropFirst(base.count)) : raw
@@ -84,6 +125,12 @@ struct KustomizeBuilder {
             if node.node(at: ["metadata", "annotations"])?.pairs?.isEmpty == true { node = node.removing(["metadata", "annotations"]) }
             return Built(node: node, source: source)
         }
+    }
+
+    /// Whether a Flux Kustomization's spec changes objects (then its path is built on its own).
+    static func changesObjects(_ spec: YAMLNode?) -> Bool {
+        guard let spec else { return false }
+        return ["targetNamespace", "namePrefix", "nameSuffix", "patches", "images", "components", "commonMetadata"].contains { spec[$0] != nil }
     }
 
     /// kustomize refuses absolute roots for directories: a path from `base` up to `/` and down again.

@@ -48,41 +48,99 @@ public struct PlatformRenderer: Sendable {
         var report = RenderReport(environment: environment.name, objects: [], problems: [], warnings: [])
         let entry = "flux-system/flux-system"
 
-        func build(_ label: String, tree: URL, path: String, spec: YAMLNode?) async {
-            do {
-                let built = try await builder.build(tree: tree, path: path, spec: spec, scratch: try await trees.scratch())
-                var objects = built.map { RenderedObject(kustomization: label, source: $0.source, node: $0.node) }
-                if let spec { objects = substitute(objects, spec: spec, label: label, known: report.objects + objects, warnings: &report.warnings) }
-                report.objects += objects
-            } catch {
-                report.problems.append(RenderProblem(kustomization: label, path: "./" + path, message: "\(error)"))
-            }
-        }
-
-        await build(entry, tree: snapshot, path: environment.directory, spec: nil)
+        // Wave by wave: the Flux Kustomizations found in one wave's objects make the next. Plain paths of
+        // one source are built together in one kustomize run; the rest, and each batch, run concurrently.
+        var wave = [Job(label: entry, tree: snapshot, path: environment.directory, spec: nil)]
         var visited: Set<String> = [entry]
-        var index = 0
-        while index < report.objects.count {
-            let rendered = report.objects[index]
-            index += 1
-            guard rendered.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"), rendered.kind == "Kustomization",
-                  let kustomization = FluxKustomization(object(rendered)) else { continue }
-            let label = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
-            guard visited.insert(label).inserted else { continue }
-            guard let reference = kustomization.sourceRef,
-                  let source = report.objects.first(where: { object($0).reference == reference && object($0).kind == reference.kind }) else {
-                report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
-                                                     message: "its source \(kustomization.sourceRef?.description ?? "(none)") is not in the render"))
-                continue
+        while !wave.isEmpty {
+            let results = await build(wave, builder: builder, trees: trees)
+            var found: [RenderedObject] = []
+            for job in wave {
+                switch results[job.label] {
+                case let .success(built)?:
+                    var objects = built.map { RenderedObject(kustomization: job.label, source: $0.source, node: $0.node) }
+                    if let spec = job.spec {
+                        objects = substitute(objects, spec: spec, label: job.label, known: report.objects + found + objects, warnings: &report.warnings)
+                    }
+                    found += objects
+                case let .failure(error)?:
+                    report.problems.append(RenderProblem(kustomization: job.label, path: "./" + job.path, message: "\(error)"))
+                case nil:
+                    break
+                }
             }
-            do {
-                let tree = try await sourceTree(object(source), environment: environment, request: request, settings: repository.settings, trees: trees)
-                await build(label, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"])
-            } catch {
-                report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: "source unavailable: \(error)"))
+            report.objects += found
+            wave = []
+            for rendered in found {
+                guard rendered.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"), rendered.kind == "Kustomization",
+                      let kustomization = FluxKustomization(object(rendered)) else { continue }
+                let label = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
+                guard visited.insert(label).inserted else { continue }
+                guard let reference = kustomization.sourceRef,
+                      let source = report.objects.first(where: { object($0).reference == reference && object($0).kind == reference.kind }) else {
+                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
+                                                         message: "its source \(kustomization.sourceRef?.description ?? "(none)") is not in the render"))
+                    continue
+                }
+                do {
+                    let tree = try await sourceTree(object(source), environment: environment, request: request, settings: repository.settings, trees: trees)
+                    wave.append(Job(label: label, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"]))
+                } catch {
+                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: "source unavailable: \(error)"))
+                }
             }
         }
         return report
+    }
+
+    /// One Flux Kustomization to build: its path in a source tree, and its spec (nil for the entry).
+    struct Job: Sendable {
+        var label: String
+        var tree: URL
+        var path: String
+        var spec: YAMLNode?
+    }
+
+    /// Builds a wave: plain jobs sharing a tree together (falling back to one by one if that fails,
+    /// so errors land on the right Kustomization), every group and special job concurrently.
+    private func build(_ jobs: [Job], builder: KustomizeBuilder, trees: SourceTrees) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
+        var groups: [[Job]] = []
+        var plainByTree: [URL: [Job]] = [:]
+        for job in jobs {
+            if KustomizeBuilder.changesObjects(job.spec) || job.spec == nil { groups.append([job]) } else { plainByTree[job.tree, default: []].append(job) }
+        }
+        for (_, plain) in plainByTree {
+            // Nested or repeated paths would put the same files in one build twice: those go alone.
+            let paths = plain.map(\.path)
+            let nested = plain.filter { job in
+                paths.filter { $0 == job.path }.count > 1
+                    || paths.contains { $0 != job.path && ($0.isEmpty || job.path.hasPrefix($0 + "/") || job.path.isEmpty) }
+            }
+            let together = plain.filter { job in !nested.contains { $0.label == job.label } }
+            if together.count > 1 { groups.append(together) } else { groups += together.map { [$0] } }
+            groups += nested.map { [$0] }
+        }
+        return await withTaskGroup(of: [(String, Result<[KustomizeBuilder.Built], any Error>)].self) { group in
+            for jobs in groups {
+                group.addTask {
+                    if jobs.count > 1, let built = try? await builder.buildTogether(tree: jobs[0].tree, paths: jobs.map(\.path), scratch: try await trees.scratch()) {
+                        return jobs.map { ($0.label, .success(built[$0.path] ?? [])) }
+                    }
+                    var results: [(String, Result<[KustomizeBuilder.Built], any Error>)] = []
+                    for job in jobs {
+                        do {
+                            results.append((job.label, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, scratch: try await trees.scratch()))))
+                        } catch {
+                            results.append((job.label, .failure(error)))
+                        }
+                    }
+                    return results
+                }
+            }
+            var all: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
+            for await results in group { for (label, result) in results { all[label] = result } }
+            return all
+        }
     }
 
     private func object(_ rendered: RenderedObject) -> KubernetesObject {
