@@ -1,6 +1,7 @@
 import Foundation
 import LockmasterKit
 import Manifests
+import Support
 import TestSupport
 import Testing
 
@@ -58,5 +59,36 @@ import Testing
         let environment = try await diff(repository)
         #expect(environment.problems.map(\.path) == ["./platform/service-configs"])
         #expect(environment.services.contains { $0.change == .upgraded && $0.step == "patch" })
+    }
+}
+
+@Suite struct DiffCacheTests {
+    /// A kubectl that logs each run, then runs the real one.
+    func countingKubectl() throws -> (TemporaryDirectory, String) {
+        let directory = try TemporaryDirectory()
+        let real = ExecutableLookup.find("kubectl")?.path ?? "/usr/bin/kubectl"
+        try directory.write("kubectl", "#!/bin/sh\necho run >> '\(directory.path)/runs.log'\nexec '\(real)' \"$@\"\n")
+        chmod(directory.url.appendingPathComponent("kubectl").path, 0o755)
+        return (directory, directory.url.appendingPathComponent("kubectl").path)
+    }
+
+    @Test func unchangedBuildsAreRenderedOnce() async throws {
+        let repository = try TemporaryDirectory()
+        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
+            directory: repository.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
+        try await TestGit.commitAll(in: repository.url)
+        let (log, kubectl) = try countingKubectl()
+        let differ = PlatformDiffer(git: TestGit.client, kubectl: kubectl)
+        _ = try await differ.run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development"))
+        let unchanged = try log.read("runs.log").split(separator: "\n").count
+        // The base renders the entry and one batch of the three platform paths; the head reuses both.
+        #expect(unchanged == 2)
+        try FileManager.default.removeItem(at: log.url.appendingPathComponent("runs.log"))
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
+        let report = try await differ.run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development"))
+        #expect(report.environments.first?.services.first?.change == .upgraded)
+        // Only the changed path is built again on the head side.
+        #expect(try log.read("runs.log").split(separator: "\n").count == 3)
     }
 }

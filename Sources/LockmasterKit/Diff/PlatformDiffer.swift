@@ -35,8 +35,9 @@ public struct PlatformDiffer: Sendable {
     private let renderer: PlatformRenderer
     private let git: any GitClient
 
-    public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess()) {
-        renderer = PlatformRenderer(access: access)
+    public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess(),
+                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl") {
+        renderer = PlatformRenderer(access: access, kubectl: kubectl)
         self.git = git
     }
 
@@ -52,10 +53,12 @@ public struct PlatformDiffer: Sendable {
             let names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
             var environments: [EnvironmentDiff] = []
             for name in names {
-                // An environment that did not exist at the base has only additions.
-                async let old: RenderReport? = baseRef == nil ? nil : try? await renderer.run(RenderRequest(repository: root, environment: name, ref: baseRef))
-                async let new = renderer.run(RenderRequest(repository: root, environment: name, ref: head))
-                environments.append(compare(name: name, old: await old, new: try await new))
+                // An environment that did not exist at the base has only additions. The head renders after
+                // the base, so builds whose inputs did not change come from the cache.
+                let cache = BuildCache()
+                let old: RenderReport? = baseRef == nil ? nil : try? await renderer.run(RenderRequest(repository: root, environment: name, ref: baseRef), cache: cache)
+                let new = try await renderer.run(RenderRequest(repository: root, environment: name, ref: head), cache: cache)
+                environments.append(compare(name: name, old: old, new: new))
             }
             return DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
         case let .environments(from, to):
@@ -66,9 +69,10 @@ public struct PlatformDiffer: Sendable {
             guard let name = request.environment ?? repository.environments.first(where: {
                 if case .oci? = $0.source { return true } else { return false }
             })?.name else { throw ResolveError.noRepository }
-            async let old = renderer.run(RenderRequest(repository: root, environment: name, version: a))
-            async let new = renderer.run(RenderRequest(repository: root, environment: name, version: b))
-            return DiffReport(comparing: "versions \(a) → \(b)", environments: [compare(name: name, old: try await old, new: try await new)])
+            let cache = BuildCache()
+            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a), cache: cache)
+            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b), cache: cache)
+            return DiffReport(comparing: "versions \(a) → \(b)", environments: [compare(name: name, old: old, new: new)])
         }
     }
 

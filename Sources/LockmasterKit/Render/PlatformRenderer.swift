@@ -37,6 +37,11 @@ public struct PlatformRenderer: Sendable {
     }
 
     public func run(_ request: RenderRequest) async throws -> RenderReport {
+        try await run(request, cache: BuildCache())
+    }
+
+    /// Renders with a cache shared with another render (`diff` renders both sides through one).
+    func run(_ request: RenderRequest, cache: BuildCache) async throws -> RenderReport {
         let trees = try SourceTrees(repository: request.repository)
         defer { Task { await trees.removeAll() } }
         let snapshot = try await trees.git(request.ref)
@@ -53,7 +58,7 @@ public struct PlatformRenderer: Sendable {
         var wave = [Job(label: entry, tree: snapshot, path: environment.directory, spec: nil)]
         var visited: Set<String> = [entry]
         while !wave.isEmpty {
-            let results = await build(wave, builder: builder, trees: trees)
+            let results = await build(wave, builder: builder, trees: trees, cache: cache)
             var found: [RenderedObject] = []
             for job in wave {
                 switch results[job.label] {
@@ -103,7 +108,25 @@ public struct PlatformRenderer: Sendable {
 
     /// Builds a wave: plain jobs sharing a tree together (falling back to one by one if that fails,
     /// so errors land on the right Kustomization), every group and special job concurrently.
-    private func build(_ jobs: [Job], builder: KustomizeBuilder, trees: SourceTrees) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
+    private func build(_ jobs: [Job], builder: KustomizeBuilder, trees: SourceTrees, cache: BuildCache) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
+        var cached: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
+        var keys: [String: String] = [:]
+        var pending: [Job] = []
+        for job in jobs {
+            if let key = await cache.key(tree: job.tree, path: job.path, spec: job.spec) {
+                keys[job.label] = key
+                if let built = await cache.get(key) { cached[job.label] = .success(built); continue }
+            }
+            pending.append(job)
+        }
+        let built = await buildAll(pending, builder: builder, trees: trees)
+        for (label, result) in built {
+            if case let .success(objects) = result, let key = keys[label] { await cache.put(key, objects) }
+        }
+        return cached.merging(built) { first, _ in first }
+    }
+
+    private func buildAll(_ jobs: [Job], builder: KustomizeBuilder, trees: SourceTrees) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
         var groups: [[Job]] = []
         var plainByTree: [URL: [Job]] = [:]
         for job in jobs {

@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+import Manifests
+
+/// Builds keyed by their inputs, so that `diff` renders a Kustomization whose inputs are the same on
+/// both sides only once. The inputs: the Flux spec, and every file under the path — or, when a
+/// kustomization there reaches outside its directory (`..`), every file of the source tree.
+actor BuildCache {
+    private var builds: [String: [KustomizeBuilder.Built]] = [:]
+    private var treeFingerprints: [URL: String] = [:]
+    private(set) var hits = 0
+
+    func get(_ key: String) -> [KustomizeBuilder.Built]? {
+        guard let built = builds[key] else { return nil }
+        hits += 1
+        return built
+    }
+
+    func put(_ key: String, _ built: [KustomizeBuilder.Built]) { builds[key] = built }
+
+    func key(tree: URL, path: String, spec: YAMLNode?) -> String? {
+        let directory = tree.appendingPathComponent(path)
+        guard let files = Self.files(under: directory) else { return nil }
+        let reachesOut = files.contains { file in
+            ManifestLoader.kustomizationFileNames.contains(file.lastPathComponent)
+                && ((try? String(contentsOf: file, encoding: .utf8))?.contains("..") ?? true)
+        }
+        var hasher = SHA256()
+        hasher.update(data: Data((spec?.jsonText() ?? "entry").utf8))
+        hasher.update(data: Data(path.utf8))
+        if reachesOut {
+            guard let fingerprint = treeFingerprint(tree) else { return nil }
+            hasher.update(data: Data(fingerprint.utf8))
+        } else {
+            guard Self.hash(files, base: directory, into: &hasher) else { return nil }
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func treeFingerprint(_ tree: URL) -> String? {
+        if let known = treeFingerprints[tree] { return known }
+        guard let files = Self.files(under: tree) else { return nil }
+        var hasher = SHA256()
+        guard Self.hash(files, base: tree, into: &hasher) else { return nil }
+        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        treeFingerprints[tree] = fingerprint
+        return fingerprint
+    }
+
+    /// Every regular file below `directory` (not `.git`), sorted; nil when it cannot be listed.
+    private static func files(under directory: URL) -> [URL]? {
+        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return nil }
+        var files: [URL] = []
+        for case let url as URL in enumerator {
+            if url.lastPathComponent == ".git" { enumerator.skipDescendants(); continue }
+            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(url) }
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+
+    private static func hash(_ files: [URL], base: URL, into hasher: inout SHA256) -> Bool {
+        let prefix = base.standardizedFileURL.path.count
+        for file in files {
+            guard let data = try? Data(contentsOf: file) else { return false }
+            hasher.update(data: Data(file.standardizedFileURL.path.dropFirst(prefix).utf8))
+            hasher.update(data: Data(SHA256.hash(data: data)))
+        }
+        return true
+    }
+}
