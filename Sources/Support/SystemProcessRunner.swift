@@ -119,7 +119,15 @@ public struct SystemProcessRunner: ProcessRunner {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        var result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        // A script that was just written may still be open for writing in a child another thread is
+        // spawning at that moment: exec then fails with ETXTBSY for a moment. Retry, as Go's os/exec does.
+        var attempts = 0
+        while result == ETXTBSY, attempts < 20 {
+            attempts += 1
+            usleep(10_000)
+            result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        }
         guard result == 0 else {
             throw ProcessError.launchFailed(invocation: invocation, reason: String(cString: strerror(result)))
         }

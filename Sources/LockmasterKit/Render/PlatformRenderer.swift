@@ -133,15 +133,19 @@ public struct PlatformRenderer: Sendable {
             if KustomizeBuilder.changesObjects(job.spec) || job.spec == nil { groups.append([job]) } else { plainByTree[job.tree, default: []].append(job) }
         }
         for (_, plain) in plainByTree {
-            // Nested or repeated paths would put the same files in one build twice: those go alone.
+            // A path inside another would put the same files in one build twice. Jobs are layered by how
+            // many other paths contain theirs: within a layer none contains another, so each layer is one
+            // batch. Repeated paths go alone.
             let paths = plain.map(\.path)
-            let nested = plain.filter { job in
-                paths.filter { $0 == job.path }.count > 1
-                    || paths.contains { $0 != job.path && ($0.isEmpty || job.path.hasPrefix($0 + "/") || job.path.isEmpty) }
+            func contains(_ outer: String, _ inner: String) -> Bool { outer != inner && (outer.isEmpty || inner.hasPrefix(outer + "/")) }
+            var layers: [Int: [Job]] = [:]
+            for job in plain {
+                if paths.filter({ $0 == job.path }).count > 1 { groups.append([job]); continue }
+                layers[paths.filter { contains($0, job.path) }.count, default: []].append(job)
             }
-            let together = plain.filter { job in !nested.contains { $0.label == job.label } }
-            if together.count > 1 { groups.append(together) } else { groups += together.map { [$0] } }
-            groups += nested.map { [$0] }
+            for (_, layer) in layers.sorted(by: { $0.key < $1.key }) {
+                if layer.count > 1 { groups.append(layer) } else { groups += layer.map { [$0] } }
+            }
         }
         return await withTaskGroup(of: [(String, Result<[KustomizeBuilder.Built], any Error>)].self) { group in
             for jobs in groups {
