@@ -14,6 +14,11 @@ public struct ClusterObject: Sendable, Equatable, Codable {
     public var appliedRevision: String?
     /// Sources: `status.artifact.revision`.
     public var artifactRevision: String?
+    public var finalizers: [String] = []
+    /// `metadata.deletionTimestamp` is set: the object is being deleted.
+    public var deleting: Bool = false
+    /// `spec.dependsOn` as `namespace/name`, namespace defaulted to the object's own.
+    public var dependsOn: [String] = []
 }
 
 /// Why a cluster could not be asked.
@@ -33,6 +38,14 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
 public protocol Kubectl: Sendable {
     /// Flux sources, Kustomizations and HelmReleases in every namespace.
     func fluxObjects(context: String) async throws -> [ClusterObject]
+    /// One Flux object, or nil when it does not exist (any more).
+    func get(context: String, kind: String, namespace: String, name: String) async throws -> ClusterObject?
+    /// A JSON merge patch, as `flux suspend` sends it.
+    func patch(context: String, kind: String, namespace: String, name: String, mergePatch: String) async throws
+    /// Asks for deletion without waiting (finalizers run after); a missing object is fine.
+    func delete(context: String, kind: String, namespace: String, name: String) async throws
+    /// Namespaces and their phase (`Active`, `Terminating`).
+    func namespaces(context: String) async throws -> [String: String]
 }
 
 /// Runs the `kubectl` program (or the one named by `LOCKMASTER_KUBECTL`).
@@ -50,19 +63,68 @@ public struct ProcessKubectl: Kubectl {
         "kustomizations.kustomize.toolkit.fluxcd.io", "helmreleases.helm.toolkit.fluxcd.io",
     ]
 
-    public func fluxObjects(context: String) async throws -> [ClusterObject] {
-        let invocation = ProcessInvocation(program, ["--context", context, "get", Self.resources.joined(separator: ","),
-                                                     "--all-namespaces", "--output", "json", "--request-timeout", "20s"],
-                                           timeout: .seconds(60))
-        let output: ProcessOutput
-        do { output = try await runner.run(invocation) } catch {
+    /// The resource name kubectl takes for a Flux kind.
+    public static func resource(for kind: String) -> String {
+        switch kind {
+        case "Kustomization": "kustomizations.kustomize.toolkit.fluxcd.io"
+        case "HelmRelease": "helmreleases.helm.toolkit.fluxcd.io"
+        case "GitRepository": "gitrepositories.source.toolkit.fluxcd.io"
+        case "OCIRepository": "ocirepositories.source.toolkit.fluxcd.io"
+        case "HelmRepository": "helmrepositories.source.toolkit.fluxcd.io"
+        case "Bucket": "buckets.source.toolkit.fluxcd.io"
+        default: kind.lowercased()
+        }
+    }
+
+    private func kubectl(_ context: String, _ arguments: [String]) async throws -> ProcessOutput {
+        do {
+            return try await runner.run(ProcessInvocation(program, ["--context", context] + arguments + ["--request-timeout", "20s"], timeout: .seconds(60)))
+        } catch {
             throw ClusterError.unreachable(context: context, reason: "\(error)")
         }
-        guard output.status == 0 else {
-            let reason = output.stderr.split(separator: "\n").last.map(String.init) ?? "kubectl exited with status \(output.status)"
-            throw ClusterError.unreachable(context: context, reason: reason)
-        }
+    }
+
+    private func failure(_ context: String, _ output: ProcessOutput) -> ClusterError {
+        let reason = output.stderr.split(separator: "\n").last.map(String.init) ?? "kubectl exited with status \(output.status)"
+        return ClusterError.unreachable(context: context, reason: reason)
+    }
+
+    public func fluxObjects(context: String) async throws -> [ClusterObject] {
+        let output = try await kubectl(context, ["get", Self.resources.joined(separator: ","), "--all-namespaces", "--output", "json"])
+        guard output.status == 0 else { throw failure(context, output) }
         return try Self.parse(output.standardOutput, context: context)
+    }
+
+    public func get(context: String, kind: String, namespace: String, name: String) async throws -> ClusterObject? {
+        let output = try await kubectl(context, ["get", Self.resource(for: kind), name, "--namespace", namespace, "--output", "json"])
+        if output.status != 0, output.stderr.contains("NotFound") || output.stderr.contains("not found") { return nil }
+        guard output.status == 0 else { throw failure(context, output) }
+        let wrapped = Data("{\"items\":[".utf8) + output.standardOutput + Data("]}".utf8)
+        return try Self.parse(wrapped, context: context).first
+    }
+
+    public func patch(context: String, kind: String, namespace: String, name: String, mergePatch: String) async throws {
+        let output = try await kubectl(context, ["patch", Self.resource(for: kind), name, "--namespace", namespace, "--type", "merge", "--patch", mergePatch])
+        guard output.status == 0 else { throw failure(context, output) }
+    }
+
+    public func delete(context: String, kind: String, namespace: String, name: String) async throws {
+        let output = try await kubectl(context, ["delete", Self.resource(for: kind), name, "--namespace", namespace, "--wait=false", "--ignore-not-found"])
+        guard output.status == 0 else { throw failure(context, output) }
+    }
+
+    public func namespaces(context: String) async throws -> [String: String] {
+        let output = try await kubectl(context, ["get", "namespaces", "--output", "json"])
+        guard output.status == 0 else { throw failure(context, output) }
+        guard let list = try? JSONSerialization.jsonObject(with: output.standardOutput) as? [String: Any], let items = list["items"] as? [[String: Any]] else {
+            throw ClusterError.unreadable(context: context, reason: "not a JSON list of namespaces")
+        }
+        var phases: [String: String] = [:]
+        for item in items {
+            guard let name = (item["metadata"] as? [String: Any])?["name"] as? String else { continue }
+            phases[name] = (item["status"] as? [String: Any])?["phase"] as? String ?? "Active"
+        }
+        return phases
     }
 
     /// Reads a `kubectl get -o json` List of Flux objects.
@@ -85,7 +147,13 @@ public struct ProcessKubectl: Kubectl {
                 message: ready?["message"] as? String,
                 suspended: spec["suspend"] as? Bool ?? false,
                 appliedRevision: status["lastAppliedRevision"] as? String ?? status["lastAttemptedRevision"] as? String,
-                artifactRevision: artifact?["revision"] as? String
+                artifactRevision: artifact?["revision"] as? String,
+                finalizers: metadata["finalizers"] as? [String] ?? [],
+                deleting: metadata["deletionTimestamp"] != nil,
+                dependsOn: (spec["dependsOn"] as? [[String: Any]] ?? []).compactMap { dependency in
+                    guard let name = dependency["name"] as? String else { return nil }
+                    return "\(dependency["namespace"] as? String ?? metadata["namespace"] as? String ?? "default")/\(name)"
+                }
             )
         }
     }

@@ -6,7 +6,7 @@ extension Lockmaster {
     struct Sandbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create and list sandboxes: a branch and a cluster directory that tracks it.",
-            subcommands: [Create.self, List.self]
+            subcommands: [Create.self, List.self, Delete.self]
         )
     }
 }
@@ -84,6 +84,91 @@ extension Lockmaster.Sandbox {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let sandboxes = try await SandboxLister().run(repository: root)
                 Terminal.out(output == .json ? try Terminal.json(sandboxes) : SandboxTextFormatter.format(sandboxes))
+            }
+        }
+    }
+}
+
+extension Lockmaster.Sandbox {
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plan, and with --execute carry out, an ordered teardown of a sandbox that orphans nothing.",
+            discussion: """
+                The plan comes from what the sandbox directory and its sources would apply (see \
+                'lockmaster render'), merged with what the cluster has when --context is given:
+                  1. suspend only the root flux-system Kustomization
+                  2. resume every Kustomization and HelmRelease that is suspended (deleting one orphans its objects)
+                  3. delete in waves: an object before what it dependsOn, before the Kustomization that
+                     applies it, and before the objects that provide the CRDs of its custom resources
+                     (CRDs found in the render, or lockmaster.io/provides: crds); objects annotated
+                     lockmaster.io/external-state: "true" as early as their dependencies allow; sources last;
+                     flux-system never. Each delete waits until the object is gone, reports the finalizers
+                     that hold it every 10 seconds, and fails after --timeout.
+                  4. verify only flux-system is left and no namespace is terminating
+                  5. run the sandbox.destroy hooks
+                  6. remove clusters/sandbox-<name> in a commit on the sandbox branch, and delete the branch
+                     when it is merged (unless --keep-branch)
+                Without --execute only the plan is printed. A re-run after a failure skips what is
+                already gone. Ctrl-C stops after the current step.
+                """
+        )
+
+        @Argument(help: "The sandbox (branch) name, e.g. OPS-123-add-keda.")
+        var name: String
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Option(help: ArgumentHelp("The kube context of the sandbox's cluster.", valueName: "CTX"))
+        var context: String?
+
+        @Flag(help: "Carry the plan out (needs --context).")
+        var execute = false
+
+        @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h.", valueName: "DURATION"))
+        var timeout: String = "10m"
+
+        @Option(help: .hidden)
+        var poll: String = "2s"
+
+        @Flag(help: "Keep the sandbox branch after removing its directory.")
+        var keepBranch = false
+
+        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func validate() throws {
+            if execute, context == nil { throw ValidationError("--execute needs --context CTX: the cluster to tear down") }
+            if Self.duration(timeout) == nil { throw ValidationError("--timeout \(timeout) is not a duration; write 30s, 10m or 1h") }
+            if Self.duration(poll) == nil { throw ValidationError("--poll \(poll) is not a duration") }
+        }
+
+        static func duration(_ text: String) -> Duration? {
+            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+            if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()) { return .milliseconds(Int(value * factor * 1000)) }
+            return Double(text).map { .milliseconds(Int($0 * 1000)) }
+        }
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                var (plan, objects) = try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name))
+                if let context {
+                    let executor = TeardownExecutor(context: context)
+                    let extra = try await executor.clusterOnly(known: objects)
+                    if !extra.isEmpty {
+                        objects += extra
+                        let settings = plan
+                        plan = TeardownPlanner.plan(sandbox: settings.sandbox, objects: objects, hooks: [])
+                        plan.warnings = settings.warnings.filter { $0.contains("could not be rendered") } + plan.warnings
+                    }
+                }
+                Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
+                guard execute, let context else { return }
+                let stop = Interruption.install()
+                let executor = TeardownExecutor(context: context, timeout: Self.duration(timeout)!, poll: Self.duration(poll)!)
+                try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,
+                                       progress: { Terminal.err($0 + "\n") }, interrupted: { stop.requested })
+                Terminal.err("sandbox \(name) is torn down\n")
             }
         }
     }

@@ -1,0 +1,34 @@
+public import Foundation
+import Platform
+
+/// What `lockmaster sandbox delete NAME` is asked to plan.
+public struct TeardownRequest: Sendable {
+    public var repository: URL
+    public var name: String
+
+    public init(repository: URL, name: String) {
+        self.repository = repository
+        self.name = name
+    }
+}
+
+/// Plans a sandbox's teardown from what its directory and sources would apply.
+public struct SandboxTeardown: Sendable {
+    private let renderer: PlatformRenderer
+
+    public init(access: RegistryAccess = RegistryAccess()) {
+        renderer = PlatformRenderer(access: access)
+    }
+
+    /// The plan, and the objects it was made from.
+    public func plan(_ request: TeardownRequest) async throws -> (plan: TeardownPlan, objects: [TeardownObject]) {
+        let settings = try SettingsLoader.load(repositoryRoot: request.repository)
+        let environment = SandboxCreator.directoryName(for: request.name)
+        let report = try await renderer.run(RenderRequest(repository: request.repository, environment: environment))
+        let objects = TeardownInventory.objects(from: report.objects)
+        var plan = TeardownPlanner.plan(sandbox: environment, objects: objects, hooks: settings.sandbox.hooks.destroy)
+        plan.warnings = report.problems.map { "\($0.kustomization) (\($0.path)) could not be rendered: \($0.message); its objects are not in the plan" }
+            + plan.warnings
+        return (plan, objects)
+    }
+}

@@ -1,0 +1,173 @@
+public import Cluster
+public import Foundation
+public import GitKit
+import Platform
+public import Support
+
+/// Why a teardown stopped. What was done stays done; re-running continues where it stopped.
+public enum TeardownError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unreachable(context: String, reason: String)
+    case stuck(object: String, waited: String, finalizers: [String], step: Int)
+    case notBootstrapped(remaining: [String])
+    case destroyFailed(command: String, status: Int32)
+    case interrupted(afterStep: Int)
+    case stepFailed(step: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreachable(context, reason):
+            return "cannot reach the cluster of context \(context): \(reason); nothing was changed"
+        case let .stuck(object, waited, finalizers, step):
+            return "step \(step): \(object) is still there after \(waited)" + (finalizers.isEmpty ? "" : ", held by finalizers \(finalizers.joined(separator: ", "))")
+                + "; the controller that runs them must be up (see FLUX.md §7). Fix that and run the same command again to continue"
+        case let .notBootstrapped(remaining):
+            return "the cluster is not back to its bootstrapped state: \(remaining.joined(separator: ", ")) remain"
+        case let .destroyFailed(command, status):
+            return "sandbox.destroy hook '\(command)' exited with status \(status); the cluster objects are gone, fix the hook and run again"
+        case let .interrupted(step):
+            return "interrupted: stopped after step \(step); run the same command again to continue"
+        case let .stepFailed(step, reason):
+            return "step \(step) failed: \(reason)"
+        }
+    }
+}
+
+/// Carries a teardown plan out through kubectl, reporting each step as it happens. Deletes wait for
+/// the object to be gone; objects already gone are skipped, so a second run continues a first.
+public struct TeardownExecutor: Sendable {
+    public var kubectl: any Kubectl
+    public var context: String
+    public var timeout: Duration
+    /// How often a deleted object is looked at; a blocker report is printed every 10 seconds.
+    public var poll: Duration
+    public var reportEvery: Duration
+    private let git: any GitClient
+    private let runner: any ProcessRunner
+
+    public init(kubectl: any Kubectl = ProcessKubectl(), context: String, timeout: Duration = .seconds(600), poll: Duration = .seconds(2),
+                reportEvery: Duration = .seconds(10), git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner()) {
+        self.kubectl = kubectl
+        self.context = context
+        self.timeout = timeout
+        self.poll = poll
+        self.reportEvery = reportEvery
+        self.git = git
+        self.runner = runner
+    }
+
+    /// Objects in the cluster that git does not declare (cluster-only), to merge into the plan.
+    public func clusterOnly(known: [TeardownObject]) async throws -> [TeardownObject] {
+        let ids = Set(known.map(\.id))
+        do {
+            return try await kubectl.fluxObjects(context: context)
+                .filter { ["Kustomization", "HelmRelease"].contains($0.kind) && !($0.namespace == "flux-system" && $0.name == "flux-system") }
+                .filter { !ids.contains("\($0.kind)/\($0.namespace)/\($0.name)") }
+                .map { object in
+                    TeardownObject(kind: object.kind, namespace: object.namespace, name: object.name,
+                                   dependsOn: object.dependsOn.map { "\(object.kind)/\($0)" }, suspended: object.suspended, clusterOnly: true)
+                }
+        } catch let error as ClusterError {
+            throw TeardownError.unreachable(context: context, reason: "\(error)")
+        }
+    }
+
+    /// - Parameters:
+    ///   - progress: told a line per event, as it happens.
+    ///   - interrupted: asked between steps; true stops after the current one.
+    public func run(_ plan: TeardownPlan, repository: URL, name: String, keepBranch: Bool,
+                    progress: @escaping @Sendable (String) -> Void, interrupted: @Sendable () -> Bool) async throws {
+        // Nothing is changed on a cluster that cannot be reached.
+        do { _ = try await kubectl.namespaces(context: context) } catch {
+            throw TeardownError.unreachable(context: context, reason: "\(error)")
+        }
+        for step in plan.steps {
+            if interrupted() { throw TeardownError.interrupted(afterStep: step.number - 1) }
+            progress("step \(step.number): \(step.action.rawValue) \(step.object ?? "")")
+            do {
+                try await perform(step, repository: repository, name: name, keepBranch: keepBranch, progress: progress)
+            } catch let error as TeardownError {
+                throw error
+            } catch {
+                throw TeardownError.stepFailed(step: step.number, reason: "\(error)")
+            }
+        }
+    }
+
+    private func perform(_ step: TeardownStep, repository: URL, name: String, keepBranch: Bool, progress: @escaping @Sendable (String) -> Void) async throws {
+        let parts = step.object?.split(separator: "/").map(String.init) ?? []
+        switch step.action {
+        case .suspend, .resume:
+            guard parts.count == 3 else { return }
+            guard try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) != nil else {
+                progress("  \(step.object!) is not there; nothing to \(step.action.rawValue)")
+                return
+            }
+            try await kubectl.patch(context: context, kind: parts[0], namespace: parts[1], name: parts[2],
+                                    mergePatch: step.action == .suspend ? #"{"spec":{"suspend":true}}"# : #"{"spec":{"suspend":false}}"#)
+            progress("  \(step.action == .suspend ? "suspended" : "resumed") \(step.object!)")
+        case .delete:
+            guard parts.count == 3 else { return }
+            guard try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) != nil else {
+                progress("  \(step.object!) is already gone")
+                return
+            }
+            try await kubectl.delete(context: context, kind: parts[0], namespace: parts[1], name: parts[2])
+            let clock = ContinuousClock()
+            let start = clock.now
+            var lastReport = start
+            while let object = try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) {
+                let waited = clock.now - start
+                if waited >= timeout {
+                    throw TeardownError.stuck(object: step.object!, waited: "\(waited)", finalizers: object.finalizers, step: step.number)
+                }
+                if clock.now - lastReport >= reportEvery {
+                    progress("  waiting for \(step.object!) (\(waited)): finalizers \(object.finalizers.isEmpty ? "none" : object.finalizers.joined(separator: ", "))"
+                             + (object.message.map { "; \($0)" } ?? ""))
+                    lastReport = clock.now
+                }
+                try await Task.sleep(for: poll)
+            }
+            progress("  deleted \(step.object!) (\(clock.now - start))")
+        case .verify:
+            let remaining = try await kubectl.fluxObjects(context: context).filter { object in
+                (object.kind == "Kustomization" && !(object.namespace == "flux-system" && object.name == "flux-system")) || object.kind == "HelmRelease"
+            }.map { "\($0.kind)/\($0.namespace)/\($0.name)" }
+            let terminating = try await kubectl.namespaces(context: context).filter { $0.value == "Terminating" }.map { "Namespace/\($0.key) (terminating)" }
+            guard remaining.isEmpty, terminating.isEmpty else { throw TeardownError.notBootstrapped(remaining: (remaining + terminating).sorted()) }
+            progress("  only flux-system is left")
+        case .destroy:
+            let settings = try SettingsLoader.load(repositoryRoot: repository)
+            let environment = [
+                "LOCKMASTER_SANDBOX": SandboxCreator.directoryName(for: name), "LOCKMASTER_BRANCH": name,
+                "LOCKMASTER_PATH": "\(settings.clustersDir)/\(SandboxCreator.directoryName(for: name))",
+                "LOCKMASTER_REPO_URL": try await git.remoteURL(named: "origin", in: repository) ?? "",
+            ]
+            for hook in settings.sandbox.hooks.destroy {
+                let output = try await runner.run(ProcessInvocation("bash", ["-c", hook], workingDirectory: repository, environment: environment, timeout: .seconds(3600)),
+                                                  streaming: { progress(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .newlines)) })
+                guard output.status == 0 else { throw TeardownError.destroyFailed(command: hook, status: output.status) }
+            }
+        case .removeDirectory:
+            try await removeDirectory(repository: repository, name: name, keepBranch: keepBranch, progress: progress)
+        }
+    }
+
+    private func removeDirectory(repository: URL, name: String, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
+        let settings = try SettingsLoader.load(repositoryRoot: repository)
+        let directory = "\(settings.clustersDir)/\(SandboxCreator.directoryName(for: name))"
+        if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
+        if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {
+            _ = try await runner.checkedRun(ProcessInvocation("git", ["-C", repository.path, "rm", "-r", "-q", directory]))
+            _ = try await git.commit(message: "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete.", in: repository)
+            progress("  removed \(directory) in a commit on \(name)")
+        }
+        guard !keepBranch else { return }
+        if try await git.isAncestor(name, of: settings.branch, in: repository) {
+            try await git.switchBranch(settings.branch, in: repository)
+            try await git.deleteBranch(name, in: repository)
+            progress("  deleted the branch \(name)")
+        } else {
+            progress("  kept the branch \(name): it is not merged into \(settings.branch)")
+        }
+    }
+}

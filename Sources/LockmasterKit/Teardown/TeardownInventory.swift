@@ -1,0 +1,52 @@
+import Manifests
+
+/// Turns rendered objects into the teardown's view of them: dependencies, owners, CRDs provided and
+/// custom resources owned, suspension and deletion settings.
+enum TeardownInventory {
+    /// API groups of Kubernetes itself: objects in these are not custom resources.
+    static let builtinGroups: Set<String> = [
+        "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
+        "apiextensions.k8s.io", "admissionregistration.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io",
+        "node.k8s.io", "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "apiregistration.k8s.io", "resource.k8s.io",
+    ]
+
+    static func objects(from rendered: [RenderedObject]) -> [TeardownObject] {
+        var applied: [String: [RenderedObject]] = [:]
+        for object in rendered { applied[object.kustomization, default: []].append(object) }
+        return rendered.compactMap { object in
+            let group = object.apiVersion.split(separator: "/").dropLast().first.map(String.init) ?? ""
+            let isFlux = group.hasSuffix(".toolkit.fluxcd.io")
+            guard isFlux, ["Kustomization", "HelmRelease", "GitRepository", "OCIRepository", "HelmRepository", "Bucket"].contains(object.kind) else { return nil }
+            let namespace = object.namespace ?? "default"
+            let spec = object.node["spec"]
+            let dependsOn = (spec?["dependsOn"]?.items ?? []).compactMap { item -> String? in
+                guard let name = item.string(at: ["name"]) else { return nil }
+                return "\(object.kind)/\(item.string(at: ["namespace"]) ?? namespace)/\(name)"
+            }
+            let annotations = object.node.node(at: ["metadata", "annotations"])
+            let label = "\(namespace)/\(object.name)"
+            var provides: [String] = []
+            var owns: [String] = []
+            if object.kind == "Kustomization" {
+                for child in applied[label] ?? [] {
+                    let childGroup = child.apiVersion.split(separator: "/").dropLast().first.map(String.init) ?? ""
+                    if child.kind == "CustomResourceDefinition", let crdGroup = child.node.string(at: ["spec", "group"]) {
+                        provides.append(crdGroup)
+                    } else if !builtinGroups.contains(childGroup), !childGroup.hasSuffix(".toolkit.fluxcd.io") {
+                        owns.append(childGroup)
+                    }
+                }
+            }
+            if annotations?.string(at: ["lockmaster.io/provides"]) == "crds" { provides.append("*") }
+            return TeardownObject(
+                kind: object.kind, namespace: namespace, name: object.name, dependsOn: dependsOn,
+                suspended: spec?.string(at: ["suspend"]) == "true",
+                prune: object.kind == "Kustomization" ? spec?.string(at: ["prune"]).map { $0 == "true" } ?? false : nil,
+                deletionPolicy: spec?.string(at: ["deletionPolicy"]),
+                appliedBy: object.kustomization == "flux-system/flux-system" ? "Kustomization/flux-system/flux-system" : "Kustomization/\(object.kustomization)",
+                providesCRDGroups: Array(Set(provides)).sorted(), ownsCustomResourceGroups: Array(Set(owns)).sorted(),
+                externalState: annotations?.string(at: ["lockmaster.io/external-state"]) == "true"
+            )
+        }
+    }
+}
