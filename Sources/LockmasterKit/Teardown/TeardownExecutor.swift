@@ -107,9 +107,14 @@ public struct TeardownExecutor: Sendable {
             progress("  \(step.action == .suspend ? "suspended" : "resumed") \(step.object!)")
         case .delete:
             guard parts.count == 3 else { return }
-            guard try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) != nil else {
+            guard let live = try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) else {
                 progress("  \(step.object!) is already gone")
                 return
+            }
+            // Suspended in the cluster though not in git: deleting it now would orphan its objects.
+            if live.suspended, !live.deleting, parts[0] == "Kustomization" || parts[0] == "HelmRelease" {
+                try await kubectl.patch(context: context, kind: parts[0], namespace: parts[1], name: parts[2], mergePatch: #"{"spec":{"suspend":false}}"#)
+                progress("  resumed \(step.object!) first: it was suspended, and deleting it would orphan its objects")
             }
             try await kubectl.delete(context: context, kind: parts[0], namespace: parts[1], name: parts[2])
             let clock = ContinuousClock()
