@@ -56,6 +56,7 @@ import Testing
         #expect(output.contains("rolled back production: 0.1.1 → 0.1.0"))
         #expect(output.contains("tag 0.1.0 → 0.1.1"))
         #expect(output.contains("+ added       HelmRelease keda/keda 2.14.0"))
+        #expect(output.contains("delete (wave 1) HelmRelease/keda/keda"))
         #expect(output.contains("^ upgraded    HelmRelease keda/keda 2.14.0 → 2.14.1 (patch)"))
     }
 

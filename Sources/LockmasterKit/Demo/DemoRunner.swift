@@ -177,6 +177,11 @@ public struct DemoRunner: Sendable {
         try FileManager.default.removeItem(at: copied.deletingLastPathComponent())
         emit(.command("rm clusters/development/flux-system/gotk-sync.yaml"))
 
+        emit(.step("The teardown plan for the sandbox: KEDA's HelmRelease goes before the platform services it depends on"))
+        emit(.command("lockmaster sandbox delete \(name) --repo \(repository.path)"))
+        let (teardown, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository, name: name))
+        emit(.output(TeardownFormatter.format(teardown)))
+
         emit(.step("Before the pull request: the sandbox is torn down and its directory leaves the branch; then merge"))
         emit(.command("git rm -r -q \(sandbox) && git commit -m 'Remove sandbox \(name)'"))
         try FileManager.default.removeItem(at: repository.appendingPathComponent(sandbox))

@@ -1,0 +1,42 @@
+import Foundation
+import Support
+import TestSupport
+import Testing
+
+/// `sandbox delete` through the built binary, with the stateful kubectl stand-in as `LOCKMASTER_KUBECTL`.
+@Suite struct TeardownCommandTests {
+    @Test func planThenExecute() async throws {
+        let repository = try TemporaryDirectory()
+        #expect(try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git",
+                                                "--artifact", "oci://registry.example.com/p"]).status == 0)
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
+        try await TestGit.commitAll(in: repository.url)
+        #expect(try await LockmasterBinary.run(["sandbox", "create", "OPS-8-keda", "--repo", repository.path]).status == 0)
+
+        let plan = try await LockmasterBinary.run(["sandbox", "delete", "OPS-8-keda", "--repo", repository.path, "-o", "json"])
+        #expect(plan.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: plan.standardOutput) as? [String: Any])
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        #expect(steps.first?["action"] as? String == "suspend")
+        #expect(steps.contains { $0["object"] as? String == "HelmRelease/keda/keda" && $0["wave"] as? Int == 1 })
+
+        let needsContext = try await LockmasterBinary.run(["sandbox", "delete", "OPS-8-keda", "--execute", "--repo", repository.path])
+        #expect(needsContext.status == 64)
+
+        let cluster = try ClusterStandIn()
+        try cluster.add(context: "kind-sandbox", kind: "Kustomization", namespace: "flux-system", name: "flux-system")
+        try cluster.add(context: "kind-sandbox", kind: "HelmRelease", namespace: "keda", name: "keda", finalizers: ["finalizers.fluxcd.io"], polls: 1)
+        try cluster.add(context: "kind-sandbox", kind: "Kustomization", namespace: "flux-system", name: "platform-services", finalizers: ["finalizers.fluxcd.io"], polls: 1)
+        try cluster.add(context: "kind-sandbox", kind: "Kustomization", namespace: "flux-system", name: "left-over", dependsOn: ["platform-services"])
+        let executed = try await LockmasterBinary.run(["sandbox", "delete", "OPS-8-keda", "--repo", repository.path, "--context", "kind-sandbox",
+                                                       "--execute", "--poll", "0.05s", "--timeout", "20s"],
+                                                      environment: ["LOCKMASTER_KUBECTL": cluster.program])
+        #expect(executed.status == 0)
+        #expect(executed.stdout.contains("Kustomization/flux-system/left-over is in the cluster but not in git; it is deleted too"))
+        #expect(executed.stderr.contains("sandbox OPS-8-keda is torn down"))
+        let deletes = cluster.log(context: "kind-sandbox").filter { $0.hasPrefix("delete ") }
+        #expect(deletes.firstIndex(of: "delete Kustomization/flux-system/left-over")! < deletes.firstIndex(of: "delete Kustomization/flux-system/platform-services")!)
+        #expect(!deletes.contains("delete Kustomization/flux-system/flux-system"))
+        #expect(!FileManager.default.fileExists(atPath: repository.url.appendingPathComponent("clusters/sandbox-ops-8-keda").path))
+    }
+}
