@@ -101,6 +101,7 @@ public struct SystemProcessRunner: ProcessRunner {
         }
         posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
+        lockmaster_spawn_addclosefrom(&actions, 3)
         if let directory = invocation.workingDirectory {
             lockmaster_spawn_addchdir(&actions, directory.path)
         }

@@ -41,7 +41,7 @@ import Testing
         return cluster
     }
 
-    func executor(_ cluster: ClusterStandIn, context: String, timeout: Duration = .seconds(5)) -> TeardownExecutor {
+    func executor(_ cluster: ClusterStandIn, context: String, timeout: Duration = .seconds(30)) -> TeardownExecutor {
         TeardownExecutor(kubectl: ProcessKubectl(program: cluster.program), context: context, timeout: timeout,
                          poll: .milliseconds(20), reportEvery: .milliseconds(100), git: TestGit.client)
     }
@@ -82,7 +82,7 @@ import Testing
         let (plan, objects) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         let cluster = try cluster(for: objects, context: "sandbox", stuck: "Kustomization/flux-system/platform-services")
         let lines = Lines()
-        await #expect { try await executor(cluster, context: "sandbox", timeout: .milliseconds(400)).run(
+        await #expect { try await executor(cluster, context: "sandbox", timeout: .seconds(2)).run(
             plan, repository: repository.url, name: name, keepBranch: true, progress: { lines.append($0) }, interrupted: { false })
         } throws: { error in
             guard case let .stuck(object, _, finalizers, _) = error as? TeardownError else { return false }

@@ -83,3 +83,16 @@ import Testing
         #expect(output.status == 143)
     }
 }
+
+@Suite struct ChildDescriptorTests {
+    @Test func childrenInheritOnlyTheirStandardStreams() async throws {
+        let directory = try TemporaryDirectory()
+        // A file held open for writing here must not leak into a child (it would make exec of it fail with ETXTBSY).
+        let open = try #require(FileHandle(forWritingAtPath: try { try directory.write("held", ""); return directory.url.appendingPathComponent("held").path }()))
+        defer { try? open.close() }
+        let output = try await SystemProcessRunner().checkedRun(ProcessInvocation(
+            "python3", ["-c", "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"]))
+        // 0, 1, 2, and the directory python itself opens to list them.
+        #expect(output.stdout == "[0, 1, 2, 3]\n")
+    }
+}
