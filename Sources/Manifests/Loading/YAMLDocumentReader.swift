@@ -19,8 +19,14 @@ public enum YAMLDocumentReader {
             var converter = Converter()
             while let root = try parser.nextRoot() {
                 roots.append(converter.convert(root))
+                if converter.budget < 0 {
+                    throw YAMLSyntaxError(position: root.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1),
+                                          message: "aliases expand to more than \(Converter.limit) nodes (an alias bomb?); refusing to read further")
+                }
             }
             return roots
+        } catch let error as YAMLSyntaxError {
+            throw error
         } catch let error as YamlError {
             throw syntaxError(from: error)
         } catch {
@@ -54,8 +60,14 @@ public enum YAMLDocumentReader {
 /// for an alias, so the second time an (anchor, position) pair is met it is an alias.
 private struct Converter {
     private var seenAnchors: Set<String> = []
+    /// Nodes a file may expand to: aliases share structure in Yams but each is a full copy here, so
+    /// a "billion laughs" file would otherwise take exponential time and memory.
+    static let limit = 2_000_000
+    var budget = limit
 
     mutating func convert(_ node: Node) -> YAMLNode {
+        budget -= 1
+        guard budget >= 0 else { return YAMLNode(.scalar("", style: .plain, tag: nil), at: TextPosition(line: 1, column: 1)) }
         let position = node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
         let anchor = node.anchor?.rawValue
         var isAlias = false
