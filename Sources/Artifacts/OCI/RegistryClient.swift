@@ -15,6 +15,8 @@ public final class RegistryClient: ArtifactStore {
     /// Blobs larger than this are sent in chunks (PATCH) rather than in one PUT.
     public let chunkSize: UInt64
     public let timeout: TimeAmount
+    public let retry: RetryPolicy
+    public let statistics: RegistryStatistics
 
     public var location: String { endpoint.description }
 
@@ -28,12 +30,22 @@ public final class RegistryClient: ArtifactStore {
     }()
 
     public init(endpoint: RegistryEndpoint, credentials: RegistryCredentials? = nil, http: HTTPClient = RegistryClient.sharedHTTPClient,
-                chunkSize: UInt64 = 32 << 20, timeout: TimeAmount = .seconds(60)) {
+                chunkSize: UInt64 = 32 << 20, timeout: TimeAmount = .seconds(60), retry: RetryPolicy = RetryPolicy(),
+                statistics: RegistryStatistics = RegistryStatistics()) {
         self.endpoint = endpoint
         self.credentials = credentials
         self.http = http
         self.chunkSize = chunkSize
         self.timeout = timeout
+        self.retry = retry
+        self.statistics = statistics
+    }
+
+    /// The same, with the request timeout as a `Duration`.
+    public convenience init(endpoint: RegistryEndpoint, credentials: RegistryCredentials?, requestTimeout: Duration, retry: RetryPolicy,
+                            statistics: RegistryStatistics) {
+        let milliseconds = requestTimeout.components.seconds * 1000 + requestTimeout.components.attoseconds / 1_000_000_000_000_000
+        self.init(endpoint: endpoint, credentials: credentials, timeout: .milliseconds(milliseconds), retry: retry, statistics: statistics)
     }
 
     private var repositoryPath: String { "/v2/\(endpoint.repository)" }
@@ -77,22 +89,48 @@ public final class RegistryClient: ArtifactStore {
     }
 
     public func uploadBlob(_ data: Data, digest: String) async throws -> UInt64 {
+        try await restartingUpload(digest) { try await self.uploadOnce(data, digest: digest) }
+    }
+
+    private func uploadOnce(_ data: Data, digest: String) async throws -> UInt64 {
         if try await blobExists(digest) { return 0 }
         let location = try await startUpload()
         let response = try await send(.PUT, Self.appending(digest: digest, to: location), headers: ["Content-Type": "application/octet-stream"],
-                                      body: { .bytes(ByteBuffer(bytes: data)) }, scope: pushScope, operation: "uploading blob \(digest)")
+                                      body: { .bytes(ByteBuffer(bytes: data)) }, scope: pushScope, operation: "uploading blob \(digest)", retrying: false)
         guard response.status == .created else { throw failure("uploading blob \(digest)", response) }
         return UInt64(data.count)
     }
 
     public func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
+        try await restartingUpload(digest) { try await self.uploadOnce(from: file, digest: digest, size: size, progress: progress) }
+    }
+
+    /// An upload session that fails part-way is not resumed in place: a new session starts, after the
+    /// same backoff as a retry. The blob may have landed anyway; the restart then finds it and sends nothing.
+    private func restartingUpload(_ digest: String, _ upload: @Sendable () async throws -> UInt64) async throws -> UInt64 {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var attempt = 0
+        while true {
+            do {
+                return try await upload()
+            } catch let error as RegistryError where error.isTransient {
+                attempt += 1
+                guard attempt < retry.attempts, clock.now - start < retry.deadline else { throw error }
+                await statistics.restarted()
+                try await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: nil))
+            }
+        }
+    }
+
+    private func uploadOnce(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
         if try await blobExists(digest) { return 0 }
         var location = try await startUpload()
         let operation = "uploading blob \(digest)"
         if size <= chunkSize {
             let response = try await send(.PUT, Self.appending(digest: digest, to: location), headers: ["Content-Type": "application/octet-stream"],
                                           body: { .stream(FileChunks(url: file, offset: 0, length: size, progress: progress), length: .known(Int64(size))) },
-                                          scope: pushScope, operation: operation)
+                                          scope: pushScope, operation: operation, retrying: false)
             guard response.status == .created else { throw failure(operation, response) }
             return size
         }
@@ -103,12 +141,12 @@ public final class RegistryClient: ArtifactStore {
             let response = try await send(.PATCH, location, headers: [
                 "Content-Type": "application/octet-stream", "Content-Range": "\(start)-\(start + length - 1)",
             ], body: { .stream(FileChunks(url: file, offset: start, length: length, progress: progress), length: .known(Int64(length))) },
-               scope: pushScope, operation: operation)
+               scope: pushScope, operation: operation, retrying: false)
             guard response.status == .accepted, let next = response.headers.first(name: "Location") else { throw failure(operation, response) }
             location = resolve(next)
             offset += length
         }
-        let response = try await send(.PUT, Self.appending(digest: digest, to: location), scope: pushScope, operation: operation)
+        let response = try await send(.PUT, Self.appending(digest: digest, to: location), scope: pushScope, operation: operation, retrying: false)
         guard response.status == .created else { throw failure(operation, response) }
         return size
     }
@@ -212,10 +250,38 @@ public final class RegistryClient: ArtifactStore {
         }
     }
 
-    /// Sends a request with the authorization the registry asked for; on a 401 it reads the challenge,
-    /// fetches a token (or uses basic credentials) and sends once more, rebuilding the body.
+    /// Sends a request, retrying transient failures (resets, timeouts, truncated answers, 429 and 5xx)
+    /// with backoff when `retrying`: reads, manifest writes and new upload sessions are safe to repeat;
+    /// the bytes of an upload session are not (the whole upload restarts instead).
     private func send(_ method: HTTPMethod, _ url: String, headers: [String: String] = [:],
-                      body: (@Sendable () -> HTTPClientRequest.Body)? = nil, scope: String, operation: String) async throws -> Response {
+                      body: (@Sendable () -> HTTPClientRequest.Body)? = nil, scope: String, operation: String,
+                      retrying: Bool = true) async throws -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var attempt = 0
+        while true {
+            do {
+                let response = try await exchange(method, url, headers: headers, body: body, scope: scope, operation: operation)
+                let status = response.status.code
+                if retrying, status == 429 || (500...504).contains(status), attempt + 1 < retry.attempts, clock.now - start < retry.deadline {
+                    attempt += 1
+                    await statistics.retried()
+                    try await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: response.headers.first(name: "Retry-After")))
+                    continue
+                }
+                return response
+            } catch let error as RegistryError where retrying && error.isTransient {
+                attempt += 1
+                guard attempt < retry.attempts, clock.now - start < retry.deadline else { throw error }
+                await statistics.retried()
+                try await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: nil))
+            }
+        }
+    }
+
+    /// One exchange, answering an authentication challenge once.
+    private func exchange(_ method: HTTPMethod, _ url: String, headers: [String: String],
+                          body: (@Sendable () -> HTTPClientRequest.Body)?, scope: String, operation: String) async throws -> Response {
         for attempt in 0..<2 {
             var request = HTTPClientRequest(url: url)
             request.method = method
@@ -224,13 +290,14 @@ public final class RegistryClient: ArtifactStore {
             if let body { request.body = body() } else if method == .PUT || method == .POST || method == .PATCH {
                 request.body = .bytes(ByteBuffer())
             }
+            let data: Data
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(request, timeout: timeout)
+                data = Data((try await response.body.collect(upTo: 64 << 20)).readableBytesView)
             } catch {
                 throw RegistryError.unreachable(host: endpoint.host, reason: "\(operation): " + Self.describe(error))
             }
-            let data = Data((try await response.body.collect(upTo: 64 << 20)).readableBytesView)
             if response.status == .unauthorized, attempt == 0,
                let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init) {
                 await auth.update(challenge, invalidating: scope)

@@ -34,3 +34,15 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension RegistryError {
+    /// Worth another try: a dropped or stalled connection, a truncated answer, 429 or a 5xx.
+    /// A refused connection is not: nothing listens there.
+    public var isTransient: Bool {
+        switch self {
+        case let .unreachable(_, reason): return !reason.contains("connection refused")
+        case let .failed(_, status, _): return status == 429 || (500...504).contains(status)
+        default: return false
+        }
+    }
+}

@@ -172,6 +172,10 @@ public struct PlatformPublisher: Sendable {
             layerProgress = { @Sendable sent in callback(sent, total) }
         }
         uploaded += try await store.uploadBlob(from: layerFile, digest: layer.digest, size: layer.size, progress: layerProgress)
+        // The tag is written only when every blob it references is there.
+        for blob in [Digest.sha256(config), layer.digest] where try await !store.blobExists(blob) {
+            throw RegistryError.unexpectedResponse(operation: "publishing \(tag)", reason: "blob \(blob) is missing after its upload; the tag was not written")
+        }
         _ = try await store.putManifest(manifest, mediaType: FluxArtifact.manifestMediaType, tag: tag)
         uploaded += UInt64(manifest.count)
         let readBack = try await store.manifestDigest(tag)

@@ -8,11 +8,20 @@ public struct RegistryAccess: Sendable {
     /// From `--username` and `--password-stdin`.
     public var credentials: RegistryCredentials?
     public var environment: [String: String]
+    /// How long one request may take, and how failures are retried.
+    public var timeout: Duration
+    public var retry: RetryPolicy
+    /// Where the clients count their retries, if anywhere.
+    public var statistics: RegistryStatistics?
 
-    public init(insecure: Bool = false, credentials: RegistryCredentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(insecure: Bool = false, credentials: RegistryCredentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                timeout: Duration = .seconds(60), retry: RetryPolicy = RetryPolicy(), statistics: RegistryStatistics? = nil) {
         self.insecure = insecure
         self.credentials = credentials
         self.environment = environment
+        self.timeout = timeout
+        self.retry = retry
+        self.statistics = statistics
     }
 
     /// A store for `target`: `oci://HOST/REPO` is a registry, anything else a layout directory
@@ -21,7 +30,8 @@ public struct RegistryAccess: Sendable {
         if target.hasPrefix("oci://") {
             let endpoint = try RegistryEndpoint.parse(target, insecure: insecure)
             let credentials = try await CredentialResolver(explicit: credentials, environment: environment).credentials(for: endpoint.host)
-            return RegistryClient(endpoint: endpoint, credentials: credentials)
+            return RegistryClient(endpoint: endpoint, credentials: credentials, requestTimeout: timeout, retry: retry,
+                                  statistics: statistics ?? RegistryStatistics())
         }
         if target.contains("://") { throw RegistryError.invalidURL(target) }
         return OCILayoutStore(root: URL(fileURLWithPath: target, relativeTo: base).standardizedFileURL)
