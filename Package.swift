@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "Support", "TestSupport"]),
         .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "GitKit", "Cluster", "Support", "TestSupport"]),
-        .testTarget(name: "lockmasterTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "lockmasterTests", dependencies: ["TestSupport", "Artifacts", "Support"]),
     ]
 )
 

@@ -52,6 +52,8 @@ public struct PublishReport: Sendable, Codable, Equatable {
     public var source: String
     public var revision: String
     public var created: String
+    /// Versions another publisher took while this one was publishing; it moved on past them.
+    public var takenByOthers: [String] = []
 }
 
 /// Why `publish` refused. Nothing was written to the registry.
@@ -138,31 +140,36 @@ public struct PlatformPublisher: Sendable {
         let store = try await access.store(for: target, relativeTo: root)
         if let registry = store as? RegistryClient { try await registry.checkAPI() }
         let tags = try await store.listTags()
-        func report(tag: String, uploaded: UInt64, already: Bool) -> PublishReport {
+        func report(tag: String, uploaded: UInt64, already: Bool, taken: [String] = []) -> PublishReport {
             PublishReport(url: Self.url(store, digest: manifestDigest), repository: Self.repositoryName(store), tag: tag, digest: manifestDigest,
                           layerDigest: layer.digest, bytesUploaded: uploaded, alreadyPublished: already,
-                          source: source, revision: revision, created: created)
+                          source: source, revision: revision, created: created, takenByOthers: taken)
         }
 
-        let tag: String
+        var tag: String
+        let computed: Bool
         switch request.version {
         case let .exact(version):
             tag = version
+            computed = false
         case let .bump(bump):
             if let existing = try await publishedTag(of: manifestDigest, layer: layer.digest, tags: tags, store: store) {
                 return report(tag: existing, uploaded: 0, already: true)
             }
             tag = NextVersion.bumped(bump, tags: tags).original
+            computed = true
         case .next:
             if let existing = try await publishedTag(of: manifestDigest, layer: layer.digest, tags: tags, store: store) {
                 return report(tag: existing, uploaded: 0, already: true)
             }
             guard let range = stagingRange(repository) else { throw PublishError.noStagingRange }
             tag = try NextVersion.inRange(try SemverRange(range), tags: tags).original
+            computed = true
         }
-        if tags.contains(tag), let existing = try await store.manifestDigest(tag) {
-            if existing == manifestDigest { return report(tag: tag, uploaded: 0, already: true) }
-            if !request.force { throw PublishError.tagTaken(tag: tag, existing: existing, new: manifestDigest) }
+
+        // An exact version already holding other content is refused before anything is uploaded.
+        if !computed, !request.force, tags.contains(tag), let existing = try await store.manifestDigest(tag), existing != manifestDigest {
+            throw PublishError.tagTaken(tag: tag, existing: existing, new: manifestDigest)
         }
 
         var uploaded = try await store.uploadBlob(config, digest: Digest.sha256(config))
@@ -176,11 +183,39 @@ public struct PlatformPublisher: Sendable {
         for blob in [Digest.sha256(config), layer.digest] where try await !store.blobExists(blob) {
             throw RegistryError.unexpectedResponse(operation: "publishing \(tag)", reason: "blob \(blob) is missing after its upload; the tag was not written")
         }
-        _ = try await store.putManifest(manifest, mediaType: FluxArtifact.manifestMediaType, tag: tag)
-        uploaded += UInt64(manifest.count)
-        let readBack = try await store.manifestDigest(tag)
-        guard readBack == manifestDigest else { throw PublishError.readBack(tag: tag, expected: manifestDigest, actual: readBack) }
-        return report(tag: tag, uploaded: uploaded, already: false)
+
+        // Registries cannot create a tag only if it is absent, so concurrent publishers are detected:
+        // look just before writing, read back after, and look again a moment later. A computed version
+        // taken by another publisher moves on to the next one; an exact version is an error.
+        var taken: [String] = []
+        while true {
+            if let existing = try await store.manifestDigest(tag) {
+                if existing == manifestDigest { return report(tag: tag, uploaded: uploaded, already: taken.isEmpty && uploaded == 0, taken: taken) }
+                if !computed {
+                    if !request.force { throw PublishError.tagTaken(tag: tag, existing: existing, new: manifestDigest) }
+                } else {
+                    taken.append(tag)
+                    tag = Self.nextPatch(after: tag)
+                    continue
+                }
+            }
+            _ = try await store.putManifest(manifest, mediaType: FluxArtifact.manifestMediaType, tag: tag)
+            uploaded += UInt64(manifest.count)
+            var readBack = try await store.manifestDigest(tag)
+            if computed, readBack == manifestDigest {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 150...300)))
+                readBack = try await store.manifestDigest(tag)
+            }
+            if readBack == manifestDigest { return report(tag: tag, uploaded: uploaded, already: false, taken: taken) }
+            guard computed else { throw PublishError.readBack(tag: tag, expected: manifestDigest, actual: readBack) }
+            taken.append(tag)
+            tag = Self.nextPatch(after: tag)
+        }
+    }
+
+    static func nextPatch(after tag: String) -> String {
+        guard let version = SemanticVersion.flux(tag) else { return tag + ".1" }
+        return (tag.hasPrefix("v") ? "v" : "") + SemanticVersion(major: version.major, minor: version.minor, patch: version.patch + 1).normalized
     }
 
     /// The tag already holding this exact manifest, looked for only when the layer blob exists.

@@ -4,7 +4,9 @@ public enum PublishTextFormatter {
         if report.alreadyPublished {
             return "already published as \(report.tag) (\(report.digest)); nothing uploaded\n"
         }
-        return """
+        let raced = report.takenByOthers.isEmpty ? ""
+            : "\(report.takenByOthers.joined(separator: ", ")) \(report.takenByOthers.count == 1 ? "was" : "were") taken by another publisher meanwhile; moved on\n"
+        return raced + """
             published \(report.repository):\(report.tag)
               digest    \(report.digest)
               layer     \(report.layerDigest)
