@@ -37,10 +37,11 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension RegistryError {
     /// Worth another try: a dropped or stalled connection, a truncated answer, 429 or a 5xx.
-    /// A refused connection is not: nothing listens there.
+    /// A refused connection or an unknown host is not: nothing will answer there.
     public var isTransient: Bool {
         switch self {
-        case let .unreachable(_, reason): return !reason.contains("connection refused")
+        case let .unreachable(_, reason):
+            return !reason.contains("connection refused") && !reason.contains("UnknownHost") && !reason.contains("Name or service not known")
         case let .failed(_, status, _): return status == 429 || (500...504).contains(status)
         default: return false
         }

@@ -116,7 +116,8 @@ public struct EnvironmentResolver: Sendable {
             report.digest = digest
             report.revision = "\(ref)@\(digest)"
         default:
-            let selection = try TagSelector.select(from: try await store.listTags(), range: try SemverRange(ref), filter: filter)
+            let range = try SemverRange(ref)  // a bad range is reported before any network call
+            let selection = try TagSelector.select(from: try await store.listTags(), range: range, filter: filter)
             guard let digest = try await store.manifestDigest(selection.tag) else {
                 throw ResolveError.tagMissing(tag: selection.tag, repository: store.location)
             }

@@ -13,6 +13,10 @@ public enum YAMLDocumentReader {
     /// - Returns: one root node per document; comment-only streams give none, `---` alone gives a null scalar.
     /// - Throws: `YAMLSyntaxError` for the first syntax error in the stream.
     public static func documents(in text: String) throws(YAMLSyntaxError) -> [YAMLNode] {
+        // libyaml and Yams recurse once per nesting level; refuse absurd depths before they do.
+        if let position = tooDeep(text) {
+            throw YAMLSyntaxError(position: position, message: "nested deeper than \(maximumDepth) levels; refusing to read it")
+        }
         do {
             let parser = try Parser(yaml: text)
             var roots: [YAMLNode] = []
@@ -32,6 +36,40 @@ public enum YAMLDocumentReader {
         } catch {
             throw YAMLSyntaxError(position: TextPosition(line: 1, column: 1), message: "\(error)")
         }
+    }
+
+    static let maximumDepth = 512
+
+    /// Where the text nests deeper than `maximumDepth`: flow brackets outside quotes, or block
+    /// indentation and `- ` runs at a line's start. A cheap over-estimate, never an under-estimate.
+    private static func tooDeep(_ text: String) -> TextPosition? {
+        var depth = 0, line = 1, column = 0, quote: Character?, comment = false, lineStart = true, leading = 0
+        for character in text {
+            column += 1
+            if character == "\n" {
+                line += 1; column = 0; comment = false; lineStart = true; leading = 0
+                continue
+            }
+            if lineStart {
+                if character == " " || character == "-" { leading += 1 } else { lineStart = false }
+                if leading > maximumDepth * 2 { return TextPosition(line: line, column: column) }
+            }
+            if comment { continue }
+            if let open = quote {
+                if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "#": comment = true
+            case "'", "\"": quote = character
+            case "[", "{":
+                depth += 1
+                if depth > maximumDepth { return TextPosition(line: line, column: column) }
+            case "]", "}": depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return nil
     }
 
     private static func syntaxError(from error: YamlError) -> YAMLSyntaxError {
