@@ -123,7 +123,15 @@ public struct RepositoryInitializer: Sendable {
         try write(created, into: directory)
         var initializedGit = false
         if workTree == nil, !created.isEmpty {
-            try await git.initialize(at: directory, initialBranch: settings.branch)
+            do {
+                try await git.initialize(at: directory, initialBranch: settings.branch)
+            } catch {
+                // Nothing is kept: the files just written, the partial .git, the directory if it was new.
+                for (path, _) in created { try? manager.removeItem(at: directory.appendingPathComponent(path)) }
+                try? manager.removeItem(at: directory.appendingPathComponent(".git"))
+                Self.removeEmptyDirectories(under: directory, keepRoot: exists)
+                throw InitError.writeFailed(path: directory.path, reason: "\(error)")
+            }
             initializedGit = true
         }
         return InitResult(directory: directory.path, created: created.map(\.0), unchanged: unchanged.sorted(), initializedGit: initializedGit)
@@ -154,6 +162,17 @@ public struct RepositoryInitializer: Sendable {
             let reason = (error as? AtomicFileError)?.description ?? "\(error)"
             throw InitError.writeFailed(path: directory.path, reason: reason)
         }
+    }
+
+    /// Removes the directories under `root` that are empty (deepest first), and `root` too unless asked to keep it.
+    static func removeEmptyDirectories(under root: URL, keepRoot: Bool) {
+        let manager = FileManager.default
+        let paths = ((manager.enumerator(atPath: root.path)?.allObjects as? [String]) ?? []).sorted { $0.count > $1.count }
+        for path in paths {
+            let url = root.appendingPathComponent(path)
+            if (try? manager.contentsOfDirectory(atPath: url.path))?.isEmpty == true { try? manager.removeItem(at: url) }
+        }
+        if !keepRoot, (try? manager.contentsOfDirectory(atPath: root.path))?.isEmpty == true { try? manager.removeItem(at: root) }
     }
 
     /// `oci://host[:port]/path` with no tag or digest.

@@ -163,7 +163,14 @@ public struct TeardownExecutor: Sendable {
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
         if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {
             _ = try await runner.checkedRun(ProcessInvocation("git", ["-C", repository.path, "rm", "-r", "-q", directory]))
-            _ = try await git.commit(message: "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete.", in: repository)
+            do {
+                _ = try await git.commit(message: "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete.", in: repository)
+            } catch {
+                // The directory comes back, staged and on disk, as it was.
+                _ = try? await runner.run(ProcessInvocation("git", ["-C", repository.path, "reset", "-q", "HEAD", "--", directory]))
+                _ = try? await runner.run(ProcessInvocation("git", ["-C", repository.path, "checkout", "-q", "--", directory]))
+                throw error
+            }
             progress("  removed \(directory) in a commit on \(name)")
         }
         guard !keepBranch else { return }
