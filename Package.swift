@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Process runner, diagnostics, atomic writes: depends on nothing in the project.
@@ -51,10 +52,15 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py", "oras_peer.py", "kubectl_cluster.py", "fault_proxy.py"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
-        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ManifestsTests", dependencies: [
+            "Manifests", "TestSupport", .product(name: "Yams", package: "Yams"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "Manifests", "Support", "TestSupport"]),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
-        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "Support", "TestSupport"]),
+        .testTarget(name: "ArtifactsTests", dependencies: [
+            "Artifacts", "Support", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "GitKit", "Cluster", "Support", "TestSupport"]),
         .testTarget(name: "lockmasterTests", dependencies: ["TestSupport", "Artifacts", "Support"]),
     ]
