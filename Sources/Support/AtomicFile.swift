@@ -14,9 +14,7 @@ public enum AtomicFile {
         let manager = FileManager.default
         let mode = (try? manager.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int) ?? permissions
         do {
-            guard manager.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: mode]) else {
-                throw AtomicFileError.cannotWrite(path: url.path, reason: "cannot create a temporary file in \(directory.path)")
-            }
+            try writeNew(data, to: temporary.path, mode: mode_t(mode), target: url.path)
             guard rename(temporary.path, url.path) == 0 else {
                 let reason = String(cString: strerror(errno))
                 throw AtomicFileError.cannotWrite(path: url.path, reason: reason)
@@ -26,6 +24,28 @@ public enum AtomicFile {
             if let error = error as? AtomicFileError { throw error }
             throw AtomicFileError.cannotWrite(path: url.path, reason: error.localizedDescription)
         }
+    }
+
+    /// Creates `path` (which must not exist) with `data`, reporting the system's reason on failure
+    /// (a read-only file system, a full disk) against `target`, the file the user asked for.
+    private static func writeNew(_ data: Data, to path: String, mode: mode_t, target: String) throws {
+        func failure(_ step: String) -> AtomicFileError {
+            AtomicFileError.cannotWrite(path: target, reason: "\(step): \(String(cString: strerror(errno)))")
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw failure("cannot create a temporary file beside it") }
+        defer { close(descriptor) }
+        fchmod(descriptor, mode)  // the umask must not narrow an existing file's mode
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { throw failure("cannot write the temporary file") }
+                offset += written
+            }
+        }
+        guard fsync(descriptor) == 0 else { throw failure("cannot flush the temporary file") }
     }
 }
 

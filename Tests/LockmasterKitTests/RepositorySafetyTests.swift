@@ -30,6 +30,14 @@ import Testing
         return repository
     }
 
+    /// Versions 0.1.0 and 0.1.1 in the repository's layout store, so production has somewhere to go.
+    func publishTwice(_ repository: TemporaryDirectory) async throws {
+        _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
+        try await TestGit.commitAll(in: repository.url, message: "upgrade")
+        _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))
+    }
+
     func rejectCommits(_ repository: TemporaryDirectory) throws {
         try repository.write(".git/hooks/pre-commit", "#!/bin/sh\necho 'commit rejected by policy' >&2\nexit 1\n")
         chmod(repository.url.appendingPathComponent(".git/hooks/pre-commit").path, 0o755)
@@ -37,10 +45,7 @@ import Testing
 
     @Test func aRejectedCommitLeavesEverythingAsItWas() async throws {
         let repository = try await repository()
-        _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))
-        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
-        try await TestGit.commitAll(in: repository.url, message: "upgrade")
-        _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))
+        try await publishTwice(repository)
         try rejectCommits(repository)
         let before = try await snapshot(repository)
         let attempts: [(String, () async throws -> Void)] = [
@@ -77,6 +82,29 @@ import Testing
         }
         let remaining = (FileManager.default.enumerator(atPath: full.path)?.allObjects as? [String]) ?? []
         #expect(remaining == [], "left behind: \(remaining)")
+    }
+
+    /// `clusters/` is mounted read-only over itself: every write into it fails with EROFS, even as root.
+    @Test(.enabled(if: RepositorySafetyTests.canMountTmpfs(), "needs mount (as root)"))
+    func aReadOnlyDirectoryLeavesEverythingAsItWas() async throws {
+        let repository = try await repository()
+        try await publishTwice(repository)
+        let clusters = repository.url.appendingPathComponent("clusters").path
+        let before = try await snapshot(repository)
+        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("mount", ["--bind", clusters, clusters]))
+        defer { _ = try? SystemProcessRunner.unmount(clusters) }
+        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("mount", ["-o", "remount,bind,ro", clusters]))
+        let attempts: [(String, () async throws -> Void)] = [
+            ("sandbox create", { _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-3-ro")) }),
+            ("promote", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1")) }),
+            ("promote --no-branch", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1", branch: .current)) }),
+            ("promote app", { _ = try await AppPromoter(git: TestGit.client).run(AppPromoteRequest(repository: repository.url, name: "podinfo", from: "development", to: "staging")) }),
+        ]
+        for (name, attempt) in attempts {
+            let error = await #expect(throws: (any Error).self, "\(name) must fail") { try await attempt() }
+            #expect("\(error.map { "\($0)" } ?? "")".contains("Read-only file system"), "\(name) failed for another reason: \(String(describing: error))")
+            #expect(try await snapshot(repository) == before, "\(name) left the repository changed")
+        }
     }
 
     static func canMountTmpfs() -> Bool {
