@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 
 @main
 struct Lockmaster: AsyncParsableCommand {
@@ -16,6 +17,17 @@ struct Lockmaster: AsyncParsableCommand {
         version: LockmasterVersion.current,
         subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Demo.self]
     )
+
+    /// ArgumentParser's own entry point, after taking over Ctrl-C so that a write step is never cut in half.
+    static func main() async {
+        Interruption.install()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 enum LockmasterVersion {

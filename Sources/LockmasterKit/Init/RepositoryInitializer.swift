@@ -120,21 +120,23 @@ public struct RepositoryInitializer: Sendable {
         }
         guard conflicts.isEmpty else { throw InitError.conflicts(directory: directory.path, paths: conflicts) }
 
-        try write(created, into: directory)
-        var initializedGit = false
-        if workTree == nil, !created.isEmpty {
-            do {
-                try await git.initialize(at: directory, initialBranch: settings.branch)
-            } catch {
-                // Nothing is kept: the files just written, the partial .git, the directory if it was new.
-                for (path, _) in created { try? manager.removeItem(at: directory.appendingPathComponent(path)) }
-                try? manager.removeItem(at: directory.appendingPathComponent(".git"))
-                Self.removeEmptyDirectories(under: directory, keepRoot: exists)
-                throw InitError.writeFailed(path: directory.path, reason: "\(error)")
+        return try await Interruption.deferring {
+            try write(created, into: directory)
+            var initializedGit = false
+            if workTree == nil, !created.isEmpty {
+                do {
+                    try await git.initialize(at: directory, initialBranch: settings.branch)
+                } catch {
+                    // Nothing is kept: the files just written, the partial .git, the directory if it was new.
+                    for (path, _) in created { try? manager.removeItem(at: directory.appendingPathComponent(path)) }
+                    try? manager.removeItem(at: directory.appendingPathComponent(".git"))
+                    Self.removeEmptyDirectories(under: directory, keepRoot: exists)
+                    throw InitError.writeFailed(path: directory.path, reason: "\(error)")
+                }
+                initializedGit = true
             }
-            initializedGit = true
+            return InitResult(directory: directory.path, created: created.map(\.0), unchanged: unchanged.sorted(), initializedGit: initializedGit)
         }
-        return InitResult(directory: directory.path, created: created.map(\.0), unchanged: unchanged.sorted(), initializedGit: initializedGit)
     }
 
     /// Writes every file or none: on a failure, what was written (files and new directories) is removed.

@@ -97,36 +97,38 @@ public struct AppPromoter: Sendable {
         case let .named(name): branchName = name
         case .current: branchName = original ?? "HEAD"
         }
-        if request.branch != .current { try await git.createBranch(branchName, from: repository.settings.branch, in: root) }
-        let file = target.object.location.path
-        do {
-            let selector = { (object: KubernetesObject) in
-                ObjectSelector(kind: "HelmRelease", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
-            }
-            let url = root.appendingPathComponent(file)
-            try ScalarEditor.edit(file: url, displayPath: file, selector: selector(target.object), path: ["spec", "chart", "spec", "version"], value: version)
-            if request.values {
-                let sourceText = try String(contentsOf: root.appendingPathComponent(source.object.location.path), encoding: .utf8)
-                let targetText = try String(contentsOf: url, encoding: .utf8)
-                let result = try BlockEditor.copyBlock(path: ["spec", "values"], from: (sourceText, selector(source.object)),
-                                                       into: (targetText, selector(target.object)), displayPath: file)
-                try AtomicFile.write(Data(result.utf8), to: url)
-            }
-            try await git.add([file], in: root)
-            let commit = try await git.commit(message: """
-                Promote \(request.name) \(version) from \(request.from) to \(request.to)
+        return try await Interruption.deferring {
+            if request.branch != .current { try await git.createBranch(branchName, from: repository.settings.branch, in: root) }
+            let file = target.object.location.path
+            do {
+                let selector = { (object: KubernetesObject) in
+                    ObjectSelector(kind: "HelmRelease", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+                }
+                let url = root.appendingPathComponent(file)
+                try ScalarEditor.edit(file: url, displayPath: file, selector: selector(target.object), path: ["spec", "chart", "spec", "version"], value: version)
+                if request.values {
+                    let sourceText = try String(contentsOf: root.appendingPathComponent(source.object.location.path), encoding: .utf8)
+                    let targetText = try String(contentsOf: url, encoding: .utf8)
+                    let result = try BlockEditor.copyBlock(path: ["spec", "values"], from: (sourceText, selector(source.object)),
+                                                           into: (targetText, selector(target.object)), displayPath: file)
+                    try AtomicFile.write(Data(result.utf8), to: url)
+                }
+                try await git.add([file], in: root)
+                let commit = try await git.commit(message: """
+                    Promote \(request.name) \(version) from \(request.from) to \(request.to)
 
-                chart version: \(previous ?? "-") → \(version)\(request.values ? "\nvalues: copied from \(request.from)" : "")
-                """, in: root)
-            return AppPromoteReport(name: request.name, from: request.from, to: request.to, fromVersion: version, previousVersion: previous,
-                                    valuesCopied: request.values, file: file, branch: branchName, commit: commit)
-        } catch {
-            try? await git.restore([file], in: root)
-            if request.branch != .current {
-                if let original { try? await git.switchBranch(original, in: root) }
-                try? await git.deleteBranch(branchName, in: root)
+                    chart version: \(previous ?? "-") → \(version)\(request.values ? "\nvalues: copied from \(request.from)" : "")
+                    """, in: root)
+                return AppPromoteReport(name: request.name, from: request.from, to: request.to, fromVersion: version, previousVersion: previous,
+                                        valuesCopied: request.values, file: file, branch: branchName, commit: commit)
+            } catch {
+                try? await git.restore([file], in: root)
+                if request.branch != .current {
+                    if let original { try? await git.switchBranch(original, in: root) }
+                    try? await git.deleteBranch(branchName, in: root)
+                }
+                throw error
             }
-            throw error
         }
     }
 }

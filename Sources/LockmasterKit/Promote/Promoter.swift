@@ -180,39 +180,41 @@ public struct Promoter: Sendable {
         case let .named(name): branchName = name
         case .current: branchName = original ?? "HEAD"
         }
-        if request.branch != .current { try await git.createBranch(branchName, from: settings.branch, in: root) }
-        let file = source.object.location.path
-        let commit: String
-        do {
-            let reloaded = try PlatformRepository.load(root: root).environment(named: environment.name)
-            guard case let .oci(pinned)? = reloaded?.source else { throw PromoteError.notPinned(environment: environment.name, kind: "changed on \(settings.branch)") }
-            let object = pinned.object
-            let selector = ObjectSelector(kind: "OCIRepository", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
-            let url = root.appendingPathComponent(object.location.path)
-            try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "tag"], value: request.version)
-            if settings.pinDigest {
-                try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "digest"], value: digest, create: true)
+        return try await Interruption.deferring {
+            if request.branch != .current { try await git.createBranch(branchName, from: settings.branch, in: root) }
+            let file = source.object.location.path
+            let commit: String
+            do {
+                let reloaded = try PlatformRepository.load(root: root).environment(named: environment.name)
+                guard case let .oci(pinned)? = reloaded?.source else { throw PromoteError.notPinned(environment: environment.name, kind: "changed on \(settings.branch)") }
+                let object = pinned.object
+                let selector = ObjectSelector(kind: "OCIRepository", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+                let url = root.appendingPathComponent(object.location.path)
+                try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "tag"], value: request.version)
+                if settings.pinDigest {
+                    try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "digest"], value: digest, create: true)
+                }
+                try await git.add([object.location.path], in: root)
+                let verb = rollback ? "Roll back" : "Promote"
+                var message = "\(verb) \(environment.name) from \(current ?? "nothing") to \(request.version)\n\n"
+                message += "from: \(current ?? "-") \(fromDigest ?? "")\n"
+                message += "to:   \(request.version) \(digest)\n"
+                if let revision = toManifest?.annotations?[FluxArtifact.revisionAnnotation] { message += "source revision: \(revision)\n" }
+                if !changes.isEmpty { message += "\n" + changes.map(ServiceDiff.describe).joined(separator: "\n") + "\n" }
+                if request.force, let reason = request.reason { message += "\nForced past the gates: \(reason)\n" }
+                commit = try await git.commit(message: message, in: root)
+            } catch {
+                try? await git.restore([file], in: root)
+                if request.branch != .current {
+                    if let original { try? await git.switchBranch(original, in: root) }
+                    try? await git.deleteBranch(branchName, in: root)
+                }
+                throw error
             }
-            try await git.add([object.location.path], in: root)
-            let verb = rollback ? "Roll back" : "Promote"
-            var message = "\(verb) \(environment.name) from \(current ?? "nothing") to \(request.version)\n\n"
-            message += "from: \(current ?? "-") \(fromDigest ?? "")\n"
-            message += "to:   \(request.version) \(digest)\n"
-            if let revision = toManifest?.annotations?[FluxArtifact.revisionAnnotation] { message += "source revision: \(revision)\n" }
-            if !changes.isEmpty { message += "\n" + changes.map(ServiceDiff.describe).joined(separator: "\n") + "\n" }
-            if request.force, let reason = request.reason { message += "\nForced past the gates: \(reason)\n" }
-            commit = try await git.commit(message: message, in: root)
-        } catch {
-            try? await git.restore([file], in: root)
-            if request.branch != .current {
-                if let original { try? await git.switchBranch(original, in: root) }
-                try? await git.deleteBranch(branchName, in: root)
-            }
-            throw error
+            return PromoteReport(environment: environment.name, from: current, to: request.version, fromDigest: fromDigest, toDigest: digest,
+                                 sourceRevision: toManifest?.annotations?[FluxArtifact.revisionAnnotation], branch: branchName, commit: commit,
+                                 file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil)
         }
-        return PromoteReport(environment: environment.name, from: current, to: request.version, fromDigest: fromDigest, toDigest: digest,
-                             sourceRevision: toManifest?.annotations?[FluxArtifact.revisionAnnotation], branch: branchName, commit: commit,
-                             file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil)
     }
 
     /// Whether a semver range the environment tracked at some commit admits `version` (it could have run it).

@@ -81,33 +81,37 @@ public struct SandboxCreator: Sendable {
         if original == nil { original = try await git.head(in: root).commit }
         let originalRef = original ?? base
 
-        try await git.createBranch(name, from: base, in: root)
-        var files: [String] = []
-        var copied = false
-        var commit: String?
-        do {
-            guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
-                throw SandboxError.directoryExists(directory)
-            }
-            copied = true
-            files = try await copy(from: from, to: directory, settings: settings, root: root)
-            try point(directory: directory, at: name, root: root, settings: settings)
-            try await git.add([directory], in: root)
-            if !request.noCommit {
-                commit = try await git.commit(message: """
-                    Create sandbox \(name) from \(from) at \(base)
+        // Signals wait until the branch, the copy and the commit are all in place or all undone.
+        let (files, commit) = try await Interruption.deferring { () async throws -> ([String], String?) in
+            try await git.createBranch(name, from: base, in: root)
+            var files: [String] = []
+            var copied = false
+            var commit: String?
+            do {
+                guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
+                    throw SandboxError.directoryExists(directory)
+                }
+                copied = true
+                files = try await copy(from: from, to: directory, settings: settings, root: root)
+                try point(directory: directory, at: name, root: root, settings: settings)
+                try await git.add([directory], in: root)
+                if !request.noCommit {
+                    commit = try await git.commit(message: """
+                        Create sandbox \(name) from \(from) at \(base)
 
-                    Copies \(settings.clustersDir)/\(from) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
-                    and points its platform GitRepository at branch \(name).
-                    """, in: root)
+                        Copies \(settings.clustersDir)/\(from) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
+                        and points its platform GitRepository at branch \(name).
+                        """, in: root)
+                }
+            } catch {
+                // Put everything back: the copy (if this run made it), the index, the branch.
+                if copied { try? FileManager.default.removeItem(at: root.appendingPathComponent(directory)) }
+                _ = try? await runner.run(ProcessInvocation("git", ["-C", root.path, "reset", "--quiet"]))
+                try? await git.switchBranch(originalRef, in: root)
+                try? await git.deleteBranch(name, in: root)
+                throw error
             }
-        } catch {
-            // Put everything back: the copy (if this run made it), the index, the branch.
-            if copied { try? FileManager.default.removeItem(at: root.appendingPathComponent(directory)) }
-            _ = try? await runner.run(ProcessInvocation("git", ["-C", root.path, "reset", "--quiet"]))
-            try? await git.switchBranch(originalRef, in: root)
-            try? await git.deleteBranch(name, in: root)
-            throw error
+            return (files, commit)
         }
         var report = SandboxCreateReport(name: name, branch: name, base: base, from: from, directory: directory, commit: commit,
                                          files: files, hooks: settings.sandbox.hooks.create, nextSteps: [])

@@ -158,6 +158,10 @@ public struct TeardownExecutor: Sendable {
     }
 
     private func removeDirectory(repository: URL, name: String, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
+        try await Interruption.deferring { try await removeDirectoryNow(repository: repository, name: name, keepBranch: keepBranch, progress: progress) }
+    }
+
+    private func removeDirectoryNow(repository: URL, name: String, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
         let settings = try SettingsLoader.load(repositoryRoot: repository)
         let directory = "\(settings.clustersDir)/\(SandboxCreator.directoryName(for: name))"
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }

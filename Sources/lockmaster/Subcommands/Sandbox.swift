@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LockmasterKit
+import Support
 
 extension Lockmaster {
     struct Sandbox: AsyncParsableCommand {
@@ -164,10 +165,12 @@ extension Lockmaster.Sandbox {
                 }
                 Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
                 guard execute, let context else { return }
-                let stop = Interruption.install()
                 let executor = TeardownExecutor(context: context, timeout: Self.duration(timeout)!, poll: Self.duration(poll)!)
-                try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,
-                                       progress: { Terminal.err($0 + "\n") }, interrupted: { stop.requested })
+                // Ctrl-C stops the teardown between steps, never inside one.
+                try await Interruption.deferring {
+                    try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,
+                                           progress: { Terminal.err($0 + "\n") }, interrupted: { Interruption.requested })
+                }
                 Terminal.err("sandbox \(name) is torn down\n")
             }
         }
