@@ -47,7 +47,10 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func commit(message: String, in repository: URL) async throws -> String {
-        try await git(["commit", "--quiet", "-m", message], in: repository)
+        // The message goes on stdin so that an error names a short command, not the whole message.
+        var commit = invocation(["commit", "--quiet", "--file=-"], in: repository)
+        commit.standardInput = Data(message.utf8)
+        _ = try await runner.checkedRun(commit)
         return try await git(["rev-parse", "HEAD"], in: repository).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -27,7 +27,7 @@ import Testing
         let directory = try TemporaryDirectory()
         try await git.initialize(at: directory.url, initialBranch: "main")
         await #expect { try await git.commit(message: "nothing staged", in: directory.url) } throws: {
-            "\($0)".contains("'git -C \(directory.path) commit --quiet -m 'nothing staged'' exited with status 1")
+            "\($0)".contains("'git -C \(directory.path) commit --quiet --file=-' exited with status 1")
         }
     }
 }

@@ -44,6 +44,29 @@ public struct DemoRunner: Sendable {
         emit(.output(CheckFormatter.text(report)))
     }
 
+    /// A sandbox whose commit a policy hook refuses: the error is the hook's, and nothing is left behind.
+    private func refusedCommit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(.step("A failed write changes nothing: a pre-commit hook refuses the new sandbox's commit"))
+        let hook = repository.appendingPathComponent(".git/hooks/pre-commit")
+        try Data("#!/bin/sh\necho 'every commit needs a ticket in its message' >&2\nexit 1\n".utf8).write(to: hook)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+        defer { try? FileManager.default.removeItem(at: hook) }
+        emit(.command("lockmaster sandbox create OPS-124-refused --repo \(repository.path)   # with a refusing .git/hooks/pre-commit"))
+        let before = (try await git.branches(in: repository), try await git.currentBranch(in: repository), try await git.status(in: repository))
+        do {
+            _ = try await SandboxCreator(git: git).run(SandboxCreateRequest(repository: repository, name: "OPS-124-refused"))
+            throw DemoError.unexpected("the refusing hook let the commit through")
+        } catch let error as DemoError {
+            throw error
+        } catch {
+            emit(.output("error: \(error)\n"))
+        }
+        let after = (try await git.branches(in: repository), try await git.currentBranch(in: repository), try await git.status(in: repository))
+        guard before == after else { throw DemoError.unexpected("the refused sandbox left the repository changed") }
+        emit(.command("git status --short && git branch"))
+        emit(.output("nothing to commit, working tree clean; branches: " + after.0.map { $0.replacingOccurrences(of: "refs/heads/", with: "") }.joined(separator: ", ") + " (as before)\n"))
+    }
+
     /// The services of a diff, without the per-object detail (the sandbox copy makes that long).
     static func servicesOnly(_ report: DiffReport) -> DiffReport {
         var copy = report
@@ -229,7 +252,15 @@ public struct DemoRunner: Sendable {
         let rolledBack = try await Promoter(git: git).rollback(repository: repository, environment: "production", to: nil)
         emit(.output(PromoteTextFormatter.format(rolledBack, rollback: true)))
 
+        try await refusedCommit(repository, git: git, emit: emit)
+
         if keep { emit(.step("The demo repository is kept at \(repository.path)")) }
         return repository
     }
+}
+
+/// The demo's own story went wrong: a bug, never a user's mistake.
+struct DemoError: Error, CustomStringConvertible {
+    var description: String
+    static func unexpected(_ message: String) -> DemoError { DemoError(description: "demo: \(message)") }
 }
