@@ -38,6 +38,16 @@ import Testing
         _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))
     }
 
+    /// Every command that writes into clusters/ and commits, ready to run against `repository`.
+    func committingCommands(_ repository: TemporaryDirectory, sandbox: String) -> [(String, () async throws -> Void)] {
+        [
+            ("sandbox create", { _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: sandbox)) }),
+            ("promote", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1")) }),
+            ("promote --no-branch", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1", branch: .current)) }),
+            ("promote app", { _ = try await AppPromoter(git: TestGit.client).run(AppPromoteRequest(repository: repository.url, name: "podinfo", from: "development", to: "staging")) }),
+        ]
+    }
+
     func rejectCommits(_ repository: TemporaryDirectory) throws {
         try repository.write(".git/hooks/pre-commit", "#!/bin/sh\necho 'commit rejected by policy' >&2\nexit 1\n")
         chmod(repository.url.appendingPathComponent(".git/hooks/pre-commit").path, 0o755)
@@ -48,13 +58,7 @@ import Testing
         try await publishTwice(repository)
         try rejectCommits(repository)
         let before = try await snapshot(repository)
-        let attempts: [(String, () async throws -> Void)] = [
-            ("sandbox create", { _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-2-hook")) }),
-            ("promote", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1")) }),
-            ("promote --no-branch", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1", branch: .current)) }),
-            ("promote app", { _ = try await AppPromoter(git: TestGit.client).run(AppPromoteRequest(repository: repository.url, name: "podinfo", from: "development", to: "staging")) }),
-        ]
-        for (name, attempt) in attempts {
+        for (name, attempt) in committingCommands(repository, sandbox: "OPS-2-hook") {
             await #expect(throws: (any Error).self, "\(name) must fail") { try await attempt() }
             #expect(try await snapshot(repository) == before, "\(name) left the repository changed")
         }
@@ -94,13 +98,7 @@ import Testing
         _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("mount", ["--bind", clusters, clusters]))
         defer { _ = try? SystemProcessRunner.unmount(clusters) }
         _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("mount", ["-o", "remount,bind,ro", clusters]))
-        let attempts: [(String, () async throws -> Void)] = [
-            ("sandbox create", { _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-3-ro")) }),
-            ("promote", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1")) }),
-            ("promote --no-branch", { _ = try await Promoter(git: TestGit.client).promote(PromoteRequest(repository: repository.url, environment: "production", version: "0.1.1", branch: .current)) }),
-            ("promote app", { _ = try await AppPromoter(git: TestGit.client).run(AppPromoteRequest(repository: repository.url, name: "podinfo", from: "development", to: "staging")) }),
-        ]
-        for (name, attempt) in attempts {
+        for (name, attempt) in committingCommands(repository, sandbox: "OPS-3-ro") {
             let error = await #expect(throws: (any Error).self, "\(name) must fail") { try await attempt() }
             #expect("\(error.map { "\($0)" } ?? "")".contains("Read-only file system"), "\(name) failed for another reason: \(String(describing: error))")
             #expect(try await snapshot(repository) == before, "\(name) left the repository changed")

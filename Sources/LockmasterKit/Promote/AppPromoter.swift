@@ -122,11 +122,7 @@ public struct AppPromoter: Sendable {
                 return AppPromoteReport(name: request.name, from: request.from, to: request.to, fromVersion: version, previousVersion: previous,
                                         valuesCopied: request.values, file: file, branch: branchName, commit: commit)
             } catch {
-                try? await git.restore([file], in: root)
-                if request.branch != .current {
-                    if let original { try? await git.switchBranch(original, in: root) }
-                    try? await git.deleteBranch(branchName, in: root)
-                }
+                await git.undoPromotion(file: file, branch: branchName, madeBranch: request.branch != .current, original: original, in: root)
                 throw error
             }
         }

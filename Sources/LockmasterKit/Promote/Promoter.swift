@@ -204,11 +204,7 @@ public struct Promoter: Sendable {
                 if request.force, let reason = request.reason { message += "\nForced past the gates: \(reason)\n" }
                 commit = try await git.commit(message: message, in: root)
             } catch {
-                try? await git.restore([file], in: root)
-                if request.branch != .current {
-                    if let original { try? await git.switchBranch(original, in: root) }
-                    try? await git.deleteBranch(branchName, in: root)
-                }
+                await git.undoPromotion(file: file, branch: branchName, madeBranch: request.branch != .current, original: original, in: root)
                 throw error
             }
             return PromoteReport(environment: environment.name, from: current, to: request.version, fromDigest: fromDigest, toDigest: digest,
