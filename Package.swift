@@ -62,7 +62,7 @@ let package = Package(
             "Artifacts", "Support", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "GitKit", "Cluster", "Support", "TestSupport"]),
-        .testTarget(name: "lockmasterTests", dependencies: ["TestSupport", "Artifacts", "Support"]),
+        .testTarget(name: "lockmasterTests", dependencies: ["TestSupport", "Artifacts", "Support", .product(name: "Yams", package: "Yams")]),
     ]
 )
 

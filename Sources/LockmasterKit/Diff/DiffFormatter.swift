@@ -7,7 +7,9 @@ public enum DiffFormatter {
         for environment in report.environments {
             lines.append("")
             lines.append("== \(environment.name)")
-            if environment.kustomizations.isEmpty, environment.services.isEmpty { lines.append("  no changes") }
+            if environment.kustomizations.isEmpty, environment.services.isEmpty {
+                lines.append(environment.problems.isEmpty ? "  no changes" : "  not compared: a source could not be read")
+            }
             for kustomization in environment.kustomizations {
                 lines.append("  Kustomization \(kustomization.name)")
                 for object in kustomization.objects {
@@ -30,7 +32,10 @@ public enum DiffFormatter {
         for environment in report.environments {
             lines.append("#### \(environment.name)")
             lines.append("")
-            if environment.kustomizations.isEmpty, environment.services.isEmpty { lines += ["No changes.", ""]; continue }
+            if environment.kustomizations.isEmpty, environment.services.isEmpty {
+                // "No changes" only when both sides could be read.
+                lines += [environment.problems.isEmpty ? "No changes." : "Not compared: a source could not be read.", ""]
+            }
             if !environment.services.isEmpty {
                 lines += ["| change | service | from | to |", "|---|---|---|---|"]
                 for service in environment.services {

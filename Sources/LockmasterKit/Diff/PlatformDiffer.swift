@@ -118,7 +118,10 @@ public struct PlatformDiffer: Sendable {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name))
         }
         services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
-        return EnvironmentDiff(name: name, kustomizations: kustomizations, services: services, problems: (old?.problems ?? []) + new.problems)
+        return EnvironmentDiff(name: name, kustomizations: kustomizations, services: services, problems: ((old?.problems ?? []) + new.problems).reduce(into: []) { unique, problem in
+            // A source missing on both sides is one problem, not two.
+            if !unique.contains(problem) { unique.append(problem) }
+        })
     }
 
     /// A Secret without its values (`data`, `stringData`): they are compared by hash only.

@@ -1,0 +1,146 @@
+import Foundation
+import Support
+import TestSupport
+import Testing
+import Yams
+
+/// The CI recipes in examples/ci, run step by step as their CI would: each `run:` (GitHub) or `script:`
+/// line (GitLab) in bash -eo pipefail, in a clone of a scratch repository, against the local registry.
+/// Steps that use an action, and the "Install lockmaster" step, are GitHub's or the installer's business:
+/// the built binary is put on PATH instead. `gh` is a stand-in that records what it was asked to post.
+@Suite(.serialized) struct CIRecipeTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples/ci")
+    static let password = "ci-registry-password"
+
+    /// A bare origin with main (development, staging ~0.1.0, production 0.1.0 on the registry) and a
+    /// clone of it, as actions/checkout leaves one.
+    struct Estate {
+        let origin: TemporaryDirectory
+        let checkout: TemporaryDirectory
+        let tools: TemporaryDirectory
+        let registry: LocalRegistry
+
+        init() async throws {
+            registry = try await LocalRegistry(authentication: .basic(username: "ci", password: CIRecipeTests.password))
+            origin = try TemporaryDirectory()
+            checkout = try TemporaryDirectory()
+            tools = try TemporaryDirectory()
+            let seed = try TemporaryDirectory()
+            _ = try await LockmasterBinary.run(["init", seed.path, "--git-url", "https://git.example.com/p.git", "--artifact", registry.url("platform")])
+            try seed.write("platform/services/keda.yaml", PlatformFixture.keda())
+            try await TestGit.commitAll(in: seed.url)
+            _ = try await TestGit.run(["clone", "--bare", "-q", seed.path, origin.path + "/platform.git"], in: seed.url)
+            _ = try await TestGit.run(["clone", "-q", origin.path + "/platform.git", checkout.path + "/work"], in: seed.url)
+            try tools.write("gh", "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '\(tools.path)/gh.log'\n"
+                            + "while [ $# -gt 0 ]; do if [ \"$1\" = --body-file ]; then cat \"$2\" >> '\(tools.path)/gh.body'; fi; shift; done\n")
+            chmod(tools.url.appendingPathComponent("gh").path, 0o755)
+        }
+
+        var work: URL { checkout.url.appendingPathComponent("work") }
+        func log(_ name: String) -> String { (try? String(contentsOf: tools.url.appendingPathComponent(name), encoding: .utf8)) ?? "" }
+
+        /// Runs one shell step as CI does; returns its output.
+        func run(_ script: String, environment: [String: String]) async throws -> ProcessOutput {
+            let path = [LockmasterBinary.url.deletingLastPathComponent().path, tools.path, ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+            let environment = environment.merging(["RUNNER_TEMP": tools.path]) { old, _ in old }
+            return try await SystemProcessRunner().run(ProcessInvocation("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], workingDirectory: work,
+                                                                         environment: TestGit.environment.merging(environment.merging(["PATH": path.joined(separator: ":")]) { _, new in new }) { _, new in new },
+                                                                         timeout: .seconds(120)))
+        }
+    }
+
+    /// Every `${{ … }}` the recipes use, with the value CI would give it here.
+    static func expressions(_ estate: Estate, version: String = "") -> [String: String] {
+        ["vars.LOCKMASTER_URL": "https://example.invalid/lockmaster", "github.token": "gh-token", "github.event.pull_request.number": "7",
+         "secrets.REGISTRY_USERNAME": "ci", "secrets.REGISTRY_PASSWORD": password, "inputs.version": version]
+    }
+
+    /// Runs every step of the workflow's only job; each must exit 0.
+    func runWorkflow(_ file: String, estate: Estate, expressions: [String: String], environment: [String: String]) async throws -> [String: ProcessOutput] {
+        let text = try String(contentsOf: Self.examples.appendingPathComponent(file), encoding: .utf8)
+        let workflow = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let jobs = try #require(workflow["jobs"] as? [String: Any])
+        #expect(jobs.count == 1)
+        let job = try #require(jobs.values.first as? [String: Any])
+        var outputs: [String: ProcessOutput] = [:]
+        for step in try #require(job["steps"] as? [[String: Any]]) {
+            guard let script = step["run"] as? String, step["name"] as? String != "Install lockmaster" else { continue }
+            var env = environment
+            for (key, value) in (step["env"] as? [String: Any]) ?? [:] { env[key] = try Self.substitute("\(value)", expressions) }
+            let name = step["name"] as? String ?? script
+            let output = try await estate.run(try Self.substitute(script, expressions), environment: env)
+            #expect(output.status == 0, "\(file) step '\(name)' failed: \(output.stderr)\(output.stdout)")
+            outputs[name] = output
+        }
+        return outputs
+    }
+
+    /// `${{ expression }}` → its value; an expression the test does not know fails the test.
+    static func substitute(_ text: String, _ expressions: [String: String]) throws -> String {
+        var result = text
+        while let open = result.range(of: "${{"), let close = result.range(of: "}}", range: open.upperBound..<result.endIndex) {
+            let expression = result[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard let value = expressions[expression] else { throw CIRecipeError(description: "unknown expression ${{ \(expression) }}") }
+            result.replaceSubrange(open.lowerBound..<close.upperBound, with: value)
+        }
+        return result
+    }
+
+    struct CIRecipeError: Error, CustomStringConvertible { var description: String }
+
+    @Test func pullRequestJobAnnotatesAndComments() async throws {
+        let estate = try await Estate()
+        // What staging and production run must be in the registry for their side of the diff.
+        let published = try await estate.run("lockmaster publish", environment: ["LOCKMASTER_REGISTRY_USERNAME": "ci", "LOCKMASTER_REGISTRY_PASSWORD": Self.password])
+        #expect(published.status == 0, "\(published.stderr)")
+        _ = try await estate.run("git switch -q -c OPS-9-ci && sed -i 's/2.14.0/2.14.1/' platform/services/keda.yaml && git commit -qam 'Upgrade KEDA'", environment: [:])
+        let outputs = try await runWorkflow("github/pull-request.yml", estate: estate, expressions: Self.expressions(estate),
+                                            environment: ["GITHUB_BASE_REF": "main", "GITHUB_HEAD_REF": "OPS-9-ci", "GITHUB_ACTIONS": "true"])
+        #expect(outputs["Merge guard"] != nil)
+        #expect(estate.log("gh.log").hasPrefix("pr comment 7 --edit-last --body-file \(estate.tools.path)/lockmaster-diff.md"))
+        #expect(estate.log("gh.body").contains("| upgraded (patch) | HelmRelease `keda/keda` | 2.14.0 | 2.14.1 |"), "\(estate.log("gh.body"))")
+        #expect(!estate.log("gh.body").contains(":warning:"), "\(estate.log("gh.body"))")
+    }
+
+    @Test func publishThenPromoteJobs() async throws {
+        let estate = try await Estate()
+        let expressions = Self.expressions(estate, version: "0.1.1")
+        // v0.1.0, then a change tagged v0.1.1: each tag runs the publish job (GitHub for one, GitLab for the other).
+        _ = try await estate.run("git tag v0.1.0", environment: [:])
+        _ = try await runWorkflow("github/publish.yml", estate: estate, expressions: expressions, environment: ["GITHUB_REF_NAME": "v0.1.0"])
+        _ = try await estate.run("sed -i 's/2.14.0/2.14.1/' platform/services/keda.yaml && git commit -qam 'Upgrade KEDA' && git tag v0.1.1", environment: [:])
+        try await runGitLabJob("gitlab/publish.gitlab-ci.yml", estate: estate,
+                               environment: ["CI_COMMIT_TAG": "v0.1.1", "REGISTRY_USERNAME": "ci", "REGISTRY_PASSWORD": Self.password])
+        let tags = try await SystemProcessRunner().checkedRun(ProcessInvocation("skopeo", ["list-tags", "--tls-verify=false", "--creds", "ci:\(Self.password)",
+                                                                                           "docker://\(estate.registry.host)/platform"])).stdout
+        #expect(tags.contains("\"0.1.0\"") && tags.contains("\"0.1.1\""), "\(tags)")
+        _ = try await estate.run("git push -q origin main", environment: [:])
+        // The promotion is another job: it starts from a fresh checkout, without the publish job's files.
+        _ = try await estate.run("git clean -fdq", environment: [:])
+
+        _ = try await runWorkflow("github/promote.yml", estate: estate, expressions: expressions, environment: ["GITHUB_REF_NAME": "main"])
+        let pushed = try await TestGit.run(["show", "promote/production-0.1.1:clusters/production/platform.yaml"], in: estate.origin.url.appendingPathComponent("platform.git"))
+        #expect(pushed.contains("tag: \"0.1.1\""), "\(pushed)")
+        #expect(estate.log("gh.log").contains("pr create --base main --head promote/production-0.1.1 --title Promote production to 0.1.1"))
+        #expect(estate.log("gh.body").contains("0.1.0 → 0.1.1"), "\(estate.log("gh.body"))")
+    }
+
+    /// Runs a GitLab job's `script` lines with its `variables` expanded, when its `rules` match.
+    func runGitLabJob(_ file: String, estate: Estate, environment: [String: String]) async throws {
+        let text = try String(contentsOf: Self.examples.appendingPathComponent(file), encoding: .utf8)
+        let jobs = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let job = try #require(jobs["lockmaster-publish"] as? [String: Any])
+        let rule = try #require((job["rules"] as? [[String: Any]])?.first?["if"] as? String)
+        #expect(rule == "$CI_COMMIT_TAG =~ /^v/" && environment["CI_COMMIT_TAG"]?.hasPrefix("v") == true)
+        var env = environment
+        for (key, value) in (job["variables"] as? [String: Any]) ?? [:] {
+            let text = "\(value)"
+            env[key] = text.hasPrefix("$") ? environment[String(text.dropFirst())] : text
+        }
+        for line in try #require(job["script"] as? [String]) {
+            let output = try await estate.run(line, environment: env)
+            #expect(output.status == 0, "\(file): \(line) failed: \(output.stderr)")
+        }
+    }
+}
