@@ -244,6 +244,12 @@ public struct DemoRunner: Sendable {
         emit(.command("lockmaster status --repo \(repository.path)"))
         let status = try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository))
         emit(.output(StatusTextFormatter.format(status).components(separatedBy: "\n\n").first.map { $0 + "\n" } ?? ""))
+        let page = base.appendingPathComponent("status.html")
+        let lane = StatusHTMLFormatter.format(status, history: try await EnvironmentHistory(git: git).run(repository: repository),
+                                              generated: ISO8601DateFormatter().string(from: Date()))
+        try Data(lane.utf8).write(to: page)
+        emit(.command("lockmaster status -o html --repo \(repository.path) > \(page.path)"))
+        emit(.output("a self-contained page: the lane development → staging → production and the pin history (\(lane.utf8.count) bytes)\n"))
         emit(.command("lockmaster history production --repo \(repository.path)"))
         emit(.output(PromoteTextFormatter.format(try await EnvironmentHistory(git: git).run(repository: repository, environment: "production"))))
 

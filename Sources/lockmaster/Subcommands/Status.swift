@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LockmasterKit
 import Support
 
@@ -42,8 +43,21 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The kube context of an environment's cluster (repeatable); implies --live for it.", valueName: "ENV=NAME"))
         var context: [String] = []
 
-        @Option(name: .shortAndLong, help: "Output format: table or json.")
-        var output: OutputFormat = .text
+        @Option(name: .shortAndLong, help: "Output format: table, json, or html (one self-contained page: the promotion lane and recent history).")
+        var output: StatusFormat = .text
+
+        enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
+            case text, json, html
+
+            init?(argument: String) {
+                switch argument {
+                case "text", "table": self = .text
+                case "json": self = .json
+                case "html": self = .html
+                default: return nil
+                }
+            }
+        }
 
         func validate() throws {
             for pair in context where !pair.contains("=") { throw ValidationError("--context takes ENV=NAME, e.g. --context production=prod-eu") }
@@ -61,7 +75,13 @@ extension Lockmaster {
                 let report = try await FleetStatus(access: registry.access()).run(
                     FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
-                Terminal.out(output == .json ? try Terminal.json(report) : StatusTextFormatter.format(report))
+                switch output {
+                case .text: Terminal.out(StatusTextFormatter.format(report))
+                case .json: Terminal.out(try Terminal.json(report))
+                case .html:
+                    let history = report.explanation == nil ? try await EnvironmentHistory(access: registry.access()).run(repository: root) : []
+                    Terminal.out(StatusHTMLFormatter.format(report, history: history, generated: ISO8601DateFormatter().string(from: Date())))
+                }
                 // The report is still printed, but a file that could not be read is a finding.
                 if report.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
             }
