@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Support
 
 @main
@@ -13,6 +14,10 @@ struct Lockmaster: AsyncParsableCommand {
             Every command takes --repo DIR (default: the git work tree you stand in), prints data on \
             stdout and diagnostics on stderr, and exits 0 on success, 1 on failure or findings, 64 on \
             a usage error.
+
+            --color auto|always|never (any command; default auto: only on a terminal, and not when \
+            NO_COLOR is set) colours the text output of check and diff. JSON, YAML, Markdown and \
+            GitHub annotations are never coloured.
             """,
         version: LockmasterVersion.current,
         subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Demo.self]
@@ -22,8 +27,13 @@ struct Lockmaster: AsyncParsableCommand {
     static func main() async {
         Interruption.install()
         do {
-            var command = try parseAsRoot()
+            let (mode, arguments) = try Colour.extract(from: Array(CommandLine.arguments.dropFirst()))
+            Colour.enabled = Colour.resolve(mode, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
+            var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
+        } catch let error as ColourError {
+            FileHandle.standardError.write(Data("lockmaster: error: \(error)\n".utf8))
+            exit(withError: ExitCode.validationFailure)
         } catch {
             exit(withError: error)
         }

@@ -52,7 +52,7 @@ extension Lockmaster {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await MergeGuard().run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target))
                 switch output {
-                case .text: Terminal.out(CheckFormatter.text(report))
+                case .text: Terminal.out(Colour.check(CheckFormatter.text(report)))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .github: Terminal.out(CheckFormatter.github(report))
                 }

@@ -71,7 +71,7 @@ extension Lockmaster {
                 }
                 let report = try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env))
                 switch output {
-                case .text: Terminal.out(DiffFormatter.text(report))
+                case .text: Terminal.out(Colour.diff(DiffFormatter.text(report)))
                 case .markdown: Terminal.out(DiffFormatter.markdown(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 }

@@ -1,0 +1,65 @@
+import Foundation
+import Support
+import TestSupport
+import Testing
+
+/// `--color` and NO_COLOR: colour only for people, on a terminal, unless told otherwise.
+@Suite struct ColourTests {
+    static let escape = "\u{1B}["
+
+    /// A repository where check finds one error.
+    func repository() async throws -> TemporaryDirectory {
+        let repository = try TemporaryDirectory()
+        _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", "oci://registry.example.com/p"])
+        try repository.write("platform/configs/bad.yaml", "a: [1, 2\n")
+        return repository
+    }
+
+    /// Runs lockmaster under `script`, so that its stdout is a terminal.
+    func onATerminal(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+        let command = ([LockmasterBinary.url.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        return try await SystemProcessRunner().run(ProcessInvocation("script", ["-qec", command, "/dev/null"],
+                                                                     environment: TestGit.environment.merging(environment) { _, new in new })).stdout
+    }
+
+    @Test func autoColoursATerminalOnly() async throws {
+        let repository = try await repository()
+        let piped = try await LockmasterBinary.run(["check", "--repo", repository.path])
+        #expect(piped.status == 1 && piped.stdout.contains(": error: ") && !piped.stdout.contains(Self.escape))
+        // swift test itself sets NO_COLOR; an empty value counts as unset (no-color.org).
+        let terminal = try await onATerminal(["check", "--repo", repository.path], environment: ["TERM": "xterm", "NO_COLOR": ""])
+        #expect(terminal.contains(": \(Self.escape)1;31merror\(Self.escape)0m: "), "\(terminal)")
+        let noColor = try await onATerminal(["check", "--repo", repository.path], environment: ["TERM": "xterm", "NO_COLOR": "1"])
+        #expect(noColor.contains(": error: ") && !noColor.contains(Self.escape))
+        let never = try await onATerminal(["--color", "never", "check", "--repo", repository.path], environment: ["TERM": "xterm", "NO_COLOR": ""])
+        #expect(!never.contains(Self.escape))
+    }
+
+    @Test func alwaysColoursTextButNeverJSON() async throws {
+        let repository = try await repository()
+        let text = try await LockmasterBinary.run(["check", "--repo", repository.path, "--color=always"], environment: ["NO_COLOR": "1"])
+        #expect(text.stdout.contains("\(Self.escape)1;31merror"))
+        for format in ["json", "github"] {
+            let output = try await LockmasterBinary.run(["check", "--repo", repository.path, "--color", "always", "-o", format])
+            #expect(!output.stdout.contains(Self.escape), "-o \(format) was coloured")
+        }
+    }
+
+    @Test func diffColoursAddedAndRemovedLines() async throws {
+        let repository = try TemporaryDirectory()
+        _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", "oci://registry.example.com/p"])
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
+        let output = try await LockmasterBinary.run(["diff", "--env", "development", "--repo", repository.path, "--color", "always"])
+        #expect(output.stdout.contains("\(Self.escape)31m") && output.stdout.contains("\(Self.escape)32m"), "\(output.stdout)")
+        let markdown = try await LockmasterBinary.run(["diff", "--env", "development", "--repo", repository.path, "--color", "always", "-o", "markdown"])
+        #expect(!markdown.stdout.contains(Self.escape))
+    }
+
+    @Test func aBadModeIsAUsageError() async throws {
+        let output = try await LockmasterBinary.run(["check", "--color", "sometimes"])
+        #expect(output.status == 64)
+        #expect(output.stderr == "lockmaster: error: --color takes one of auto, always, never (not 'sometimes')\n")
+    }
+}
