@@ -17,7 +17,9 @@ struct Lockmaster: AsyncParsableCommand {
 
             --color auto|always|never (any command; default auto: only on a terminal, and not when \
             NO_COLOR is set) colours the text output of check and diff. JSON, YAML, Markdown and \
-            GitHub annotations are never coloured.
+            GitHub annotations are never coloured. --quiet (any command) leaves out progress and \
+            success notices on stderr, keeping warnings and errors; --verbose prints every external \
+            command (git, kubectl, hooks) on stderr before it runs.
             """,
         version: LockmasterVersion.current,
         subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Demo.self]
@@ -27,11 +29,13 @@ struct Lockmaster: AsyncParsableCommand {
     static func main() async {
         Interruption.install()
         do {
-            let (mode, arguments) = try Colour.extract(from: Array(CommandLine.arguments.dropFirst()))
+            let (mode, quiet, verbose, arguments) = try Colour.extract(from: Array(CommandLine.arguments.dropFirst()))
             Colour.enabled = Colour.resolve(mode, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
+            Terminal.quiet = quiet
+            if verbose { ProcessTrace.sink = { Terminal.err($0 + "\n") } }
             var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
-        } catch let error as ColourError {
+        } catch let error as GlobalOptionError {
             FileHandle.standardError.write(Data("lockmaster: error: \(error)\n".utf8))
             exit(withError: ExitCode.validationFailure)
         } catch {

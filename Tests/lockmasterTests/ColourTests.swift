@@ -63,3 +63,20 @@ import Testing
         #expect(output.stderr == "lockmaster: error: --color takes one of auto, always, never (not 'sometimes')\n")
     }
 }
+
+/// `--quiet` and `--verbose`, global like `--color`.
+@Suite struct VerbosityTests {
+    @Test func verboseShowsEachCommandAndQuietKeepsErrors() async throws {
+        let repository = try TemporaryDirectory()
+        _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", "oci://registry.example.com/p"])
+        try await TestGit.commitAll(in: repository.url)
+        let verbose = try await LockmasterBinary.run(["--verbose", "sandbox", "create", "OPS-3-loud", "--repo", repository.path])
+        #expect(verbose.status == 0)
+        #expect(verbose.stderr.contains("+ git -C \(repository.path) commit --quiet --file=-"), "\(verbose.stderr)")
+        // Errors survive --quiet.
+        let quiet = try await LockmasterBinary.run(["sandbox", "create", "OPS-3-loud", "--quiet", "--repo", repository.path])
+        #expect(quiet.status == 1 && quiet.stderr.contains("lockmaster: error:"), "\(quiet.stderr)")
+        let both = try await LockmasterBinary.run(["--quiet", "--verbose", "status"])
+        #expect(both.status == 64 && both.stderr == "lockmaster: error: --quiet and --verbose exclude each other\n")
+    }
+}

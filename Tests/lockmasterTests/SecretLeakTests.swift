@@ -46,6 +46,9 @@ import Testing
             (["sandbox", "create", "OPS-1-leak", "-o", "json"], [:], nil),
             (["sandbox", "list"], [:], nil),
             (["sandbox", "delete", "OPS-1-leak", "-o", "json"], [:], nil),
+            // --verbose prints every command line: credentials must not be on any of them.
+            (["--verbose", "publish", "--bump", "minor", "--username", "robot", "--password-stdin"], [:], Self.password + "\n"),
+            (["--verbose", "status"], withDocker, nil),
         ]
         // The Secret changes in the work tree, so diff has a Secret change to show.
         var leaks: [String] = []

@@ -39,4 +39,18 @@ import Testing
         #expect(!deletes.contains("delete Kustomization/flux-system/flux-system"))
         #expect(!FileManager.default.fileExists(atPath: repository.url.appendingPathComponent("clusters/sandbox-ops-8-keda").path))
     }
+
+    @Test func quietLeavesOutTheProgress() async throws {
+        let repository = try TemporaryDirectory()
+        _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", "oci://registry.example.com/p"])
+        try await TestGit.commitAll(in: repository.url)
+        #expect(try await LockmasterBinary.run(["sandbox", "create", "OPS-9-quiet", "--repo", repository.path]).status == 0)
+        let cluster = try ClusterStandIn()
+        try cluster.add(context: "kind-quiet", kind: "Kustomization", namespace: "flux-system", name: "platform-services", finalizers: ["finalizers.fluxcd.io"], polls: 1)
+        let executed = try await LockmasterBinary.run(["sandbox", "delete", "OPS-9-quiet", "--repo", repository.path, "--context", "kind-quiet",
+                                                       "--execute", "--poll", "0.05s", "--timeout", "20s", "--quiet", "-o", "json"],
+                                                      environment: ["LOCKMASTER_KUBECTL": cluster.program])
+        #expect(executed.status == 0 && executed.stderr.isEmpty, "\(executed.stderr)")
+        #expect(cluster.log(context: "kind-quiet").contains("delete Kustomization/flux-system/platform-services"))
+    }
 }

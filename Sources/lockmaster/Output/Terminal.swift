@@ -13,6 +13,14 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// `--quiet`: set once in `main`, before any command runs.
+    nonisolated(unsafe) static var quiet = false
+
+    /// Progress and success notices on stderr, left out with --quiet (warnings and errors never are).
+    static func progress(_ text: String) {
+        if !quiet { err(text) }
+    }
+
     /// Hook output goes to stderr: stdout is for data.
     @Sendable static func errData(_ data: Data) {
         FileHandle.standardError.write(data)
@@ -20,7 +28,7 @@ enum Terminal {
 
     /// A progress line on stderr for uploads over 4 MiB, only when stderr is a terminal.
     static func uploadProgress() -> (@Sendable (UInt64, UInt64) -> Void)? {
-        guard isatty(STDERR_FILENO) == 1 else { return nil }
+        guard isatty(STDERR_FILENO) == 1, !quiet else { return nil }
         return { sent, total in
             guard total > 4 << 20 else { return }
             let line = String(format: "\ruploading the layer  %.1f / %.1f MB", Double(sent) / 1e6, Double(total) / 1e6)

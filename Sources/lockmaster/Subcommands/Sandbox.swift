@@ -169,9 +169,9 @@ extension Lockmaster.Sandbox {
                 // Ctrl-C stops the teardown between steps, never inside one.
                 try await Interruption.deferring {
                     try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,
-                                           progress: { Terminal.err($0 + "\n") }, interrupted: { Interruption.requested })
+                                           progress: { Terminal.progress($0 + "\n") }, interrupted: { Interruption.requested })
                 }
-                Terminal.err("sandbox \(name) is torn down\n")
+                Terminal.progress("sandbox \(name) is torn down\n")
             }
         }
     }
