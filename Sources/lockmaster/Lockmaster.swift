@@ -29,10 +29,10 @@ struct Lockmaster: AsyncParsableCommand {
     static func main() async {
         Interruption.install()
         do {
-            let (mode, quiet, verbose, arguments) = try Colour.extract(from: Array(CommandLine.arguments.dropFirst()))
-            Colour.enabled = Colour.resolve(mode, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
-            Terminal.quiet = quiet
-            if verbose { ProcessTrace.sink = { Terminal.err($0 + "\n") } }
+            let (options, arguments) = try GlobalOptions.extract(from: Array(CommandLine.arguments.dropFirst()))
+            Colour.enabled = Colour.resolve(options.colour, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
+            Terminal.quiet = options.quiet
+            if options.verbose { ProcessTrace.sink = { Terminal.err($0 + "\n") } }
             var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
         } catch let error as GlobalOptionError {
