@@ -1,6 +1,7 @@
 import Artifacts
 import Foundation
 import PropertyBased
+import TestSupport
 import Testing
 
 /// Semver precedence and tag resolution against an independent model of FLUX.md §4.3.
@@ -141,12 +142,4 @@ import Testing
         }
         print("semver resolve property: \(checked.value) ranges over generated tag lists, 0 violations")
     }
-}
-
-/// A count shared with a property-check body.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
-    func add() { lock.withLock { count += 1 } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import PropertyBased
+import TestSupport
 import Testing
 import Yams
 
@@ -156,12 +157,4 @@ indirect enum Canonical: Equatable {
         }
         return node
     }
-}
-
-/// A count shared with a property-check body.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
-    func add() { lock.withLock { count += 1 } }
 }
