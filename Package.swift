@@ -49,7 +49,7 @@ let package = Package(
             dependencies: ["LockmasterKit", "Artifacts", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Temporary git repositories and fixture helpers for tests (not a product).
-        .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py", "oras_peer.py", "kubectl_cluster.py", "fault_proxy.py"]),
+        .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py", "oras_peer.py", "kubectl_cluster.py", "fault_proxy.py", "json_schema_check.py"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: [
@@ -62,7 +62,7 @@ let package = Package(
             "Artifacts", "Support", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "GitKit", "Cluster", "Support", "TestSupport"]),
-        .testTarget(name: "lockmasterTests", dependencies: ["TestSupport", "Artifacts", "Support", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "lockmasterTests", dependencies: ["TestSupport", "Artifacts", "Platform", "Support", .product(name: "Yams", package: "Yams")]),
     ]
 )
 

@@ -22,7 +22,7 @@ struct Lockmaster: AsyncParsableCommand {
             command (git, kubectl, hooks) on stderr before it runs.
             """,
         version: LockmasterVersion.current,
-        subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Demo.self]
+        subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Demo.self]
     )
 
     /// ArgumentParser's own entry point, after taking over Ctrl-C so that a write step is never cut in half.

@@ -1,3 +1,4 @@
+import Foundation
 import Platform
 import Support
 import Testing
@@ -64,5 +65,28 @@ import Testing
     @Test func nearestSuggestion() {
         #expect(Suggestion.nearest(to: "artefact", in: ["artifact", "branch"]) == "artifact")
         #expect(Suggestion.nearest(to: "zzz", in: ["artifact", "branch"]) == nil)
+    }
+
+    /// The defaults the schema shows editors are the ones Lockmaster applies.
+    @Test func schemaDefaultsAreTheSettingsDefaults() throws {
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(SettingsSchema.json.utf8)) as? [String: Any])
+        let defaults = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(LockmasterSettings())) as? [String: Any])
+        func compare(_ schema: [String: Any], _ defaults: [String: Any], _ prefix: String) {
+            for (key, property) in schema["properties"] as? [String: [String: Any]] ?? [:] {
+                if property["type"] as? String == "object", property["properties"] != nil {
+                    compare(property, defaults[key] as? [String: Any] ?? [:], prefix + key + ".")
+                } else {
+                    #expect((property["default"] as? NSObject) == (defaults[key] as? NSObject), "default of \(prefix)\(key)")
+                }
+            }
+        }
+        compare(schema, defaults, "")
+    }
+
+    @Test func numbersAndBooleansAreNotStrings() throws {
+        #expect { try SettingsLoader.parse("branch: 8080\n", path: "l.yaml") } throws: {
+            "\($0)" == "l.yaml:1:9: error: branch must be a non-empty string (quote it to make it text: '8080')"
+        }
+        #expect(try SettingsLoader.parse("branch: '8080'\npinDigest: True\n", path: "l.yaml").pinDigest)
     }
 }

@@ -111,7 +111,7 @@ import Testing
                                                     "--artifact", "oci://registry.example.com/p", "-o", "json"])
         #expect(first.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: first.standardOutput) as? [String: Any])
-        #expect((json["created"] as? [String])?.count == 7)
+        #expect((json["created"] as? [String])?.count == 8)
         let status = try await LockmasterBinary.run(["status", "--repo", target])
         #expect(status.status == 0)
         #expect(status.stdout.contains("production   pinned         OCIRepository/platform  tag 0.1.0"))

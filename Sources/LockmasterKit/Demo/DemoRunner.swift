@@ -1,6 +1,7 @@
 public import Foundation
 import GitKit
 import Support
+import Platform
 
 /// One thing the demo shows: a command as a user would type it, or what it printed.
 public enum DemoEvent: Sendable, Equatable {
@@ -170,6 +171,18 @@ public struct DemoRunner: Sendable {
             InitRequest(directory: repository, gitURL: Self.gitURL, artifact: artifacts.path, artifactURL: Self.artifact))
         emit(.output(InitTextFormatter.format(initResult)))
         try await commit(repository, git: git, emit: emit, "Scaffold the platform repository")
+
+        emit(.step("lockmaster.yaml is checked against its JSON Schema, the one its first line points editors at"))
+        let settingsFile = repository.appendingPathComponent(LockmasterSettings.fileName)
+        let settingsText = try String(contentsOf: settingsFile, encoding: .utf8)
+        try Data((settingsText + "clusterDir: fleet\n").utf8).write(to: settingsFile)
+        emit(.command("echo 'clusterDir: fleet' >> lockmaster.yaml && lockmaster status --repo \(repository.path); git checkout lockmaster.yaml"))
+        do {
+            _ = try SettingsLoader.load(repositoryRoot: repository)
+        } catch {
+            emit(.output("\(error)\n"))
+        }
+        try Data(settingsText.utf8).write(to: settingsFile)
 
         emit(.step("See every environment, classified by its platform source"))
         emit(.command("lockmaster status --repo \(repository.path)"))

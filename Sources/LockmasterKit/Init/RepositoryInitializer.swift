@@ -113,10 +113,12 @@ public struct RepositoryInitializer: Sendable {
                 created.append((path, content))
             }
         }
-        // lockmaster.yaml may differ only by a user's own settings: keep it rather than call it a conflict.
-        if let index = conflicts.firstIndex(of: LockmasterSettings.fileName) {
+        // lockmaster.yaml may differ only by a user's own settings, and its schema by the version of
+        // Lockmaster that wrote it: keep both rather than call them conflicts.
+        for kept in [LockmasterSettings.fileName, SettingsSchema.fileName] {
+            guard let index = conflicts.firstIndex(of: kept) else { continue }
             conflicts.remove(at: index)
-            unchanged.append(LockmasterSettings.fileName)
+            unchanged.append(kept)
         }
         guard conflicts.isEmpty else { throw InitError.conflicts(directory: directory.path, paths: conflicts) }
 

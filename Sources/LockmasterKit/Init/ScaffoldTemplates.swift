@@ -24,6 +24,7 @@ enum ScaffoldTemplates {
         let clusters = options.settings.clustersDir
         var files: [(String, String)] = [
             (LockmasterSettings.fileName, settingsFile(options)),
+            (SettingsSchema.fileName, schemaFile),
             ("\(clusters)/development/platform.yaml", development(options)),
             ("\(clusters)/staging/platform.yaml", staging(options)),
             ("\(clusters)/production/platform.yaml", production(options)),
@@ -36,11 +37,17 @@ enum ScaffoldTemplates {
 
     private static func settingsFile(_ options: Options) -> String {
         """
-        # Lockmaster settings. Every key is optional; the README lists them all with their defaults.
+        \(SettingsSchema.modeline)
+        # Lockmaster settings. Every key is optional; docs/lockmaster-yaml.md lists them with their defaults.
         branch: \(options.settings.branch)
         artifact: \(quoted(options.artifact))
 
         """
+    }
+
+    /// The schema editors read through the first line of `lockmaster.yaml`: the one this binary validates with.
+    private static var schemaFile: String {
+        SettingsSchema.json.hasSuffix("\n") ? SettingsSchema.json : SettingsSchema.json + "\n"
     }
 
     private static func development(_ options: Options) -> String {

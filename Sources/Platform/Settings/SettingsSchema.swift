@@ -1,0 +1,86 @@
+/// The JSON Schema of `lockmaster.yaml`: the one description of its keys. `SettingsLoader` validates
+/// against it, `lockmaster schema` prints it, `init` writes it beside the file for editors, and
+/// `docs/schemas/lockmaster.yaml.schema.json` and `docs/lockmaster-yaml.md` are generated from it.
+public enum SettingsSchema {
+    /// Where `init` writes the schema, beside `lockmaster.yaml`, and the line that points editors at it.
+    public static let fileName = "lockmaster.schema.json"
+    public static let modeline = "# yaml-language-server: $schema=\(fileName)"
+
+    public static let json = #"""
+    {
+      "$schema": "http://json-schema.org/draft-07/schema#",
+      "title": "lockmaster.yaml",
+      "description": "Lockmaster settings, at the repository root. Every key is optional.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "branch": {
+          "description": "The branch of record, which development tracks.",
+          "type": "string", "minLength": 1, "default": "main", "examples": ["main"]
+        },
+        "clustersDir": {
+          "description": "The directory with one sub-directory per environment.",
+          "type": "string", "minLength": 1, "default": "clusters", "examples": ["clusters"]
+        },
+        "platformPaths": {
+          "description": "Repository paths that make up the platform; a Kustomization whose path is under one is a platform Kustomization, and they are what an artifact holds.",
+          "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["platform"], "examples": [["platform", "shared/crds"]]
+        },
+        "ignore": {
+          "description": "gitignore-style patterns left out of the platform artifact, applied after .sourceignore files.",
+          "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["*.md", "platform/**/test-values.yaml"]]
+        },
+        "artifact": {
+          "description": "Where platform artifacts are published: oci://HOST/REPO for a registry, or a local OCI image layout directory.",
+          "type": "string", "minLength": 1, "examples": ["oci://ghcr.io/acme/platform"]
+        },
+        "environments": {
+          "description": "The promotion order: the environment that tracks the branch, the one that tracks a semver range, the pinned one. status lists these first; check and promote read it.",
+          "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["development", "staging", "production"], "examples": [["development", "staging", "production"]]
+        },
+        "pinDigest": {
+          "description": "promote also sets spec.ref.digest, so Flux pulls by digest; the tag stays for people.",
+          "type": "boolean", "default": false, "examples": [true]
+        },
+        "contexts": {
+          "description": "The kube context of each environment's cluster, asked by status --live.",
+          "type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {}, "examples": [{"development": "dev-eu-1", "staging": "stage-eu-1", "production": "prod-eu-1"}]
+        },
+        "sandbox": {
+          "description": "How sandboxes are made and destroyed.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "from": {
+              "description": "The environment a sandbox is cloned from.",
+              "type": "string", "minLength": 1, "default": "development", "examples": ["development"]
+            },
+            "namePattern": {
+              "description": "A regular expression every sandbox name must match: ticket prefix and a hyphenated summary, such as OPS-123-add-keda.",
+              "type": "string", "minLength": 1, "format": "regex", "default": "^[A-Z][A-Z0-9]*-[0-9]+(-[a-z0-9]+)+$", "examples": ["^[A-Z]+-[0-9]+(-[a-z0-9]+)+$"]
+            },
+            "exclude": {
+              "description": "Paths inside the source environment that a sandbox does not copy.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["flux-system/gotk-sync.yaml"], "examples": [["flux-system/gotk-sync.yaml"]]
+            },
+            "hooks": {
+              "description": "Commands run with bash -c, in order, with LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH and LOCKMASTER_REPO_URL set.",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "create": {
+                  "description": "Commands run after a sandbox is created: make its cluster and bootstrap Flux.",
+                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["make -C infra sandbox NAME=$LOCKMASTER_SANDBOX"]]
+                },
+                "destroy": {
+                  "description": "Commands run by sandbox delete after the teardown: destroy the sandbox's cluster.",
+                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["make -C infra destroy NAME=$LOCKMASTER_SANDBOX"]]
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    """#
+}
