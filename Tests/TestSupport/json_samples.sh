@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every command that has -o json against the demo's repository, in the states that give each
+# optional field a value, and writes one file per run to OUT: COMMAND[.CASE].json.
+# Usage: json_samples.sh OUT   (lockmaster on PATH; exit status 1 of a command with findings is expected)
+set -euo pipefail
+out=$1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+json() { local name=$1; shift; lockmaster "$@" -o json > "$out/$name.json" || [[ $? == 1 ]]; }
+commit() { git add -A && git commit -q -m "$1"; }
+
+repo=$(lockmaster demo --keep | sed -n 's/^== The demo repository is kept at //p')
+trap 'rm -rf "$scratch" "$(dirname "$repo")"' EXIT
+cd "$repo"
+git switch -q main
+git branch -q -D rollback/production-0.1.0
+
+json init.new init "$scratch/new" --git-url https://git.example.com/acme/new.git --artifact oci://registry.example.com/acme/new
+json init.again init . --git-url https://git.example.com/acme/platform.git
+json status status
+printf 'kind: [broken\n' > clusters/development/broken.yaml
+json status.diagnostics status --offline
+rm clusters/development/broken.yaml
+if [[ -n ${LOCKMASTER_KUBECTL:-} ]]; then
+    json status.live status --live --context development=dev-ctx --context staging=unreachable-ctx
+fi
+json history history
+json resolve.range resolve staging
+json resolve.pinned resolve production
+json package package
+json package.out package --out "$scratch/platform.tgz"
+json render render staging
+
+# A change on a sandbox: create, check, diff, list and the teardown plan.
+json sandbox-create sandbox create OPS-200-json-shapes
+sed -i 's/version: 2.14.1/version: 2.15.0/' platform/services/keda.yaml
+commit "Upgrade KEDA to 2.15.0"
+json check check
+json diff diff --env development
+json diff.versions diff --versions 0.1.0 0.1.1
+json sandbox-list sandbox list
+json sandbox-delete sandbox delete OPS-200-json-shapes
+mkdir -p clusters/development/flux-system
+{ echo "# lockmaster:ignore=sync-file-changed"; cat clusters/sandbox-ops-200-json-shapes/platform.yaml; } > clusters/development/flux-system/gotk-sync.yaml
+json check.findings check --target main
+rm -r clusters/development/flux-system
+
+# Releases: a new version published, promoted, rolled back; an application promoted.
+git switch -q main
+git merge -q --no-ff -m "Merge OPS-200-json-shapes" OPS-200-json-shapes
+json publish.new publish
+json publish.again publish
+json promote promote production 0.1.2
+git switch -q main
+json promote.rollback rollback production --to 0.1.0
+git switch -q main
+mkdir -p clusters/development/apps clusters/staging/apps
+for environment in development:6.5.4 staging:6.5.0; do
+    cat > "clusters/${environment%%:*}/apps/podinfo.yaml" <<YAML
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: podinfo
+  namespace: apps
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: podinfo
+      version: "${environment#*:}"
+      sourceRef: {kind: HelmRepository, name: podinfo, namespace: flux-system}
+  values:
+    replicaCount: 2
+YAML
+done
+commit "Add podinfo"
+json promote-app promote app podinfo --from development --to staging --values
