@@ -21,7 +21,7 @@ import Testing
         let text = output.stdout.replacingOccurrences(of: "\u{2010}\n", with: "")
         #expect(text.contains("sandbox (branch) → development (tracks main)"))
         for command in ["init", "status", "sandbox create", "sandbox list", "sandbox delete", "check", "render", "diff", "package", "publish",
-                        "resolve", "promote env", "promote app", "rollback", "history", "demo"] {
+                        "resolve", "promote env", "promote app", "rollback", "history", "schema", "demo"] {
             #expect(text.contains("lockmaster \(command)"), "the page misses lockmaster \(command)")
         }
         #expect(text.contains("EXIT STATUS"))

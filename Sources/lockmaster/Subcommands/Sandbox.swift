@@ -6,7 +6,7 @@ import Support
 extension Lockmaster {
     struct Sandbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create and list sandboxes: a branch and a cluster directory that tracks it.",
+            abstract: "Create, list and delete sandboxes: a branch and a cluster directory that tracks it.",
             subcommands: [Create.self, List.self, Delete.self]
         )
     }
