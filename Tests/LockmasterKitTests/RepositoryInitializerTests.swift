@@ -15,7 +15,7 @@ import Testing
         let result = try await initializer.run(InitRequest(directory: target, gitURL: "https://example.com/p.git", artifact: artifact))
         #expect(result.initializedGit)
         #expect(result.created == [
-            "lockmaster.yaml", "clusters/development/platform.yaml", "clusters/staging/platform.yaml",
+            "lockmaster.yaml", "lockmaster.schema.json", "clusters/development/platform.yaml", "clusters/staging/platform.yaml",
             "clusters/production/platform.yaml", "platform/services/.gitkeep", "platform/configs/.gitkeep",
             "platform/service-configs/.gitkeep",
         ])

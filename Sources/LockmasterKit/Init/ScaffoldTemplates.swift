@@ -38,7 +38,7 @@ enum ScaffoldTemplates {
     private static func settingsFile(_ options: Options) -> String {
         """
         \(SettingsSchema.modeline)
-        # Lockmaster settings. Every key is optional; docs/lockmaster-yaml.md lists them with their defaults.
+        # Lockmaster settings. Every key is optional; `lockmaster schema` describes each one and its default.
         branch: \(options.settings.branch)
         artifact: \(quoted(options.artifact))
 
