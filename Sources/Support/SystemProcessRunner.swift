@@ -34,7 +34,7 @@ public struct SystemProcessRunner: ProcessRunner {
 
         let stdout = try Pipe.make(invocation), stderr = try Pipe.make(invocation)
         let stdin = invocation.standardInput == nil ? nil : try Pipe.make(invocation)
-        ProcessTrace.record(invocation)
+        Trace.record(invocation)
         let pid = try spawn(executable, invocation: invocation, environment: environment, stdout: stdout, stderr: stderr, stdin: stdin)
         close(stdout.write); close(stderr.write)
         if let stdin { close(stdin.read) }

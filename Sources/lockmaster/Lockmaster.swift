@@ -19,7 +19,8 @@ struct Lockmaster: AsyncParsableCommand {
             NO_COLOR is set) colours the text output of check and diff. JSON, YAML, Markdown and \
             GitHub annotations are never coloured. --quiet (any command) leaves out progress and \
             success notices on stderr, keeping warnings and errors; --verbose prints every external \
-            command (git, kubectl, hooks) on stderr before it runs.
+            command (git, kubectl, hooks) before it runs and every registry request with its status, \
+            on stderr.
             """,
         version: LockmasterVersion.current,
         subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Demo.self]
@@ -32,7 +33,7 @@ struct Lockmaster: AsyncParsableCommand {
             let (options, arguments) = try GlobalOptions.extract(from: Array(CommandLine.arguments.dropFirst()))
             Colour.enabled = Colour.resolve(options.colour, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
             Terminal.quiet = options.quiet
-            if options.verbose { ProcessTrace.sink = { Terminal.err($0 + "\n") } }
+            if options.verbose { Trace.sink = { Terminal.err($0 + "\n") } }
             var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
         } catch let error as GlobalOptionError {

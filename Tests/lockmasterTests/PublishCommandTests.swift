@@ -32,6 +32,20 @@ import Testing
         #expect("sha256:" + (try await SystemProcessRunner().checkedRun(ProcessInvocation("sha256sum", [out.path])).stdout.prefix(64)) == digest)
     }
 
+    /// --verbose shows each registry request with its status, never a query string or a credential.
+    @Test func verboseShowsEveryRegistryRequest() async throws {
+        let registry = try await LocalRegistry(authentication: .basic(username: "ci", password: "pa55-word"))
+        let repository = try await repository(artifact: registry.url("acme/platform"))
+        let output = try await LockmasterBinary.run(["--verbose", "publish", "--repo", repository.path, "--username", "ci", "--password-stdin", "-o", "json"],
+                                                    standardInput: "pa55-word\n")
+        #expect(output.status == 0, "\(output.stderr)")
+        let requests = output.stderr.split(separator: "\n").filter { $0.hasPrefix("> ") }
+        #expect(requests.contains { $0.hasPrefix("> PUT http://\(registry.host)/v2/acme/platform/manifests/0.0.1 → 201") }, "\(output.stderr)")
+        #expect(requests.contains { $0.hasSuffix(" → 401") }, "the first request meets the registry's challenge")
+        #expect(!output.stderr.contains("?") && !output.stderr.contains("pa55-word") && !output.stderr.contains("Authorization"))
+        #expect(try JSONSerialization.jsonObject(with: output.standardOutput) is [String: Any])
+    }
+
     @Test func publishWithPasswordOnStandardInputThenResolve() async throws {
         let registry = try await LocalRegistry(authentication: .basic(username: "ci", password: "pa55-word"))
         let repository = try await repository(artifact: registry.url("acme/platform"))

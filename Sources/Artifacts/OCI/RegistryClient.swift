@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 public import Foundation
 public import NIOCore
 import NIOHTTP1
+import Support
 
 /// The OCI distribution client (one for all registry traffic): API check, blobs (HEAD, monolithic and
 /// chunked upload, cross-repository mount, GET), manifests (PUT/GET/HEAD with digest verification)
@@ -296,8 +297,10 @@ public final class RegistryClient: ArtifactStore {
                 response = try await http.execute(request, timeout: timeout)
                 data = Data((try await response.body.collect(upTo: 64 << 20)).readableBytesView)
             } catch {
+                Trace.request(method.rawValue, url, outcome: Self.describe(error))
                 throw RegistryError.unreachable(host: endpoint.host, reason: "\(operation): " + Self.describe(error))
             }
+            Trace.request(method.rawValue, url, outcome: "\(response.status.code)")
             if response.status == .unauthorized, attempt == 0,
                let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init) {
                 await auth.update(challenge, invalidating: scope)
@@ -339,8 +342,10 @@ public final class RegistryClient: ArtifactStore {
         if let credentials { request.headers.add(name: "Authorization", value: credentials.basicAuthorization) }
         let response: HTTPClientResponse
         do { response = try await http.execute(request, timeout: timeout) } catch {
+            Trace.request("GET", url, outcome: Self.describe(error))
             throw RegistryError.unreachable(host: components.host ?? realm, reason: Self.describe(error))
         }
+        Trace.request("GET", url, outcome: "\(response.status.code)")
         let data = Data((try await response.body.collect(upTo: 1 << 20)).readableBytesView)
         guard response.status == .ok else {
             if response.status == .unauthorized || response.status == .forbidden {
