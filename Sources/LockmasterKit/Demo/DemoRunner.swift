@@ -1,7 +1,7 @@
 public import Foundation
 import GitKit
-import Support
 import Platform
+import Support
 
 /// One thing the demo shows: a command as a user would type it, or what it printed.
 public enum DemoEvent: Sendable, Equatable {

@@ -11,10 +11,10 @@ public struct JSONSchema: Sendable {
     public var type: String?
     public var properties: [String: JSONSchema] = [:]
     public var additionalProperties: Additional = .allowed
+    /// The schema of a list's items: none or one (an array, because a struct cannot hold itself).
     public var items: [JSONSchema] = []
     public var minLength: Int?
     public var format: String?
-    public var description: String?
     /// The first example, as JSON text, for hints.
     public var example: String?
 
@@ -37,7 +37,6 @@ public struct JSONSchema: Sendable {
         if let schema = object["items"] as? [String: Any] { items = [JSONSchema(schema)] }
         minLength = object["minLength"] as? Int
         format = object["format"] as? String
-        description = object["description"] as? String
         if let first = (object["examples"] as? [Any])?.first {
             example = first as? String
                 ?? (try? JSONSerialization.data(withJSONObject: first, options: [.sortedKeys, .fragmentsAllowed])).flatMap { String(data: $0, encoding: .utf8) }
