@@ -97,6 +97,59 @@ import Testing
         #expect(duplicate.first?.location.path == "platform/services/keda.yaml")
     }
 
+    /// Flux 2.7's ArtifactGenerator declares one ExternalArtifact per spec.artifacts entry, in its namespace.
+    static let generated = """
+        apiVersion: source.extensions.fluxcd.io/v1beta1
+        kind: ArtifactGenerator
+        metadata:
+          name: split
+          namespace: flux-system
+        spec:
+          sources:
+            - {alias: repo, kind: GitRepository, name: platform}
+          artifacts:
+            - name: infra
+              copy:
+                - {from: "@repo/platform/configs/**", to: "@artifact/"}
+        ---
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata:
+          name: infra
+          namespace: flux-system
+        spec:
+          interval: 10m
+          path: ./
+          prune: true
+          sourceRef: {kind: ExternalArtifact, name: infra}
+        ---
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata:
+          name: other
+          namespace: flux-system
+        spec:
+          interval: 10m
+          path: ./
+          prune: true
+          sourceRef: {kind: ExternalArtifact, name: other}
+
+        """
+
+    @Test func externalArtifactsOfAnArtifactGeneratorAreDeclared() async throws {
+        let found = try await findings(.danglingSourceRef) { try $0.write("clusters/development/generated.yaml", Self.generated) }
+        #expect(found.map(\.message) == ["Kustomization/flux-system/other uses ExternalArtifact/flux-system/other, which development does not declare"])
+    }
+
+    @Test func aRepositoryWithoutPlatformPathsIsNotAParseError() async throws {
+        let repository = try await repository()
+        try FileManager.default.removeItem(at: repository.url.appendingPathComponent("platform"))
+        try await TestGit.commitAll(in: repository.url, message: "no platform yet")
+        let report = try await check(repository)
+        #expect(!report.findings.contains { $0.rule == .parseError })
+        #expect(report.notes.contains { $0.hasPrefix("platform does not exist; nothing under it was checked") })
+    }
+
     @Test func chartsMustBeExactWhereVersionsAreDeterministic() async throws {
         let found = try await findings(.unpinnedChart) { try replace($0, "platform/services/keda.yaml", "version: 2.14.0", "version: 2.x") }
         #expect(found.count == 1)

@@ -137,6 +137,20 @@ import Testing
         #expect(report.objects.contains { $0.kustomization == "flux-system/apps" })
     }
 
+    /// An ExternalArtifact exists only in the cluster: render says which generator makes it.
+    @Test func aGeneratedExternalArtifactIsNamedAsSuch() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
+            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try directory.write("clusters/development/generated.yaml", MergeGuardTests.generated)
+        try await TestGit.commitAll(in: directory.url)
+        let report = try await PlatformRenderer().run(RenderRequest(repository: directory.url, environment: "development"))
+        #expect(report.problems.map(\.message).sorted() == [
+            "its source ExternalArtifact/flux-system/infra is generated in the cluster by ArtifactGenerator flux-system/split; render cannot build it offline",
+            "its source ExternalArtifact/flux-system/other is not in the render",
+        ])
+    }
+
     @Test func aRefIsReadWithoutTouchingTheWorkTree() async throws {
         let repository = try await repository()
         try repository.write("platform/apps/deployment.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: changed}\n")

@@ -7,7 +7,8 @@ enum GraphRules {
     static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
         var findings: [CheckFinding] = []
         let objects = scope.objects
-        let index = Set(objects.compactMap { $0.name == nil ? nil : $0.reference })
+        // What the build declares: its objects, and the ExternalArtifacts its ArtifactGenerators create.
+        let index = Set(objects.compactMap { $0.name == nil ? nil : $0.reference } + objects.compactMap(ArtifactGenerator.init).flatMap(\.artifacts))
         let name = scope.environment.name
 
         func location(_ object: KubernetesObject, _ path: [String]) -> SourceLocation { object.location(of: path) }

@@ -61,7 +61,13 @@ public struct MergeGuard: Sendable {
         let settings = repository.settings
         var set = ManifestSet()
         let loader = ManifestLoader(root: root)
+        var notes: [String] = []
         for path in [settings.clustersDir] + settings.platformPaths {
+            // A repository may not have platform paths yet (or use other names): nothing there to check.
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
+                notes.append("\(path) does not exist; nothing under it was checked (platformPaths in lockmaster.yaml names the platform's directories)")
+                continue
+            }
             let part = loader.load(under: path)
             set.objects += part.objects
             set.diagnostics += part.diagnostics
@@ -79,7 +85,6 @@ public struct MergeGuard: Sendable {
         } else if try await git.resolve("HEAD", in: root) != nil, try await git.resolve(settings.branch, in: root) != nil {
             base = try await git.mergeBase("HEAD", settings.branch, in: root)
         }
-        var notes: [String] = []
         if let base {
             let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
@@ -151,7 +156,7 @@ public struct MergeGuard: Sendable {
             let classification = development.classification
             if classification.kind != .tracksBranch || classification.ref != settings.branch {
                 findings.append(CheckFinding(.developmentTracksMain, .error, at: location(development),
-                                             "\(development.name) must track branch \(settings.branch); it is \(classification.kind.rawValue) \(classification.ref ?? "")",
+                                             "\(development.name) must track branch \(settings.branch); it is \(([classification.kind.rawValue] + [classification.ref].compactMap { $0 }).joined(separator: " "))",
                                              hint: "set its platform GitRepository's spec.ref.branch to \(settings.branch)"))
             }
         }

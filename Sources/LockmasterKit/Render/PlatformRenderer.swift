@@ -84,7 +84,7 @@ public struct PlatformRenderer: Sendable {
                 guard let reference = kustomization.sourceRef,
                       let source = report.objects.first(where: { object($0).reference == reference && object($0).kind == reference.kind }) else {
                     report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
-                                                         message: "its source \(kustomization.sourceRef?.description ?? "(none)") is not in the render"))
+                                                         message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object))))
                     continue
                 }
                 do {
@@ -96,6 +96,16 @@ public struct PlatformRenderer: Sendable {
             }
         }
         return report
+    }
+
+    /// Why a Kustomization's source cannot be read: not declared, or made in the cluster by an
+    /// ArtifactGenerator (source-watcher builds ExternalArtifacts there; they have no offline form).
+    static func missingSource(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> String {
+        guard let reference else { return "it has no sourceRef" }
+        if let generator = objects.compactMap(ArtifactGenerator.init).first(where: { $0.artifacts.contains(reference) }) {
+            return "its source \(reference) is generated in the cluster by ArtifactGenerator \(generator.object.effectiveNamespace)/\(generator.object.name ?? ""); render cannot build it offline"
+        }
+        return "its source \(reference) is not in the render"
     }
 
     /// One Flux Kustomization to build: its path in a source tree, and its spec (nil for the entry).
