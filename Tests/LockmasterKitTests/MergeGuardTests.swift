@@ -141,6 +141,30 @@ import Testing
         #expect(found.map(\.message) == ["Kustomization/flux-system/other uses ExternalArtifact/flux-system/other, which development does not declare"])
     }
 
+    /// Before bootstrap (a new sandbox, an example repository), the flux-system GitRepository that
+    /// flux bootstrap will write counts as declared; once gotk-sync.yaml is there, it must declare it.
+    @Test func theBootstrapSourceCountsAsDeclaredUntilBootstrap() async throws {
+        func useBootstrapSource(_ repository: TemporaryDirectory) throws {
+            try replace(repository, "clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  sourceRef: {kind: GitRepository, name: flux-system}\n")
+            let text = try repository.read("clusters/development/platform.yaml")
+            try repository.write("clusters/development/platform.yaml", text.replacingOccurrences(
+                of: "  sourceRef: {kind: GitRepository, name: flux-system}\n  prune: true\n  wait: true\n  sourceRef:\n    kind: GitRepository\n    name: platform\n",
+                with: "  sourceRef: {kind: GitRepository, name: flux-system}\n  prune: true\n  wait: true\n"))
+        }
+        #expect(try await findings(.danglingSourceRef) { try useBootstrapSource($0) } == [])
+        let bootstrapped = try await findings(.danglingSourceRef) { repository in
+            try useBootstrapSource(repository)
+            try repository.write("clusters/development/flux-system/gotk-sync.yaml", """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: flux-system, namespace: flux-system}
+                spec: {interval: 10m, path: ./clusters/development, prune: true, sourceRef: {kind: GitRepository, name: platform}}
+
+                """)
+        }
+        #expect(bootstrapped.map(\.message) == ["Kustomization/flux-system/platform-configs uses GitRepository/flux-system/flux-system, which development does not declare"])
+    }
+
     @Test func aRepositoryWithoutPlatformPathsIsNotAParseError() async throws {
         let repository = try await repository()
         try FileManager.default.removeItem(at: repository.url.appendingPathComponent("platform"))
