@@ -151,6 +151,39 @@ import Testing
         ])
     }
 
+    /// Before bootstrap the flux-system GitRepository is this repository; a GitRepository following
+    /// another branch whose path the rendered revision lacks is named, not reported as a kustomize error.
+    @Test func theBootstrapSourceIsThisRepositoryAndOtherBranchesAreNamed() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
+            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try directory.write("tenants/team/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: team, namespace: apps}\n")
+        try directory.write("clusters/development/tenants.yaml", """
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: tenants, namespace: flux-system}
+            spec: {interval: 10m, path: ./tenants/team, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+            ---
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata: {name: team, namespace: apps}
+            spec: {interval: 1m, url: "https://git.example.com/acme/platform.git", ref: {branch: team}}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: team, namespace: apps}
+            spec: {interval: 10m, path: ./team-only, prune: true, sourceRef: {kind: GitRepository, name: team}}
+
+            """)
+        try await TestGit.commitAll(in: directory.url)
+        let report = try await PlatformRenderer().run(RenderRequest(repository: directory.url, environment: "development"))
+        #expect(report.objects.contains { $0.kustomization == "flux-system/tenants" && $0.name == "team" })
+        #expect(report.problems.map(\.message) == [
+            "./team-only is not in the revision rendered; its source GitRepository apps/team follows branch team, "
+                + "and render reads every GitRepository from this repository's work tree (or --ref)",
+        ])
+    }
+
     @Test func aRefIsReadWithoutTouchingTheWorkTree() async throws {
         let repository = try await repository()
         try repository.write("platform/apps/deployment.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: changed}\n")

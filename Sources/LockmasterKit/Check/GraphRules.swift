@@ -4,16 +4,13 @@ import Support
 
 /// Rules about references inside one environment's build: sources, dependencies, cycles, duplicates.
 enum GraphRules {
-    /// The source `flux bootstrap` writes into `flux-system/gotk-sync.yaml`.
-    static let bootstrapSource = ObjectReference(kind: "GitRepository", name: "flux-system", namespace: "flux-system")
-
     static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
         var findings: [CheckFinding] = []
         let objects = scope.objects
         // What the build declares: its objects, the ExternalArtifacts its ArtifactGenerators create, and,
         // before `flux bootstrap` has written gotk-sync.yaml (a new sandbox), the GitRepository it will write.
         var index = Set(objects.compactMap { $0.name == nil ? nil : $0.reference } + objects.compactMap(ArtifactGenerator.init).flatMap(\.artifacts))
-        if scope.environment.entry == nil { index.insert(Self.bootstrapSource) }
+        if scope.environment.entry == nil { index.insert(FluxAPI.bootstrapSource) }
         let name = scope.environment.name
 
         func location(_ object: KubernetesObject, _ path: [String]) -> SourceLocation { object.location(of: path) }

@@ -81,14 +81,27 @@ public struct PlatformRenderer: Sendable {
                       let kustomization = FluxKustomization(object(rendered)) else { continue }
                 let label = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
                 guard visited.insert(label).inserted else { continue }
-                guard let reference = kustomization.sourceRef,
-                      let source = report.objects.first(where: { object($0).reference == reference && object($0).kind == reference.kind }) else {
+                let source = kustomization.sourceRef.flatMap { reference in
+                    report.objects.first { object($0).reference == reference && object($0).kind == reference.kind }
+                }
+                // Before bootstrap, the flux-system GitRepository that flux bootstrap will write is this repository.
+                let bootstrapping = source == nil && environment.entry == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
+                guard source != nil || bootstrapping else {
                     report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
                                                          message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object))))
                     continue
                 }
                 do {
-                    let tree = try await sourceTree(object(source), environment: environment, request: request, settings: repository.settings, trees: trees)
+                    let tree = if let source {
+                        try await sourceTree(object(source), environment: environment, request: request, settings: repository.settings, trees: trees)
+                    } else {
+                        try await trees.git(request.ref)
+                    }
+                    if let git = source.flatMap({ GitRepository(object($0)) }),
+                       let elsewhere = Self.elsewhere(git, path: kustomization.normalizedPath, in: tree, branch: repository.settings.branch) {
+                        report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: elsewhere))
+                        continue
+                    }
                     wave.append(Job(label: label, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"]))
                 } catch {
                     report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: "source unavailable: \(error)"))
@@ -96,6 +109,20 @@ public struct PlatformRenderer: Sendable {
             }
         }
         return report
+    }
+
+    /// Why a path is missing when its GitRepository follows another ref than the branch of record:
+    /// render reads every GitRepository from this repository's work tree (or `--ref`), not from that ref.
+    static func elsewhere(_ git: GitRepository, path: String, in tree: URL, branch: String) -> String? {
+        guard !FileManager.default.fileExists(atPath: tree.appendingPathComponent(path).path) else { return nil }
+        // Flux's precedence for a GitRepository ref: commit, name, tag, semver, branch.
+        guard let fields = git.ref else { return nil }
+        let followed: [(String, String?)] = [("commit", fields.commit), ("ref", fields.name), ("tag", fields.tag), ("semver", fields.semver),
+                                             ("branch", fields.branch == branch ? nil : fields.branch)]
+        guard let (field, value) = followed.first(where: { $0.1 != nil }), let value else { return nil }
+        let ref = "\(field) \(value)"
+        return "./\(path) is not in the revision rendered; its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") follows \(ref), "
+            + "and render reads every GitRepository from this repository's work tree (or --ref)"
     }
 
     /// Why a Kustomization's source cannot be read: not declared, or made in the cluster by an

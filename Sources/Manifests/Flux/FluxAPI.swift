@@ -13,6 +13,9 @@ public enum FluxAPI {
         "\(helmGroup)/HelmRelease": ["v2beta1", "v2beta2", "v2"],
     ]
 
+    /// The source `flux bootstrap` writes into `<env>/flux-system/gotk-sync.yaml`: this repository.
+    public static let bootstrapSource = ObjectReference(kind: "GitRepository", name: "flux-system", namespace: "flux-system")
+
     /// The versions `lockmaster init` writes.
     public static let current = (source: "\(sourceGroup)/v1", kustomize: "\(kustomizeGroup)/v1", helm: "\(helmGroup)/v2")
 
