@@ -82,7 +82,9 @@ import Testing
         let (plan, objects) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         let cluster = try cluster(for: objects, context: "sandbox", stuck: "Kustomization/flux-system/platform-services")
         let lines = Lines()
-        await #expect { try await executor(cluster, context: "sandbox", timeout: .seconds(2)).run(
+        // Each poll runs the Python stand-in: under the full suite's load two polls have taken over 2 s,
+        // so the timeout leaves the objects that do go a wide margin.
+        await #expect { try await executor(cluster, context: "sandbox", timeout: .seconds(10)).run(
             plan, repository: repository.url, name: name, keepBranch: true, progress: { lines.append($0) }, interrupted: { false })
         } throws: { error in
             guard case let .stuck(object, _, finalizers, _) = error as? TeardownError else { return false }
