@@ -165,6 +165,33 @@ import Testing
         #expect(bootstrapped.map(\.message) == ["Kustomization/flux-system/platform-configs uses GitRepository/flux-system/flux-system, which development does not declare"])
     }
 
+    /// A Flux Operator FluxInstance's spec.sync creates a source and a Kustomization named after its namespace.
+    static let instance = """
+        apiVersion: fluxcd.controlplane.io/v1
+        kind: FluxInstance
+        metadata: {name: flux, namespace: flux-system}
+        spec:
+          distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+          sync: {kind: OCIRepository, url: "oci://registry.example.com/acme/fleet", ref: latest, path: clusters/development}
+        ---
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: tenants, namespace: flux-system}
+        spec: {interval: 10m, path: ./tenants, prune: true, sourceRef: {kind: OCIRepository, name: flux-system}}
+        ---
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: legacy, namespace: flux-system}
+        spec: {interval: 10m, path: ./legacy, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+
+        """
+
+    @Test func aFluxInstanceDeclaresItsSyncSource() async throws {
+        let found = try await findings(.danglingSourceRef) { try $0.write("clusters/development/flux-system/flux-instance.yaml", Self.instance) }
+        // The operator makes an OCIRepository: a GitRepository flux-system is not there, bootstrap or not.
+        #expect(found.map(\.message) == ["Kustomization/flux-system/legacy uses GitRepository/flux-system/flux-system, which development does not declare"])
+    }
+
     @Test func aRepositoryWithoutPlatformPathsIsNotAParseError() async throws {
         let repository = try await repository()
         try FileManager.default.removeItem(at: repository.url.appendingPathComponent("platform"))

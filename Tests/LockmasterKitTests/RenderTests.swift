@@ -184,6 +184,37 @@ import Testing
         ])
     }
 
+    /// A FluxInstance syncing from git makes the GitRepository flux-system: this repository. One syncing
+    /// from OCI makes an OCIRepository that git does not declare, and render says where it comes from.
+    @Test func aFluxInstanceSyncSourceIsThisRepositoryWhenItIsGit() async throws {
+        for (kind, expected) in [("GitRepository", [String]()),
+                                 ("OCIRepository", ["its source OCIRepository/flux-system/flux-system is made in the cluster by FluxInstance flux-system/flux "
+                                                    + "from https://git.example.com/acme/platform.git; render reads only sources declared in git"])] {
+            let directory = try TemporaryDirectory()
+            _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
+                directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+            try directory.write("tenants/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenants, namespace: apps}\n")
+            try directory.write("clusters/development/flux-system/flux-instance.yaml", """
+                apiVersion: fluxcd.controlplane.io/v1
+                kind: FluxInstance
+                metadata: {name: flux, namespace: flux-system}
+                spec:
+                  distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+                  sync: {kind: \(kind), url: "https://git.example.com/acme/platform.git", ref: refs/heads/main, path: clusters/development}
+                ---
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: tenants, namespace: flux-system}
+                spec: {interval: 10m, path: ./tenants, prune: true, sourceRef: {kind: \(kind), name: flux-system}}
+
+                """)
+            try await TestGit.commitAll(in: directory.url)
+            let report = try await PlatformRenderer().run(RenderRequest(repository: directory.url, environment: "development"))
+            #expect(report.problems.map(\.message) == expected)
+            #expect(report.objects.contains { $0.kustomization == "flux-system/tenants" } == expected.isEmpty)
+        }
+    }
+
     @Test func aRefIsReadWithoutTouchingTheWorkTree() async throws {
         let repository = try await repository()
         try repository.write("platform/apps/deployment.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: changed}\n")

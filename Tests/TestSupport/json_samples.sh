@@ -21,6 +21,10 @@ json status status
 printf 'kind: [broken\n' > clusters/development/broken.yaml
 json status.diagnostics status --offline
 rm clusters/development/broken.yaml
+mkdir -p clusters/production/flux-system
+printf 'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata: {name: flux, namespace: flux-system}\nspec:\n  distribution: {version: "2.x", registry: ghcr.io/fluxcd}\n  sync: {kind: GitRepository, url: "https://git.example.com/acme/platform.git", ref: refs/heads/main, path: clusters/production}\n' > clusters/production/flux-system/flux-instance.yaml
+json status.instance status --offline
+rm -r clusters/production/flux-system
 if [[ -n ${LOCKMASTER_KUBECTL:-} ]]; then
     json status.live status --live --context development=dev-ctx --context staging=unreachable-ctx
 fi

@@ -39,11 +39,13 @@ import Testing
         let documented = try FileManager.default.contentsOfDirectory(atPath: JSONSchemaPeer.schemas.path)
             .map { $0.replacingOccurrences(of: ".schema.json", with: "") }.filter { $0 != "lockmaster.yaml" }
         #expect(Set(documented) == covered, "schemas without a sample, or samples without a schema")
-        #expect(files.count == 23)
+        #expect(files.count == 24)
 
         // The optional parts the samples are there to reach.
         let status = try String(contentsOf: samples.url.appendingPathComponent("status.live.json"), encoding: .utf8)
         #expect(status.contains("\"live\"") && status.contains("Unable to connect"))
+        let instance = try String(contentsOf: samples.url.appendingPathComponent("status.instance.json"), encoding: .utf8)
+        #expect(instance.contains("\"instance\" : {") && instance.contains("\"name\" : \"flux-system/flux\""))
         let check = try String(contentsOf: samples.url.appendingPathComponent("check.findings.json"), encoding: .utf8)
         #expect(check.contains("\"silenced\" : [\n    {"))
     }

@@ -7,10 +7,12 @@ enum GraphRules {
     static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
         var findings: [CheckFinding] = []
         let objects = scope.objects
-        // What the build declares: its objects, the ExternalArtifacts its ArtifactGenerators create, and,
-        // before `flux bootstrap` has written gotk-sync.yaml (a new sandbox), the GitRepository it will write.
-        var index = Set(objects.compactMap { $0.name == nil ? nil : $0.reference } + objects.compactMap(ArtifactGenerator.init).flatMap(\.artifacts))
-        if scope.environment.entry == nil { index.insert(FluxAPI.bootstrapSource) }
+        // What the build declares: its objects, the ExternalArtifacts its ArtifactGenerators create, the
+        // sync objects of a FluxInstance, and, before `flux bootstrap` has written gotk-sync.yaml (a new
+        // sandbox), the GitRepository it will write.
+        var index = Set(objects.compactMap { $0.name == nil ? nil : $0.reference } + objects.compactMap(ArtifactGenerator.init).flatMap(\.artifacts)
+                        + objects.compactMap(FluxInstance.init).flatMap(\.syncObjects))
+        if scope.environment.entry == nil, scope.environment.instance == nil { index.insert(FluxAPI.bootstrapSource) }
         let name = scope.environment.name
 
         func location(_ object: KubernetesObject, _ path: [String]) -> SourceLocation { object.location(of: path) }

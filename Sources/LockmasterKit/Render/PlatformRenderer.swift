@@ -84,8 +84,12 @@ public struct PlatformRenderer: Sendable {
                 let source = kustomization.sourceRef.flatMap { reference in
                     report.objects.first { object($0).reference == reference && object($0).kind == reference.kind }
                 }
-                // Before bootstrap, the flux-system GitRepository that flux bootstrap will write is this repository.
-                let bootstrapping = source == nil && environment.entry == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
+                // The GitRepository that flux bootstrap will write (before bootstrap), or that a FluxInstance's
+                // spec.sync makes, is this repository.
+                let instanceSource = environment.instance?.syncObjects.first.flatMap { $0.kind == "GitRepository" ? $0 : nil }
+                let bootstrapping = source == nil && kustomization.sourceRef != nil
+                    && (environment.entry == nil && environment.instance == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
+                        || kustomization.sourceRef == instanceSource)
                 guard source != nil || bootstrapping else {
                     report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
                                                          message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object))))
@@ -129,6 +133,10 @@ public struct PlatformRenderer: Sendable {
     /// ArtifactGenerator (source-watcher builds ExternalArtifacts there; they have no offline form).
     static func missingSource(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> String {
         guard let reference else { return "it has no sourceRef" }
+        if let instance = objects.compactMap(FluxInstance.init).first(where: { $0.syncObjects.contains(reference) }) {
+            return "its source \(reference) is made in the cluster by FluxInstance \(instance.object.effectiveNamespace)/\(instance.object.name ?? "")"
+                + " from \(instance.sync?.url ?? "its spec.sync"); render reads only sources declared in git"
+        }
         if let generator = objects.compactMap(ArtifactGenerator.init).first(where: { $0.artifacts.contains(reference) }) {
             return "its source \(reference) is generated in the cluster by ArtifactGenerator \(generator.object.effectiveNamespace)/\(generator.object.name ?? ""); render cannot build it offline"
         }

@@ -25,6 +25,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var source: Source?
         /// The `flux-system` sync Kustomization; nil until `flux bootstrap` has run for this path.
         public var entry: Kustomization?
+        /// The Flux Operator `FluxInstance` that syncs this environment (`spec.sync`), instead of bootstrap.
+        public var instance: Instance?
         public var kustomizations: [Kustomization]
         /// What the environment runs now (left out with `--offline`).
         public var runs: Runs?
@@ -32,6 +34,17 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var behind: String?
         /// What its cluster reports (`--live`).
         public var live: Live?
+    }
+
+    public struct Instance: Sendable, Codable, Equatable {
+        /// `namespace/name` of the FluxInstance.
+        public var name: String
+        /// `spec.sync`: the kind of source the operator creates, its URL, ref and path.
+        public var kind: String
+        public var url: String?
+        public var ref: String?
+        public var path: String?
+        public var location: SourceLocation
     }
 
     public struct Runs: Sendable, Codable, Equatable {

@@ -45,6 +45,10 @@ public enum StatusReporter {
             reason: environment.classification.reason,
             source: source,
             entry: environment.entry.map(kustomization),
+            instance: environment.instance.flatMap { instance in
+                instance.sync.map { StatusReport.Instance(name: "\(instance.object.effectiveNamespace)/\(instance.object.name ?? "")", kind: $0.kind,
+                                                          url: $0.url, ref: $0.ref, path: $0.path, location: instance.object.location) }
+            },
             kustomizations: environment.platformKustomizations.map(kustomization)
         )
     }

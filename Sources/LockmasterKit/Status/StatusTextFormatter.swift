@@ -26,6 +26,9 @@ public enum StatusTextFormatter {
             if let reason = environment.reason { lines.append("  note: \(reason)") }
             if let entry = environment.entry {
                 lines.append("  entry: Kustomization \(entry.namespace)/\(entry.name) path \(entry.path)")
+            } else if let instance = environment.instance {
+                lines.append("  entry: FluxInstance \(instance.name) syncs \(instance.kind) \(instance.url ?? "-")"
+                             + (instance.ref.map { " ref \($0)" } ?? "") + (instance.path.map { " path \($0)" } ?? ""))
             } else {
                 lines.append("  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)")
             }

@@ -15,7 +15,8 @@ struct EnvironmentReader {
             kustomization != entry && settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
         }
         var environment = PlatformEnvironment(
-            name: name, directory: directory, entry: entry, platformKustomizations: platform, source: nil,
+            name: name, directory: directory, entry: entry, instance: objects.compactMap(FluxInstance.init).first { $0.sync != nil },
+            platformKustomizations: platform, source: nil,
             classification: Classification(kind: .unknown), objects: objects
         )
         let paths = settings.platformPaths.map { "./\($0)" }.joined(separator: ", ")

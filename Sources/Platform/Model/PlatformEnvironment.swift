@@ -8,6 +8,8 @@ public struct PlatformEnvironment: Sendable {
     public var directory: String
     /// The `flux-system` Kustomization written by `flux bootstrap`, if present.
     public var entry: FluxKustomization?
+    /// The Flux Operator `FluxInstance` whose `spec.sync` syncs this environment, instead of bootstrap.
+    public var instance: FluxInstance?
     /// The Flux Kustomizations in this environment whose path is under a platform path.
     public var platformKustomizations: [FluxKustomization]
     /// The source those Kustomizations reference, when they agree on one that exists.
