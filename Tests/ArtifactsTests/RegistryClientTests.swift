@@ -121,6 +121,13 @@ import Testing
         let port = try FreePort.find()
         let client = RegistryClient(endpoint: try RegistryEndpoint.parse("oci://127.0.0.1:\(port)/platform"))
         await #expect { try await client.listTags() } throws: { "\($0)".contains("cannot reach the registry 127.0.0.1:\(port)") }
+        // A name that does not resolve fails at once (no retries), without a hint about --insecure.
+        let unknown = RegistryClient(endpoint: try RegistryEndpoint.parse("oci://registry.lockmaster.invalid/platform"))
+        let start = ContinuousClock.now
+        await #expect { try await unknown.listTags() } throws: {
+            "\($0)".hasSuffix("cannot reach the registry registry.lockmaster.invalid: listing tags: unknown host (the name does not resolve); check the URL and your network")
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
         #expect(throws: RegistryError.invalidURL("oci://ghcr.io/acme/platform:1.0")) { try RegistryEndpoint.parse("oci://ghcr.io/acme/platform:1.0") }
         #expect(throws: RegistryError.invalidURL("https://ghcr.io/acme")) { try RegistryEndpoint.parse("https://ghcr.io/acme") }
         #expect(try RegistryEndpoint.parse("oci://ghcr.io/acme/platform").plainHTTP == false)

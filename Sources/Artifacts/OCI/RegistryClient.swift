@@ -364,6 +364,7 @@ public final class RegistryClient: ArtifactStore {
         let text = String(describing: error)
         if text.contains("connectTimeout") { return "connection timed out" }
         if text.contains("connection refused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("UnknownHost") || text.contains("Name or service not known") { return RegistryError.unknownHost }
         if text.contains("NIOSSL") || text.contains("handshake") { return "TLS failed (\(text))" }
         if text.contains("deadlineExceeded") { return "no answer before the deadline" }
         return text

@@ -19,7 +19,9 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidURL(url):
             return "\(url) is not an OCI repository URL; write it as oci://HOST/REPOSITORY (no tag, no digest)"
         case let .unreachable(host, reason):
-            return "cannot reach the registry \(host): \(reason); check the URL and your network, or pass --insecure for a plain-HTTP registry"
+            // --insecure helps only when TLS met a plain-HTTP registry; a name or a network cannot be fixed by it.
+            let fix = reason.contains("TLS") ? "check the URL, or pass --insecure for a plain-HTTP registry" : "check the URL and your network"
+            return "cannot reach the registry \(host): \(reason); \(fix)"
         case let .authenticationRequired(host):
             return "the registry \(host) requires authentication; pass --username and --password-stdin, set LOCKMASTER_REGISTRY_USERNAME and LOCKMASTER_REGISTRY_PASSWORD, or run docker login"
         case let .authenticationFailed(host):
@@ -36,12 +38,15 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension RegistryError {
+    /// The reason given when a registry's host name does not resolve.
+    static let unknownHost = "unknown host (the name does not resolve)"
+
     /// Worth another try: a dropped or stalled connection, a truncated answer, 429 or a 5xx.
     /// A refused connection or an unknown host is not: nothing will answer there.
     public var isTransient: Bool {
         switch self {
         case let .unreachable(_, reason):
-            return !reason.contains("connection refused") && !reason.contains("UnknownHost") && !reason.contains("Name or service not known")
+            return !reason.contains("connection refused") && !reason.contains(Self.unknownHost)
         case let .failed(_, status, _): return status == 429 || (500...504).contains(status)
         default: return false
         }
