@@ -29,13 +29,13 @@ extension Lockmaster {
         @Argument(help: "The git revision to compare to (default: the work tree).")
         var head: String?
 
-        @Option(help: ArgumentHelp("Only this environment.", valueName: "ENV"))
+        @Option(help: ArgumentHelp("Only this environment.", valueName: "ENV"), completion: Completions.environments)
         var env: String?
 
-        @Option(help: ArgumentHelp("Compare environments: the one changes come from.", valueName: "ENV"))
+        @Option(help: ArgumentHelp("Compare environments: the one changes come from.", valueName: "ENV"), completion: Completions.environments)
         var envFrom: String?
 
-        @Option(help: ArgumentHelp("Compare environments: the one that would change.", valueName: "ENV"))
+        @Option(help: ArgumentHelp("Compare environments: the one that would change.", valueName: "ENV"), completion: Completions.environments)
         var envTo: String?
 
         @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare two artifact versions.", valueName: "V1 V2"))

@@ -17,7 +17,7 @@ extension Lockmaster {
             discussion: "The same gates as promote, except the order gate; prints what it reverts."
         )
 
-        @Argument(help: "The pinned environment, e.g. production.")
+        @Argument(help: "The pinned environment, e.g. production.", completion: Completions.environments)
         var environment: String
 
         @Option(help: ArgumentHelp("The version to go back to (default: the pin before the current one).", valueName: "VERSION"))
@@ -46,7 +46,7 @@ extension Lockmaster {
             discussion: "Each change shows the commit, author and date, old → new, and for tags the artifact's digest and source revision where the repository still has it."
         )
 
-        @Argument(help: "One environment (default: all).")
+        @Argument(help: "One environment (default: all).", completion: Completions.environments)
         var environment: String?
 
         @OptionGroup var repository: RepositoryOptions
@@ -108,7 +108,7 @@ extension Lockmaster.Promote {
                 """
         )
 
-        @Argument(help: "The pinned environment, e.g. production.")
+        @Argument(help: "The pinned environment, e.g. production.", completion: Completions.environments)
         var environment: String
 
         @Argument(help: "The version to pin, e.g. 1.4.2.")
@@ -148,10 +148,10 @@ extension Lockmaster.Promote {
         @Argument(help: "The HelmRelease name.")
         var name: String
 
-        @Option(help: ArgumentHelp("The environment to copy from.", valueName: "ENV"))
+        @Option(help: ArgumentHelp("The environment to copy from.", valueName: "ENV"), completion: Completions.environments)
         var from: String
 
-        @Option(help: ArgumentHelp("The environment to copy to.", valueName: "ENV"))
+        @Option(help: ArgumentHelp("The environment to copy to.", valueName: "ENV"), completion: Completions.environments)
         var to: String
 
         @Flag(help: "Also copy spec.values.")

@@ -20,7 +20,7 @@ extension Lockmaster {
                 """
         )
 
-        @Argument(help: "The environment to render.")
+        @Argument(help: "The environment to render.", completion: Completions.environments)
         var environment: String
 
         @OptionGroup var repository: RepositoryOptions

@@ -19,7 +19,7 @@ extension Lockmaster {
                 """
         )
 
-        @Argument(help: "The environment to resolve (a directory under clusters/).")
+        @Argument(help: "The environment to resolve (a directory under clusters/).", completion: Completions.environments)
         var environment: String?
 
         @OptionGroup var repository: RepositoryOptions
