@@ -29,6 +29,34 @@ import Testing
         #expect(production.entry == nil)
     }
 
+    /// An environment whose platform source is made outside git says by what: flux bootstrap, still to
+    /// run, or a Flux Operator FluxInstance.
+    @Test func aSourceMadeOutsideGitIsExplained() async throws {
+        let directory = try TemporaryDirectory()
+        let kustomization = """
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: platform, namespace: flux-system}
+            spec: {interval: 10m, path: ./platform, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+
+            """
+        try directory.write("clusters/bare/platform.yaml", kustomization)
+        try directory.write("clusters/operated/platform.yaml", kustomization)
+        try directory.write("clusters/operated/flux-system/flux-instance.yaml", """
+            apiVersion: fluxcd.controlplane.io/v1
+            kind: FluxInstance
+            metadata: {name: flux, namespace: flux-system}
+            spec: {sync: {kind: GitRepository, url: "https://git.example.com/acme/platform.git", ref: refs/heads/main, path: clusters/operated}}
+
+            """)
+        let repository = try PlatformRepository.load(root: directory.url)
+        #expect(repository.environment(named: "bare")?.classification.reason
+                == "sourceRef GitRepository/flux-system/flux-system is the source flux bootstrap writes, and it has not run for clusters/bare yet")
+        #expect(repository.environment(named: "operated")?.classification.reason
+                == "sourceRef GitRepository/flux-system/flux-system is made in the cluster by FluxInstance flux-system/flux (spec.sync), not declared in git")
+        #expect(repository.environment(named: "operated")?.instance?.sync?.path == "clusters/operated")
+    }
+
     @Test func productionWithARangeTracksTheRange() async throws {
         let (_, repository) = try await repository(.semver)
         let production = try #require(repository.environment(named: "production"))

@@ -37,7 +37,14 @@ struct EnvironmentReader {
             GitRepository(object).map(PlatformSource.git) ?? OCIRepository(object).map(PlatformSource.oci)
         }.first
         guard let source else {
-            environment.classification.reason = "sourceRef \(reference) is not declared in \(directory)"
+            if let instance = environment.instance, instance.syncObjects.contains(reference) {
+                environment.classification.reason = "sourceRef \(reference) is made in the cluster by FluxInstance "
+                    + "\(instance.object.effectiveNamespace)/\(instance.object.name ?? "") (spec.sync), not declared in git"
+            } else if entry == nil, reference == FluxAPI.bootstrapSource {
+                environment.classification.reason = "sourceRef \(reference) is the source flux bootstrap writes, and it has not run for \(directory) yet"
+            } else {
+                environment.classification.reason = "sourceRef \(reference) is not declared in \(directory)"
+            }
             return environment
         }
         environment.source = source
