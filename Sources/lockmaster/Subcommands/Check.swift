@@ -9,18 +9,19 @@ extension Lockmaster {
             discussion: """
                 Reads the work tree and compares it with --base (default: the merge base of HEAD and \
                 main). Rules:
-                  sync-file-changed       a clusters/*/flux-system/gotk-sync.yaml added or changed (error)
-                  sandbox-in-main         a clusters/sandbox-* directory added when the change targets main (error)
-                  development-tracks-main development's source tracks main (error)
-                  staging-patch-range     staging's range admits only patch releases (warning)
-                  production-pinned       production is pinned to a tag or digest (error)
-                  dangling-source-ref     every sourceRef / chartRef resolves in the environment (error)
-                  dangling-depends-on     every dependsOn resolves (error)
-                  depends-on-cycle        no dependsOn cycles; the cycle is printed (error)
-                  duplicate-object        no kind/namespace/name twice in one environment (error)
-                  unpinned-chart          exact chart versions in range-tracking or pinned environments (warning)
-                  deprecated-api          deprecated or removed Flux APIs, and Kubernetes APIs at --kube-version
-                  parse-error             YAML that cannot be read (error)
+                  sync-file-changed        a gotk-sync.yaml added or changed (error)
+                  sandbox-in-main          a sandbox directory added for main (error)
+                  development-tracks-main  development's source tracks main (error)
+                  staging-patch-range      staging's range admits only patches (warning)
+                  production-pinned        production pinned to a tag or digest (error)
+                  dangling-source-ref      every sourceRef and chartRef resolves (error)
+                  dangling-depends-on      every dependsOn resolves (error)
+                  depends-on-cycle         no dependsOn cycle; a cycle is printed (error)
+                  duplicate-object         no kind/namespace/name twice (error)
+                  unpinned-chart           exact chart versions after development (warning)
+                  deprecated-api           removed (error) or deprecated (warning) Flux APIs,
+                                           and Kubernetes APIs at --kube-version
+                  parse-error              YAML that cannot be read (error)
 
                 A comment '# lockmaster:ignore=rule-id' on the finding's line, or anywhere in its YAML \
                 document, silences it; silenced findings are listed. Exit status: 1 on any error, and on \
@@ -44,7 +45,7 @@ extension Lockmaster {
         @Flag(help: "Fail on warnings too.")
         var strict = false
 
-        @Option(name: .shortAndLong, help: "Output format: text, json, or github (GitHub Actions annotations).")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, json, or github (GitHub Actions annotations).", valueName: "FORMAT"))
         var output: Format = .text
 
         func run() async throws {

@@ -49,7 +49,7 @@ extension Lockmaster {
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
-        @Option(name: .shortAndLong, help: "Output format: text, markdown or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, markdown or json.", valueName: "FORMAT"))
         var output: Format = .text
 
         func validate() throws {

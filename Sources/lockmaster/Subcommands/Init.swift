@@ -37,7 +37,7 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The oci:// URL clusters pull from, when --artifact is a local directory.", valueName: "oci://HOST/REPO"))
         var artifactURL: String?
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {

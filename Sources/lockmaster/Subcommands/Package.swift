@@ -32,7 +32,7 @@ extension Lockmaster {
         @Flag(help: "Package what symbolic links inside the repository point to.")
         var followSymlinks = false
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {

@@ -27,7 +27,7 @@ extension Lockmaster {
         @OptionGroup var registry: RegistryOptions
         @OptionGroup var branch: BranchOptions
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {
@@ -52,7 +52,7 @@ extension Lockmaster {
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
-        @Option(name: .shortAndLong, help: "Output format: table or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {
@@ -118,7 +118,7 @@ extension Lockmaster.Promote {
         @OptionGroup var registry: RegistryOptions
         @OptionGroup var branch: BranchOptions
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {
@@ -165,7 +165,7 @@ extension Lockmaster.Promote {
         @Flag(help: "Commit on the current branch instead of a new one.")
         var noBranch = false
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {

@@ -34,7 +34,7 @@ extension Lockmaster {
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
 
-        @Option(name: .shortAndLong, help: "Output format: yaml or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: yaml or json.", valueName: "FORMAT"))
         var output: Format = .yaml
 
         func run() async throws {

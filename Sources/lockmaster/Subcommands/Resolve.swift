@@ -34,7 +34,7 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The artifact repository.", valueName: "oci://HOST/REPO|PATH"))
         var from: String?
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func validate() throws {

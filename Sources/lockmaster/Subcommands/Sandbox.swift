@@ -51,7 +51,7 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Run the hooks again from the one that failed (on the sandbox branch).")
         var resume = false
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {
@@ -77,7 +77,7 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var repository: RepositoryOptions
 
-        @Option(name: .shortAndLong, help: "Output format: table or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {
@@ -134,7 +134,7 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Keep the sandbox branch after removing its directory.")
         var keepBranch = false
 
-        @Option(name: .shortAndLong, help: "Output format: text or json.")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func validate() throws {

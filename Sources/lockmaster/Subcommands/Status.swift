@@ -43,7 +43,7 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The kube context of an environment's cluster (repeatable); implies --live for it.", valueName: "ENV=NAME"))
         var context: [String] = []
 
-        @Option(name: .shortAndLong, help: "Output format: table, json, or html (one self-contained page: the promotion lane and recent history).")
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table, json, or html (one self-contained page: the promotion lane and recent history).", valueName: "FORMAT"))
         var output: StatusFormat = .text
 
         enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
