@@ -13,6 +13,13 @@ import Testing
         try await TestGit.commitAll(in: repository.url)
         #expect(try await LockmasterBinary.run(["sandbox", "create", "OPS-8-keda", "--repo", repository.path]).status == 0)
 
+        // On another branch the sandbox's directory is not there: the error says where to run it.
+        try await TestGit.run(["switch", "-q", "main"], in: repository.url)
+        let elsewhere = try await LockmasterBinary.run(["sandbox", "delete", "OPS-8-keda", "--repo", repository.path])
+        #expect(elsewhere.status == 1 && elsewhere.stderr == "lockmaster: error: no sandbox OPS-8-keda here: clusters/sandbox-ops-8-keda is not in this work tree; "
+                + "run the command on its branch (git switch OPS-8-keda), or see lockmaster sandbox list\n")
+        try await TestGit.run(["switch", "-q", "OPS-8-keda"], in: repository.url)
+
         let plan = try await LockmasterBinary.run(["sandbox", "delete", "OPS-8-keda", "--repo", repository.path, "-o", "json"])
         #expect(plan.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: plan.standardOutput) as? [String: Any])

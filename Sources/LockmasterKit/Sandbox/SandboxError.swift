@@ -12,9 +12,13 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     case noGitSource(directory: String, reason: String)
     case hookFailed(index: Int, command: String, status: Int32, lastLines: [String], name: String, original: String)
     case notResumable(String)
+    case notInWorkTree(name: String, directory: String)
 
     public var description: String {
         switch self {
+        case let .notInWorkTree(name, directory):
+            return "no sandbox \(name) here: \(directory) is not in this work tree; run the command on its branch (git switch \(name)), "
+                + "or see lockmaster sandbox list"
         case let .invalidName(name, pattern):
             return "'\(name)' is not a sandbox name: it must match \(pattern) (ticket prefix and a hyphenated summary, e.g. OPS-123-add-keda; set sandbox.namePattern in lockmaster.yaml to change the rule)"
         case let .dirty(lines):

@@ -24,6 +24,10 @@ public struct SandboxTeardown: Sendable {
     public func plan(_ request: TeardownRequest) async throws -> (plan: TeardownPlan, objects: [TeardownObject]) {
         let settings = try SettingsLoader.load(repositoryRoot: request.repository)
         let environment = SandboxCreator.directoryName(for: request.name)
+        let directory = "\(settings.clustersDir)/\(environment)"
+        guard FileManager.default.fileExists(atPath: request.repository.appendingPathComponent(directory).path) else {
+            throw SandboxError.notInWorkTree(name: request.name, directory: directory)
+        }
         let report = try await renderer.run(RenderRequest(repository: request.repository, environment: environment))
         let objects = TeardownInventory.objects(from: report.objects)
         var plan = TeardownPlanner.plan(sandbox: environment, objects: objects, hooks: settings.sandbox.hooks.destroy)

@@ -67,6 +67,14 @@ enum Terminal {
             err("lockmaster: error: \(error)\n")
             if case .notSemver = error { throw ExitCode.validationFailure }
             throw ExitCode.failure
+        } catch let error as PublishError {
+            err("lockmaster: error: \(error)\n")
+            if case .notSemver = error { throw ExitCode.validationFailure }
+            throw ExitCode.failure
+        } catch let error as CheckError {
+            err("lockmaster: error: \(error)\n")
+            if case .invalidKubeVersion = error { throw ExitCode.validationFailure }
+            throw ExitCode.failure
         } catch let error as SettingsError {
             for diagnostic in error.diagnostics { err("\(diagnostic)\n") }
             throw ExitCode.failure
