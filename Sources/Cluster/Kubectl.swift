@@ -19,6 +19,8 @@ public struct ClusterObject: Sendable, Equatable, Codable {
     public var deleting: Bool = false
     /// `spec.dependsOn` as `namespace/name`, namespace defaulted to the object's own.
     public var dependsOn: [String] = []
+    /// Kustomization `status.inventory.entries[].id`: `<namespace>_<name>_<group>_<kind>` of what it applied.
+    public var inventory: [String] = []
 }
 
 /// Why a cluster could not be asked.
@@ -153,7 +155,8 @@ public struct ProcessKubectl: Kubectl {
                 dependsOn: (spec["dependsOn"] as? [[String: Any]] ?? []).compactMap { dependency in
                     guard let name = dependency["name"] as? String else { return nil }
                     return "\(dependency["namespace"] as? String ?? metadata["namespace"] as? String ?? "default")/\(name)"
-                }
+                },
+                inventory: ((status["inventory"] as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             )
         }
     }

@@ -57,6 +57,33 @@ import Testing
         #expect(plan.steps.first?.action == .suspend)
     }
 
+    /// With a context, the cluster's Kustomization inventories order what git cannot see: here a
+    /// cluster-only Kustomization installed the widgets CRD, another applied widgets, and platform-configs
+    /// (known from git) holds one too. Consumers go first; the destroy hooks stay in the plan.
+    @Test func clusterInventoriesOrderCRDProvidersAfterTheirConsumers() async throws {
+        let repository = try await sandbox()
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "sandbox: {hooks: {destroy: [\"echo destroy\"]}}\n")
+        try await TestGit.commitAll(in: repository.url, message: "destroy hook")
+        let (_, known) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
+        let cluster = try cluster(for: known, context: "live")
+        try cluster.add(context: "live", kind: "Kustomization", namespace: "flux-system", name: "crds",
+                        inventory: ["_widgets.example.com_apiextensions.k8s.io_CustomResourceDefinition", "widgets_operator_apps_Deployment"])
+        try cluster.add(context: "live", kind: "Kustomization", namespace: "flux-system", name: "widgets",
+                        inventory: ["apps_w1_example.com_Widget", "apps_w1__ConfigMap"])
+        try cluster.add(context: "live", kind: "Kustomization", namespace: "flux-system", name: "platform-configs",
+                        inventory: ["apps_w2_example.com_Widget"])
+        let live = executor(cluster, context: "live")
+        let (plan, objects) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name), cluster: { try await live.clusterView(known: $0) })
+        #expect(objects.first { $0.id == "Kustomization/flux-system/crds" }?.providesCRDGroups == ["example.com"])
+        #expect(objects.first { $0.id == "Kustomization/flux-system/widgets" }?.ownsCustomResourceGroups == ["example.com"])
+        #expect(objects.first { $0.id == "Kustomization/flux-system/platform-configs" }?.ownsCustomResourceGroups == ["example.com"])
+        let wave = { (id: String) in plan.steps.first { $0.object == id }?.wave ?? 0 }
+        #expect(wave("Kustomization/flux-system/widgets") < wave("Kustomization/flux-system/crds"))
+        #expect(wave("Kustomization/flux-system/platform-configs") < wave("Kustomization/flux-system/crds"))
+        #expect(plan.steps.contains { $0.action == .destroy && $0.reason == "run 1 sandbox.destroy hook" })
+        #expect(plan.warnings.contains("Kustomization/flux-system/crds is in the cluster but not in git; it is deleted too"))
+    }
+
     @Test func executesInOrderWaitingForFinalizersThenRemovesTheDirectory() async throws {
         let repository = try await sandbox()
         let (plan, objects) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))

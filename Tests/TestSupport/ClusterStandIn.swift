@@ -16,14 +16,16 @@ public final class ClusterStandIn: Sendable {
     }
 
     /// Adds a Flux object to `context`; `polls` is how many reads it survives once deleted (-1: forever).
+    /// `inventory`: `status.inventory.entries[].id` of a Kustomization, `<namespace>_<name>_<group>_<kind>`.
     public func add(context: String, kind: String, namespace: String, name: String, finalizers: [String] = [], polls: Int = 0,
-                    suspended: Bool = false, dependsOn: [String] = []) throws {
+                    suspended: Bool = false, dependsOn: [String] = [], inventory: [String] = []) throws {
         let object: [String: Any] = [
             "apiVersion": kind == "HelmRelease" ? "helm.toolkit.fluxcd.io/v2" : kind == "Kustomization" ? "kustomize.toolkit.fluxcd.io/v1" : "source.toolkit.fluxcd.io/v1",
             "kind": kind, "_polls": polls,
             "metadata": ["name": name, "namespace": namespace, "finalizers": finalizers],
             "spec": ["suspend": suspended, "dependsOn": dependsOn.map { ["name": $0] }],
-            "status": ["conditions": [["type": "Ready", "status": "True", "message": "Applied"]]],
+            "status": ["conditions": [["type": "Ready", "status": "True", "message": "Applied"]],
+                       "inventory": ["entries": inventory.map { ["id": $0, "v": "v1"] }]],
         ]
         try state.write("\(context)/objects/\(kind)_\(namespace)_\(name).json", String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
     }

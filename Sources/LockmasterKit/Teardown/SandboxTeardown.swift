@@ -20,8 +20,10 @@ public struct SandboxTeardown: Sendable {
         renderer = PlatformRenderer(access: access)
     }
 
-    /// The plan, and the objects it was made from.
-    public func plan(_ request: TeardownRequest) async throws -> (plan: TeardownPlan, objects: [TeardownObject]) {
+    /// The plan, and the objects it was made from; `cluster` (a live view, such as
+    /// `TeardownExecutor.clusterView`) may add to and refine the objects before the plan is made.
+    public func plan(_ request: TeardownRequest,
+                     cluster: (@Sendable ([TeardownObject]) async throws -> [TeardownObject])? = nil) async throws -> (plan: TeardownPlan, objects: [TeardownObject]) {
         let settings = try SettingsLoader.load(repositoryRoot: request.repository)
         let environment = SandboxCreator.directoryName(for: request.name)
         let directory = "\(settings.clustersDir)/\(environment)"
@@ -29,7 +31,8 @@ public struct SandboxTeardown: Sendable {
             throw SandboxError.notInWorkTree(name: request.name, directory: directory)
         }
         let report = try await renderer.run(RenderRequest(repository: request.repository, environment: environment))
-        let objects = TeardownInventory.objects(from: report.objects)
+        var objects = TeardownInventory.objects(from: report.objects)
+        if let cluster { objects = try await cluster(objects) }
         var plan = TeardownPlanner.plan(sandbox: environment, objects: objects, hooks: settings.sandbox.hooks.destroy)
         plan.warnings = report.problems.map { "\($0.kustomization) (\($0.path)) could not be rendered: \($0.message); its objects are not in the plan" }
             + plan.warnings

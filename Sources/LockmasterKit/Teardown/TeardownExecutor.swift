@@ -55,20 +55,34 @@ public struct TeardownExecutor: Sendable {
         self.runner = runner
     }
 
-    /// Objects in the cluster that git does not declare (cluster-only), to merge into the plan.
-    public func clusterOnly(known: [TeardownObject]) async throws -> [TeardownObject] {
-        let ids = Set(known.map(\.id))
+    /// The objects to plan with, as the cluster knows them: those from git with the CRD groups their
+    /// Kustomization inventories provide and the custom resource groups they own added, and the
+    /// Kustomizations and HelmReleases the cluster has that git does not declare (cluster-only).
+    public func clusterView(known: [TeardownObject]) async throws -> [TeardownObject] {
+        let cluster: [ClusterObject]
         do {
-            return try await kubectl.fluxObjects(context: context)
+            cluster = try await kubectl.fluxObjects(context: context)
                 .filter { ["Kustomization", "HelmRelease"].contains($0.kind) && !($0.namespace == "flux-system" && $0.name == "flux-system") }
-                .filter { !ids.contains("\($0.kind)/\($0.namespace)/\($0.name)") }
-                .map { object in
-                    TeardownObject(kind: object.kind, namespace: object.namespace, name: object.name,
-                                   dependsOn: object.dependsOn.map { "\(object.kind)/\($0)" }, suspended: object.suspended, clusterOnly: true)
-                }
         } catch let error as ClusterError {
             throw TeardownError.unreachable(context: context, reason: "\(error)")
         }
+        let live = Dictionary(cluster.map { ("\($0.kind)/\($0.namespace)/\($0.name)", $0) }) { first, _ in first }
+        var objects = known.map { object in
+            guard let found = live[object.id] else { return object }
+            var merged = object
+            let groups = TeardownInventory.groups(inventory: found.inventory)
+            merged.providesCRDGroups = Array(Set(object.providesCRDGroups + groups.provides)).sorted()
+            merged.ownsCustomResourceGroups = Array(Set(object.ownsCustomResourceGroups + groups.owns)).sorted()
+            return merged
+        }
+        let ids = Set(known.map(\.id))
+        for object in cluster where !ids.contains("\(object.kind)/\(object.namespace)/\(object.name)") {
+            let groups = TeardownInventory.groups(inventory: object.inventory)
+            objects.append(TeardownObject(kind: object.kind, namespace: object.namespace, name: object.name,
+                                          dependsOn: object.dependsOn.map { "\(object.kind)/\($0)" }, suspended: object.suspended,
+                                          providesCRDGroups: groups.provides, ownsCustomResourceGroups: groups.owns, clusterOnly: true))
+        }
+        return objects
     }
 
     /// - Parameters:

@@ -10,6 +10,24 @@ enum TeardownInventory {
         "node.k8s.io", "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "apiregistration.k8s.io", "resource.k8s.io",
     ]
 
+    /// The CRD groups a Kustomization's cluster inventory provides and the custom resource groups it
+    /// owns. Entry ids are `<namespace>_<name>_<group>_<kind>` (FLUX.md §5.3); Kubernetes names hold no
+    /// underscore, so the four parts split cleanly. A CRD's name is `<plural>.<group>`.
+    static func groups(inventory ids: [String]) -> (provides: [String], owns: [String]) {
+        var provides: Set<String> = [], owns: Set<String> = []
+        for id in ids {
+            let parts = id.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 4 else { continue }
+            let (name, group, kind) = (parts[1], parts[2], parts[3])
+            if group == "apiextensions.k8s.io", kind == "CustomResourceDefinition", let dot = name.firstIndex(of: ".") {
+                provides.insert(String(name[name.index(after: dot)...]))
+            } else if !builtinGroups.contains(group), !group.hasSuffix(".toolkit.fluxcd.io") {
+                owns.insert(group)
+            }
+        }
+        return (provides.sorted(), owns.sorted())
+    }
+
     static func objects(from rendered: [RenderedObject]) -> [TeardownObject] {
         var applied: [String: [RenderedObject]] = [:]
         for object in rendered { applied[object.kustomization, default: []].append(object) }

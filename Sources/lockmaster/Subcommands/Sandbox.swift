@@ -98,19 +98,25 @@ extension Lockmaster.Sandbox {
                 The plan comes from what the sandbox directory and its sources would apply (see \
                 'lockmaster render'), merged with what the cluster has when --context is given:
                   1. suspend only the root flux-system Kustomization
-                  2. resume every Kustomization and HelmRelease that is suspended (deleting one orphans its objects)
-                  3. delete in waves: an object before what it dependsOn, before the Kustomization that
-                     applies it, and before the objects that provide the CRDs of its custom resources
-                     (CRDs found in the render, or lockmaster.io/provides: crds); objects annotated
-                     lockmaster.io/external-state: "true" as early as their dependencies allow; sources last;
-                     flux-system never. Each delete waits until the object is gone, reports the finalizers
-                     that hold it every 10 seconds, and fails after --timeout.
+                  2. resume every suspended Kustomization and HelmRelease (deleting
+                     a suspended one orphans its objects)
+                  3. delete in waves: an object before what it dependsOn, before the
+                     Kustomization that applies it, and before the objects providing
+                     the CRDs of its custom resources (CRDs in the render or in a
+                     Kustomization's cluster inventory, or lockmaster.io/provides:
+                     crds); lockmaster.io/external-state: "true" objects as early as
+                     their dependencies allow; sources last; flux-system never.
+                     Each delete waits until the object is gone, names the
+                     finalizers holding it every 10 seconds, and fails after
+                     --timeout.
                   4. verify only flux-system is left and no namespace is terminating
                   5. run the sandbox.destroy hooks
-                  6. remove clusters/sandbox-<name> in a commit on the sandbox branch, and delete the branch
-                     when it is merged (unless --keep-branch)
-                Without --execute only the plan is printed. A re-run after a failure skips what is
-                already gone. Ctrl-C stops after the current step.
+                  6. remove clusters/sandbox-<name> in a commit on the sandbox
+                     branch, and delete the branch when it is merged (unless
+                     --keep-branch)
+
+                Without --execute only the plan is printed. A re-run after a failure skips \
+                what is already gone. Ctrl-C stops after the current step.
                 """
         )
 
@@ -152,17 +158,9 @@ extension Lockmaster.Sandbox {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                var (plan, objects) = try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name))
-                if let context {
-                    let executor = TeardownExecutor(context: context)
-                    let extra = try await executor.clusterOnly(known: objects)
-                    if !extra.isEmpty {
-                        objects += extra
-                        let settings = plan
-                        plan = TeardownPlanner.plan(sandbox: settings.sandbox, objects: objects, hooks: [])
-                        plan.warnings = settings.warnings.filter { $0.contains("could not be rendered") } + plan.warnings
-                    }
-                }
+                // With a context, the cluster's view refines the plan: its inventories and what only it has.
+                let view = context.map { context in { @Sendable (objects: [TeardownObject]) in try await TeardownExecutor(context: context).clusterView(known: objects) } }
+                let (plan, _) = try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name), cluster: view)
                 Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
                 guard execute, let context else { return }
                 let executor = TeardownExecutor(context: context, timeout: Self.duration(timeout)!, poll: Self.duration(poll)!)
