@@ -16,7 +16,7 @@ struct Lockmaster: AsyncParsableCommand {
             a usage error.
 
             --color auto|always|never (any command; default auto: only on a terminal, and not when \
-            NO_COLOR is set) colours the text output of check and diff. JSON, YAML, Markdown and \
+            NO_COLOR is set) colours the text output of check, diff and status. JSON, YAML, Markdown and \
             GitHub annotations are never coloured. --quiet (any command) leaves out progress and \
             success notices on stderr, keeping warnings and errors; --verbose prints every external \
             command (git, kubectl, hooks) before it runs and every registry request with its status, \

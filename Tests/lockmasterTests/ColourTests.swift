@@ -57,6 +57,20 @@ import Testing
         #expect(!markdown.stdout.contains(Self.escape))
     }
 
+    /// status: unknown in red and the notes in yellow; without the colour codes, exactly the plain text.
+    @Test func statusColoursWhatNeedsAttentionAndKeepsItsColumns() async throws {
+        let repository = try TemporaryDirectory()
+        _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", "oci://registry.example.com/p"])
+        try repository.write("clusters/lab/platform.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lab}\n")
+        let plain = try await LockmasterBinary.run(["status", "--offline", "--repo", repository.path])
+        let coloured = try await LockmasterBinary.run(["status", "--offline", "--repo", repository.path, "--color", "always"])
+        #expect(coloured.stdout.contains("\(Self.escape)31munknown\(Self.escape)0m") && coloured.stdout.contains("\(Self.escape)33mnote:"), "\(coloured.stdout)")
+        let stripped = coloured.stdout.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+        #expect(stripped == plain.stdout && !plain.stdout.contains(Self.escape))
+        let json = try await LockmasterBinary.run(["status", "--offline", "--repo", repository.path, "--color", "always", "-o", "json"])
+        #expect(!json.stdout.contains(Self.escape))
+    }
+
     @Test func aBadModeIsAUsageError() async throws {
         let output = try await LockmasterBinary.run(["check", "--color", "sometimes"])
         #expect(output.status == 64)

@@ -53,6 +53,33 @@ enum Colour {
         }
     }
 
+    /// `status` text: what needs attention stands out — unknown kinds and runs, environments behind,
+    /// unreachable or not-ready clusters in red or yellow; up to date and ready in green. Words are
+    /// painted after the table is laid out, so the columns stay aligned.
+    static func status(_ text: String) -> String {
+        guard enabled else { return text }
+        let words: [(String, String)] = [
+            ("NOT at the expected revision", "1;31"), ("unreachable:", "1;31"), ("NotReady", "31"), ("unknown", "31"),
+            ("applies the expected revision", "32"), ("Ready", "32"), ("up to date with", "32"), ("note:", "33"),
+        ]
+        return lines(text) { line in
+            var line = line
+            if let range = line.range(of: #"\d+ (commits?|versions?) behind"#, options: .regularExpression) {
+                line.replaceSubrange(range, with: paint(String(line[range]), "33"))
+            }
+            for (word, code) in words {
+                var start = line.startIndex
+                while let range = line.range(of: word, range: start..<line.endIndex) {
+                    if line[..<range.lowerBound].hasSuffix("Not") { start = range.upperBound; continue }
+                    let painted = paint(word, code)
+                    line.replaceSubrange(range, with: painted)
+                    start = line.index(range.lowerBound, offsetBy: painted.count)
+                }
+            }
+            return line
+        }
+    }
+
     private static func lines(_ text: String, _ transform: (String) -> String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { transform(String($0)) }.joined(separator: "\n")
     }

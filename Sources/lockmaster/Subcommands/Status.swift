@@ -76,7 +76,7 @@ extension Lockmaster {
                     FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
                 switch output {
-                case .text: Terminal.out(StatusTextFormatter.format(report))
+                case .text: Terminal.out(Colour.status(StatusTextFormatter.format(report)))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .html:
                     let history = report.explanation == nil ? try await EnvironmentHistory(access: registry.access()).run(repository: root) : []
