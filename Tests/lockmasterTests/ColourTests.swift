@@ -71,6 +71,24 @@ import Testing
         #expect(!json.stdout.contains(Self.escape))
     }
 
+    /// A command that waits says what for on a terminal's stderr, and erases the line before printing;
+    /// through a pipe, or with --quiet, nothing is added.
+    @Test func aSlowCommandSaysWhatItWaitsForOnATerminalOnly() async throws {
+        let repository = try TemporaryDirectory()
+        _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", "oci://registry.example.com/p"])
+        try repository.write("slow-kubectl", "#!/bin/sh\nsleep 2\necho 'Unable to connect to the server' >&2\nexit 1\n")
+        chmod(repository.url.appendingPathComponent("slow-kubectl").path, 0o755)
+        let environment = ["LOCKMASTER_KUBECTL": repository.url.appendingPathComponent("slow-kubectl").path, "TERM": "xterm", "NO_COLOR": "1"]
+        let arguments = ["status", "--repo", repository.path, "--context", "development=dev"]
+        let terminal = try await onATerminal(arguments, environment: environment)
+        #expect(terminal.contains("asking the registry and the clusters…\r\(Self.escape)K"), "\(terminal)")
+        #expect(terminal.contains("unreachable"))
+        let quiet = try await onATerminal(["--quiet"] + arguments, environment: environment)
+        #expect(!quiet.contains("asking the registry"))
+        let piped = try await LockmasterBinary.run(arguments, environment: environment)
+        #expect(!piped.stderr.contains("asking the registry") && !piped.stdout.contains("asking the registry"))
+    }
+
     @Test func aBadModeIsAUsageError() async throws {
         let output = try await LockmasterBinary.run(["check", "--color", "sometimes"])
         #expect(output.status == 64)

@@ -69,7 +69,9 @@ extension Lockmaster {
                 } else {
                     .git(base: base, head: head)
                 }
-                let report = try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env))
+                let report = try await Activity.during("rendering both sides") {
+                    try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env))
+                }
                 switch output {
                 case .text: Terminal.out(Colour.diff(DiffFormatter.text(report)))
                 case .markdown: Terminal.out(DiffFormatter.markdown(report))

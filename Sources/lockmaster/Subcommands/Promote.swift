@@ -33,8 +33,10 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await Promoter(access: registry.access()).rollback(
-                    repository: root, environment: environment, to: to, branch: branch.choice, force: branch.force, reason: branch.reason)
+                let report = try await Activity.during("checking the gates") {
+                    try await Promoter(access: registry.access()).rollback(
+                        repository: root, environment: environment, to: to, branch: branch.choice, force: branch.force, reason: branch.reason)
+                }
                 Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report, rollback: true))
             }
         }
@@ -58,7 +60,9 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let history = try await EnvironmentHistory(access: registry.access()).run(repository: root, environment: environment)
+                let history = try await Activity.during("reading the pins' history") {
+                    try await EnvironmentHistory(access: registry.access()).run(repository: root, environment: environment)
+                }
                 Terminal.out(output == .json ? try Terminal.json(history) : PromoteTextFormatter.format(history))
             }
         }
@@ -124,8 +128,10 @@ extension Lockmaster.Promote {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await Promoter(access: registry.access()).promote(PromoteRequest(
-                    repository: root, environment: environment, version: version, branch: branch.choice, force: branch.force, reason: branch.reason))
+                let report = try await Activity.during("checking the gates") {
+                    try await Promoter(access: registry.access()).promote(PromoteRequest(
+                        repository: root, environment: environment, version: version, branch: branch.choice, force: branch.force, reason: branch.reason))
+                }
                 Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report))
             }
         }

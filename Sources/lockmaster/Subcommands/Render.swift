@@ -40,8 +40,9 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await PlatformRenderer(access: registry.access()).run(
-                    RenderRequest(repository: root, environment: environment, ref: ref, version: version))
+                let report = try await Activity.during("rendering \(environment)") {
+                    try await PlatformRenderer(access: registry.access()).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version))
+                }
                 Terminal.out(output == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
                 for warning in report.warnings { Terminal.err("warning: \(warning)\n") }
                 for problem in report.problems { Terminal.err("error: \(problem.kustomization) (\(problem.path)): \(problem.message)\n") }

@@ -45,8 +45,10 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root: URL? = environment == nil && repository.repo == nil ? nil : try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await EnvironmentResolver(access: registry.access()).run(
-                    ResolveRequest(repository: root, environment: environment, range: range, filter: filter, from: from))
+                let report = try await Activity.during("asking the artifact repository") {
+                    try await EnvironmentResolver(access: registry.access()).run(
+                        ResolveRequest(repository: root, environment: environment, range: range, filter: filter, from: from))
+                }
                 Terminal.out(output == .json ? try Terminal.json(report) : ResolveTextFormatter.format(report))
             }
         }

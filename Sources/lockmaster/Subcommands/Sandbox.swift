@@ -160,7 +160,9 @@ extension Lockmaster.Sandbox {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 // With a context, the cluster's view refines the plan: its inventories and what only it has.
                 let view = context.map { context in { @Sendable (objects: [TeardownObject]) in try await TeardownExecutor(context: context).clusterView(known: objects) } }
-                let (plan, _) = try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name), cluster: view)
+                let (plan, _) = try await Activity.during("planning the teardown") {
+                    try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name), cluster: view)
+                }
                 Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
                 guard execute, let context else { return }
                 let executor = TeardownExecutor(context: context, timeout: Self.duration(timeout)!, poll: Self.duration(poll)!)

@@ -72,8 +72,10 @@ extension Lockmaster {
                     let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
                     contexts[parts[0]] = parts[1]
                 }
-                let report = try await FleetStatus(access: registry.access()).run(
-                    FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
+                let waiting = live || !contexts.isEmpty ? "asking the registry and the clusters" : "resolving what each environment runs"
+                let report = try await Activity.during(waiting) {
+                    try await FleetStatus(access: registry.access()).run(FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
+                }
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
                 switch output {
                 case .text: Terminal.out(Colour.status(StatusTextFormatter.format(report)))
