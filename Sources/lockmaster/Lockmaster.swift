@@ -21,6 +21,16 @@ struct Lockmaster: AsyncParsableCommand {
             success notices on stderr, keeping warnings and errors; --verbose prints every external \
             command (git, kubectl, hooks) before it runs and every registry request with its status, \
             on stderr.
+
+            Environment:
+              LOCKMASTER_REGISTRY_USERNAME, LOCKMASTER_REGISTRY_PASSWORD
+                                 registry credentials (after --username/--password-stdin)
+              DOCKER_CONFIG      where docker's config.json is (default ~/.docker)
+              LOCKMASTER_KUBECTL the kubectl program for status --live and sandbox delete
+              GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME
+                                 the pull request's target, for check's sandbox-in-main
+              NO_COLOR, TERM     no colour when NO_COLOR is set or TERM is dumb
+            Hooks get LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH, LOCKMASTER_REPO_URL.
             """,
         version: LockmasterVersion.current,
         subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Demo.self]
