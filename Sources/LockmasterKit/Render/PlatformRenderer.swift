@@ -87,10 +87,10 @@ public struct PlatformRenderer: Sendable {
                 // The GitRepository that flux bootstrap will write (before bootstrap), or that a FluxInstance's
                 // spec.sync makes, is this repository.
                 let instanceSource = environment.instance?.syncObjects.first.flatMap { $0.kind == "GitRepository" ? $0 : nil }
-                let bootstrapping = source == nil && kustomization.sourceRef != nil
+                let thisRepository = source == nil && kustomization.sourceRef != nil
                     && (environment.entry == nil && environment.instance == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
                         || kustomization.sourceRef == instanceSource)
-                guard source != nil || bootstrapping else {
+                guard source != nil || thisRepository else {
                     report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
                                                          message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object))))
                     continue
@@ -129,8 +129,9 @@ public struct PlatformRenderer: Sendable {
             + "and render reads every GitRepository from this repository's work tree (or --ref)"
     }
 
-    /// Why a Kustomization's source cannot be read: not declared, or made in the cluster by an
-    /// ArtifactGenerator (source-watcher builds ExternalArtifacts there; they have no offline form).
+    /// Why a Kustomization's source cannot be read: not declared, or made in the cluster — by a
+    /// FluxInstance's spec.sync, or by an ArtifactGenerator (source-watcher assembles ExternalArtifacts
+    /// there; they have no offline form).
     static func missingSource(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> String {
         guard let reference else { return "it has no sourceRef" }
         if let instance = objects.compactMap(FluxInstance.init).first(where: { $0.syncObjects.contains(reference) }) {
