@@ -126,6 +126,20 @@ import Yams
         #expect(estate.log("gh.body").contains("0.1.0 → 0.1.1"), "\(estate.log("gh.body"))")
     }
 
+    /// The status page job writes the lane as HTML and the report as JSON of the documented shape.
+    @Test func statusPageJob() async throws {
+        let estate = try await Estate()
+        let published = try await estate.run("lockmaster publish", environment: ["LOCKMASTER_REGISTRY_USERNAME": "ci", "LOCKMASTER_REGISTRY_PASSWORD": Self.password])
+        #expect(published.status == 0, "\(published.stderr)")
+        _ = try await runWorkflow("github/status-page.yml", estate: estate, expressions: Self.expressions(estate), environment: ["GITHUB_REF_NAME": "main"])
+        let site = estate.tools.url.appendingPathComponent("site")
+        let html = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("staging") && html.contains("0.1.0"), "\(html.prefix(400))")
+        let json = site.appendingPathComponent("status.json")
+        #expect(try await JSONSchemaPeer.validate([json], against: JSONSchemaPeer.schemas.appendingPathComponent("status.schema.json"))[json.path] == .some(nil))
+        #expect(try String(contentsOf: json, encoding: .utf8).contains("\"revision\" : \"0.1.0@sha256:"))
+    }
+
     /// Runs a GitLab job's `script` lines with its `variables` expanded, when its `rules` match.
     func runGitLabJob(_ file: String, estate: Estate, environment: [String: String]) async throws {
         let text = try String(contentsOf: Self.examples.appendingPathComponent(file), encoding: .utf8)
