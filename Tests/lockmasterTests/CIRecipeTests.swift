@@ -110,8 +110,9 @@ import Yams
         _ = try await estate.run("git tag v0.1.0", environment: [:])
         _ = try await runWorkflow("github/publish.yml", estate: estate, expressions: expressions, environment: ["GITHUB_REF_NAME": "v0.1.0"])
         _ = try await estate.run("sed -i 's/2.14.0/2.14.1/' platform/services/keda.yaml && git commit -qam 'Upgrade KEDA' && git tag v0.1.1", environment: [:])
-        try await runGitLabJob("gitlab/publish.gitlab-ci.yml", estate: estate,
-                               environment: ["CI_COMMIT_TAG": "v0.1.1", "REGISTRY_USERNAME": "ci", "REGISTRY_PASSWORD": Self.password])
+        let publish = try await runGitLabJob("gitlab/publish.gitlab-ci.yml", job: "lockmaster-publish", rule: "$CI_COMMIT_TAG =~ /^v/", estate: estate,
+                                             environment: ["CI_COMMIT_TAG": "v0.1.1", "REGISTRY_USERNAME": "ci", "REGISTRY_PASSWORD": Self.password])
+        #expect(publish?.status == 0, "\(publish?.stderr ?? "")")
         let tags = try await SystemProcessRunner().checkedRun(ProcessInvocation("skopeo", ["list-tags", "--tls-verify=false", "--creds", "ci:\(Self.password)",
                                                                                            "docker://\(estate.registry.host)/platform"])).stdout
         #expect(tags.contains("\"0.1.0\"") && tags.contains("\"0.1.1\""), "\(tags)")
@@ -124,6 +125,29 @@ import Yams
         #expect(pushed.contains("tag: \"0.1.1\""), "\(pushed)")
         #expect(estate.log("gh.log").contains("pr create --base main --head promote/production-0.1.1 --title Promote production to 0.1.1"))
         #expect(estate.log("gh.body").contains("0.1.0 → 0.1.1"), "\(estate.log("gh.body"))")
+    }
+
+    /// The GitLab merge request job: a clean change gives an empty Code Quality report; a sync file
+    /// copied into development fails the job with the finding in the report.
+    @Test func gitLabMergeRequestJobWritesACodeQualityReport() async throws {
+        let estate = try await Estate()
+        _ = try await estate.run("git switch -q -c OPS-10-mr && sed -i 's/2.14.0/2.14.1/' platform/services/keda.yaml && git commit -qam 'Upgrade KEDA'", environment: [:])
+        let environment = ["CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"]
+        let rule = "$CI_PIPELINE_SOURCE == \"merge_request_event\""
+        let clean = try await runGitLabJob("gitlab/merge-request.gitlab-ci.yml", job: "lockmaster-check", rule: rule, estate: estate, environment: environment)
+        #expect(clean?.status == 0, "\(clean?.stderr ?? "")")
+        let report = estate.work.appendingPathComponent("gl-code-quality-report.json")
+        #expect(try String(contentsOf: report, encoding: .utf8) == "[\n\n]\n")
+
+        _ = try await estate.run("mkdir -p clusters/development/flux-system && echo '# copied' > clusters/development/flux-system/gotk-sync.yaml && git add -A && git commit -qm copy",
+                                 environment: [:])
+        let failed = try await runGitLabJob("gitlab/merge-request.gitlab-ci.yml", job: "lockmaster-check", rule: rule, estate: estate, environment: environment)
+        #expect(failed?.status == 1)
+        let issues = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [[String: Any]])
+        #expect(issues.count == 1)
+        #expect(issues.first?["check_name"] as? String == "sync-file-changed" && issues.first?["severity"] as? String == "major")
+        #expect((issues.first?["location"] as? [String: Any])?["path"] as? String == "clusters/development/flux-system/gotk-sync.yaml")
+        #expect((issues.first?["fingerprint"] as? String)?.count == 32)
     }
 
     /// The status page job writes the lane as HTML and the report as JSON of the documented shape.
@@ -141,20 +165,27 @@ import Yams
     }
 
     /// Runs a GitLab job's `script` lines with its `variables` expanded, when its `rules` match.
-    func runGitLabJob(_ file: String, estate: Estate, environment: [String: String]) async throws {
+    /// `rule` is the job's only `rules: if:`, which the caller's environment must satisfy. Returns the
+    /// last script line's output; every line but the last must exit 0 (the last may fail on findings).
+    @discardableResult
+    func runGitLabJob(_ file: String, job name: String, rule expected: String, estate: Estate, environment: [String: String]) async throws -> ProcessOutput? {
         let text = try String(contentsOf: Self.examples.appendingPathComponent(file), encoding: .utf8)
         let jobs = try #require(try Yams.load(yaml: text) as? [String: Any])
-        let job = try #require(jobs["lockmaster-publish"] as? [String: Any])
+        let job = try #require(jobs[name] as? [String: Any])
         let rule = try #require((job["rules"] as? [[String: Any]])?.first?["if"] as? String)
-        #expect(rule == "$CI_COMMIT_TAG =~ /^v/" && environment["CI_COMMIT_TAG"]?.hasPrefix("v") == true)
+        #expect(rule == expected)
         var env = environment
         for (key, value) in (job["variables"] as? [String: Any]) ?? [:] {
             let text = "\(value)"
             env[key] = text.hasPrefix("$") ? environment[String(text.dropFirst())] : text
         }
-        for line in try #require(job["script"] as? [String]) {
+        let lines = try #require(job["script"] as? [String])
+        var last: ProcessOutput?
+        for (index, line) in lines.enumerated() {
             let output = try await estate.run(line, environment: env)
-            #expect(output.status == 0, "\(file): \(line) failed: \(output.stderr)")
+            if index < lines.count - 1 { #expect(output.status == 0, "\(file): \(line) failed: \(output.stderr)") }
+            last = output
         }
+        return last
     }
 }

@@ -39,7 +39,7 @@ import Testing
         let repository = try await repository()
         let text = try await LockmasterBinary.run(["check", "--repo", repository.path, "--color=always"], environment: ["NO_COLOR": "1"])
         #expect(text.stdout.contains("\(Self.escape)1;31merror"))
-        for format in ["json", "github"] {
+        for format in ["json", "github", "gitlab"] {
             let output = try await LockmasterBinary.run(["check", "--repo", repository.path, "--color", "always", "-o", format])
             #expect(!output.stdout.contains(Self.escape), "-o \(format) was coloured")
         }

@@ -1,6 +1,9 @@
+import Crypto
+import Foundation
 import Support
 
-/// Renders `check` findings: compiler-style text, or GitHub Actions workflow commands.
+/// Renders `check` findings: compiler-style text, GitHub Actions workflow commands, or a GitLab Code
+/// Quality report.
 public enum CheckFormatter {
     public static func text(_ report: CheckReport) -> String {
         var lines = report.findings.map { finding in
@@ -26,6 +29,35 @@ public enum CheckFormatter {
             return "::\(command) file=\(property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
                 + "title=\(property(finding.rule.rawValue))::\(data(message))"
         }.joined(separator: "\n") + (report.findings.isEmpty ? "" : "\n")
+    }
+
+    /// GitLab's Code Quality report (docs.gitlab.com, ci/testing/code_quality): a JSON array with one
+    /// issue per finding — description, check_name, a fingerprint unique to the finding, severity
+    /// (`major` for errors, `minor` for warnings) and location path and line. GitLab shows it in the
+    /// merge request when a job names the file under `artifacts:reports:codequality`.
+    public static func gitlab(_ report: CheckReport) throws -> String {
+        struct Issue: Encodable {
+            struct Location: Encodable {
+                struct Lines: Encodable { var begin: Int }
+                var path: String
+                var lines: Lines
+            }
+            var description: String
+            var check_name: String
+            var fingerprint: String
+            var severity: String
+            var location: Location
+        }
+        let issues = report.findings.map { finding in
+            let identity = [finding.rule.rawValue, finding.location.description, finding.message].joined(separator: "\u{0}")
+            let digest = SHA256.hash(data: Data(identity.utf8)).map { String(format: "%02x", $0) }.joined()
+            return Issue(description: finding.message + (finding.hint.map { " (fix: \($0))" } ?? ""), check_name: finding.rule.rawValue,
+                         fingerprint: String(digest.prefix(32)), severity: finding.severity == .error ? "major" : finding.severity == .warning ? "minor" : "info",
+                         location: .init(path: finding.location.path, lines: .init(begin: finding.location.line)))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(issues), as: UTF8.self) + "\n"
     }
 
     private static func data(_ text: String) -> String {

@@ -29,7 +29,7 @@ extension Lockmaster {
                 """
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, github }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, github, gitlab }
 
         @OptionGroup var repository: RepositoryOptions
 
@@ -45,7 +45,7 @@ extension Lockmaster {
         @Flag(help: "Fail on warnings too.")
         var strict = false
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, json, or github (GitHub Actions annotations).", valueName: "FORMAT"))
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, json, github (GitHub Actions annotations) or gitlab (a GitLab Code Quality report).", valueName: "FORMAT"))
         var output: Format = .text
 
         func run() async throws {
@@ -56,6 +56,7 @@ extension Lockmaster {
                 case .text: Terminal.out(Colour.check(CheckFormatter.text(report)))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .github: Terminal.out(CheckFormatter.github(report))
+                case .gitlab: Terminal.out(try CheckFormatter.gitlab(report))
                 }
                 if report.errors > 0 || (strict && report.warnings > 0) { throw ExitCode.failure }
             }
