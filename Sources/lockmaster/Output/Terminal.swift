@@ -50,37 +50,30 @@ enum Terminal {
             try await body()
         } catch let error as ExitCode {
             throw error
-        } catch let error as RepositoryLocationError {
-            err("lockmaster: error: \(error)\n")
-            throw ExitCode.validationFailure
-        } catch let error as InitError {
-            err("lockmaster: error: \(error)\n")
-            switch error {
-            case .missingGitURL, .missingArtifact, .missingArtifactURL, .invalidArtifactURL: throw ExitCode.validationFailure
-            default: throw ExitCode.failure
-            }
-        } catch let error as SandboxError {
-            err("lockmaster: error: \(error)\n")
-            if case .invalidName = error { throw ExitCode.validationFailure }
-            throw ExitCode.failure
-        } catch let error as PromoteError {
-            err("lockmaster: error: \(error)\n")
-            if case .notSemver = error { throw ExitCode.validationFailure }
-            throw ExitCode.failure
-        } catch let error as PublishError {
-            err("lockmaster: error: \(error)\n")
-            if case .notSemver = error { throw ExitCode.validationFailure }
-            throw ExitCode.failure
-        } catch let error as CheckError {
-            err("lockmaster: error: \(error)\n")
-            if case .invalidKubeVersion = error { throw ExitCode.validationFailure }
-            throw ExitCode.failure
         } catch let error as SettingsError {
             for diagnostic in error.diagnostics { err("\(diagnostic)\n") }
             throw ExitCode.failure
         } catch {
             err("lockmaster: error: \(error)\n")
-            throw ExitCode.failure
+            throw isUsageError(error) ? ExitCode.validationFailure : ExitCode.failure
+        }
+    }
+
+    /// Errors that come from how the command was typed (a flag value, a name) rather than from the
+    /// repository, the registry or the cluster.
+    static func isUsageError(_ error: any Error) -> Bool {
+        switch error {
+        case is RepositoryLocationError: true
+        case let error as InitError:
+            switch error {
+            case .missingGitURL, .missingArtifact, .missingArtifactURL, .invalidArtifactURL: true
+            default: false
+            }
+        case SandboxError.invalidName: true
+        case PromoteError.notSemver: true
+        case PublishError.notSemver: true
+        case CheckError.invalidKubeVersion: true
+        default: false
         }
     }
 }
