@@ -26,6 +26,11 @@ extension Lockmaster {
                 A comment '# lockmaster:ignore=rule-id' on the finding's line, or anywhere in its YAML \
                 document, silences it; silenced findings are listed. Exit status: 1 on any error, and on \
                 warnings with --strict; 0 otherwise.
+
+                Examples:
+                  lockmaster check
+                  lockmaster check --target main --kube-version 1.31 --strict
+                  lockmaster check --base origin/main -o github     # in a GitHub workflow
                 """
         )
 

@@ -20,6 +20,12 @@ extension Lockmaster {
                 or reconfigured, lowest risk first. Secret data values are never printed: each key is \
                 added, removed, changed or unchanged by hash. -o markdown is ready for a pull request \
                 comment; --exit-code exits 1 when anything changed.
+
+                Examples:
+                  lockmaster diff                                  # this branch against main
+                  lockmaster diff main~3 main --env production
+                  lockmaster diff --env-from staging --env-to production
+                  lockmaster diff --versions 1.4.1 1.4.2 -o markdown > comment.md
                 """
         )
 

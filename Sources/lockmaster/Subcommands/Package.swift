@@ -21,6 +21,9 @@ extension Lockmaster {
                 is given; links leading outside the repository are always refused.
 
                 Without --out nothing is written: the digest is what 'publish' would push.
+
+                Examples:
+                  lockmaster package --out platform.tgz
                 """
         )
 

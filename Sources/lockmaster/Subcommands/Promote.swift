@@ -109,6 +109,11 @@ extension Lockmaster.Promote {
                 pinDigest is true in lockmaster.yaml) on branch promote/<env>-<version> from main, and \
                 committed with both versions, digests, the source revision and the service changes: \
                 platform services added, removed and upgraded between the two artifacts.
+
+                Examples:
+                  lockmaster resolve staging                       # what staging runs
+                  lockmaster promote production 1.4.2
+                  lockmaster promote production 1.4.2 --force --reason "hotfix INC-42"
                 """
         )
 
@@ -148,6 +153,9 @@ extension Lockmaster.Promote {
                 spec.values block, re-indented) on branch promote/app-<name>-<to>-<version> from main, \
                 in one commit. Refused when the release is missing from either environment or the \
                 target would go backwards.
+
+                Examples:
+                  lockmaster promote app podinfo --from staging --to production --values
                 """
         )
 

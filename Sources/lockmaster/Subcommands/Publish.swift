@@ -26,6 +26,11 @@ extension Lockmaster {
                 Credentials: --username with --password-stdin, or LOCKMASTER_REGISTRY_USERNAME and \
                 LOCKMASTER_REGISTRY_PASSWORD, or docker's config.json (auths, credHelpers, credsStore). \
                 They are never printed.
+
+                Examples:
+                  lockmaster publish                               # the next patch in staging's range
+                  lockmaster publish --bump minor
+                  echo "$TOKEN" | lockmaster publish --version 1.5.0 --username ci --password-stdin
                 """
         )
 

@@ -17,6 +17,10 @@ extension Lockmaster {
                 commonMetadata apply, then postBuild substitution (substitute, substituteFrom \
                 ConfigMaps in the render; Secret variables stay placeholders). A Kustomization that \
                 cannot be built is reported on stderr and the rest still renders (exit status 1).
+
+                Examples:
+                  lockmaster render staging > staging.yaml
+                  lockmaster render development --ref main~1 -o json
                 """
         )
 

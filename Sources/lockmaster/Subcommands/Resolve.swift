@@ -16,6 +16,10 @@ extension Lockmaster {
 
                 The artifact repository is --from, else 'artifact' in lockmaster.yaml, else the \
                 environment's OCIRepository URL. Without an environment: --range R --from URL.
+
+                Examples:
+                  lockmaster resolve staging
+                  lockmaster resolve --range '~1.4.0' --from oci://ghcr.io/acme/platform
                 """
         )
 

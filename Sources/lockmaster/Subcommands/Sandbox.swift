@@ -31,6 +31,10 @@ extension Lockmaster.Sandbox {
                 Refused, changing nothing: a name that breaks sandbox.namePattern (default: ticket \
                 prefix and hyphenated summary, e.g. OPS-123-add-keda), a dirty work tree, an existing \
                 branch or sandbox directory, an unknown environment or one that does not track a branch.
+
+                Examples:
+                  lockmaster sandbox create OPS-123-add-keda
+                  lockmaster sandbox create OPS-124-try-istio --from development --no-commit
                 """
         )
 
@@ -117,6 +121,10 @@ extension Lockmaster.Sandbox {
 
                 Without --execute only the plan is printed. A re-run after a failure skips \
                 what is already gone. Ctrl-C stops after the current step.
+
+                Examples:
+                  lockmaster sandbox delete OPS-123-add-keda        # the plan only
+                  lockmaster sandbox delete OPS-123-add-keda --context kind-sandbox --execute
                 """
         )
 

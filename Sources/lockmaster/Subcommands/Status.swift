@@ -27,6 +27,11 @@ extension Lockmaster {
 
                 Problems in files (invalid YAML, unreadable files) are printed on stderr as \
                 path:line:col; they do not stop the report, but the exit status is then 1.
+
+                Examples:
+                  lockmaster status
+                  lockmaster status --live --context production=prod-eu-1
+                  lockmaster status -o html > status.html
                 """
         )
 
