@@ -192,6 +192,15 @@ import Testing
         #expect(found.map(\.message) == ["Kustomization/flux-system/legacy uses GitRepository/flux-system/flux-system, which development does not declare"])
     }
 
+    /// The schema init wrote for editors is checked against this binary's: a stale copy gets a note.
+    @Test func aStaleEditorSchemaGetsANote() async throws {
+        let repository = try await repository()
+        #expect(!(try await check(repository)).notes.contains { $0.hasPrefix("lockmaster.schema.json") })
+        try repository.write("lockmaster.schema.json", "{}\n")
+        #expect(try await check(repository).notes.contains(
+            "lockmaster.schema.json differs from the schema this lockmaster validates with; refresh it for your editor: lockmaster schema > lockmaster.schema.json"))
+    }
+
     @Test func aRepositoryWithoutPlatformPathsIsNotAParseError() async throws {
         let repository = try await repository()
         try FileManager.default.removeItem(at: repository.url.appendingPathComponent("platform"))

@@ -62,6 +62,12 @@ public struct MergeGuard: Sendable {
         var set = ManifestSet()
         let loader = ManifestLoader(root: root)
         var notes: [String] = []
+        // The editor's copy of the settings schema, written by an older init, may describe other keys.
+        let schemaCopy = root.appendingPathComponent(SettingsSchema.fileName)
+        if let copy = try? String(contentsOf: schemaCopy, encoding: .utf8), copy != SettingsSchema.json + "\n" {
+            notes.append("\(SettingsSchema.fileName) differs from the schema this lockmaster validates with; "
+                         + "refresh it for your editor: lockmaster schema > \(SettingsSchema.fileName)")
+        }
         for path in [settings.clustersDir] + settings.platformPaths {
             // A repository may not have platform paths yet (or use other names): nothing there to check.
             guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
