@@ -9,8 +9,7 @@ import Testing
 @Suite struct DiffTests {
     func repository() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(directory)
         try directory.write("platform/services/keda.yaml", PlatformFixture.keda())
         try directory.write("platform/configs/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: keda}\nstringData: {token: first-secret-value, user: admin}\n")
         try directory.write("platform/configs/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: keda}\ndata: {level: info}\n")
@@ -74,8 +73,7 @@ import Testing
 
     @Test func unchangedBuildsAreRenderedOnce() async throws {
         let repository = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: repository.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(repository)
         try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
         try await TestGit.commitAll(in: repository.url)
         let (log, kubectl) = try countingKubectl()

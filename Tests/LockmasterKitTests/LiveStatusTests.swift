@@ -9,9 +9,7 @@ import Testing
     @Test func clusterStateJoinsTheExpectedRevisionAndAFailingContextStaysInItsRow() async throws {
         let layout = try TemporaryDirectory()
         let repository = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: repository.url, gitURL: "https://git.example.com/acme/platform.git", artifact: layout.path,
-            artifactURL: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(repository, publishingTo: layout)
         try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
         try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "contexts:\n  development: dev\n  staging: stage\n  production: prod-unreachable\n")
         try await TestGit.commitAll(in: repository.url)

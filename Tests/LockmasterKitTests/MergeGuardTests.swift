@@ -9,8 +9,7 @@ import Testing
     /// The layout of DESIGN.md §1 (as `init` writes it) with KEDA added, committed on main.
     func repository() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(directory)
         try directory.write("platform/services/keda.yaml", PlatformFixture.keda())
         try await TestGit.commitAll(in: directory.url)
         return directory

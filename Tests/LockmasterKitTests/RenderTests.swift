@@ -140,8 +140,7 @@ import Testing
     /// An ExternalArtifact exists only in the cluster: render says which generator makes it.
     @Test func aGeneratedExternalArtifactIsNamedAsSuch() async throws {
         let directory = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(directory)
         try directory.write("clusters/development/generated.yaml", MergeGuardTests.generated)
         try await TestGit.commitAll(in: directory.url)
         let report = try await PlatformRenderer().run(RenderRequest(repository: directory.url, environment: "development"))
@@ -155,8 +154,7 @@ import Testing
     /// another branch whose path the rendered revision lacks is named, not reported as a kustomize error.
     @Test func theBootstrapSourceIsThisRepositoryAndOtherBranchesAreNamed() async throws {
         let directory = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(directory)
         try directory.write("tenants/team/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: team, namespace: apps}\n")
         try directory.write("clusters/development/tenants.yaml", """
             apiVersion: kustomize.toolkit.fluxcd.io/v1
@@ -191,8 +189,7 @@ import Testing
                                  ("OCIRepository", ["its source OCIRepository/flux-system/flux-system is made in the cluster by FluxInstance flux-system/flux "
                                                     + "from https://git.example.com/acme/platform.git; render reads only sources declared in git"])] {
             let directory = try TemporaryDirectory()
-            _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-                directory: directory.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+            try await Scaffold.initialize(directory)
             try directory.write("tenants/config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tenants, namespace: apps}\n")
             try directory.write("clusters/development/flux-system/flux-instance.yaml", """
                 apiVersion: fluxcd.controlplane.io/v1
@@ -231,9 +228,7 @@ import Testing
     @Test func anOCISourceRendersTheArtifactItResolvesToOrTheVersionAsked() async throws {
         let layout = try TemporaryDirectory()
         let repository = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: repository.url, gitURL: "https://git.example.com/acme/platform.git", artifact: layout.path,
-            artifactURL: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(repository, publishingTo: layout)
         try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
         try await TestGit.commitAll(in: repository.url)
         _ = try await PlatformPublisher(git: TestGit.client).run(PublishRequest(repository: repository.url))

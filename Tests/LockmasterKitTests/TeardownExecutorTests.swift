@@ -12,8 +12,7 @@ import Testing
     /// The scaffold with KEDA, a sandbox of it, and an `apps` Kustomization that depends on platform-services.
     func sandbox() async throws -> TemporaryDirectory {
         let repository = try TemporaryDirectory()
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: repository.url, gitURL: "https://git.example.com/acme/platform.git", artifact: "oci://registry.example.com/acme/platform"))
+        try await Scaffold.initialize(repository)
         try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
         try await TestGit.commitAll(in: repository.url)
         _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: name))
