@@ -1,4 +1,5 @@
 public import Foundation
+import Support
 
 /// Media types and annotation keys of a Flux OCI artifact (FLUX.md §1.6).
 public enum FluxArtifact {
@@ -60,23 +61,7 @@ public struct OCIManifest: Sendable, Hashable, Codable {
 
 /// JSON text exactly as Go's `encoding/json` writes it for the types Lockmaster emits.
 enum GoJSON {
-    static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                out += String(format: "\\u%04x", scalar.value)
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ value: String) -> String { JSONText.quoted(value, escapingHTML: true) }
 
     static func map(_ values: [String: String]) -> String {
         "{" + values.keys.sorted().map { string($0) + ":" + string(values[$0]!) }.joined(separator: ",") + "}"

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Yams
 
 extension YAMLNode {
@@ -61,19 +62,5 @@ extension YAMLNode {
     }
 
     /// A JSON string literal for `text`.
-    public static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    public static func jsonString(_ text: String) -> String { JSONText.quoted(text) }
 }
