@@ -132,6 +132,11 @@ import Testing
         #expect(unknown.status == 64)
         let badFormat = try await LockmasterBinary.run(["status", "-o", "xml"])
         #expect(badFormat.status == 64)
+        // promote env, rollback and promote app share where the commit goes, and its rule.
+        for command in [["promote", "env", "production", "1.0.0"], ["rollback", "production"], ["promote", "app", "podinfo", "--from", "a", "--to", "b"]] {
+            let both = try await LockmasterBinary.run(command + ["--branch", "x", "--no-branch"])
+            #expect(both.status == 64 && both.stderr.contains("--branch and --no-branch exclude each other"), "\(command)")
+        }
         let help = try await LockmasterBinary.run(["status", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("tracks-range   OCIRepository spec.ref.semver"))

@@ -25,7 +25,8 @@ extension Lockmaster {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
-        @OptionGroup var branch: BranchOptions
+        @OptionGroup var branch: CommitBranchOptions
+        @OptionGroup var forcing: ForceOptions
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
@@ -35,7 +36,7 @@ extension Lockmaster {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await Activity.during("checking the gates") {
                     try await Promoter(access: registry.access()).rollback(
-                        repository: root, environment: environment, to: to, branch: branch.choice, force: branch.force, reason: branch.reason)
+                        repository: root, environment: environment, to: to, branch: branch.choice, force: forcing.force, reason: forcing.reason)
                 }
                 Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report, rollback: true))
             }
@@ -69,14 +70,23 @@ extension Lockmaster {
     }
 }
 
-/// `--branch NAME | --no-branch`, `--force --reason TEXT`.
-struct BranchOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Commit on a new branch of this name (default: promote/<env>-<version> from main).", valueName: "NAME"))
+/// `--branch NAME | --no-branch`: where a promotion's commit goes.
+struct CommitBranchOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Commit on a new branch of this name (default: a promote/ or rollback/ branch from main).", valueName: "NAME"))
     var branch: String?
 
     @Flag(help: "Commit on the current branch instead of a new one.")
     var noBranch = false
 
+    func validate() throws {
+        if branch != nil, noBranch { throw ValidationError("--branch and --no-branch exclude each other") }
+    }
+
+    var choice: PromoteRequest.Branch { noBranch ? .current : branch.map { .named($0) } ?? .automatic }
+}
+
+/// `--force --reason TEXT`: past the previous-environment and order gates, on the record.
+struct ForceOptions: ParsableArguments {
     @Flag(help: "Pass the previous-environment and order gates; needs --reason, recorded in the commit.")
     var force = false
 
@@ -84,11 +94,8 @@ struct BranchOptions: ParsableArguments {
     var reason: String?
 
     func validate() throws {
-        if branch != nil, noBranch { throw ValidationError("--branch and --no-branch exclude each other") }
         if force, (reason ?? "").isEmpty { throw ValidationError("--force needs --reason TEXT") }
     }
-
-    var choice: PromoteRequest.Branch { noBranch ? .current : branch.map { .named($0) } ?? .automatic }
 }
 
 extension Lockmaster.Promote {
@@ -125,7 +132,8 @@ extension Lockmaster.Promote {
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
-        @OptionGroup var branch: BranchOptions
+        @OptionGroup var branch: CommitBranchOptions
+        @OptionGroup var forcing: ForceOptions
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
@@ -135,7 +143,7 @@ extension Lockmaster.Promote {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await Activity.during("checking the gates") {
                     try await Promoter(access: registry.access()).promote(PromoteRequest(
-                        repository: root, environment: environment, version: version, branch: branch.choice, force: branch.force, reason: branch.reason))
+                        repository: root, environment: environment, version: version, branch: branch.choice, force: forcing.force, reason: forcing.reason))
                 }
                 Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report))
             }
@@ -173,11 +181,7 @@ extension Lockmaster.Promote {
 
         @OptionGroup var repository: RepositoryOptions
 
-        @Option(help: ArgumentHelp("Commit on a new branch of this name.", valueName: "NAME"))
-        var branch: String?
-
-        @Flag(help: "Commit on the current branch instead of a new one.")
-        var noBranch = false
+        @OptionGroup var branch: CommitBranchOptions
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
@@ -185,8 +189,7 @@ extension Lockmaster.Promote {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let choice: PromoteRequest.Branch = noBranch ? .current : branch.map { .named($0) } ?? .automatic
-                let report = try await AppPromoter().run(AppPromoteRequest(repository: root, name: name, from: from, to: to, values: values, branch: choice))
+                let report = try await AppPromoter().run(AppPromoteRequest(repository: root, name: name, from: from, to: to, values: values, branch: branch.choice))
                 if output == .json {
                     Terminal.out(try Terminal.json(report))
                 } else {
