@@ -39,10 +39,12 @@ public struct DemoRunner: Sendable {
         emit(.output("[\(branch) \(commit.prefix(7))] \(message)\n"))
     }
 
-    private func check(_ repository: URL, git: any GitClient, target: String?, emit: @Sendable (DemoEvent) -> Void) async throws {
+    @discardableResult
+    private func check(_ repository: URL, git: any GitClient, target: String?, emit: @Sendable (DemoEvent) -> Void) async throws -> CheckReport {
         emit(.command("lockmaster check --repo \(repository.path)" + (target.map { " --target \($0)" } ?? "")))
         let report = try await MergeGuard(git: git).run(CheckRequest(repository: repository, target: target, environment: [:]))
         emit(.output(CheckFormatter.text(report)))
+        return report
     }
 
     /// A sandbox whose commit a policy hook refuses: the error is the hook's, and nothing is left behind.
@@ -209,7 +211,11 @@ public struct DemoRunner: Sendable {
         try FileManager.default.createDirectory(at: copied.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(Self.sandboxSync(sandbox).utf8).write(to: copied)
         emit(.command("cp <sandbox cluster's gotk-sync.yaml> clusters/development/flux-system/"))
-        try await check(repository, git: git, target: nil, emit: emit)
+        let findings = try await check(repository, git: git, target: nil, emit: emit)
+        // In CI the same findings go where the pull or merge request shows them.
+        let codeQuality = try CheckFormatter.gitlab(findings)
+        emit(.command("lockmaster check -o gitlab --repo \(repository.path) > gl-code-quality-report.json   # in a GitLab merge request job"))
+        emit(.output("a GitLab Code Quality report: \(findings.findings.count) issues for the merge request's widget (\(codeQuality.utf8.count) bytes)\n"))
         try FileManager.default.removeItem(at: copied.deletingLastPathComponent())
         emit(.command("rm clusters/development/flux-system/gotk-sync.yaml"))
 
