@@ -36,6 +36,9 @@ public protocol GitClient: Sendable {
     func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)]
     /// Files under `path` at `ref`.
     func files(at ref: String, under path: String, in repository: URL) async throws -> [String]
+    /// Writes every tracked file of `ref` into the empty `directory`, as Flux's clone has them: whatever
+    /// `.gitattributes` says (no export-ignore, no filters), symlinks as symlinks, submodules left out.
+    func export(_ ref: String, to directory: URL, in repository: URL) async throws
     /// A file's bytes at `ref`.
     func contents(of path: String, at ref: String, in repository: URL) async throws -> Data
     /// `(hash, committer time)` of commits on `ref` touching `path`, newest first, at most `limit`.

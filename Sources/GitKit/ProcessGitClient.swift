@@ -3,8 +3,8 @@ public import Support
 
 /// `GitClient` backed by the `git` program, run through a `ProcessRunner`.
 public struct ProcessGitClient: GitClient {
-    private let runner: any ProcessRunner
-    private let environment: [String: String]
+    let runner: any ProcessRunner
+    let environment: [String: String]
 
     /// - Parameters:
     ///   - runner: runs git; the system runner by default.

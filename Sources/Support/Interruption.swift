@@ -9,7 +9,7 @@ import Foundation
 /// disposition: a terminal's Ctrl-C still stops a `git commit` it reaches, and the step's own
 /// rollback then puts the repository back.
 public enum Interruption {
-    private struct State { var depth = 0; var pending: Int32?; var sources: [any DispatchSourceSignal] = [] }
+    private struct State { var depth = 0; var pending: Int32?; var sources: [any DispatchSourceSignal] = []; var scratch: Set<URL> = [] }
     private static let state = Locked(State())
 
     /// Takes over SIGINT and SIGTERM for the rest of the process. Call once, first thing.
@@ -54,11 +54,16 @@ public enum Interruption {
         if let pending { stop(pending, "lockmaster: stopped at a safe point; nothing is half-written") }
     }
 
+    /// Scratch directories removed when a signal stops the process (`ScratchDirectory` registers them).
+    static func removeOnStop(_ directory: URL) { state.withLock { _ = $0.scratch.insert(directory) } }
+    static func forget(_ directory: URL) { state.withLock { _ = $0.scratch.remove(directory) } }
+
     private static func say(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 
     private static func stop(_ number: Int32, _ message: String) -> Never {
+        for directory in state.withLock({ $0.scratch }) { try? FileManager.default.removeItem(at: directory) }
         say(message)
         exit(128 + number)
     }

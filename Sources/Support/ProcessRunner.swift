@@ -9,6 +9,8 @@ public struct ProcessInvocation: Sendable, Equatable {
     public var environment: [String: String]
     /// Variables removed from the inherited environment before `environment` is applied.
     public var unsetEnvironment: [String]
+    /// False: the program sees only `environment` (no credentials, no `HOME`, no `PATH` of ours).
+    public var inheritsEnvironment: Bool
     public var timeout: Duration
     public var standardInput: Data?
 
@@ -21,6 +23,7 @@ public struct ProcessInvocation: Sendable, Equatable {
         workingDirectory: URL? = nil,
         environment: [String: String] = [:],
         unsetEnvironment: [String] = [],
+        inheritsEnvironment: Bool = true,
         timeout: Duration = .seconds(120),
         standardInput: Data? = nil
     ) {
@@ -29,6 +32,7 @@ public struct ProcessInvocation: Sendable, Equatable {
         self.workingDirectory = workingDirectory
         self.environment = environment
         self.unsetEnvironment = unsetEnvironment
+        self.inheritsEnvironment = inheritsEnvironment
         self.timeout = timeout
         self.standardInput = standardInput
     }

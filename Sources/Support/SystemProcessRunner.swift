@@ -28,7 +28,7 @@ public struct SystemProcessRunner: ProcessRunner {
         } else {
             throw ProcessError.launchFailed(invocation: invocation, reason: "'\(invocation.executable)' was not found in PATH")
         }
-        var environment = ProcessInfo.processInfo.environment
+        var environment = invocation.inheritsEnvironment ? ProcessInfo.processInfo.environment : [:]
         for name in invocation.unsetEnvironment { environment.removeValue(forKey: name) }
         environment.merge(invocation.environment) { _, new in new }
 

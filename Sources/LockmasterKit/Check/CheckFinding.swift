@@ -14,6 +14,7 @@ public enum CheckRule: String, Sendable, Codable, CaseIterable {
     case unpinnedChart = "unpinned-chart"
     case deprecatedAPI = "deprecated-api"
     case parseError = "parse-error"
+    case symlink = "symlink"
 }
 
 /// One finding: `path:line:col: error|warning: message [rule-id]`, with a hint to fix it.
@@ -35,8 +36,11 @@ public struct CheckFinding: Sendable, Codable, Hashable {
 
 /// What `check` found (`-o json`).
 public struct CheckReport: Sendable, Codable, Equatable {
-    /// The revision the change was compared with; nil when there was none to compare with.
+    /// The revision the change was compared with (the empty tree before the first commit).
     public var base: String?
+    /// Where that revision came from: `--base`, the branch of record (`main`), or its remote-tracking
+    /// branch (`origin/main`) in a clone without the local branch.
+    public var baseRef: String?
     public var findings: [CheckFinding]
     /// Findings a `# lockmaster:ignore=rule-id` comment silenced.
     public var silenced: [CheckFinding]
@@ -45,7 +49,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
-    enum CodingKeys: String, CodingKey { case base, findings, silenced, notes, errors, warnings }
+    enum CodingKeys: String, CodingKey { case base, baseRef, findings, silenced, notes, errors, warnings }
 
     public init(base: String?, findings: [CheckFinding], silenced: [CheckFinding]) {
         self.base = base
@@ -56,6 +60,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         base = try container.decodeIfPresent(String.self, forKey: .base)
+        baseRef = try container.decodeIfPresent(String.self, forKey: .baseRef)
         findings = try container.decode([CheckFinding].self, forKey: .findings)
         silenced = try container.decode([CheckFinding].self, forKey: .silenced)
         notes = try container.decodeIfPresent([String].self, forKey: .notes) ?? []
@@ -64,6 +69,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(base, forKey: .base)
+        try container.encodeIfPresent(baseRef, forKey: .baseRef)
         try container.encode(findings, forKey: .findings)
         try container.encode(silenced, forKey: .silenced)
         try container.encode(notes, forKey: .notes)

@@ -60,8 +60,10 @@ public enum CheckFormatter {
         return String(decoding: try encoder.encode(issues), as: UTF8.self) + "\n"
     }
 
+    /// GitHub's escaping of a workflow command's message (actions/toolkit `escapeData`), after control
+    /// characters are made inert.
     private static func data(_ text: String) -> String {
-        text.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+        Inert.text(text).replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
     }
 
     private static func property(_ text: String) -> String {

@@ -32,9 +32,17 @@ public struct CheckRequest: Sendable {
 public enum CheckError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownBase(String)
     case invalidKubeVersion(String)
+    /// Neither the branch of record nor its remote-tracking branch is here (a single-branch clone).
+    case noBase(branch: String)
+    case noCommonHistory(String)
 
     public var description: String {
         switch self {
+        case let .noBase(branch):
+            return "no base to compare the change with: neither \(branch) nor origin/\(branch) exists in this clone, so the change rules cannot run; "
+                + "fetch it (git fetch origin \(branch)) or name the base with --base REV"
+        case let .noCommonHistory(ref):
+            return "HEAD has no common history with \(ref), so the change rules cannot run; name the base with --base REV"
         case let .unknownBase(base): return "--base \(base) is not a revision of this repository"
         case let .invalidKubeVersion(version): return "--kube-version \(version) is not a Kubernetes version; write it as 1.29"
         }
@@ -60,6 +68,7 @@ public struct MergeGuard: Sendable {
         let repository = try PlatformRepository.load(root: root)
         let settings = repository.settings
         var set = ManifestSet()
+        var findings: [CheckFinding] = []
         let loader = ManifestLoader(root: root)
         var notes: [String] = []
         // The editor's copy of the settings schema, written by an older init, may describe other keys.
@@ -74,24 +83,19 @@ public struct MergeGuard: Sendable {
                 notes.append("\(path) does not exist; nothing under it was checked (platformPaths in lockmaster.yaml names the platform's directories)")
                 continue
             }
+            findings += SymlinkRule.check(under: path, root: root)
             let part = loader.load(under: path)
             set.objects += part.objects
             set.diagnostics += part.diagnostics
         }
 
-        var findings: [CheckFinding] = set.diagnostics.map {
+        findings += set.diagnostics.map {
             CheckFinding(.parseError, .error, at: $0.location ?? SourceLocation(path: "."), $0.message, hint: $0.hint)
         }
 
-        // Rules about the change itself.
-        var base: String?
-        if let requested = request.base {
-            guard let commit = try await git.resolve(requested, in: root) else { throw CheckError.unknownBase(requested) }
-            base = commit
-        } else if try await git.resolve("HEAD", in: root) != nil, try await git.resolve(settings.branch, in: root) != nil {
-            base = try await git.mergeBase("HEAD", settings.branch, in: root)
-        }
-        if let base {
+        // Rules about the change itself: they always have a base, or check stops before any verdict.
+        let (base, baseRef) = try await base(request.base, branch: settings.branch, root: root)
+        do {
             let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
             let current = try await git.currentBranch(in: root)
@@ -113,9 +117,29 @@ public struct MergeGuard: Sendable {
         let unique = findings.filter { seen.insert($0).inserted }.sorted { $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue }
         let (kept, silenced) = Suppressions(root: root).split(unique)
         var report = CheckReport(base: base, findings: kept, silenced: silenced)
+        report.baseRef = baseRef
         report.notes = notes
         return report
     }
+
+    /// `--base`, else the merge base with the branch of record, else with its remote-tracking branch
+    /// (CI's single-branch checkouts have no local one); before the first commit, the empty tree.
+    private func base(_ requested: String?, branch: String, root: URL) async throws -> (commit: String, ref: String) {
+        if let requested {
+            guard let commit = try await git.resolve(requested, in: root) else { throw CheckError.unknownBase(requested) }
+            return (commit, requested)
+        }
+        guard try await git.resolve("HEAD", in: root) != nil else { return (Self.emptyTree, "the empty tree (no commit yet)") }
+        for ref in [branch, "origin/\(branch)"] {
+            guard try await git.resolve(ref, in: root) != nil else { continue }
+            guard let commit = try await git.mergeBase("HEAD", ref, in: root) else { throw CheckError.noCommonHistory(ref) }
+            return (commit, ref)
+        }
+        throw CheckError.noBase(branch: branch)
+    }
+
+    /// git's id of the empty tree: everything in the work tree is added.
+    static let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
     /// `sync-file-changed` and `sandbox-in-main`.
     private func changeRules(since base: String, root: URL, repository: PlatformRepository, target: String?, current: String?,

@@ -1,4 +1,5 @@
 import Manifests
+import Support
 
 /// Renders a diff for a terminal, or as Markdown ready to paste into a pull request.
 public enum DiffFormatter {
@@ -22,15 +23,20 @@ public enum DiffFormatter {
                 lines.append("  services, lowest risk first:")
                 lines += environment.services.map { "    " + ServiceDiff.describe($0) }
             }
+            for unbuilt in environment.unbuilt {
+                lines.append("  Kustomization \(unbuilt.kustomization): could not be built (\(unbuilt.side.rawValue)); its objects are not compared")
+            }
             for problem in environment.problems { lines.append("  error: \(problem.kustomization) (\(problem.path)): \(problem.message)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Every value from the repository or a registry is escaped (`MarkdownText`): names in code spans,
+    /// messages as text, diff lines in a fence longer than any backtick run they hold.
     public static func markdown(_ report: DiffReport) -> String {
-        var lines = ["### Lockmaster diff", "", "Comparing \(report.comparing).", ""]
+        var lines = ["### Lockmaster diff", "", "Comparing \(MarkdownText.text(report.comparing)).", ""]
         for environment in report.environments {
-            lines.append("#### \(environment.name)")
+            lines.append("#### \(MarkdownText.text(environment.name))")
             lines.append("")
             if environment.kustomizations.isEmpty, environment.services.isEmpty {
                 // "No changes" only when both sides could be read.
@@ -40,22 +46,30 @@ public enum DiffFormatter {
                 lines += ["| change | service | from | to |", "|---|---|---|---|"]
                 for service in environment.services {
                     let change = service.change.rawValue + (service.step.map { " (\($0))" } ?? "")
-                    lines.append("| \(change) | \(service.kind) `\(service.name)` | \(service.from ?? "") | \(service.to ?? "") |")
+                    lines.append("| \(change) | \(MarkdownText.text(service.kind)) \(MarkdownText.code(service.name)) | "
+                                 + "\(MarkdownText.text(service.from ?? "")) | \(MarkdownText.text(service.to ?? "")) |")
                 }
                 lines.append("")
             }
             for kustomization in environment.kustomizations {
-                lines.append("<details><summary>Kustomization <code>\(kustomization.name)</code>: \(kustomization.objects.count) object\(kustomization.objects.count == 1 ? "" : "s")</summary>")
+                let count = kustomization.objects.count
+                lines.append("<details><summary>Kustomization <code>\(MarkdownText.html(kustomization.name))</code>: \(count) object\(count == 1 ? "" : "s")</summary>")
                 lines.append("")
-                lines.append("```diff")
+                var body: [String] = []
                 for object in kustomization.objects {
-                    lines.append("\(symbol(object.change)) \(object.object) (\(object.change.rawValue))")
-                    lines += object.diff
-                    lines += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map { "  secret \($0.key): \($0.value)" }
+                    body.append("\(symbol(object.change)) \(Inert.line(object.object)) (\(object.change.rawValue))")
+                    body += object.diff.map(Inert.line)
+                    body += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map { "  secret \(Inert.line($0.key)): \($0.value)" }
                 }
-                lines += ["```", "", "</details>", ""]
+                let fence = MarkdownText.fence(for: body)
+                lines += [fence + "diff"] + body + [fence, "", "</details>", ""]
             }
-            for problem in environment.problems { lines.append("- :warning: `\(problem.kustomization)` (`\(problem.path)`): \(problem.message)") }
+            for unbuilt in environment.unbuilt {
+                lines.append("- Kustomization \(MarkdownText.code(unbuilt.kustomization)): **could not be built** (\(unbuilt.side.rawValue)); its objects are not compared")
+            }
+            for problem in environment.problems {
+                lines.append("- :warning: \(MarkdownText.code(problem.kustomization)) (\(MarkdownText.code(problem.path))): \(MarkdownText.text(problem.message))")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

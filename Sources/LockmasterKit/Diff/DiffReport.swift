@@ -17,6 +17,17 @@ public struct EnvironmentDiff: Sendable, Codable, Equatable {
     public var services: [ServiceChange]
     /// Kustomizations that could not be rendered on either side.
     public var problems: [RenderProblem]
+    /// Kustomizations whose objects were not compared because a side could not be built: never shown as
+    /// objects removed (or added).
+    public var unbuilt: [UnbuiltKustomization] = []
+}
+
+/// A Flux Kustomization that could not be built on one side of a diff.
+public struct UnbuiltKustomization: Sendable, Codable, Equatable {
+    public enum Side: String, Sendable, Codable { case base, head }
+    public var kustomization: String
+    public var side: Side
+    public var message: String
 }
 
 public struct KustomizationDiff: Sendable, Codable, Equatable {

@@ -21,11 +21,14 @@ public struct DiffRequest: Sendable {
     public var sides: Sides
     /// Only this environment (git and versions modes).
     public var environment: String?
+    /// Let kustomize fetch remote resources (`RenderRequest.allowRemote`).
+    public var allowRemote: Bool
 
-    public init(repository: URL, sides: Sides, environment: String? = nil) {
+    public init(repository: URL, sides: Sides, environment: String? = nil, allowRemote: Bool = false) {
         self.repository = repository
         self.sides = sides
         self.environment = environment
+        self.allowRemote = allowRemote
     }
 }
 
@@ -56,22 +59,22 @@ public struct PlatformDiffer: Sendable {
                 // An environment that did not exist at the base has only additions. The head renders after
                 // the base, so builds whose inputs did not change come from the cache.
                 let cache = BuildCache()
-                let old: RenderReport? = baseRef == nil ? nil : try? await renderer.run(RenderRequest(repository: root, environment: name, ref: baseRef), cache: cache)
-                let new = try await renderer.run(RenderRequest(repository: root, environment: name, ref: head), cache: cache)
+                let old: RenderReport? = baseRef == nil ? nil : try? await renderer.run(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote), cache: cache)
+                let new = try await renderer.run(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote), cache: cache)
                 environments.append(compare(name: name, old: old, new: new))
             }
             return DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
         case let .environments(from, to):
-            async let old = renderer.run(RenderRequest(repository: root, environment: from))
-            async let new = renderer.run(RenderRequest(repository: root, environment: to))
+            async let old = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote))
+            async let new = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote))
             return DiffReport(comparing: "environments \(to) → \(from)", environments: [compare(name: to, old: try await new, new: try await old)])
         case let .versions(a, b):
             guard let name = request.environment ?? repository.environments.first(where: {
                 if case .oci? = $0.source { return true } else { return false }
             })?.name else { throw ResolveError.noRepository }
             let cache = BuildCache()
-            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a), cache: cache)
-            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b), cache: cache)
+            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a, allowRemote: request.allowRemote), cache: cache)
+            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b, allowRemote: request.allowRemote), cache: cache)
             return DiffReport(comparing: "versions \(a) → \(b)", environments: [compare(name: name, old: old, new: new)])
         }
     }
@@ -81,11 +84,13 @@ public struct PlatformDiffer: Sendable {
         var byKustomization: [String: [ObjectDiff]] = [:]
         let oldIndex = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let newIndex = Dictionary(after.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        for object in after where oldIndex[object.key] == nil {
+        // A side that could not build a Kustomization says nothing about its objects.
+        let unbuiltHead = Set(new.problems.map(\.kustomization)), unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
+        for object in after where oldIndex[object.key] == nil && !unbuiltBase.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .added, diff: [],
                                                                                  secretKeys: Self.secretKeys(old: nil, new: object.node)))
         }
-        for object in before where newIndex[object.key] == nil {
+        for object in before where newIndex[object.key] == nil && !unbuiltHead.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .removed, diff: [],
                                                                                  secretKeys: Self.secretKeys(old: object.node, new: nil)))
         }
@@ -118,10 +123,13 @@ public struct PlatformDiffer: Sendable {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name))
         }
         services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
-        return EnvironmentDiff(name: name, kustomizations: kustomizations, services: services, problems: ((old?.problems ?? []) + new.problems).reduce(into: []) { unique, problem in
+        var environment = EnvironmentDiff(name: name, kustomizations: kustomizations, services: services, problems: ((old?.problems ?? []) + new.problems).reduce(into: []) { unique, problem in
             // A source missing on both sides is one problem, not two.
             if !unique.contains(problem) { unique.append(problem) }
         })
+        environment.unbuilt = (old?.problems ?? []).map { UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message) }
+            + new.problems.map { UnbuiltKustomization(kustomization: $0.kustomization, side: .head, message: $0.message) }
+        return environment
     }
 
     /// A Secret without its values (`data`, `stringData`): they are compared by hash only.

@@ -3,8 +3,7 @@ import Foundation
 import Manifests
 
 /// Builds keyed by their inputs, so that `diff` renders a Kustomization whose inputs are the same on
-/// both sides only once. The inputs: the Flux spec, and every file under the path — or, when a
-/// kustomization there reaches outside its directory (`..`), every file of the source tree.
+/// both sides only once. Substitution is not cached: it runs on every render, after the build.
 actor BuildCache {
     private var builds: [String: [KustomizeBuilder.Built]] = [:]
     private var treeFingerprints: [URL: String] = [:]
@@ -18,21 +17,21 @@ actor BuildCache {
 
     func put(_ key: String, _ built: [KustomizeBuilder.Built]) { builds[key] = built }
 
+    /// The key of a build: its Flux spec and path, and every file it reads (`BuildInputScanner`) —
+    /// components and resources outside the path included. When the scanner meets a key it does not
+    /// know, every file of the source tree counts instead. Nil: do not reuse.
     func key(tree: URL, path: String, spec: YAMLNode?) -> String? {
-        let directory = tree.appendingPathComponent(path)
-        guard let files = Self.files(under: directory) else { return nil }
-        let reachesOut = files.contains { file in
-            ManifestLoader.kustomizationFileNames.contains(file.lastPathComponent)
-                && ((try? String(contentsOf: file, encoding: .utf8))?.contains("..") ?? true)
-        }
+        let inputs = BuildInputScanner(root: tree).scan(path: path, spec: spec)
+        guard inputs.violations.isEmpty else { return nil }
         var hasher = SHA256()
         hasher.update(data: Data((spec?.jsonText() ?? "entry").utf8))
+        hasher.update(data: Data([0]))
         hasher.update(data: Data(path.utf8))
-        if reachesOut {
+        if inputs.incomplete {
             guard let fingerprint = treeFingerprint(tree) else { return nil }
             hasher.update(data: Data(fingerprint.utf8))
         } else {
-            guard Self.hash(files, base: directory, into: &hasher) else { return nil }
+            guard Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher) else { return nil }
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
@@ -62,7 +61,7 @@ actor BuildCache {
         let prefix = base.standardizedFileURL.path.count
         for file in files {
             guard let data = try? Data(contentsOf: file) else { return false }
-            hasher.update(data: Data(file.standardizedFileURL.path.dropFirst(prefix).utf8))
+            hasher.update(data: Data(file.standardizedFileURL.path.dropFirst(prefix).utf8 + [0]))
             hasher.update(data: Data(SHA256.hash(data: data)))
         }
         return true

@@ -5,10 +5,15 @@ import Support
 /// Builds one Flux Kustomization's path the way kustomize-controller does: `kubectl kustomize
 /// --load-restrictor LoadRestrictionsNone` (the reference renderer) over the path's own kustomization,
 /// or over Flux's generated one when it has none (FLUX.md §5.4), with the Flux Kustomization's fields
-/// that change objects merged in through a wrapper kustomization.
+/// that change objects merged in through a wrapper kustomization. Like Flux's secure build (§5.6), a
+/// build reads only inside its source root: `BuildInputScanner` refuses anything else before kubectl
+/// runs, and kubectl runs confined (`ConfinedKubectl`).
 struct KustomizeBuilder {
     let runner: any ProcessRunner
     let kubectl: String
+    var allowRemote = false
+
+    private var confined: ConfinedKubectl { ConfinedKubectl(kubectl: kubectl, runner: runner, allowRemote: allowRemote) }
 
     struct Built {
         var node: YAMLNode
@@ -18,11 +23,13 @@ struct KustomizeBuilder {
     enum BuildError: Error, CustomStringConvertible {
         case pathNotFound(String)
         case kustomize(String)
+        case confinement([BuildViolation])
 
         var description: String {
             switch self {
             case let .pathNotFound(path): return "kustomization path not found: \(path)"
             case let .kustomize(message): return "kustomize build failed: \(message)"
+            case let .confinement(violations): return "not built: " + violations.map(\.description).joined(separator: "; ")
             }
         }
     }
@@ -36,6 +43,8 @@ struct KustomizeBuilder {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw BuildError.pathNotFound(path.isEmpty ? "./" : "./" + path)
         }
+        let inputs = BuildInputScanner(root: tree, allowRemote: allowRemote).scan(path: path, spec: spec)
+        guard inputs.violations.isEmpty else { throw BuildError.confinement(inputs.violations) }
         let resources = Self.resources(in: directory)
         guard !resources.isEmpty else { return [] }
         var fields = [
@@ -60,9 +69,7 @@ struct KustomizeBuilder {
                 fields.append("\"commonAnnotations\":" + annotations.jsonText())
             }
         }
-        try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(to: scratch.appendingPathComponent("kustomization.yaml"))
-        let output = try await runner.run(ProcessInvocation(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", scratch.path],
-                                                            timeout: .seconds(300)))
+        let output = try await kustomize(fields, scratch: scratch)
         guard output.status == 0 else {
             let message = output.stderr.replacingOccurrences(of: scratch.path, with: "<build>").trimmingCharacters(in: .whitespacesAndNewlines)
             throw BuildError.kustomize(message)
@@ -81,6 +88,9 @@ struct KustomizeBuilder {
             guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw BuildError.pathNotFound(path)
             }
+            guard BuildInputScanner(root: tree, allowRemote: allowRemote).scan(path: path).violations.isEmpty else {
+                throw BuildError.kustomize("a path reads outside its source root")
+            }
             resources += Self.resources(in: directory)
         }
         var result = Dictionary(paths.map { ($0, [Built]()) }, uniquingKeysWith: { first, _ in first })
@@ -90,9 +100,7 @@ struct KustomizeBuilder {
             "\"resources\":[" + resources.map { YAMLNode.jsonString(Self.relative($0, from: scratch)) }.joined(separator: ",") + "]",
             "\"buildMetadata\":[\"originAnnotations\"]",
         ]
-        try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(to: scratch.appendingPathComponent("kustomization.yaml"))
-        let output = try await runner.run(ProcessInvocation(kubectl, ["kustomize", "--load-restrictor", "LoadRestrictionsNone", scratch.path],
-                                                            timeout: .seconds(300)))
+        let output = try await kustomize(fields, scratch: scratch)
         guard output.status == 0 else { throw BuildError.kustomize(output.stderr) }
         // Longest path first, so a nested path wins over its parent.
         let ordered = paths.sorted { $0.count > $1.count }
@@ -103,6 +111,14 @@ struct KustomizeBuilder {
             result[owner, default: []].append(built)
         }
         return result
+    }
+
+    /// Writes the wrapper kustomization into `scratch` and builds it, confined.
+    private func kustomize(_ fields: [String], scratch: URL) async throws -> ProcessOutput {
+        try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(to: scratch.appendingPathComponent("kustomization.yaml"))
+        let home = scratch.appendingPathComponent(".home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        return try await runner.run(await confined.invocation(["kustomize", "--load-restrictor", "LoadRestrictionsNone", scratch.path], home: home))
     }
 
     /// kustomize's output as objects, each with the file it came from (its origin annotation, removed).
@@ -152,6 +168,8 @@ struct KustomizeBuilder {
                 let child = url.appendingPathComponent(entry)
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) else { continue }
+                // Flux's artifact holds no symlinks: what one names is not applied.
+                if (try? FileManager.default.attributesOfItem(atPath: child.path)[.type] as? FileAttributeType) == .typeSymbolicLink { continue }
                 if isDirectory.boolValue {
                     if hasKustomization(child) { found.append(child) } else { walk(child) }
                 } else if entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") {

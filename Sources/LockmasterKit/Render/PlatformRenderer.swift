@@ -13,12 +13,16 @@ public struct RenderRequest: Sendable {
     public var ref: String?
     /// The artifact version the environment's OCIRepository would pull, instead of what it resolves to.
     public var version: String?
+    /// Let kustomize fetch remote resources (still without credentials). Off by default: a branch
+    /// under review must not make the machine reach the network.
+    public var allowRemote: Bool
 
-    public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil) {
+    public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false) {
         self.repository = repository
         self.environment = environment
         self.ref = ref
         self.version = version
+        self.allowRemote = allowRemote
     }
 }
 
@@ -43,13 +47,13 @@ public struct PlatformRenderer: Sendable {
     /// Renders with a cache shared with another render (`diff` renders both sides through one).
     func run(_ request: RenderRequest, cache: BuildCache) async throws -> RenderReport {
         let trees = try SourceTrees(repository: request.repository)
-        defer { Task { await trees.removeAll() } }
+        defer { trees.removeAll() }
         let snapshot = try await trees.git(request.ref)
         let repository = try PlatformRepository.load(root: snapshot)
         guard let environment = repository.environment(named: request.environment) else {
             throw ResolveError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
         }
-        let builder = KustomizeBuilder(runner: runner, kubectl: kubectl)
+        let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote)
         var report = RenderReport(environment: environment.name, objects: [], problems: [], warnings: [])
         let entry = "flux-system/flux-system"
 

@@ -4,22 +4,25 @@ import GitKit
 import Support
 
 /// Directories holding the content Flux sources deliver: the work tree, the repository at a git ref
-/// (exported with `git archive`, the work tree untouched), or an extracted artifact.
+/// (every tracked file, as Flux clones it; the work tree untouched), or an extracted artifact. They
+/// live in one private scratch directory, removed with this value (and on Ctrl-C).
 actor SourceTrees {
-    let workspace: URL
+    nonisolated let workspace: URL
+    private let scratchDirectory: ScratchDirectory
     private let repository: URL
-    private let runner: any ProcessRunner
+    private let git: any GitClient
     private var trees: [String: URL] = [:]
 
-    init(repository: URL, runner: any ProcessRunner = SystemProcessRunner()) throws {
+    init(repository: URL, git: any GitClient = ProcessGitClient()) throws {
         self.repository = repository
-        self.runner = runner
-        workspace = FileManager.default.temporaryDirectory.appendingPathComponent("lockmaster-render-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        self.git = git
+        scratchDirectory = try ScratchDirectory(prefix: "lockmaster-render")
+        workspace = scratchDirectory.url
     }
 
-    func removeAll() {
-        try? FileManager.default.removeItem(at: workspace)
+    /// Removes every tree now.
+    nonisolated func removeAll() {
+        scratchDirectory.remove()
     }
 
     /// The repository as of `ref`, or the work tree itself when `ref` is nil.
@@ -28,8 +31,7 @@ actor SourceTrees {
         if let tree = trees["git:\(ref)"] { return tree }
         let tree = workspace.appendingPathComponent("git-\(trees.count)")
         try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
-        _ = try await runner.checkedRun(ProcessInvocation("bash", ["-c", "git -C \"$1\" archive --format=tar \"$2\" | tar -x -C \"$3\"", "archive",
-                                                                    repository.path, ref, tree.path]))
+        try await git.export(ref, to: tree, in: repository)
         trees["git:\(ref)"] = tree
         return tree
     }

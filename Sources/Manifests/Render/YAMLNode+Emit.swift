@@ -5,7 +5,7 @@ import Yams
 extension YAMLNode {
     /// The node as YAML text (block style), for output; comments and original layout are not kept.
     public func yamlText() -> String {
-        (try? Yams.serialize(node: yamsNode(), sortKeys: false)) ?? ""
+        (try? Yams.serialize(node: yamsNode(), width: -1, sortKeys: false)) ?? ""
     }
 
     /// The node as JSON text, with plain scalars typed the way YAML 1.2's core schema reads them.
@@ -53,7 +53,9 @@ extension YAMLNode {
             case .folded: .folded
             }
             let explicit = tag.map { Tag(Tag.Name(rawValue: $0)) } ?? .implicit
-            return .scalar(.init(text, explicit, yamsStyle))
+            // A value that could start a workflow command or hold control characters is printed on one
+            // line, double-quoted, where the emitter escapes it.
+            return .scalar(.init(text, explicit, Inert.needsQuoting(text) ? .doubleQuoted : yamsStyle))
         case let .mapping(pairs):
             return .mapping(.init(pairs.map { ($0.key.yamsNode(), $0.value.yamsNode()) }))
         case let .sequence(items):

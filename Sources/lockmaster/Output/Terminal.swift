@@ -2,15 +2,24 @@ import ArgumentParser
 import Foundation
 import LockmasterKit
 import Platform
+import Support
 
 /// Where commands write: data to stdout, diagnostics to stderr.
 enum Terminal {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// Writes data, made inert (`Inert.output`): values from a repository or a registry cannot drive the
+    /// terminal or start a workflow command. `paint` colours the inert text.
+    static func out(_ text: String, paint: (String) -> String = { $0 }) {
+        FileHandle.standardOutput.write(Data(paint(Inert.output(text)).utf8))
+    }
+
+    /// Writes lines that are GitHub workflow commands by design (`check -o github`); their values are
+    /// escaped by the formatter.
+    static func outWorkflowCommands(_ text: String) {
+        FileHandle.standardOutput.write(Data(Inert.text(text).utf8))
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(Inert.output(text).utf8))
     }
 
     /// `--quiet`: set once in `main`, before any command runs.

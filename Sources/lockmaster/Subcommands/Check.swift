@@ -8,7 +8,8 @@ extension Lockmaster {
             abstract: "The merge guard: policy rules for a change, as path:line:col findings.",
             discussion: """
                 Reads the work tree and compares it with --base (default: the merge base of HEAD and \
-                main). Rules:
+                main, or origin/main in a clone without a local main; with neither, check stops with \
+                an error rather than skip the rules about the change). Rules:
                   sync-file-changed        a gotk-sync.yaml added or changed (error)
                   sandbox-in-main          a sandbox directory added for main (error)
                   development-tracks-main  development's source tracks main (error)
@@ -22,6 +23,7 @@ extension Lockmaster {
                   deprecated-api           removed (error) or deprecated (warning) Flux APIs,
                                            and Kubernetes APIs at --kube-version
                   parse-error              YAML that cannot be read (error)
+                  symlink                  a symlink, which Flux leaves out (error)
 
                 A comment '# lockmaster:ignore=rule-id' on the finding's line, or anywhere in its YAML \
                 document, silences it; silenced findings are listed. Exit status: 1 on any error, and on \
@@ -58,9 +60,9 @@ extension Lockmaster {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await MergeGuard().run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target))
                 switch output {
-                case .text: Terminal.out(Colour.check(CheckFormatter.text(report)))
+                case .text: Terminal.out(CheckFormatter.text(report), paint: Colour.check)
                 case .json: Terminal.out(try Terminal.json(report))
-                case .github: Terminal.out(CheckFormatter.github(report))
+                case .github: Terminal.outWorkflowCommands(CheckFormatter.github(report))
                 case .gitlab: Terminal.out(try CheckFormatter.gitlab(report))
                 }
                 if report.errors > 0 || (strict && report.warnings > 0) { throw ExitCode.failure }

@@ -19,7 +19,8 @@ extension Lockmaster {
                 classified as added, removed, upgraded (chart version, with the major/minor/patch step) \
                 or reconfigured, lowest risk first. Secret data values are never printed: each key is \
                 added, removed, changed or unchanged by hash. -o markdown is ready for a pull request \
-                comment; --exit-code exits 1 when anything changed.
+                comment; --exit-code exits 1 when anything changed. Builds are confined as in \
+                'lockmaster render' (--allow-remote to fetch remote resources).
 
                 Examples:
                   lockmaster diff                                  # this branch against main
@@ -50,6 +51,9 @@ extension Lockmaster {
         @Flag(help: "Exit 1 when there are changes, like git diff --exit-code.")
         var exitCode = false
 
+        @Flag(help: "Let kustomize fetch remote resources (Flux does unless --no-remote-bases is set).")
+        var allowRemote = false
+
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
@@ -76,10 +80,10 @@ extension Lockmaster {
                     .git(base: base, head: head)
                 }
                 let report = try await Activity.during("rendering both sides") {
-                    try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env))
+                    try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote))
                 }
                 switch output {
-                case .text: Terminal.out(Colour.diff(DiffFormatter.text(report)))
+                case .text: Terminal.out(DiffFormatter.text(report), paint: Colour.diff)
                 case .markdown: Terminal.out(DiffFormatter.markdown(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 }

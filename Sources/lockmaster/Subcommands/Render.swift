@@ -18,6 +18,11 @@ extension Lockmaster {
                 ConfigMaps in the render; Secret variables stay placeholders). A Kustomization that \
                 cannot be built is reported on stderr and the rest still renders (exit status 1).
 
+                Like Flux's own build, a build reads only inside its source root: an absolute path, \
+                a ../ that climbs out or a symlink fails that Kustomization's build. kubectl runs \
+                without credentials or this process's environment, and remote resources are not \
+                fetched unless --allow-remote is given.
+
                 Examples:
                   lockmaster render staging > staging.yaml
                   lockmaster render development --ref main~1 -o json
@@ -36,6 +41,9 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("Render this artifact version for the environment's OCIRepository.", valueName: "V"))
         var version: String?
 
+        @Flag(help: "Let kustomize fetch remote resources (Flux does unless --no-remote-bases is set).")
+        var allowRemote = false
+
         enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: yaml or json.", valueName: "FORMAT"))
@@ -45,7 +53,7 @@ extension Lockmaster {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await Activity.during("rendering \(environment)") {
-                    try await PlatformRenderer(access: registry.access()).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version))
+                    try await PlatformRenderer(access: registry.access()).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote))
                 }
                 Terminal.out(output == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
                 for warning in report.warnings { Terminal.err("warning: \(warning)\n") }

@@ -83,7 +83,7 @@ extension Lockmaster {
                 }
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
                 switch output {
-                case .text: Terminal.out(Colour.status(StatusTextFormatter.format(report)))
+                case .text: Terminal.out(StatusTextFormatter.format(report), paint: Colour.status)
                 case .json: Terminal.out(try Terminal.json(report))
                 case .html:
                     let history = report.explanation == nil ? try await EnvironmentHistory(access: registry.access()).run(repository: root) : []

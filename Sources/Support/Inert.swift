@@ -1,0 +1,105 @@
+/// Text from a repository or a registry, made inert before it is printed: nothing in it may move a
+/// terminal's cursor, change its colours or title, reorder what is shown (bidirectional overrides), or
+/// start a GitHub Actions workflow command.
+public enum Inert {
+    /// Control characters shown escaped: C0 (but tab and newline) and DEL as `\xHH`, C1 and the
+    /// bidirectional controls as `\u{HHHH}`.
+    public static func text(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            guard isControl(scalar) else { result.unicodeScalars.append(scalar); continue }
+            result += scalar.value < 0x80 ? "\\x" + hex(scalar.value, width: 2) : "\\u{" + hex(scalar.value, width: 4) + "}"
+        }
+        return result
+    }
+
+    /// One value on one line: newlines and tabs escaped as well.
+    public static func line(_ text: String) -> String {
+        Self.text(text).replacing("\n", with: "\\n").replacing("\t", with: "\\t")
+    }
+
+    /// A whole output: control characters escaped, and no line able to start a workflow command — GitHub's
+    /// runner reads `::command::` at the start of a line (after blanks) and `##[command]` anywhere in it.
+    public static func output(_ text: String) -> String {
+        let escaped = Self.text(text)
+        guard escaped.contains("::") || escaped.contains("##[") else { return escaped }
+        return escaped.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var line = String(line)
+            if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("::"), let colon = line.firstIndex(of: ":") {
+                line.insert("\\", at: colon)
+            }
+            return line.replacing("##[", with: "#\\#[")
+        }.joined(separator: "\n")
+    }
+
+    /// Whether a value, printed as it is, would hold control characters or a line that starts a workflow
+    /// command (emitters print such values quoted, on one line).
+    public static func needsQuoting(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: isControl) || text.contains("##[")
+            || text.split(separator: "\n").contains { $0.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("::") }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A: false
+        case 0x00...0x1F, 0x7F...0x9F: true
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+/// Values placed into Markdown (and the HTML GitHub allows in it) so that none can open a comment, a
+/// tag, a link, a table row, a code span or a fence.
+public enum MarkdownText {
+    /// Running text or a table cell: one line, with every character Markdown or HTML would act on escaped.
+    public static func text(_ text: String) -> String {
+        var result = ""
+        for character in Inert.line(text) {
+            switch character {
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "|": result += "\\|"
+            case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}", "$", ":": result += "\\" + String(character)
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// An inline code span that holds `text` whatever backticks it has (CommonMark: a longer backtick
+    /// string), on one line, with `|` escaped so that it cannot end a table cell.
+    public static func code(_ text: String) -> String {
+        let value = Inert.line(text).replacing("|", with: "\\|")
+        let fence = String(repeating: "`", count: longestRun(of: "`", in: value) + 1)
+        let padded = value.hasPrefix("`") || value.hasSuffix("`") || value.isEmpty ? " \(value) " : value
+        return fence + padded + fence
+    }
+
+    /// A code fence longer than any run of backticks in `lines`, so that none of them can close it.
+    public static func fence(for lines: [String]) -> String {
+        String(repeating: "`", count: max(3, lines.map { longestRun(of: "`", in: $0) }.max().map { $0 + 1 } ?? 3))
+    }
+
+    /// Text inside an HTML element (GitHub's `<details>`): `<`, `>`, `&` and quotes as entities.
+    public static func html(_ text: String) -> String {
+        Inert.line(text).replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
+            .replacing("\"", with: "&quot;").replacing("'", with: "&#39;")
+    }
+
+    private static func longestRun(of character: Character, in text: String) -> Int {
+        var longest = 0, current = 0
+        for each in text {
+            current = each == character ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        return longest
+    }
+}

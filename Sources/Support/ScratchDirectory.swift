@@ -1,0 +1,22 @@
+public import Foundation
+
+/// A private temporary directory (mode 0700) that is removed when its owner is done, when the command
+/// fails, and when Ctrl-C or SIGTERM stops the process.
+public final class ScratchDirectory: Sendable {
+    public let url: URL
+
+    /// - Parameter prefix: names the directory after the command that made it (`lockmaster-render`).
+    public init(prefix: String) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        Interruption.removeOnStop(url)
+    }
+
+    /// Removes the directory now (also done when the last reference goes away).
+    public func remove() {
+        try? FileManager.default.removeItem(at: url)
+        Interruption.forget(url)
+    }
+
+    deinit { remove() }
+}
