@@ -24,7 +24,12 @@ struct Lockmaster: AsyncParsableCommand {
 
             Environment:
               LOCKMASTER_REGISTRY_USERNAME, LOCKMASTER_REGISTRY_PASSWORD
-                                 registry credentials (after --username/--password-stdin)
+                                 registry credentials (after --username/--password-stdin),
+                                 sent only to the artifact repository's host
+              LOCKMASTER_REGISTRY_HOST
+                                 the one registry contacted, and the one host those
+                                 credentials are for (default: the host of artifact in
+                                 lockmaster.yaml, or publish --to); set it in CI
               DOCKER_CONFIG      where docker's config.json is (default ~/.docker)
               LOCKMASTER_KUBECTL the kubectl program for status --live and sandbox delete
               GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME

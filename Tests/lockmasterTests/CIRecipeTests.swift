@@ -53,7 +53,8 @@ import Yams
     /// Every `${{ … }}` the recipes use, with the value CI would give it here.
     static func expressions(_ estate: Estate, version: String = "") -> [String: String] {
         ["vars.LOCKMASTER_URL": "https://example.invalid/lockmaster", "github.token": "gh-token", "github.event.pull_request.number": "7",
-         "secrets.REGISTRY_USERNAME": "ci", "secrets.REGISTRY_PASSWORD": password, "inputs.version": version]
+         "secrets.REGISTRY_USERNAME": "ci", "secrets.REGISTRY_PASSWORD": password, "inputs.version": version,
+         "vars.REGISTRY_HOST": estate.registry.host]
     }
 
     /// Runs every step of the workflow's only job; each must exit 0.

@@ -19,15 +19,20 @@ public enum CredentialError: Error, Sendable, Equatable, CustomStringConvertible
 /// Finds credentials for a registry host, in this order: explicit (flags), the environment
 /// (`LOCKMASTER_REGISTRY_USERNAME`/`LOCKMASTER_REGISTRY_PASSWORD`), then docker's `config.json`
 /// (`credHelpers[host]`, `credsStore`, `auths[host]`). Nothing found means anonymous access.
+/// Flags and environment name no host, so they go only to `explicitHost` (the artifact repository's):
+/// a branch that names another registry gets only what docker's store holds for that exact host.
 public struct CredentialResolver: Sendable {
     public var explicit: RegistryCredentials?
     public var environment: [String: String]
+    /// The one host flags and environment credentials are for; nil: none.
+    public var explicitHost: String?
     private let runner: any ProcessRunner
 
     public init(explicit: RegistryCredentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                runner: any ProcessRunner = SystemProcessRunner()) {
+                explicitHost: String? = nil, runner: any ProcessRunner = SystemProcessRunner()) {
         self.explicit = explicit
         self.environment = environment
+        self.explicitHost = explicitHost
         self.runner = runner
     }
 
@@ -48,8 +53,8 @@ public struct CredentialResolver: Sendable {
     }
 
     public func credentials(for host: String) async throws -> RegistryCredentials? {
-        if let explicit { return explicit }
-        if let username = environment["LOCKMASTER_REGISTRY_USERNAME"], let password = environment["LOCKMASTER_REGISTRY_PASSWORD"] {
+        if host == explicitHost, let explicit { return explicit }
+        if host == explicitHost, let username = environment["LOCKMASTER_REGISTRY_USERNAME"], let password = environment["LOCKMASTER_REGISTRY_PASSWORD"] {
             return RegistryCredentials(username: username, password: password)
         }
         guard let data = FileManager.default.contents(atPath: configPath.path) else { return nil }

@@ -20,7 +20,8 @@ public protocol ArtifactStore: Sendable {
     func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64
     /// Uploads a small blob held in memory; returns the bytes sent.
     func uploadBlob(_ data: Data, digest: String) async throws -> UInt64
-    func blob(_ digest: String) async throws -> Data
+    /// A blob's bytes, verified; `size` (the descriptor's) bounds what is read: a larger blob is an error.
+    func blob(_ digest: String, size: UInt64?) async throws -> Data
     /// Stores `manifest` under `tag`; returns the manifest digest the store reports (verified).
     func putManifest(_ manifest: Data, mediaType: String, tag: String) async throws -> String
     /// The manifest at a tag or digest; nil when there is none.
@@ -33,6 +34,9 @@ public protocol ArtifactStore: Sendable {
 public typealias UploadProgress = @Sendable (UInt64) -> Void
 
 extension ArtifactStore {
+    /// A blob of no announced size (still bounded by the store).
+    public func blob(_ digest: String) async throws -> Data { try await blob(digest, size: nil) }
+
     public func uploadBlob(from file: URL, digest: String, size: UInt64) async throws -> UInt64 {
         try await uploadBlob(from: file, digest: digest, size: size, progress: nil)
     }

@@ -101,7 +101,11 @@ public struct OCILayoutStore: ArtifactStore {
         return UInt64(data.count)
     }
 
-    public func blob(_ digest: String) async throws -> Data {
+    public func blob(_ digest: String, size: UInt64?) async throws -> Data {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: blobURL(digest).path)
+        if let size, let actual = attributes?[.size] as? UInt64, actual > size {
+            throw RegistryError.tooLarge(what: "blob \(digest)", limit: Int(clamping: size))
+        }
         guard let data = FileManager.default.contents(atPath: blobURL(digest).path) else { throw OCILayoutError.missingBlob(digest) }
         let actual = Digest.sha256(data)
         guard actual == digest else { throw OCILayoutError.digestMismatch(expected: digest, actual: actual) }

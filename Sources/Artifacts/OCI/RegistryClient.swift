@@ -21,10 +21,11 @@ public final class RegistryClient: ArtifactStore {
 
     public var location: String { endpoint.description }
 
-    /// One client for the process: TLS verified, redirects followed, and a refused connection
-    /// reported at once rather than retried until the deadline.
+    /// One client for the process: TLS verified, and a refused connection reported at once rather than
+    /// retried until the deadline. Redirects are followed by `exchange`, which drops `Authorization`
+    /// for any other origin.
     public static let sharedHTTPClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .follow(max: 5, allowCycles: false),
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow,
                                                      timeout: .init(connect: .seconds(15)))
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -64,7 +65,15 @@ public final class RegistryClient: ArtifactStore {
     public func listTags() async throws -> [String] {
         var tags: [String] = []
         var next: String? = endpoint.baseURL + repositoryPath + "/tags/list?n=1000"
+        var seen = Set<String>()
         while let url = next {
+            // A registry (or whatever answers in its place) could page forever.
+            guard seen.insert(url).inserted else {
+                throw RegistryError.unexpectedResponse(operation: "listing tags", reason: "the Link pages lead back to \(url), a cycle")
+            }
+            guard seen.count <= Self.maximumTagPages else {
+                throw RegistryError.unexpectedResponse(operation: "listing tags", reason: "more than \(Self.maximumTagPages) pages of tags")
+            }
             let response = try await send(.GET, url, scope: pullScope, operation: "listing tags")
             if response.status == .notFound, response.errorCodes.contains(where: { $0.code == "NAME_UNKNOWN" }) || tags.isEmpty {
                 return tags  // the repository does not exist yet
@@ -164,8 +173,10 @@ public final class RegistryClient: ArtifactStore {
         }
     }
 
-    public func blob(_ digest: String) async throws -> Data {
-        let response = try await send(.GET, endpoint.baseURL + repositoryPath + "/blobs/\(digest)", scope: pullScope, operation: "fetching blob \(digest)")
+    public func blob(_ digest: String, size: UInt64?) async throws -> Data {
+        let limit = min(size.map { Int(clamping: $0) } ?? Self.maximumBody, Self.maximumBody)
+        let response = try await send(.GET, endpoint.baseURL + repositoryPath + "/blobs/\(digest)", scope: pullScope, operation: "fetching blob \(digest)",
+                                      limit: limit)
         guard response.status == .ok else { throw failure("fetching blob \(digest)", response) }
         let actual = Digest.sha256(response.body)
         guard actual == digest else { throw RegistryError.digestMismatch(what: "blob", expected: digest, actual: actual) }
@@ -256,13 +267,13 @@ public final class RegistryClient: ArtifactStore {
     /// the bytes of an upload session are not (the whole upload restarts instead).
     private func send(_ method: HTTPMethod, _ url: String, headers: [String: String] = [:],
                       body: (@Sendable () -> HTTPClientRequest.Body)? = nil, scope: String, operation: String,
-                      retrying: Bool = true) async throws -> Response {
+                      retrying: Bool = true, limit: Int = RegistryClient.maximumBody) async throws -> Response {
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 0
         while true {
             do {
-                let response = try await exchange(method, url, headers: headers, body: body, scope: scope, operation: operation)
+                let response = try await exchange(method, url, headers: headers, body: body, scope: scope, operation: operation, limit: limit)
                 let status = response.status.code
                 if retrying, status == 429 || (500...504).contains(status), attempt + 1 < retry.attempts, clock.now - start < retry.deadline {
                     attempt += 1
@@ -280,35 +291,76 @@ public final class RegistryClient: ArtifactStore {
         }
     }
 
-    /// One exchange, answering an authentication challenge once.
+    /// The most a registry answer may hold (a manifest, a tag page, a blob without a known size).
+    static let maximumBody = 512 << 20
+    static let maximumTagPages = 10_000
+    static let maximumRedirects = 5
+
+    /// One exchange, answering an authentication challenge once and following redirects of reads;
+    /// `Authorization` goes only to the registry's own origin (scheme, host and port), never to a
+    /// redirect target, an upload `Location` or a `Link` page elsewhere.
     private func exchange(_ method: HTTPMethod, _ url: String, headers: [String: String],
-                          body: (@Sendable () -> HTTPClientRequest.Body)?, scope: String, operation: String) async throws -> Response {
-        for attempt in 0..<2 {
-            var request = HTTPClientRequest(url: url)
+                          body: (@Sendable () -> HTTPClientRequest.Body)?, scope: String, operation: String, limit: Int) async throws -> Response {
+        var target = url
+        var redirects = 0
+        var challenged = false
+        while true {
+            var request = HTTPClientRequest(url: target)
             request.method = method
             for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if let authorization = try await authorization(for: scope) { request.headers.add(name: "Authorization", value: authorization) }
+            if endpoint.isSameOrigin(target), let authorization = try await authorization(for: scope) {
+                request.headers.add(name: "Authorization", value: authorization)
+            }
             if let body { request.body = body() } else if method == .PUT || method == .POST || method == .PATCH {
                 request.body = .bytes(ByteBuffer())
             }
-            let data: Data
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(request, timeout: timeout)
-                data = Data((try await response.body.collect(upTo: 64 << 20)).readableBytesView)
             } catch {
-                Trace.request(method.rawValue, url, outcome: Self.describe(error))
+                Trace.request(method.rawValue, target, outcome: Self.describe(error))
                 throw RegistryError.unreachable(host: endpoint.host, reason: "\(operation): " + Self.describe(error))
             }
-            Trace.request(method.rawValue, url, outcome: "\(response.status.code)")
-            if response.status == .unauthorized, attempt == 0,
-               let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init) {
-                await auth.update(challenge, invalidating: scope)
+            // Larger than announced or allowed is not a network fault: it is never retried.
+            if let announced = response.headers.first(name: "Content-Length").flatMap(Int.init), announced > limit {
+                Trace.request(method.rawValue, target, outcome: "\(response.status.code), \(announced) bytes")
+                throw RegistryError.tooLarge(what: "the answer to \(operation)", limit: limit)
+            }
+            let data: Data
+            do {
+                data = Data((try await response.body.collect(upTo: limit)).readableBytesView)
+            } catch is NIOTooManyBytesError {
+                throw RegistryError.tooLarge(what: "the answer to \(operation)", limit: limit)
+            } catch {
+                Trace.request(method.rawValue, target, outcome: Self.describe(error))
+                throw RegistryError.unreachable(host: endpoint.host, reason: "\(operation): " + Self.describe(error))
+            }
+            Trace.request(method.rawValue, target, outcome: "\(response.status.code)")
+            if response.status == .unauthorized, endpoint.isSameOrigin(target) {
+                if !challenged, let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init) {
+                    challenged = true
+                    await auth.update(challenge, invalidating: scope)
+                    continue
+                }
+                if challenged {
+                    throw credentials == nil ? RegistryError.authenticationRequired(host: endpoint.host) : RegistryError.authenticationFailed(host: endpoint.host)
+                }
+            }
+            if [301, 302, 303, 307, 308].contains(response.status.code), method == .GET || method == .HEAD,
+               let location = response.headers.first(name: "Location") {
+                redirects += 1
+                guard redirects <= Self.maximumRedirects else {
+                    throw RegistryError.unexpectedResponse(operation: operation, reason: "more than \(Self.maximumRedirects) redirects")
+                }
+                guard let next = URL(string: location, relativeTo: URL(string: target))?.absoluteURL.absoluteString,
+                      next.hasPrefix("https://") || next.hasPrefix("http://") else {
+                    throw RegistryError.unexpectedResponse(operation: operation, reason: "a redirect to an invalid location")
+                }
+                target = next
                 continue
             }
             return Response(status: response.status, headers: response.headers, body: data)
         }
-        throw credentials == nil ? RegistryError.authenticationRequired(host: endpoint.host) : RegistryError.authenticationFailed(host: endpoint.host)
     }
 
     private func authorization(for scope: String) async throws -> String? {
@@ -330,6 +382,10 @@ public final class RegistryClient: ArtifactStore {
     private func fetchToken(_ challenge: AuthChallenge, scope: String) async throws -> String {
         guard let realm = challenge.parameters["realm"], var components = URLComponents(string: realm) else {
             throw RegistryError.unexpectedResponse(operation: "authenticating", reason: "a Bearer challenge without a realm")
+        }
+        if components.scheme == "http", components.host != endpoint.hostName, credentials != nil {
+            throw RegistryError.unsafeRedirect(operation: "authenticating",
+                                               reason: "the token realm \(realm) is plain http on another host than \(endpoint.host)")
         }
         var items = components.queryItems ?? []
         if let service = challenge.parameters["service"] { items.append(URLQueryItem(name: "service", value: service)) }

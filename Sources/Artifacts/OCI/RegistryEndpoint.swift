@@ -36,5 +36,17 @@ public struct RegistryEndpoint: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var baseURL: String { (plainHTTP ? "http://" : "https://") + host }
+
+    /// The host without its port (`127.0.0.1` of `127.0.0.1:5000`).
+    public var hostName: String {
+        if host.hasPrefix("[") { return String(host.dropFirst().prefix { $0 != "]" }) }
+        return host.split(separator: ":").first.map(String.init) ?? host
+    }
+
+    /// Whether `url` has this registry's scheme, host and port: only there do credentials go.
+    public func isSameOrigin(_ url: String) -> Bool {
+        let base = baseURL
+        return url == base || url.hasPrefix(base + "/") || url.hasPrefix(base + "?")
+    }
     public var description: String { "oci://\(host)/\(repository)" }
 }

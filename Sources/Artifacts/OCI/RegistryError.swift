@@ -13,9 +13,21 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case failed(operation: String, status: Int, errors: [RegistryErrorCode])
     case digestMismatch(what: String, expected: String, actual: String)
     case unexpectedResponse(operation: String, reason: String)
+    /// An answer larger than the descriptor announced or than Lockmaster accepts: never retried.
+    case tooLarge(what: String, limit: Int)
+    /// Where credentials would go to a place the registry does not own.
+    case unsafeRedirect(operation: String, reason: String)
+    /// `LOCKMASTER_REGISTRY_HOST` is set and the repository names another registry.
+    case hostNotAllowed(host: String, allowed: String)
 
     public var description: String {
         switch self {
+        case let .tooLarge(what, limit):
+            return "\(what) is larger than \(limit) bytes, the size announced or allowed; it was not read further"
+        case let .hostNotAllowed(host, allowed):
+            return "the repository names the registry \(host), but LOCKMASTER_REGISTRY_HOST allows only \(allowed); it was not contacted"
+        case let .unsafeRedirect(operation, reason):
+            return "\(operation): \(reason); refusing to send credentials there"
         case let .invalidURL(url):
             return "\(url) is not an OCI repository URL; write it as oci://HOST/REPOSITORY (no tag, no digest)"
         case let .unreachable(host, reason):

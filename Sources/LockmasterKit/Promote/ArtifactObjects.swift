@@ -12,7 +12,7 @@ enum ArtifactObjects {
         }
         var set = ManifestSet()
         let loader = ManifestLoader(root: URL(fileURLWithPath: "/"))
-        for file in try ArtifactReader.files(in: try await store.blob(layer.digest))
+        for file in try ArtifactReader.files(in: try await store.blob(layer.digest, size: layer.size))
         where file.path.hasSuffix(".yaml") || file.path.hasSuffix(".yml") {
             loader.read(data: file.data, path: file.path, into: &set)
         }

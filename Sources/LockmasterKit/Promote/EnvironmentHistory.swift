@@ -46,7 +46,7 @@ public struct EnvironmentHistory: Sendable {
             var changes = try await pins(repository: root, environment: environment.name, loaded: repository)
             if case let .oci(source)? = environment.source, let target = repository.settings.artifact ?? source.url {
                 do {
-                    let store = try await access.store(for: target, relativeTo: root)
+                    let store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
                     for index in changes.indices where changes[index].field == "tag" {
                         if let manifest = try await store.manifest(changes[index].to) {
                             changes[index].digest = manifest.digest

@@ -144,7 +144,7 @@ public struct Promoter: Sendable {
         }
         if current == request.version { throw PromoteError.alreadyPinned(environment: environment.name, version: request.version) }
         guard let target = settings.artifact ?? source.url else { throw ResolveError.noRepository }
-        let store = try await access.store(for: target, relativeTo: root)
+        let store = try await access.store(for: target, relativeTo: root, artifact: settings.artifact)
 
         // Gate: the version exists.
         guard let digest = try await store.manifestDigest(request.version) else {

@@ -137,7 +137,7 @@ public struct PlatformPublisher: Sendable {
         ).canonicalJSON()
         let manifestDigest = Digest.sha256(manifest)
 
-        let store = try await access.store(for: target, relativeTo: root)
+        let store = try await access.store(for: target, relativeTo: root, artifact: target)
         if let registry = store as? RegistryClient { try await registry.checkAPI() }
         let tags = try await store.listTags()
         func report(tag: String, uploaded: UInt64, already: Bool, taken: [String] = []) -> PublishReport {

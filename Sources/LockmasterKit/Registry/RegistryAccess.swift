@@ -25,11 +25,19 @@ public struct RegistryAccess: Sendable {
     }
 
     /// A store for `target`: `oci://HOST/REPO` is a registry, anything else a layout directory
-    /// (relative paths are taken from `base`, the repository root).
-    public func store(for target: String, relativeTo base: URL) async throws -> any ArtifactStore {
+    /// (relative paths are taken from `base`, the repository root). `artifact` is the artifact
+    /// repository the command works on (`--to`, or `artifact` in lockmaster.yaml): the flags' and
+    /// environment's credentials go only to its host, or to `LOCKMASTER_REGISTRY_HOST` when set —
+    /// which CI should set, since a branch under review can edit lockmaster.yaml. With it set, no other
+    /// registry is contacted at all.
+    public func store(for target: String, relativeTo base: URL, artifact: String?) async throws -> any ArtifactStore {
         if target.hasPrefix("oci://") {
             let endpoint = try RegistryEndpoint.parse(target, insecure: insecure)
-            let credentials = try await CredentialResolver(explicit: credentials, environment: environment).credentials(for: endpoint.host)
+            let pinned = environment["LOCKMASTER_REGISTRY_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+            if let pinned, pinned != endpoint.host { throw RegistryError.hostNotAllowed(host: endpoint.host, allowed: pinned) }
+            let trusted = pinned ?? artifact.flatMap { try? RegistryEndpoint.parse($0).host }
+            let credentials = try await CredentialResolver(explicit: credentials, environment: environment, explicitHost: trusted)
+                .credentials(for: endpoint.host)
             return RegistryClient(endpoint: endpoint, credentials: credentials, requestTimeout: timeout, retry: retry,
                                   statistics: statistics ?? RegistryStatistics())
         }

@@ -232,7 +232,7 @@ public struct PlatformRenderer: Sendable {
         guard let oci = OCIRepository(source) else { throw ResolveError.notOCI(environment: source.displayName, kind: source.kind, ref: nil) }
         let isPlatform = environment.source?.object.reference == source.reference
         guard let target = (isPlatform ? settings.artifact : nil) ?? oci.url else { throw ResolveError.noRepository }
-        let store = try await access.store(for: target, relativeTo: request.repository)
+        let store = try await access.store(for: target, relativeTo: request.repository, artifact: settings.artifact)
         var tag: String
         if isPlatform, let version = request.version {
             tag = version

@@ -44,7 +44,7 @@ actor SourceTrees {
             throw ResolveError.tagMissing(tag: tag, repository: store.location)
         }
         let tree = workspace.appendingPathComponent("oci-\(trees.count)")
-        for file in try ArtifactReader.files(in: try await store.blob(layer.digest)) {
+        for file in try ArtifactReader.files(in: try await store.blob(layer.digest, size: layer.size)) {
             let clean = file.path.split(separator: "/").filter { $0 != "." && $0 != ".." }.joined(separator: "/")
             guard !clean.isEmpty else { continue }
             let target = tree.appendingPathComponent(clean)

@@ -83,6 +83,7 @@ public struct EnvironmentResolver: Sendable {
 
     public func run(_ request: ResolveRequest) async throws -> ResolveReport {
         var refField = "semver", ref = request.range, filter = request.filter, target = request.from
+        var artifact = request.from
         let base = request.repository ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let name = request.environment {
             guard let root = request.repository else { throw ResolveError.missingArguments }
@@ -98,10 +99,11 @@ public struct EnvironmentResolver: Sendable {
             ref = environment.classification.ref
             filter = environment.classification.semverFilter
             target = target ?? repository.settings.artifact ?? source.url
+            artifact = artifact ?? repository.settings.artifact
         }
         guard let ref else { throw ResolveError.missingArguments }
         guard let target else { throw ResolveError.noRepository }
-        let store = try await access.store(for: target, relativeTo: base)
+        let store = try await access.store(for: target, relativeTo: base, artifact: artifact)
 
         var report = ResolveReport(environment: request.environment, repository: store.location, refField: refField, ref: ref,
                                    semverFilter: filter, tag: nil, digest: "", revision: "", candidates: [])

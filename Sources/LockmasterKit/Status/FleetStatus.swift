@@ -135,7 +135,7 @@ public struct FleetStatus: Sendable {
                 if mineTag.compare(to: theirTag) >= 0 {
                     report.environments[current].behind = "up to date with \(previous.name)"
                 } else if let target = repository.settings.artifact ?? repository.environment(named: name)?.source?.url,
-                          let store = try? await access.store(for: target, relativeTo: repository.root),
+                          let store = try? await access.store(for: target, relativeTo: repository.root, artifact: repository.settings.artifact),
                           let tags = try? await store.listTags() {
                     let between = tags.compactMap(SemanticVersion.flux).filter { !$0.isPrerelease && $0.compare(to: mineTag) > 0 && $0.compare(to: theirTag) <= 0 }
                     report.environments[current].behind = "\(between.count) version\(between.count == 1 ? "" : "s") behind \(previous.name) (\(theirTag.original))"

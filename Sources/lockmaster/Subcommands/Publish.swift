@@ -25,7 +25,9 @@ extension Lockmaster {
 
                 Credentials: --username with --password-stdin, or LOCKMASTER_REGISTRY_USERNAME and \
                 LOCKMASTER_REGISTRY_PASSWORD, or docker's config.json (auths, credHelpers, credsStore). \
-                They are never printed.
+                They are never printed. Flags and variables go only to the artifact repository's host \
+                (--to, or artifact in lockmaster.yaml; LOCKMASTER_REGISTRY_HOST names it instead); any \
+                other host gets only what docker's config.json holds for that exact host.
 
                 Examples:
                   lockmaster publish                               # the next patch in staging's range
