@@ -2,14 +2,15 @@
 /// terminal's cursor, change its colours or title, reorder what is shown (bidirectional overrides), or
 /// start a GitHub Actions workflow command.
 public enum Inert {
-    /// Control characters shown escaped: C0 (but tab and newline) and DEL as `\xHH`, C1 and the
-    /// bidirectional controls as `\u{HHHH}`.
+    /// Control characters — C0 but tab and newline, DEL, C1, and the bidirectional controls — shown as
+    /// `\uHHHH`: readable on a terminal, and the same character again inside a JSON string or a YAML
+    /// double-quoted scalar, so data formats stay data.
     public static func text(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             guard isControl(scalar) else { result.unicodeScalars.append(scalar); continue }
-            result += scalar.value < 0x80 ? "\\x" + hex(scalar.value, width: 2) : "\\u{" + hex(scalar.value, width: 4) + "}"
+            result += "\\u" + hex(scalar.value, width: 4)
         }
         return result
     }

@@ -1,0 +1,49 @@
+public import Foundation
+
+/// `canary_server.py` on a loopback port: records every request it receives, so a test can prove
+/// that nothing reached it, or that what reached it carried no credentials.
+public final class CanaryServer: @unchecked Sendable {  // immutable after init; `process` is only touched in deinit
+    public enum Mode {
+        case record
+        case redirect(to: String)
+        case linkCycle
+        case plainHTTPRealm(String)
+    }
+
+    public let port: Int
+    public let directory: TemporaryDirectory
+    private let process: Process
+
+    public var host: String { "127.0.0.1:\(port)" }
+
+    public init(_ mode: Mode = .record) async throws {
+        directory = try TemporaryDirectory(prefix: "lockmaster-canary")
+        port = try FreePort.find()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("canary_server.py")
+        let arguments: [String] = switch mode {
+        case .record: ["record"]
+        case let .redirect(url): ["redirect", url]
+        case .linkCycle: ["link-cycle"]
+        case let .plainHTTPRealm(url): ["http-realm", url]
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, String(port), directory.url.appendingPathComponent("requests.jsonl").path] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        let log = directory.url.appendingPathComponent("server.log")
+        process.standardError = try FileHandle(forWritingTo: log.createEmpty())
+        try process.run()
+        try await FreePort.waitUntilListening(port, process: process, log: log)
+    }
+
+    /// Every request received, as recorded (method, path, headers).
+    public var requests: [[String: Any]] {
+        let text = (try? String(contentsOf: directory.url.appendingPathComponent("requests.jsonl"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
