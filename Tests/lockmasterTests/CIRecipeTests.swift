@@ -58,7 +58,8 @@ import Yams
     }
 
     /// Runs every step of the workflow's only job; each must exit 0.
-    func runWorkflow(_ file: String, estate: Estate, expressions: [String: String], environment: [String: String]) async throws -> [String: ProcessOutput] {
+    func runWorkflow(_ file: String, estate: Estate, expressions: [String: String], environment: [String: String],
+                     mustSucceed: Bool = true) async throws -> [String: ProcessOutput] {
         let text = try String(contentsOf: Self.examples.appendingPathComponent(file), encoding: .utf8)
         let workflow = try #require(try Yams.load(yaml: text) as? [String: Any])
         let jobs = try #require(workflow["jobs"] as? [String: Any])
@@ -71,7 +72,7 @@ import Yams
             for (key, value) in (step["env"] as? [String: Any]) ?? [:] { env[key] = try Self.substitute("\(value)", expressions) }
             let name = step["name"] as? String ?? script
             let output = try await estate.run(try Self.substitute(script, expressions), environment: env)
-            #expect(output.status == 0, "\(file) step '\(name)' failed: \(output.stderr)\(output.stdout)")
+            if mustSucceed { #expect(output.status == 0, "\(file) step '\(name)' failed: \(output.stderr)\(output.stdout)") }
             outputs[name] = output
         }
         return outputs
@@ -102,6 +103,38 @@ import Yams
         #expect(estate.log("gh.log").hasPrefix("pr comment 7 --edit-last --body-file \(estate.tools.path)/lockmaster-diff.md"))
         #expect(estate.log("gh.body").contains("| upgraded (patch) | HelmRelease `keda/keda` | 2.14.0 | 2.14.1 |"), "\(estate.log("gh.body"))")
         #expect(!estate.log("gh.body").contains(":warning:"), "\(estate.log("gh.body"))")
+    }
+
+    /// The pull-request job on a hostile branch: a build that reads the runner's environment, a branch
+    /// that names its own registry, and a value that would hide the rest of the comment. The job fails
+    /// where it should, and nothing it prints or posts holds the password or reaches the other registry.
+    @Test func pullRequestJobOnAHostileBranchStaysSafe() async throws {
+        let estate = try await Estate()
+        let published = try await estate.run("lockmaster publish", environment: ["LOCKMASTER_REGISTRY_USERNAME": "ci", "LOCKMASTER_REGISTRY_PASSWORD": Self.password])
+        #expect(published.status == 0, "\(published.stderr)")
+        let canary = try await CanaryServer()
+        let script = """
+            git switch -q -c evil
+            mkdir -p platform/configs/leak
+            printf 'configMapGenerator:\\n- name: leak\\n  files: [env=/proc/self/environ]\\n' > platform/configs/leak/kustomization.yaml
+            printf 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: note, namespace: keda}\\ndata: {text: "<!-- ``` ::error::x"}\\n' > platform/configs/note.yaml
+            sed -i 's|^artifact: .*|artifact: oci://\(canary.host)/stolen|' lockmaster.yaml
+            git add -A && git commit -qm 'Innocent change'
+            """
+        let prepared = try await estate.run(script, environment: [:])
+        #expect(prepared.status == 0, "\(prepared.stderr)")
+        let outputs = try await runWorkflow("github/pull-request.yml", estate: estate, expressions: Self.expressions(estate),
+                                            environment: ["GITHUB_BASE_REF": "main", "GITHUB_HEAD_REF": "evil", "GITHUB_ACTIONS": "true"], mustSucceed: false)
+        #expect(outputs["Diff"]?.status == 1)
+        let diff = try String(contentsOf: estate.tools.url.appendingPathComponent("lockmaster-diff.md"), encoding: .utf8)
+        #expect(diff.contains("configMapGenerator file \\\"/proc/self/environ\\\" is outside the source root") || diff.contains("/proc/self/environ"), "\(diff)")
+        #expect(diff.contains("LOCKMASTER\\_REGISTRY\\_HOST allows only"), "\(diff)")
+        // A side that could not be built removes nothing.
+        #expect(!diff.contains("| removed |"), "\(diff)")
+        let printed = outputs.values.map { $0.stdout + $0.stderr }.joined() + diff + estate.log("gh.body")
+        #expect(!printed.contains(Self.password) && !printed.contains("LOCKMASTER_REGISTRY_PASSWORD="))
+        #expect(canary.requests.isEmpty, "the branch's registry was contacted")
+        HostileMarkdown.expectInert(diff)
     }
 
     @Test func publishThenPromoteJobs() async throws {

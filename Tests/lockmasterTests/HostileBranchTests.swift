@@ -309,23 +309,8 @@ import Testing
             for line in output.stdout.split(separator: "\n") {
                 #expect(!line.drop { $0 == " " }.hasPrefix("::") && !line.contains("##["), "\(arguments) printed a workflow command: \(line)")
             }
-            if arguments.contains("markdown") { Self.expectInertMarkdown(output.stdout) }
+            if arguments.contains("markdown") { HostileMarkdown.expectInert(output.stdout) }
         }
-    }
-
-    /// Outside fenced code, no `<!--` or raw tag; every fence closes with its own length.
-    static func expectInertMarkdown(_ text: String) {
-        var fence: String?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let ticks = String(line.prefix { $0 == "`" })
-            if let open = fence {
-                if ticks.count >= open.count, line.trimmingCharacters(in: .whitespaces) == ticks { fence = nil }
-                continue
-            }
-            if ticks.count >= 3 { fence = ticks; continue }
-            #expect(!line.contains("<!--") && !line.contains("<img"), "Markdown outside a fence: \(line)")
-        }
-        #expect(fence == nil, "a fence was left open")
     }
 
     @Test func annotationsEscapeWhatTheBranchNamed() async throws {
@@ -372,5 +357,23 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         #expect((try? FileManager.default.contentsOfDirectory(atPath: estate.temporary.path)) == [])
+    }
+}
+
+/// Checks Markdown that holds hostile values.
+enum HostileMarkdown {
+    /// Outside fenced code, no `<!--` or raw tag; every fence closes with its own length.
+    static func expectInert(_ text: String) {
+        var fence: String?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let ticks = String(line.prefix { $0 == "`" })
+            if let open = fence {
+                if ticks.count >= open.count, line.trimmingCharacters(in: .whitespaces) == ticks { fence = nil }
+                continue
+            }
+            if ticks.count >= 3 { fence = ticks; continue }
+            #expect(!line.contains("<!--") && !line.contains("<img"), "Markdown outside a fence: \(line)")
+        }
+        #expect(fence == nil, "a fence was left open")
     }
 }

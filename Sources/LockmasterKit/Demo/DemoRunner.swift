@@ -219,6 +219,17 @@ public struct DemoRunner: Sendable {
         try FileManager.default.removeItem(at: copied.deletingLastPathComponent())
         emit(.command("rm clusters/development/flux-system/gotk-sync.yaml"))
 
+        emit(.step("A branch that reads outside its source is not built, as Flux would not build it: nothing leaks into the diff"))
+        let leak = repository.appendingPathComponent("platform/configs/leak")
+        try FileManager.default.createDirectory(at: leak, withIntermediateDirectories: true)
+        try Data("configMapGenerator:\n- name: leak\n  files: [env=/proc/self/environ]\n".utf8).write(to: leak.appendingPathComponent("kustomization.yaml"))
+        emit(.command("printf 'configMapGenerator:\\n- name: leak\\n  files: [env=/proc/self/environ]\\n' > platform/configs/leak/kustomization.yaml"))
+        emit(.command("lockmaster render development --repo \(repository.path)"))
+        let refused = try await PlatformRenderer().run(RenderRequest(repository: repository, environment: "development"))
+        emit(.output(refused.problems.map { "error: \($0.kustomization) (\($0.path)): \($0.message)\n" }.joined()))
+        try FileManager.default.removeItem(at: leak)
+        emit(.command("rm -r platform/configs/leak"))
+
         emit(.step("The teardown plan for the sandbox: KEDA's HelmRelease goes before the platform services it depends on"))
         emit(.command("lockmaster sandbox delete \(name) --repo \(repository.path)"))
         let (teardown, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository, name: name))

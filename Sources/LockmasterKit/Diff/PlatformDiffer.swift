@@ -109,7 +109,9 @@ public struct PlatformDiffer: Sendable {
             rendered.map { KubernetesObject(apiVersion: $0.apiVersion, kind: $0.kind, name: $0.name, namespace: $0.namespace,
                                             location: .init(path: $0.source ?? ""), documentIndex: 0, root: $0.node) }
         }
-        var services = ServiceDiff.compare(old: objects(before), new: objects(after)).map { change -> ServiceChange in
+        // Services of a Kustomization one side could not build are not compared either.
+        let comparableBefore = before.filter { !unbuiltHead.contains($0.kustomization) }, comparableAfter = after.filter { !unbuiltBase.contains($0.kustomization) }
+        var services = ServiceDiff.compare(old: objects(comparableBefore), new: objects(comparableAfter)).map { change -> ServiceChange in
             guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init), let to = change.to.flatMap(SemanticVersion.init) else { return change }
             var copy = change
             copy.step = from.major != to.major ? "major" : from.minor != to.minor ? "minor" : "patch"

@@ -37,7 +37,7 @@ enum Activity {
         func erase() {
             lock.withLock {
                 finished = true
-                if drawn { Terminal.err("\r\u{1B}[K") }
+                if drawn { Terminal.errControl("\r\u{1B}[K") }
             }
         }
     }

@@ -22,6 +22,11 @@ enum Terminal {
         FileHandle.standardError.write(Data(Inert.output(text).utf8))
     }
 
+    /// Lockmaster's own terminal controls (erasing a progress line): written as they are.
+    static func errControl(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
     /// `--quiet`: set once in `main`, before any command runs.
     nonisolated(unsafe) static var quiet = false
 
@@ -41,7 +46,7 @@ enum Terminal {
         return { sent, total in
             guard total > 4 << 20 else { return }
             let line = String(format: "\ruploading the layer  %.1f / %.1f MB", Double(sent) / 1e6, Double(total) / 1e6)
-            err(line + (sent >= total ? "\n" : ""))
+            errControl(line + (sent >= total ? "\n" : ""))
         }
     }
 
