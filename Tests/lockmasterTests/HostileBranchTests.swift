@@ -331,6 +331,16 @@ import Testing
 
     // MARK: Temporary directories
 
+    /// publish packages into a private scratch directory: gone after a success and after a failure.
+    @Test func publishLeavesNoTemporaryDirectory() async throws {
+        let estate = try await Estate()
+        let layout = try TemporaryDirectory()
+        let published = try await estate.run(["publish", "--to", layout.path])
+        #expect(published.status == 0, "\(published.stderr)")
+        let refused = try await estate.run(["publish", "--to", "oci://127.0.0.1:1/platform"])
+        #expect(refused.status == 1, "\(refused.stderr)")
+    }
+
     @Test func interruptedDiffLeavesNoTemporaryDirectory() async throws {
         let estate = try await Estate()
         let slow = try TemporaryDirectory()

@@ -121,11 +121,10 @@ public struct PlatformPublisher: Sendable {
         let revision = (branch.map { "\($0)@" } ?? "") + "sha1:\(head.commit)"
         let source = try await sourceURL(repository)
 
-        // Package to a temporary file beside nothing the user owns.
-        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("lockmaster-publish-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: workspace) }
-        let layerFile = workspace.appendingPathComponent("platform.tgz")
+        // Package to a private temporary file, removed on success, failure and Ctrl-C.
+        let workspace = try ScratchDirectory(prefix: "lockmaster-publish")
+        defer { workspace.remove() }
+        let layerFile = workspace.url.appendingPathComponent("platform.tgz")
         let packager = try await PlatformPackager(git: git).packager(for: root, followSymlinks: request.followSymlinks)
         let layer = try packager.package(to: layerFile)
 
