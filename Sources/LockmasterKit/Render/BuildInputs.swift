@@ -20,6 +20,13 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
     case symlink(file: String, field: String, reference: String)
     case remote(file: String, field: String, url: String)
 
+    /// An http(s) URL of one manifest, which kustomize fetches as a file (not a repository to clone).
+    static func isRemoteFile(_ url: String) -> Bool {
+        guard url.hasPrefix("https://") || url.hasPrefix("http://") else { return false }
+        let path = url.split(separator: "?").first.map(String.init) ?? url
+        return [".yaml", ".yml", ".json"].contains { path.hasSuffix($0) } && !path.dropFirst("https://".count).contains("//")
+    }
+
     var description: String {
         switch self {
         case let .outsideRoot(file, field, reference):
@@ -27,8 +34,9 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
         case let .symlink(file, field, reference):
             return "\(file): \(field) \"\(reference)\" is a symlink; Flux's artifact leaves symlinks out, so the cluster's build cannot read it"
         case let .remote(file, field, url):
-            return "\(file): \(field) \"\(url)\" is a remote resource; it is not fetched (Flux fetches it only where --no-remote-bases is off); "
-                + "render and diff fetch it with --allow-remote"
+            // FLUX.md §5.6: --no-remote-bases blocks remote bases, not a single remote file.
+            let flux = Self.isRemoteFile(url) ? "Flux fetches a single remote file even with --no-remote-bases" : "Flux fetches a remote base only where --no-remote-bases is off"
+            return "\(file): \(field) \"\(url)\" is a remote resource; it is not fetched (\(flux)); render and diff fetch it with --allow-remote"
         }
     }
 }
