@@ -9,7 +9,7 @@ import Foundation
 /// disposition: a terminal's Ctrl-C still stops a `git commit` it reaches, and the step's own
 /// rollback then puts the repository back.
 public enum Interruption {
-    private struct State { var depth = 0; var pending: Int32?; var sources: [any DispatchSourceSignal] = []; var scratch: Set<URL> = [] }
+    private struct State { var depth = 0; var pending: Int32?; var sources: [any DispatchSourceSignal] = []; var scratch: Set<URL> = []; var stopping = false }
     private static let state = Locked(State())
 
     /// Takes over SIGINT and SIGTERM for the rest of the process. Call once, first thing.
@@ -55,7 +55,14 @@ public enum Interruption {
     }
 
     /// Scratch directories removed when a signal stops the process (`ScratchDirectory` registers them).
-    static func removeOnStop(_ directory: URL) { state.withLock { _ = $0.scratch.insert(directory) } }
+    /// False once the process is stopping: no new one may be made then, or it would be left behind.
+    static func removeOnStop(_ directory: URL) -> Bool {
+        state.withLock { state in
+            guard !state.stopping else { return false }
+            state.scratch.insert(directory)
+            return true
+        }
+    }
     static func forget(_ directory: URL) { state.withLock { _ = $0.scratch.remove(directory) } }
 
     private static func say(_ message: String) {
@@ -63,7 +70,16 @@ public enum Interruption {
     }
 
     private static func stop(_ number: Int32, _ message: String) -> Never {
-        for directory in state.withLock({ $0.scratch }) { try? FileManager.default.removeItem(at: directory) }
+        // Other threads may still be writing into a scratch directory: remove until it is gone.
+        let scratch = state.withLock { state in
+            state.stopping = true
+            return state.scratch
+        }
+        for directory in scratch {
+            for _ in 0..<20 where FileManager.default.fileExists(atPath: directory.path) {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
         say(message)
         exit(128 + number)
     }

@@ -8,8 +8,9 @@ public final class ScratchDirectory: Sendable {
     /// - Parameter prefix: names the directory after the command that made it (`lockmaster-render`).
     public init(prefix: String) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        // Registered first, so that a signal between the two steps cannot leave it behind.
+        guard Interruption.removeOnStop(url) else { throw CancellationError() }
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        Interruption.removeOnStop(url)
     }
 
     /// Removes the directory now (also done when the last reference goes away).
