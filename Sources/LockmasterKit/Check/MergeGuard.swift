@@ -83,8 +83,8 @@ public struct MergeGuard: Sendable {
                 notes.append("\(path) does not exist; nothing under it was checked (platformPaths in lockmaster.yaml names the platform's directories)")
                 continue
             }
-            findings += SymlinkRule.check(under: path, root: root)
             let part = loader.load(under: path)
+            findings += SymlinkRule.check(part.symlinks, root: root)
             set.objects += part.objects
             set.diagnostics += part.diagnostics
         }
@@ -95,12 +95,10 @@ public struct MergeGuard: Sendable {
 
         // Rules about the change itself: they always have a base, or check stops before any verdict.
         let (base, baseRef) = try await base(request.base, branch: settings.branch, root: root)
-        do {
-            let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
-            let current = try await git.currentBranch(in: root)
-            findings += try await changeRules(since: base, root: root, repository: repository, target: target, current: current, notes: &notes)
-        }
+        let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        let current = try await git.currentBranch(in: root)
+        findings += try await changeRules(since: base, root: root, repository: repository, target: target, current: current, notes: &notes)
 
         findings += environmentRules(repository)
         for environment in repository.environments {

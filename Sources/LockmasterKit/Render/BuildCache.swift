@@ -17,12 +17,12 @@ actor BuildCache {
 
     func put(_ key: String, _ built: [KustomizeBuilder.Built]) { builds[key] = built }
 
-    /// The key of a build: its Flux spec and path, and every file it reads (`BuildInputScanner`) —
-    /// components and resources outside the path included. When the scanner meets a key it does not
-    /// know, every file of the source tree counts instead. Nil: do not reuse.
-    func key(tree: URL, path: String, spec: YAMLNode?) -> String? {
-        let inputs = BuildInputScanner(root: tree).scan(path: path, spec: spec)
-        guard inputs.violations.isEmpty else { return nil }
+    /// The key of a build: its Flux spec and path, and every file it reads (`inputs`, from
+    /// `BuildInputScanner`) — components and resources outside the path included. When the scanner met
+    /// a key it does not know, every file of the source tree counts instead. Nil: do not reuse (a
+    /// refused build, or one that fetches remote resources, whose content no file here holds).
+    func key(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs) -> String? {
+        guard inputs.violations.isEmpty, !inputs.remote else { return nil }
         var hasher = SHA256()
         hasher.update(data: Data((spec?.jsonText() ?? "entry").utf8))
         hasher.update(data: Data([0]))

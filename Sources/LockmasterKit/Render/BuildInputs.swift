@@ -10,6 +10,8 @@ struct BuildInputs: Sendable {
     var files: [String] = []
     /// Whether a kustomization used a key this scanner does not know: the files above may be incomplete.
     var incomplete = false
+    /// Whether the build fetches remote resources (allowed with `--allow-remote`).
+    var remote = false
     var violations: [BuildViolation] = []
 }
 
@@ -158,7 +160,7 @@ struct BuildInputScanner {
     private func reference(_ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs,
                            files: inout Set<String>, visited: inout Set<String>) {
         if Self.isRemote(item, existsLocally: FileManager.default.fileExists(atPath: directory.appendingPathComponent(item).path)) {
-            if !allowRemote { state.violations.append(.remote(file: file, field: field, url: item)) }
+            if allowRemote { state.remote = true } else { state.violations.append(.remote(file: file, field: field, url: item)) }
             return
         }
         guard let target = confined(item, from: directory, file: file, field: field, state: &state) else { return }

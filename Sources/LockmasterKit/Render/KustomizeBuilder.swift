@@ -34,16 +34,21 @@ struct KustomizeBuilder {
         }
     }
 
+    /// What building `path` reads, and what of it a confined build refuses.
+    func inputs(tree: URL, path: String, spec: YAMLNode?) -> BuildInputs {
+        BuildInputScanner(root: tree, allowRemote: allowRemote).scan(path: path, spec: spec)
+    }
+
     /// - Parameters:
     ///   - tree: the source's root directory; `path` is relative to it.
     ///   - spec: the Flux Kustomization's `spec` (nil for the environment's entry).
-    func build(tree: URL, path: String, spec: YAMLNode?, scratch: URL) async throws -> [Built] {
+    ///   - inputs: `inputs(tree:path:spec:)`; a build with violations is refused.
+    func build(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL) async throws -> [Built] {
         let directory = tree.appendingPathComponent(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw BuildError.pathNotFound(path.isEmpty ? "./" : "./" + path)
         }
-        let inputs = BuildInputScanner(root: tree, allowRemote: allowRemote).scan(path: path, spec: spec)
         guard inputs.violations.isEmpty else { throw BuildError.confinement(inputs.violations) }
         let resources = Self.resources(in: directory)
         guard !resources.isEmpty else { return [] }
@@ -80,16 +85,14 @@ struct KustomizeBuilder {
     /// Builds several plain paths (no Flux fields that change objects) of one tree in a single kustomize
     /// run, and sorts the objects back to their path by their origin. Throws when the paths cannot be
     /// built together (a missing path, a conflict, any kustomize error): build them one by one then.
-    func buildTogether(tree: URL, paths: [String], scratch: URL) async throws -> [String: [Built]] {
+    func buildTogether(tree: URL, paths: [String], inputs: [BuildInputs], scratch: URL) async throws -> [String: [Built]] {
+        guard inputs.allSatisfy(\.violations.isEmpty) else { throw BuildError.kustomize("a path reads outside its source root") }
         var resources: [URL] = []
         for path in paths {
             let directory = tree.appendingPathComponent(path)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw BuildError.pathNotFound(path)
-            }
-            guard BuildInputScanner(root: tree, allowRemote: allowRemote).scan(path: path).violations.isEmpty else {
-                throw BuildError.kustomize("a path reads outside its source root")
             }
             resources += Self.resources(in: directory)
         }

@@ -148,12 +148,14 @@ public struct PlatformRenderer: Sendable {
         return "its source \(reference) is not in the render"
     }
 
-    /// One Flux Kustomization to build: its path in a source tree, and its spec (nil for the entry).
+    /// One Flux Kustomization to build: its path in a source tree, its spec (nil for the entry), and what
+    /// the build reads (scanned once per wave: it confines the build and keys its reuse).
     struct Job: Sendable {
         var label: String
         var tree: URL
         var path: String
         var spec: YAMLNode?
+        var inputs = BuildInputs()
     }
 
     /// Builds a wave: plain jobs sharing a tree together (falling back to one by one if that fails,
@@ -162,8 +164,9 @@ public struct PlatformRenderer: Sendable {
         var cached: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
         var keys: [String: String] = [:]
         var pending: [Job] = []
-        for job in jobs {
-            if let key = await cache.key(tree: job.tree, path: job.path, spec: job.spec) {
+        for var job in jobs {
+            job.inputs = builder.inputs(tree: job.tree, path: job.path, spec: job.spec)
+            if let key = await cache.key(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs) {
                 keys[job.label] = key
                 if let built = await cache.get(key) { cached[job.label] = .success(built); continue }
             }
@@ -200,13 +203,15 @@ public struct PlatformRenderer: Sendable {
         return await withTaskGroup(of: [(String, Result<[KustomizeBuilder.Built], any Error>)].self) { group in
             for jobs in groups {
                 group.addTask {
-                    if jobs.count > 1, let built = try? await builder.buildTogether(tree: jobs[0].tree, paths: jobs.map(\.path), scratch: try await trees.scratch()) {
+                    if jobs.count > 1, let built = try? await builder.buildTogether(tree: jobs[0].tree, paths: jobs.map(\.path), inputs: jobs.map(\.inputs),
+                                                                                    scratch: try await trees.scratch()) {
                         return jobs.map { ($0.label, .success(built[$0.path] ?? [])) }
                     }
                     var results: [(String, Result<[KustomizeBuilder.Built], any Error>)] = []
                     for job in jobs {
                         do {
-                            results.append((job.label, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, scratch: try await trees.scratch()))))
+                            results.append((job.label, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
+                                                                                                   scratch: try await trees.scratch()))))
                         } catch {
                             results.append((job.label, .failure(error)))
                         }

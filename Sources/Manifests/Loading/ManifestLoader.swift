@@ -144,7 +144,10 @@ public struct ManifestLoader: Sendable {
             for entry in entries where entry != ".git" {
                 let url = directory.appendingPathComponent(entry)
                 let values = try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-                if values?.isSymbolicLink == true { continue }
+                if values?.isSymbolicLink == true {
+                    set.symlinks.append(relative(url))
+                    continue
+                }
                 if values?.isDirectory == true {
                     pending.append(url)
                 } else if entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") || entry == "Kustomization" {
@@ -152,6 +155,7 @@ public struct ManifestLoader: Sendable {
                 }
             }
         }
+        set.symlinks.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         return found.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 

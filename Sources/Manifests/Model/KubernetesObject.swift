@@ -64,6 +64,8 @@ public struct ManifestSet: Sendable {
     public var diagnostics: [Diagnostic] = []
     /// Relative paths of the YAML files read, in the order read.
     public var files: [String] = []
+    /// Relative paths of the symlinks met and not followed (Flux's artifact holds none), sorted.
+    public var symlinks: [String] = []
 
     public init() {}
 
