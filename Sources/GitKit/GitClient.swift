@@ -48,6 +48,8 @@ public protocol GitClient: Sendable {
     func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool
     /// Commits touching `path` on `HEAD`, oldest first: id, author name, committer time.
     func log(of path: String, in repository: URL) async throws -> [(commit: String, author: String, time: Int)]
+    /// Takes `paths` out of the index (files stay in the work tree); paths not in the index are fine.
+    func unstage(_ paths: [String], in repository: URL) async throws
     /// Restores `paths` from `HEAD` in the index and work tree.
     func restore(_ paths: [String], in repository: URL) async throws
     /// Untracked files under `paths` that git ignores (relative to the work tree).

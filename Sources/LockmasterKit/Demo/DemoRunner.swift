@@ -70,6 +70,30 @@ public struct DemoRunner: Sendable {
         emit(.output("nothing to commit, working tree clean; branches: " + after.0.map { $0.replacingOccurrences(of: "refs/heads/", with: "") }.joined(separator: ", ") + " (as before)\n"))
     }
 
+    /// A sandbox create stopped hard (kill -9) right after making its branch: the next run names what it
+    /// finds, and --resume makes the copy and the commit.
+    private func stoppedHard(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(.step("A sandbox create killed before its commit is named by the next run, and --resume finishes it"))
+        let name = "OPS-125-stopped"
+        let original = try await git.currentBranch(in: repository) ?? "main"
+        try await git.createBranch(name, from: "main", in: repository)
+        emit(.command("git switch -c \(name) main   # what a kill -9 right after the branch leaves"))
+        emit(.command("lockmaster sandbox create \(name) --repo \(repository.path)"))
+        do {
+            _ = try await SandboxCreator(git: git).run(SandboxCreateRequest(repository: repository, name: name))
+            throw DemoError.unexpected("the interrupted sandbox was not recognised")
+        } catch let error as SandboxError {
+            emit(.output("error: \(error)\n"))
+        }
+        emit(.command("lockmaster sandbox create \(name) --resume --repo \(repository.path)"))
+        let resumed = try await SandboxCreator(git: git).run(SandboxCreateRequest(repository: repository, name: name, resume: true))
+        guard let commit = resumed.commit else { throw DemoError.unexpected("--resume reported no commit") }
+        emit(.output("resumed: sandbox commit \(commit.prefix(12)) on branch \(name)\n"))
+        try await git.switchBranch(original, in: repository)
+        try await git.deleteBranch(name, in: repository)
+        emit(.command("git switch \(original) && git branch -D \(name)"))
+    }
+
     /// The services of a diff, without the per-object detail (the sandbox copy makes that long).
     static func servicesOnly(_ report: DiffReport) -> DiffReport {
         var copy = report
@@ -289,6 +313,7 @@ public struct DemoRunner: Sendable {
         emit(.output(PromoteTextFormatter.format(rolledBack, rollback: true)))
 
         try await refusedCommit(repository, git: git, emit: emit)
+        try await stoppedHard(repository, git: git, emit: emit)
 
         if keep { emit(.step("The demo repository is kept at \(repository.path)")) }
         return repository

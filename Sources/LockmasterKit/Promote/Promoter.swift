@@ -64,9 +64,21 @@ public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
     case forceNeedsReason
     case alreadyPinned(environment: String, version: String)
     case noEarlierPin(environment: String)
+    /// A promotion stopped hard (kill -9) between its branch and its commit.
+    case interrupted(branch: String, found: [String], paths: [String], base: String)
+    /// The promotion's branch exists already; `ownCommits` 0 means nothing was committed on it.
+    case branchExists(branch: String, ownCommits: Int)
 
     public var description: String {
         switch self {
+        case let .interrupted(branch, found, paths, base):
+            let restore = paths.isEmpty ? "" : "git restore --staged --worktree -- \(paths.joined(separator: " ")) && "
+            return "an earlier promotion stopped before its commit; found: \(found.joined(separator: "; ")).\n"
+                + "Remove what it left, then run the promotion again: \(restore)git switch \(base) && git branch -D \(branch)"
+        case let .branchExists(branch, ownCommits):
+            return ownCommits == 0
+                ? "branch \(branch) exists with no commit of its own (an interrupted promotion leaves it so): delete it with git branch -D \(branch), then run again"
+                : "branch \(branch) already holds a promotion (\(ownCommits) commit\(ownCommits == 1 ? "" : "s")): review it, or delete it with git branch -D \(branch); or pass --branch NAME"
         case let .dirty(lines):
             return "gate clean-tree: the work tree has uncommitted changes (\(lines.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))); commit or stash them first"
         case let .unknownEnvironment(name, known):
@@ -123,6 +135,8 @@ public struct Promoter: Sendable {
     private func pin(_ request: PromoteRequest, rollback: Bool) async throws -> PromoteReport {
         let root = request.repository
         if request.force, (request.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw PromoteError.forceNeedsReason }
+        let base = try SettingsLoader.load(repositoryRoot: root).branch
+        if let branch = Self.branchName(request, rollback: rollback) { try await refuseLeftovers(branch: branch, base: base, root: root) }
         let dirty = try await git.status(in: root)
         guard dirty.isEmpty else { throw PromoteError.dirty(dirty) }
         guard let version = SemanticVersion.flux(request.version) else { throw PromoteError.notSemver(request.version) }
@@ -173,13 +187,8 @@ public struct Promoter: Sendable {
         }
 
         // Branch, edit, commit; before the commit, any failure restores everything.
-        let branchName: String
         let original = try await git.currentBranch(in: root)
-        switch request.branch {
-        case .automatic: branchName = "\(rollback ? "rollback" : "promote")/\(environment.name)-\(request.version)"
-        case let .named(name): branchName = name
-        case .current: branchName = original ?? "HEAD"
-        }
+        let branchName = Self.branchName(request, rollback: rollback) ?? original ?? "HEAD"
         return try await Interruption.deferring {
             if request.branch != .current { try await git.createBranch(branchName, from: settings.branch, in: root) }
             let file = source.object.location.path
@@ -211,6 +220,27 @@ public struct Promoter: Sendable {
                                  sourceRevision: toManifest?.annotations?[FluxArtifact.revisionAnnotation], branch: branchName, commit: commit,
                                  file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil)
         }
+    }
+
+    /// The branch a promotion commits on, nil when it commits on the current one.
+    static func branchName(_ request: PromoteRequest, rollback: Bool) -> String? {
+        switch request.branch {
+        case .automatic: "\(rollback ? "rollback" : "promote")/\(request.environment)-\(request.version)"
+        case let .named(name): name
+        case .current: nil
+        }
+    }
+
+    /// A promotion's branch already there: left by a run stopped between branch and commit (checked
+    /// out, nothing committed, maybe the pin file edited), or an earlier promotion. Each says what to do.
+    private func refuseLeftovers(branch: String, base: String, root: URL) async throws {
+        guard try await git.resolve("refs/heads/" + branch, in: root) != nil else { return }
+        let own = try await git.aheadBehind(branch, base, in: root).onlyA
+        guard own == 0, try await git.currentBranch(in: root) == branch else { throw PromoteError.branchExists(branch: branch, ownCommits: own) }
+        let paths = try await git.status(in: root).map { String($0.dropFirst(3)) }
+        var found = ["branch \(branch), checked out, with no promotion commit"]
+        if !paths.isEmpty { found.append("uncommitted \(paths.joined(separator: ", "))") }
+        throw PromoteError.interrupted(branch: branch, found: found, paths: paths, base: base)
     }
 
     /// Whether a semver range the environment tracked at some commit admits `version` (it could have run it).

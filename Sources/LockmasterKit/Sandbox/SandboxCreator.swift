@@ -72,6 +72,8 @@ public struct SandboxCreator: Sendable {
         let base = request.base ?? settings.branch
         let directory = "\(settings.clustersDir)/\(Self.directoryName(for: name))"
         if request.resume { return try await resume(request, settings: settings, from: from, base: base, directory: directory) }
+        // A run stopped hard (kill -9, a power cut) between the branch and the commit: say what it left.
+        if let leftovers = try await leftovers(name: name, base: base, directory: directory, root: root) { throw leftovers }
 
         let changes = try await git.status(in: root)
         guard changes.isEmpty else { throw SandboxError.dirty(changes) }
@@ -84,34 +86,17 @@ public struct SandboxCreator: Sendable {
         // Signals wait until the branch, the copy and the commit are all in place or all undone.
         let (files, commit) = try await Interruption.deferring { () async throws -> ([String], String?) in
             try await git.createBranch(name, from: base, in: root)
-            var files: [String] = []
-            var copied = false
-            var commit: String?
             do {
                 guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
                     throw SandboxError.directoryExists(directory)
                 }
-                copied = true
-                files = try await copy(from: from, to: directory, settings: settings, root: root)
-                try point(directory: directory, at: name, root: root, settings: settings)
-                try await git.add([directory], in: root)
-                if !request.noCommit {
-                    commit = try await git.commit(message: """
-                        Create sandbox \(name) from \(from) at \(base)
-
-                        Copies \(settings.clustersDir)/\(from) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
-                        and points its platform GitRepository at branch \(name).
-                        """, in: root)
-                }
+                return try await copyAndCommit(request, settings: settings, from: from, base: base, directory: directory)
             } catch {
-                // Put everything back: the copy (if this run made it), the index, the branch.
-                if copied { try? FileManager.default.removeItem(at: root.appendingPathComponent(directory)) }
-                _ = try? await runner.run(ProcessInvocation("git", ["-C", root.path, "reset", "--quiet"]))
+                // The copy and the index are already put back; now the branch.
                 try? await git.switchBranch(originalRef, in: root)
                 try? await git.deleteBranch(name, in: root)
                 throw error
             }
-            return (files, commit)
         }
         var report = SandboxCreateReport(name: name, branch: name, base: base, from: from, directory: directory, commit: commit,
                                          files: files, hooks: settings.sandbox.hooks.create, nextSteps: [])
@@ -121,6 +106,51 @@ public struct SandboxCreator: Sendable {
             try await runHooks(from: 0, request: request, settings: settings, directory: directory, original: originalRef)
         }
         return report
+    }
+
+    /// The sandbox's own step on its branch: copy, point, stage, commit. On a failure the copy and the
+    /// index are put back (the branch is the caller's).
+    private func copyAndCommit(_ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String,
+                               directory: String) async throws -> ([String], String?) {
+        let root = request.repository
+        do {
+            let files = try await copy(from: from, to: directory, settings: settings, root: root)
+            try point(directory: directory, at: request.name, root: root, settings: settings)
+            try await git.add([directory], in: root)
+            guard !request.noCommit else { return (files, nil) }
+            let commit = try await git.commit(message: """
+                Create sandbox \(request.name) from \(from) at \(base)
+
+                Copies \(settings.clustersDir)/\(from) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
+                and points its platform GitRepository at branch \(request.name).
+                """, in: root)
+            return (files, commit)
+        } catch {
+            try? await git.unstage([directory], in: root)
+            try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
+            throw error
+        }
+    }
+
+    /// The sandbox commit: the newest commit of the branch's own that touches the sandbox directory (which
+    /// the base does not have).
+    private func sandboxCommit(name: String, base: String, directory: String, root: URL) async throws -> String? {
+        guard try await git.aheadBehind(name, base, in: root).onlyA > 0 else { return nil }
+        return try await git.commits(on: name, touching: directory, limit: 1, in: root).first?.commit
+    }
+
+    /// What an interrupted `sandbox create` left, as an error that says how to finish or undo it; nil
+    /// when nothing is left (or the branch is not this command's).
+    private func leftovers(name: String, base: String, directory: String, root: URL) async throws -> SandboxError? {
+        guard try await git.branchExists(name, in: root), try await git.currentBranch(in: root) == name,
+              try await sandboxCommit(name: name, base: base, directory: directory, root: root) == nil else { return nil }
+        let uncommitted = try await git.status(of: [directory], in: root)
+        var found = ["branch \(name), checked out, with no sandbox commit"]
+        if !uncommitted.isEmpty {
+            let staged = uncommitted.filter { !$0.hasPrefix("??") && !$0.hasPrefix(" ") }.count
+            found.append("\(uncommitted.count) uncommitted path\(uncommitted.count == 1 ? "" : "s") under \(directory) (\(staged) staged)")
+        }
+        return .interrupted(name: name, found: found, directory: directory, base: base)
     }
 
     /// Copies the tracked files of the source environment, leaving out the excluded paths.
@@ -161,17 +191,29 @@ public struct SandboxCreator: Sendable {
                               path: ["spec", "ref", "branch"], value: branch)
     }
 
+    /// Finishes what a failed or interrupted run left on the sandbox branch: the copy and its commit when
+    /// they are missing (a stray half-copy is replaced), then the hooks from the one that failed. It
+    /// reports success only with the sandbox commit in hand.
     private func resume(_ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String, directory: String) async throws -> SandboxCreateReport {
         let root = request.repository
-        guard try await git.currentBranch(in: root) == request.name,
-              FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
-            throw SandboxError.notResumable(request.name)
+        guard try await git.currentBranch(in: root) == request.name else { throw SandboxError.notResumable(request.name) }
+        var files: [String] = []
+        var commit = try await sandboxCommit(name: request.name, base: base, directory: directory, root: root)
+        if commit == nil {
+            let others = try await git.status(in: root).filter { !$0.dropFirst(3).hasPrefix(directory + "/") && $0.dropFirst(3) != directory + "/" }
+            guard others.isEmpty else { throw SandboxError.dirty(others) }
+            (files, commit) = try await Interruption.deferring {
+                try? await git.unstage([directory], in: root)
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
+                return try await copyAndCommit(request, settings: settings, from: from, base: base, directory: directory)
+            }
         }
+        guard let commit else { throw SandboxError.notResumable(request.name) }
         let state = try stateFile(root: root, name: request.name)
         let start = (try? String(contentsOf: state, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
         try await runHooks(from: start, request: request, settings: settings, directory: directory, original: settings.branch)
-        return SandboxCreateReport(name: request.name, branch: request.name, base: base, from: from, directory: directory, commit: nil,
-                                   files: [], hooks: settings.sandbox.hooks.create, nextSteps: [])
+        return SandboxCreateReport(name: request.name, branch: request.name, base: base, from: from, directory: directory, commit: commit,
+                                   files: files, hooks: settings.sandbox.hooks.create, nextSteps: [])
     }
 
     /// Runs `sandbox.create` hooks in order from `start`; on a failure, remembers where to resume.

@@ -13,6 +13,8 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     case hookFailed(index: Int, command: String, status: Int32, lastLines: [String], name: String, original: String)
     case notResumable(String)
     case notInWorkTree(name: String, directory: String)
+    /// A run that stopped between the branch and the sandbox commit.
+    case interrupted(name: String, found: [String], directory: String, base: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,10 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
             return "sandbox.create hook \(index + 1) ('\(command)') exited with status \(status)\(tail)\n"
                 + "The branch \(name) and its commit are kept. Fix the cause and resume with: lockmaster sandbox create \(name) --resume\n"
                 + "or undo with: git switch \(original) && git branch -D \(name)"
+        case let .interrupted(name, found, directory, base):
+            return "an earlier sandbox create \(name) stopped before its commit; found: \(found.joined(separator: "; ")).\n"
+                + "Finish it with: lockmaster sandbox create \(name) --resume\n"
+                + "or remove what it left: git rm -r -q --cached --ignore-unmatch -- \(directory) && rm -rf -- \(directory) && git switch \(base) && git branch -D \(name)"
         case let .notResumable(name):
             return "nothing to resume: check out the sandbox branch \(name) (created by 'sandbox create') first"
         }

@@ -27,6 +27,8 @@ extension Lockmaster.Sandbox {
                 LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH and LOCKMASTER_REPO_URL set; \
                 their output is shown as it comes), or print the next steps with the commands filled \
                 in. A failed hook keeps the branch and commit: fix the cause and re-run with --resume.
+                A run stopped hard before its commit (kill -9) is named by the next run, which says \
+                what it found; --resume then makes the copy and the commit, and runs the hooks.
 
                 Refused, changing nothing: a name that breaks sandbox.namePattern (default: ticket \
                 prefix and hyphenated summary, e.g. OPS-123-add-keda), a dirty work tree, an existing \
@@ -52,7 +54,7 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Leave the copy staged instead of committing it.")
         var noCommit = false
 
-        @Flag(help: "Run the hooks again from the one that failed (on the sandbox branch).")
+        @Flag(help: "On the sandbox branch: make the copy and commit if they are missing, then run the hooks from the one that failed.")
         var resume = false
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
