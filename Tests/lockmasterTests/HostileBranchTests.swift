@@ -239,6 +239,24 @@ import Testing
         #expect(listener.requests.isEmpty)
     }
 
+    /// A gzip bomb in the artifact repository: reading stops at artifactSizeLimitMiB, with an error that names it.
+    @Test func anArtifactThatInflatesTooFarIsNotRead() async throws {
+        let repository = try TemporaryDirectory()
+        let artifacts = try TemporaryDirectory()
+        _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", artifacts.path,
+                                            "--artifact-url", "oci://registry.example.com/p"])
+        try repository.write("platform/services/big.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: default}\ndata: {x: \"" + String(repeating: "0", count: 3 << 20) + "\"}\n")
+        try await TestGit.commitAll(in: repository.url)
+        #expect(try await LockmasterBinary.run(["publish", "--repo", repository.path]).status == 0)
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "artifactSizeLimitMiB: 2\n")
+        let render = try await LockmasterBinary.run(["render", "staging", "--repo", repository.path])
+        #expect(render.status == 1)
+        #expect(render.stderr.contains("inflates to more than 2 MiB; it was not read further (artifactSizeLimitMiB in lockmaster.yaml raises the limit)"), "\(render.stderr)")
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml").replacingOccurrences(of: "artifactSizeLimitMiB: 2", with: "artifactSizeLimitMiB: 0"))
+        let refused = try await LockmasterBinary.run(["render", "staging", "--repo", repository.path])
+        #expect(refused.stderr.contains("artifactSizeLimitMiB must be at least 1"), "\(refused.stderr)")
+    }
+
     // MARK: Revisions and the guard
 
     @Test func exportIgnoreHidesNothingFromDiff() async throws {

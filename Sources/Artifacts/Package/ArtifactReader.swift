@@ -12,11 +12,14 @@ public enum ArtifactReader {
     public enum ReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case notGzip
         case corrupt(String)
+        case tooLarge(limit: Int)
 
         public var description: String {
             switch self {
             case .notGzip: return "the artifact layer is not gzip data"
             case let .corrupt(reason): return "the artifact layer is damaged: \(reason)"
+            case let .tooLarge(limit):
+                return "the artifact layer inflates to more than \(limit >> 20) MiB; it was not read further (artifactSizeLimitMiB in lockmaster.yaml raises the limit)"
             }
         }
     }
@@ -50,7 +53,7 @@ public enum ArtifactReader {
                 output.append(contentsOf: buffer[0..<produced])
             } while status == Z_OK && output.count <= limit && (stream.avail_in > 0 || stream.avail_out == 0)
         }
-        guard output.count <= limit else { throw .corrupt("it inflates to more than \(limit) bytes") }
+        guard output.count <= limit else { throw .tooLarge(limit: limit) }
         guard status == Z_STREAM_END else { throw .corrupt("the gzip stream ends early (zlib status \(status))") }
         return output
     }

@@ -180,7 +180,8 @@ public struct Promoter: Sendable {
         let fromDigest = try await current.asyncFlatMap { try await store.manifestDigest($0) }
         let toManifest = try await store.manifest(digest).flatMap { OCIManifest.decode($0.data) }
         let changes: [ServiceChange]
-        if let current, let old = try await ArtifactObjects.load(current, from: store), let new = try await ArtifactObjects.load(request.version, from: store) {
+        if let current, let old = try await ArtifactObjects.load(current, from: store, limit: settings.artifactSizeLimitMiB << 20),
+           let new = try await ArtifactObjects.load(request.version, from: store, limit: settings.artifactSizeLimitMiB << 20) {
             changes = ServiceDiff.compare(old: old, new: new)
         } else {
             changes = []

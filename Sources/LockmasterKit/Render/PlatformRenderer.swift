@@ -242,14 +242,14 @@ public struct PlatformRenderer: Sendable {
         if isPlatform, let version = request.version {
             tag = version
         } else if let digest = oci.ref?.digest {
-            return try await trees.artifact(digest, digest: digest, from: store)
+            return try await trees.artifact(digest, digest: digest, from: store, limit: settings.artifactSizeLimitMiB << 20)
         } else if let range = oci.ref?.semver {
             tag = try TagSelector.select(from: try await store.listTags(), range: try SemverRange(range), filter: oci.ref?.semverFilter).tag
         } else {
             tag = oci.ref?.tag ?? "latest"
         }
         guard let digest = try await store.manifestDigest(tag) else { throw ResolveError.tagMissing(tag: tag, repository: store.location) }
-        return try await trees.artifact(tag, digest: digest, from: store)
+        return try await trees.artifact(tag, digest: digest, from: store, limit: settings.artifactSizeLimitMiB << 20)
     }
 
     /// `postBuild`: variables from `substituteFrom` (ConfigMaps found in the render, in order; Secrets

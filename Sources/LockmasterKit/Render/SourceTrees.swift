@@ -37,14 +37,15 @@ actor SourceTrees {
     }
 
     /// The files of an artifact, extracted once per digest.
-    func artifact(_ tag: String, digest: String, from store: any ArtifactStore) async throws -> URL {
+    /// - Parameter limit: the most the layer may inflate to, in bytes.
+    func artifact(_ tag: String, digest: String, from store: any ArtifactStore, limit: Int) async throws -> URL {
         if let tree = trees["oci:\(digest)"] { return tree }
         guard let fetched = try await store.manifest(digest), let manifest = OCIManifest.decode(fetched.data),
               let layer = manifest.layers.first(where: { $0.mediaType == FluxArtifact.layerMediaType }) ?? manifest.layers.first else {
             throw ResolveError.tagMissing(tag: tag, repository: store.location)
         }
         let tree = workspace.appendingPathComponent("oci-\(trees.count)")
-        for file in try ArtifactReader.files(in: try await store.blob(layer.digest, size: layer.size)) {
+        for file in try ArtifactReader.files(in: try await store.blob(layer.digest, size: layer.size), limit: limit) {
             let clean = file.path.split(separator: "/").filter { $0 != "." && $0 != ".." }.joined(separator: "/")
             guard !clean.isEmpty else { continue }
             let target = tree.appendingPathComponent(clean)

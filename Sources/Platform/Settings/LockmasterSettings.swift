@@ -14,6 +14,8 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
     public var environments = ["development", "staging", "production"]
     /// Also pin `spec.ref.digest` (not only `spec.ref.tag`) when promoting.
     public var pinDigest = false
+    /// The most an artifact may inflate to when it is read (render, diff, promote), in MiB.
+    public var artifactSizeLimitMiB = 512
     /// The kube context of each environment's cluster, for `status --live`.
     public var contexts: [String: String] = [:]
     public var sandbox = Sandbox()

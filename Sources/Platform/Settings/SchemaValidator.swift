@@ -3,7 +3,7 @@ public import Manifests
 public import Support
 
 /// The part of JSON Schema (draft 07) that `lockmaster.yaml`'s schema uses — `type`, `properties`,
-/// `additionalProperties`, `items`, `minLength`, `format: regex` — applied to YAML as an editor's
+/// `additionalProperties`, `items`, `minLength`, `minimum`, `format: regex` — applied to YAML as an editor's
 /// language server reads it (YAML 1.2 core schema: `true` is a boolean, `8080` a number, `'8080'` a string).
 public struct JSONSchema: Sendable {
     public indirect enum Additional: Sendable { case allowed, forbidden, schema(JSONSchema) }
@@ -14,6 +14,7 @@ public struct JSONSchema: Sendable {
     /// The schema of a list's items: none or one (an array, because a struct cannot hold itself).
     public var items: [JSONSchema] = []
     public var minLength: Int?
+    public var minimum: Int?
     public var format: String?
     /// The first example, as JSON text, for hints.
     public var example: String?
@@ -36,6 +37,7 @@ public struct JSONSchema: Sendable {
         }
         if let schema = object["items"] as? [String: Any] { items = [JSONSchema(schema)] }
         minLength = object["minLength"] as? Int
+        minimum = object["minimum"] as? Int
         format = object["format"] as? String
         if let first = (object["examples"] as? [Any])?.first {
             example = first as? String
@@ -93,6 +95,12 @@ public struct JSONSchema: Sendable {
             if format == "regex", (try? NSRegularExpression(pattern: text)) == nil {
                 problems.report(node, "\(name) is not a valid regular expression", hint: example.map { "for example \($0)" })
             }
+        case "integer":
+            // Decimal only: what Go's YAML reader and an editor both take as this number.
+            guard YAMLScalarType.of(node) == .integer, let value = node.string.flatMap({ Int($0) }) else {
+                return problems.report(node, "\(name) must be a whole number", hint: example.map { "for example \($0)" })
+            }
+            if let minimum, value < minimum { problems.report(node, "\(name) must be at least \(minimum)") }
         case "boolean":
             guard YAMLScalarType.of(node) == .boolean else { return problems.report(node, "\(name) must be true or false") }
         default:

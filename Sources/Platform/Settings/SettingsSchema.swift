@@ -42,6 +42,10 @@ public enum SettingsSchema {
           "description": "promote also sets spec.ref.digest, so Flux pulls by digest; the tag stays for people.",
           "type": "boolean", "default": false, "examples": [true]
         },
+        "artifactSizeLimitMiB": {
+          "description": "The most an artifact may inflate to when render, diff or promote read it (MiB); a larger one stops with an error.",
+          "type": "integer", "minimum": 1, "default": 512, "examples": [2048]
+        },
         "contexts": {
           "description": "The kube context of each environment's cluster, asked by status --live.",
           "type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {}, "examples": [{"development": "dev-eu-1", "staging": "stage-eu-1", "production": "prod-eu-1"}]
