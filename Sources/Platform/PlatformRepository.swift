@@ -10,6 +10,8 @@ public struct PlatformRepository: Sendable {
     /// Problems found while reading (invalid YAML, unreadable files), never fatal.
     public var diagnostics: [Diagnostic]
     public var skipped: [SkippedDocument]
+    /// Symlinks under the clusters directory, not followed (Flux's artifact holds none).
+    public var symlinks: [String] = []
     /// False when the clusters directory does not exist.
     public var hasClustersDirectory: Bool
 
@@ -40,7 +42,7 @@ public struct PlatformRepository: Sendable {
             let objects = set.objects.filter { $0.location.path.hasPrefix(directory + "/") }
             return EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects)
         }
-        return PlatformRepository(
+        var repository = PlatformRepository(
             root: root,
             settings: settings,
             environments: Self.ordered(environments, by: settings.environments),
@@ -48,6 +50,8 @@ public struct PlatformRepository: Sendable {
             skipped: set.skipped,
             hasClustersDirectory: true
         )
+        repository.symlinks = set.symlinks
+        return repository
     }
 
     /// Environments in promotion order first, then the others (sandboxes) by name.

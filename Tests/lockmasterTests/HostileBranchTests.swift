@@ -295,6 +295,11 @@ import Testing
         #expect(check.status == 1)
         #expect(check.stdout.contains("clusters/development/apps.yaml:1:1: error: clusters/development/apps.yaml is a symlink"), "\(check.stdout)")
         #expect(!check.stdout.contains("README.md"), "\(check.stdout)")
+        // status says what it does not apply, as a warning.
+        let status = try await estate.run(["status", "--offline"])
+        #expect(status.status == 0)
+        #expect(status.stderr.contains("clusters/development/apps.yaml:1:1: warning: clusters/development/apps.yaml is a symlink: Flux leaves it out"), "\(status.stderr)")
+        #expect(!status.stderr.contains("README.md"), "\(status.stderr)")
     }
 
     @Test func aComponentOutsideThePathIsPartOfTheDiff() async throws {

@@ -19,7 +19,8 @@ enum SymlinkRule {
         }
     }
 
-    private static func readByFlux(_ link: URL) -> Bool {
+    /// Whether Flux would read what the link names: a manifest, a kustomization file, a directory.
+    static func readByFlux(_ link: URL) -> Bool {
         let name = link.lastPathComponent
         if ManifestLoader.kustomizationFileNames.contains(name) || [".yaml", ".yml", ".json"].contains(where: { name.hasSuffix($0) }) { return true }
         var isDirectory: ObjCBool = false

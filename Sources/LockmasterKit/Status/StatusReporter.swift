@@ -18,6 +18,11 @@ public enum StatusReporter {
             environments: repository.environments.map(environment),
             diagnostics: repository.diagnostics
         )
+        // A symlinked manifest is declared in git but not applied: status says so, check makes it an error.
+        report.diagnostics += repository.symlinks.filter { SymlinkRule.readByFlux(repository.root.appendingPathComponent($0)) }.map {
+            Diagnostic(.warning, at: SourceLocation(path: $0), "\($0) is a symlink: Flux leaves it out of its artifact, so what it declares is not applied",
+                       hint: "commit the file itself in its place (lockmaster check reports it as [symlink])")
+        }
         let hint = "set clustersDir in \(LockmasterSettings.fileName) if your clusters live elsewhere, or run 'lockmaster init'"
         if !repository.hasClustersDirectory {
             report.explanation = "no environments: there is no \(clustersDir)/ directory in \(repository.root.path)"
