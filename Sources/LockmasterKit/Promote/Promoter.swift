@@ -72,9 +72,10 @@ public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .interrupted(branch, found, paths, base):
-            let restore = paths.isEmpty ? "" : "git restore --staged --worktree -- \(paths.joined(separator: " ")) && "
+            // Names come from the repository: the commands are quoted to be pasted as they are.
+            let restore = paths.isEmpty ? "" : "git restore --staged --worktree -- \(paths.map(ShellQuoting.quote).joined(separator: " ")) && "
             return "an earlier promotion stopped before its commit; found: \(found.joined(separator: "; ")).\n"
-                + "Remove what it left, then run the promotion again: \(restore)git switch \(base) && git branch -D \(branch)"
+                + "Remove what it left, then run the promotion again: \(restore)git switch \(ShellQuoting.quote(base)) && git branch -D \(ShellQuoting.quote(branch))"
         case let .branchExists(branch, ownCommits):
             return ownCommits == 0
                 ? "branch \(branch) exists with no commit of its own (an interrupted promotion leaves it so): delete it with git branch -D \(branch), then run again"

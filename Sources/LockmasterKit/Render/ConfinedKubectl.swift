@@ -14,7 +14,11 @@ struct ConfinedKubectl: Sendable {
     func invocation(_ arguments: [String], home: URL) async -> ProcessInvocation {
         let program = kubectl.contains("/") ? kubectl : ExecutableLookup.find(kubectl)?.path ?? kubectl
         var environment = ["HOME": home.path, "KUBECONFIG": "/dev/null", "LANG": "C.UTF-8"]
-        if allowRemote { environment["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+        if allowRemote {
+            // kustomize clones remote bases with git: no system or user git config (credential helpers).
+            environment.merge(["PATH": "/usr/local/bin:/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+                               "GIT_TERMINAL_PROMPT": "0"]) { _, new in new }
+        }
         var argv = [program] + arguments
         if !allowRemote, let prefix = await NetworkNamespace.shared.prefix(runner: runner) { argv = prefix + argv }
         return ProcessInvocation(argv[0], Array(argv.dropFirst()), environment: environment, inheritsEnvironment: false, timeout: .seconds(300))

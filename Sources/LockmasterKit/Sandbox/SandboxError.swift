@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Why a sandbox command refused or stopped.
 public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -45,6 +46,8 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "The branch \(name) and its commit are kept. Fix the cause and resume with: lockmaster sandbox create \(name) --resume\n"
                 + "or undo with: git switch \(original) && git branch -D \(name)"
         case let .interrupted(name, found, directory, base):
+            // Names come from the repository: the commands are quoted to be pasted as they are.
+            let (name, directory, base) = (ShellQuoting.quote(name), ShellQuoting.quote(directory), ShellQuoting.quote(base))
             return "an earlier sandbox create \(name) stopped before its commit; found: \(found.joined(separator: "; ")).\n"
                 + "Finish it with: lockmaster sandbox create \(name) --resume\n"
                 + "or remove what it left: git rm -r -q --cached --ignore-unmatch -- \(directory) && rm -rf -- \(directory) && git switch \(base) && git branch -D \(name)"
