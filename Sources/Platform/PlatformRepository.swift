@@ -12,6 +12,9 @@ public struct PlatformRepository: Sendable {
     public var skipped: [SkippedDocument]
     /// Symlinks under the clusters directory, not followed (Flux's artifact holds none).
     public var symlinks: [String] = []
+    /// Directories under the clusters directory that are not environments: nothing syncs them and
+    /// they hold no Flux Kustomization.
+    public var notEnvironments: [String] = []
     /// False when the clusters directory does not exist.
     public var hasClustersDirectory: Bool
 
@@ -37,21 +40,47 @@ public struct PlatformRepository: Sendable {
                 && FileManager.default.fileExists(atPath: clusters.appendingPathComponent(name).path, isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }
+        let instances = Self.instances(root: root, settings: settings, clusters: set.objects)
         let environments = names.map { name in
             let directory = PathNormalizer.normalize("\(settings.clustersDir)/\(name)")
             let objects = set.objects.filter { $0.location.path.hasPrefix(directory + "/") }
-            return EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects)
+            return EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects, instances: instances)
+        }
+        // A directory that nothing syncs and that holds no Flux Kustomization (shared variables, a list
+        // of repositories beside the cluster's entry) is not an environment, unless settings name it.
+        let (kept, others) = environments.reduce(into: ([PlatformEnvironment](), [String]())) { result, environment in
+            if environment.entry != nil || environment.instance != nil || !environment.objects.compactMap(FluxKustomization.init).isEmpty
+                || settings.environments.contains(environment.name) {
+                result.0.append(environment)
+            } else {
+                result.1.append(environment.directory)
+            }
         }
         var repository = PlatformRepository(
             root: root,
             settings: settings,
-            environments: Self.ordered(environments, by: settings.environments),
+            environments: Self.ordered(kept, by: settings.environments),
             diagnostics: set.diagnostics,
             skipped: set.skipped,
             hasClustersDirectory: true
         )
         repository.symlinks = set.symlinks
+        repository.notEnvironments = others.sorted()
         return repository
+    }
+
+    /// Every Flux Operator instance with a sync: in the clusters directory, and under the platform paths
+    /// (where home-ops repositories install the flux-instance chart among their apps).
+    static func instances(root: URL, settings: LockmasterSettings, clusters: [KubernetesObject]) -> [FluxInstance] {
+        let loader = ManifestLoader(root: root)
+        var objects = clusters
+        var seen = Set(clusters.map(\.location))
+        for path in settings.platformPaths where FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) {
+            for object in loader.load(under: path, containing: ["FluxInstance", "instance:"]).objects where seen.insert(object.location).inserted {
+                objects.append(object)
+            }
+        }
+        return objects.compactMap(FluxInstance.init).filter { $0.sync != nil }
     }
 
     /// Environments in promotion order first, then the others (sandboxes) by name.

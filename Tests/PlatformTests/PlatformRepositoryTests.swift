@@ -29,8 +29,8 @@ import Testing
         #expect(production.entry == nil)
     }
 
-    /// An environment whose platform source is made outside git says by what: flux bootstrap, still to
-    /// run, or a Flux Operator FluxInstance.
+    /// An environment whose platform source is made outside git: by flux bootstrap, still to run (said
+    /// so), or by a Flux Operator FluxInstance (classified from its spec.sync).
     @Test func aSourceMadeOutsideGitIsExplained() async throws {
         let directory = try TemporaryDirectory()
         let kustomization = """
@@ -52,8 +52,8 @@ import Testing
         let repository = try PlatformRepository.load(root: directory.url)
         #expect(repository.environment(named: "bare")?.classification.reason
                 == "sourceRef GitRepository/flux-system/flux-system is the source flux bootstrap writes, and it has not run for clusters/bare yet")
-        #expect(repository.environment(named: "operated")?.classification.reason
-                == "sourceRef GitRepository/flux-system/flux-system is made in the cluster by FluxInstance flux-system/flux (spec.sync), not declared in git")
+        // The operator's sync is classified like a bootstrap sync: it follows refs/heads/main.
+        #expect(repository.environment(named: "operated")?.classification == Classification(kind: .tracksBranch, ref: "main", refField: "branch"))
         #expect(repository.environment(named: "operated")?.instance?.sync?.path == "clusters/operated")
     }
 
@@ -113,7 +113,9 @@ import Testing
         let repository = PlatformRepository.load(root: directory.url, settings: LockmasterSettings())
         func reason(_ name: String) -> String? { repository.environment(named: name)?.classification.reason }
         #expect(repository.environments.allSatisfy { $0.classification.kind == .unknown })
-        #expect(reason("empty") == "no Flux Kustomization in clusters/empty")
+        // Nothing syncs it and it holds no Flux Kustomization: not an environment at all.
+        #expect(reason("empty") == nil)
+        #expect(repository.notEnvironments == ["clusters/empty"])
         #expect(reason("missing-source") == "sourceRef OCIRepository/flux-system/gone is not declared in clusters/missing-source")
         #expect(reason("latest")?.contains("tag 'latest', which moves") == true)
         #expect(reason("apps-only") == "no Flux Kustomization in clusters/apps-only has a path under ./platform (platformPaths in lockmaster.yaml)")

@@ -61,7 +61,12 @@ import Testing
     @Test func statusColoursWhatNeedsAttentionAndKeepsItsColumns() async throws {
         let repository = try TemporaryDirectory()
         _ = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", "oci://registry.example.com/p"])
-        try repository.write("clusters/lab/platform.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lab}\n")
+        try repository.write("clusters/lab/apps.yaml", """
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: apps, namespace: flux-system}
+            spec: {path: ./apps, sourceRef: {kind: GitRepository, name: elsewhere}}
+            """)
         let plain = try await LockmasterBinary.run(["status", "--offline", "--repo", repository.path])
         let coloured = try await LockmasterBinary.run(["status", "--offline", "--repo", repository.path, "--color", "always"])
         #expect(coloured.stdout.contains("\(Self.escape)31munknown\(Self.escape)0m") && coloured.stdout.contains("\(Self.escape)33mnote:"), "\(coloured.stdout)")

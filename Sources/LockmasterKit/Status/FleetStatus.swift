@@ -65,8 +65,11 @@ public struct FleetStatus: Sendable {
 
     private func runs(of environment: PlatformEnvironment, repository: PlatformRepository) async -> StatusReport.Runs {
         var runs = StatusReport.Runs()
+        let operatorGit = environment.source == nil && environment.instance?.sync?.kind == "GitRepository" && environment.classification.kind != .unknown
         switch environment.source {
-        case .git?:
+        case .git?,
+             // The GitRepository a Flux Operator sync makes is this repository, followed the same way.
+             nil where operatorGit:
             guard let branch = environment.classification.refField == "branch" ? environment.classification.ref : nil else {
                 runs.error = "pinned to a git \(environment.classification.refField ?? "ref"); not resolved"
                 return runs

@@ -5,6 +5,9 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var repository: String
     public var clustersDir: String
     public var environments: [Environment]
+    /// Directories under the clusters directory that are not environments: nothing syncs them and they
+    /// hold no Flux Kustomization (shared variables, lists of repositories).
+    public var notEnvironments: [String] = []
     /// Set when there is nothing to show, with what to do about it.
     public var explanation: String?
     public var hint: String?
@@ -37,8 +40,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
     }
 
     public struct Instance: Sendable, Codable, Equatable {
-        /// `namespace/name` of the FluxInstance.
+        /// `namespace/name` of the FluxInstance, or of the HelmRelease of the flux-instance chart.
         public var name: String
+        /// `FluxInstance`, or `HelmRelease` when the flux-instance chart's values declare it.
+        public var declaredBy: String
         /// `spec.sync`: the kind of source the operator creates, its URL, ref and path.
         public var kind: String
         public var url: String?

@@ -18,6 +18,7 @@ public enum StatusReporter {
             environments: repository.environments.map(environment),
             diagnostics: repository.diagnostics
         )
+        report.notEnvironments = repository.notEnvironments
         // A symlinked manifest is declared in git but not applied: status says so, check makes it an error.
         report.diagnostics += repository.symlinks.filter { SymlinkRule.readByFlux(repository.root.appendingPathComponent($0)) }.map {
             Diagnostic(.warning, at: SourceLocation(path: $0), "\($0) is a symlink: Flux leaves it out of its artifact, so what it declares is not applied",
@@ -28,7 +29,9 @@ public enum StatusReporter {
             report.explanation = "no environments: there is no \(clustersDir)/ directory in \(repository.root.path)"
             report.hint = hint
         } else if repository.environments.allSatisfy({ $0.objects.isEmpty }) {
-            report.explanation = "no environments: \(clustersDir)/ holds no Flux objects"
+            report.explanation = repository.notEnvironments.isEmpty
+                ? "no environments: \(clustersDir)/ holds no Flux objects"
+                : "no environments: nothing syncs the directories under \(clustersDir)/ (\(repository.notEnvironments.joined(separator: ", "))) and none holds a Flux Kustomization"
             report.hint = hint
         }
         return report
@@ -51,8 +54,9 @@ public enum StatusReporter {
             source: source,
             entry: environment.entry.map(kustomization),
             instance: environment.instance.flatMap { instance in
-                instance.sync.map { StatusReport.Instance(name: "\(instance.object.effectiveNamespace)/\(instance.object.name ?? "")", kind: $0.kind,
-                                                          url: $0.url, ref: $0.ref, path: $0.path, location: instance.object.location) }
+                instance.sync.map { StatusReport.Instance(name: "\(instance.namespace)/\(instance.object.name ?? "")", declaredBy: instance.object.kind,
+                                                          kind: $0.kind, url: $0.url, ref: $0.ref, path: $0.path,
+                                                          location: instance.object.location(of: instance.specPath + ["sync"])) }
             },
             kustomizations: environment.platformKustomizations.map(kustomization)
         )

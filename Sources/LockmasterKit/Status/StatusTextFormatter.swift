@@ -13,10 +13,10 @@ public enum StatusTextFormatter {
                 let field = environment.refField.map { "\($0) " } ?? ""
                 return field + value + (environment.semverFilter.map { " (filter \($0))" } ?? "")
             } ?? "-"
-            let source = environment.source.map { "\($0.kind)/\($0.name)" } ?? "-"
+            let source = environment.source.map { "\($0.kind)/\($0.name)" } ?? environment.instance.map { "\($0.kind) (operator)" } ?? "-"
             var row = [environment.name, environment.kind, source, ref]
             if resolved { row += [runs(environment.runs), environment.behind ?? "-"] }
-            return row + [environment.source?.url ?? "-"]
+            return row + [environment.source?.url ?? environment.instance?.url ?? "-"]
         }
         let header = ["ENVIRONMENT", "KIND", "SOURCE", "REF"] + (resolved ? ["RUNS", "BEHIND"] : []) + ["URL"]
         lines += TextTable.render(header: header, rows: rows)
@@ -27,7 +27,8 @@ public enum StatusTextFormatter {
             if let entry = environment.entry {
                 lines.append("  entry: Kustomization \(entry.namespace)/\(entry.name) path \(entry.path)")
             } else if let instance = environment.instance {
-                lines.append("  entry: FluxInstance \(instance.name) syncs \(instance.kind) \(instance.url ?? "-")"
+                let declared = instance.declaredBy == "FluxInstance" ? "FluxInstance \(instance.name)" : "FluxInstance of HelmRelease \(instance.name) (flux-instance chart)"
+                lines.append("  entry: \(declared) at \(instance.location) syncs \(instance.kind) \(instance.url ?? "-")"
                              + (instance.ref.map { " ref \($0)" } ?? "") + (instance.path.map { " path \($0)" } ?? ""))
             } else {
                 lines.append("  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)")
@@ -54,6 +55,10 @@ public enum StatusTextFormatter {
                     }
                 }
             }
+        }
+        if !report.notEnvironments.isEmpty {
+            lines.append("")
+            lines.append("not environments (nothing syncs them and they hold no Flux Kustomization): " + report.notEnvironments.joined(separator: ", "))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,33 +1,80 @@
 /// A Flux Operator `FluxInstance` (fluxcd.controlplane.io v1), read-only. With `spec.sync`, the operator
 /// creates what `flux bootstrap` would write: a source of kind `spec.sync.kind` (GitRepository,
 /// OCIRepository or Bucket) and a Kustomization, both named after the instance's namespace, in it.
+///
+/// Most home-ops repositories do not write the FluxInstance itself: they install the `flux-instance`
+/// Helm chart, whose `values.instance` is the FluxInstance's spec. Both read the same.
 public struct FluxInstance: Sendable, Hashable {
     public static let group = "fluxcd.controlplane.io"
 
+    /// The FluxInstance, or the HelmRelease whose chart values declare it.
     public var object: KubernetesObject
+    /// Where the spec is inside `object`: `["spec"]`, or `["spec", "values", "instance"]` for the chart.
+    public var specPath: [String]
     /// `spec.sync`: kind, url, ref and path of the cluster's own sync, when the operator manages it.
     public var sync: Sync?
+    /// `spec.distribution.version`: the Flux version (or range, such as `2.x`) the operator installs.
+    public var distributionVersion: String?
+    /// The namespace the operator creates the sync objects in.
+    public var namespace: String
 
     public struct Sync: Sendable, Hashable {
         public var kind: String
         public var url: String?
         public var ref: String?
         public var path: String?
+
+        public init(kind: String, url: String?, ref: String?, path: String?) {
+            self.kind = kind
+            self.url = url
+            self.ref = ref
+            self.path = path
+        }
+
+        /// `path` as Flux reads it: relative to the source root, no `./`, no trailing `/`.
+        public var normalizedPath: String { PathNormalizer.normalize(path ?? "") }
     }
 
     public init?(_ object: KubernetesObject) {
-        guard object.group == Self.group, object.kind == "FluxInstance" else { return nil }
-        self.object = object
-        if let node = object.root.node(at: ["spec", "sync"]), let kind = node.string(at: ["kind"]) {
-            sync = Sync(kind: kind, url: node.string(at: ["url"]), ref: node.string(at: ["ref"]), path: node.string(at: ["path"]))
+        if object.group == Self.group, object.kind == "FluxInstance" {
+            self.init(object, specPath: ["spec"], namespace: object.namespace ?? Self.defaultNamespace)
+        } else if HelmRelease(object) != nil, object.root.node(at: ["spec", "values", "instance", "sync", "kind"]) != nil {
+            // The chart creates the FluxInstance in the release's namespace: spec.targetNamespace, else
+            // the HelmRelease's own (docs/flux-facts.md §1).
+            let namespace = object.root.string(at: ["spec", "targetNamespace"]) ?? object.namespace ?? Self.defaultNamespace
+            self.init(object, specPath: ["spec", "values", "instance"], namespace: namespace)
+        } else {
+            return nil
         }
     }
+
+    private init(_ object: KubernetesObject, specPath: [String], namespace: String) {
+        self.object = object
+        self.specPath = specPath
+        self.namespace = namespace
+        if let node = object.root.node(at: specPath + ["sync"]), let kind = node.string(at: ["kind"]) {
+            sync = Sync(kind: kind, url: node.string(at: ["url"]), ref: node.string(at: ["ref"]), path: node.string(at: ["path"]))
+        }
+        distributionVersion = object.root.string(at: specPath + ["distribution", "version"])
+    }
+
+    /// Where an instance without a written namespace lives. Its files rarely say: the namespace comes
+    /// from the kustomization.yaml that lists them, and the operator's documented home is flux-system.
+    public static let defaultNamespace = "flux-system"
+
+    /// Where `spec.sync.<field>` is written, for findings and edits.
+    public func syncPath(_ field: String) -> [String] { specPath + ["sync", field] }
 
     /// The source and Kustomization the operator creates for `spec.sync`.
     public var syncObjects: [ObjectReference] {
         guard let sync else { return [] }
-        let namespace = object.effectiveNamespace
         return [ObjectReference(kind: sync.kind, name: namespace, namespace: namespace),
                 ObjectReference(kind: "Kustomization", name: namespace, namespace: namespace)]
+    }
+
+    /// `FluxInstance ns/name`, or `HelmRelease ns/name (flux-instance chart)`.
+    public var displayName: String {
+        let name = "\(object.effectiveNamespace)/\(object.name ?? "")"
+        return specPath == ["spec"] ? "FluxInstance \(name)" : "HelmRelease \(name) (flux-instance chart values)"
     }
 }

@@ -26,6 +26,22 @@ public struct ManifestLoader: Sendable {
         return set
     }
 
+    /// Like `load(under:)`, but parses only the files whose bytes contain one of `markers`: finding a
+    /// few kinds in a large tree costs a byte search per file, not a YAML parse.
+    public func load(under directory: String, containing markers: [String]) -> ManifestSet {
+        var set = ManifestSet()
+        let start = directory.isEmpty ? root : root.appendingPathComponent(directory)
+        let needles = markers.map { Data($0.utf8) }
+        for file in yamlFiles(under: start, into: &set) {
+            guard let data = try? Data(contentsOf: root.appendingPathComponent(file)),
+                  needles.contains(where: { data.range(of: $0) != nil }) else { continue }
+            set.files.append(file)
+            read(data: data, path: file, into: &set)
+        }
+        setAsidePatches(in: &set)
+        return set
+    }
+
     /// Reads one file, relative to `root`, into `set`.
     public func read(_ relativePath: String, into set: inout ManifestSet) {
         set.files.append(relativePath)

@@ -36,4 +36,31 @@ public enum EnvironmentClassifier {
         return Classification(kind: .unknown, ref: "latest", refField: "tag",
                               reason: "the OCIRepository follows tag 'latest', which moves; pin spec.ref.tag or track spec.ref.semver")
     }
+
+    /// A Flux Operator sync (`spec.sync` of a FluxInstance, or the flux-instance chart's values). The
+    /// operator writes a Git `ref` as the GitRepository's `spec.ref.name` and an OCI `ref` as the
+    /// OCIRepository's tag (docs/flux-facts.md §1), so a full ref name says what it follows.
+    public static func classify(_ sync: FluxInstance.Sync) -> Classification {
+        let ref = sync.ref ?? ""
+        switch sync.kind {
+        case "GitRepository":
+            if ref.isEmpty {
+                return Classification(kind: .unknown, reason: "spec.sync.ref is not set, and the operator needs a Git ref such as refs/heads/main")
+            }
+            if ref.hasPrefix("refs/heads/") { return Classification(kind: .tracksBranch, ref: String(ref.dropFirst(11)), refField: "branch") }
+            if ref.hasPrefix("refs/tags/") { return Classification(kind: .pinned, ref: String(ref.dropFirst(10)), refField: "tag") }
+            if (ref.count == 40 || ref.count == 64), ref.allSatisfy(\.isHexDigit) { return Classification(kind: .pinned, ref: ref, refField: "commit") }
+            return Classification(kind: .pinned, ref: ref, refField: "name")
+        case "OCIRepository":
+            if let at = ref.firstRange(of: "sha256:") { return Classification(kind: .pinned, ref: String(ref[at.lowerBound...]), refField: "digest") }
+            if ref.isEmpty || ref == "latest" {
+                return Classification(kind: .unknown, ref: "latest", refField: "tag",
+                                      reason: "the FluxInstance syncs OCI tag 'latest', which moves with every push; pin a tag or digest in spec.sync.ref")
+            }
+            return Classification(kind: .pinned, ref: ref, refField: "tag")
+        default:
+            return Classification(kind: .unknown, reason: "the FluxInstance syncs a \(sync.kind), which has no ref to follow")
+        }
+    }
 }
+

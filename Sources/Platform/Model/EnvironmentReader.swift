@@ -5,7 +5,9 @@ import Support
 struct EnvironmentReader {
     let settings: LockmasterSettings
 
-    func read(name: String, directory: String, objects: [KubernetesObject]) -> PlatformEnvironment {
+    /// - Parameter instances: the Flux Operator instances found anywhere in the repository; the one whose
+    ///   `spec.sync.path` is this directory syncs it (home-ops repositories keep it among the apps).
+    func read(name: String, directory: String, objects: [KubernetesObject], instances: [FluxInstance] = []) -> PlatformEnvironment {
         let kustomizations = objects.compactMap(FluxKustomization.init)
         // `flux bootstrap` writes the sync Kustomization `flux-system` under <env>/flux-system/.
         let entry = kustomizations.first {
@@ -15,12 +17,17 @@ struct EnvironmentReader {
             kustomization != entry && settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
         }
         var environment = PlatformEnvironment(
-            name: name, directory: directory, entry: entry, instance: objects.compactMap(FluxInstance.init).first { $0.sync != nil },
+            name: name, directory: directory, entry: entry, instance: Self.instance(syncing: directory, objects: objects, instances: instances),
             platformKustomizations: platform, source: nil,
             classification: Classification(kind: .unknown), objects: objects
         )
         let paths = settings.platformPaths.map { "./\($0)" }.joined(separator: ", ")
         guard !platform.isEmpty else {
+            // An operator-synced environment with no platform Kustomization follows its sync itself.
+            if let sync = environment.instance?.sync {
+                environment.classification = EnvironmentClassifier.classify(sync)
+                return environment
+            }
             environment.classification.reason = kustomizations.isEmpty
                 ? "no Flux Kustomization in \(directory)"
                 : "no Flux Kustomization in \(directory) has a path under \(paths) (platformPaths in lockmaster.yaml)"
@@ -37,9 +44,8 @@ struct EnvironmentReader {
             GitRepository(object).map(PlatformSource.git) ?? OCIRepository(object).map(PlatformSource.oci)
         }.first
         guard let source else {
-            if let instance = environment.instance, instance.syncObjects.contains(reference) {
-                environment.classification.reason = "sourceRef \(reference) is made in the cluster by FluxInstance "
-                    + "\(instance.object.effectiveNamespace)/\(instance.object.name ?? "") (spec.sync), not declared in git"
+            if let instance = environment.instance, let sync = instance.sync, instance.syncObjects.contains(reference) {
+                environment.classification = EnvironmentClassifier.classify(sync)
             } else if entry == nil, reference == FluxAPI.bootstrapSource {
                 environment.classification.reason = "sourceRef \(reference) is the source flux bootstrap writes, and it has not run for \(directory) yet"
             } else {
@@ -50,6 +56,14 @@ struct EnvironmentReader {
         environment.source = source
         environment.classification = EnvironmentClassifier.classify(source)
         return environment
+    }
+
+    /// The instance whose sync path is `directory`, else one declared inside it with a sync.
+    static func instance(syncing directory: String, objects: [KubernetesObject], instances: [FluxInstance]) -> FluxInstance? {
+        let own = objects.compactMap(FluxInstance.init).filter { $0.sync != nil }
+        let candidates = own + instances
+        return candidates.first { $0.sync?.normalizedPath == directory }
+            ?? candidates.first { $0.sync?.normalizedPath.hasPrefix(directory + "/") == true } ?? own.first
     }
 
     private func isPath(_ path: String, under prefix: String) -> Bool {
