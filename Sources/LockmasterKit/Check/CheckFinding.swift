@@ -11,6 +11,8 @@ public enum CheckRule: String, Sendable, Codable, CaseIterable {
     case danglingDependsOn = "dangling-depends-on"
     case dependsOnCycle = "depends-on-cycle"
     case duplicateObject = "duplicate-object"
+    case buildFailed = "build-failed"
+    case notRendered = "not-rendered"
     case unpinnedChart = "unpinned-chart"
     case deprecatedAPI = "deprecated-api"
     case parseError = "parse-error"

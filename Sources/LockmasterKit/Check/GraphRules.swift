@@ -4,24 +4,32 @@ import Support
 
 /// Rules about references inside one environment's build: sources, dependencies, cycles, duplicates.
 enum GraphRules {
-    static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
+    /// - Parameter alsoDeclared: what the same cluster declares through another entry (an environment
+    ///   whose render applies this one's entry too).
+    static func check(_ scope: EnvironmentScope, alsoDeclared: Set<ObjectReference> = []) -> [CheckFinding] {
         var findings: [CheckFinding] = []
         let objects = scope.objects
         // What the build declares: its objects, the ExternalArtifacts its ArtifactGenerators create, the
         // sync objects of a FluxInstance, and, before `flux bootstrap` has written gotk-sync.yaml (a new
         // sandbox), the GitRepository it will write.
         var index = Set(objects.compactMap { $0.name == nil ? nil : $0.reference } + objects.compactMap(ArtifactGenerator.init).flatMap(\.artifacts)
-                        + objects.compactMap(FluxInstance.init).flatMap(\.syncObjects))
+                        + objects.compactMap(FluxInstance.init).flatMap(\.syncObjects) + (scope.environment.instance?.syncObjects ?? []))
         if scope.environment.entry == nil, scope.environment.instance == nil { index.insert(FluxAPI.bootstrapSource) }
+        index.formUnion(alsoDeclared)
         let name = scope.environment.name
+        // What a Kustomization that could not be read offline declares is unknown: a reference that
+        // may point into it is a warning that says so, not an error.
+        let severity: Severity = scope.unavailable.isEmpty ? .error : .warning
+        let unknown = scope.unavailable.isEmpty ? "" : "; \(scope.unavailable.count) Kustomization\(scope.unavailable.count == 1 ? "" : "s") of \(name) could not be rendered offline "
+            + "(\(scope.unavailable.prefix(3).map(\.kustomization).joined(separator: ", "))\(scope.unavailable.count > 3 ? ", …" : "")), so it may be declared there"
 
-        func location(_ object: KubernetesObject, _ path: [String]) -> SourceLocation { object.location(of: path) }
+        func location(_ object: KubernetesObject, _ path: [String]) -> SourceLocation { scope.location(object, path) }
 
         // Sources.
         for kustomization in objects.compactMap(FluxKustomization.init) {
             if let ref = kustomization.sourceRef, !index.contains(ref) {
-                findings.append(CheckFinding(.danglingSourceRef, .error, at: location(kustomization.object, ["spec", "sourceRef"]),
-                                             "\(kustomization.object.displayName) uses \(ref), which \(name) does not declare",
+                findings.append(CheckFinding(.danglingSourceRef, severity, at: location(kustomization.object, ["spec", "sourceRef"]),
+                                             "\(kustomization.object.displayName) uses \(ref), which \(name) does not declare" + unknown,
                                              hint: "declare the source, or fix the sourceRef name, kind or namespace"))
             }
         }
@@ -31,8 +39,8 @@ enum GraphRules {
                 release.chartRef.map { ($0, ["spec", "chartRef"]) },
             ].compactMap { $0 }
             for (ref, path) in refs where !index.contains(ref) {
-                findings.append(CheckFinding(.danglingSourceRef, .error, at: location(release.object, path),
-                                             "\(release.object.displayName) uses \(ref), which \(name) does not declare",
+                findings.append(CheckFinding(.danglingSourceRef, severity, at: location(release.object, path),
+                                             "\(release.object.displayName) uses \(ref), which \(name) does not declare" + unknown,
                                              hint: "declare the \(ref.kind), or fix the reference"))
             }
         }
@@ -43,23 +51,29 @@ enum GraphRules {
         for nodes in [kustomizations, releases] {
             for (object, dependencies) in nodes {
                 for (offset, dependency) in dependencies.enumerated() where !index.contains(dependency) {
-                    findings.append(CheckFinding(.danglingDependsOn, .error, at: dependencyLocation(object, offset),
-                                                 "\(object.displayName) depends on \(dependency), which \(name) does not declare",
+                    findings.append(CheckFinding(.danglingDependsOn, severity, at: scope.location(object, item: offset, of: ["spec", "dependsOn"]),
+                                                 "\(object.displayName) depends on \(dependency), which \(name) does not declare" + unknown,
                                                  hint: "declare it, or remove the dependency"))
                 }
             }
-            findings += cycles(nodes)
+            findings += cycles(nodes, scope: scope)
         }
 
-        // Duplicates: the same kind/namespace/name twice in one build.
+        // Duplicates: one API group/kind/namespace/name applied twice with different content. The same
+        // object applied by two Kustomizations (a Namespace or Secret that a shared component makes,
+        // labels aside) is applied as one; different specs or data flap on every reconciliation.
+        func content(_ object: KubernetesObject) -> String {
+            object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).yamlText()
+        }
         var first: [String: KubernetesObject] = [:]
         for object in objects.sorted(by: { $0.location < $1.location }) {
             guard let objectName = object.name, object.group != KustomizeFile.group else { continue }
             let key = "\(object.group)/\(object.kind)/\(object.effectiveNamespace)/\(objectName)"
             if let earlier = first[key] {
+                guard content(earlier) != content(object) else { continue }
                 findings.append(CheckFinding(.duplicateObject, .error, at: object.location,
-                                             "\(object.displayName) is declared twice in \(name): here and at \(earlier.location)",
-                                             hint: "keep one of them"))
+                                             "\(object.displayName) is declared twice in \(name), differently: here and at \(earlier.location)",
+                                             hint: "keep one of them; two Kustomizations applying different content fight over the object"))
             } else {
                 first[key] = object
             }
@@ -68,7 +82,7 @@ enum GraphRules {
     }
 
     /// Every elementary cycle found by depth-first search, reported once each.
-    private static func cycles(_ nodes: [(KubernetesObject, [ObjectReference])]) -> [CheckFinding] {
+    private static func cycles(_ nodes: [(KubernetesObject, [ObjectReference])], scope: EnvironmentScope) -> [CheckFinding] {
         var edges: [ObjectReference: [ObjectReference]] = [:]
         var objects: [ObjectReference: KubernetesObject] = [:]
         for (object, dependencies) in nodes {
@@ -87,7 +101,7 @@ enum GraphRules {
                     let cycle = Array(stack[start...])
                     if reported.insert(Set(cycle)).inserted, let object = objects[next] {
                         let path = (cycle + [next]).map { "\($0.namespace)/\($0.name)" }.joined(separator: " → ")
-                        findings.append(CheckFinding(.dependsOnCycle, .error, at: object.location(of: ["spec", "dependsOn"]),
+                        findings.append(CheckFinding(.dependsOnCycle, .error, at: scope.location(object, ["spec", "dependsOn"]),
                                                      "dependsOn cycle: \(path)", hint: "Flux never becomes ready on a cycle; remove one dependency"))
                     }
                 } else if state[next] == nil {
@@ -101,13 +115,5 @@ enum GraphRules {
             visit(object.reference)
         }
         return findings
-    }
-
-    /// Where the `offset`th entry of `spec.dependsOn` is written.
-    private static func dependencyLocation(_ object: KubernetesObject, _ offset: Int) -> SourceLocation {
-        guard let items = object.root.node(at: ["spec", "dependsOn"])?.items, items.indices.contains(offset) else {
-            return object.location(of: ["spec", "dependsOn"])
-        }
-        return SourceLocation(path: object.location.path, line: items[offset].position.line, column: items[offset].position.column)
     }
 }

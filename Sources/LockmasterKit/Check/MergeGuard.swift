@@ -3,7 +3,7 @@ public import GitKit
 import Artifacts
 import Manifests
 import Platform
-import Support
+public import Support
 
 /// What `lockmaster check` is asked to do.
 public struct CheckRequest: Sendable {
@@ -52,9 +52,14 @@ public enum CheckError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The merge guard: policy rules over the work tree, compared with a base revision.
 public struct MergeGuard: Sendable {
     private let git: any GitClient
+    private let runner: any ProcessRunner
+    private let kubectl: String
 
-    public init(git: any GitClient = ProcessGitClient()) {
+    public init(git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner(),
+                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl") {
         self.git = git
+        self.runner = runner
+        self.kubectl = kubectl
     }
 
     public func run(_ request: CheckRequest) async throws -> CheckReport {
@@ -101,9 +106,26 @@ public struct MergeGuard: Sendable {
         findings += try await changeRules(since: base, root: root, repository: repository, target: target, current: current, notes: &notes)
 
         findings += environmentRules(repository)
+        let cache = BuildCache()
+        let renders = kubectlInstalled
+        if !renders {
+            notes.append("\(kubectl) is not installed, so the reference rules read files instead of what Flux applies; install kubectl for exact results")
+        }
+        var scopes: [EnvironmentScope] = []
         for environment in repository.environments {
-            let scope = EnvironmentScope.build(environment, all: set.objects)
-            findings += GraphRules.check(scope)
+            scopes.append(renders ? await rendered(environment, root: root, all: set.objects, cache: cache, findings: &findings, notes: &notes)
+                : EnvironmentScope.build(environment, all: set.objects))
+        }
+        for scope in scopes {
+            let environment = scope.environment
+            // Another environment that applies this one's entry runs in the same cluster (a hand-applied
+            // bootstrap directory beside an operator sync): what it declares is declared here too.
+            let entry = environment.entryPath + "/"
+            let sameCluster = scopes.filter { other in
+                other.environment.name != environment.name && other.objects.contains { $0.location.path.hasPrefix(entry) }
+            }
+            let alsoDeclared = Set(sameCluster.flatMap { $0.objects.compactMap { $0.name == nil ? nil : $0.reference } })
+            findings += GraphRules.check(scope, alsoDeclared: alsoDeclared)
             if environment.classification.kind == .tracksRange || environment.classification.kind == .pinned {
                 findings += unpinnedCharts(scope)
             }
@@ -118,6 +140,45 @@ public struct MergeGuard: Sendable {
         report.baseRef = baseRef
         report.notes = notes
         return report
+    }
+
+    private var kubectlInstalled: Bool {
+        kubectl.contains("/") ? FileManager.default.isExecutableFile(atPath: kubectl) : ExecutableLookup.find(kubectl) != nil
+    }
+
+    /// The environment as Flux applies it, rendered offline from the work tree; a Kustomization that
+    /// cannot be built is a `build-failed` error, one whose content is elsewhere a `not-rendered` warning.
+    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], cache: BuildCache,
+                          findings: inout [CheckFinding], notes: inout [String]) async -> EnvironmentScope {
+        let report: RenderReport
+        do {
+            report = try await PlatformRenderer(runner: runner, kubectl: kubectl)
+                .run(RenderRequest(repository: root, environment: environment.name, offline: true), cache: cache)
+        } catch {
+            notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
+            return EnvironmentScope.build(environment, all: all)
+        }
+        let scope = EnvironmentScope.rendered(environment, report: report, root: root, all: all)
+        for problem in report.problems {
+            let declared = scope.objects.first { object in
+                FluxKustomization(object) != nil && "\(object.effectiveNamespace)/\(object.name ?? "")" == problem.kustomization
+            }
+            let location = declared.map { scope.location($0, ["spec", "path"]) } ?? environment.entry?.object.location
+                ?? environment.objects.first?.location ?? SourceLocation(path: environment.directory)
+            let subject = problem.kustomization == PlatformRenderer.entryLabel ? "\(environment.name)'s entry \(problem.path)" : "Kustomization \(problem.kustomization) (\(problem.path))"
+            switch problem.cause {
+            case .build:
+                findings.append(CheckFinding(.buildFailed, .error, at: location, "\(subject) cannot be built, so Flux cannot apply it: \(problem.message)",
+                                             hint: "fix the kustomization (lockmaster render \(environment.name) shows the build); its files were checked as written"))
+            case .remote:
+                findings.append(CheckFinding(.notRendered, .warning, at: location, "\(subject) is not rendered offline: \(problem.message)",
+                                             hint: "its own files were checked as written; what the remote resources declare is not known here"))
+            case .unavailable:
+                findings.append(CheckFinding(.notRendered, .warning, at: location, "\(subject) is not rendered offline: \(problem.message)",
+                                             hint: "references into what it applies are not judged"))
+            }
+        }
+        return scope
     }
 
     /// `--base`, else the merge base with the branch of record, else with its remote-tracking branch
@@ -227,12 +288,12 @@ public struct MergeGuard: Sendable {
             guard let chart = release.chart else { return nil }
             let object = release.object
             guard let version = chart.version else {
-                return CheckFinding(.unpinnedChart, .warning, at: object.location(of: ["spec", "chart", "spec"]),
+                return CheckFinding(.unpinnedChart, .warning, at: scope.location(object, ["spec", "chart", "spec"]),
                                     "\(object.displayName) has no chart version, so environments that track a range or are pinned get whatever is newest",
                                     hint: "set spec.chart.spec.version to an exact version")
             }
             guard SemanticVersion.flux(version) == nil || version.contains(where: { "*xX^~><=|, ".contains($0) }) else { return nil }
-            return CheckFinding(.unpinnedChart, .warning, at: object.location(of: ["spec", "chart", "spec", "version"]),
+            return CheckFinding(.unpinnedChart, .warning, at: scope.location(object, ["spec", "chart", "spec", "version"]),
                                 "\(object.displayName) asks for chart version \"\(version)\", a range, where versions must be exact (an environment that tracks a range or is pinned uses it)",
                                 hint: "pin an exact version such as 1.2.3; ranges belong to branch-tracking environments")
         }

@@ -1,5 +1,6 @@
 public import Foundation
 import Artifacts
+import GitKit
 import Manifests
 import Platform
 public import Support
@@ -16,13 +17,18 @@ public struct RenderRequest: Sendable {
     /// Let kustomize fetch remote resources (still without credentials). Off by default: a branch
     /// under review must not make the machine reach the network.
     public var allowRemote: Bool
+    /// Read what this repository holds from the work tree (or `ref`) only: the platform's OCIRepository
+    /// and a Flux Operator's OCI sync are the repository as published; no registry is contacted, and the
+    /// sources of other repositories are reported as not rendered. The merge guard renders this way.
+    public var offline: Bool
 
-    public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false) {
+    public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false, offline: Bool = false) {
         self.repository = repository
         self.environment = environment
         self.ref = ref
         self.version = version
         self.allowRemote = allowRemote
+        self.offline = offline
     }
 }
 
@@ -32,12 +38,14 @@ public struct PlatformRenderer: Sendable {
     private let access: RegistryAccess
     private let runner: any ProcessRunner
     private let kubectl: String
+    private let git: any GitClient
 
     public init(access: RegistryAccess = RegistryAccess(), runner: any ProcessRunner = SystemProcessRunner(),
                 kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl") {
         self.access = access
         self.runner = runner
         self.kubectl = kubectl
+        git = ProcessGitClient()
     }
 
     public func run(_ request: RenderRequest) async throws -> RenderReport {
@@ -54,12 +62,13 @@ public struct PlatformRenderer: Sendable {
             throw ResolveError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
         }
         let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote)
+        let identity = await RepositoryIdentity.read(repository, checkout: request.repository, git: git)
         var report = RenderReport(environment: environment.name, objects: [], problems: [], warnings: [])
-        let entry = "flux-system/flux-system"
+        let entry = Self.entryLabel
 
         // Wave by wave: the Flux Kustomizations found in one wave's objects make the next. Plain paths of
         // one source are built together in one kustomize run; the rest, and each batch, run concurrently.
-        var wave = [Job(label: entry, tree: snapshot, path: environment.directory, spec: nil)]
+        var wave = [Job(label: entry, tree: snapshot, path: environment.entryPath, spec: nil)]
         var visited: Set<String> = [entry]
         while !wave.isEmpty {
             let results = await build(wave, builder: builder, trees: trees, cache: cache)
@@ -73,7 +82,10 @@ public struct PlatformRenderer: Sendable {
                     }
                     found += objects
                 case let .failure(error)?:
-                    report.problems.append(RenderProblem(kustomization: job.label, path: "./" + job.path, message: "\(error)"))
+                    let remote = if case let KustomizeBuilder.BuildError.confinement(violations) = error {
+                        violations.allSatisfy { if case .remote = $0 { true } else { false } }
+                    } else { false }
+                    report.problems.append(RenderProblem(kustomization: job.label, path: "./" + job.path, message: "\(error)", cause: remote ? .remote : .build))
                 case nil:
                     break
                 }
@@ -89,14 +101,21 @@ public struct PlatformRenderer: Sendable {
                     report.objects.first { object($0).reference == reference && object($0).kind == reference.kind }
                 }
                 // The GitRepository that flux bootstrap will write (before bootstrap), or that a FluxInstance's
-                // spec.sync makes, is this repository.
-                let instanceSource = environment.instance?.syncObjects.first.flatMap { $0.kind == "GitRepository" ? $0 : nil }
+                // spec.sync makes, is this repository (offline, an operator's OCI sync too: it is this
+                // repository published).
+                let instanceSource = environment.instance?.syncObjects.first.flatMap { $0.kind == "GitRepository" || request.offline ? $0 : nil }
                 let thisRepository = source == nil && kustomization.sourceRef != nil
                     && (environment.entry == nil && environment.instance == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
                         || kustomization.sourceRef == instanceSource)
                 guard source != nil || thisRepository else {
                     report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
-                                                         message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object))))
+                                                         message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object)), cause: .unavailable))
+                    continue
+                }
+                if let git = source.flatMap({ GitRepository(object($0)) }), let url = git.url, !identity.isThisRepository(url) {
+                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
+                                                         message: "its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") is another repository (\(Inert.line(url))); "
+                                                            + "it is not rendered offline, and never read from this one", cause: .unavailable))
                     continue
                 }
                 do {
@@ -112,12 +131,16 @@ public struct PlatformRenderer: Sendable {
                     }
                     wave.append(Job(label: label, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"]))
                 } catch {
-                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: "source unavailable: \(error)"))
+                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: "source unavailable: \(error)",
+                                                         cause: .unavailable))
                 }
             }
         }
         return report
     }
+
+    /// The label of an environment's own directory, built first, as the sync Kustomization would.
+    static let entryLabel = "flux-system/flux-system"
 
     /// Why a path is missing when its GitRepository follows another ref than the branch of record:
     /// render reads every GitRepository from this repository's work tree (or `--ref`), not from that ref.
@@ -236,6 +259,11 @@ public struct PlatformRenderer: Sendable {
         if GitRepository(source) != nil { return try await trees.git(request.ref) }
         guard let oci = OCIRepository(source) else { throw ResolveError.notOCI(environment: source.displayName, kind: source.kind, ref: nil) }
         let isPlatform = environment.source?.object.reference == source.reference
+        if request.offline {
+            // The platform artifact holds the repository's platform paths as they are in git.
+            guard isPlatform else { throw RenderError.notOffline("OCIRepository \(oci.object.effectiveNamespace)/\(oci.object.name ?? "") (\(Inert.line(oci.url ?? "no url")))") }
+            return try await trees.git(request.ref)
+        }
         guard let target = (isPlatform ? settings.artifact : nil) ?? oci.url else { throw ResolveError.noRepository }
         let store = try await access.store(for: target, relativeTo: request.repository, artifact: settings.artifact)
         var tag: String

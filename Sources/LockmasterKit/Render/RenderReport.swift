@@ -23,6 +23,26 @@ public struct RenderProblem: Sendable, Codable, Equatable {
     public var kustomization: String
     public var path: String
     public var message: String
+    /// Why: a build that failed, or content that cannot be read offline. Not part of the JSON shape.
+    public var cause: Cause = .build
+
+    public enum Cause: Sendable, Equatable {
+        /// kustomize (or the confinement before it) refused this repository's path: Flux would fail too.
+        case build
+        /// This repository's path reads remote resources, which are not fetched without `--allow-remote`.
+        case remote
+        /// The content is not here: another repository, a registry, a source made in the cluster.
+        case unavailable
+    }
+
+    public init(kustomization: String, path: String, message: String, cause: Cause = .build) {
+        self.kustomization = kustomization
+        self.path = path
+        self.message = message
+        self.cause = cause
+    }
+
+    private enum CodingKeys: String, CodingKey { case kustomization, path, message }
 }
 
 /// What `lockmaster render ENV` produced.

@@ -20,6 +20,13 @@ public struct PlatformEnvironment: Sendable {
 }
 
 extension PlatformEnvironment {
+    /// The path Flux builds first: a Flux Operator sync's path when it lies in this directory (home-ops
+    /// repositories keep bootstrap charts beside it), else the directory itself.
+    public var entryPath: String {
+        if let path = instance?.sync?.normalizedPath, path.hasPrefix(directory + "/") { return path }
+        return directory
+    }
+
     /// Reads one environment from its objects (read from the work tree or from a git revision).
     public static func read(name: String, directory: String, objects: [KubernetesObject], settings: LockmasterSettings) -> PlatformEnvironment {
         EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects)
