@@ -16,6 +16,8 @@ struct EnvironmentScope {
     var rendered = false
     /// Kustomizations whose content could not be read offline: references into them cannot be judged.
     var unavailable: [RenderProblem] = []
+    /// For rendered objects, `namespace/name` of the Flux Kustomization that applies each (by index).
+    var appliedBy: [Int: String] = [:]
 
     /// Where the node at `path` of `object` is written.
     func location(_ object: KubernetesObject, _ path: [String]) -> SourceLocation {
@@ -75,6 +77,7 @@ struct EnvironmentScope {
                                           location: origin?.location ?? SourceLocation(path: path), documentIndex: origin?.documentIndex ?? 0,
                                           root: rendered.node)
             if let origin { scope.origins[origin.location] = origin }
+            scope.appliedBy[scope.objects.count] = rendered.kustomization
             scope.objects.append(object)
         }
         // A path of this repository that was not built is read from its files, so its references are

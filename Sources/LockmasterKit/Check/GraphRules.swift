@@ -65,17 +65,18 @@ enum GraphRules {
         func content(_ object: KubernetesObject) -> String {
             object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).yamlText()
         }
-        var first: [String: KubernetesObject] = [:]
-        for object in objects.sorted(by: { $0.location < $1.location }) {
+        func by(_ index: Int) -> String { scope.appliedBy[index].map { $0 == PlatformRenderer.entryLabel ? " (applied by \(name)'s entry)" : " (applied by Kustomization \($0))" } ?? "" }
+        var first: [String: (Int, KubernetesObject)] = [:]
+        for (index, object) in objects.enumerated().sorted(by: { $0.1.location < $1.1.location }) {
             guard let objectName = object.name, object.group != KustomizeFile.group else { continue }
             let key = "\(object.group)/\(object.kind)/\(object.effectiveNamespace)/\(objectName)"
-            if let earlier = first[key] {
+            if let (earlierIndex, earlier) = first[key] {
                 guard content(earlier) != content(object) else { continue }
                 findings.append(CheckFinding(.duplicateObject, .error, at: object.location,
-                                             "\(object.displayName) is declared twice in \(name), differently: here and at \(earlier.location)",
-                                             hint: "keep one of them; two Kustomizations applying different content fight over the object"))
+                                             "\(object.apiVersion) \(object.displayName) is applied twice in \(name) with different content: here\(by(index)) and at \(earlier.location)\(by(earlierIndex))",
+                                             hint: "keep one of them; two Kustomizations applying different content undo each other on every reconciliation"))
             } else {
-                first[key] = object
+                first[key] = (index, object)
             }
         }
         return findings

@@ -237,8 +237,9 @@ public struct MergeGuard: Sendable {
         let settings = repository.settings
         var findings: [CheckFinding] = []
         func location(_ environment: PlatformEnvironment) -> SourceLocation {
-            guard let source = environment.source?.object else { return SourceLocation(path: environment.directory) }
-            return source.location(of: ["spec", "ref"])
+            if let source = environment.source?.object { return source.location(of: ["spec", "ref"]) }
+            if let instance = environment.instance { return instance.object.location(of: instance.syncPath("ref")) }
+            return environment.entry?.object.location ?? environment.objects.first?.location ?? SourceLocation(path: environment.directory)
         }
         let order = settings.environments
         if order.count > 0, let development = repository.environment(named: order[0]) {

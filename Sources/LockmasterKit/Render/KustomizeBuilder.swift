@@ -50,7 +50,14 @@ struct KustomizeBuilder {
             throw BuildError.pathNotFound(path.isEmpty ? "./" : "./" + path)
         }
         guard inputs.violations.isEmpty else { throw BuildError.confinement(inputs.violations) }
-        let resources = Self.resources(in: directory)
+        // Flux merges spec.components into the path's own kustomization (FLUX.md §5.4), so its patches
+        // see what the components add: build a merged copy where relative references still resolve.
+        var merged: URL?
+        if let components = spec?["components"]?.items?.compactMap(\.string), !components.isEmpty,
+           let name = ManifestLoader.kustomizationFileNames.first(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
+            merged = try Self.mergedCopy(tree: tree, path: path, file: name, components: components, into: scratch.appendingPathComponent("tree"))
+        }
+        let resources = merged.map { [$0] } ?? Self.resources(in: directory)
         guard !resources.isEmpty else { return [] }
         var fields = [
             "\"apiVersion\":\"kustomize.config.k8s.io/v1beta1\"", "\"kind\":\"Kustomization\"",
@@ -63,7 +70,7 @@ struct KustomizeBuilder {
             if let suffix = spec.string(at: ["nameSuffix"]) { fields.append("\"nameSuffix\":\(YAMLNode.jsonString(suffix))") }
             if let patches = spec["patches"], patches.items != nil { fields.append("\"patches\":" + patches.jsonText()) }
             if let images = spec["images"], images.items != nil { fields.append("\"images\":" + images.jsonText()) }
-            if let components = spec["components"]?.items {
+            if merged == nil, let components = spec["components"]?.items {
                 let paths = components.compactMap(\.string).map { YAMLNode.jsonString(Self.relative(directory.appendingPathComponent($0), from: scratch)) }
                 fields.append("\"components\":[" + paths.joined(separator: ",") + "]")
             }
@@ -75,11 +82,8 @@ struct KustomizeBuilder {
             }
         }
         let output = try await kustomize(fields, scratch: scratch)
-        guard output.status == 0 else {
-            let message = output.stderr.replacingOccurrences(of: scratch.path, with: "<build>").trimmingCharacters(in: .whitespacesAndNewlines)
-            throw BuildError.kustomize(message)
-        }
-        return try parse(output.stdout, tree: tree, scratch: scratch)
+        guard output.status == 0 else { throw BuildError.kustomize(Self.message(output.stderr, tree: tree, scratch: scratch)) }
+        return try parse(output.stdout, tree: merged == nil ? tree : scratch.appendingPathComponent("tree"), scratch: scratch)
     }
 
     /// Builds several plain paths (no Flux fields that change objects) of one tree in a single kustomize
@@ -104,7 +108,7 @@ struct KustomizeBuilder {
             "\"buildMetadata\":[\"originAnnotations\"]",
         ]
         let output = try await kustomize(fields, scratch: scratch)
-        guard output.status == 0 else { throw BuildError.kustomize(output.stderr) }
+        guard output.status == 0 else { throw BuildError.kustomize(Self.message(output.stderr, tree: tree, scratch: scratch)) }
         // Longest path first, so a nested path wins over its parent.
         let ordered = paths.sorted { $0.count > $1.count }
         for built in try parse(output.stdout, tree: tree, scratch: scratch) {
@@ -144,6 +148,46 @@ struct KustomizeBuilder {
             if node.node(at: ["metadata", "annotations"])?.pairs?.isEmpty == true { node = node.removing(["metadata", "annotations"]) }
             return Built(node: node, source: source)
         }
+    }
+
+    /// kustomize's complaint without this machine's paths (the source tree, the scratch directory), its
+    /// log prefix or its deprecation chatter.
+    static func message(_ stderr: String, tree: URL, scratch: URL) -> String {
+        var text = stderr
+        for base in [scratch.appendingPathComponent("tree").path, tree.standardizedFileURL.path, scratch.path] {
+            let relative = base.hasPrefix("/") ? String(base.dropFirst()) : base
+            text = text.replacingOccurrences(of: "(\\.\\./)+" + NSRegularExpression.escapedPattern(for: relative) + "/?", with: "./", options: .regularExpression)
+            text = text.replacingOccurrences(of: base + "/", with: "./").replacingOccurrences(of: base, with: ".")
+        }
+        text = text.replacingOccurrences(of: #"(?m)^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "#, with: "", options: .regularExpression)
+        return text.split(separator: "\n").filter { !$0.hasPrefix("# Warning:") }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A copy of the source tree made of symlinks, except along `path`, whose kustomization file is
+    /// replaced by one with `components` appended: relative references resolve as in the tree.
+    /// Returns the copy of `path`.
+    static func mergedCopy(tree: URL, path: String, file: String, components: [String], into mirror: URL) throws -> URL {
+        let manager = FileManager.default
+        let steps = path.split(separator: "/").map(String.init)
+        var real = tree, copy = mirror
+        for depth in 0...steps.count {
+            try manager.createDirectory(at: copy, withIntermediateDirectories: true)
+            let next = depth < steps.count ? steps[depth] : nil
+            for entry in try manager.contentsOfDirectory(atPath: real.path) where entry != next && (next != nil || entry != file) {
+                try manager.createSymbolicLink(at: copy.appendingPathComponent(entry), withDestinationURL: real.appendingPathComponent(entry))
+            }
+            guard let next else { break }
+            real.appendPathComponent(next)
+            copy.appendPathComponent(next)
+        }
+        let text = try String(contentsOf: real.appendingPathComponent(file), encoding: .utf8)
+        guard let document = try YAMLDocumentReader.documents(in: text).first,
+              var object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any] else {
+            throw BuildError.kustomize("\(path)/\(file) is not a kustomization")
+        }
+        object["components"] = (object["components"] as? [Any] ?? []) + components
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]).write(to: copy.appendingPathComponent(file))
+        return copy
     }
 
     /// Whether a Flux Kustomization's spec changes objects (then its path is built on its own).

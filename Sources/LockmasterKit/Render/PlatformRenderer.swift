@@ -126,7 +126,7 @@ public struct PlatformRenderer: Sendable {
                     }
                     if let git = source.flatMap({ GitRepository(object($0)) }),
                        let elsewhere = Self.elsewhere(git, path: kustomization.normalizedPath, in: tree, branch: repository.settings.branch) {
-                        report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: elsewhere))
+                        report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: elsewhere, cause: .unavailable))
                         continue
                     }
                     wave.append(Job(label: label, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"]))
