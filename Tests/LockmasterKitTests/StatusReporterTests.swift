@@ -34,7 +34,8 @@ import Testing
         let directory = try TemporaryDirectory()
         try directory.write("clusters/dev/notes.yaml", "just: data\n")
         let report = try StatusReporter.report(repositoryRoot: directory.url)
-        #expect(report.explanation == "no environments: clusters/ holds no Flux objects")
+        #expect(report.explanation == "no environments: nothing syncs the directories under clusters/ (clusters/dev) and none holds a Flux Kustomization")
+        #expect(report.hint?.contains("clustersDir in lockmaster.yaml") == true)
     }
 }
 

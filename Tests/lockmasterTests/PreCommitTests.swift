@@ -32,7 +32,10 @@ import Testing
         #expect((refused.stdout + refused.stderr).contains("platform/configs/bad.yaml:2:1: error: invalid YAML"), "\(refused.stdout)\(refused.stderr)")
         #expect(try await run("git", ["log", "--format=%s"]).stdout == "Scaffold\n")
 
-        try Data("a: [1, 2]\n".utf8).write(to: repository.appendingPathComponent("platform/configs/bad.yaml"))
+        // (Plain data such as `a: [1, 2]` would not do: Flux's generated kustomization refuses a file that
+        // is not a Kubernetes object, and check says so as build-failed.)
+        try Data("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fixed, namespace: default}\ndata: {a: \"1\"}\n".utf8)
+            .write(to: repository.appendingPathComponent("platform/configs/bad.yaml"))
         _ = try await run("git", ["add", "-A"])
         let accepted = try await run("git", ["commit", "-qm", "Add a config"])
         #expect(accepted.status == 0, "\(accepted.stdout)\(accepted.stderr)")

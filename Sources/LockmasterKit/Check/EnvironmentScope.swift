@@ -83,7 +83,7 @@ struct EnvironmentScope {
         // A path of this repository that was not built is read from its files, so its references are
         // still checked and what it declares still counts.
         // Its Flux Kustomization's targetNamespace still applies to what it declares.
-        for problem in report.problems where problem.cause != .unavailable {
+        for problem in report.problems where problem.cause == .build || problem.cause == .remote {
             let path = PathNormalizer.normalize(problem.path)
             let owner = scope.objects.first { FluxKustomization($0) != nil && "\($0.effectiveNamespace)/\($0.name ?? "")" == problem.kustomization }
             let target = owner?.root.string(at: ["spec", "targetNamespace"])

@@ -173,6 +173,8 @@ public struct MergeGuard: Sendable {
             case .remote:
                 findings.append(CheckFinding(.notRendered, .warning, at: location, "\(subject) is not rendered offline: \(problem.message)",
                                              hint: "its own files were checked as written; what the remote resources declare is not known here"))
+            case .undeclared:
+                continue  // dangling-source-ref says it
             case .unavailable:
                 findings.append(CheckFinding(.notRendered, .warning, at: location, "\(subject) is not rendered offline: \(problem.message)",
                                              hint: "references into what it applies are not judged"))

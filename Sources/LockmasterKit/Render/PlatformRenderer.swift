@@ -109,7 +109,8 @@ public struct PlatformRenderer: Sendable {
                         || kustomization.sourceRef == instanceSource)
                 guard source != nil || thisRepository else {
                     report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
-                                                         message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object)), cause: .unavailable))
+                                                         message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object)),
+                                                         cause: Self.madeInCluster(kustomization.sourceRef, in: report.objects.map(object)) ? .unavailable : .undeclared))
                     continue
                 }
                 if let git = source.flatMap({ GitRepository(object($0)) }), let url = git.url, !identity.isThisRepository(url) {
@@ -169,6 +170,14 @@ public struct PlatformRenderer: Sendable {
             return "its source \(reference) is generated in the cluster by ArtifactGenerator \(generator.object.effectiveNamespace)/\(generator.object.name ?? ""); render cannot build it offline"
         }
         return "its source \(reference) is not in the render"
+    }
+
+    /// Whether a source is made in the cluster (by a FluxInstance or an ArtifactGenerator) rather than
+    /// declared in git.
+    static func madeInCluster(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> Bool {
+        guard let reference else { return false }
+        return objects.compactMap(FluxInstance.init).contains { $0.syncObjects.contains(reference) }
+            || objects.compactMap(ArtifactGenerator.init).contains { $0.artifacts.contains(reference) }
     }
 
     /// One Flux Kustomization to build: its path in a source tree, its spec (nil for the entry), and what

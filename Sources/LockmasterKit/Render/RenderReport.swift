@@ -33,6 +33,8 @@ public struct RenderProblem: Sendable, Codable, Equatable {
         case remote
         /// The content is not here: another repository, a registry, a source made in the cluster.
         case unavailable
+        /// Its source is declared nowhere (the merge guard reports the dangling reference).
+        case undeclared
     }
 
     public init(kustomization: String, path: String, message: String, cause: Cause = .build) {

@@ -8,6 +8,30 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Directories under the clusters directory that are not environments: nothing syncs them and they
     /// hold no Flux Kustomization (shared variables, lists of repositories).
     public var notEnvironments: [String] = []
+
+    public init(repository: String, clustersDir: String, environments: [Environment], explanation: String? = nil, hint: String? = nil,
+                diagnostics: [Diagnostic]) {
+        self.repository = repository
+        self.clustersDir = clustersDir
+        self.environments = environments
+        self.explanation = explanation
+        self.hint = hint
+        self.diagnostics = diagnostics
+    }
+
+    private enum CodingKeys: String, CodingKey { case repository, clustersDir, environments, notEnvironments, explanation, hint, diagnostics }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        repository = try container.decode(String.self, forKey: .repository)
+        clustersDir = try container.decode(String.self, forKey: .clustersDir)
+        environments = try container.decode([Environment].self, forKey: .environments)
+        // Reports written before this field existed still read.
+        notEnvironments = try container.decodeIfPresent([String].self, forKey: .notEnvironments) ?? []
+        explanation = try container.decodeIfPresent(String.self, forKey: .explanation)
+        hint = try container.decodeIfPresent(String.self, forKey: .hint)
+        diagnostics = try container.decode([Diagnostic].self, forKey: .diagnostics)
+    }
     /// Set when there is nothing to show, with what to do about it.
     public var explanation: String?
     public var hint: String?

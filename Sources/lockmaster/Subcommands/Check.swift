@@ -9,7 +9,9 @@ extension Lockmaster {
             discussion: """
                 Reads the work tree and compares it with --base (default: the merge base of HEAD and \
                 main, or origin/main in a clone without a local main; with neither, check stops with \
-                an error rather than skip the rules about the change). Rules:
+                an error rather than skip the rules about the change). The reference and identity \
+                rules read each environment as Flux applies it: rendered offline with kubectl \
+                kustomize from the work tree, never from the network. Rules:
                   sync-file-changed        a gotk-sync.yaml added or changed (error)
                   sandbox-in-main          a sandbox directory added for main (error)
                   development-tracks-main  development's source tracks main (error)
@@ -18,7 +20,10 @@ extension Lockmaster {
                   dangling-source-ref      every sourceRef and chartRef resolves (error)
                   dangling-depends-on      every dependsOn resolves (error)
                   depends-on-cycle         no dependsOn cycle; a cycle is printed (error)
-                  duplicate-object         no kind/namespace/name twice (error)
+                  duplicate-object         nothing applied twice with different content (error)
+                  build-failed             a path of this repository kustomize cannot build (error)
+                  not-rendered             content not readable offline: another repository,
+                                           a registry, a remote resource (warning)
                   unpinned-chart           exact chart versions after development (warning)
                   deprecated-api           removed (error) or deprecated (warning) Flux APIs,
                                            and Kubernetes APIs at --kube-version
