@@ -90,3 +90,65 @@ import Testing
         #expect(try log.read("runs.log").split(separator: "\n").count == 3)
     }
 }
+
+/// Object identity and chart versions as Flux sees them, end to end through git and kubectl kustomize.
+@Suite struct DiffIdentityTests {
+    let base = DiffTests()
+
+    /// A core ServiceAccount and a talos.dev ServiceAccount of one name are two objects: a diff of a
+    /// revision with itself is empty, and a change to one is shown with its group.
+    @Test func objectsAreMatchedByAPIGroupToo() async throws {
+        let repository = try await base.repository()
+        let accounts = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: robot, namespace: keda}
+            ---
+            apiVersion: talos.dev/v1alpha1
+            kind: ServiceAccount
+            metadata: {name: robot, namespace: keda}
+            spec: {roles: ["os:reader"]}
+
+            """
+        try repository.write("platform/configs/accounts.yaml", accounts)
+        try await TestGit.commitAll(in: repository.url)
+        let same = try await base.diff(repository)
+        #expect(same.kustomizations.isEmpty && same.services.isEmpty, "\(same.kustomizations)")
+        try repository.write("platform/configs/accounts.yaml", accounts.replacingOccurrences(of: "os:reader", with: "os:admin"))
+        let changed = try await base.diff(repository)
+        #expect(changed.kustomizations.flatMap(\.objects).map(\.object) == ["ServiceAccount.talos.dev/keda/robot"])
+    }
+
+    /// A HelmRelease whose chart comes through chartRef from an OCIRepository: a tag bump is an upgrade
+    /// of the release, not a reconfigured Kustomization.
+    @Test func aChartRefUpgradeIsAnUpgradeOfTheRelease() async throws {
+        let repository = try await base.repository()
+        func podinfo(_ tag: String) -> String {
+            """
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata: {name: podinfo, namespace: keda}
+            spec:
+              interval: 1h
+              url: oci://ghcr.io/stefanprodan/charts/podinfo
+              ref: {tag: \(tag)}
+            ---
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: podinfo, namespace: keda}
+            spec:
+              interval: 1h
+              chartRef: {kind: OCIRepository, name: podinfo}
+
+            """
+        }
+        try repository.write("platform/services/podinfo.yaml", podinfo("6.7.0"))
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write("platform/services/podinfo.yaml", podinfo("6.8.1"))
+        let environment = try await base.diff(repository)
+        #expect(environment.services == [ServiceChange(change: .upgraded, kind: "HelmRelease", name: "keda/podinfo", from: "6.7.0", to: "6.8.1", step: "minor")])
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write("platform/services/podinfo.yaml", podinfo("7.0.0"))
+        #expect(try await base.diff(repository).services.map(\.step) == ["major"])
+    }
+}

@@ -82,24 +82,29 @@ public struct PlatformDiffer: Sendable {
     func compare(name: String, old: RenderReport?, new: RenderReport) -> EnvironmentDiff {
         let before = old?.objects ?? [], after = new.objects
         var byKustomization: [String: [ObjectDiff]] = [:]
-        let oldIndex = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let newIndex = Dictionary(after.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        // Objects are matched by API group, kind, namespace and name; they are shown by kind, namespace
+        // and name, with the group where two groups share a key.
+        let oldIndex = Dictionary(before.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        let newIndex = Dictionary(after.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        var groups: [String: Set<String>] = [:]
+        for item in before + after { groups[item.key, default: []].insert(item.group) }
+        func shown(_ item: RenderedObject) -> String { (groups[item.key]?.count ?? 0) > 1 ? item.qualifiedKey : item.key }
         // A side that could not build a Kustomization says nothing about its objects.
         let unbuiltHead = Set(new.problems.map(\.kustomization)), unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
-        for object in after where oldIndex[object.key] == nil && !unbuiltBase.contains(object.kustomization) {
-            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .added, diff: [],
+        for object in after where oldIndex[object.identity] == nil && !unbuiltBase.contains(object.kustomization) {
+            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .added, diff: [],
                                                                                  secretKeys: Self.secretKeys(old: nil, new: object.node)))
         }
-        for object in before where newIndex[object.key] == nil && !unbuiltHead.contains(object.kustomization) {
-            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .removed, diff: [],
+        for object in before where newIndex[object.identity] == nil && !unbuiltHead.contains(object.kustomization) {
+            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .removed, diff: [],
                                                                                  secretKeys: Self.secretKeys(old: object.node, new: nil)))
         }
         for object in after {
-            guard let previous = oldIndex[object.key], !previous.node.sameContent(as: object.node) else { continue }
+            guard let previous = oldIndex[object.identity], !previous.node.sameContent(as: object.node) else { continue }
             let diff = LineDiff.unified(Self.masked(previous.node).yamlText(), Self.masked(object.node).yamlText())
             let keys = Self.secretKeys(old: previous.node, new: object.node)
             guard !diff.isEmpty || keys?.values.contains(where: { $0 != "unchanged" }) == true else { continue }
-            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: object.key, change: .changed, diff: diff, secretKeys: keys))
+            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .changed, diff: diff, secretKeys: keys))
         }
         let kustomizations = byKustomization.keys.sorted().map { KustomizationDiff(name: $0, objects: byKustomization[$0]!.sorted { $0.object < $1.object }) }
 
@@ -118,10 +123,13 @@ public struct PlatformDiffer: Sendable {
             return copy
         }
         let named = Set(services.map { "\($0.kind)/\($0.name)" })
+        // A chart source that a HelmRelease's chartRef follows changes with its release's upgrade.
+        let chartSources = Set(ServiceDiff.chartSources(objects(comparableAfter)).map { "\($0.kind)/\($0.namespace)/\($0.name)" })
         // A Kustomization is a service of its own when its manifests changed: objects other than the Helm
         // ones (whose additions and removals come with the services above) changed in place.
         for diff in kustomizations where diff.name != "flux-system/flux-system" && !named.contains("Kustomization/\(diff.name)")
-            && diff.objects.contains(where: { $0.change == .changed && !$0.object.hasPrefix("HelmRelease/") && !$0.object.hasPrefix("HelmRepository/") }) {
+            && diff.objects.contains(where: { $0.change == .changed && !$0.object.hasPrefix("HelmRelease/") && !$0.object.hasPrefix("HelmRepository/")
+                && !chartSources.contains($0.object) }) {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name))
         }
         services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }

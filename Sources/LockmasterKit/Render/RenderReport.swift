@@ -16,6 +16,16 @@ public struct RenderedObject: Sendable {
 
     /// `kind/namespace/name` (no namespace for cluster-scoped objects).
     public var key: String { "\(kind)/" + (namespace.map { "\($0)/" } ?? "") + name }
+    /// The API group, empty for the core group (`v1`).
+    public var group: String {
+        let apiVersion = apiVersion
+        return apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
+    }
+    /// What names the object in a cluster: API group, kind, namespace and name (the version is only how
+    /// it is read). A core `v1` ServiceAccount and a `talos.dev` ServiceAccount of one name are two objects.
+    public var identity: String { "\(group)|\(key)" }
+    /// `key` with the group (`ServiceAccount.talos.dev/ns/name`), for when the key alone is ambiguous.
+    public var qualifiedKey: String { group.isEmpty ? key : "\(kind).\(group)/" + (namespace.map { "\($0)/" } ?? "") + name }
 }
 
 /// A Kustomization that could not be rendered; the others still are.

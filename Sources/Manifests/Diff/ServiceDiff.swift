@@ -32,6 +32,21 @@ public struct ServiceChange: Sendable, Codable, Equatable {
 /// Compares the platform objects of two versions: services added, removed, upgraded (chart version)
 /// and reconfigured (any other change to their spec), highest risk last.
 public enum ServiceDiff {
+    /// A release's chart version: `spec.chart.spec.version`, or, through `spec.chartRef`, what its
+    /// OCIRepository follows (digest, semver range or tag, in Flux's precedence) or its HelmChart's version.
+    public static func chartVersion(_ release: HelmRelease, among objects: [KubernetesObject]) -> String? {
+        if let version = release.chart?.version { return version }
+        guard let reference = release.chartRef, let source = objects.first(where: { $0.reference == reference }) else { return nil }
+        if let oci = OCIRepository(source) { return oci.ref?.digest ?? oci.ref?.semver ?? oci.ref?.tag ?? "latest" }
+        if FluxAPI.matches(source, group: FluxAPI.sourceGroup, kind: "HelmChart") { return source.root.string(at: ["spec", "version"]) ?? "*" }
+        return nil
+    }
+
+    /// The chart sources (`OCIRepository`, `HelmChart`) HelmReleases point at through `spec.chartRef`.
+    public static func chartSources(_ objects: [KubernetesObject]) -> Set<ObjectReference> {
+        Set(objects.compactMap(HelmRelease.init).compactMap(\.chartRef))
+    }
+
     public static func compare(old: [KubernetesObject], new: [KubernetesObject]) -> [ServiceChange] {
         var changes: [ServiceChange] = []
         func keyed<View>(_ objects: [KubernetesObject], _ view: (KubernetesObject) -> View?) -> [ObjectReference: (KubernetesObject, View)] {
@@ -39,17 +54,17 @@ public enum ServiceDiff {
             for object in objects { if let typed = view(object) { result[object.reference] = (object, typed) } }
             return result
         }
-        func diff<View>(_ kind: String, _ view: (KubernetesObject) -> View?, detail: (View) -> String?, upgrade: Bool) {
+        func diff<View>(_ kind: String, _ view: (KubernetesObject) -> View?, detail: (View, [KubernetesObject]) -> String?, upgrade: Bool) {
             let before = keyed(old, view), after = keyed(new, view)
             for (reference, (_, added)) in after where before[reference] == nil {
-                changes.append(ServiceChange(change: .added, kind: kind, name: "\(reference.namespace)/\(reference.name)", to: detail(added)))
+                changes.append(ServiceChange(change: .added, kind: kind, name: "\(reference.namespace)/\(reference.name)", to: detail(added, new)))
             }
             for (reference, (_, removed)) in before where after[reference] == nil {
-                changes.append(ServiceChange(change: .removed, kind: kind, name: "\(reference.namespace)/\(reference.name)", from: detail(removed)))
+                changes.append(ServiceChange(change: .removed, kind: kind, name: "\(reference.namespace)/\(reference.name)", from: detail(removed, old)))
             }
             for (reference, (oldObject, oldView)) in before {
                 guard let (newObject, newView) = after[reference] else { continue }
-                let from = detail(oldView), to = detail(newView)
+                let from = detail(oldView, old), to = detail(newView, new)
                 let name = "\(reference.namespace)/\(reference.name)"
                 if upgrade, from != to {
                     changes.append(ServiceChange(change: .upgraded, kind: kind, name: name, from: from, to: to))
@@ -58,9 +73,9 @@ public enum ServiceDiff {
                 }
             }
         }
-        diff("HelmRelease", HelmRelease.init, detail: { $0.chart?.version }, upgrade: true)
-        diff("HelmRepository", HelmRepository.init, detail: { $0.url }, upgrade: false)
-        diff("Kustomization", FluxKustomization.init, detail: { $0.path }, upgrade: false)
+        diff("HelmRelease", HelmRelease.init, detail: chartVersion, upgrade: true)
+        diff("HelmRepository", HelmRepository.init, detail: { view, _ in view.url }, upgrade: false)
+        diff("Kustomization", FluxKustomization.init, detail: { view, _ in view.path }, upgrade: false)
         return changes.sorted { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
     }
 
