@@ -42,6 +42,14 @@ public struct ProcessGitClient: GitClient {
         return url.isEmpty ? nil : url
     }
 
+    public func remoteDefaultBranch(in repository: URL) async throws -> String? {
+        let output = try await runner.run(invocation(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], in: repository))
+        let ref = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard output.status == 0, ref.hasPrefix("refs/remotes/origin/") else { return nil }
+        let branch = String(ref.dropFirst("refs/remotes/origin/".count))
+        return branch.isEmpty ? nil : branch
+    }
+
     public func add(_ paths: [String], in repository: URL) async throws {
         try await git(["add", "--"] + paths, in: repository)
     }

@@ -43,6 +43,10 @@ public struct CheckReport: Sendable, Codable, Equatable {
     /// Where that revision came from: `--base`, the branch of record (`main`), or its remote-tracking
     /// branch (`origin/main`) in a clone without the local branch.
     public var baseRef: String?
+    /// The branch of record the rules used, and where it came from (`lockmaster.yaml`, `origin/HEAD`,
+    /// an existing `main` or `master`).
+    public var branch: String?
+    public var branchSource: String?
     public var findings: [CheckFinding]
     /// Findings a `# lockmaster:ignore=rule-id` comment silenced.
     public var silenced: [CheckFinding]
@@ -51,7 +55,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
-    enum CodingKeys: String, CodingKey { case base, baseRef, findings, silenced, notes, errors, warnings }
+    enum CodingKeys: String, CodingKey { case base, baseRef, branch, branchSource, findings, silenced, notes, errors, warnings }
 
     public init(base: String?, findings: [CheckFinding], silenced: [CheckFinding]) {
         self.base = base
@@ -63,6 +67,8 @@ public struct CheckReport: Sendable, Codable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         base = try container.decodeIfPresent(String.self, forKey: .base)
         baseRef = try container.decodeIfPresent(String.self, forKey: .baseRef)
+        branch = try container.decodeIfPresent(String.self, forKey: .branch)
+        branchSource = try container.decodeIfPresent(String.self, forKey: .branchSource)
         findings = try container.decode([CheckFinding].self, forKey: .findings)
         silenced = try container.decode([CheckFinding].self, forKey: .silenced)
         notes = try container.decodeIfPresent([String].self, forKey: .notes) ?? []
@@ -72,6 +78,8 @@ public struct CheckReport: Sendable, Codable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(base, forKey: .base)
         try container.encodeIfPresent(baseRef, forKey: .baseRef)
+        try container.encodeIfPresent(branch, forKey: .branch)
+        try container.encodeIfPresent(branchSource, forKey: .branchSource)
         try container.encode(findings, forKey: .findings)
         try container.encode(silenced, forKey: .silenced)
         try container.encode(notes, forKey: .notes)

@@ -70,7 +70,7 @@ public struct MergeGuard: Sendable {
             guard parts.count >= 2, parts[0] == "1", let minor = Int(parts[1]) else { throw CheckError.invalidKubeVersion(version) }
             kubeMinor = minor
         }
-        let repository = try PlatformRepository.load(root: root)
+        let (repository, branch) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         let settings = repository.settings
         var set = ManifestSet()
         var findings: [CheckFinding] = []
@@ -138,6 +138,11 @@ public struct MergeGuard: Sendable {
         let (kept, silenced) = Suppressions(root: root).split(unique)
         var report = CheckReport(base: base, findings: kept, silenced: silenced)
         report.baseRef = baseRef
+        report.branch = branch.name
+        report.branchSource = branch.source
+        if branch.source != "lockmaster.yaml", branch.name != "main" {
+            notes.append("the branch of record is \(branch.description); set branch in lockmaster.yaml to name another")
+        }
         report.notes = notes
         return report
     }

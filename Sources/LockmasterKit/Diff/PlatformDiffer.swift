@@ -46,7 +46,7 @@ public struct PlatformDiffer: Sendable {
 
     public func run(_ request: DiffRequest) async throws -> DiffReport {
         let root = request.repository
-        let repository = try PlatformRepository.load(root: root)
+        let (repository, _) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         switch request.sides {
         case let .git(base, head):
             var baseRef = base

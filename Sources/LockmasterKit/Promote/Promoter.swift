@@ -142,7 +142,7 @@ public struct Promoter: Sendable {
         guard dirty.isEmpty else { throw PromoteError.dirty(dirty) }
         guard let version = SemanticVersion.flux(request.version) else { throw PromoteError.notSemver(request.version) }
 
-        let repository = try PlatformRepository.load(root: root)
+        let (repository, _) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         let settings = repository.settings
         guard let environment = repository.environment(named: request.environment) else {
             throw PromoteError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))

@@ -62,7 +62,8 @@ public struct SandboxCreator: Sendable {
 
     public func run(_ request: SandboxCreateRequest) async throws -> SandboxCreateReport {
         let root = request.repository
-        let settings = try SettingsLoader.load(repositoryRoot: root)
+        var settings = try SettingsLoader.load(repositoryRoot: root)
+        settings.branch = await BaseBranch.resolve(root: root, settings: settings, git: git).name
         let name = request.name
         guard let pattern = try? NSRegularExpression(pattern: settings.sandbox.namePattern),
               pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil else {

@@ -38,8 +38,10 @@ public struct FleetStatus: Sendable {
 
     public func run(_ request: FleetStatusRequest) async throws -> StatusReport {
         let root = request.repository
-        let repository = try PlatformRepository.load(root: root)
+        let (repository, branch) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         var report = StatusReporter.report(for: repository)
+        report.branch = branch.name
+        report.branchSource = branch.source
         guard request.resolve || request.live || !request.contexts.isEmpty else { return report }
         let contexts = (request.live ? repository.settings.contexts : [:]).merging(request.contexts) { _, new in new }
 

@@ -8,6 +8,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
     /// Directories under the clusters directory that are not environments: nothing syncs them and they
     /// hold no Flux Kustomization (shared variables, lists of repositories).
     public var notEnvironments: [String] = []
+    /// The branch of record, and where it came from (`lockmaster.yaml`, `origin/HEAD`, an existing
+    /// `main` or `master`); set when git was asked (not with `--offline`'s plain read).
+    public var branch: String?
+    public var branchSource: String?
 
     public init(repository: String, clustersDir: String, environments: [Environment], explanation: String? = nil, hint: String? = nil,
                 diagnostics: [Diagnostic]) {
@@ -19,7 +23,7 @@ public struct StatusReport: Sendable, Codable, Equatable {
         self.diagnostics = diagnostics
     }
 
-    private enum CodingKeys: String, CodingKey { case repository, clustersDir, environments, notEnvironments, explanation, hint, diagnostics }
+    private enum CodingKeys: String, CodingKey { case repository, clustersDir, environments, notEnvironments, branch, branchSource, explanation, hint, diagnostics }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -28,6 +32,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
         environments = try container.decode([Environment].self, forKey: .environments)
         // Reports written before this field existed still read.
         notEnvironments = try container.decodeIfPresent([String].self, forKey: .notEnvironments) ?? []
+        branch = try container.decodeIfPresent(String.self, forKey: .branch)
+        branchSource = try container.decodeIfPresent(String.self, forKey: .branchSource)
         explanation = try container.decodeIfPresent(String.self, forKey: .explanation)
         hint = try container.decodeIfPresent(String.self, forKey: .hint)
         diagnostics = try container.decode([Diagnostic].self, forKey: .diagnostics)

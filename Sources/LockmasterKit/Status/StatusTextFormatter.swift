@@ -56,6 +56,10 @@ public enum StatusTextFormatter {
                 }
             }
         }
+        if let branch = report.branch, let source = report.branchSource, source != "lockmaster.yaml", branch != "main" {
+            lines.append("")
+            lines.append("branch of record: \(branch) (\(source)); set branch in lockmaster.yaml to name another")
+        }
         if !report.notEnvironments.isEmpty {
             lines.append("")
             lines.append("not environments (nothing syncs them and they hold no Flux Kustomization): " + report.notEnvironments.joined(separator: ", "))

@@ -15,7 +15,7 @@ public enum SettingsSchema {
       "additionalProperties": false,
       "properties": {
         "branch": {
-          "description": "The branch of record, which development tracks.",
+          "description": "The branch of record, which development tracks. Without this key: the remote's default branch (origin/HEAD), else main, else master.",
           "type": "string", "minLength": 1, "default": "main", "examples": ["main"]
         },
         "clustersDir": {

@@ -8,8 +8,10 @@ extension Lockmaster {
             abstract: "The merge guard: policy rules for a change, as path:line:col findings.",
             discussion: """
                 Reads the work tree and compares it with --base (default: the merge base of HEAD and \
-                main, or origin/main in a clone without a local main; with neither, check stops with \
-                an error rather than skip the rules about the change). The reference and identity \
+                the branch of record, or its origin/ branch in a clone without a local one; with \
+                neither, check stops with an error rather than skip the rules about the change). The \
+                branch of record is branch in lockmaster.yaml, else the remote's default branch \
+                (origin/HEAD), else main, else master. The reference and identity \
                 rules read each environment as Flux applies it: rendered offline with kubectl \
                 kustomize from the work tree, never from the network. Rules:
                   sync-file-changed        a gotk-sync.yaml added or changed (error)
