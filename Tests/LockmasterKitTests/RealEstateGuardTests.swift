@@ -176,6 +176,26 @@ import Testing
         #expect(report.findings.contains { $0.rule == .danglingDependsOn })
     }
 
+    /// The Flux the operator installs decides: HelmRelease v2beta1 is still served by Flux 2.6 (a
+    /// warning), not by the newest Flux that `2.x` installs (an error).
+    @Test func deprecationsFollowTheOperatorsFluxVersion() async throws {
+        var files = Self.homeOps
+        files["kubernetes/apps/database/cnpg/app/helmrelease.yaml"] = Self.release("cnpg-operator")
+            .replacingOccurrences(of: "helm.toolkit.fluxcd.io/v2\n", with: "helm.toolkit.fluxcd.io/v2beta1\n")
+        func verdict(_ version: String) async throws -> [CheckFinding] {
+            files["kubernetes/apps/flux-system/flux-instance.yaml"] = Self.homeOps["kubernetes/apps/flux-system/flux-instance.yaml"]!
+                .replacingOccurrences(of: "version: 2.6.x", with: "version: \"\(version)\"")
+            return try await check(files).findings.filter { $0.rule == .deprecatedAPI }
+        }
+        let older = try await verdict("2.6.x")
+        #expect(older.map(\.severity) == [.warning])
+        #expect(older.first?.location == SourceLocation(path: "kubernetes/apps/database/cnpg/app/helmrelease.yaml", line: 1, column: 13))
+        #expect(older.first?.message.contains("(cluster installs Flux 2.6)") == true)
+        let newest = try await verdict("2.x")
+        #expect(newest.map(\.severity) == [.error])
+        #expect(newest.first?.message.contains("not served by the newest Flux") == true)
+    }
+
     /// A bootstrap directory applied by hand (kubernetes/flux/config, pointing at kubernetes/flux) beside
     /// the Flux Operator's sync of kubernetes/flux/cluster: one cluster, so the HelmRepositories the
     /// former applies are declared for the latter.

@@ -8,30 +8,36 @@ struct APIDeprecation: Sendable {
     var deprecatedIn: Int?
     /// Kubernetes minor version (1.X) that stopped serving it.
     var removedIn: Int?
-    /// For Flux APIs: a sentence on the Flux release that deprecated or removed it.
-    var fluxNote: String?
+    /// For Flux APIs: the Flux minor release (2.X) from which the replacement is served.
+    var replacementSinceFlux: Int?
+    /// For Flux APIs: the Flux minor release (2.X) that stopped serving it, when one has.
+    var removedInFlux: Int?
 }
 
 /// The deprecation tables, as data.
 enum APIDeprecations {
-    /// Flux APIs. Source: FLUX.md §2.1 (OCIRepository v1beta2 is not in the CRD from source-controller
-    /// v1.8 / Flux 2.8); the GA promotions of each API (source v1, kustomize v1, helm v2); the Flux
-    /// roadmap: deprecated beta versions are removed gradually from Flux 2.4 on.
+    /// Flux APIs, by the Flux minor release that serves the replacement and the one that removed them.
+    /// Sources (docs/flux-facts.md §2): the GA promotions (source and kustomize v1 in Flux 2.0; the Helm
+    /// APIs, HelmRelease v2 and HelmRepository/HelmChart v1, in 2.3; Bucket v1 in 2.5; OCIRepository v1
+    /// in 2.6, FLUX.md §2.1; image v1 in 2.7); the removals of flux2#5474 (the v1beta1/v2beta1 groups in
+    /// Flux 2.7; helm-controller#1396) and flux2#5711 (the v1beta2/v2beta2 groups in Flux 2.8;
+    /// helm-controller#1404, kustomize-controller#1584, FLUX.md §2.1 for OCIRepository).
     static let flux: [APIDeprecation] = [
-        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta2", kinds: ["OCIRepository"], replacement: "source.toolkit.fluxcd.io/v1",
-              fluxNote: "removed from the OCIRepository CRD in Flux 2.8"),
-        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta1", kinds: [], replacement: "source.toolkit.fluxcd.io/v1",
-              fluxNote: "deprecated; beta APIs are removed from Flux from 2.4 on"),
-        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta2", kinds: ["GitRepository", "HelmRepository", "HelmChart", "Bucket"],
-              replacement: "source.toolkit.fluxcd.io/v1", fluxNote: "deprecated; beta APIs are removed from Flux from 2.4 on"),
-        .init(apiVersion: "kustomize.toolkit.fluxcd.io/v1beta1", kinds: [], replacement: "kustomize.toolkit.fluxcd.io/v1",
-              fluxNote: "deprecated; beta APIs are removed from Flux from 2.4 on"),
-        .init(apiVersion: "kustomize.toolkit.fluxcd.io/v1beta2", kinds: [], replacement: "kustomize.toolkit.fluxcd.io/v1",
-              fluxNote: "deprecated; beta APIs are removed from Flux from 2.4 on"),
-        .init(apiVersion: "helm.toolkit.fluxcd.io/v2beta1", kinds: [], replacement: "helm.toolkit.fluxcd.io/v2",
-              fluxNote: "deprecated; beta APIs are removed from Flux from 2.4 on"),
-        .init(apiVersion: "helm.toolkit.fluxcd.io/v2beta2", kinds: [], replacement: "helm.toolkit.fluxcd.io/v2",
-              fluxNote: "deprecated; beta APIs are removed from Flux from 2.4 on"),
+        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta1", kinds: ["GitRepository"], replacement: "source.toolkit.fluxcd.io/v1", replacementSinceFlux: 0, removedInFlux: 7),
+        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta1", kinds: ["HelmRepository", "HelmChart"], replacement: "source.toolkit.fluxcd.io/v1",
+              replacementSinceFlux: 3, removedInFlux: 7),
+        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta1", kinds: ["Bucket"], replacement: "source.toolkit.fluxcd.io/v1", replacementSinceFlux: 5, removedInFlux: 7),
+        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta2", kinds: ["OCIRepository"], replacement: "source.toolkit.fluxcd.io/v1", replacementSinceFlux: 6, removedInFlux: 8),
+        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta2", kinds: ["GitRepository"], replacement: "source.toolkit.fluxcd.io/v1", replacementSinceFlux: 0, removedInFlux: 8),
+        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta2", kinds: ["HelmRepository", "HelmChart"], replacement: "source.toolkit.fluxcd.io/v1",
+              replacementSinceFlux: 3, removedInFlux: 8),
+        .init(apiVersion: "source.toolkit.fluxcd.io/v1beta2", kinds: ["Bucket"], replacement: "source.toolkit.fluxcd.io/v1", replacementSinceFlux: 5, removedInFlux: 8),
+        .init(apiVersion: "kustomize.toolkit.fluxcd.io/v1beta1", kinds: [], replacement: "kustomize.toolkit.fluxcd.io/v1", replacementSinceFlux: 0, removedInFlux: 7),
+        .init(apiVersion: "kustomize.toolkit.fluxcd.io/v1beta2", kinds: [], replacement: "kustomize.toolkit.fluxcd.io/v1", replacementSinceFlux: 0, removedInFlux: 8),
+        .init(apiVersion: "helm.toolkit.fluxcd.io/v2beta1", kinds: [], replacement: "helm.toolkit.fluxcd.io/v2", replacementSinceFlux: 3, removedInFlux: 7),
+        .init(apiVersion: "helm.toolkit.fluxcd.io/v2beta2", kinds: [], replacement: "helm.toolkit.fluxcd.io/v2", replacementSinceFlux: 3, removedInFlux: 8),
+        .init(apiVersion: "image.toolkit.fluxcd.io/v1beta1", kinds: [], replacement: "image.toolkit.fluxcd.io/v1", replacementSinceFlux: 7, removedInFlux: 7),
+        .init(apiVersion: "image.toolkit.fluxcd.io/v1beta2", kinds: [], replacement: "image.toolkit.fluxcd.io/v1", replacementSinceFlux: 7),
     ]
 
     /// Kubernetes built-in APIs. Source: the Kubernetes "Deprecated API Migration Guide"

@@ -130,6 +130,7 @@ public struct MergeGuard: Sendable {
                 findings += unpinnedCharts(scope)
             }
         }
+        findings += fluxDeprecations(scopes: scopes, all: set.objects, root: root)
         findings += deprecations(set.objects, kubeMinor: kubeMinor)
 
         // One finding per place and message, in file order.
@@ -307,15 +308,52 @@ public struct MergeGuard: Sendable {
         }
     }
 
-    /// `deprecated-api`: Flux APIs always; Kubernetes built-ins at `--kube-version`.
+    /// `deprecated-api` for Flux APIs, judged by the Flux each environment installs: an error where that
+    /// release no longer serves the API, else a warning whose fix names the release that serves the
+    /// replacement. An object several environments apply gets the most severe verdict; one that no
+    /// environment applies is judged against current Flux.
+    private func fluxDeprecations(scopes: [EnvironmentScope], all: [KubernetesObject], root: URL) -> [CheckFinding] {
+        var verdicts: [SourceLocation: CheckFinding] = [:]
+        func judge(_ object: KubernetesObject, at location: SourceLocation, release: FluxRelease, environment: String?) {
+            guard let entry = APIDeprecations.match(APIDeprecations.flux, apiVersion: object.apiVersion, kind: object.kind) else { return }
+            let since = entry.replacementSinceFlux ?? 0
+            let subject = "\(object.kind) \(object.apiVersion)"
+            let place = environment.map { " (\($0) installs \(release.description))" } ?? ""
+            let finding: CheckFinding
+            if !release.serves(removedIn: entry.removedInFlux), let removed = entry.removedInFlux {
+                let found = release == .unknown ? "; the Flux version the environment installs was not found in git" : ""
+                finding = CheckFinding(.deprecatedAPI, .error, at: location,
+                                       "\(subject) is not served by \(release.description)\(place): Flux 2.\(removed) removed it\(found)",
+                                       hint: "use \(entry.replacement), served since Flux 2.\(since)")
+            } else if release.serves(since: since) {
+                let removal = entry.removedInFlux.map { " and removed in Flux 2.\($0)" } ?? ""
+                finding = CheckFinding(.deprecatedAPI, .warning, at: location, "\(subject) is deprecated\(removal)\(place)",
+                                       hint: "use \(entry.replacement), served since Flux 2.\(since)")
+            } else {
+                finding = CheckFinding(.deprecatedAPI, .warning, at: location, "\(subject) is deprecated\(place); \(entry.replacement) needs Flux 2.\(since)",
+                                       hint: "upgrade Flux to 2.\(since) or later, then use \(entry.replacement)")
+            }
+            if let earlier = verdicts[location], earlier.severity == .error || finding.severity == .warning { return }
+            verdicts[location] = finding
+        }
+        var judged = Set<SourceLocation>()
+        for scope in scopes {
+            let release = FluxRelease.installed(by: scope.environment, root: root)
+            for object in scope.objects {
+                let location = scope.location(object, ["apiVersion"])
+                judged.insert(object.location)
+                judge(object, at: location, release: release, environment: scope.environment.name)
+            }
+        }
+        for object in all where !judged.contains(object.location) {
+            judge(object, at: object.location(of: ["apiVersion"]), release: .unknown, environment: nil)
+        }
+        return Array(verdicts.values)
+    }
+
+    /// `deprecated-api` for Kubernetes built-ins at `--kube-version`.
     private func deprecations(_ objects: [KubernetesObject], kubeMinor: Int?) -> [CheckFinding] {
         objects.compactMap { object in
-            if let entry = APIDeprecations.match(APIDeprecations.flux, apiVersion: object.apiVersion, kind: object.kind) {
-                let removed = entry.fluxNote?.hasPrefix("removed") == true
-                return CheckFinding(.deprecatedAPI, removed ? .error : .warning, at: object.location(of: ["apiVersion"]),
-                                    "\(object.kind) \(object.apiVersion) is \(entry.fluxNote ?? "deprecated")",
-                                    hint: "use \(entry.replacement)")
-            }
             guard let minor = kubeMinor, let entry = APIDeprecations.match(APIDeprecations.kubernetes, apiVersion: object.apiVersion, kind: object.kind) else {
                 return nil
             }

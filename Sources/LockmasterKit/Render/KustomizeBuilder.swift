@@ -140,14 +140,23 @@ struct KustomizeBuilder {
             if let text = document.string(at: origin),
                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("path: ") || $0.hasPrefix("configuredIn: ") }) {
                 let raw = String(line.drop { $0 != " " }.dropFirst())
-                let absolute = raw.hasPrefix("/") ? URL(fileURLWithPath: raw) : scratch.appendingPathComponent(raw)
-                let full = absolute.standardizedFileURL.path, base = tree.standardizedFileURL.path + "/"
+                // Lexically: a merged copy's files are symlinks, and their path in the copy is the answer.
+                let full = Self.lexical(raw.hasPrefix("/") ? raw : scratch.path + "/" + raw), base = Self.lexical(tree.path) + "/"
                 source = full.hasPrefix(base) ? String(full.dropFirst(base.count)) : raw
             }
             var node = document.removing(origin)
             if node.node(at: ["metadata", "annotations"])?.pairs?.isEmpty == true { node = node.removing(["metadata", "annotations"]) }
             return Built(node: node, source: source)
         }
+    }
+
+    /// An absolute path with `.` and `..` resolved by name, symlinks left alone.
+    static func lexical(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// kustomize's complaint without this machine's paths (the source tree, the scratch directory), its
