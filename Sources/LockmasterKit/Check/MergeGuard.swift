@@ -218,7 +218,13 @@ public struct MergeGuard: Sendable {
         for (status, path) in try await git.changes(since: base, in: root) where status != "D" {
             let parts = path.split(separator: "/").map(String.init)
             guard parts.count > depth, parts.prefix(depth).joined(separator: "/") == settings.clustersDir else { continue }
-            if parts.count == depth + 3, parts[depth + 1] == "flux-system", parts[depth + 2] == "gotk-sync.yaml" {
+            // A sandbox's own sync file, committed by flux bootstrap on its branch, belongs there until the
+            // pull request to the branch of record.
+            let home = repository.environment(named: parts[depth]).flatMap { $0.classification.kind == .tracksBranch ? $0.classification.ref : nil }
+            let ownBranch = parts[depth].hasPrefix("sandbox-") && target == nil && current != nil && current == home
+            if parts.count == depth + 3, parts[depth + 1] == "flux-system", parts[depth + 2] == "gotk-sync.yaml", ownBranch {
+                notes.append("\(path) is this sandbox branch's own sync file (\(current ?? "")); [sync-file-changed] applies when the change targets \(settings.branch)")
+            } else if parts.count == depth + 3, parts[depth + 1] == "flux-system", parts[depth + 2] == "gotk-sync.yaml" {
                 findings.append(CheckFinding(.syncFileChanged, .error, at: SourceLocation(path: path),
                                              "\(path) is \(status == "A" ? "added" : "changed"): merging it would point \(parts[depth]) at another branch or path",
                                              hint: "drop this file from the change (git checkout \(String(base.prefix(12))) -- \(path), or git rm it)"))
@@ -226,9 +232,8 @@ public struct MergeGuard: Sendable {
             if status == "A", parts[depth].hasPrefix("sandbox-") {
                 let directory = parts.prefix(depth + 1).joined(separator: "/")
                 guard sandboxes.insert(directory).inserted else { continue }
-                let home = repository.environment(named: parts[depth]).flatMap { $0.classification.kind == .tracksBranch ? $0.classification.ref : nil }
                 if let target, target != settings.branch { continue }
-                if target == nil, let current, current == home {
+                if ownBranch, let current {
                     notes.append("\(directory) belongs to this sandbox branch (\(current)); [sandbox-in-main] applies when the change targets \(settings.branch): --target \(settings.branch), or in CI")
                     continue
                 }

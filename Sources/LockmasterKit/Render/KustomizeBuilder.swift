@@ -43,7 +43,9 @@ struct KustomizeBuilder {
     ///   - tree: the source's root directory; `path` is relative to it.
     ///   - spec: the Flux Kustomization's `spec` (nil for the environment's entry).
     ///   - inputs: `inputs(tree:path:spec:)`; a build with violations is refused.
-    func build(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL) async throws -> [Built] {
+    ///   - overlay: files (relative to `tree`) to build as if they were there: what `flux bootstrap`
+    ///     will write into a directory that lists it before it has run.
+    func build(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL, overlay: [String: Data] = [:]) async throws -> [Built] {
         let directory = tree.appendingPathComponent(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -52,12 +54,18 @@ struct KustomizeBuilder {
         guard inputs.violations.isEmpty else { throw BuildError.confinement(inputs.violations) }
         // Flux merges spec.components into the path's own kustomization (FLUX.md §5.4), so its patches
         // see what the components add: build a merged copy where relative references still resolve.
-        var merged: URL?
+        var files = overlay
         if let components = spec?["components"]?.items?.compactMap(\.string), !components.isEmpty,
            let name = ManifestLoader.kustomizationFileNames.first(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
-            merged = try Self.mergedCopy(tree: tree, path: path, file: name, components: components, into: scratch.appendingPathComponent("tree"))
+            files[path.isEmpty ? name : "\(path)/\(name)"] = try Self.merging(components, into: directory.appendingPathComponent(name), path: path)
         }
-        let resources = merged.map { [$0] } ?? Self.resources(in: directory)
+        let merged = files.isEmpty ? nil : try Self.mirror(tree: tree, path: path, files: files, into: scratch.appendingPathComponent("tree"))
+        // What the path lists (or Flux's generator finds) in the tree, read through the copy when there is one.
+        let copy = scratch.appendingPathComponent("tree"), base = tree.standardizedFileURL.path + "/"
+        let resources = Self.resources(in: directory).map { url in
+            let path = url.standardizedFileURL.path
+            return merged != nil && path.hasPrefix(base) ? copy.appendingPathComponent(String(path.dropFirst(base.count))) : url
+        }
         guard !resources.isEmpty else { return [] }
         var fields = [
             "\"apiVersion\":\"kustomize.config.k8s.io/v1beta1\"", "\"kind\":\"Kustomization\"",
@@ -172,31 +180,39 @@ struct KustomizeBuilder {
         return text.split(separator: "\n").filter { !$0.hasPrefix("# Warning:") }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// A copy of the source tree made of symlinks, except along `path`, whose kustomization file is
-    /// replaced by one with `components` appended: relative references resolve as in the tree.
-    /// Returns the copy of `path`.
-    static func mergedCopy(tree: URL, path: String, file: String, components: [String], into mirror: URL) throws -> URL {
+    /// A copy of the source tree made of symlinks, except along the directories of `files`, which are
+    /// written there: relative references resolve as in the tree. Returns the copy of `path`.
+    static func mirror(tree: URL, path: String, files: [String: Data], into mirror: URL) throws -> URL {
         let manager = FileManager.default
-        let steps = path.split(separator: "/").map(String.init)
-        var real = tree, copy = mirror
-        for depth in 0...steps.count {
-            try manager.createDirectory(at: copy, withIntermediateDirectories: true)
-            let next = depth < steps.count ? steps[depth] : nil
-            for entry in try manager.contentsOfDirectory(atPath: real.path) where entry != next && (next != nil || entry != file) {
-                try manager.createSymbolicLink(at: copy.appendingPathComponent(entry), withDestinationURL: real.appendingPathComponent(entry))
-            }
-            guard let next else { break }
-            real.appendPathComponent(next)
-            copy.appendPathComponent(next)
+        // Every directory on the way to a written file is a real directory of the copy.
+        var real: Set<String> = [""]
+        for file in files.keys {
+            let steps = file.split(separator: "/").dropLast().map(String.init)
+            for depth in 0...steps.count { real.insert(steps.prefix(depth).joined(separator: "/")) }
         }
-        let text = try String(contentsOf: real.appendingPathComponent(file), encoding: .utf8)
+        for directory in real.sorted(by: { $0.count < $1.count }) {
+            let source = directory.isEmpty ? tree : tree.appendingPathComponent(directory)
+            let copy = directory.isEmpty ? mirror : mirror.appendingPathComponent(directory)
+            try manager.createDirectory(at: copy, withIntermediateDirectories: true)
+            for entry in (try? manager.contentsOfDirectory(atPath: source.path)) ?? [] {
+                let relative = directory.isEmpty ? entry : "\(directory)/\(entry)"
+                guard !real.contains(relative), files[relative] == nil else { continue }
+                try manager.createSymbolicLink(at: copy.appendingPathComponent(entry), withDestinationURL: source.appendingPathComponent(entry))
+            }
+        }
+        for (file, data) in files { try data.write(to: mirror.appendingPathComponent(file)) }
+        return path.isEmpty ? mirror : mirror.appendingPathComponent(path)
+    }
+
+    /// The kustomization file at `file` with `components` appended, as Flux merges spec.components.
+    static func merging(_ components: [String], into file: URL, path: String) throws -> Data {
+        let text = try String(contentsOf: file, encoding: .utf8)
         guard let document = try YAMLDocumentReader.documents(in: text).first,
               var object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any] else {
-            throw BuildError.kustomize("\(path)/\(file) is not a kustomization")
+            throw BuildError.kustomize("\(path)/\(file.lastPathComponent) is not a kustomization")
         }
         object["components"] = (object["components"] as? [Any] ?? []) + components
-        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]).write(to: copy.appendingPathComponent(file))
-        return copy
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
     /// Whether a Flux Kustomization's spec changes objects (then its path is built on its own).

@@ -68,7 +68,8 @@ public struct PlatformRenderer: Sendable {
 
         // Wave by wave: the Flux Kustomizations found in one wave's objects make the next. Plain paths of
         // one source are built together in one kustomize run; the rest, and each batch, run concurrently.
-        var wave = [Job(label: entry, tree: snapshot, path: environment.entryPath, spec: nil)]
+        var wave = [Job(label: entry, tree: snapshot, path: environment.entryPath, spec: nil,
+                        overlay: await BootstrapFiles.overlay(for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git))]
         var visited: Set<String> = [entry]
         while !wave.isEmpty {
             let results = await build(wave, builder: builder, trees: trees, cache: cache)
@@ -187,6 +188,8 @@ public struct PlatformRenderer: Sendable {
         var tree: URL
         var path: String
         var spec: YAMLNode?
+        /// Files to build as if they were in the tree (what flux bootstrap will write).
+        var overlay: [String: Data] = [:]
         var inputs = BuildInputs()
     }
 
@@ -198,7 +201,7 @@ public struct PlatformRenderer: Sendable {
         var pending: [Job] = []
         for var job in jobs {
             job.inputs = builder.inputs(tree: job.tree, path: job.path, spec: job.spec)
-            if let key = await cache.key(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs) {
+            if job.overlay.isEmpty, let key = await cache.key(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs) {
                 keys[job.label] = key
                 if let built = await cache.get(key) { cached[job.label] = .success(built); continue }
             }
@@ -243,7 +246,7 @@ public struct PlatformRenderer: Sendable {
                     for job in jobs {
                         do {
                             results.append((job.label, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
-                                                                                                   scratch: try await trees.scratch()))))
+                                                                                                   scratch: try await trees.scratch(), overlay: job.overlay))))
                         } catch {
                             results.append((job.label, .failure(error)))
                         }

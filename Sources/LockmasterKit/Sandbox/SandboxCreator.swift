@@ -182,6 +182,17 @@ public struct SandboxCreator: Sendable {
         let name = (directory as NSString).lastPathComponent
         let objects = ManifestLoader(root: root).load(under: directory).objects
         let environment = PlatformEnvironment.read(name: name, directory: directory, objects: objects, settings: settings)
+        // A Flux Operator environment whose FluxInstance is in the copy: its sync follows the branch and
+        // builds the copy's directory.
+        if environment.source == nil, let instance = environment.instance, instance.sync?.kind == "GitRepository",
+           instance.specPath == ["spec"], instance.object.location.path.hasPrefix(directory + "/") {
+            let object = instance.object
+            let selector = ObjectSelector(kind: "FluxInstance", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+            let file = root.appendingPathComponent(object.location.path)
+            try ScalarEditor.edit(file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("ref"), value: "refs/heads/\(branch)")
+            try ScalarEditor.edit(file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("path"), value: directory)
+            return
+        }
         guard case let .git(repository) = environment.source else {
             throw SandboxError.noGitSource(directory: directory, reason: environment.classification.reason ?? "its platform source is not a GitRepository")
         }

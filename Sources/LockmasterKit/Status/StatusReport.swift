@@ -60,6 +60,9 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var entry: Kustomization?
         /// The Flux Operator `FluxInstance` that syncs this environment (`spec.sync`), instead of bootstrap.
         public var instance: Instance?
+        /// With neither: `placeholder` when `flux-system/gotk-sync.yaml` is there but declares nothing
+        /// (flux bootstrap replaces it), `missing` when it is not there.
+        public var syncFile: String?
         public var kustomizations: [Kustomization]
         /// What the environment runs now (left out with `--offline`).
         public var runs: Runs?

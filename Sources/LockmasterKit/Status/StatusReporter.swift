@@ -15,7 +15,7 @@ public enum StatusReporter {
         var report = StatusReport(
             repository: repository.root.path,
             clustersDir: clustersDir,
-            environments: repository.environments.map(environment),
+            environments: repository.environments.map { environment($0, root: repository.root) },
             diagnostics: repository.diagnostics
         )
         report.notEnvironments = repository.notEnvironments
@@ -37,7 +37,7 @@ public enum StatusReporter {
         return report
     }
 
-    private static func environment(_ environment: PlatformEnvironment) -> StatusReport.Environment {
+    private static func environment(_ environment: PlatformEnvironment, root: URL) -> StatusReport.Environment {
         let source = environment.source.map { source in
             let object = source.object
             return StatusReport.Source(kind: object.kind, apiVersion: object.apiVersion, name: object.name ?? "",
@@ -58,6 +58,8 @@ public enum StatusReporter {
                                                           kind: $0.kind, url: $0.url, ref: $0.ref, path: $0.path,
                                                           location: instance.object.location(of: instance.specPath + ["sync"])) }
             },
+            syncFile: environment.entry != nil || environment.instance != nil ? nil
+                : FileManager.default.fileExists(atPath: root.appendingPathComponent("\(environment.directory)/flux-system/gotk-sync.yaml").path) ? "placeholder" : "missing",
             kustomizations: environment.platformKustomizations.map(kustomization)
         )
     }

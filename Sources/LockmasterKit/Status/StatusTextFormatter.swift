@@ -31,7 +31,9 @@ public enum StatusTextFormatter {
                 lines.append("  entry: \(declared) at \(instance.location) syncs \(instance.kind) \(instance.url ?? "-")"
                              + (instance.ref.map { " ref \($0)" } ?? "") + (instance.path.map { " path \($0)" } ?? ""))
             } else {
-                lines.append("  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)")
+                lines.append(environment.syncFile == "placeholder"
+                             ? "  entry: not bootstrapped (\(environment.directory)/flux-system/gotk-sync.yaml is a placeholder that flux bootstrap replaces)"
+                             : "  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)")
             }
             for kustomization in environment.kustomizations {
                 let depends = kustomization.dependsOn.isEmpty ? "" : "  dependsOn " + kustomization.dependsOn.joined(separator: ", ")
