@@ -141,7 +141,8 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func files(at ref: String, under path: String, in repository: URL) async throws -> [String] {
-        try await git(["ls-tree", "-r", "-z", "--name-only", ref, "--", path], in: repository)
+        // The whole tree is "." to git; an empty pathspec is an error.
+        try await git(["ls-tree", "-r", "-z", "--name-only", ref, "--", path.isEmpty ? "." : path], in: repository)
             .stdout.split(separator: "\0").map(String.init)
     }
 

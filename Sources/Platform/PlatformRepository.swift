@@ -42,7 +42,7 @@ public struct PlatformRepository: Sendable {
         }
         let instances = Self.instances(root: root, settings: settings, clusters: set.objects)
         let environments = names.map { name in
-            let directory = PathNormalizer.normalize("\(settings.clustersDir)/\(name)")
+            let directory = settings.environmentDirectory(name)
             let objects = set.objects.filter { $0.location.path.hasPrefix(directory + "/") }
             return EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects, instances: instances)
         }

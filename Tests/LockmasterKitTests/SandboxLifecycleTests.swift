@@ -89,4 +89,33 @@ import Testing
         #expect(sandbox.kind == "tracks-branch" && sandbox.ref == name)
         #expect(try await deletes(repository).warnings.allSatisfy { !$0.contains("could not be rendered") })
     }
+
+    /// `clustersDir: "."`: environments are top-level directories (a home-ops repository whose sync path is
+    /// `apps/`). Sandboxes are made, listed and guarded there too, with no git error.
+    @Test func theRepositoryRootAsTheClustersDirectory() async throws {
+        let repository = try TemporaryDirectory()
+        try repository.write([
+            "lockmaster.yaml": "clustersDir: \".\"\nenvironments: [apps]\nsandbox: {from: apps}\n",
+            "apps/sync.yaml": """
+                apiVersion: source.toolkit.fluxcd.io/v1
+                kind: GitRepository
+                metadata: {name: platform, namespace: flux-system}
+                spec: {interval: 1m, url: "https://git.example.com/p.git", ref: {branch: main}}
+                ---
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: platform, namespace: flux-system}
+                spec: {interval: 10m, path: ./platform, prune: true, sourceRef: {kind: GitRepository, name: platform}}
+
+                """,
+            "platform/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n",
+        ])
+        try await TestGit.commitAll(in: repository.url)
+        let created = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-1-try-it"))
+        #expect(created.directory == "sandbox-ops-1-try-it")
+        #expect(try await SandboxLister(git: TestGit.client).run(repository: repository.url).map(\.directory) == ["sandbox-ops-1-try-it"])
+        let toMain = try await check(repository, target: "main")
+        #expect(toMain.findings.map(\.rule) == [.sandboxInMain])
+        #expect(toMain.findings.first?.location.path == "sandbox-ops-1-try-it/sync.yaml")
+    }
 }

@@ -214,7 +214,7 @@ public struct MergeGuard: Sendable {
         let settings = repository.settings
         var findings: [CheckFinding] = []
         var sandboxes: Set<String> = []
-        let depth = settings.clustersDir.split(separator: "/").count
+        let depth = settings.clustersDepth
         for (status, path) in try await git.changes(since: base, in: root) where status != "D" {
             let parts = path.split(separator: "/").map(String.init)
             guard parts.count > depth, parts.prefix(depth).joined(separator: "/") == settings.clustersDir else { continue }

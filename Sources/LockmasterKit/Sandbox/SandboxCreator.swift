@@ -71,7 +71,7 @@ public struct SandboxCreator: Sendable {
         }
         let from = request.from ?? settings.sandbox.from
         let base = request.base ?? settings.branch
-        let directory = "\(settings.clustersDir)/\(Self.directoryName(for: name))"
+        let directory = settings.environmentDirectory(Self.directoryName(for: name))
         if request.resume { return try await resume(request, settings: settings, from: from, base: base, directory: directory) }
         // A run stopped hard (kill -9, a power cut) between the branch and the commit: say what it left.
         if let leftovers = try await leftovers(name: name, base: base, directory: directory, root: root) { throw leftovers }
@@ -122,7 +122,7 @@ public struct SandboxCreator: Sendable {
             let commit = try await git.commit(message: """
                 Create sandbox \(request.name) from \(from) at \(base)
 
-                Copies \(settings.clustersDir)/\(from) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
+                Copies \(settings.environmentDirectory(from)) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
                 and points its platform GitRepository at branch \(request.name).
                 """, in: root)
             return (files, commit)

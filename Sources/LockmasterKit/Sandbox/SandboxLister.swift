@@ -35,13 +35,13 @@ public struct SandboxLister: Sendable {
         for ref in try await git.branches(in: root) {
             let short = ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/remotes/".count))
             let branch = ref.hasPrefix("refs/heads/") ? short : String(short.drop { $0 != "/" }.dropFirst())
-            let paths = try await git.files(at: ref, under: settings.clustersDir + "/", in: root)
+            let paths = try await git.files(at: ref, under: settings.clustersDir.isEmpty ? "" : settings.clustersDir + "/", in: root)
             // clusters/sandbox-x/… : the component right below the clusters directory.
-            let depth = settings.clustersDir.split(separator: "/").count
+            let depth = settings.clustersDepth
             let directories = Set(paths.compactMap { path -> String? in
                 let parts = path.split(separator: "/")
                 guard parts.count > depth + 1, parts[depth].hasPrefix("sandbox-") else { return nil }
-                return "\(settings.clustersDir)/\(parts[depth])"
+                return settings.environmentDirectory(String(parts[depth]))
             })
             for directory in directories.sorted() {
                 var set = ManifestSet()

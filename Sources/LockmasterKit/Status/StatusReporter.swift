@@ -26,12 +26,12 @@ public enum StatusReporter {
         }
         let hint = "set clustersDir in \(LockmasterSettings.fileName) if your clusters live elsewhere, or run 'lockmaster init'"
         if !repository.hasClustersDirectory {
-            report.explanation = "no environments: there is no \(clustersDir)/ directory in \(repository.root.path)"
+            report.explanation = "no environments: there is no \(repository.settings.clustersPrefix) directory in \(repository.root.path)"
             report.hint = hint
         } else if repository.environments.allSatisfy({ $0.objects.isEmpty }) {
             report.explanation = repository.notEnvironments.isEmpty
-                ? "no environments: \(clustersDir)/ holds no Flux objects"
-                : "no environments: nothing syncs the directories under \(clustersDir)/ (\(repository.notEnvironments.joined(separator: ", "))) and none holds a Flux Kustomization"
+                ? "no environments: \(repository.settings.clustersPrefix) holds no Flux objects"
+                : "no environments: nothing syncs the directories under \(repository.settings.clustersPrefix) (\(repository.notEnvironments.joined(separator: ", "))) and none holds a Flux Kustomization"
             report.hint = hint
         }
         return report

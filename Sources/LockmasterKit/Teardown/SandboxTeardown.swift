@@ -26,7 +26,7 @@ public struct SandboxTeardown: Sendable {
                      cluster: (@Sendable ([TeardownObject]) async throws -> [TeardownObject])? = nil) async throws -> (plan: TeardownPlan, objects: [TeardownObject]) {
         let settings = try SettingsLoader.load(repositoryRoot: request.repository)
         let environment = SandboxCreator.directoryName(for: request.name)
-        let directory = "\(settings.clustersDir)/\(environment)"
+        let directory = settings.environmentDirectory(environment)
         guard FileManager.default.fileExists(atPath: request.repository.appendingPathComponent(directory).path) else {
             throw SandboxError.notInWorkTree(name: request.name, directory: directory)
         }

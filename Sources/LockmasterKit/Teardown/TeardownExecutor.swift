@@ -158,7 +158,7 @@ public struct TeardownExecutor: Sendable {
             let settings = try SettingsLoader.load(repositoryRoot: repository)
             let environment = [
                 "LOCKMASTER_SANDBOX": SandboxCreator.directoryName(for: name), "LOCKMASTER_BRANCH": name,
-                "LOCKMASTER_PATH": "\(settings.clustersDir)/\(SandboxCreator.directoryName(for: name))",
+                "LOCKMASTER_PATH": settings.environmentDirectory(SandboxCreator.directoryName(for: name)),
                 "LOCKMASTER_REPO_URL": try await git.remoteURL(named: "origin", in: repository) ?? "",
             ]
             for hook in settings.sandbox.hooks.destroy {
@@ -177,7 +177,7 @@ public struct TeardownExecutor: Sendable {
 
     private func removeDirectoryNow(repository: URL, name: String, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
         let settings = try SettingsLoader.load(repositoryRoot: repository)
-        let directory = "\(settings.clustersDir)/\(SandboxCreator.directoryName(for: name))"
+        let directory = settings.environmentDirectory(SandboxCreator.directoryName(for: name))
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
         if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {
             _ = try await runner.checkedRun(ProcessInvocation("git", ["-C", repository.path, "rm", "-r", "-q", directory]))

@@ -45,4 +45,14 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
 
     /// The file name looked for at the repository root.
     public static let fileName = "lockmaster.yaml"
+
+    /// The directory of environment `name`: `<clustersDir>/<name>`, or `<name>` when the clusters
+    /// directory is the repository root (`clustersDir: "."`, read as empty).
+    public func environmentDirectory(_ name: String) -> String { clustersDir.isEmpty ? name : "\(clustersDir)/\(name)" }
+
+    /// How many path components the clusters directory has (0 for the repository root).
+    public var clustersDepth: Int { clustersDir.split(separator: "/").count }
+
+    /// The clusters directory as a path prefix for messages: `clusters/`, or `./` for the root.
+    public var clustersPrefix: String { clustersDir.isEmpty ? "./" : clustersDir + "/" }
 }
