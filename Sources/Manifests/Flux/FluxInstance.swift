@@ -74,7 +74,7 @@ public struct FluxInstance: Sendable, Hashable {
 
     /// `FluxInstance ns/name`, or `HelmRelease ns/name (flux-instance chart)`.
     public var displayName: String {
-        let name = "\(object.effectiveNamespace)/\(object.name ?? "")"
+        let name = "\(namespace)/\(object.name ?? "")"
         return specPath == ["spec"] ? "FluxInstance \(name)" : "HelmRelease \(name) (flux-instance chart values)"
     }
 }

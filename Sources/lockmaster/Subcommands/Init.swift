@@ -12,6 +12,13 @@ extension Lockmaster {
                 tag 0.1.0; each with Flux Kustomizations for ./platform/configs, ./platform/services \
                 and ./platform/service-configs. Current Flux APIs: source v1, kustomize v1.
 
+                With --adopt, init adopts an estate Flux already runs instead: it finds each \
+                cluster's entry (a flux-system/gotk-sync.yaml, a FluxInstance, or the flux-instance \
+                chart's values in a HelmRelease), the clusters directory above them, the platform \
+                paths their Flux Kustomizations point at, the branch of record and each environment's \
+                role, and writes only lockmaster.yaml, with a comment before each key saying what was \
+                found. It refuses when lockmaster.yaml exists.
+
                 init never overwrites a file. Re-running it on an initialised repository changes \
                 nothing; a directory holding other files at those paths is refused, with the paths named. \
                 A directory outside any git work tree gets 'git init'.
@@ -22,6 +29,7 @@ extension Lockmaster {
                     --artifact oci://ghcr.io/acme/platform
                   lockmaster init --artifact ./artifacts \\
                     --artifact-url oci://registry.internal/platform
+                  lockmaster init --adopt            # in a home-ops or fleet repository
                 """
         )
 
@@ -37,12 +45,26 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The oci:// URL clusters pull from, when --artifact is a local directory.", valueName: "oci://HOST/REPO"))
         var artifactURL: String?
 
+        @Flag(help: "Adopt the Flux estate in DIR: detect its layout and write only lockmaster.yaml.")
+        var adopt = false
+
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
+
+        func validate() throws {
+            if adopt, gitURL != nil || artifactURL != nil {
+                throw ValidationError("--adopt reads the git URL from the repository and writes no manifests: leave out --git-url and --artifact-url")
+            }
+        }
 
         func run() async throws {
             try await Terminal.run {
                 let directory = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                if adopt {
+                    let report = try await EstateAdopter().run(AdoptRequest(directory: directory, artifact: artifact))
+                    Terminal.out(output == .json ? try Terminal.json(report) : AdoptTextFormatter.format(report))
+                    return
+                }
                 let result = try await RepositoryInitializer().run(
                     InitRequest(directory: directory, gitURL: gitURL, artifact: artifact, artifactURL: artifactURL))
                 Terminal.out(output == .json ? try Terminal.json(result) : InitTextFormatter.format(result))

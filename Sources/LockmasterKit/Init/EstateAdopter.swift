@@ -1,0 +1,211 @@
+public import Foundation
+public import GitKit
+import Manifests
+import Platform
+import Support
+
+/// What `lockmaster init --adopt` is asked to do.
+public struct AdoptRequest: Sendable {
+    public var directory: URL
+    /// Written as `artifact:` when given.
+    public var artifact: String?
+
+    public init(directory: URL, artifact: String? = nil) {
+        self.directory = directory
+        self.artifact = artifact
+    }
+}
+
+/// What `init --adopt` found and wrote (`-o json`).
+public struct AdoptReport: Sendable, Codable, Equatable {
+    public struct Environment: Sendable, Codable, Equatable {
+        public var name: String
+        public var directory: String
+        /// `tracks-branch`, `tracks-range`, `pinned` or `unknown`.
+        public var kind: String
+        public var ref: String?
+        /// `development`, `staging` or `production` in the promotion order, when it has one.
+        public var role: String?
+        /// What syncs it: bootstrap's gotk-sync.yaml, or a Flux Operator instance, with where it is.
+        public var syncedBy: String
+    }
+
+    /// The settings file written.
+    public var file: String
+    public var clustersDir: String
+    public var platformPaths: [String]
+    public var branch: String
+    public var branchSource: String
+    public var environments: [Environment]
+    /// How each value was found, as written in the file's comments.
+    public var reasons: [String]
+}
+
+/// Why `init --adopt` wrote nothing.
+public enum AdoptError: Error, Sendable, Equatable, CustomStringConvertible {
+    case settingsExist(String)
+    case noFluxEntry(String)
+
+    public var description: String {
+        switch self {
+        case let .settingsExist(path):
+            return "\(path) exists; init --adopt writes only a new one (edit it, or move it aside and run init --adopt again)"
+        case let .noFluxEntry(directory):
+            return "no Flux entry found in \(directory): no flux-system/gotk-sync.yaml, no FluxInstance and no flux-instance chart with spec.sync; "
+                + "run 'lockmaster init' to scaffold a new platform repository instead"
+        }
+    }
+}
+
+/// Adopts an estate Flux already runs: finds each cluster's entry (bootstrap's sync file, a FluxInstance,
+/// the flux-instance chart's values), the clusters directory above them, the platform paths their
+/// Kustomizations point at, the branch of record and each environment's role, and writes only
+/// `lockmaster.yaml`, with comments saying what was found and why. Nothing else is touched.
+public struct EstateAdopter: Sendable {
+    private let git: any GitClient
+
+    public init(git: any GitClient = ProcessGitClient()) {
+        self.git = git
+    }
+
+    /// A cluster's entry directory and what syncs it.
+    struct Entry: Equatable {
+        var directory: String
+        var syncedBy: String
+    }
+
+    public func run(_ request: AdoptRequest) async throws -> AdoptReport {
+        let root = request.directory.standardizedFileURL
+        let file = root.appendingPathComponent(LockmasterSettings.fileName)
+        guard !FileManager.default.fileExists(atPath: file.path) else { throw AdoptError.settingsExist(file.path) }
+        let entries = Self.entries(root: root)
+        guard !entries.isEmpty else { throw AdoptError.noFluxEntry(root.path) }
+        var reasons: [String] = []
+
+        let (clustersDir, directories, outside) = Self.clustersDirectory(of: entries.map(\.directory))
+        let kept = entries.filter { !outside.contains($0.directory) }
+        reasons.append("clustersDir: the directory above each cluster's entry: " + kept.map { "\($0.directory) (synced by \($0.syncedBy))" }.joined(separator: "; ")
+            + (outside.isEmpty ? "" : "; not under it, so not managed: " + outside.joined(separator: ", ")))
+        var settings = LockmasterSettings()
+        settings.clustersDir = clustersDir
+        settings.artifact = request.artifact
+
+        // Platform paths: where the entries' own Flux Kustomizations point, by top-level directory.
+        let loader = ManifestLoader(root: root)
+        var paths: [String: [String]] = [:]
+        // Only Kustomizations of this repository count (bootstrap's or the operator's source, or a
+        // GitRepository): an ExternalArtifact's or another OCI artifact's paths are not this repository's.
+        let sources: Set<ObjectReference> = [FluxAPI.bootstrapSource, ObjectReference(kind: "OCIRepository", name: "flux-system", namespace: "flux-system")]
+        for directory in directories {
+            for kustomization in loader.load(under: directory).objects.compactMap(FluxKustomization.init) {
+                guard let reference = kustomization.sourceRef, reference.kind == "GitRepository" || sources.contains(reference) else { continue }
+                let path = kustomization.normalizedPath
+                let named = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
+                let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(\.string).map { PathNormalizer.normalize(path + "/" + $0) }
+                for target in [path] + components {
+                    guard let top = target.split(separator: "/").first.map(String.init) else { continue }
+                    paths[top, default: []].append("\(named) → ./\(target)")
+                }
+            }
+        }
+        settings.platformPaths = paths.keys.sorted()
+        if settings.platformPaths.isEmpty {
+            settings.platformPaths = LockmasterSettings().platformPaths
+            reasons.append("platformPaths: no Flux Kustomization of an entry reads this repository (they read generated or other artifacts); the default is kept")
+        } else {
+            reasons.append("platformPaths: where the entries' Flux Kustomizations point: " + paths.keys.sorted().map { "\($0) (\(Array(Set(paths[$0]!)).sorted().prefix(3).joined(separator: ", ")))" }.joined(separator: "; "))
+        }
+
+        let branch = await BaseBranch.resolve(root: root, settings: settings, git: git)
+        settings.branch = branch.name
+        reasons.append("branch: \(branch.name), from \(branch.source)")
+
+        // Roles by what each environment follows: the branch of record, a range, a pin.
+        let repository = PlatformRepository.load(root: root, settings: settings)
+        let adopted = repository.environments.filter { environment in directories.contains(environment.directory) }
+        let development = adopted.first { $0.classification.kind == .tracksBranch && $0.classification.ref == branch.name }
+        let staging = adopted.first { $0.classification.kind == .tracksRange }
+        let production = adopted.first { $0.classification.kind == .pinned }
+        var order: [String] = []
+        if let development {
+            order.append(development.name)
+            if let staging {
+                order.append(staging.name)
+                if let production { order.append(production.name) }
+            }
+        }
+        settings.environments = order
+        reasons.append(order.isEmpty
+            ? "environments: none tracks \(branch.name), so no promotion order is set; list development, staging and production once they exist"
+            : "environments, in promotion order (tracks \(branch.name), tracks a range, pinned): " + order.joined(separator: ", "))
+
+        let environments = adopted.map { environment in
+            AdoptReport.Environment(name: environment.name, directory: environment.directory, kind: environment.classification.kind.rawValue,
+                                    ref: environment.classification.ref,
+                                    role: order.firstIndex(of: environment.name).map { ["development", "staging", "production"][$0] },
+                                    syncedBy: entries.first { $0.directory == environment.entryPath || $0.directory.hasPrefix(environment.directory + "/") || $0.directory == environment.directory }?.syncedBy ?? "-")
+        }
+        let text = Self.settingsText(settings, reasons: reasons)
+        // What is written must read back as exactly these settings.
+        _ = try SettingsLoader.parse(text, path: LockmasterSettings.fileName)
+        try AtomicFile.write(Data(text.utf8), to: file)
+        return AdoptReport(file: LockmasterSettings.fileName, clustersDir: clustersDir.isEmpty ? "." : clustersDir, platformPaths: settings.platformPaths,
+                           branch: branch.name, branchSource: branch.source, environments: environments, reasons: reasons)
+    }
+
+    /// Every cluster entry in the repository: directories holding bootstrap's `flux-system/gotk-sync.yaml`
+    /// (written or a placeholder), and the sync paths of Flux Operator instances.
+    static func entries(root: URL) -> [Entry] {
+        let set = ManifestLoader(root: root).load(under: "", containing: ["FluxInstance", "instance:"])
+        var found: [Entry] = []
+        var syncFiles: [String] = []
+        if let walk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {
+            for case let url as URL in walk {
+                if url.lastPathComponent == ".git" { walk.skipDescendants(); continue }
+                let path = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
+                if path.hasSuffix("flux-system/gotk-sync.yaml") { syncFiles.append(path) }
+            }
+        }
+        for path in syncFiles.sorted() where path.hasSuffix("/flux-system/gotk-sync.yaml") || path == "flux-system/gotk-sync.yaml" {
+            let directory = PathNormalizer.normalize(String(path.dropLast("/flux-system/gotk-sync.yaml".count)))
+            found.append(Entry(directory: directory, syncedBy: "flux bootstrap, \(path)"))
+        }
+        for instance in set.objects.compactMap(FluxInstance.init) {
+            guard let sync = instance.sync, sync.kind == "GitRepository" || sync.kind == "OCIRepository", !found.contains(where: { $0.directory == sync.normalizedPath }) else { continue }
+            found.append(Entry(directory: sync.normalizedPath, syncedBy: "\(instance.displayName), \(instance.object.location)"))
+        }
+        return found.sorted { $0.directory < $1.directory }
+    }
+
+    /// The clusters directory and the environment directories under it, and the entries it leaves out.
+    /// An entry's environment is its own directory (`clusters/staging`) or, where entries of one name sit
+    /// in different directories (`kubernetes/main/flux`, `kubernetes/utility/flux`), its parent. The
+    /// clusters directory is the one that holds the most environments; a tie keeps the entries' parent.
+    static func clustersDirectory(of entries: [String]) -> (String, [String], [String]) {
+        func parent(_ path: String) -> String { path.split(separator: "/").dropLast().joined(separator: "/") }
+        var candidates: [(clusters: String, environments: Set<String>, order: Int)] = []
+        func add(_ clusters: String, _ environment: String, order: Int) {
+            if let index = candidates.firstIndex(where: { $0.clusters == clusters }) { candidates[index].environments.insert(environment) }
+            else { candidates.append((clusters, [environment], order)) }
+        }
+        for entry in entries { add(parent(entry), entry, order: 0) }
+        for entry in entries where !parent(entry).isEmpty { add(parent(parent(entry)), parent(entry), order: 1) }
+        let best = candidates.max { a, b in a.environments.count != b.environments.count ? a.environments.count < b.environments.count : a.order > b.order }!
+        let covered = entries.filter { best.environments.contains($0) || best.environments.contains(parent($0)) }
+        return (best.clusters, best.environments.sorted(), entries.filter { !covered.contains($0) })
+    }
+
+    /// lockmaster.yaml with a comment before each key saying how it was found.
+    static func settingsText(_ settings: LockmasterSettings, reasons: [String]) -> String {
+        func comment(_ text: String) -> String { "# " + Inert.line(text).replacingOccurrences(of: "\n", with: " ") + "\n" }
+        func list(_ values: [String]) -> String { "[" + values.map(YAMLNode.jsonString).joined(separator: ", ") + "]" }
+        let reason = { (key: String) in reasons.first { $0.hasPrefix(key) }.map(comment) ?? "" }
+        var text = "# Written by lockmaster init --adopt from what this repository's Flux entries declare.\n"
+        text += reason("clustersDir") + "clustersDir: \(YAMLNode.jsonString(settings.clustersDir.isEmpty ? "." : settings.clustersDir))\n"
+        text += reason("platformPaths") + "platformPaths: \(list(settings.platformPaths))\n"
+        text += reason("branch") + "branch: \(YAMLNode.jsonString(settings.branch))\n"
+        text += reason("environments") + "environments: \(list(settings.environments))\n"
+        if let artifact = settings.artifact { text += "artifact: \(YAMLNode.jsonString(artifact))\n" }
+        return text
+    }
+}
