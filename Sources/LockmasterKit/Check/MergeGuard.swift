@@ -323,12 +323,11 @@ public struct MergeGuard: Sendable {
             guard let entry = APIDeprecations.match(APIDeprecations.flux, apiVersion: object.apiVersion, kind: object.kind) else { return }
             let since = entry.replacementSinceFlux ?? 0
             let subject = "\(object.kind) \(object.apiVersion)"
-            let place = environment.map { " (\($0) installs \(release.description))" } ?? ""
+            let place = environment.map { release == .unknown ? " (\($0): no Flux version in git, so current Flux is assumed)" : " (\($0) installs \(release.description))" } ?? ""
             let finding: CheckFinding
             if !release.serves(removedIn: entry.removedInFlux), let removed = entry.removedInFlux {
-                let found = release == .unknown ? "; the Flux version the environment installs was not found in git" : ""
                 finding = CheckFinding(.deprecatedAPI, .error, at: location,
-                                       "\(subject) is not served by \(release.description)\(place): Flux 2.\(removed) removed it\(found)",
+                                       "\(subject) is not served by \(release.description)\(place): Flux 2.\(removed) removed it",
                                        hint: "use \(entry.replacement), served since Flux 2.\(since)")
             } else if release.serves(since: since) {
                 let removal = entry.removedInFlux.map { " and removed in Flux 2.\($0)" } ?? ""

@@ -314,6 +314,7 @@ public struct DemoRunner: Sendable {
 
         try await refusedCommit(repository, git: git, emit: emit)
         try await stoppedHard(repository, git: git, emit: emit)
+        try await adoption(base: base, git: git, emit: emit)
 
         if keep { emit(.step("The demo repository is kept at \(repository.path)")) }
         return repository

@@ -82,24 +82,29 @@ public struct EstateAdopter: Sendable {
         guard !entries.isEmpty else { throw AdoptError.noFluxEntry(root.path) }
         var reasons: [String] = []
 
-        let (clustersDir, directories, outside) = Self.clustersDirectory(of: entries.map(\.directory))
+        let (clustersDir, synced, outside) = Self.clustersDirectory(of: entries.map(\.directory))
         let kept = entries.filter { !outside.contains($0.directory) }
         reasons.append("clustersDir: the directory above each cluster's entry: " + kept.map { "\($0.directory) (synced by \($0.syncedBy))" }.joined(separator: "; ")
             + (outside.isEmpty ? "" : "; not under it, so not managed: " + outside.joined(separator: ", ")))
         var settings = LockmasterSettings()
         settings.clustersDir = clustersDir
         settings.artifact = request.artifact
+        // Beside the synced ones, a directory there with Flux Kustomizations is an environment too (one
+        // not bootstrapped yet).
+        let directories = Set(synced + PlatformRepository.load(root: root, settings: settings).environments.map(\.directory)).sorted()
 
         // Platform paths: where the entries' own Flux Kustomizations point, by top-level directory.
         let loader = ManifestLoader(root: root)
         var paths: [String: [String]] = [:]
-        // Only Kustomizations of this repository count (bootstrap's or the operator's source, or a
-        // GitRepository): an ExternalArtifact's or another OCI artifact's paths are not this repository's.
-        let sources: Set<ObjectReference> = [FluxAPI.bootstrapSource, ObjectReference(kind: "OCIRepository", name: "flux-system", namespace: "flux-system")]
+        // Only paths this repository holds count: an ExternalArtifact's, or another repository's, are not
+        // directories here (the platform's own OCI artifact holds the repository's paths).
         for directory in directories {
             for kustomization in loader.load(under: directory).objects.compactMap(FluxKustomization.init) {
-                guard let reference = kustomization.sourceRef, reference.kind == "GitRepository" || sources.contains(reference) else { continue }
+                guard let reference = kustomization.sourceRef, reference.kind != "ExternalArtifact" else { continue }
                 let path = kustomization.normalizedPath
+                // Paths inside the clusters directory are the environments' own (unless it is the root).
+                guard !path.isEmpty, Self.isDirectory(root.appendingPathComponent(path)),
+                      clustersDir.isEmpty || !path.hasPrefix(clustersDir + "/") else { continue }
                 let named = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
                 let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(\.string).map { PathNormalizer.normalize(path + "/" + $0) }
                 for target in [path] + components {
@@ -111,7 +116,7 @@ public struct EstateAdopter: Sendable {
         settings.platformPaths = paths.keys.sorted()
         if settings.platformPaths.isEmpty {
             settings.platformPaths = LockmasterSettings().platformPaths
-            reasons.append("platformPaths: no Flux Kustomization of an entry reads this repository (they read generated or other artifacts); the default is kept")
+            reasons.append("platformPaths: no Flux Kustomization of an entry points at a directory of this repository (they read generated or other artifacts); the default is kept")
         } else {
             reasons.append("platformPaths: where the entries' Flux Kustomizations point: " + paths.keys.sorted().map { "\($0) (\(Array(Set(paths[$0]!)).sorted().prefix(3).joined(separator: ", ")))" }.joined(separator: "; "))
         }
@@ -122,7 +127,7 @@ public struct EstateAdopter: Sendable {
 
         // Roles by what each environment follows: the branch of record, a range, a pin.
         let repository = PlatformRepository.load(root: root, settings: settings)
-        let adopted = repository.environments.filter { environment in directories.contains(environment.directory) }
+        let adopted = repository.environments
         let development = adopted.first { $0.classification.kind == .tracksBranch && $0.classification.ref == branch.name }
         let staging = adopted.first { $0.classification.kind == .tracksRange }
         let production = adopted.first { $0.classification.kind == .pinned }
@@ -193,6 +198,11 @@ public struct EstateAdopter: Sendable {
         let best = candidates.max { a, b in a.environments.count != b.environments.count ? a.environments.count < b.environments.count : a.order > b.order }!
         let covered = entries.filter { best.environments.contains($0) || best.environments.contains(parent($0)) }
         return (best.clusters, best.environments.sorted(), entries.filter { !covered.contains($0) })
+    }
+
+    static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// lockmaster.yaml with a comment before each key saying how it was found.

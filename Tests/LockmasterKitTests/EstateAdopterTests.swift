@@ -1,0 +1,80 @@
+import Foundation
+import LockmasterKit
+import Platform
+import TestSupport
+import Testing
+
+/// `init --adopt` on the layouts public estates use; it writes lockmaster.yaml and nothing else.
+@Suite struct EstateAdopterTests {
+    func adopt(_ files: [String: String]) async throws -> (TemporaryDirectory, AdoptReport) {
+        let directory = try TemporaryDirectory()
+        try directory.write(files)
+        try await TestGit.commitAll(in: directory.url)
+        let report = try await EstateAdopter(git: TestGit.client).run(AdoptRequest(directory: directory.url))
+        return (directory, report)
+    }
+
+    @Test func aHomeOpsRepository() async throws {
+        let (directory, report) = try await adopt(RealEstateGuardTests.homeOps.filter { $0.key != "lockmaster.yaml" })
+        #expect(report.clustersDir == "kubernetes/flux" && report.platformPaths == ["kubernetes"] && report.branch == "main")
+        #expect(report.environments.map(\.name) == ["cluster"] && report.environments.first?.role == "development")
+        #expect(report.environments.first?.syncedBy.hasPrefix("HelmRelease flux-system/flux-instance (flux-instance chart values)") == true)
+        let written = try directory.read("lockmaster.yaml")
+        #expect(written.contains("# clustersDir: the directory above each cluster's entry: kubernetes/flux/cluster (synced by HelmRelease"))
+        let settings = try SettingsLoader.load(repositoryRoot: directory.url)
+        #expect(settings.clustersDir == "kubernetes/flux" && settings.platformPaths == ["kubernetes"] && settings.environments == ["cluster"])
+        // Only lockmaster.yaml is new.
+        #expect(try await TestGit.run(["status", "--porcelain"], in: directory.url) == "?? lockmaster.yaml\n")
+        // Adopting again is refused and changes nothing.
+        await #expect(throws: AdoptError.settingsExist(directory.url.appendingPathComponent("lockmaster.yaml").path)) {
+            try await EstateAdopter(git: TestGit.client).run(AdoptRequest(directory: directory.url))
+        }
+        #expect(try directory.read("lockmaster.yaml") == written)
+    }
+
+    /// Two clusters whose entries are `kubernetes/<cluster>/flux`, each synced by its own FluxInstance;
+    /// a third entry elsewhere is named as not managed.
+    @Test func clustersWhoseEntriesShareAName() async throws {
+        func instance(_ path: String) -> String {
+            """
+            apiVersion: fluxcd.controlplane.io/v1
+            kind: FluxInstance
+            metadata: {name: flux, namespace: flux-system}
+            spec:
+              distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+              sync: {kind: GitRepository, url: "https://example.com/fleet.git", ref: refs/heads/main, path: "./\(path)"}
+
+            """
+        }
+        func sync(_ cluster: String) -> String {
+            RealEstateGuardTests.kustomization("apps", namespace: "flux-system", path: "./kubernetes/\(cluster)/apps")
+        }
+        let (_, report) = try await adopt([
+            "kubernetes/main/flux/sync.yaml": sync("main"), "kubernetes/main/apps/flux-instance.yaml": instance("kubernetes/main/flux"),
+            "kubernetes/edge/flux/sync.yaml": sync("edge"), "kubernetes/edge/apps/flux-instance.yaml": instance("kubernetes/edge/flux"),
+            "devenv/flux/sync.yaml": sync("dev"), "devenv/apps/flux-instance.yaml": instance("devenv/flux"),
+        ])
+        #expect(report.clustersDir == "kubernetes")
+        #expect(report.environments.map(\.name) == ["edge", "main"])
+        #expect(report.reasons.first?.hasSuffix("not under it, so not managed: devenv/flux") == true)
+        #expect(report.environments.map(\.role) == ["development", nil])
+    }
+
+    /// The guide's layout after bootstrap: roles from what each environment follows.
+    @Test func theGuidesLayoutGetsItsPromotionOrder() async throws {
+        var files = PlatformFixture.files()
+        files["lockmaster.yaml"] = nil
+        let (_, report) = try await adopt(files)
+        #expect(report.clustersDir == "clusters" && report.platformPaths == ["platform"], "\(report)")
+        #expect(report.environments.compactMap(\.role) == ["development", "staging", "production"])
+    }
+
+    @Test func noFluxEntryIsAnErrorAndWritesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("README.md", "nothing here\n")
+        await #expect(throws: AdoptError.noFluxEntry(directory.url.standardizedFileURL.path)) {
+            try await EstateAdopter(git: TestGit.client).run(AdoptRequest(directory: directory.url))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("lockmaster.yaml").path))
+    }
+}
