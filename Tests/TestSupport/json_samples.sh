@@ -17,6 +17,10 @@ git branch -q -D rollback/production-0.1.0
 
 json init.new init "$scratch/new" --git-url https://git.example.com/acme/new.git --artifact oci://registry.example.com/acme/new
 json init.again init . --git-url https://git.example.com/acme/platform.git
+git clone -q . "$scratch/estate" && rm "$scratch/estate/lockmaster.yaml"
+mkdir -p "$scratch/estate/clusters/development/flux-system"
+echo "# flux bootstrap writes this file" > "$scratch/estate/clusters/development/flux-system/gotk-sync.yaml"
+json init-adopt init --adopt "$scratch/estate"
 json status status
 printf 'kind: [broken\n' > clusters/development/broken.yaml
 json status.diagnostics status --offline
