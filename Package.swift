@@ -17,14 +17,14 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        // Process runner, diagnostics, atomic writes: depends on nothing in the project.
+        // Process runner, diagnostics, atomic writes: depends only on the C shim below.
         .target(name: "Support", dependencies: ["CProcess"]),
         // Two GNU libc calls the process runner needs that Swift's Glibc module hides.
         .target(name: "CProcess"),
         // YAML documents → Kubernetes objects with locations; typed Flux views; scalar edits.
         .target(name: "Manifests", dependencies: ["Support", .product(name: "Yams", package: "Yams")]),
         // The repository model: environments, sources, Kustomization graph, lockmaster.yaml.
-        .target(name: "Platform", dependencies: ["Manifests", "Support", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Platform", dependencies: ["Manifests", "Support"]),
         // Reproducible packaging, semver as Flux resolves it, the OCI client and layout store.
         .target(name: "Artifacts", dependencies: [
             "Support", "CZlib",
@@ -35,9 +35,10 @@ let package = Package(
         ]),
         // The system zlib, for the artifact's gzip stream.
         .systemLibrary(name: "CZlib"),
-        // kubectl through the Kubectl protocol: what clusters report about Flux objects.
+        // Every kubectl run: the Kubectl protocol (what clusters report about Flux objects) and the
+        // confined `kubectl kustomize` builds.
         .target(name: "Cluster", dependencies: ["Support"]),
-        // git through the GitClient protocol.
+        // Every git run, through the GitClient protocol.
         .target(name: "GitKit", dependencies: ["Support"]),
         // Use cases that combine the libraries above.
         .target(name: "LockmasterKit", dependencies: [
@@ -46,7 +47,7 @@ let package = Package(
         // The command line: ArgumentParser only, no domain logic.
         .executableTarget(
             name: "lockmaster",
-            dependencies: ["LockmasterKit", "Artifacts", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LockmasterKit", "Platform", "Artifacts", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Temporary git repositories and fixture helpers for tests (not a product).
         .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py", "oras_peer.py", "kubectl_cluster.py", "fault_proxy.py", "json_schema_check.py", "json_samples.sh", "canary_server.py"]),

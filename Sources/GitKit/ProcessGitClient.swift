@@ -190,6 +190,10 @@ public struct ProcessGitClient: GitClient {
         try await git(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--"] + paths, in: repository)
     }
 
+    public func remove(_ paths: [String], in repository: URL) async throws {
+        try await git(["rm", "-r", "-q", "--"] + paths, in: repository)
+    }
+
     public func restore(_ paths: [String], in repository: URL) async throws {
         try await git(["checkout", "--quiet", "HEAD", "--"] + paths, in: repository)
     }

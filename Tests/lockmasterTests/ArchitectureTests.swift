@@ -52,4 +52,48 @@ import Testing
             }
         }
     }
+
+    /// Processes start only behind the boundary that owns them: git in GitKit, kubectl (kustomize too) in
+    /// Cluster, the process runner in Support; besides, the docker credential helpers and the sandbox
+    /// hooks, each in one file.
+    static let mayStartProcesses: Set = ["Artifacts/Auth/CredentialResolver.swift", "LockmasterKit/Repository/SandboxHooks.swift"]
+
+    @Test func gitAndKubectlRunOnlyInTheirModules() throws {
+        for module in Self.allowed.keys {
+            for (path, text) in try Self.files(of: module) {
+                for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let place = "\(path):\(number + 1): \(line)"
+                    if line.contains("ProcessInvocation("), !["Support", "GitKit", "Cluster"].contains(module) {
+                        #expect(Self.mayStartProcesses.contains(path), "starts a process outside GitKit, Cluster and Support: \(place)")
+                    }
+                    if line.contains(/ProcessInvocation\(\s*"git"/) { #expect(module == "GitKit", "runs git outside GitKit: \(place)") }
+                    if line.contains(/"kustomize"|ProcessInvocation\(\s*kubectl/) { #expect(module == "Cluster", "runs kubectl outside Cluster: \(place)") }
+                }
+            }
+        }
+    }
+
+    /// What each target of Package.swift declares: a module that imports a module it does not declare
+    /// builds only by accident (through another's dependency), so it fails here.
+    static func declaredDependencies() throws -> [String: Set<String>] {
+        let text = try String(contentsOf: sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        var declared: [String: Set<String>] = [:]
+        for match in text.matches(of: /\.(?:executableTarget|target)\(\s*name: "(\w+)",\s*dependencies: \[([^\]]*)\]/) {
+            let names = String(match.2).matches(of: /(?:^|[\s,\[])"(\w+)"|\.product\(name: "(\w+)"/).map { String($0.1 ?? $0.2 ?? "") }
+            declared[String(match.1)] = Set(names.filter { !$0.isEmpty })
+        }
+        return declared
+    }
+
+    @Test(arguments: allowed.keys.sorted())
+    func importsAreDeclaredInPackageSwift(module: String) throws {
+        let declared = try #require(try Self.declaredDependencies()[module], "no target \(module) in Package.swift")
+        for (path, text) in try Self.files(of: module) {
+            for line in text.split(separator: "\n") {
+                guard let match = line.wholeMatch(of: /(?:@preconcurrency )?(?:public |internal |package )?import (\w+)/) else { continue }
+                let imported = String(match.1)
+                #expect(Self.system.contains(imported) || declared.contains(imported), "\(path) imports \(imported), which Package.swift does not declare for \(module)")
+            }
+        }
+    }
 }

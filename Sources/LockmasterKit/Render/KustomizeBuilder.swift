@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Manifests
 import Support
@@ -7,13 +8,13 @@ import Support
 /// or over Flux's generated one when it has none (FLUX.md §5.4), with the Flux Kustomization's fields
 /// that change objects merged in through a wrapper kustomization. Like Flux's secure build (§5.6), a
 /// build reads only inside its source root: `BuildInputScanner` refuses anything else before kubectl
-/// runs, and kubectl runs confined (`ConfinedKubectl`).
+/// runs, and kubectl runs confined (`Cluster.ConfinedKustomize`).
 struct KustomizeBuilder {
     let runner: any ProcessRunner
     let kubectl: String
     var allowRemote = false
 
-    private var confined: ConfinedKubectl { ConfinedKubectl(kubectl: kubectl, runner: runner, allowRemote: allowRemote) }
+    private var confined: ConfinedKustomize { ConfinedKustomize(kubectl: kubectl, runner: runner, allowRemote: allowRemote) }
 
     struct Built {
         var node: YAMLNode
@@ -133,7 +134,7 @@ struct KustomizeBuilder {
         try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(to: scratch.appendingPathComponent("kustomization.yaml"))
         let home = scratch.appendingPathComponent(".home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        return try await runner.run(await confined.invocation(["kustomize", "--load-restrictor", "LoadRestrictionsNone", scratch.path], home: home))
+        return try await confined.build(scratch, home: home)
     }
 
     /// kustomize's output as objects, each with the file it came from (its origin annotation, removed).

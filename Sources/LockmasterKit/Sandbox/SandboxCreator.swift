@@ -231,16 +231,12 @@ public struct SandboxCreator: Sendable {
     /// Runs `sandbox.create` hooks in order from `start`; on a failure, remembers where to resume.
     private func runHooks(from start: Int, request: SandboxCreateRequest, settings: LockmasterSettings, directory: String, original: String) async throws {
         let root = request.repository
-        let url = try await git.remoteURL(named: "origin", in: root) ?? ""
-        let environment = [
-            "LOCKMASTER_SANDBOX": Self.directoryName(for: request.name), "LOCKMASTER_BRANCH": request.name,
-            "LOCKMASTER_PATH": directory, "LOCKMASTER_REPO_URL": url,
-        ]
+        let runner = SandboxHooks(runner: self.runner, git: git)
+        let environment = await runner.environment(sandbox: Self.directoryName(for: request.name), branch: request.name, directory: directory, repository: root)
         let hooks = settings.sandbox.hooks.create
         let state = try stateFile(root: root, name: request.name)
         for index in start..<hooks.count {
-            let output = try await runner.run(ProcessInvocation("bash", ["-c", hooks[index]], workingDirectory: root, environment: environment,
-                                                                 timeout: .seconds(3600)), streaming: request.hookOutput)
+            let output = try await runner.run(hooks[index], in: root, environment: environment, streaming: request.hookOutput)
             guard output.status == 0 else {
                 try FileManager.default.createDirectory(at: state.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try AtomicFile.write(Data("\(index)\n".utf8), to: state)

@@ -156,14 +156,12 @@ public struct TeardownExecutor: Sendable {
             progress("  only flux-system is left")
         case .destroy:
             let settings = try SettingsLoader.load(repositoryRoot: repository)
-            let environment = [
-                "LOCKMASTER_SANDBOX": SandboxCreator.directoryName(for: name), "LOCKMASTER_BRANCH": name,
-                "LOCKMASTER_PATH": settings.environmentDirectory(SandboxCreator.directoryName(for: name)),
-                "LOCKMASTER_REPO_URL": try await git.remoteURL(named: "origin", in: repository) ?? "",
-            ]
+            let hooks = SandboxHooks(runner: runner, git: git)
+            let sandbox = SandboxCreator.directoryName(for: name)
+            let environment = await hooks.environment(sandbox: sandbox, branch: name, directory: settings.environmentDirectory(sandbox), repository: repository)
             for hook in settings.sandbox.hooks.destroy {
-                let output = try await runner.run(ProcessInvocation("bash", ["-c", hook], workingDirectory: repository, environment: environment, timeout: .seconds(3600)),
-                                                  streaming: { progress(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .newlines)) })
+                let output = try await hooks.run(hook, in: repository, environment: environment,
+                                                 streaming: { progress(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .newlines)) })
                 guard output.status == 0 else { throw TeardownError.destroyFailed(command: hook, status: output.status) }
             }
         case .removeDirectory:
@@ -180,13 +178,12 @@ public struct TeardownExecutor: Sendable {
         let directory = settings.environmentDirectory(SandboxCreator.directoryName(for: name))
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
         if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {
-            _ = try await runner.checkedRun(ProcessInvocation("git", ["-C", repository.path, "rm", "-r", "-q", directory]))
+            try await git.remove([directory], in: repository)
             do {
                 _ = try await git.commit(message: "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete.", in: repository)
             } catch {
                 // The directory comes back, staged and on disk, as it was.
-                _ = try? await runner.run(ProcessInvocation("git", ["-C", repository.path, "reset", "-q", "HEAD", "--", directory]))
-                _ = try? await runner.run(ProcessInvocation("git", ["-C", repository.path, "checkout", "-q", "--", directory]))
+                try? await git.restore([directory], in: repository)
                 throw error
             }
             progress("  removed \(directory) in a commit on \(name)")

@@ -1,15 +1,26 @@
-import Foundation
-import Support
+public import Foundation
+public import Support
 
 /// How `kubectl kustomize` runs on a branch nobody here wrote: with an environment of its own (no
 /// credentials, no `LOCKMASTER_*`, a throwaway `HOME`, no `PATH`, so no `git` for remote bases) and,
 /// where the kernel lets us make one, in a network namespace of its own with no interface up. Remote
 /// resources are refused before kustomize runs (`BuildInputScanner`); the namespace is the second
 /// wall. With `--allow-remote` kustomize may reach the network, still without credentials.
-struct ConfinedKubectl: Sendable {
+public struct ConfinedKustomize: Sendable {
     let kubectl: String
     let runner: any ProcessRunner
     let allowRemote: Bool
+
+    public init(kubectl: String, runner: any ProcessRunner, allowRemote: Bool) {
+        self.kubectl = kubectl
+        self.runner = runner
+        self.allowRemote = allowRemote
+    }
+
+    /// `kubectl kustomize --load-restrictor LoadRestrictionsNone DIRECTORY`, confined, with `home` as HOME.
+    public func build(_ directory: URL, home: URL) async throws -> ProcessOutput {
+        try await runner.run(await invocation(["kustomize", "--load-restrictor", "LoadRestrictionsNone", directory.path], home: home))
+    }
 
     func invocation(_ arguments: [String], home: URL) async -> ProcessInvocation {
         let program = kubectl.contains("/") ? kubectl : ExecutableLookup.find(kubectl)?.path ?? kubectl

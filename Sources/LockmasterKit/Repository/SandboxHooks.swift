@@ -1,0 +1,24 @@
+import Foundation
+import GitKit
+import Support
+
+/// Runs the `sandbox.create` and `sandbox.destroy` hooks of lockmaster.yaml: `bash -c` at the
+/// repository root, with the sandbox's name, branch, directory and repository URL in the environment.
+struct SandboxHooks: Sendable {
+    let runner: any ProcessRunner
+    let git: any GitClient
+
+    /// The environment every hook sees.
+    func environment(sandbox: String, branch: String, directory: String, repository: URL) async -> [String: String] {
+        [
+            "LOCKMASTER_SANDBOX": sandbox, "LOCKMASTER_BRANCH": branch, "LOCKMASTER_PATH": directory,
+            "LOCKMASTER_REPO_URL": (try? await git.remoteURL(named: "origin", in: repository)) ?? "",
+        ]
+    }
+
+    /// Runs one hook, its output streamed as it comes; a hook may run for an hour (a cluster to create).
+    func run(_ hook: String, in repository: URL, environment: [String: String], streaming: (@Sendable (Data) -> Void)?) async throws -> ProcessOutput {
+        try await runner.run(ProcessInvocation("bash", ["-c", hook], workingDirectory: repository, environment: environment, timeout: .seconds(3600)),
+                             streaming: streaming)
+    }
+}
