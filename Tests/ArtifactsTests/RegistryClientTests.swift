@@ -112,7 +112,10 @@ import Testing
         let good = try client(registry, credentials: RegistryCredentials(username: "robot", password: "t0ken-pass"))
         _ = try await push(good, file: file, result: result, tag: "2.0.0")
         #expect(try await good.listTags() == ["2.0.0"])
-        await #expect(throws: RegistryError.self) { try await client(registry).uploadBlob(Data("x".utf8), digest: Digest.sha256(Data("x".utf8))) }
+        // No credentials at all: the error says which registry wants them and how to give them.
+        await #expect(throws: RegistryError.authenticationRequired(host: registry.host)) {
+            try await client(registry).uploadBlob(Data("x".utf8), digest: Digest.sha256(Data("x".utf8)))
+        }
         let wrong = try client(registry, credentials: RegistryCredentials(username: "robot", password: "nope"))
         await #expect(throws: RegistryError.authenticationFailed(host: registry.host)) { try await wrong.listTags() }
     }

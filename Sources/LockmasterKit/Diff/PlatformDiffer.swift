@@ -1,7 +1,6 @@
 public import Foundation
 public import GitKit
 import Artifacts
-import Crypto
 import Manifests
 import Platform
 import Support
@@ -65,9 +64,10 @@ public struct PlatformDiffer: Sendable {
             }
             return DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
         case let .environments(from, to):
-            async let old = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote))
-            async let new = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote))
-            return DiffReport(comparing: "environments \(to) → \(from)", environments: [compare(name: to, old: try await new, new: try await old)])
+            // What `to` runs now, and what it would run with `from`'s content.
+            async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote))
+            async let incoming = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote))
+            return DiffReport(comparing: "environments \(to) → \(from)", environments: [compare(name: to, old: try await current, new: try await incoming)])
         case let .versions(a, b):
             guard let name = request.environment ?? repository.environments.first(where: {
                 if case .oci? = $0.source { return true } else { return false }
@@ -93,16 +93,16 @@ public struct PlatformDiffer: Sendable {
         let unbuiltHead = Set(new.problems.map(\.kustomization)), unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
         for object in after where oldIndex[object.identity] == nil && !unbuiltBase.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .added, diff: [],
-                                                                                 secretKeys: Self.secretKeys(old: nil, new: object.node)))
+                                                                                 secretKeys: SecretMask.keyChanges(old: nil, new: object.node)))
         }
         for object in before where newIndex[object.identity] == nil && !unbuiltHead.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .removed, diff: [],
-                                                                                 secretKeys: Self.secretKeys(old: object.node, new: nil)))
+                                                                                 secretKeys: SecretMask.keyChanges(old: object.node, new: nil)))
         }
         for object in after {
             guard let previous = oldIndex[object.identity], !previous.node.sameContent(as: object.node) else { continue }
-            let diff = LineDiff.unified(Self.masked(previous.node).yamlText(), Self.masked(object.node).yamlText())
-            let keys = Self.secretKeys(old: previous.node, new: object.node)
+            let diff = LineDiff.unified(SecretMask.withoutValues(previous.node).yamlText(), SecretMask.withoutValues(object.node).yamlText())
+            let keys = SecretMask.keyChanges(old: previous.node, new: object.node)
             guard !diff.isEmpty || keys?.values.contains(where: { $0 != "unchanged" }) == true else { continue }
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .changed, diff: diff, secretKeys: keys))
         }
@@ -140,32 +140,5 @@ public struct PlatformDiffer: Sendable {
         environment.unbuilt = (old?.problems ?? []).map { UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message) }
             + new.problems.map { UnbuiltKustomization(kustomization: $0.kustomization, side: .head, message: $0.message) }
         return environment
-    }
-
-    /// A Secret without its values (`data`, `stringData`): they are compared by hash only.
-    static func masked(_ node: YAMLNode) -> YAMLNode {
-        guard node.string(at: ["kind"]) == "Secret", node.string(at: ["apiVersion"]) == "v1" else { return node }
-        return node.removing(["data"]).removing(["stringData"])
-    }
-
-    static func secretKeys(old: YAMLNode?, new: YAMLNode?) -> [String: String]? {
-        let node = new ?? old
-        guard node?.string(at: ["kind"]) == "Secret", node?.string(at: ["apiVersion"]) == "v1" else { return nil }
-        func hashes(_ node: YAMLNode?) -> [String: String] {
-            var result: [String: String] = [:]
-            for field in ["data", "stringData"] {
-                for pair in node?[field]?.pairs ?? [] {
-                    guard let key = pair.key.string else { continue }
-                    result["\(field).\(key)"] = SHA256.hash(data: Data((pair.value.string ?? "").utf8)).map { String(format: "%02x", $0) }.joined()
-                }
-            }
-            return result
-        }
-        let before = hashes(old), after = hashes(new)
-        var keys: [String: String] = [:]
-        for key in Set(before.keys).union(after.keys) {
-            keys[key] = before[key] == nil ? "added" : after[key] == nil ? "removed" : before[key] == after[key] ? "unchanged" : "changed"
-        }
-        return keys
     }
 }
