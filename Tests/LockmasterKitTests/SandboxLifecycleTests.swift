@@ -1,5 +1,6 @@
 import Foundation
 import LockmasterKit
+import Platform
 import Support
 import TestSupport
 import Testing
@@ -86,7 +87,7 @@ import Testing
             .replacingOccurrences(of: "\"refs/heads/main\"", with: "\"refs/heads/\(name)\"").replacingOccurrences(of: "\"clusters/development\"", with: "\"\(directory)\""))
         let status = try StatusReporter.report(repositoryRoot: repository.url)
         let sandbox = try #require(status.environments.first { $0.directory == directory })
-        #expect(sandbox.kind == "tracks-branch" && sandbox.ref == name)
+        #expect(sandbox.kind == .tracksBranch && sandbox.ref == name)
         #expect(try await deletes(repository).warnings.allSatisfy { !$0.contains("could not be rendered") })
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LockmasterKit
+import Platform
 import Support
 import TestSupport
 import Testing
@@ -10,7 +11,7 @@ import Testing
         try directory.write(PlatformFixture.files())
         let report = try StatusReporter.report(repositoryRoot: directory.url)
         #expect(report.explanation == nil)
-        #expect(report.environments.map(\.kind) == ["tracks-branch", "tracks-range", "pinned"])
+        #expect(report.environments.map(\.kind) == [.tracksBranch, .tracksRange, .pinned])
         let development = report.environments[0]
         #expect(development.source?.kind == "GitRepository")
         #expect(development.source?.apiVersion == "source.toolkit.fluxcd.io/v1beta2")

@@ -61,7 +61,7 @@ import Testing
         #expect(repository.environments.map(\.name) == ["cluster"])
         #expect(repository.notEnvironments == ["kubernetes/flux/vars"])
         let cluster = try #require(repository.environment(named: "cluster"))
-        #expect(cluster.classification == Classification(kind: .tracksBranch, ref: "main", refField: "branch"))
+        #expect(cluster.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
         let instance = try #require(cluster.instance)
         #expect(instance.object.kind == "HelmRelease")
         #expect(instance.namespace == "flux-system")
@@ -88,8 +88,8 @@ import Testing
         ])
         let repository = PlatformRepository.load(root: directory.url, settings: LockmasterSettings())
         func classification(_ name: String) -> Classification? { repository.environment(named: name)?.classification }
-        #expect(classification("production") == Classification(kind: .pinned, ref: "v1.4.2", refField: "tag"))
-        #expect(classification("hotfix") == Classification(kind: .pinned, ref: "v1.4.3", refField: "tag"))
+        #expect(classification("production") == Classification(kind: .pinned, ref: "v1.4.2", refField: .tag))
+        #expect(classification("hotfix") == Classification(kind: .pinned, ref: "v1.4.3", refField: .tag))
         #expect(classification("staging")?.kind == .unknown)
         #expect(classification("staging")?.reason?.contains("'latest', which moves") == true)
         #expect(repository.environments.allSatisfy { $0.classification.reason?.contains("bootstrap") != true })
@@ -105,6 +105,6 @@ import Testing
     ])
     func syncRefs(kind: String, ref: String, expected: EnvironmentKind, value: String, field: String) {
         let classification = EnvironmentClassifier.classify(FluxInstance.Sync(kind: kind, url: nil, ref: ref, path: "clusters/x"))
-        #expect(classification == Classification(kind: expected, ref: value, refField: field))
+        #expect(classification == Classification(kind: expected, ref: value, refField: RefField(rawValue: field)))
     }
 }

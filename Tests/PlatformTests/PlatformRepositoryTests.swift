@@ -17,14 +17,14 @@ import Testing
         let (_, repository) = try await repository()
         #expect(repository.environments.map(\.name) == ["development", "staging", "production"])
         let development = try #require(repository.environment(named: "development"))
-        #expect(development.classification == Classification(kind: .tracksBranch, ref: "main", refField: "branch"))
+        #expect(development.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
         #expect(development.entry?.normalizedPath == "clusters/development")
         #expect(development.platformKustomizations.map { $0.object.name } == ["platform-services", "platform-configs"])
         #expect(development.platformKustomizations[1].dependsOn == [ObjectReference(kind: "Kustomization", name: "platform-services", namespace: "flux-system")])
         let staging = try #require(repository.environment(named: "staging"))
-        #expect(staging.classification == Classification(kind: .tracksRange, ref: "0.0.x", refField: "semver"))
+        #expect(staging.classification == Classification(kind: .tracksRange, ref: "0.0.x", refField: .semver))
         let production = try #require(repository.environment(named: "production"))
-        #expect(production.classification == Classification(kind: .pinned, ref: "0.0.3", refField: "tag"))
+        #expect(production.classification == Classification(kind: .pinned, ref: "0.0.3", refField: .tag))
         #expect(production.source?.object.namespace == "flux-system")
         #expect(production.entry == nil)
     }
@@ -53,7 +53,7 @@ import Testing
         #expect(repository.environment(named: "bare")?.classification.reason
                 == "sourceRef GitRepository/flux-system/flux-system is the source flux bootstrap writes, and it has not run for clusters/bare yet")
         // The operator's sync is classified like a bootstrap sync: it follows refs/heads/main.
-        #expect(repository.environment(named: "operated")?.classification == Classification(kind: .tracksBranch, ref: "main", refField: "branch"))
+        #expect(repository.environment(named: "operated")?.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
         #expect(repository.environment(named: "operated")?.instance?.sync?.path == "clusters/operated")
     }
 
@@ -151,8 +151,8 @@ import Testing
                                           location: .init(path: "x"), documentIndex: 0, root: node)
             return EnvironmentClassifier.classify(try #require(GitRepository(object)))
         }
-        #expect(try classify("ref: {tag: v1, semver: '>=1'}").refField == "tag")
-        #expect(try classify("ref: {branch: main, commit: abc}").refField == "commit")
+        #expect(try classify("ref: {tag: v1, semver: '>=1'}").refField == .tag)
+        #expect(try classify("ref: {branch: main, commit: abc}").refField == .commit)
         #expect(try classify("ref: {branch: main, semver: '1.x'}").kind == .tracksRange)
         let none = try classify("x: 1")
         #expect(none.kind == .tracksBranch && none.ref == "master" && none.reason != nil)

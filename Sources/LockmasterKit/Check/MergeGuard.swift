@@ -265,7 +265,7 @@ public struct MergeGuard: Sendable {
         }
         if order.count > 1, let staging = repository.environment(named: order[1]) {
             let classification = staging.classification
-            if classification.kind != .tracksRange || classification.refField != "semver" {
+            if classification.kind != .tracksRange || classification.refField != .semver {
                 findings.append(CheckFinding(.stagingPatchRange, .warning, at: location(staging),
                                              "\(staging.name) should track a semver range of patch releases; it is \(classification.kind.rawValue)",
                                              hint: "set its OCIRepository's spec.ref.semver to a patch range such as ~1.4.0"))

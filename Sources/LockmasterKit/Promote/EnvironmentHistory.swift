@@ -2,7 +2,7 @@ public import Foundation
 public import GitKit
 import Artifacts
 import Manifests
-import Platform
+public import Platform
 import Support
 
 /// One change of an environment's ref in git history, joined with the artifact where it still exists.
@@ -12,7 +12,7 @@ public struct PinChange: Sendable, Codable, Equatable {
     public var author: String
     public var date: String
     /// `tag`, `semver`, `digest`, `branch` …
-    public var field: String
+    public var field: RefField
     public var from: String?
     public var to: String
     /// For a tag: its manifest digest and source revision now, if the repository still has them.
@@ -47,7 +47,7 @@ public struct EnvironmentHistory: Sendable {
             if case let .oci(source)? = environment.source, let target = repository.settings.artifact ?? source.url {
                 do {
                     let store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
-                    for index in changes.indices where changes[index].field == "tag" {
+                    for index in changes.indices where changes[index].field == .tag {
                         if let manifest = try await store.manifest(changes[index].to) {
                             changes[index].digest = manifest.digest
                             changes[index].sourceRevision = OCIManifest.decode(manifest.data)?.annotations?[FluxArtifact.revisionAnnotation]
@@ -69,7 +69,7 @@ public struct EnvironmentHistory: Sendable {
         let repository = try loaded ?? PlatformRepository.load(root: root)
         guard let environment = repository.environment(named: name), let source = environment.source?.object else { return [] }
         var changes: [PinChange] = []
-        var previous: String?
+        var previous: (field: RefField, value: String)?
         for entry in try await git.log(of: source.location.path, in: root) {
             var set = ManifestSet()
             ManifestLoader(root: root).read(data: try await git.contents(of: source.location.path, at: entry.commit, in: root),
@@ -77,11 +77,10 @@ public struct EnvironmentHistory: Sendable {
             guard let object = set.objects.first(where: { $0.reference == source.reference }) else { continue }
             let classification = GitRepository(object).map(EnvironmentClassifier.classify) ?? OCIRepository(object).map(EnvironmentClassifier.classify)
             guard let classification, let field = classification.refField, let value = classification.ref else { continue }
-            let current = "\(field) \(value)"
-            guard current != previous else { continue }
+            guard previous?.field != field || previous?.value != value else { continue }
             changes.append(PinChange(environment: name, commit: entry.commit, author: entry.author, date: PlatformPublisher.rfc3339(entry.time),
-                                     field: field, from: previous.map { String($0.split(separator: " ", maxSplits: 1).last ?? "") }, to: value))
-            previous = current
+                                     field: field, from: previous?.value, to: value))
+            previous = (field, value)
         }
         return changes
     }

@@ -228,7 +228,7 @@ public struct PlatformPublisher: Sendable {
 
     /// The semver range of the first range-tracking environment in promotion order (staging).
     private func stagingRange(_ repository: PlatformRepository) -> String? {
-        repository.environments.first { $0.classification.kind == .tracksRange && $0.classification.refField == "semver" }?.classification.ref
+        repository.environments.first { $0.classification.kind == .tracksRange && $0.classification.refField == .semver }?.classification.ref
     }
 
     /// The `origin` remote, else the URL of the GitRepository that a branch-tracking environment uses.

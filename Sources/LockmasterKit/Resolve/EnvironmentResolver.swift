@@ -1,7 +1,7 @@
 import Artifacts
 public import Foundation
 import Manifests
-import Platform
+public import Platform
 
 /// What `lockmaster resolve` is asked: an environment, or a range against a repository.
 public struct ResolveRequest: Sendable {
@@ -32,7 +32,7 @@ public struct ResolveReport: Sendable, Codable, Equatable {
     public var environment: String?
     public var repository: String
     /// `semver`, `tag` or `digest`.
-    public var refField: String
+    public var refField: RefField
     public var ref: String
     public var semverFilter: String?
     public var tag: String?
@@ -82,7 +82,8 @@ public struct EnvironmentResolver: Sendable {
     }
 
     public func run(_ request: ResolveRequest) async throws -> ResolveReport {
-        var refField = "semver", ref = request.range, filter = request.filter, target = request.from
+        var refField = RefField.semver
+        var ref = request.range, filter = request.filter, target = request.from
         var artifact = request.from
         let base = request.repository ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let name = request.environment {
@@ -92,7 +93,7 @@ public struct EnvironmentResolver: Sendable {
                 throw ResolveError.unknownEnvironment(name, known: repository.environments.map(\.name))
             }
             guard case let .oci(source) = environment.source, let field = environment.classification.refField,
-                  environment.classification.kind != .unknown || field == "tag" else {
+                  environment.classification.kind != .unknown || field == .tag else {
                 throw ResolveError.notOCI(environment: name, kind: environment.classification.kind.rawValue, ref: environment.classification.ref)
             }
             refField = field
@@ -108,16 +109,16 @@ public struct EnvironmentResolver: Sendable {
         var report = ResolveReport(environment: request.environment, repository: store.location, refField: refField, ref: ref,
                                    semverFilter: filter, tag: nil, digest: "", revision: "", candidates: [])
         switch refField {
-        case "digest":
+        case .digest:
             guard try await store.manifest(ref) != nil else { throw ResolveError.digestMissing(digest: ref, repository: store.location) }
             report.digest = ref
             report.revision = ref
-        case "tag":
+        case .tag:
             guard let digest = try await store.manifestDigest(ref) else { throw ResolveError.tagMissing(tag: ref, repository: store.location) }
             report.tag = ref
             report.digest = digest
             report.revision = "\(ref)@\(digest)"
-        default:
+        case .semver, .branch, .commit, .name:
             let range = try SemverRange(ref)  // a bad range is reported before any network call
             let selection = try TagSelector.select(from: try await store.listTags(), range: range, filter: filter)
             guard let digest = try await store.manifestDigest(selection.tag) else {

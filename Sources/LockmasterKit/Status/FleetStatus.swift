@@ -72,8 +72,8 @@ public struct FleetStatus: Sendable {
         case .git?,
              // The GitRepository a Flux Operator sync makes is this repository, followed the same way.
              nil where operatorGit:
-            guard let branch = environment.classification.refField == "branch" ? environment.classification.ref : nil else {
-                runs.error = "pinned to a git \(environment.classification.refField ?? "ref"); not resolved"
+            guard let branch = environment.classification.refField == .branch ? environment.classification.ref : nil else {
+                runs.error = "pinned to a git \(environment.classification.refField?.rawValue ?? "ref"); not resolved"
                 return runs
             }
             runs.branch = branch

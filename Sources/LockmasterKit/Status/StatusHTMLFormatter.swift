@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// `status -o html`: one self-contained page (inline CSS, no script, no external asset) that draws the
 /// promotion lane — sandboxes, then the environment that tracks a branch, the ones that track a range,
@@ -35,21 +36,21 @@ public enum StatusHTMLFormatter {
         func rank(_ environment: StatusReport.Environment) -> Int {
             if environment.name.hasPrefix("sandbox-") { return 0 }
             switch environment.kind {
-            case "tracks-branch": return 1
-            case "tracks-range": return 2
-            case "pinned": return 3
-            default: return 4
+            case .tracksBranch: return 1
+            case .tracksRange: return 2
+            case .pinned: return 3
+            case .unknown: return 4
             }
         }
         return environments.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     static func station(_ environment: StatusReport.Environment) -> String {
-        var lines = ["<li class=\"station \(escape(environment.kind))\" data-environment=\"\(escape(environment.name))\">",
+        var lines = ["<li class=\"station \(escape(environment.kind.rawValue))\" data-environment=\"\(escape(environment.name))\">",
                      "<h2>\(escape(environment.name))</h2>",
-                     "<p class=\"kind\">\(escape(environment.kind))</p>"]
+                     "<p class=\"kind\">\(escape(environment.kind.rawValue))</p>"]
         if let ref = environment.ref {
-            lines.append("<p class=\"ref\">\(escape(environment.refField ?? "ref")) <code>\(escape(ref))</code></p>")
+            lines.append("<p class=\"ref\">\(escape(environment.refField?.rawValue ?? "ref")) <code>\(escape(ref))</code></p>")
         }
         if let runs = environment.runs {
             if let error = runs.error {

@@ -1,3 +1,4 @@
+public import Platform
 public import Support
 
 /// What `lockmaster status` reports: a stable, documented JSON shape (`-o json`).
@@ -47,11 +48,11 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var name: String
         public var directory: String
         /// `tracks-branch`, `tracks-range`, `pinned` or `unknown`.
-        public var kind: String
+        public var kind: EnvironmentKind
         /// The branch, range, tag, digest or commit followed.
         public var ref: String?
         /// The `spec.ref` field `ref` comes from.
-        public var refField: String?
+        public var refField: RefField?
         public var semverFilter: String?
         /// Why the kind is unknown, or a note about a Flux default.
         public var reason: String?

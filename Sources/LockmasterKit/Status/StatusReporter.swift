@@ -46,7 +46,7 @@ public enum StatusReporter {
         return StatusReport.Environment(
             name: environment.name,
             directory: environment.directory,
-            kind: environment.classification.kind.rawValue,
+            kind: environment.classification.kind,
             ref: environment.classification.ref,
             refField: environment.classification.refField,
             semverFilter: environment.classification.semverFilter,

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Renders a `StatusReport` for a terminal: one block per environment.
 public enum StatusTextFormatter {
@@ -14,7 +15,7 @@ public enum StatusTextFormatter {
                 return field + value + (environment.semverFilter.map { " (filter \($0))" } ?? "")
             } ?? "-"
             let source = environment.source.map { "\($0.kind)/\($0.name)" } ?? environment.instance.map { "\($0.kind) (operator)" } ?? "-"
-            var row = [environment.name, environment.kind, source, ref]
+            var row = [environment.name, environment.kind.rawValue, source, ref]
             if resolved { row += [runs(environment.runs), environment.behind ?? "-"] }
             return row + [environment.source?.url ?? environment.instance?.url ?? "-"]
         }

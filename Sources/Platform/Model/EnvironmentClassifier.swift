@@ -13,27 +13,27 @@ public enum EnvironmentClassifier {
     /// branch; no ref means branch `master`.
     public static func classify(_ repository: GitRepository) -> Classification {
         guard let ref = repository.ref else {
-            return Classification(kind: .tracksBranch, ref: "master", refField: "branch",
+            return Classification(kind: .tracksBranch, ref: "master", refField: .branch,
                                   reason: "spec.ref is not set, so Flux follows branch master")
         }
-        if let commit = ref.commit { return Classification(kind: .pinned, ref: commit, refField: "commit") }
-        if let name = ref.name { return Classification(kind: .pinned, ref: name, refField: "name") }
-        if let tag = ref.tag { return Classification(kind: .pinned, ref: tag, refField: "tag") }
-        if let semver = ref.semver { return Classification(kind: .tracksRange, ref: semver, refField: "semver") }
-        if let branch = ref.branch { return Classification(kind: .tracksBranch, ref: branch, refField: "branch") }
-        return Classification(kind: .tracksBranch, ref: "master", refField: "branch",
+        if let commit = ref.commit { return Classification(kind: .pinned, ref: commit, refField: .commit) }
+        if let name = ref.name { return Classification(kind: .pinned, ref: name, refField: .name) }
+        if let tag = ref.tag { return Classification(kind: .pinned, ref: tag, refField: .tag) }
+        if let semver = ref.semver { return Classification(kind: .tracksRange, ref: semver, refField: .semver) }
+        if let branch = ref.branch { return Classification(kind: .tracksBranch, ref: branch, refField: .branch) }
+        return Classification(kind: .tracksBranch, ref: "master", refField: .branch,
                               reason: "spec.ref names no branch, tag, semver, name or commit, so Flux follows branch master")
     }
 
     /// OCIRepository precedence (FLUX.md §2.2): digest, semver, tag; no ref means tag `latest`.
     public static func classify(_ repository: OCIRepository) -> Classification {
         let ref = repository.ref
-        if let digest = ref?.digest { return Classification(kind: .pinned, ref: digest, refField: "digest") }
+        if let digest = ref?.digest { return Classification(kind: .pinned, ref: digest, refField: .digest) }
         if let semver = ref?.semver {
-            return Classification(kind: .tracksRange, ref: semver, refField: "semver", semverFilter: ref?.semverFilter)
+            return Classification(kind: .tracksRange, ref: semver, refField: .semver, semverFilter: ref?.semverFilter)
         }
-        if let tag = ref?.tag, tag != "latest" { return Classification(kind: .pinned, ref: tag, refField: "tag") }
-        return Classification(kind: .unknown, ref: "latest", refField: "tag",
+        if let tag = ref?.tag, tag != "latest" { return Classification(kind: .pinned, ref: tag, refField: .tag) }
+        return Classification(kind: .unknown, ref: "latest", refField: .tag,
                               reason: "the OCIRepository follows tag 'latest', which moves; pin spec.ref.tag or track spec.ref.semver")
     }
 
@@ -47,17 +47,17 @@ public enum EnvironmentClassifier {
             if ref.isEmpty {
                 return Classification(kind: .unknown, reason: "spec.sync.ref is not set, and the operator needs a Git ref such as refs/heads/main")
             }
-            if ref.hasPrefix("refs/heads/") { return Classification(kind: .tracksBranch, ref: String(ref.dropFirst(11)), refField: "branch") }
-            if ref.hasPrefix("refs/tags/") { return Classification(kind: .pinned, ref: String(ref.dropFirst(10)), refField: "tag") }
-            if (ref.count == 40 || ref.count == 64), ref.allSatisfy(\.isHexDigit) { return Classification(kind: .pinned, ref: ref, refField: "commit") }
-            return Classification(kind: .pinned, ref: ref, refField: "name")
+            if ref.hasPrefix("refs/heads/") { return Classification(kind: .tracksBranch, ref: String(ref.dropFirst(11)), refField: .branch) }
+            if ref.hasPrefix("refs/tags/") { return Classification(kind: .pinned, ref: String(ref.dropFirst(10)), refField: .tag) }
+            if (ref.count == 40 || ref.count == 64), ref.allSatisfy(\.isHexDigit) { return Classification(kind: .pinned, ref: ref, refField: .commit) }
+            return Classification(kind: .pinned, ref: ref, refField: .name)
         case "OCIRepository":
-            if let at = ref.firstRange(of: "sha256:") { return Classification(kind: .pinned, ref: String(ref[at.lowerBound...]), refField: "digest") }
+            if let at = ref.firstRange(of: "sha256:") { return Classification(kind: .pinned, ref: String(ref[at.lowerBound...]), refField: .digest) }
             if ref.isEmpty || ref == "latest" {
-                return Classification(kind: .unknown, ref: "latest", refField: "tag",
+                return Classification(kind: .unknown, ref: "latest", refField: .tag,
                                       reason: "the FluxInstance syncs OCI tag 'latest', which moves with every push; pin a tag or digest in spec.sync.ref")
             }
-            return Classification(kind: .pinned, ref: ref, refField: "tag")
+            return Classification(kind: .pinned, ref: ref, refField: .tag)
         default:
             return Classification(kind: .unknown, reason: "the FluxInstance syncs a \(sync.kind), which has no ref to follow")
         }
