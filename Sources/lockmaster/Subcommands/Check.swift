@@ -14,23 +14,7 @@ extension Lockmaster {
                 (origin/HEAD), else main, else master. The reference and identity \
                 rules read each environment as Flux applies it: rendered offline with kubectl \
                 kustomize from the work tree, never from the network. Rules:
-                  sync-file-changed        a gotk-sync.yaml added or changed (error)
-                  sandbox-in-main          a sandbox directory added for main (error)
-                  development-tracks-main  development's source tracks main (error)
-                  staging-patch-range      staging's range admits only patches (warning)
-                  production-pinned        production pinned to a tag or digest (error)
-                  dangling-source-ref      every sourceRef and chartRef resolves (error)
-                  dangling-depends-on      every dependsOn resolves (error)
-                  depends-on-cycle         no dependsOn cycle; a cycle is printed (error)
-                  duplicate-object         nothing applied twice with different content (error)
-                  build-failed             a path of this repository kustomize cannot build (error)
-                  not-rendered             content not readable offline: another repository,
-                                           a registry, a remote resource (warning)
-                  unpinned-chart           exact chart versions after development (warning)
-                  deprecated-api           removed (error) or deprecated (warning) Flux APIs,
-                                           and Kubernetes APIs at --kube-version
-                  parse-error              YAML that cannot be read (error)
-                  symlink                  a symlink, which Flux leaves out (error)
+                \(CheckRules.help.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
 
                 A comment '# lockmaster:ignore=rule-id' on the finding's line, or anywhere in its YAML \
                 document, silences it; silenced findings are listed. Exit status: 1 on any error, and on \

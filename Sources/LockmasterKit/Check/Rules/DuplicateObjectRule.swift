@@ -1,0 +1,37 @@
+import Manifests
+import Platform
+import Support
+
+/// `duplicate-object`: one API group/kind/namespace/name applied twice in an environment with different
+/// content. The same object applied by two Kustomizations (a Namespace or Secret that a shared component
+/// makes, labels aside) is applied as one; different specs or data flap on every reconciliation.
+enum DuplicateObjectRule: Rule {
+    static let id = CheckRule.duplicateObject
+    static let severity = RuleSeverity.error
+    static let summary = "nothing applied twice with different content"
+
+    static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
+        let name = scope.environment.name
+        func content(_ object: KubernetesObject) -> String {
+            object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).yamlText()
+        }
+        func by(_ index: Int) -> String {
+            scope.appliedBy[index].map { $0 == PlatformRenderer.entryLabel ? " (applied by \(name)'s entry)" : " (applied by Kustomization \($0))" } ?? ""
+        }
+        var findings: [CheckFinding] = []
+        var first: [String: (Int, KubernetesObject)] = [:]
+        for (index, object) in scope.objects.enumerated().sorted(by: { $0.1.location < $1.1.location }) {
+            guard let objectName = object.name, object.group != KustomizeFile.group else { continue }
+            let key = "\(object.group)/\(object.kind)/\(object.effectiveNamespace)/\(objectName)"
+            if let (earlierIndex, earlier) = first[key] {
+                guard content(earlier) != content(object) else { continue }
+                findings.append(CheckFinding(id, .error, at: object.location,
+                                             "\(object.apiVersion) \(object.displayName) is applied twice in \(name) with different content: here\(by(index)) and at \(earlier.location)\(by(earlierIndex))",
+                                             hint: "keep one of them; two Kustomizations applying different content undo each other on every reconciliation"))
+            } else {
+                first[key] = (index, object)
+            }
+        }
+        return findings
+    }
+}
