@@ -52,8 +52,6 @@ public protocol GitClient: Sendable {
     func log(of path: String, in repository: URL) async throws -> [(commit: String, author: String, time: Int)]
     /// Takes `paths` out of the index (files stay in the work tree); paths not in the index are fine.
     func unstage(_ paths: [String], in repository: URL) async throws
-    /// `git rm -r`: removes the paths from the index and the work tree.
-    func remove(_ paths: [String], in repository: URL) async throws
     /// Restores `paths` from `HEAD` in the index and work tree.
     func restore(_ paths: [String], in repository: URL) async throws
     /// Untracked files under `paths` that git ignores (relative to the work tree).

@@ -51,7 +51,8 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func add(_ paths: [String], in repository: URL) async throws {
-        try await git(["add", "--"] + paths, in: repository)
+        // -A: what was removed under the paths is staged as removed too.
+        try await git(["add", "-A", "--"] + paths, in: repository)
     }
 
     public func commit(message: String, in repository: URL) async throws -> String {
@@ -188,10 +189,6 @@ public struct ProcessGitClient: GitClient {
 
     public func unstage(_ paths: [String], in repository: URL) async throws {
         try await git(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--"] + paths, in: repository)
-    }
-
-    public func remove(_ paths: [String], in repository: URL) async throws {
-        try await git(["rm", "-r", "-q", "--"] + paths, in: repository)
     }
 
     public func restore(_ paths: [String], in repository: URL) async throws {

@@ -90,41 +90,33 @@ public struct AppPromoter: Sendable {
         }
         if previous == version, !request.values { throw AppPromoteError.nothingToDo(name: request.name, version: version) }
 
-        let original = try await git.currentBranch(in: root)
-        let branchName: String
-        switch request.branch {
-        case .automatic: branchName = "promote/app-\(request.name)-\(request.to)-\(version)"
-        case let .named(name): branchName = name
-        case .current: branchName = original ?? "HEAD"
+        let branch: WorkTreeChange.Branch = switch request.branch {
+        case .automatic: .new("promote/app-\(request.name)-\(request.to)-\(version)", from: repository.settings.branch)
+        case let .named(name): .new(name, from: repository.settings.branch)
+        case .current: .current
         }
-        return try await Interruption.deferring {
-            if request.branch != .current { try await git.createBranch(branchName, from: repository.settings.branch, in: root) }
-            let file = target.object.location.path
-            do {
-                let selector = { (object: KubernetesObject) in
-                    ObjectSelector(kind: "HelmRelease", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
-                }
-                let url = root.appendingPathComponent(file)
-                try ScalarEditor.edit(file: url, displayPath: file, selector: selector(target.object), path: ["spec", "chart", "spec", "version"], value: version)
-                if request.values {
-                    let sourceText = try String(contentsOf: root.appendingPathComponent(source.object.location.path), encoding: .utf8)
-                    let targetText = try String(contentsOf: url, encoding: .utf8)
-                    let result = try BlockEditor.copyBlock(path: ["spec", "values"], from: (sourceText, selector(source.object)),
-                                                           into: (targetText, selector(target.object)), displayPath: file)
-                    try AtomicFile.write(Data(result.utf8), to: url)
-                }
-                try await git.add([file], in: root)
-                let commit = try await git.commit(message: """
-                    Promote \(request.name) \(version) from \(request.from) to \(request.to)
+        let file = target.object.location.path
+        let message = """
+            Promote \(request.name) \(version) from \(request.from) to \(request.to)
 
-                    chart version: \(previous ?? "-") → \(version)\(request.values ? "\nvalues: copied from \(request.from)" : "")
-                    """, in: root)
-                return AppPromoteReport(name: request.name, from: request.from, to: request.to, fromVersion: version, previousVersion: previous,
-                                        valuesCopied: request.values, file: file, branch: branchName, commit: commit)
-            } catch {
-                await git.undoPromotion(file: file, branch: branchName, madeBranch: request.branch != .current, original: original, in: root)
-                throw error
+            chart version: \(previous ?? "-") → \(version)\(request.values ? "\nvalues: copied from \(request.from)" : "")
+            """
+        let copyValues = request.values
+        let done = try await WorkTreeChange(git: git, root: root).commit(on: branch, paths: [file], message: { _ in message }) {
+            let selector = { (object: KubernetesObject) in
+                ObjectSelector(kind: "HelmRelease", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+            }
+            let url = root.appendingPathComponent(file)
+            try ScalarEditor.edit(file: url, displayPath: file, selector: selector(target.object), path: ["spec", "chart", "spec", "version"], value: version)
+            if copyValues {
+                let sourceText = try String(contentsOf: root.appendingPathComponent(source.object.location.path), encoding: .utf8)
+                let targetText = try String(contentsOf: url, encoding: .utf8)
+                let result = try BlockEditor.copyBlock(path: ["spec", "values"], from: (sourceText, selector(source.object)),
+                                                       into: (targetText, selector(target.object)), displayPath: file)
+                try AtomicFile.write(Data(result.utf8), to: url)
             }
         }
+        return AppPromoteReport(name: request.name, from: request.from, to: request.to, fromVersion: version, previousVersion: previous,
+                                valuesCopied: request.values, file: file, branch: done.branch, commit: done.commit)
     }
 }

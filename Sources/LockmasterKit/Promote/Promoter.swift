@@ -188,40 +188,33 @@ public struct Promoter: Sendable {
             changes = []
         }
 
-        // Branch, edit, commit; before the commit, any failure restores everything.
-        let original = try await git.currentBranch(in: root)
-        let branchName = Self.branchName(request, rollback: rollback) ?? original ?? "HEAD"
-        return try await Interruption.deferring {
-            if request.branch != .current { try await git.createBranch(branchName, from: settings.branch, in: root) }
-            let file = source.object.location.path
-            let commit: String
-            do {
-                let reloaded = try PlatformRepository.load(root: root).environment(named: environment.name)
-                guard case let .oci(pinned)? = reloaded?.source else { throw PromoteError.notPinned(environment: environment.name, kind: "changed on \(settings.branch)") }
-                let object = pinned.object
-                let selector = ObjectSelector(kind: "OCIRepository", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
-                let url = root.appendingPathComponent(object.location.path)
-                try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "tag"], value: request.version)
-                if settings.pinDigest {
-                    try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "digest"], value: digest, create: true)
-                }
-                try await git.add([object.location.path], in: root)
-                let verb = rollback ? "Roll back" : "Promote"
-                var message = "\(verb) \(environment.name) from \(current ?? "nothing") to \(request.version)\n\n"
-                message += "from: \(current ?? "-") \(fromDigest ?? "")\n"
-                message += "to:   \(request.version) \(digest)\n"
-                if let revision = toManifest?.annotations?[FluxArtifact.revisionAnnotation] { message += "source revision: \(revision)\n" }
-                if !changes.isEmpty { message += "\n" + changes.map(ServiceDiff.describe).joined(separator: "\n") + "\n" }
-                if request.force, let reason = request.reason { message += "\nForced past the gates: \(reason)\n" }
-                commit = try await git.commit(message: message, in: root)
-            } catch {
-                await git.undoPromotion(file: file, branch: branchName, madeBranch: request.branch != .current, original: original, in: root)
-                throw error
+        // Branch, edit, commit: all of it, or nothing.
+        let verb = rollback ? "Roll back" : "Promote"
+        var message = "\(verb) \(environment.name) from \(current ?? "nothing") to \(request.version)\n\n"
+        message += "from: \(current ?? "-") \(fromDigest ?? "")\n"
+        message += "to:   \(request.version) \(digest)\n"
+        if let revision = toManifest?.annotations?[FluxArtifact.revisionAnnotation] { message += "source revision: \(revision)\n" }
+        if !changes.isEmpty { message += "\n" + changes.map(ServiceDiff.describe).joined(separator: "\n") + "\n" }
+        if request.force, let reason = request.reason { message += "\nForced past the gates: \(reason)\n" }
+        let text = message
+        let branch = Self.branchName(request, rollback: rollback).map { WorkTreeChange.Branch.new($0, from: settings.branch) } ?? .current
+        let file = source.object.location.path
+        let tag = request.version, name = environment.name, pinDigest = settings.pinDigest, branchOfRecord = settings.branch
+        let done = try await WorkTreeChange(git: git, root: root).commit(on: branch, paths: [file], message: { _ in text }) {
+            // The pin as the branch has it (main's, on a new branch).
+            let reloaded = try PlatformRepository.load(root: root).environment(named: name)
+            guard case let .oci(pinned)? = reloaded?.source else { throw PromoteError.notPinned(environment: name, kind: "changed on \(branchOfRecord)") }
+            let object = pinned.object
+            let selector = ObjectSelector(kind: "OCIRepository", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+            let url = root.appendingPathComponent(object.location.path)
+            try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "tag"], value: tag)
+            if pinDigest {
+                try ScalarEditor.edit(file: url, displayPath: object.location.path, selector: selector, path: ["spec", "ref", "digest"], value: digest, create: true)
             }
-            return PromoteReport(environment: environment.name, from: current, to: request.version, fromDigest: fromDigest, toDigest: digest,
-                                 sourceRevision: toManifest?.annotations?[FluxArtifact.revisionAnnotation], branch: branchName, commit: commit,
-                                 file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil)
         }
+        return PromoteReport(environment: environment.name, from: current, to: request.version, fromDigest: fromDigest, toDigest: digest,
+                             sourceRevision: toManifest?.annotations?[FluxArtifact.revisionAnnotation], branch: done.branch, commit: done.commit,
+                             file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil)
     }
 
     /// The branch a promotion commits on, nil when it commits on the current one.

@@ -84,21 +84,8 @@ public struct SandboxCreator: Sendable {
         if original == nil { original = try await git.head(in: root).commit }
         let originalRef = original ?? base
 
-        // Signals wait until the branch, the copy and the commit are all in place or all undone.
-        let (files, commit) = try await Interruption.deferring { () async throws -> ([String], String?) in
-            try await git.createBranch(name, from: base, in: root)
-            do {
-                guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
-                    throw SandboxError.directoryExists(directory)
-                }
-                return try await copyAndCommit(request, settings: settings, from: from, base: base, directory: directory)
-            } catch {
-                // The copy and the index are already put back; now the branch.
-                try? await git.switchBranch(originalRef, in: root)
-                try? await git.deleteBranch(name, in: root)
-                throw error
-            }
-        }
+        // The branch, the copy and the commit are all in place or all undone.
+        let (files, commit) = try await copyAndCommit(request, on: .new(name, from: base), settings: settings, from: from, base: base, directory: directory)
         var report = SandboxCreateReport(name: name, branch: name, base: base, from: from, directory: directory, commit: commit,
                                          files: files, hooks: settings.sandbox.hooks.create, nextSteps: [])
         if settings.sandbox.hooks.create.isEmpty {
@@ -109,28 +96,24 @@ public struct SandboxCreator: Sendable {
         return report
     }
 
-    /// The sandbox's own step on its branch: copy, point, stage, commit. On a failure the copy and the
-    /// index are put back (the branch is the caller's).
-    private func copyAndCommit(_ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String,
+    /// The sandbox's own change: copy, point, stage, commit (unless --no-commit), on `branch`; on a
+    /// failure all of it is undone, the branch included when this made it.
+    private func copyAndCommit(_ request: SandboxCreateRequest, on branch: WorkTreeChange.Branch, settings: LockmasterSettings, from: String, base: String,
                                directory: String) async throws -> ([String], String?) {
         let root = request.repository
-        do {
+        let message = request.noCommit ? nil : """
+            Create sandbox \(request.name) from \(from) at \(base)
+
+            Copies \(settings.environmentDirectory(from)) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
+            and points its platform GitRepository at branch \(request.name).
+            """
+        let done = try await WorkTreeChange(git: git, root: root).run(on: branch, paths: [directory], message: { _ in message }) {
+            guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else { throw SandboxError.directoryExists(directory) }
             let files = try await copy(from: from, to: directory, settings: settings, root: root)
             try point(directory: directory, at: request.name, root: root, settings: settings)
-            try await git.add([directory], in: root)
-            guard !request.noCommit else { return (files, nil) }
-            let commit = try await git.commit(message: """
-                Create sandbox \(request.name) from \(from) at \(base)
-
-                Copies \(settings.environmentDirectory(from)) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
-                and points its platform GitRepository at branch \(request.name).
-                """, in: root)
-            return (files, commit)
-        } catch {
-            try? await git.unstage([directory], in: root)
-            try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
-            throw error
+            return files
         }
+        return (done.value, done.commit)
     }
 
     /// The sandbox commit: the newest commit of the branch's own that touches the sandbox directory (which
@@ -217,7 +200,7 @@ public struct SandboxCreator: Sendable {
             (files, commit) = try await Interruption.deferring {
                 try? await git.unstage([directory], in: root)
                 try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
-                return try await copyAndCommit(request, settings: settings, from: from, base: base, directory: directory)
+                return try await copyAndCommit(request, on: .current, settings: settings, from: from, base: base, directory: directory)
             }
         }
         guard let commit else { throw SandboxError.notResumable(request.name) }

@@ -178,13 +178,11 @@ public struct TeardownExecutor: Sendable {
         let directory = settings.environmentDirectory(SandboxCreator.directoryName(for: name))
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
         if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {
-            try await git.remove([directory], in: repository)
-            do {
-                _ = try await git.commit(message: "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete.", in: repository)
-            } catch {
-                // The directory comes back, staged and on disk, as it was.
-                try? await git.restore([directory], in: repository)
-                throw error
+            // On a failure the directory comes back, in the index and on disk, as it was.
+            _ = try await WorkTreeChange(git: git, root: repository).commit(
+                on: .current, paths: [directory], message: { _ in "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete." }
+            ) {
+                try FileManager.default.removeItem(at: repository.appendingPathComponent(directory))
             }
             progress("  removed \(directory) in a commit on \(name)")
         }
