@@ -69,8 +69,7 @@ public struct AppPromoter: Sendable {
 
     public func run(_ request: AppPromoteRequest) async throws -> AppPromoteReport {
         let root = request.repository
-        let dirty = try await git.status(in: root)
-        guard dirty.isEmpty else { throw PromoteError.dirty(dirty) }
+        try await WorkTreeChange(git: git, root: root).requireClean { PromoteError.dirty($0) }
         let repository = try PlatformRepository.load(root: root)
         func release(in name: String) throws -> HelmRelease {
             guard let environment = repository.environment(named: name) else {

@@ -138,8 +138,7 @@ public struct Promoter: Sendable {
         if request.force, (request.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw PromoteError.forceNeedsReason }
         let base = try SettingsLoader.load(repositoryRoot: root).branch
         if let branch = Self.branchName(request, rollback: rollback) { try await refuseLeftovers(branch: branch, base: base, root: root) }
-        let dirty = try await git.status(in: root)
-        guard dirty.isEmpty else { throw PromoteError.dirty(dirty) }
+        try await WorkTreeChange(git: git, root: root).requireClean { PromoteError.dirty($0) }
         guard let version = SemanticVersion.flux(request.version) else { throw PromoteError.notSemver(request.version) }
 
         let (repository, _) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)

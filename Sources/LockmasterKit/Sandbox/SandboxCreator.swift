@@ -76,8 +76,7 @@ public struct SandboxCreator: Sendable {
         // A run stopped hard (kill -9, a power cut) between the branch and the commit: say what it left.
         if let leftovers = try await leftovers(name: name, base: base, directory: directory, root: root) { throw leftovers }
 
-        let changes = try await git.status(in: root)
-        guard changes.isEmpty else { throw SandboxError.dirty(changes) }
+        try await WorkTreeChange(git: git, root: root).requireClean { SandboxError.dirty($0) }
         guard try await !git.branchExists(name, in: root) else { throw SandboxError.branchExists(name) }
         guard try await git.resolve(base, in: root) != nil else { throw SandboxError.unknownBase(base) }
         var original = try await git.currentBranch(in: root)
