@@ -31,7 +31,7 @@ public struct DemoRunner: Sendable {
     ]
     static let artifact = "oci://registry.example.com/acme/platform"
 
-    private func commit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void, _ message: String) async throws {
+    func commit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void, _ message: String) async throws {
         try await git.add(["."], in: repository)
         let commit = try await git.commit(message: message, in: repository)
         emit(.command("git add -A && git commit -m '\(message)'"))
@@ -40,7 +40,7 @@ public struct DemoRunner: Sendable {
     }
 
     @discardableResult
-    private func check(_ repository: URL, git: any GitClient, target: String?, emit: @Sendable (DemoEvent) -> Void) async throws -> CheckReport {
+    func check(_ repository: URL, git: any GitClient, target: String?, emit: @Sendable (DemoEvent) -> Void) async throws -> CheckReport {
         emit(.command("lockmaster check --repo \(repository.path)" + (target.map { " --target \($0)" } ?? "")))
         let report = try await MergeGuard(git: git).run(CheckRequest(repository: repository, target: target, environment: [:]))
         emit(.output(CheckFormatter.text(report)))
@@ -48,7 +48,7 @@ public struct DemoRunner: Sendable {
     }
 
     /// A sandbox whose commit a policy hook refuses: the error is the hook's, and nothing is left behind.
-    private func refusedCommit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+    func refusedCommit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
         emit(.step("A failed write changes nothing: a pre-commit hook refuses the new sandbox's commit"))
         let hook = repository.appendingPathComponent(".git/hooks/pre-commit")
         try Data("#!/bin/sh\necho 'every commit needs a ticket in its message' >&2\nexit 1\n".utf8).write(to: hook)
@@ -72,7 +72,7 @@ public struct DemoRunner: Sendable {
 
     /// A sandbox create stopped hard (kill -9) right after making its branch: the next run names what it
     /// finds, and --resume makes the copy and the commit.
-    private func stoppedHard(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+    func stoppedHard(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
         emit(.step("A sandbox create killed before its commit is named by the next run, and --resume finishes it"))
         let name = "OPS-125-stopped"
         let original = try await git.currentBranch(in: repository) ?? "main"
@@ -110,7 +110,7 @@ public struct DemoRunner: Sendable {
         BootstrapFiles.syncText(url: gitURL, branch: "OPS-123-add-keda", path: path)
     }
 
-    private func publishAndResolve(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+    func publishAndResolve(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
         emit(.command("lockmaster publish --repo \(repository.path)"))
         emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository)))))
         emit(.command("lockmaster resolve staging --repo \(repository.path)"))
@@ -163,128 +163,10 @@ public struct DemoRunner: Sendable {
         let git = ProcessGitClient(environment: Self.gitEnvironment)
 
         let artifacts = base.appendingPathComponent("artifacts")
-
-        emit(.step("Scaffold a platform repository: development tracks main, staging a patch range, production a pinned tag"))
-        emit(.command("lockmaster init \(repository.path) --git-url \(Self.gitURL) --artifact \(artifacts.path) --artifact-url \(Self.artifact)"))
-        let initResult = try await RepositoryInitializer(git: git).run(
-            InitRequest(directory: repository, gitURL: Self.gitURL, artifact: artifacts.path, artifactURL: Self.artifact))
-        emit(.output(InitTextFormatter.format(initResult)))
-        try await commit(repository, git: git, emit: emit, "Scaffold the platform repository")
-
-        emit(.step("lockmaster.yaml is checked against its JSON Schema, the one its first line points editors at"))
-        let settingsFile = repository.appendingPathComponent(LockmasterSettings.fileName)
-        let settingsText = try String(contentsOf: settingsFile, encoding: .utf8)
-        try Data((settingsText + "clusterDir: fleet\n").utf8).write(to: settingsFile)
-        emit(.command("echo 'clusterDir: fleet' >> lockmaster.yaml && lockmaster status --repo \(repository.path); git checkout lockmaster.yaml"))
-        do {
-            _ = try SettingsLoader.load(repositoryRoot: repository)
-        } catch {
-            emit(.output("\(error)\n"))
-        }
-        try Data(settingsText.utf8).write(to: settingsFile)
-
-        emit(.step("See every environment, classified by its platform source"))
-        emit(.command("lockmaster status --repo \(repository.path)"))
-        emit(.output(StatusTextFormatter.format(try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository)))))
-
-        let name = "OPS-123-add-keda"
-        let sandbox = "clusters/\(SandboxCreator.directoryName(for: name))"
-        emit(.step("Open a sandbox: a branch, and a copy of development (without its gotk-sync.yaml) that tracks it"))
-        emit(.command("lockmaster sandbox create \(name) --repo \(repository.path)"))
-        let created = try await SandboxCreator(git: git).run(SandboxCreateRequest(repository: repository, name: name))
-        emit(.output(SandboxTextFormatter.format(created)))
-
-        emit(.step("Add a platform service (KEDA) on the sandbox branch; the merge guard passes"))
-        try Self.writeKeda(version: "2.14.0", into: repository)
-        emit(.command("$EDITOR platform/services/keda.yaml   # Namespace, HelmRepository, HelmRelease keda 2.14.0"))
-        try await commit(repository, git: git, emit: emit, "Add KEDA 2.14.0")
-        try await check(repository, git: git, target: nil, emit: emit)
-        emit(.command("lockmaster diff --env development --repo \(repository.path)"))
-        let sandboxDiff = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development"))
-        emit(.output(DiffFormatter.text(Self.servicesOnly(sandboxDiff))))
-
-        emit(.step("The merge guard catches a sync file copied from the sandbox into development"))
-        let copied = repository.appendingPathComponent("clusters/development/flux-system/gotk-sync.yaml")
-        try FileManager.default.createDirectory(at: copied.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(Self.sandboxSync(sandbox).utf8).write(to: copied)
-        emit(.command("cp <sandbox cluster's gotk-sync.yaml> clusters/development/flux-system/"))
-        let findings = try await check(repository, git: git, target: nil, emit: emit)
-        // In CI the same findings go where the pull or merge request shows them.
-        let codeQuality = try CheckFormatter.gitlab(findings)
-        emit(.command("lockmaster check -o gitlab --repo \(repository.path) > gl-code-quality-report.json   # in a GitLab merge request job"))
-        emit(.output("a GitLab Code Quality report: \(findings.findings.count) issues for the merge request's widget (\(codeQuality.utf8.count) bytes)\n"))
-        try FileManager.default.removeItem(at: copied.deletingLastPathComponent())
-        emit(.command("rm clusters/development/flux-system/gotk-sync.yaml"))
-
-        emit(.step("A branch that reads outside its source is not built, as Flux would not build it: nothing leaks into the diff"))
-        let leak = repository.appendingPathComponent("platform/configs/leak")
-        try FileManager.default.createDirectory(at: leak, withIntermediateDirectories: true)
-        try Data("configMapGenerator:\n- name: leak\n  files: [env=/proc/self/environ]\n".utf8).write(to: leak.appendingPathComponent("kustomization.yaml"))
-        emit(.command("printf 'configMapGenerator:\\n- name: leak\\n  files: [env=/proc/self/environ]\\n' > platform/configs/leak/kustomization.yaml"))
-        emit(.command("lockmaster render development --repo \(repository.path)"))
-        let refused = try await PlatformRenderer().run(RenderRequest(repository: repository, environment: "development"))
-        emit(.output(refused.problems.map { "error: \($0.kustomization) (\($0.path)): \($0.message)\n" }.joined()))
-        try FileManager.default.removeItem(at: leak)
-        emit(.command("rm -r platform/configs/leak"))
-
-        emit(.step("The teardown plan for the sandbox: KEDA's HelmRelease goes before the platform services it depends on"))
-        emit(.command("lockmaster sandbox delete \(name) --repo \(repository.path)"))
-        let (teardown, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository, name: name))
-        emit(.output(TeardownFormatter.format(teardown)))
-
-        emit(.step("Before the pull request: the sandbox is torn down and its directory leaves the branch; then merge"))
-        emit(.command("git rm -r -q \(sandbox) && git commit -m 'Remove sandbox \(name)'"))
-        try FileManager.default.removeItem(at: repository.appendingPathComponent(sandbox))
-        try await git.add(["."], in: repository)
-        _ = try await git.commit(message: "Remove sandbox \(name)", in: repository)
-        try await check(repository, git: git, target: "main", emit: emit)
-        emit(.command("git switch main && git merge --no-ff \(name)"))
-        try await git.switchBranch("main", in: repository)
-        _ = try await ProcessGitClient.merge(name, in: repository, environment: Self.gitEnvironment)
-
-        emit(.step("Publish the platform as a versioned OCI artifact (here to a local OCI layout); staging resolves it"))
-        try await publishAndResolve(repository, git: git, emit: emit)
-
-        emit(.step("Upgrade KEDA: staging picks up the next patch release by itself"))
-        try Self.writeKeda(version: "2.14.1", into: repository)
-        emit(.command("sed -i 's/version: 2.14.0/version: 2.14.1/' platform/services/keda.yaml"))
-        try await commit(repository, git: git, emit: emit, "Upgrade KEDA to 2.14.1")
-        try await publishAndResolve(repository, git: git, emit: emit)
-
-        emit(.step("What the new version changes, compared artifact to artifact"))
-        emit(.command("lockmaster diff --versions 0.1.0 0.1.1 --repo \(repository.path)"))
-        emit(.output(DiffFormatter.text(try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .versions("0.1.0", "0.1.1"))))))
-
-        emit(.step("Publishing the same commit again changes nothing"))
-        emit(.command("lockmaster publish --repo \(repository.path)"))
-        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository)))))
-
-        emit(.step("Promote production to exactly what staging runs, on a review branch; then merge it"))
-        emit(.command("lockmaster promote production 0.1.1 --repo \(repository.path)"))
-        let promoted = try await Promoter(git: git).promote(PromoteRequest(repository: repository, environment: "production", version: "0.1.1"))
-        emit(.output(PromoteTextFormatter.format(promoted)))
-        emit(.command("git switch main && git merge --no-ff \(promoted.branch)"))
-        try await git.switchBranch("main", in: repository)
-        _ = try await ProcessGitClient.merge(promoted.branch, in: repository, environment: Self.gitEnvironment)
-
-        emit(.step("What runs where, and what ran where and when"))
-        emit(.command("lockmaster status --repo \(repository.path)"))
-        let status = try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository))
-        emit(.output(StatusTextFormatter.format(status).components(separatedBy: "\n\n").first.map { $0 + "\n" } ?? ""))
-        let page = base.appendingPathComponent("status.html")
-        let lane = StatusHTMLFormatter.format(status, history: try await EnvironmentHistory(git: git).run(repository: repository),
-                                              generated: ISO8601DateFormatter().string(from: Date()))
-        try Data(lane.utf8).write(to: page)
-        emit(.command("lockmaster status -o html --repo \(repository.path) > \(page.path)"))
-        emit(.output("a self-contained page: the lane development → staging → production and the pin history (\(lane.utf8.count) bytes)\n"))
-        emit(.command("lockmaster history production --repo \(repository.path)"))
-        emit(.output(PromoteTextFormatter.format(try await EnvironmentHistory(git: git).run(repository: repository, environment: "production"))))
-
-        emit(.step("Something is wrong in production: roll back to the previous pin"))
-        emit(.command("lockmaster rollback production --repo \(repository.path)"))
-        let rolledBack = try await Promoter(git: git).rollback(repository: repository, environment: "production", to: nil)
-        emit(.output(PromoteTextFormatter.format(rolledBack, rollback: true)))
-
+        try await scaffold(repository, artifacts: artifacts, git: git, emit: emit)
+        try await sandboxToMain(repository, git: git, emit: emit)
+        try await release(repository, git: git, emit: emit)
+        try await production(repository, base: base, git: git, emit: emit)
         try await refusedCommit(repository, git: git, emit: emit)
         try await stoppedHard(repository, git: git, emit: emit)
         try await adoption(base: base, git: git, emit: emit)
