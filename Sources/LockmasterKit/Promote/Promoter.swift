@@ -160,21 +160,10 @@ public struct Promoter: Sendable {
         guard let target = settings.artifact ?? source.url else { throw ResolveError.noRepository }
         let store = try await access.store(for: target, relativeTo: root, artifact: settings.artifact)
 
-        // Gate: the version exists.
-        guard let digest = try await store.manifestDigest(request.version) else {
-            throw PromoteError.versionMissing(version: request.version, repository: store.location)
-        }
-        // Gate: the previous environment runs it now, or some range it tracked in git history admits it.
-        if !request.force, let index = settings.environments.firstIndex(of: environment.name), index > 0,
-           let previous = repository.environment(named: settings.environments[index - 1]) {
-            let resolved = try? await EnvironmentResolver(access: access).run(ResolveRequest(repository: root, environment: previous.name))
-            if resolved?.digest != digest, try await !historicallyAdmits(previous, version: version, root: root) {
-                throw PromoteError.notRunByPrevious(version: request.version, digest: digest, previous: previous.name, current: resolved?.tag)
-            }
-        }
-        // Gate: not backwards (rollbacks are their own command).
-        if !rollback, !request.force, let current, let pinned = SemanticVersion.flux(current), version.compare(to: pinned) < 0 {
-            throw PromoteError.lowerThanPin(version: request.version, current: current, environment: environment.name)
+        let digest = try await VersionExistsGate.check(request.version, in: store)
+        if !request.force {
+            try await PreviousEnvironmentGate(access: access, git: git).check(request.version, version, digest: digest, promoting: environment, in: repository)
+            if !rollback { try OrderGate.check(request.version, version, over: current, environment: environment.name) }
         }
 
         let fromDigest = try await current.asyncFlatMap { try await store.manifestDigest($0) }
@@ -235,20 +224,6 @@ public struct Promoter: Sendable {
         var found = ["branch \(branch), checked out, with no promotion commit"]
         if !paths.isEmpty { found.append("uncommitted \(paths.joined(separator: ", "))") }
         throw PromoteError.interrupted(branch: branch, found: found, paths: paths, base: base)
-    }
-
-    /// Whether a semver range the environment tracked at some commit admits `version` (it could have run it).
-    private func historicallyAdmits(_ environment: PlatformEnvironment, version: SemanticVersion, root: URL) async throws -> Bool {
-        guard let source = environment.source?.object else { return false }
-        for entry in try await git.log(of: source.location.path, in: root) {
-            var set = ManifestSet()
-            ManifestLoader(root: root).read(data: try await git.contents(of: source.location.path, at: entry.commit, in: root),
-                                            path: source.location.path, into: &set)
-            for object in set.objects where object.reference == source.reference {
-                if let range = OCIRepository(object)?.ref?.semver, let parsed = try? SemverRange(range), parsed.contains(version) { return true }
-            }
-        }
-        return false
     }
 }
 

@@ -114,99 +114,130 @@ public struct PlatformPublisher: Sendable {
         }
         if case let .exact(version) = request.version, SemanticVersion.flux(version) == nil { throw PublishError.notSemver(version) }
 
-        // Annotations describe the commit: its time (not the clock), the remote, branch and id.
+        // Package to a private temporary file, removed on success, failure and Ctrl-C.
+        let workspace = try ScratchDirectory(prefix: "lockmaster-publish")
+        defer { workspace.remove() }
+        let artifact = try await build(repository, followSymlinks: request.followSymlinks, into: workspace.url)
+
+        let store = try await access.store(for: target, relativeTo: root, artifact: target)
+        if let registry = store as? RegistryClient { try await registry.checkAPI() }
+        let tags = try await store.listTags()
+        func report(tag: String, uploaded: UInt64, already: Bool, taken: [String] = []) -> PublishReport {
+            PublishReport(url: Self.url(store, digest: artifact.manifestDigest), repository: Self.repositoryName(store), tag: tag, digest: artifact.manifestDigest,
+                          layerDigest: artifact.layer.digest, bytesUploaded: uploaded, alreadyPublished: already,
+                          source: artifact.source, revision: artifact.revision, created: artifact.created, takenByOthers: taken)
+        }
+        let tag: String, computed: Bool
+        switch try await version(request.version, of: artifact, tags: tags, store: store, repository: repository) {
+        case let .published(existing): return report(tag: existing, uploaded: 0, already: true)
+        case let .exact(version): (tag, computed) = (version, false)
+        case let .computed(version): (tag, computed) = (version, true)
+        }
+        // An exact version already holding other content is refused before anything is uploaded.
+        if !computed, !request.force, tags.contains(tag), let existing = try await store.manifestDigest(tag), existing != artifact.manifestDigest {
+            throw PublishError.tagTaken(tag: tag, existing: existing, new: artifact.manifestDigest)
+        }
+        let uploaded = try await uploadBlobs(artifact, tag: tag, to: store, progress: request.progress)
+        let written = try await writeTag(tag, computed: computed, force: request.force, artifact: artifact, uploaded: uploaded, store: store)
+        return report(tag: written.tag, uploaded: written.uploaded, already: written.already, taken: written.taken)
+    }
+
+    /// The artifact to publish: its gzip layer (written into `directory`), config and manifest, with
+    /// annotations that describe the commit: its time (not the clock), the remote, branch and id.
+    struct Artifact {
+        var layerFile: URL
+        var layer: PackageResult
+        var config: Data
+        var manifest: Data
+        var manifestDigest: String
+        var created: String
+        var source: String
+        var revision: String
+    }
+
+    private func build(_ repository: PlatformRepository, followSymlinks: Bool, into directory: URL) async throws -> Artifact {
+        let root = repository.root
         let head = try await git.head(in: root)
         let created = Self.rfc3339(head.time)
         let branch = try await git.currentBranch(in: root)
         let revision = (branch.map { "\($0)@" } ?? "") + "sha1:\(head.commit)"
         let source = try await sourceURL(repository)
-
-        // Package to a private temporary file, removed on success, failure and Ctrl-C.
-        let workspace = try ScratchDirectory(prefix: "lockmaster-publish")
-        defer { workspace.remove() }
-        let layerFile = workspace.url.appendingPathComponent("platform.tgz")
-        let packager = try await PlatformPackager(git: git).packager(for: root, followSymlinks: request.followSymlinks)
+        let layerFile = directory.appendingPathComponent("platform.tgz")
+        let packager = try await PlatformPackager(git: git).packager(for: root, followSymlinks: followSymlinks)
         let layer = try packager.package(to: layerFile)
-
         let config = Self.config(created: created, diffID: layer.uncompressedDigest)
         let manifest = OCIManifest(
             config: OCIDescriptor(mediaType: FluxArtifact.configMediaType, digest: Digest.sha256(config), size: UInt64(config.count)),
             layers: [OCIDescriptor(mediaType: FluxArtifact.layerMediaType, digest: layer.digest, size: layer.size)],
             annotations: [FluxArtifact.createdAnnotation: created, FluxArtifact.sourceAnnotation: source, FluxArtifact.revisionAnnotation: revision]
         ).canonicalJSON()
-        let manifestDigest = Digest.sha256(manifest)
+        return Artifact(layerFile: layerFile, layer: layer, config: config, manifest: manifest, manifestDigest: Digest.sha256(manifest),
+                        created: created, source: source, revision: revision)
+    }
 
-        let store = try await access.store(for: target, relativeTo: root, artifact: target)
-        if let registry = store as? RegistryClient { try await registry.checkAPI() }
-        let tags = try await store.listTags()
-        func report(tag: String, uploaded: UInt64, already: Bool, taken: [String] = []) -> PublishReport {
-            PublishReport(url: Self.url(store, digest: manifestDigest), repository: Self.repositoryName(store), tag: tag, digest: manifestDigest,
-                          layerDigest: layer.digest, bytesUploaded: uploaded, alreadyPublished: already,
-                          source: source, revision: revision, created: created, takenByOthers: taken)
-        }
+    /// The version to publish as: exact, computed (the next in a bump or in staging's range), or the
+    /// tag that already holds this very content (then nothing is published).
+    private enum Version { case exact(String), computed(String), published(String) }
 
-        var tag: String
-        let computed: Bool
-        switch request.version {
+    private func version(_ requested: PublishRequest.Version, of artifact: Artifact, tags: [String], store: any ArtifactStore,
+                         repository: PlatformRepository) async throws -> Version {
+        switch requested {
         case let .exact(version):
-            tag = version
-            computed = false
+            return .exact(version)
         case let .bump(bump):
-            if let existing = try await publishedTag(of: manifestDigest, layer: layer.digest, tags: tags, store: store) {
-                return report(tag: existing, uploaded: 0, already: true)
-            }
-            tag = NextVersion.bumped(bump, tags: tags).original
-            computed = true
+            if let existing = try await publishedTag(of: artifact.manifestDigest, layer: artifact.layer.digest, tags: tags, store: store) { return .published(existing) }
+            return .computed(NextVersion.bumped(bump, tags: tags).original)
         case .next:
-            if let existing = try await publishedTag(of: manifestDigest, layer: layer.digest, tags: tags, store: store) {
-                return report(tag: existing, uploaded: 0, already: true)
-            }
+            if let existing = try await publishedTag(of: artifact.manifestDigest, layer: artifact.layer.digest, tags: tags, store: store) { return .published(existing) }
             guard let range = stagingRange(repository) else { throw PublishError.noStagingRange }
-            tag = try NextVersion.inRange(try SemverRange(range), tags: tags).original
-            computed = true
+            return .computed(try NextVersion.inRange(try SemverRange(range), tags: tags).original)
         }
+    }
 
-        // An exact version already holding other content is refused before anything is uploaded.
-        if !computed, !request.force, tags.contains(tag), let existing = try await store.manifestDigest(tag), existing != manifestDigest {
-            throw PublishError.tagTaken(tag: tag, existing: existing, new: manifestDigest)
-        }
-
-        var uploaded = try await store.uploadBlob(config, digest: Digest.sha256(config))
-        let total = layer.size
+    /// Uploads the config and the layer, and checks both are there before any tag points at them.
+    private func uploadBlobs(_ artifact: Artifact, tag: String, to store: any ArtifactStore,
+                             progress callback: (@Sendable (UInt64, UInt64) -> Void)?) async throws -> UInt64 {
+        var uploaded = try await store.uploadBlob(artifact.config, digest: Digest.sha256(artifact.config))
+        let total = artifact.layer.size
         var layerProgress: UploadProgress?
-        if let callback = request.progress {
+        if let callback {
             layerProgress = { @Sendable sent in callback(sent, total) }
         }
-        uploaded += try await store.uploadBlob(from: layerFile, digest: layer.digest, size: layer.size, progress: layerProgress)
+        uploaded += try await store.uploadBlob(from: artifact.layerFile, digest: artifact.layer.digest, size: artifact.layer.size, progress: layerProgress)
         // The tag is written only when every blob it references is there.
-        for blob in [Digest.sha256(config), layer.digest] where try await !store.blobExists(blob) {
+        for blob in [Digest.sha256(artifact.config), artifact.layer.digest] where try await !store.blobExists(blob) {
             throw RegistryError.unexpectedResponse(operation: "publishing \(tag)", reason: "blob \(blob) is missing after its upload; the tag was not written")
         }
+        return uploaded
+    }
 
-        // Registries cannot create a tag only if it is absent, so concurrent publishers are detected:
-        // look just before writing, read back after, and look again a moment later. A computed version
-        // taken by another publisher moves on to the next one; an exact version is an error.
+    /// Writes the tag. Registries cannot create a tag only if it is absent, so concurrent publishers are
+    /// detected: look just before writing, read back after, and look again a moment later. A computed
+    /// version taken by another publisher moves on to the next one; an exact version is an error.
+    private func writeTag(_ first: String, computed: Bool, force: Bool, artifact: Artifact, uploaded blobs: UInt64,
+                          store: any ArtifactStore) async throws -> (tag: String, uploaded: UInt64, already: Bool, taken: [String]) {
+        var tag = first, uploaded = blobs
         var taken: [String] = []
         while true {
             if let existing = try await store.manifestDigest(tag) {
-                if existing == manifestDigest { return report(tag: tag, uploaded: uploaded, already: taken.isEmpty && uploaded == 0, taken: taken) }
+                if existing == artifact.manifestDigest { return (tag, uploaded, taken.isEmpty && uploaded == 0, taken) }
                 if !computed {
-                    if !request.force { throw PublishError.tagTaken(tag: tag, existing: existing, new: manifestDigest) }
+                    if !force { throw PublishError.tagTaken(tag: tag, existing: existing, new: artifact.manifestDigest) }
                 } else {
                     taken.append(tag)
                     tag = Self.nextPatch(after: tag)
                     continue
                 }
             }
-            _ = try await store.putManifest(manifest, mediaType: FluxArtifact.manifestMediaType, tag: tag)
-            uploaded += UInt64(manifest.count)
+            _ = try await store.putManifest(artifact.manifest, mediaType: FluxArtifact.manifestMediaType, tag: tag)
+            uploaded += UInt64(artifact.manifest.count)
             var readBack = try await store.manifestDigest(tag)
-            if computed, readBack == manifestDigest {
+            if computed, readBack == artifact.manifestDigest {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 150...300)))
                 readBack = try await store.manifestDigest(tag)
             }
-            if readBack == manifestDigest { return report(tag: tag, uploaded: uploaded, already: false, taken: taken) }
-            guard computed else { throw PublishError.readBack(tag: tag, expected: manifestDigest, actual: readBack) }
+            if readBack == artifact.manifestDigest { return (tag, uploaded, false, taken) }
+            guard computed else { throw PublishError.readBack(tag: tag, expected: artifact.manifestDigest, actual: readBack) }
             taken.append(tag)
             tag = Self.nextPatch(after: tag)
         }
