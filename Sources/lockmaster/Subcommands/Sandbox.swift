@@ -141,11 +141,12 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Carry the plan out (needs --context).")
         var execute = false
 
-        @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h.", valueName: "DURATION"))
-        var timeout: String = "10m"
+        @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
+                transform: { try DurationArgument.parse($0, option: "--timeout") })
+        var timeout = DurationArgument(argument: "10m")!
 
-        @Option(help: .hidden)
-        var poll: String = "2s"
+        @Option(help: .hidden, transform: { try DurationArgument.parse($0, option: "--poll") })
+        var poll = DurationArgument(argument: "2s")!
 
         @Flag(help: "Keep the sandbox branch after removing its directory.")
         var keepBranch = false
@@ -155,14 +156,6 @@ extension Lockmaster.Sandbox {
 
         func validate() throws {
             if execute, context == nil { throw ValidationError("--execute needs --context CTX: the cluster to tear down") }
-            if Self.duration(timeout) == nil { throw ValidationError("--timeout \(timeout) is not a duration; write 30s, 10m or 1h") }
-            if Self.duration(poll) == nil { throw ValidationError("--poll \(poll) is not a duration") }
-        }
-
-        static func duration(_ text: String) -> Duration? {
-            let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-            if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()) { return .milliseconds(Int(value * factor * 1000)) }
-            return Double(text).map { .milliseconds(Int($0 * 1000)) }
         }
 
         func run() async throws {
@@ -175,7 +168,7 @@ extension Lockmaster.Sandbox {
                 }
                 Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
                 guard execute, let context else { return }
-                let executor = TeardownExecutor(context: context, timeout: Self.duration(timeout)!, poll: Self.duration(poll)!)
+                let executor = TeardownExecutor(context: context, timeout: timeout.duration, poll: poll.duration)
                 // Ctrl-C stops the teardown between steps, never inside one.
                 try await Interruption.deferring {
                     try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,

@@ -45,8 +45,9 @@ extension Lockmaster {
         @Flag(help: "Also ask each environment's cluster (contexts from lockmaster.yaml).")
         var live = false
 
-        @Option(help: ArgumentHelp("The kube context of an environment's cluster (repeatable); implies --live for it.", valueName: "ENV=NAME"))
-        var context: [String] = []
+        @Option(help: ArgumentHelp("The kube context of an environment's cluster (repeatable); implies --live for it.", valueName: "ENV=NAME"),
+                transform: ContextPair.parse)
+        var context: [ContextPair] = []
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table, json, or html (one self-contained page: the promotion lane and recent history).", valueName: "FORMAT"))
         var output: StatusFormat = .text
@@ -65,18 +66,13 @@ extension Lockmaster {
         }
 
         func validate() throws {
-            for pair in context where !pair.contains("=") { throw ValidationError("--context takes ENV=NAME, e.g. --context production=prod-eu") }
             if offline, live || !context.isEmpty { throw ValidationError("--offline excludes --live and --context") }
         }
 
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                var contexts: [String: String] = [:]
-                for pair in context {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                    contexts[parts[0]] = parts[1]
-                }
+                let contexts = Dictionary(context.map { ($0.environment, $0.context) }) { _, last in last }
                 let waiting = live || !contexts.isEmpty ? "asking the registry and the clusters" : "resolving what each environment runs"
                 let report = try await Activity.during(waiting) {
                     try await FleetStatus(access: registry.access()).run(FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))

@@ -1,0 +1,47 @@
+import ArgumentParser
+
+/// A duration on the command line: `30s`, `10m`, `1h`, or plain seconds (`2.5`).
+struct DurationArgument: ExpressibleByArgument, Sendable {
+    var duration: Duration
+    /// As it was written, for the help's default.
+    var text: String
+
+    init?(argument: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        let seconds: Double?
+        if let unit = argument.last, let factor = units[unit] {
+            seconds = Double(argument.dropLast()).map { $0 * factor }
+        } else {
+            seconds = Double(argument)
+        }
+        guard let seconds, seconds > 0, seconds.isFinite else { return nil }
+        duration = .milliseconds(Int(seconds * 1000))
+        text = argument
+    }
+
+    var defaultValueDescription: String { text }
+
+    /// For `@Option(transform:)`: the value, or an error that says how to write one.
+    static func parse(_ text: String, option: String) throws -> DurationArgument {
+        guard let value = DurationArgument(argument: text) else { throw ValidationError("\(option) \(text) is not a duration; write 30s, 10m or 1h") }
+        return value
+    }
+}
+
+/// `ENV=NAME`: an environment and the kube context of its cluster.
+struct ContextPair: ExpressibleByArgument, Sendable {
+    var environment: String
+    var context: String
+
+    init?(argument: String) {
+        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex, argument.index(after: equals) != argument.endIndex else { return nil }
+        environment = String(argument[..<equals])
+        context = String(argument[argument.index(after: equals)...])
+    }
+
+    /// For `@Option(transform:)`: the pair, or an error that shows the form.
+    static func parse(_ text: String) throws -> ContextPair {
+        guard let pair = ContextPair(argument: text) else { throw ValidationError("--context takes ENV=NAME, e.g. --context production=prod-eu") }
+        return pair
+    }
+}
