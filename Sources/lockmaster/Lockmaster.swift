@@ -46,11 +46,13 @@ struct Lockmaster: AsyncParsableCommand {
         Interruption.install()
         do {
             let (options, arguments) = try GlobalOptions.extract(from: Array(CommandLine.arguments.dropFirst()))
-            Colour.enabled = Colour.resolve(options.colour, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
-            Terminal.quiet = options.quiet
+            let output = OutputContext(colour: Colour.resolve(options.colour, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1),
+                                       quiet: options.quiet)
             if options.verbose { Trace.sink = { Terminal.err($0 + "\n") } }
-            var command = try parseAsRoot(arguments)
-            if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
+            try await OutputContext.$current.withValue(output) {
+                var command = try parseAsRoot(arguments)
+                if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
+            }
         } catch let error as GlobalOptionError {
             FileHandle.standardError.write(Data("lockmaster: error: \(error)\n".utf8))
             exit(withError: ExitCode.validationFailure)

@@ -96,4 +96,12 @@ import Testing
             }
         }
     }
+
+    /// The command line keeps no mutable global: what a run decides (colour, quiet) travels with it as an
+    /// `OutputContext`.
+    @Test func theCommandLineHasNoUnsafeGlobals() throws {
+        for (path, text) in try Self.files(of: "lockmaster") {
+            #expect(!text.contains("nonisolated(unsafe)"), "\(path) keeps a mutable global")
+        }
+    }
 }

@@ -5,8 +5,8 @@ import Foundation
 enum Colour {
     enum Mode: String, CaseIterable { case auto, always, never }
 
-    /// Set once in `main`, before any command runs.
-    nonisolated(unsafe) static var enabled = false
+    /// Whether this run colours: the run's `OutputContext`.
+    static var enabled: Bool { OutputContext.current.colour }
 
     /// `always` and `never` win; `auto` colours a terminal unless NO_COLOR is set to a non-empty value or TERM is dumb.
     static func resolve(_ mode: Mode, environment: [String: String], stdoutIsTerminal: Bool) -> Bool {

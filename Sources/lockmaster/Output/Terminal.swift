@@ -27,12 +27,19 @@ enum Terminal {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// `--quiet`: set once in `main`, before any command runs.
-    nonisolated(unsafe) static var quiet = false
+    /// `--quiet`: the run's `OutputContext`.
+    static var quiet: Bool { OutputContext.current.quiet }
 
     /// Progress and success notices on stderr, left out with --quiet (warnings and errors never are).
     static func progress(_ text: String) {
         if !quiet { err(text) }
+    }
+
+    /// A progress callback for a library, which may call it from any thread (a hook's output arrives
+    /// on the process runner's): it carries this run's output context with it.
+    static func progressLines() -> @Sendable (String) -> Void {
+        let context = OutputContext.current
+        return { line in OutputContext.$current.withValue(context) { progress(line + "\n") } }
     }
 
     /// Hook output goes to stderr: stdout is for data.

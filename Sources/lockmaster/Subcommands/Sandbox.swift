@@ -172,7 +172,7 @@ extension Lockmaster.Sandbox {
                 // Ctrl-C stops the teardown between steps, never inside one.
                 try await Interruption.deferring {
                     try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,
-                                           progress: { Terminal.progress($0 + "\n") }, interrupted: { Interruption.requested })
+                                           progress: Terminal.progressLines(), interrupted: { Interruption.requested })
                 }
                 Terminal.progress("sandbox \(name) is torn down\n")
             }
