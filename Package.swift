@@ -32,6 +32,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The system zlib, for the artifact's gzip stream.
         .systemLibrary(name: "CZlib"),
@@ -61,6 +62,8 @@ let package = Package(
         .testTarget(name: "GitKitTests", dependencies: ["GitKit", "TestSupport"]),
         .testTarget(name: "ArtifactsTests", dependencies: [
             "Artifacts", "Support", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "LockmasterKitTests", dependencies: ["LockmasterKit", "Platform", "Manifests", "GitKit", "Cluster", "Support", "TestSupport"]),
         .testTarget(name: "lockmasterTests", dependencies: ["TestSupport", "Artifacts", "Platform", "Support", .product(name: "Yams", package: "Yams")]),

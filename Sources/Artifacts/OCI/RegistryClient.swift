@@ -318,8 +318,9 @@ public final class RegistryClient: ArtifactStore {
             do {
                 response = try await http.execute(request, timeout: timeout)
             } catch {
-                Trace.request(method.rawValue, target, outcome: Self.describe(error))
-                throw RegistryError.unreachable(host: endpoint.host, reason: "\(operation): " + Self.describe(error))
+                let failure = NetworkFailure.classify(error)
+                Trace.request(method.rawValue, target, outcome: "\(failure)")
+                throw RegistryError.unreachable(host: endpoint.host, operation: operation, failure: failure)
             }
             // Larger than announced or allowed is not a network fault: it is never retried.
             if let announced = response.headers.first(name: "Content-Length").flatMap(Int.init), announced > limit {
@@ -332,8 +333,9 @@ public final class RegistryClient: ArtifactStore {
             } catch is NIOTooManyBytesError {
                 throw RegistryError.tooLarge(what: "the answer to \(operation)", limit: limit)
             } catch {
-                Trace.request(method.rawValue, target, outcome: Self.describe(error))
-                throw RegistryError.unreachable(host: endpoint.host, reason: "\(operation): " + Self.describe(error))
+                let failure = NetworkFailure.classify(error)
+                Trace.request(method.rawValue, target, outcome: "\(failure)")
+                throw RegistryError.unreachable(host: endpoint.host, operation: operation, failure: failure)
             }
             Trace.request(method.rawValue, target, outcome: "\(response.status.code)")
             if response.status == .unauthorized, endpoint.isSameOrigin(target) {
@@ -398,8 +400,9 @@ public final class RegistryClient: ArtifactStore {
         if let credentials { request.headers.add(name: "Authorization", value: credentials.basicAuthorization) }
         let response: HTTPClientResponse
         do { response = try await http.execute(request, timeout: timeout) } catch {
-            Trace.request("GET", url, outcome: Self.describe(error))
-            throw RegistryError.unreachable(host: components.host ?? realm, reason: Self.describe(error))
+            let failure = NetworkFailure.classify(error)
+            Trace.request("GET", url, outcome: "\(failure)")
+            throw RegistryError.unreachable(host: components.host ?? realm, operation: nil, failure: failure)
         }
         Trace.request("GET", url, outcome: "\(response.status.code)")
         let data = Data((try await response.body.collect(upTo: 1 << 20)).readableBytesView)
@@ -414,16 +417,6 @@ public final class RegistryClient: ArtifactStore {
             throw RegistryError.unexpectedResponse(operation: "authenticating", reason: "the token service sent no token")
         }
         return token
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
-        if text.contains("connectTimeout") { return "connection timed out" }
-        if text.contains("connection refused") || text.contains("Connection refused") { return "connection refused" }
-        if text.contains("UnknownHost") || text.contains("Name or service not known") { return RegistryError.unknownHost }
-        if text.contains("NIOSSL") || text.contains("handshake") { return "TLS failed (\(text))" }
-        if text.contains("deadlineExceeded") { return "no answer before the deadline" }
-        return text
     }
 }
 

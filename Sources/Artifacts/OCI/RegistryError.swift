@@ -7,7 +7,8 @@ public struct RegistryErrorCode: Sendable, Equatable, Codable {
 /// Why a registry operation failed. Credentials never appear in these messages.
 public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidURL(String)
-    case unreachable(host: String, reason: String)
+    /// The connection failed during `operation` (nil while fetching a token), for `failure`.
+    case unreachable(host: String, operation: String?, failure: NetworkFailure)
     case authenticationRequired(host: String)
     case authenticationFailed(host: String)
     case failed(operation: String, status: Int, errors: [RegistryErrorCode])
@@ -30,10 +31,10 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(operation): \(reason); refusing to send credentials there"
         case let .invalidURL(url):
             return "\(url) is not an OCI repository URL; write it as oci://HOST/REPOSITORY (no tag, no digest)"
-        case let .unreachable(host, reason):
+        case let .unreachable(host, operation, failure):
             // --insecure helps only when TLS met a plain-HTTP registry; a name or a network cannot be fixed by it.
-            let fix = reason.contains("TLS") ? "check the URL, or pass --insecure for a plain-HTTP registry" : "check the URL and your network"
-            return "cannot reach the registry \(host): \(reason); \(fix)"
+            let fix = if case .tls = failure { "check the URL, or pass --insecure for a plain-HTTP registry" } else { "check the URL and your network" }
+            return "cannot reach the registry \(host): \(operation.map { "\($0): " } ?? "")\(failure); \(fix)"
         case let .authenticationRequired(host):
             return "the registry \(host) requires authentication; pass --username and --password-stdin, set LOCKMASTER_REGISTRY_USERNAME and LOCKMASTER_REGISTRY_PASSWORD, or run docker login"
         case let .authenticationFailed(host):
@@ -50,15 +51,12 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension RegistryError {
-    /// The reason given when a registry's host name does not resolve.
-    static let unknownHost = "unknown host (the name does not resolve)"
-
     /// Worth another try: a dropped or stalled connection, a truncated answer, 429 or a 5xx.
     /// A refused connection or an unknown host is not: nothing will answer there.
     public var isTransient: Bool {
         switch self {
-        case let .unreachable(_, reason):
-            return !reason.contains("connection refused") && !reason.contains(Self.unknownHost)
+        case let .unreachable(_, _, failure):
+            return failure.isTransient
         case let .failed(_, status, _): return status == 429 || (500...504).contains(status)
         default: return false
         }
