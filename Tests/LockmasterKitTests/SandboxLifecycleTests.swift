@@ -12,7 +12,7 @@ import Testing
     let name = "OPS-9-try-keda"
     let directory = "clusters/sandbox-ops-9-try-keda"
 
-    func deletes(_ repository: TemporaryDirectory) async throws -> (deletes: [String], warnings: [String]) {
+    func deletes(_ repository: TemporaryDirectory) async throws -> (deletes: [TeardownObjectID], warnings: [String]) {
         let (plan, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         return (plan.steps.filter { $0.action == .delete }.compactMap(\.object), plan.warnings)
     }

@@ -16,7 +16,7 @@ import Testing
     }
 
     /// The step number of each deleted object.
-    func order(_ plan: TeardownPlan) -> [String: Int] {
+    func order(_ plan: TeardownPlan) -> [TeardownObjectID: Int] {
         Dictionary(plan.steps.filter { $0.action == .delete }.map { ($0.object!, $0.number) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -66,7 +66,7 @@ public struct TeardownExecutor: Sendable {
         } catch let error as ClusterError {
             throw TeardownError.unreachable(context: context, reason: "\(error)")
         }
-        let live = Dictionary(cluster.map { ("\($0.kind)/\($0.namespace)/\($0.name)", $0) }) { first, _ in first }
+        let live = Dictionary(cluster.map { (TeardownObjectID(kind: $0.kind, namespace: $0.namespace, name: $0.name), $0) }) { first, _ in first }
         var objects = known.map { object in
             guard let found = live[object.id] else { return object }
             var merged = object
@@ -76,10 +76,10 @@ public struct TeardownExecutor: Sendable {
             return merged
         }
         let ids = Set(known.map(\.id))
-        for object in cluster where !ids.contains("\(object.kind)/\(object.namespace)/\(object.name)") {
+        for object in cluster where !ids.contains(TeardownObjectID(kind: object.kind, namespace: object.namespace, name: object.name)) {
             let groups = TeardownInventory.groups(inventory: object.inventory)
             objects.append(TeardownObject(kind: object.kind, namespace: object.namespace, name: object.name,
-                                          dependsOn: object.dependsOn.map { "\(object.kind)/\($0)" }, suspended: object.suspended,
+                                          dependsOn: object.dependsOn.compactMap { TeardownObjectID("\(object.kind)/\($0)") }, suspended: object.suspended,
                                           providesCRDGroups: groups.provides, ownsCustomResourceGroups: groups.owns, clusterOnly: true))
         }
         return objects
@@ -96,7 +96,7 @@ public struct TeardownExecutor: Sendable {
         }
         for step in plan.steps {
             if interrupted() { throw TeardownError.interrupted(afterStep: step.number - 1) }
-            progress("step \(step.number): \(step.action.rawValue) \(step.object ?? "")")
+            progress("step \(step.number): \(step.action.rawValue) \(step.object?.description ?? "")")
             do {
                 try await perform(step, repository: repository, name: name, keepBranch: keepBranch, progress: progress)
             } catch let error as TeardownError {
@@ -107,46 +107,50 @@ public struct TeardownExecutor: Sendable {
         }
     }
 
+    /// Deletes one object and waits until it is gone, saying what holds it; a suspended object is
+    /// resumed first, since deleting it would orphan what it applied.
+    private func delete(_ target: TeardownObjectID, step: Int, progress: @escaping @Sendable (String) -> Void) async throws {
+        guard let live = try await kubectl.get(context: context, kind: target.kind, namespace: target.namespace, name: target.name) else {
+            progress("  \(target) is already gone")
+            return
+        }
+        if live.suspended, !live.deleting, target.kind == "Kustomization" || target.kind == "HelmRelease" {
+            try await kubectl.patch(context: context, kind: target.kind, namespace: target.namespace, name: target.name, mergePatch: #"{"spec":{"suspend":false}}"#)
+            progress("  resumed \(target) first: it was suspended, and deleting it would orphan its objects")
+        }
+        try await kubectl.delete(context: context, kind: target.kind, namespace: target.namespace, name: target.name)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lastReport = start
+        while let object = try await kubectl.get(context: context, kind: target.kind, namespace: target.namespace, name: target.name) {
+            let waited = clock.now - start
+            if waited >= timeout {
+                throw TeardownError.stuck(object: target.description, waited: "\(waited)", finalizers: object.finalizers, step: step)
+            }
+            if clock.now - lastReport >= reportEvery {
+                progress("  waiting for \(target) (\(waited)): finalizers \(object.finalizers.isEmpty ? "none" : object.finalizers.joined(separator: ", "))"
+                         + (object.message.map { "; \($0)" } ?? ""))
+                lastReport = clock.now
+            }
+            try await Task.sleep(for: poll)
+        }
+        progress("  deleted \(target) (\(clock.now - start))")
+    }
+
     private func perform(_ step: TeardownStep, repository: URL, name: String, keepBranch: Bool, progress: @escaping @Sendable (String) -> Void) async throws {
-        let parts = step.object?.split(separator: "/").map(String.init) ?? []
         switch step.action {
         case .suspend, .resume:
-            guard parts.count == 3 else { return }
-            guard try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) != nil else {
-                progress("  \(step.object!) is not there; nothing to \(step.action.rawValue)")
+            guard let target = step.object else { return }
+            guard try await kubectl.get(context: context, kind: target.kind, namespace: target.namespace, name: target.name) != nil else {
+                progress("  \(target) is not there; nothing to \(step.action.rawValue)")
                 return
             }
-            try await kubectl.patch(context: context, kind: parts[0], namespace: parts[1], name: parts[2],
+            try await kubectl.patch(context: context, kind: target.kind, namespace: target.namespace, name: target.name,
                                     mergePatch: step.action == .suspend ? #"{"spec":{"suspend":true}}"# : #"{"spec":{"suspend":false}}"#)
-            progress("  \(step.action == .suspend ? "suspended" : "resumed") \(step.object!)")
+            progress("  \(step.action == .suspend ? "suspended" : "resumed") \(target)")
         case .delete:
-            guard parts.count == 3 else { return }
-            guard let live = try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) else {
-                progress("  \(step.object!) is already gone")
-                return
-            }
-            // Suspended in the cluster though not in git: deleting it now would orphan its objects.
-            if live.suspended, !live.deleting, parts[0] == "Kustomization" || parts[0] == "HelmRelease" {
-                try await kubectl.patch(context: context, kind: parts[0], namespace: parts[1], name: parts[2], mergePatch: #"{"spec":{"suspend":false}}"#)
-                progress("  resumed \(step.object!) first: it was suspended, and deleting it would orphan its objects")
-            }
-            try await kubectl.delete(context: context, kind: parts[0], namespace: parts[1], name: parts[2])
-            let clock = ContinuousClock()
-            let start = clock.now
-            var lastReport = start
-            while let object = try await kubectl.get(context: context, kind: parts[0], namespace: parts[1], name: parts[2]) {
-                let waited = clock.now - start
-                if waited >= timeout {
-                    throw TeardownError.stuck(object: step.object!, waited: "\(waited)", finalizers: object.finalizers, step: step.number)
-                }
-                if clock.now - lastReport >= reportEvery {
-                    progress("  waiting for \(step.object!) (\(waited)): finalizers \(object.finalizers.isEmpty ? "none" : object.finalizers.joined(separator: ", "))"
-                             + (object.message.map { "; \($0)" } ?? ""))
-                    lastReport = clock.now
-                }
-                try await Task.sleep(for: poll)
-            }
-            progress("  deleted \(step.object!) (\(clock.now - start))")
+            guard let target = step.object else { return }
+            try await delete(target, step: step.number, progress: progress)
         case .verify:
             let remaining = try await kubectl.fluxObjects(context: context).filter { object in
                 (object.kind == "Kustomization" && !(object.namespace == "flux-system" && object.name == "flux-system")) || object.kind == "HelmRelease"

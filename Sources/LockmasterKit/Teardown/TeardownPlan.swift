@@ -4,14 +4,14 @@ public struct TeardownObject: Sendable, Codable, Hashable {
     public var namespace: String
     public var name: String
     /// `Kind/namespace/name` of the objects it `dependsOn` (same kind, namespace defaulted).
-    public var dependsOn: [String]
+    public var dependsOn: [TeardownObjectID]
     public var suspended: Bool
     /// Kustomization `spec.prune`; nil for other kinds.
     public var prune: Bool?
     /// Kustomization `spec.deletionPolicy`; nil means the default (MirrorPrune).
     public var deletionPolicy: String?
     /// The Kustomization that applies this object, if known (`Kustomization/namespace/name`).
-    public var appliedBy: String?
+    public var appliedBy: TeardownObjectID?
     /// API groups whose CRDs this object installs (from the render), or `*` for the
     /// `lockmaster.io/provides: crds` annotation.
     public var providesCRDGroups: [String]
@@ -22,8 +22,8 @@ public struct TeardownObject: Sendable, Codable, Hashable {
     /// Found in the cluster but not in git.
     public var clusterOnly: Bool
 
-    public init(kind: String, namespace: String, name: String, dependsOn: [String] = [], suspended: Bool = false, prune: Bool? = nil,
-                deletionPolicy: String? = nil, appliedBy: String? = nil, providesCRDGroups: [String] = [], ownsCustomResourceGroups: [String] = [],
+    public init(kind: String, namespace: String, name: String, dependsOn: [TeardownObjectID] = [], suspended: Bool = false, prune: Bool? = nil,
+                deletionPolicy: String? = nil, appliedBy: TeardownObjectID? = nil, providesCRDGroups: [String] = [], ownsCustomResourceGroups: [String] = [],
                 externalState: Bool = false, clusterOnly: Bool = false) {
         self.kind = kind
         self.namespace = namespace
@@ -39,7 +39,7 @@ public struct TeardownObject: Sendable, Codable, Hashable {
         self.clusterOnly = clusterOnly
     }
 
-    public var id: String { "\(kind)/\(namespace)/\(name)" }
+    public var id: TeardownObjectID { TeardownObjectID(kind: kind, namespace: namespace, name: name) }
     var isRoot: Bool { kind == "Kustomization" && namespace == "flux-system" && name == "flux-system" }
     var isSource: Bool { ["GitRepository", "OCIRepository", "HelmRepository", "Bucket", "HelmChart"].contains(kind) }
 }
@@ -64,7 +64,7 @@ public struct TeardownStep: Sendable, Codable, Equatable {
     public var number: Int
     public var action: Action
     /// `Kind/namespace/name` for object steps.
-    public var object: String?
+    public var object: TeardownObjectID?
     /// The delete wave (1 first) for delete steps.
     public var wave: Int?
     /// Why this step is here, and why at this place.

@@ -14,8 +14,8 @@ public enum TeardownPlanner {
         let byID = Dictionary(doomed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
         // before[x] = the objects that must be gone before x is deleted.
-        var mustPrecede: [String: Set<String>] = [:]
-        func edge(_ first: String, before second: String) {
+        var mustPrecede: [TeardownObjectID: Set<TeardownObjectID>] = [:]
+        func edge(_ first: TeardownObjectID, before second: TeardownObjectID) {
             guard first != second, byID[first] != nil, byID[second] != nil else { return }
             mustPrecede[second, default: []].insert(first)
         }
@@ -40,7 +40,7 @@ public enum TeardownPlanner {
             var ready = remaining.filter { (mustPrecede[$0] ?? []).isDisjoint(with: remaining) }
             if ready.isEmpty {
                 let cycle = cycleMembers(in: remaining, edges: mustPrecede)
-                warnings.append("ordering cycle among \(cycle.sorted().joined(separator: ", ")) (dependsOn, owner or CRD relations): "
+                warnings.append("ordering cycle among \(cycle.sorted().map(\.description).joined(separator: ", ")) (dependsOn, owner or CRD relations): "
                                 + "they are deleted in name order; check that none waits on another")
                 ready = [cycle.min()!]
             }
@@ -62,10 +62,10 @@ public enum TeardownPlanner {
         }
 
         var steps: [TeardownStep] = []
-        func add(_ action: TeardownStep.Action, _ object: String?, wave: Int? = nil, _ reason: String) {
+        func add(_ action: TeardownStep.Action, _ object: TeardownObjectID?, wave: Int? = nil, _ reason: String) {
             steps.append(TeardownStep(number: steps.count + 1, action: action, object: object, wave: wave, reason: reason))
         }
-        add(.suspend, "Kustomization/flux-system/flux-system",
+        add(.suspend, .root,
             "stop the root sync re-creating what is deleted; it is the only object suspended")
         for object in doomed where object.suspended {
             add(.resume, object.id, "a suspended \(object.kind) deleted would orphan its objects instead of pruning them")
@@ -85,16 +85,16 @@ public enum TeardownPlanner {
         return TeardownPlan(sandbox: sandbox, steps: steps, warnings: warnings)
     }
 
-    private static func reason(for object: TeardownObject, mustPrecede: Set<String>) -> String {
+    private static func reason(for object: TeardownObject, mustPrecede: Set<TeardownObjectID>) -> String {
         var parts: [String] = []
         if object.externalState { parts.append("owns external state: as early as its dependencies allow") }
         if !object.providesCRDGroups.isEmpty { parts.append("provides CRDs: after their custom resources") }
-        parts.append(mustPrecede.isEmpty ? "nothing has to go first" : "after \(mustPrecede.sorted().joined(separator: ", "))")
+        parts.append(mustPrecede.isEmpty ? "nothing has to go first" : "after \(mustPrecede.sorted().map(\.description).joined(separator: ", "))")
         return parts.joined(separator: "; ")
     }
 
     /// Nodes on a cycle among `nodes` (those that cannot be reached by peeling ready nodes).
-    private static func cycleMembers(in nodes: Set<String>, edges: [String: Set<String>]) -> Set<String> {
+    private static func cycleMembers(in nodes: Set<TeardownObjectID>, edges: [TeardownObjectID: Set<TeardownObjectID>]) -> Set<TeardownObjectID> {
         var left = nodes
         var changed = true
         // Drop nodes nobody in the set waits for, repeatedly; what stays is cycles and what they block.
