@@ -1,24 +1,29 @@
 import Crypto
 import Foundation
-import Support
+public import Support
 
 /// Renders `check` findings: compiler-style text, GitHub Actions workflow commands, or a GitLab Code
 /// Quality report.
 public enum CheckFormatter {
     public static func text(_ report: CheckReport) -> String {
+        styled(report).plain
+    }
+
+    /// The text, with each finding's severity and the verdict marked.
+    public static func styled(_ report: CheckReport) -> StyledText {
         var lines = report.findings.map { finding in
-            "\(finding.location): \(finding.severity.rawValue): \(finding.message) [\(finding.rule.rawValue)]"
-                + (finding.hint.map { "\n    fix: \($0)" } ?? "")
+            StyledText("\(finding.location): ") + StyledText(finding.severity.rawValue, finding.severity == .error ? .error : .warning)
+                + StyledText(": \(finding.message) [\(finding.rule.rawValue)]" + (finding.hint.map { "\n    fix: \($0)" } ?? ""))
         }
         for finding in report.silenced {
-            lines.append("\(finding.location): silenced: \(finding.message) [\(finding.rule.rawValue)]")
+            lines.append(StyledText("\(finding.location): ") + StyledText("silenced", .muted) + StyledText(": \(finding.message) [\(finding.rule.rawValue)]"))
         }
-        lines += report.notes.map { "note: \($0)" }
+        lines += report.notes.map { StyledText("note: \($0)") }
         let summary = report.findings.isEmpty
-            ? "check passed" + (report.silenced.isEmpty ? "" : " (\(report.silenced.count) silenced)")
-            : "\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")"
-                + (report.silenced.isEmpty ? "" : ", \(report.silenced.count) silenced")
-        return (lines + [summary]).joined(separator: "\n") + "\n"
+            ? StyledText("check passed" + (report.silenced.isEmpty ? "" : " (\(report.silenced.count) silenced)"), .success)
+            : StyledText("\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")"
+                + (report.silenced.isEmpty ? "" : ", \(report.silenced.count) silenced"))
+        return StyledText.joined(lines + [summary]) + "\n"
     }
 
     /// `::error file=…,line=…,col=…,title=…::message` lines for GitHub Actions annotations.

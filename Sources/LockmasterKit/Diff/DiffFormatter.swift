@@ -1,10 +1,15 @@
 import Manifests
-import Support
+public import Support
 
 /// Renders a diff for a terminal, or as Markdown ready to paste into a pull request.
 public enum DiffFormatter {
     public static func text(_ report: DiffReport) -> String {
-        var lines = ["comparing \(report.comparing)"]
+        styled(report).plain
+    }
+
+    /// The text, with added, removed and changed objects and lines, and errors, marked.
+    public static func styled(_ report: DiffReport) -> StyledText {
+        var lines: [StyledText] = ["comparing \(report.comparing)"]
         for environment in report.environments {
             lines.append("")
             lines.append("== \(environment.name)")
@@ -14,21 +19,24 @@ public enum DiffFormatter {
             for kustomization in environment.kustomizations {
                 lines.append("  Kustomization \(kustomization.name)")
                 for object in kustomization.objects {
-                    lines.append("    \(symbol(object.change)) \(object.object) (\(object.change.rawValue))")
-                    lines += object.diff.map { "        \($0)" }
-                    lines += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map { "        secret \($0.key): \($0.value)" }
+                    let style: StyledText.Style = switch object.change { case .added: .added; case .removed: .removed; case .changed: .changed }
+                    lines.append(StyledText("    \(symbol(object.change)) \(object.object) (\(object.change.rawValue))", style))
+                    lines += object.diff.map { line in
+                        StyledText("        \(line)", line.hasPrefix("+") ? .added : line.hasPrefix("-") ? .removed : nil)
+                    }
+                    lines += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map { StyledText("        secret \($0.key): \($0.value)") }
                 }
             }
             if !environment.services.isEmpty {
                 lines.append("  services, lowest risk first:")
-                lines += environment.services.map { "    " + ServiceDiff.describe($0) }
+                lines += environment.services.map { StyledText("    " + ServiceDiff.describe($0)) }
             }
             for unbuilt in environment.unbuilt {
-                lines.append("  Kustomization \(unbuilt.kustomization): could not be built (\(unbuilt.side.rawValue)); its objects are not compared")
+                lines.append(StyledText("  Kustomization \(unbuilt.kustomization): could not be built (\(unbuilt.side.rawValue)); its objects are not compared"))
             }
-            for problem in environment.problems { lines.append("  error: \(problem.kustomization) (\(problem.path)): \(problem.message)") }
+            for problem in environment.problems { lines.append(StyledText("  error: \(problem.kustomization) (\(problem.path)): \(problem.message)", .failed)) }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return StyledText.joined(lines) + "\n"
     }
 
     /// Every value from the repository or a registry is escaped (`MarkdownText`): names in code spans,

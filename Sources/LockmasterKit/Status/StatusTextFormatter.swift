@@ -1,77 +1,101 @@
 import Foundation
 import Platform
+public import Support
 
 /// Renders a `StatusReport` for a terminal: one block per environment.
 public enum StatusTextFormatter {
     public static func format(_ report: StatusReport) -> String {
+        styled(report).plain
+    }
+
+    /// The text, with what needs attention marked: unknown kinds and runs, environments behind,
+    /// unreachable or not-ready clusters; and what is up to date or ready.
+    public static func styled(_ report: StatusReport) -> StyledText {
         if let explanation = report.explanation {
-            return explanation + (report.hint.map { "\nhint: \($0)" } ?? "") + "\n"
+            return StyledText(explanation + (report.hint.map { "\nhint: \($0)" } ?? "") + "\n")
         }
-        var lines: [String] = []
+        var lines: [StyledText] = []
         let resolved = report.environments.contains { $0.runs != nil }
-        let rows = report.environments.map { environment -> [String] in
+        let rows = report.environments.map { environment -> [StyledText] in
             let ref = environment.ref.map { value in
                 let field = environment.refField.map { "\($0) " } ?? ""
                 return field + value + (environment.semverFilter.map { " (filter \($0))" } ?? "")
             } ?? "-"
             let source = environment.source.map { "\($0.kind)/\($0.name)" } ?? environment.instance.map { "\($0.kind) (operator)" } ?? "-"
-            var row = [environment.name, environment.kind.rawValue, source, ref]
-            if resolved { row += [runs(environment.runs), environment.behind ?? "-"] }
-            return row + [environment.source?.url ?? environment.instance?.url ?? "-"]
+            var row = [StyledText(environment.name), StyledText(environment.kind.rawValue, environment.kind == .unknown ? .failed : nil),
+                       StyledText(source), StyledText(ref)]
+            if resolved {
+                let runs = runs(environment.runs)
+                row += [StyledText(runs, runs == "unknown" ? .failed : nil), behind(environment.behind)]
+            }
+            return row + [StyledText(environment.source?.url ?? environment.instance?.url ?? "-")]
         }
         let header = ["ENVIRONMENT", "KIND", "SOURCE", "REF"] + (resolved ? ["RUNS", "BEHIND"] : []) + ["URL"]
-        lines += TextTable.render(header: header, rows: rows)
+        lines += TextTable.render(header: header.map { StyledText($0) }, rows: rows)
         for environment in report.environments {
             lines.append("")
             lines.append("\(environment.name) (\(environment.directory))")
-            if let reason = environment.reason { lines.append("  note: \(reason)") }
+            if let reason = environment.reason { lines.append("  " + StyledText("note:", .note) + " \(reason)") }
             if let entry = environment.entry {
                 lines.append("  entry: Kustomization \(entry.namespace)/\(entry.name) path \(entry.path)")
             } else if let instance = environment.instance {
                 let declared = instance.declaredBy == "FluxInstance" ? "FluxInstance \(instance.name)" : "FluxInstance of HelmRelease \(instance.name) (flux-instance chart)"
-                lines.append("  entry: \(declared) at \(instance.location) syncs \(instance.kind) \(instance.url ?? "-")"
-                             + (instance.ref.map { " ref \($0)" } ?? "") + (instance.path.map { " path \($0)" } ?? ""))
+                lines.append(StyledText("  entry: \(declared) at \(instance.location) syncs \(instance.kind) \(instance.url ?? "-")"
+                             + (instance.ref.map { " ref \($0)" } ?? "") + (instance.path.map { " path \($0)" } ?? "")))
             } else {
-                lines.append(environment.syncFile == "placeholder"
+                lines.append(StyledText(environment.syncFile == "placeholder"
                              ? "  entry: not bootstrapped (\(environment.directory)/flux-system/gotk-sync.yaml is a placeholder that flux bootstrap replaces)"
-                             : "  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)")
+                             : "  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)"))
             }
             for kustomization in environment.kustomizations {
                 let depends = kustomization.dependsOn.isEmpty ? "" : "  dependsOn " + kustomization.dependsOn.joined(separator: ", ")
                 lines.append("  Kustomization \(kustomization.namespace)/\(kustomization.name)  \(kustomization.path)\(depends)")
             }
             if let runs = environment.runs {
-                if let error = runs.error { lines.append("  runs: unknown: \(error)") }
-                if let revision = runs.revision { lines.append("  runs: \(revision)" + (runs.sourceRevision.map { " (from \($0))" } ?? "")) }
+                if let error = runs.error { lines.append("  runs: " + StyledText("unknown", .failed) + ": \(error)") }
+                if let revision = runs.revision { lines.append(StyledText("  runs: \(revision)" + (runs.sourceRevision.map { " (from \($0))" } ?? ""))) }
             }
             if let live = environment.live {
                 if let error = live.error {
-                    lines.append("  live (\(live.context)): unreachable: \(error)")
+                    lines.append("  live (\(live.context)): " + StyledText("unreachable:", .error) + " \(error)")
                 } else {
-                    let verdict = live.matches.map { $0 ? "applies the expected revision" : "NOT at the expected revision" } ?? "no expectation"
-                    lines.append("  live (\(live.context)): \(verdict)")
+                    let verdict = live.matches.map { $0 ? StyledText("applies the expected revision", .success) : StyledText("NOT at the expected revision", .error) }
+                        ?? "no expectation"
+                    lines.append("  live (\(live.context)): " + verdict)
                     for object in live.objects {
-                        let ready = object.ready.map { $0 ? "Ready" : "NotReady" } ?? "Unknown"
+                        let ready = object.ready.map { $0 ? StyledText("Ready", .success) : StyledText("NotReady", .failed) } ?? "Unknown"
                         let suspended = object.suspended ? " suspended" : ""
-                        lines.append("    \(object.kind) \(object.namespace)/\(object.name)  \(ready)\(suspended)  \(object.revision ?? "-")"
-                                     + (object.matches == false ? "  (expected other)" : ""))
+                        lines.append("    \(object.kind) \(object.namespace)/\(object.name)  " + ready
+                                     + StyledText("\(suspended)  \(object.revision ?? "-")" + (object.matches == false ? "  (expected other)" : "")))
                     }
                 }
             }
         }
         if let branch = report.branch, let source = report.branchSource, source != "lockmaster.yaml", branch != "main" {
             lines.append("")
-            lines.append("branch of record: \(branch) (\(source)); set branch in lockmaster.yaml to name another")
+            lines.append(StyledText("branch of record: \(branch) (\(source)); set branch in lockmaster.yaml to name another"))
         }
         if !report.notEnvironments.isEmpty {
             lines.append("")
-            lines.append("not environments (nothing syncs them and they hold no Flux Kustomization): " + report.notEnvironments.joined(separator: ", "))
+            lines.append(StyledText("not environments (nothing syncs them and they hold no Flux Kustomization): " + report.notEnvironments.joined(separator: ", ")))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return StyledText.joined(lines) + "\n"
     }
 }
 
 extension StatusTextFormatter {
+    /// BEHIND: how far behind in the attention colour, up to date in the success one.
+    static func behind(_ text: String?) -> StyledText {
+        guard let text else { return "-" }
+        if let range = text.firstRange(of: " behind ") {
+            return StyledText(String(text[..<range.lowerBound]) + " behind", .attention) + StyledText(" " + text[range.upperBound...])
+        }
+        if text.hasPrefix("up to date with") {
+            return StyledText("up to date with", .success) + StyledText(String(text.dropFirst("up to date with".count)))
+        }
+        return StyledText(text)
+    }
+
     static func runs(_ runs: StatusReport.Runs?) -> String {
         guard let runs else { return "-" }
         if runs.error != nil { return "unknown" }
@@ -84,12 +108,21 @@ extension StatusTextFormatter {
 /// Left-aligned columns separated by two spaces, as kubectl prints them.
 public enum TextTable {
     public static func render(header: [String], rows: [[String]]) -> [String] {
+        render(header: header.map { StyledText($0) }, rows: rows.map { $0.map { StyledText($0) } }).map(\.plain)
+    }
+
+    /// Cells keep their marks; columns are as wide as their widest plain text.
+    public static func render(header: [StyledText], rows: [[StyledText]]) -> [StyledText] {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        let widths = header.indices.map { column in all.map { $0[column].plain.count }.max() ?? 0 }
         return all.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
+            var line = StyledText()
+            for (index, cell) in row.enumerated() {
+                if index > 0 { line.append("  ") }
+                line.append(cell)
+                if index < row.count - 1 { line.append(String(repeating: " ", count: max(0, widths[index] - cell.plain.count))) }
+            }
+            return line
         }
     }
 }

@@ -7,9 +7,14 @@ import Support
 /// Where commands write: data to stdout, diagnostics to stderr.
 enum Terminal {
     /// Writes data, made inert (`Inert.output`): values from a repository or a registry cannot drive the
-    /// terminal or start a workflow command. `paint` colours the inert text.
-    static func out(_ text: String, paint: (String) -> String = { $0 }) {
-        FileHandle.standardOutput.write(Data(paint(Inert.output(text)).utf8))
+    /// terminal or start a workflow command.
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(Inert.output(text).utf8))
+    }
+
+    /// Writes marked text for people: painted on a terminal (`--color`), plain elsewhere; inert either way.
+    static func out(_ text: StyledText) {
+        FileHandle.standardOutput.write(Data(Colour.paint(text).utf8))
     }
 
     /// Writes lines that are GitHub workflow commands by design (`check -o github`); their values are

@@ -51,7 +51,7 @@ extension Lockmaster {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await MergeGuard().run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target))
                 switch output {
-                case .text: Terminal.out(CheckFormatter.text(report), paint: Colour.check)
+                case .text: Terminal.out(CheckFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .github: Terminal.outWorkflowCommands(CheckFormatter.github(report))
                 case .gitlab: Terminal.out(try CheckFormatter.gitlab(report))

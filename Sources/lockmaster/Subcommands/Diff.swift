@@ -83,7 +83,7 @@ extension Lockmaster {
                     try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote))
                 }
                 switch output {
-                case .text: Terminal.out(DiffFormatter.text(report), paint: Colour.diff)
+                case .text: Terminal.out(DiffFormatter.styled(report))
                 case .markdown: Terminal.out(DiffFormatter.markdown(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 }

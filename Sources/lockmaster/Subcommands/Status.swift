@@ -79,7 +79,7 @@ extension Lockmaster {
                 }
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
                 switch output {
-                case .text: Terminal.out(StatusTextFormatter.format(report), paint: Colour.status)
+                case .text: Terminal.out(StatusTextFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .html:
                     let history = report.explanation == nil ? try await EnvironmentHistory(access: registry.access()).run(repository: root) : []
