@@ -72,10 +72,46 @@ public struct MergeGuard: Sendable {
         }
         let (repository, branch) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         let settings = repository.settings
-        var set = ManifestSet()
         var findings: [CheckFinding] = []
-        let loader = ManifestLoader(root: root)
         var notes: [String] = []
+        let set = read(repository, findings: &findings, notes: &notes)
+
+        // Rules about the change itself: they always have a base, or check stops before any verdict.
+        let (base, baseRef) = try await base(request.base, branch: settings.branch, root: root)
+        let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        let current = try await git.currentBranch(in: root)
+        let change = ChangeContext(changes: try await git.changes(since: base, in: root), repository: repository, target: target, current: current, base: base)
+        findings += SyncFileChangedRule.check(change, notes: &notes)
+        findings += SandboxInMainRule.check(change, notes: &notes)
+
+        findings += DevelopmentTracksMainRule.check(repository) + StagingPatchRangeRule.check(repository) + ProductionPinnedRule.check(repository)
+        let scopes = await scopes(repository, all: set.objects, findings: &findings, notes: &notes)
+        findings += referenceRules(scopes)
+        findings += DeprecatedAPIRule.flux(scopes: scopes, all: set.objects, root: root)
+        findings += DeprecatedAPIRule.kubernetes(set.objects, kubeMinor: kubeMinor)
+
+        // One finding per place and message, in file order.
+        var seen = Set<CheckFinding>()
+        let unique = findings.filter { seen.insert($0).inserted }.sorted { $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue }
+        let (kept, silenced) = Suppressions(root: root).split(unique)
+        var report = CheckReport(base: base, findings: kept, silenced: silenced)
+        report.baseRef = baseRef
+        report.branch = branch.name
+        report.branchSource = branch.source
+        if branch.source != "lockmaster.yaml", branch.name != "main" {
+            notes.append("the branch of record is \(branch.description); set branch in lockmaster.yaml to name another")
+        }
+        report.notes = notes
+        return report
+    }
+
+    /// The clusters directory and the platform paths as written (symlinks and parse errors are findings
+    /// of their own), with a note for a stale editor schema and for a path that does not exist.
+    private func read(_ repository: PlatformRepository, findings: inout [CheckFinding], notes: inout [String]) -> ManifestSet {
+        let root = repository.root, settings = repository.settings
+        var set = ManifestSet()
+        let loader = ManifestLoader(root: root)
         // The editor's copy of the settings schema, written by an older init, may describe other keys.
         let schemaCopy = root.appendingPathComponent(SettingsSchema.fileName)
         if let copy = try? String(contentsOf: schemaCopy, encoding: .utf8), copy != SettingsSchema.json + "\n" {
@@ -93,19 +129,12 @@ public struct MergeGuard: Sendable {
             set.objects += part.objects
             set.diagnostics += part.diagnostics
         }
-
         findings += ParseErrorRule.check(set.diagnostics)
+        return set
+    }
 
-        // Rules about the change itself: they always have a base, or check stops before any verdict.
-        let (base, baseRef) = try await base(request.base, branch: settings.branch, root: root)
-        let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
-        let current = try await git.currentBranch(in: root)
-        let change = ChangeContext(changes: try await git.changes(since: base, in: root), repository: repository, target: target, current: current, base: base)
-        findings += SyncFileChangedRule.check(change, notes: &notes)
-        findings += SandboxInMainRule.check(change, notes: &notes)
-
-        findings += DevelopmentTracksMainRule.check(repository) + StagingPatchRangeRule.check(repository) + ProductionPinnedRule.check(repository)
+    /// Each environment as Flux applies it (rendered), or as its files read when kubectl is missing.
+    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], findings: inout [CheckFinding], notes: inout [String]) async -> [EnvironmentScope] {
         let cache = BuildCache()
         let renders = kubectlInstalled
         if !renders {
@@ -113,9 +142,15 @@ public struct MergeGuard: Sendable {
         }
         var scopes: [EnvironmentScope] = []
         for environment in repository.environments {
-            scopes.append(renders ? await rendered(environment, root: root, all: set.objects, cache: cache, findings: &findings, notes: &notes)
-                : EnvironmentScope.build(environment, all: set.objects))
+            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, cache: cache, findings: &findings, notes: &notes)
+                : EnvironmentScope.build(environment, all: all))
         }
+        return scopes
+    }
+
+    /// The reference and identity rules over each environment's scope.
+    private func referenceRules(_ scopes: [EnvironmentScope]) -> [CheckFinding] {
+        var findings: [CheckFinding] = []
         for scope in scopes {
             let environment = scope.environment
             // Another environment that applies this one's entry runs in the same cluster (a hand-applied
@@ -132,22 +167,7 @@ public struct MergeGuard: Sendable {
                 findings += UnpinnedChartRule.check(scope)
             }
         }
-        findings += DeprecatedAPIRule.flux(scopes: scopes, all: set.objects, root: root)
-        findings += DeprecatedAPIRule.kubernetes(set.objects, kubeMinor: kubeMinor)
-
-        // One finding per place and message, in file order.
-        var seen = Set<CheckFinding>()
-        let unique = findings.filter { seen.insert($0).inserted }.sorted { $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue }
-        let (kept, silenced) = Suppressions(root: root).split(unique)
-        var report = CheckReport(base: base, findings: kept, silenced: silenced)
-        report.baseRef = baseRef
-        report.branch = branch.name
-        report.branchSource = branch.source
-        if branch.source != "lockmaster.yaml", branch.name != "main" {
-            notes.append("the branch of record is \(branch.description); set branch in lockmaster.yaml to name another")
-        }
-        report.notes = notes
-        return report
+        return findings
     }
 
     private var kubectlInstalled: Bool {
