@@ -93,26 +93,7 @@ public struct EstateAdopter: Sendable {
         // not bootstrapped yet).
         let directories = Set(synced + PlatformRepository.load(root: root, settings: settings).environments.map(\.directory)).sorted()
 
-        // Platform paths: where the entries' own Flux Kustomizations point, by top-level directory.
-        let loader = ManifestLoader(root: root)
-        var paths: [String: [String]] = [:]
-        // Only paths this repository holds count: an ExternalArtifact's, or another repository's, are not
-        // directories here (the platform's own OCI artifact holds the repository's paths).
-        for directory in directories {
-            for kustomization in loader.load(under: directory).objects.compactMap(FluxKustomization.init) {
-                guard let reference = kustomization.sourceRef, reference.kind != "ExternalArtifact" else { continue }
-                let path = kustomization.normalizedPath
-                // Paths inside the clusters directory are the environments' own (unless it is the root).
-                guard !path.isEmpty, Self.isDirectory(root.appendingPathComponent(path)),
-                      clustersDir.isEmpty || !path.hasPrefix(clustersDir + "/") else { continue }
-                let named = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
-                let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(\.string).map { PathNormalizer.normalize(path + "/" + $0) }
-                for target in [path] + components {
-                    guard let top = target.split(separator: "/").first.map(String.init) else { continue }
-                    paths[top, default: []].append("\(named) → ./\(target)")
-                }
-            }
-        }
+        let paths = Self.platformPaths(of: directories, clustersDir: clustersDir, root: root)
         settings.platformPaths = paths.keys.sorted()
         if settings.platformPaths.isEmpty {
             settings.platformPaths = LockmasterSettings().platformPaths
@@ -128,17 +109,7 @@ public struct EstateAdopter: Sendable {
         // Roles by what each environment follows: the branch of record, a range, a pin.
         let repository = PlatformRepository.load(root: root, settings: settings)
         let adopted = repository.environments
-        let development = adopted.first { $0.classification.kind == .tracksBranch && $0.classification.ref == branch.name }
-        let staging = adopted.first { $0.classification.kind == .tracksRange }
-        let production = adopted.first { $0.classification.kind == .pinned }
-        var order: [String] = []
-        if let development {
-            order.append(development.name)
-            if let staging {
-                order.append(staging.name)
-                if let production { order.append(production.name) }
-            }
-        }
+        let order = Self.promotionOrder(adopted, branch: branch.name)
         settings.environments = order
         reasons.append(order.isEmpty
             ? "environments: none tracks \(branch.name), so no promotion order is set; list development, staging and production once they exist"
@@ -151,11 +122,51 @@ public struct EstateAdopter: Sendable {
                                     syncedBy: entries.first { $0.directory == environment.entryPath || $0.directory.hasPrefix(environment.directory + "/") || $0.directory == environment.directory }?.syncedBy ?? "-")
         }
         let text = Self.settingsText(settings, reasons: reasons)
-        // What is written must read back as exactly these settings.
+        // What is written must be settings Lockmaster reads.
         _ = try SettingsLoader.parse(text, path: LockmasterSettings.fileName)
         try AtomicFile.write(Data(text.utf8), to: file)
         return AdoptReport(file: LockmasterSettings.fileName, clustersDir: clustersDir.isEmpty ? "." : clustersDir, platformPaths: settings.platformPaths,
                            branch: branch.name, branchSource: branch.source, environments: environments, reasons: reasons)
+    }
+
+    /// Platform paths: the top-level directories of this repository that the environments' Flux
+    /// Kustomizations (and their components) point at, each with a few of the Kustomizations that do.
+    /// An ExternalArtifact's paths, or another repository's, are not directories here; paths inside the
+    /// clusters directory are the environments' own (unless it is the root).
+    static func platformPaths(of directories: [String], clustersDir: String, root: URL) -> [String: [String]] {
+        let loader = ManifestLoader(root: root)
+        var paths: [String: [String]] = [:]
+        for directory in directories {
+            for kustomization in loader.load(under: directory).objects.compactMap(FluxKustomization.init) {
+                guard let reference = kustomization.sourceRef, reference.kind != "ExternalArtifact" else { continue }
+                let path = kustomization.normalizedPath
+                guard !path.isEmpty, isDirectory(root.appendingPathComponent(path)),
+                      clustersDir.isEmpty || !path.hasPrefix(clustersDir + "/") else { continue }
+                let named = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
+                let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(\.string).map { PathNormalizer.normalize(path + "/" + $0) }
+                for target in [path] + components {
+                    guard let top = target.split(separator: "/").first.map(String.init) else { continue }
+                    paths[top, default: []].append("\(named) → ./\(target)")
+                }
+            }
+        }
+        return paths
+    }
+
+    /// The promotion order: the environment tracking the branch of record, then one tracking a range,
+    /// then a pinned one; it stops at the first role no environment fills.
+    static func promotionOrder(_ environments: [PlatformEnvironment], branch: String) -> [String] {
+        let roles: [(PlatformEnvironment) -> Bool] = [
+            { $0.classification.kind == .tracksBranch && $0.classification.ref == branch },
+            { $0.classification.kind == .tracksRange },
+            { $0.classification.kind == .pinned },
+        ]
+        var order: [String] = []
+        for role in roles {
+            guard let environment = environments.first(where: role) else { break }
+            order.append(environment.name)
+        }
+        return order
     }
 
     /// Every cluster entry in the repository: directories holding bootstrap's `flux-system/gotk-sync.yaml`
