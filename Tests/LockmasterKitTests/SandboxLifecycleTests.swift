@@ -119,4 +119,21 @@ import Testing
         #expect(toMain.findings.map(\.rule) == [.sandboxInMain])
         #expect(toMain.findings.first?.location.path == "sandbox-ops-1-try-it/sync.yaml")
     }
+
+    /// Before bootstrap, the GitRepository bootstrap will write carries the origin's URL — without the
+    /// token a CI checkout puts there.
+    @Test func whatBootstrapWillWriteCarriesNoCredential() async throws {
+        let repository = try TemporaryDirectory()
+        try repository.write([
+            "clusters/dev/flux-system/kustomization.yaml": "resources: [gotk-components.yaml, gotk-sync.yaml]\n",
+            "clusters/dev/apps.yaml": RealEstateGuardTests.kustomization("apps", namespace: "flux-system", path: "./apps"),
+            "apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\n",
+        ])
+        try await TestGit.commitAll(in: repository.url)
+        _ = try await TestGit.run(["remote", "add", "origin", "https://gitlab-ci-token:s3cret-job-token@gitlab.example.com/acme/platform.git"], in: repository.url)
+        let report = try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: "dev"))
+        let text = RenderFormatter.yaml(report)
+        #expect(text.contains("url: https://gitlab.example.com/acme/platform.git\n"), "\(text)")
+        #expect(!text.contains("s3cret"))
+    }
 }

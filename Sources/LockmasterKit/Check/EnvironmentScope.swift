@@ -68,8 +68,9 @@ struct EnvironmentScope {
         for rendered in report.objects {
             let path = rendered.source ?? environment.directory
             if documents[path] == nil, rendered.source != nil {
+                // The origin names a file the build read; it is read again only inside the repository.
                 var set = ManifestSet()
-                loader.read(path, into: &set)
+                if let data = RepositoryFile.contents(path, in: root) { loader.read(data: data, path: path, into: &set) }
                 documents[path] = set.objects
             }
             let origin = Self.origin(of: rendered, among: documents[path] ?? [])

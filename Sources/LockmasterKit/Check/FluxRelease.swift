@@ -1,6 +1,7 @@
 import Foundation
 import Manifests
 import Platform
+import Support
 
 /// Which Flux an environment installs, as far as git says: the `# Flux Version:` header `flux bootstrap`
 /// writes into gotk-components.yaml, or a Flux Operator instance's `spec.distribution.version`.
@@ -13,9 +14,7 @@ enum FluxRelease: Sendable, Equatable {
     case unknown
 
     static func installed(by environment: PlatformEnvironment, root: URL) -> FluxRelease {
-        let components = root.appendingPathComponent("\(environment.directory)/flux-system/gotk-components.yaml")
-        if let handle = try? FileHandle(forReadingFrom: components), let head = try? handle.read(upToCount: 4096) {
-            try? handle.close()
+        if let head = RepositoryFile.contents("\(environment.directory)/flux-system/gotk-components.yaml", in: root, limit: 4096) {
             let text = String(decoding: head, as: UTF8.self)
             if let match = text.firstMatch(of: #/# Flux Version: v?2\.(\d+)/#), let minor = Int(match.1) { return .minor(minor) }
         }

@@ -2,6 +2,7 @@ import Foundation
 import GitKit
 import Manifests
 import Platform
+import Support
 
 /// What `flux bootstrap` will write into an environment that it has not run for yet (a new sandbox,
 /// an example repository): its `flux-system/kustomization.yaml` lists `gotk-sync.yaml` and
@@ -15,9 +16,9 @@ enum BootstrapFiles {
                         git: any GitClient) async -> [String: Data] {
         guard environment.entry == nil, environment.instance == nil else { return [:] }
         let directory = "\(environment.directory)/flux-system"
-        guard let listed = listed(in: tree.appendingPathComponent(directory)) else { return [:] }
+        guard let listed = listed(in: directory, tree: tree) else { return [:] }
         var files: [String: Data] = [:]
-        for name in [sync, components] where listed.contains(name) && isPlaceholder(tree.appendingPathComponent("\(directory)/\(name)")) {
+        for name in [sync, components] where listed.contains(name) && isPlaceholder("\(directory)/\(name)", in: tree) {
             files["\(directory)/\(name)"] = Data("# written by flux bootstrap\n".utf8)
         }
         if files["\(directory)/\(sync)"] != nil, let url = await url(of: environment, repository: repository, checkout: checkout, git: git) {
@@ -62,18 +63,22 @@ enum BootstrapFiles {
     }
 
     /// The resources a kustomization in `directory` lists, or nil when it has none.
-    private static func listed(in directory: URL) -> [String]? {
+    private static func listed(in directory: String, tree: URL) -> [String]? {
         for name in ManifestLoader.kustomizationFileNames {
-            guard let text = try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8),
+            guard let text = RepositoryFile.text("\(directory)/\(name)", in: tree),
                   let document = try? YAMLDocumentReader.documents(in: text).first else { continue }
             return (document["resources"]?.items ?? []).compactMap(\.string).map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
         }
         return nil
     }
 
-    /// Missing, or a file that declares nothing (a comment saying bootstrap will write it).
-    static func isPlaceholder(_ file: URL) -> Bool {
-        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return !FileManager.default.fileExists(atPath: file.path) }
+    /// Missing, or a file that declares nothing (a comment saying bootstrap will write it). A symlink is
+    /// neither: Flux's artifact would not hold it.
+    static func isPlaceholder(_ path: String, in tree: URL) -> Bool {
+        guard let text = RepositoryFile.text(path, in: tree) else {
+            var status = stat()
+            return lstat(tree.appendingPathComponent(path).path, &status) != 0
+        }
         guard let documents = try? YAMLDocumentReader.documents(in: text) else { return false }
         return documents.allSatisfy { $0.pairs == nil }
     }
@@ -82,6 +87,6 @@ enum BootstrapFiles {
     /// else `origin`.
     private static func url(of environment: PlatformEnvironment, repository: PlatformRepository, checkout: URL, git: any GitClient) async -> String? {
         if case let .git(source)? = environment.source, let url = source.url { return url }
-        return try? await git.remoteURL(named: "origin", in: checkout)
+        return (try? await git.remoteURL(named: "origin", in: checkout)).map(RemoteURL.withoutCredentials)
     }
 }

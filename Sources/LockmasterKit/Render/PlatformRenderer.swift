@@ -109,9 +109,8 @@ public struct PlatformRenderer: Sendable {
                     && (environment.entry == nil && environment.instance == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
                         || kustomization.sourceRef == instanceSource)
                 guard source != nil || thisRepository else {
-                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
-                                                         message: Self.missingSource(kustomization.sourceRef, in: report.objects.map(object)),
-                                                         cause: Self.madeInCluster(kustomization.sourceRef, in: report.objects.map(object)) ? .unavailable : .undeclared))
+                    let (message, cause) = Self.missingSource(kustomization.sourceRef, in: report.objects.map(object))
+                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: message, cause: cause))
                     continue
                 }
                 if let git = source.flatMap({ GitRepository(object($0)) }), let url = git.url, !identity.isThisRepository(url) {
@@ -161,24 +160,19 @@ public struct PlatformRenderer: Sendable {
     /// Why a Kustomization's source cannot be read: not declared, or made in the cluster — by a
     /// FluxInstance's spec.sync, or by an ArtifactGenerator (source-watcher assembles ExternalArtifacts
     /// there; they have no offline form).
-    static func missingSource(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> String {
-        guard let reference else { return "it has no sourceRef" }
+    /// A source made in the cluster cannot be read offline (`unavailable`); one declared nowhere is a
+    /// dangling reference the merge guard reports (`undeclared`).
+    static func missingSource(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> (message: String, cause: RenderProblem.Cause) {
+        guard let reference else { return ("it has no sourceRef", .undeclared) }
         if let instance = objects.compactMap(FluxInstance.init).first(where: { $0.syncObjects.contains(reference) }) {
-            return "its source \(reference) is made in the cluster by FluxInstance \(instance.object.effectiveNamespace)/\(instance.object.name ?? "")"
-                + " from \(instance.sync?.url ?? "its spec.sync"); render reads only sources declared in git"
+            return ("its source \(reference) is made in the cluster by FluxInstance \(instance.object.effectiveNamespace)/\(instance.object.name ?? "")"
+                + " from \(instance.sync?.url ?? "its spec.sync"); render reads only sources declared in git", .unavailable)
         }
         if let generator = objects.compactMap(ArtifactGenerator.init).first(where: { $0.artifacts.contains(reference) }) {
-            return "its source \(reference) is generated in the cluster by ArtifactGenerator \(generator.object.effectiveNamespace)/\(generator.object.name ?? ""); render cannot build it offline"
+            return ("its source \(reference) is generated in the cluster by ArtifactGenerator \(generator.object.effectiveNamespace)/\(generator.object.name ?? ""); render cannot build it offline",
+                    .unavailable)
         }
-        return "its source \(reference) is not in the render"
-    }
-
-    /// Whether a source is made in the cluster (by a FluxInstance or an ArtifactGenerator) rather than
-    /// declared in git.
-    static func madeInCluster(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> Bool {
-        guard let reference else { return false }
-        return objects.compactMap(FluxInstance.init).contains { $0.syncObjects.contains(reference) }
-            || objects.compactMap(ArtifactGenerator.init).contains { $0.artifacts.contains(reference) }
+        return ("its source \(reference) is not in the render", .undeclared)
     }
 
     /// One Flux Kustomization to build: its path in a source tree, its spec (nil for the entry), and what

@@ -2,6 +2,7 @@ public import Foundation
 public import GitKit
 import Manifests
 public import Platform
+import Support
 
 /// The branch of record, and where it came from: `branch` in lockmaster.yaml, else the remote's default
 /// branch (`origin/HEAD`), else `main`, else `master` — so a repository whose default is `master` gets
@@ -19,8 +20,7 @@ public struct BaseBranch: Sendable, Equatable {
     public var description: String { source == "lockmaster.yaml" ? "\(name) (branch in lockmaster.yaml)" : "\(name) (\(source))" }
 
     public static func resolve(root: URL, settings: LockmasterSettings, git: any GitClient) async -> BaseBranch {
-        let file = root.appendingPathComponent(LockmasterSettings.fileName)
-        if let text = try? String(contentsOf: file, encoding: .utf8), (try? YAMLDocumentReader.documents(in: text).first?["branch"]) != nil {
+        if let text = RepositoryFile.text(LockmasterSettings.fileName, in: root), (try? YAMLDocumentReader.documents(in: text).first?["branch"]) != nil {
             return BaseBranch(name: settings.branch, source: "lockmaster.yaml")
         }
         if let remote = try? await git.remoteDefaultBranch(in: root) { return BaseBranch(name: remote, source: "the remote's default branch, origin/HEAD") }

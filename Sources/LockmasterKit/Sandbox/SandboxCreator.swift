@@ -239,7 +239,7 @@ public struct SandboxCreator: Sendable {
     private func nextSteps(name: String, directory: String, root: URL, settings: LockmasterSettings) async throws -> [String] {
         let objects = ManifestLoader(root: root).load(under: directory).objects
         let environment = PlatformEnvironment.read(name: (directory as NSString).lastPathComponent, directory: directory, objects: objects, settings: settings)
-        let url = try await git.remoteURL(named: "origin", in: root) ?? environment.source?.url ?? "<repository URL>"
+        let url = try await git.remoteURL(named: "origin", in: root).map(RemoteURL.withoutCredentials) ?? environment.source?.url ?? "<repository URL>"
         var steps = ["Create the cluster for \(Self.directoryName(for: name)) with your infrastructure-as-code (or configure sandbox.hooks.create in lockmaster.yaml to do it for you)."]
         let sourceObjects = objects.compactMap(GitRepository.init).map(\.object) + objects.compactMap(OCIRepository.init).map(\.object)
         for object in sourceObjects {
