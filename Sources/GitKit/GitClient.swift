@@ -16,12 +16,12 @@ public protocol GitClient: Sendable {
     func commit(message: String, in repository: URL) async throws -> String
     /// The current branch, or nil on a detached HEAD.
     func currentBranch(in repository: URL) async throws -> String?
-    /// `git status --porcelain` lines; empty for a clean work tree.
-    func status(in repository: URL) async throws -> [String]
+    /// What `git status` reports, untracked files included; empty for a clean work tree.
+    func status(in repository: URL) async throws -> [StatusEntry]
     /// The commit `HEAD` points at, and its committer time in seconds since the epoch.
     func head(in repository: URL) async throws -> (commit: String, time: Int)
-    /// `git status --porcelain` lines for `paths` only.
-    func status(of paths: [String], in repository: URL) async throws -> [String]
+    /// What `git status` reports for `paths` only.
+    func status(of paths: [String], in repository: URL) async throws -> [StatusEntry]
     /// Whether a local branch, or a remote-tracking branch of that short name, exists.
     func branchExists(_ name: String, in repository: URL) async throws -> Bool
     /// Creates branch `name` at `base` and checks it out.

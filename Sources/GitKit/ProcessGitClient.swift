@@ -69,9 +69,8 @@ public struct ProcessGitClient: GitClient {
         return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    public func status(in repository: URL) async throws -> [String] {
-        try await git(["status", "--porcelain=v1", "--untracked-files=all"], in: repository)
-            .stdout.split(separator: "\n").map(String.init)
+    public func status(in repository: URL) async throws -> [StatusEntry] {
+        StatusEntry.parse(try await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"], in: repository).stdout)
     }
 
     public func ignoredFiles(under paths: [String], in repository: URL) async throws -> [String] {
@@ -89,9 +88,8 @@ public struct ProcessGitClient: GitClient {
         return (String(parts[0]), time)
     }
 
-    public func status(of paths: [String], in repository: URL) async throws -> [String] {
-        try await git(["status", "--porcelain=v1", "--untracked-files=all", "--"] + paths, in: repository)
-            .stdout.split(separator: "\n").map(String.init)
+    public func status(of paths: [String], in repository: URL) async throws -> [StatusEntry] {
+        StatusEntry.parse(try await git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"] + paths, in: repository).stdout)
     }
 
     public func branchExists(_ name: String, in repository: URL) async throws -> Bool {

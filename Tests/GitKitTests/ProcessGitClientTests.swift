@@ -12,7 +12,7 @@ import Testing
         try await git.initialize(at: directory.url, initialBranch: "main")
         #expect(try await git.workTreeRoot(containing: directory.url)?.path == directory.url.path)
         try directory.write("a/b.yaml", "x: 1\n")
-        #expect(try await git.status(in: directory.url) == ["?? a/b.yaml"])
+        #expect(try await git.status(in: directory.url) == [StatusEntry(index: "?", workTree: "?", path: "a/b.yaml")])
         try await git.add(["."], in: directory.url)
         let commit = try await git.commit(message: "add b", in: directory.url)
         #expect(commit.count == 40)
@@ -21,6 +21,23 @@ import Testing
         #expect(try await git.remoteURL(named: "origin", in: directory.url) == nil)
         try await TestGit.run(["remote", "add", "origin", "ssh://git@example.com/acme/platform"], in: directory.url)
         #expect(try await git.remoteURL(named: "origin", in: directory.url) == "ssh://git@example.com/acme/platform")
+    }
+
+    /// A path git would quote in its line form ("a b", a quote, a newline) is the path itself, and a
+    /// rename is one entry under its new path.
+    @Test func statusReadsPathsAsTheyAre() async throws {
+        let directory = try TemporaryDirectory()
+        try await git.initialize(at: directory.url, initialBranch: "main")
+        try directory.write("old.yaml", "x: 1\n")
+        try await git.add(["."], in: directory.url)
+        _ = try await git.commit(message: "add old", in: directory.url)
+        try await TestGit.run(["mv", "old.yaml", "new.yaml"], in: directory.url)
+        try directory.write("with space/\"quoted\"\nline.yaml", "y: 2\n")
+        let entries = try await git.status(in: directory.url)
+        #expect(entries == [StatusEntry(index: "R", workTree: " ", path: "new.yaml"),
+                            StatusEntry(index: "?", workTree: "?", path: "with space/\"quoted\"\nline.yaml")])
+        #expect(entries.map(\.isStaged) == [true, false])
+        #expect(try await git.status(of: ["with space"], in: directory.url).map(\.path) == ["with space/\"quoted\"\nline.yaml"])
     }
 
     @Test func aFailingCommandNamesItself() async throws {

@@ -54,7 +54,7 @@ public struct PromoteReport: Sendable, Codable, Equatable {
 
 /// Why a promotion was refused; each names its gate. Nothing was changed.
 public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
-    case dirty([String])
+    case dirty([StatusEntry])
     case unknownEnvironment(String, known: [String])
     case notPinned(environment: String, kind: String)
     case notSemver(String)
@@ -81,7 +81,7 @@ public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
                 ? "branch \(branch) exists with no commit of its own (an interrupted promotion leaves it so): delete it with git branch -D \(branch), then run again"
                 : "branch \(branch) already holds a promotion (\(ownCommits) commit\(ownCommits == 1 ? "" : "s")): review it, or delete it with git branch -D \(branch); or pass --branch NAME"
         case let .dirty(lines):
-            return "gate clean-tree: the work tree has uncommitted changes (\(lines.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))); commit or stash them first"
+            return "gate clean-tree: the work tree has uncommitted changes (\(lines.prefix(3).map { $0.description.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))); commit or stash them first"
         case let .unknownEnvironment(name, known):
             return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
         case let .notPinned(environment, kind):
@@ -220,7 +220,7 @@ public struct Promoter: Sendable {
         guard try await git.resolve("refs/heads/" + branch, in: root) != nil else { return }
         let own = try await git.aheadBehind(branch, base, in: root).onlyA
         guard own == 0, try await git.currentBranch(in: root) == branch else { throw PromoteError.branchExists(branch: branch, ownCommits: own) }
-        let paths = try await git.status(in: root).map { String($0.dropFirst(3)) }
+        let paths = try await git.status(in: root).map(\.path)
         var found = ["branch \(branch), checked out, with no promotion commit"]
         if !paths.isEmpty { found.append("uncommitted \(paths.joined(separator: ", "))") }
         throw PromoteError.interrupted(branch: branch, found: found, paths: paths, base: base)

@@ -59,7 +59,7 @@ public struct PublishReport: Sendable, Codable, Equatable {
 /// Why `publish` refused. Nothing was written to the registry.
 public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
     case noArtifactRepository
-    case dirty([String])
+    case dirty([StatusEntry])
     case noSource
     case notSemver(String)
     case tagTaken(tag: String, existing: String, new: String)
@@ -71,7 +71,7 @@ public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noArtifactRepository:
             return "no artifact repository: pass --to oci://HOST/REPO (or a layout directory), or set 'artifact' in lockmaster.yaml"
         case let .dirty(lines):
-            return "the platform files have uncommitted changes (\(lines.prefix(3).map { $0.trimmingWhitespace() }.joined(separator: ", "))\(lines.count > 3 ? ", …" : "")); "
+            return "the platform files have uncommitted changes (\(lines.prefix(3).map { $0.description.trimmingWhitespace() }.joined(separator: ", "))\(lines.count > 3 ? ", …" : "")); "
                 + "commit them so the revision annotation describes what is published, or pass --allow-dirty"
         case .noSource:
             return "no source URL for the artifact: add an 'origin' remote (git remote add origin URL)"

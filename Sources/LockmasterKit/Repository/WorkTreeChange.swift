@@ -31,15 +31,15 @@ public struct WorkTreeChange: Sendable {
         public var branch: String
     }
 
-    /// The paths `git status` reports, or nothing on a clean tree.
-    public func uncommitted() async throws -> [String] {
+    /// What `git status` reports, or nothing on a clean tree.
+    public func uncommitted() async throws -> [StatusEntry] {
         try await git.status(in: root)
     }
 
     /// Refuses, with the error `dirty` makes of the uncommitted paths, unless the tree is clean.
-    public func requireClean(_ dirty: ([String]) -> any Error) async throws {
-        let paths = try await uncommitted()
-        guard paths.isEmpty else { throw dirty(paths) }
+    public func requireClean(_ dirty: ([StatusEntry]) -> any Error) async throws {
+        let entries = try await uncommitted()
+        guard entries.isEmpty else { throw dirty(entries) }
     }
 
     /// Makes the change.

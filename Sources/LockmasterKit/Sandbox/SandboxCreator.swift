@@ -130,7 +130,7 @@ public struct SandboxCreator: Sendable {
         let uncommitted = try await git.status(of: [directory], in: root)
         var found = ["branch \(name), checked out, with no sandbox commit"]
         if !uncommitted.isEmpty {
-            let staged = uncommitted.filter { !$0.hasPrefix("??") && !$0.hasPrefix(" ") }.count
+            let staged = uncommitted.filter(\.isStaged).count
             found.append("\(uncommitted.count) uncommitted path\(uncommitted.count == 1 ? "" : "s") under \(directory) (\(staged) staged)")
         }
         return .interrupted(name: name, found: found, directory: directory, base: base)
@@ -194,7 +194,7 @@ public struct SandboxCreator: Sendable {
         var files: [String] = []
         var commit = try await sandboxCommit(name: request.name, base: base, directory: directory, root: root)
         if commit == nil {
-            let others = try await git.status(in: root).filter { !$0.dropFirst(3).hasPrefix(directory + "/") && $0.dropFirst(3) != directory + "/" }
+            let others = try await git.status(in: root).filter { !$0.path.hasPrefix(directory + "/") }
             guard others.isEmpty else { throw SandboxError.dirty(others) }
             (files, commit) = try await Interruption.deferring {
                 try? await git.unstage([directory], in: root)

@@ -1,10 +1,11 @@
 import Foundation
+public import GitKit
 import Support
 
 /// Why a sandbox command refused or stopped.
 public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidName(String, pattern: String)
-    case dirty([String])
+    case dirty([StatusEntry])
     case branchExists(String)
     case directoryExists(String)
     case unknownBase(String)
@@ -25,7 +26,7 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidName(name, pattern):
             return "'\(name)' is not a sandbox name: it must match \(pattern) (ticket prefix and a hyphenated summary, e.g. OPS-123-add-keda; set sandbox.namePattern in lockmaster.yaml to change the rule)"
         case let .dirty(lines):
-            return "the work tree has uncommitted changes (\(lines.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))\(lines.count > 3 ? ", …" : "")); commit or stash them first"
+            return "the work tree has uncommitted changes (\(lines.prefix(3).map { $0.description.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))\(lines.count > 3 ? ", …" : "")); commit or stash them first"
         case let .branchExists(name):
             return "a branch named \(name) already exists; choose another name, or delete the branch"
         case let .directoryExists(path):
