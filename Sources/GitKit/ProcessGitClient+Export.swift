@@ -16,7 +16,7 @@ extension ProcessGitClient {
     /// `git ls-tree` names every tracked entry with its mode; `git cat-file --batch` gives the bytes.
     /// Neither applies `.gitattributes` (export-ignore, filters), unlike `git archive`.
     public func export(_ ref: String, to directory: URL, in repository: URL) async throws {
-        let listing = try await git(["ls-tree", "-r", "-z", "--full-tree", ref], in: repository).stdout
+        let listing = try await git(["ls-tree", "-r", "-z", "--full-tree", Self.revision(ref)], in: repository).stdout
         var entries: [(mode: String, object: String, path: String)] = []
         for record in listing.split(separator: "\0") {
             guard let tab = record.firstIndex(of: "\t") else { throw GitExportError.malformed(String(record)) }

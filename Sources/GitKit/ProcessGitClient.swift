@@ -99,15 +99,15 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func createBranch(_ name: String, from base: String, in repository: URL) async throws {
-        try await git(["switch", "--quiet", "--create", name, base], in: repository)
+        try await git(["switch", "--quiet", "--create", Self.revision(name), Self.revision(base)], in: repository)
     }
 
     public func switchBranch(_ name: String, in repository: URL) async throws {
-        try await git(["switch", "--quiet", name], in: repository)
+        try await git(["switch", "--quiet", Self.revision(name)], in: repository)
     }
 
     public func deleteBranch(_ name: String, in repository: URL) async throws {
-        try await git(["branch", "--quiet", "-D", name], in: repository)
+        try await git(["branch", "--quiet", "-D", Self.revision(name)], in: repository)
     }
 
     public func branches(in repository: URL) async throws -> [String] {
@@ -116,18 +116,18 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func resolve(_ ref: String, in repository: URL) async throws -> String? {
-        let output = try await runner.run(invocation(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"], in: repository))
+        let output = try await runner.run(invocation(["rev-parse", "--verify", "--quiet", "\(Self.revision(ref))^{commit}"], in: repository))
         return output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
     public func mergeBase(_ a: String, _ b: String, in repository: URL) async throws -> String? {
-        let output = try await runner.run(invocation(["merge-base", a, b], in: repository))
+        let output = try await runner.run(invocation(["merge-base", Self.revision(a), Self.revision(b)], in: repository))
         return output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
     public func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)] {
         var result: [(Character, String)] = []
-        let diff = try await git(["diff", "--name-status", "--no-renames", "-z", base], in: repository).stdout
+        let diff = try await git(["diff", "--name-status", "--no-renames", "-z", Self.revision(base)], in: repository).stdout
         let fields = diff.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
         var index = 0
         while index + 1 < fields.count {
@@ -141,16 +141,16 @@ public struct ProcessGitClient: GitClient {
 
     public func files(at ref: String, under path: String, in repository: URL) async throws -> [String] {
         // The whole tree is "." to git; an empty pathspec is an error.
-        try await git(["ls-tree", "-r", "-z", "--name-only", ref, "--", path.isEmpty ? "." : path], in: repository)
+        try await git(["ls-tree", "-r", "-z", "--name-only", Self.revision(ref), "--", path.isEmpty ? "." : path], in: repository)
             .stdout.split(separator: "\0").map(String.init)
     }
 
     public func contents(of path: String, at ref: String, in repository: URL) async throws -> Data {
-        try await git(["show", "\(ref):\(path)"], in: repository).standardOutput
+        try await git(["show", "\(Self.revision(ref)):\(path)"], in: repository).standardOutput
     }
 
     public func commits(on ref: String, touching path: String?, limit: Int?, in repository: URL) async throws -> [(commit: String, time: Int)] {
-        let output = try await git(["log", "--format=%H %ct"] + (limit.map { ["-n", String($0)] } ?? []) + [ref] + (path.map { ["--", $0] } ?? []),
+        let output = try await git(["log", "--format=%H %ct"] + (limit.map { ["-n", String($0)] } ?? []) + [Self.revision(ref)] + (path.map { ["--", $0] } ?? []),
                                    in: repository).stdout
         return output.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
@@ -160,13 +160,13 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func aheadBehind(_ a: String, _ b: String, in repository: URL) async throws -> (onlyA: Int, onlyB: Int) {
-        let parts = try await git(["rev-list", "--left-right", "--count", "\(a)...\(b)"], in: repository).stdout
+        let parts = try await git(["rev-list", "--left-right", "--count", "\(Self.revision(a))...\(Self.revision(b))"], in: repository).stdout
             .split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }).compactMap { Int($0) }
         return parts.count == 2 ? (parts[0], parts[1]) : (0, 0)
     }
 
     public func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool {
-        try await runner.run(invocation(["merge-base", "--is-ancestor", a, b], in: repository)).status == 0
+        try await runner.run(invocation(["merge-base", "--is-ancestor", Self.revision(a), Self.revision(b)], in: repository)).status == 0
     }
 
     /// Merges `branch` into the current branch with a merge commit (used by the demo).

@@ -15,12 +15,8 @@ struct Lockmaster: AsyncParsableCommand {
             stdout and diagnostics on stderr, and exits 0 on success, 1 on failure or findings, 64 on \
             a usage error.
 
-            --color auto|always|never (any command; default auto: only on a terminal, and not when \
-            NO_COLOR is set) colours the text output of check, diff and status. JSON, YAML, Markdown and \
-            GitHub annotations are never coloured. --quiet (any command) leaves out progress and \
-            success notices on stderr, keeping warnings and errors; --verbose prints every external \
-            command (git, kubectl, hooks) before it runs and every registry request with its status, \
-            on stderr.
+            --color, --quiet and --verbose (OUTPUT below) go with any command, before or after its \
+            name. JSON, YAML, Markdown and GitHub annotations are never coloured.
 
             Environment:
               LOCKMASTER_REGISTRY_USERNAME, LOCKMASTER_REGISTRY_PASSWORD
@@ -41,23 +37,27 @@ struct Lockmaster: AsyncParsableCommand {
         subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Demo.self]
     )
 
+    @OptionGroup(title: "Output") var global: GlobalOptions
+
     /// ArgumentParser's own entry point, after taking over Ctrl-C so that a write step is never cut in half.
     static func main() async {
         Interruption.install()
         do {
-            let (options, arguments) = try GlobalOptions.extract(from: Array(CommandLine.arguments.dropFirst()))
-            let output = OutputContext(colour: Colour.resolve(options.colour, environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1),
-                                       quiet: options.quiet)
-            if options.verbose { Trace.sink = { Terminal.err($0 + "\n") } }
-            try await OutputContext.$current.withValue(output) {
-                var command = try parseAsRoot(arguments)
-                if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
-            }
-        } catch let error as GlobalOptionError {
-            FileHandle.standardError.write(Data("lockmaster: error: \(error)\n".utf8))
-            exit(withError: ExitCode.validationFailure)
+            try await execute(Array(CommandLine.arguments.dropFirst()))
         } catch {
             exit(withError: error)
+        }
+    }
+
+    /// Parses, makes the run's output context from the global flags, and runs the command in it.
+    nonisolated private static func execute(_ arguments: [String]) async throws {
+        var command = try parseAsRoot(arguments)
+        // A command without the flags (a group such as `sandbox` alone) only prints its help.
+        let global = (command as? any GlobalOptionsCommand)?.global
+        if global?.verbose == true { Trace.sink = { Terminal.err($0 + "\n") } }
+        let output = global?.context(environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1) ?? OutputContext()
+        try await OutputContext.$current.withValue(output) {
+            if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
         }
     }
 }

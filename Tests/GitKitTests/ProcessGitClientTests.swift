@@ -40,6 +40,23 @@ import Testing
         #expect(try await git.status(of: ["with space"], in: directory.url).map(\.path) == ["with space/\"quoted\"\nline.yaml"])
     }
 
+    /// A name git would take for an option (`git log --output=FILE` writes a file) never reaches git.
+    @Test func optionLikeRevisionsAreRefused() async throws {
+        let directory = try TemporaryDirectory()
+        try await git.initialize(at: directory.url, initialBranch: "main")
+        try directory.write("a.yaml", "x: 1\n")
+        try await git.add(["."], in: directory.url)
+        _ = try await git.commit(message: "add a", in: directory.url)
+        let target = directory.url.appendingPathComponent("written").path
+        let hostile = "--output=\(target)"
+        await #expect(throws: OptionLikeRevision(text: hostile)) { try await git.commits(on: hostile, touching: nil, limit: 1, in: directory.url) }
+        await #expect(throws: OptionLikeRevision(text: hostile)) { try await git.resolve(hostile, in: directory.url) }
+        await #expect(throws: OptionLikeRevision(text: hostile)) { try await git.aheadBehind("main", hostile, in: directory.url) }
+        await #expect(throws: OptionLikeRevision(text: "main\nx")) { try await git.createBranch("main\nx", from: "main", in: directory.url) }
+        #expect(!FileManager.default.fileExists(atPath: target))
+        #expect(try await git.resolve("main", in: directory.url)?.count == 40)
+    }
+
     @Test func aFailingCommandNamesItself() async throws {
         let directory = try TemporaryDirectory()
         try await git.initialize(at: directory.url, initialBranch: "main")

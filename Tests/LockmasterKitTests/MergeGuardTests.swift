@@ -15,12 +15,12 @@ import Testing
         return directory
     }
 
-    func check(_ repository: TemporaryDirectory, kubeVersion: String? = nil, target: String? = "main") async throws -> CheckReport {
+    func check(_ repository: TemporaryDirectory, kubeVersion: KubernetesRelease? = nil, target: String? = "main") async throws -> CheckReport {
         try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, kubeVersion: kubeVersion, target: target, environment: [:]))
     }
 
     /// Applies `change` to a clean repository and returns the findings of `rule`.
-    func findings(_ rule: CheckRule, kubeVersion: String? = nil, _ change: (TemporaryDirectory) async throws -> Void) async throws -> [CheckFinding] {
+    func findings(_ rule: CheckRule, kubeVersion: KubernetesRelease? = nil, _ change: (TemporaryDirectory) async throws -> Void) async throws -> [CheckFinding] {
         let repository = try await repository()
         try await change(repository)
         return try await check(repository, kubeVersion: kubeVersion).findings.filter { $0.rule == rule }
@@ -32,8 +32,13 @@ import Testing
         try repository.write(path, text.replacingOccurrences(of: old, with: new))
     }
 
+    @Test func kubernetesReleasesAreOneDotMinor() {
+        #expect(KubernetesRelease("1.29")?.minor == 29 && KubernetesRelease("v1.31.2")?.minor == 31)
+        #expect(["2.0", "1", "1.x", "1.29.x", "1.29.1.1", "", "latest"].allSatisfy { KubernetesRelease($0) == nil })
+    }
+
     @Test func theCleanRepositoryPasses() async throws {
-        let report = try await check(try await repository(), kubeVersion: "1.31")
+        let report = try await check(try await repository(), kubeVersion: KubernetesRelease(minor: 31))
         #expect(report.findings == [])
         #expect(report.base != nil)
     }
@@ -246,9 +251,9 @@ import Testing
         #expect(old.first?.hint == "upgrade Flux to 2.6 or later, then use source.toolkit.fluxcd.io/v1")
         #expect(old.last?.message == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is deprecated and removed in Flux 2.7 (development installs Flux 2.4)")
         let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: keda\n  namespace: keda\n"
-        let removed = try await findings(.deprecatedAPI, kubeVersion: "1.25") { try $0.write("platform/configs/pdb.yaml", pdb) }
+        let removed = try await findings(.deprecatedAPI, kubeVersion: KubernetesRelease(minor: 25)) { try $0.write("platform/configs/pdb.yaml", pdb) }
         #expect(removed.map(\.message) == ["PodDisruptionBudget policy/v1beta1 is not served by Kubernetes 1.25 (removed in 1.25)"])
-        let deprecated = try await findings(.deprecatedAPI, kubeVersion: "1.22") { try $0.write("platform/configs/pdb.yaml", pdb) }
+        let deprecated = try await findings(.deprecatedAPI, kubeVersion: KubernetesRelease(minor: 22)) { try $0.write("platform/configs/pdb.yaml", pdb) }
         #expect(deprecated.first?.severity == .warning)
         #expect(try await findings(.deprecatedAPI) { try $0.write("platform/configs/pdb.yaml", pdb) } == [])
     }

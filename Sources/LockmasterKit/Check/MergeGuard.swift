@@ -11,14 +11,14 @@ public struct CheckRequest: Sendable {
     /// The revision to compare with; default: the merge base of `HEAD` and the branch of record.
     public var base: String?
     /// Kubernetes minor version (`1.29`) for built-in API deprecations; nil checks Flux APIs only.
-    public var kubeVersion: String?
+    public var kubeVersion: KubernetesRelease?
     /// The branch the change merges into. Default: the CI's target branch (`GITHUB_BASE_REF`,
     /// `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`); otherwise the branch of record, except on a sandbox's own
     /// branch, where its directory belongs until the pull request.
     public var target: String?
     public var environment: [String: String]
 
-    public init(repository: URL, base: String? = nil, kubeVersion: String? = nil, target: String? = nil,
+    public init(repository: URL, base: String? = nil, kubeVersion: KubernetesRelease? = nil, target: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.repository = repository
         self.base = base
@@ -31,7 +31,6 @@ public struct CheckRequest: Sendable {
 /// Why `check` could not run at all.
 public enum CheckError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownBase(String)
-    case invalidKubeVersion(String)
     /// Neither the branch of record nor its remote-tracking branch is here (a single-branch clone).
     case noBase(branch: String)
     case noCommonHistory(String)
@@ -44,7 +43,6 @@ public enum CheckError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .noCommonHistory(ref):
             return "HEAD has no common history with \(ref), so the change rules cannot run; name the base with --base REV"
         case let .unknownBase(base): return "--base \(base) is not a revision of this repository"
-        case let .invalidKubeVersion(version): return "--kube-version \(version) is not a Kubernetes version; write it as 1.29"
         }
     }
 }
@@ -64,12 +62,6 @@ public struct MergeGuard: Sendable {
 
     public func run(_ request: CheckRequest) async throws -> CheckReport {
         let root = request.repository
-        var kubeMinor: Int?
-        if let version = request.kubeVersion {
-            let parts = version.trimmingPrefix("v").split(separator: ".")
-            guard parts.count >= 2, parts[0] == "1", let minor = Int(parts[1]) else { throw CheckError.invalidKubeVersion(version) }
-            kubeMinor = minor
-        }
         let (repository, branch) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         let settings = repository.settings
         var findings: [CheckFinding] = []
@@ -89,7 +81,7 @@ public struct MergeGuard: Sendable {
         let scopes = await scopes(repository, all: set.objects, findings: &findings, notes: &notes)
         findings += referenceRules(scopes)
         findings += DeprecatedAPIRule.flux(scopes: scopes, all: set.objects, root: root)
-        findings += DeprecatedAPIRule.kubernetes(set.objects, kubeMinor: kubeMinor)
+        findings += DeprecatedAPIRule.kubernetes(set.objects, kubeMinor: request.kubeVersion?.minor)
 
         // One finding per place and message, in file order.
         var seen = Set<CheckFinding>()
@@ -194,6 +186,8 @@ public struct MergeGuard: Sendable {
     /// `--base`, else the merge base with the branch of record, else with its remote-tracking branch
     /// (CI's single-branch checkouts have no local one); before the first commit, the empty tree.
     private func base(_ requested: String?, branch: String, root: URL) async throws -> (commit: String, ref: String) {
+        // A change needs history: a directory outside git has none (and git's own error is its usage text).
+        guard try await git.workTreeRoot(containing: root) != nil else { throw RepositoryLocationError.notInWorkTree(root.path) }
         if let requested {
             guard let commit = try await git.resolve(requested, in: root) else { throw CheckError.unknownBase(requested) }
             return (commit, requested)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Artifacts
+import LockmasterKit
 
 /// A duration on the command line: `30s`, `10m`, `1h`, or plain seconds (`2.5`).
 struct DurationArgument: ExpressibleByArgument, Sendable {
@@ -43,5 +45,30 @@ struct ContextPair: ExpressibleByArgument, Sendable {
     static func parse(_ text: String) throws -> ContextPair {
         guard let pair = ContextPair(argument: text) else { throw ValidationError("--context takes ENV=NAME, e.g. --context production=prod-eu") }
         return pair
+    }
+}
+
+/// A version to publish, promote or roll back to: a tag Flux can select (`fluxcd/pkg/version`), kept
+/// as written (`v1.4.2` stays `v1.4.2`, since the tag is the text).
+struct VersionArgument: ExpressibleByArgument, Sendable {
+    var tag: String
+
+    init?(argument: String) {
+        guard SemanticVersion.flux(argument) != nil else { return nil }
+        tag = argument
+    }
+
+    /// For `transform:`: the version, or an error that shows the form.
+    static func parse(_ text: String) throws -> VersionArgument {
+        guard let version = VersionArgument(argument: text) else { throw ValidationError("\(text) is not a version Flux can select: write MAJOR.MINOR.PATCH, e.g. 1.4.2") }
+        return version
+    }
+}
+
+extension KubernetesRelease {
+    /// For `--kube-version`: the release, or an error that shows the form.
+    static func parse(_ text: String) throws -> KubernetesRelease {
+        guard let release = KubernetesRelease(text) else { throw ValidationError("--kube-version \(text) is not a Kubernetes version; write it as 1.29") }
+        return release
     }
 }

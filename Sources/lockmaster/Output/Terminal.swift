@@ -98,7 +98,6 @@ enum Terminal {
         case SandboxError.invalidName: true
         case PromoteError.notSemver: true
         case PublishError.notSemver: true
-        case CheckError.invalidKubeVersion: true
         default: false
         }
     }

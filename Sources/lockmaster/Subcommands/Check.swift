@@ -3,7 +3,7 @@ import Foundation
 import LockmasterKit
 
 extension Lockmaster {
-    struct Check: AsyncParsableCommand {
+    struct Check: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "The merge guard: policy rules for a change, as path:line:col findings.",
             discussion: """
@@ -27,6 +27,8 @@ extension Lockmaster {
                 """
         )
 
+        @OptionGroup(title: "Output") var global: GlobalOptions
+
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, github, gitlab }
 
         @OptionGroup var repository: RepositoryOptions
@@ -34,8 +36,8 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("Compare with this revision (default: the merge base with main).", valueName: "REF"))
         var base: String?
 
-        @Option(help: ArgumentHelp("Report Kubernetes API versions deprecated or removed in this release.", valueName: "X.Y"))
-        var kubeVersion: String?
+        @Option(help: ArgumentHelp("Report Kubernetes API versions deprecated or removed in this release.", valueName: "X.Y"), transform: KubernetesRelease.parse)
+        var kubeVersion: KubernetesRelease?
 
         @Option(help: ArgumentHelp("The branch the change merges into (default: the CI's target branch, else main; on a sandbox's own branch its directory is allowed).", valueName: "BRANCH"))
         var target: String?

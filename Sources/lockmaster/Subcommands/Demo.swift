@@ -2,11 +2,13 @@ import ArgumentParser
 import LockmasterKit
 
 extension Lockmaster {
-    struct Demo: AsyncParsableCommand {
+    struct Demo: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the whole story end to end in a temporary directory, offline.",
             discussion: "Prints each command as a user would type it, then what it printed. Needs no network and no services."
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Flag(help: "Keep the demo directory instead of removing it.")
         var keep = false

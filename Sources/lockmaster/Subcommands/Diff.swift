@@ -3,7 +3,7 @@ import Foundation
 import LockmasterKit
 
 extension Lockmaster {
-    struct Diff: AsyncParsableCommand {
+    struct Diff: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "What a change does to each environment: per Kustomization, per object, and as services.",
             discussion: """
@@ -29,6 +29,8 @@ extension Lockmaster {
                   lockmaster diff --versions 1.4.1 1.4.2 -o markdown > comment.md
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: "The git revision to compare from (default: the merge base with main).")
         var base: String?

@@ -3,7 +3,7 @@ import Foundation
 import LockmasterKit
 
 extension Lockmaster {
-    struct Init: AsyncParsableCommand {
+    struct Init: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scaffold a platform repository: clusters/{development,staging,production} and platform/.",
             discussion: """
@@ -32,6 +32,8 @@ extension Lockmaster {
                   lockmaster init --adopt            # in a home-ops or fleet repository
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: ArgumentHelp("The directory to scaffold (created if missing).", valueName: "DIR"))
         var directory: String = "."

@@ -3,7 +3,7 @@ import Foundation
 import LockmasterKit
 
 extension Lockmaster {
-    struct Package: AsyncParsableCommand {
+    struct Package: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Build the platform artifact (.tgz) reproducibly and print its digest and size.",
             discussion: """
@@ -26,6 +26,8 @@ extension Lockmaster {
                   lockmaster package --out platform.tgz
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @OptionGroup var repository: RepositoryOptions
 

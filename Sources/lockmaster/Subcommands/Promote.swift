@@ -11,17 +11,19 @@ extension Lockmaster {
         )
     }
 
-    struct Rollback: AsyncParsableCommand {
+    struct Rollback: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pin an environment back to its previous version (from git history), or --to VERSION.",
             discussion: "The same gates as promote, except the order gate; prints what it reverts."
         )
 
+        @OptionGroup(title: "Output") var global: GlobalOptions
+
         @Argument(help: "The pinned environment, e.g. production.", completion: Completions.environments)
         var environment: String
 
-        @Option(help: ArgumentHelp("The version to go back to (default: the pin before the current one).", valueName: "VERSION"))
-        var to: String?
+        @Option(help: ArgumentHelp("The version to go back to (default: the pin before the current one).", valueName: "VERSION"), transform: VersionArgument.parse)
+        var to: VersionArgument?
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
@@ -36,18 +38,20 @@ extension Lockmaster {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await Activity.during("checking the gates") {
                     try await Promoter(access: registry.access()).rollback(
-                        repository: root, environment: environment, to: to, branch: branch.choice, force: forcing.force, reason: forcing.reason)
+                        repository: root, environment: environment, to: to?.tag, branch: branch.choice, force: forcing.force, reason: forcing.reason)
                 }
                 Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report, rollback: true))
             }
         }
     }
 
-    struct History: AsyncParsableCommand {
+    struct History: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "What ran where and when: each environment's pins and ranges over git history.",
             discussion: "Each change shows the commit, author and date, old → new, and for tags the artifact's digest and source revision where the repository still has it."
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: "One environment (default: all).", completion: Completions.environments)
         var environment: String?
@@ -99,7 +103,7 @@ struct ForceOptions: ParsableArguments {
 }
 
 extension Lockmaster.Promote {
-    struct Environment: AsyncParsableCommand {
+    struct Environment: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             commandName: "env",
             abstract: "lockmaster promote ENV VERSION: pin ENV's spec.ref.tag to VERSION.",
@@ -124,11 +128,13 @@ extension Lockmaster.Promote {
                 """
         )
 
+        @OptionGroup(title: "Output") var global: GlobalOptions
+
         @Argument(help: "The pinned environment, e.g. production.", completion: Completions.environments)
         var environment: String
 
-        @Argument(help: "The version to pin, e.g. 1.4.2.")
-        var version: String
+        @Argument(help: "The version to pin, e.g. 1.4.2.", transform: VersionArgument.parse)
+        var version: VersionArgument
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
@@ -143,7 +149,7 @@ extension Lockmaster.Promote {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await Activity.during("checking the gates") {
                     try await Promoter(access: registry.access()).promote(PromoteRequest(
-                        repository: root, environment: environment, version: version, branch: branch.choice, force: forcing.force, reason: forcing.reason))
+                        repository: root, environment: environment, version: version.tag, branch: branch.choice, force: forcing.force, reason: forcing.reason))
                 }
                 Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report))
             }
@@ -152,7 +158,7 @@ extension Lockmaster.Promote {
 }
 
 extension Lockmaster.Promote {
-    struct App: AsyncParsableCommand {
+    struct App: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy an application HelmRelease's chart version (and --values) from one environment to the next.",
             discussion: """
@@ -166,6 +172,8 @@ extension Lockmaster.Promote {
                   lockmaster promote app podinfo --from staging --to production --values
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: "The HelmRelease name.")
         var name: String

@@ -4,7 +4,7 @@ import Foundation
 import LockmasterKit
 
 extension Lockmaster {
-    struct Publish: AsyncParsableCommand {
+    struct Publish: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Package the platform and push it as a Flux OCI artifact under the next version.",
             discussion: """
@@ -36,11 +36,13 @@ extension Lockmaster {
                 """
         )
 
+        @OptionGroup(title: "Output") var global: GlobalOptions
+
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
-        @Option(help: ArgumentHelp("Publish exactly this version (MAJOR.MINOR.PATCH).", valueName: "X"))
-        var version: String?
+        @Option(help: ArgumentHelp("Publish exactly this version (MAJOR.MINOR.PATCH).", valueName: "X"), transform: VersionArgument.parse)
+        var version: VersionArgument?
 
         @Option(help: ArgumentHelp("Raise the highest published version: patch, minor or major.", valueName: "PART"))
         var bump: VersionBump?
@@ -67,7 +69,7 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let choice: PublishRequest.Version = version.map { .exact($0) } ?? bump.map { .bump($0) } ?? .next
+                let choice: PublishRequest.Version = version.map { .exact($0.tag) } ?? bump.map { .bump($0) } ?? .next
                 let report = try await PlatformPublisher(access: registry.access()).run(PublishRequest(
                     repository: root, version: choice, target: to, force: force, allowDirty: allowDirty, followSymlinks: followSymlinks,
                     progress: Terminal.uploadProgress()))

@@ -3,7 +3,7 @@ import Foundation
 import LockmasterKit
 
 extension Lockmaster {
-    struct Render: AsyncParsableCommand {
+    struct Render: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "The objects Flux would apply for an environment, rendered offline.",
             discussion: """
@@ -28,6 +28,8 @@ extension Lockmaster {
                   lockmaster render development --ref main~1 -o json
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: "The environment to render.", completion: Completions.environments)
         var environment: String

@@ -3,7 +3,7 @@ import Foundation
 import LockmasterKit
 
 extension Lockmaster {
-    struct Resolve: AsyncParsableCommand {
+    struct Resolve: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show which tag and digest an environment picks right now, exactly as Flux would.",
             discussion: """
@@ -22,6 +22,8 @@ extension Lockmaster {
                   lockmaster resolve --range '~1.4.0' --from oci://ghcr.io/acme/platform
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: "The environment to resolve (a directory under clusters/).", completion: Completions.environments)
         var environment: String?

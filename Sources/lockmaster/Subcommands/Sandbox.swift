@@ -13,7 +13,7 @@ extension Lockmaster {
 }
 
 extension Lockmaster.Sandbox {
-    struct Create: AsyncParsableCommand {
+    struct Create: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Branch NAME from main and clone development into clusters/sandbox-<name>, tracking NAME.",
             discussion: """
@@ -39,6 +39,8 @@ extension Lockmaster.Sandbox {
                   lockmaster sandbox create OPS-124-try-istio --from development --no-commit
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: "The sandbox and branch name, e.g. OPS-123-add-keda.")
         var name: String
@@ -71,7 +73,7 @@ extension Lockmaster.Sandbox {
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "List sandboxes on local and remote-tracking branches.",
             discussion: """
@@ -80,6 +82,8 @@ extension Lockmaster.Sandbox {
                 directory), last commit, commits ahead of and behind main, and whether it is merged.
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @OptionGroup var repository: RepositoryOptions
 
@@ -97,7 +101,7 @@ extension Lockmaster.Sandbox {
 }
 
 extension Lockmaster.Sandbox {
-    struct Delete: AsyncParsableCommand {
+    struct Delete: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Plan, and with --execute carry out, an ordered teardown of a sandbox that orphans nothing.",
             discussion: """
@@ -129,6 +133,8 @@ extension Lockmaster.Sandbox {
                   lockmaster sandbox delete OPS-123-add-keda --context kind-sandbox --execute
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @Argument(help: "The sandbox (branch) name, e.g. OPS-123-add-keda.")
         var name: String

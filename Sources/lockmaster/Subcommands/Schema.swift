@@ -2,7 +2,7 @@ import ArgumentParser
 import Platform
 
 extension Lockmaster {
-    struct Schema: ParsableCommand {
+    struct Schema: ParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the JSON Schema of lockmaster.yaml.",
             discussion: """
@@ -13,6 +13,8 @@ extension Lockmaster {
                 lockmaster schema > lockmaster.schema.json.
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         func run() throws {
             print(SettingsSchema.json)

@@ -4,7 +4,7 @@ import LockmasterKit
 import Support
 
 extension Lockmaster {
-    struct Status: AsyncParsableCommand {
+    struct Status: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show every environment: its kind, platform source, ref and platform Kustomizations.",
             discussion: """
@@ -34,6 +34,8 @@ extension Lockmaster {
                   lockmaster status -o html > status.html
                 """
         )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
 
         @OptionGroup var repository: RepositoryOptions
 
