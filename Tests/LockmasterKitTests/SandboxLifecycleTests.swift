@@ -1,3 +1,4 @@
+import Manifests
 import Foundation
 import LockmasterKit
 import Platform
@@ -12,7 +13,7 @@ import Testing
     let name = "OPS-9-try-keda"
     let directory = "clusters/sandbox-ops-9-try-keda"
 
-    func deletes(_ repository: TemporaryDirectory) async throws -> (deletes: [TeardownObjectID], warnings: [String]) {
+    func deletes(_ repository: TemporaryDirectory) async throws -> (deletes: [ObjectReference], warnings: [String]) {
         let (plan, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         return (plan.steps.filter { $0.action == .delete }.compactMap(\.object), plan.warnings)
     }

@@ -1,3 +1,4 @@
+import Manifests
 import Cluster
 import Foundation
 import LockmasterKit
@@ -30,7 +31,7 @@ import Testing
     }
 
     /// A cluster holding what the plan names, plus flux-system; deletions held by finalizers for a few reads.
-    func cluster(for objects: [TeardownObject], context: String, stuck: TeardownObjectID? = nil) throws -> ClusterStandIn {
+    func cluster(for objects: [TeardownObject], context: String, stuck: ObjectReference? = nil) throws -> ClusterStandIn {
         let cluster = try ClusterStandIn()
         try cluster.add(context: context, kind: "Kustomization", namespace: "flux-system", name: "flux-system")
         for object in objects {
@@ -49,7 +50,7 @@ import Testing
         let repository = try await sandbox()
         let (plan, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         let deletes = plan.steps.filter { $0.action == .delete }.compactMap(\.object)
-        let at = { (id: TeardownObjectID) in deletes.firstIndex(of: id) ?? -1 }
+        let at = { (id: ObjectReference) in deletes.firstIndex(of: id) ?? -1 }
         #expect(at("HelmRelease/keda/keda") >= 0 && at("HelmRelease/keda/keda") < at("Kustomization/flux-system/platform-services"))
         #expect(at("Kustomization/flux-system/apps") < at("Kustomization/flux-system/platform-services"))
         #expect(!deletes.contains("Kustomization/flux-system/flux-system"))
@@ -76,7 +77,7 @@ import Testing
         #expect(objects.first { $0.id == "Kustomization/flux-system/crds" }?.providesCRDGroups == ["example.com"])
         #expect(objects.first { $0.id == "Kustomization/flux-system/widgets" }?.ownsCustomResourceGroups == ["example.com"])
         #expect(objects.first { $0.id == "Kustomization/flux-system/platform-configs" }?.ownsCustomResourceGroups == ["example.com"])
-        let wave = { (id: TeardownObjectID) in plan.steps.first { $0.object == id }?.wave ?? 0 }
+        let wave = { (id: ObjectReference) in plan.steps.first { $0.object == id }?.wave ?? 0 }
         #expect(wave("Kustomization/flux-system/widgets") < wave("Kustomization/flux-system/crds"))
         #expect(wave("Kustomization/flux-system/platform-configs") < wave("Kustomization/flux-system/crds"))
         #expect(plan.steps.contains { $0.action == .destroy && $0.reason == "run 1 sandbox.destroy hook" })

@@ -1,3 +1,4 @@
+import Manifests
 import LockmasterKit
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
     }
 
     /// The step number of each deleted object.
-    func order(_ plan: TeardownPlan) -> [TeardownObjectID: Int] {
+    func order(_ plan: TeardownPlan) -> [ObjectReference: Int] {
         Dictionary(plan.steps.filter { $0.action == .delete }.map { ($0.object!, $0.number) }, uniquingKeysWith: { first, _ in first })
     }
 

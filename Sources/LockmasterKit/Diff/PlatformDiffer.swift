@@ -84,23 +84,23 @@ public struct PlatformDiffer: Sendable {
         var byKustomization: [String: [ObjectDiff]] = [:]
         // Objects are matched by API group, kind, namespace and name; they are shown by kind, namespace
         // and name, with the group where two groups share a key.
-        let oldIndex = Dictionary(before.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
-        let newIndex = Dictionary(after.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+        let oldIndex = Dictionary(before.map { ($0.reference, $0) }, uniquingKeysWith: { first, _ in first })
+        let newIndex = Dictionary(after.map { ($0.reference, $0) }, uniquingKeysWith: { first, _ in first })
         var groups: [String: Set<String>] = [:]
         for item in before + after { groups[item.key, default: []].insert(item.group) }
-        func shown(_ item: RenderedObject) -> String { (groups[item.key]?.count ?? 0) > 1 ? item.qualifiedKey : item.key }
+        func shown(_ item: RenderedObject) -> String { (groups[item.key]?.count ?? 0) > 1 ? item.reference.qualified : item.key }
         // A side that could not build a Kustomization says nothing about its objects.
         let unbuiltHead = Set(new.problems.map(\.kustomization)), unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
-        for object in after where oldIndex[object.identity] == nil && !unbuiltBase.contains(object.kustomization) {
+        for object in after where oldIndex[object.reference] == nil && !unbuiltBase.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .added, diff: [],
                                                                                  secretKeys: SecretMask.keyChanges(old: nil, new: object.node)))
         }
-        for object in before where newIndex[object.identity] == nil && !unbuiltHead.contains(object.kustomization) {
+        for object in before where newIndex[object.reference] == nil && !unbuiltHead.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .removed, diff: [],
                                                                                  secretKeys: SecretMask.keyChanges(old: object.node, new: nil)))
         }
         for object in after {
-            guard let previous = oldIndex[object.identity], !previous.node.sameContent(as: object.node) else { continue }
+            guard let previous = oldIndex[object.reference], !previous.node.sameContent(as: object.node) else { continue }
             let diff = LineDiff.unified(SecretMask.withoutValues(previous.node).yamlText(), SecretMask.withoutValues(object.node).yamlText())
             let keys = SecretMask.keyChanges(old: previous.node, new: object.node)
             guard !diff.isEmpty || keys?.values.contains(where: { $0 != "unchanged" }) == true else { continue }

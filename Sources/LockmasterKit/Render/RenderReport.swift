@@ -14,18 +14,17 @@ public struct RenderedObject: Sendable {
     public var name: String { node.string(at: ["metadata", "name"]) ?? "" }
     public var namespace: String? { node.string(at: ["metadata", "namespace"]) }
 
-    /// `kind/namespace/name` (no namespace for cluster-scoped objects).
-    public var key: String { "\(kind)/" + (namespace.map { "\($0)/" } ?? "") + name }
     /// The API group, empty for the core group (`v1`).
     public var group: String {
         let apiVersion = apiVersion
         return apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
     }
-    /// What names the object in a cluster: API group, kind, namespace and name (the version is only how
-    /// it is read). A core `v1` ServiceAccount and a `talos.dev` ServiceAccount of one name are two objects.
-    public var identity: String { "\(group)|\(key)" }
-    /// `key` with the group (`ServiceAccount.talos.dev/ns/name`), for when the key alone is ambiguous.
-    public var qualifiedKey: String { group.isEmpty ? key : "\(kind).\(group)/" + (namespace.map { "\($0)/" } ?? "") + name }
+    /// What names the object in a cluster: group, kind, namespace (none when cluster-scoped) and name.
+    public var reference: ObjectReference {
+        ObjectReference(group: group, kind: kind, name: name, namespace: namespace ?? "")
+    }
+    /// `kind/namespace/name` (no namespace for cluster-scoped objects).
+    public var key: String { reference.description }
 }
 
 /// A Kustomization that could not be rendered; the others still are.

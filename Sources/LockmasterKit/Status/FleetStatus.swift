@@ -104,12 +104,9 @@ public struct FleetStatus: Sendable {
     private func live(_ environment: PlatformEnvironment, context: String, expected: String?) async -> StatusReport.Live {
         do {
             let objects = try await kubectl.fluxObjects(context: context)
-            let platform = Set(environment.platformKustomizations.map { "\($0.object.effectiveNamespace)/\($0.object.name ?? "")" })
-            let sourceKey = environment.source.map { "\($0.object.kind)/\($0.object.effectiveNamespace)/\($0.object.name ?? "")" }
-            let relevant = objects.filter { object in
-                (object.kind == "Kustomization" && platform.contains("\(object.namespace)/\(object.name)"))
-                    || "\(object.kind)/\(object.namespace)/\(object.name)" == sourceKey
-            }
+            // The cluster lists Flux kinds only, whose kind fixes the group.
+            let wanted = Set(environment.platformKustomizations.map(\.object.reference) + [environment.source?.object.reference].compactMap { $0 })
+            let relevant = objects.filter { wanted.contains(ObjectReference(kind: $0.kind, name: $0.name, namespace: $0.namespace)) }
             let rows = relevant.map { object in
                 let revision = object.kind == "Kustomization" ? object.appliedRevision : object.artifactRevision
                 return StatusReport.LiveObject(kind: object.kind, namespace: object.namespace, name: object.name, ready: object.ready,

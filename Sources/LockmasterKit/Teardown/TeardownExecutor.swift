@@ -1,3 +1,4 @@
+public import Manifests
 public import Cluster
 public import Foundation
 public import GitKit
@@ -66,7 +67,7 @@ public struct TeardownExecutor: Sendable {
         } catch let error as ClusterError {
             throw TeardownError.unreachable(context: context, reason: "\(error)")
         }
-        let live = Dictionary(cluster.map { (TeardownObjectID(kind: $0.kind, namespace: $0.namespace, name: $0.name), $0) }) { first, _ in first }
+        let live = Dictionary(cluster.map { (ObjectReference(kind: $0.kind, name: $0.name, namespace: $0.namespace), $0) }) { first, _ in first }
         var objects = known.map { object in
             guard let found = live[object.id] else { return object }
             var merged = object
@@ -76,10 +77,10 @@ public struct TeardownExecutor: Sendable {
             return merged
         }
         let ids = Set(known.map(\.id))
-        for object in cluster where !ids.contains(TeardownObjectID(kind: object.kind, namespace: object.namespace, name: object.name)) {
+        for object in cluster where !ids.contains(ObjectReference(kind: object.kind, name: object.name, namespace: object.namespace)) {
             let groups = TeardownInventory.groups(inventory: object.inventory)
             objects.append(TeardownObject(kind: object.kind, namespace: object.namespace, name: object.name,
-                                          dependsOn: object.dependsOn.compactMap { TeardownObjectID("\(object.kind)/\($0)") }, suspended: object.suspended,
+                                          dependsOn: object.dependsOn.compactMap { ObjectReference("\(object.kind)/\($0)") }, suspended: object.suspended,
                                           providesCRDGroups: groups.provides, ownsCustomResourceGroups: groups.owns, clusterOnly: true))
         }
         return objects
@@ -109,7 +110,7 @@ public struct TeardownExecutor: Sendable {
 
     /// Deletes one object and waits until it is gone, saying what holds it; a suspended object is
     /// resumed first, since deleting it would orphan what it applied.
-    private func delete(_ target: TeardownObjectID, step: Int, progress: @escaping @Sendable (String) -> Void) async throws {
+    private func delete(_ target: ObjectReference, step: Int, progress: @escaping @Sendable (String) -> Void) async throws {
         guard let live = try await kubectl.get(context: context, kind: target.kind, namespace: target.namespace, name: target.name) else {
             progress("  \(target) is already gone")
             return

@@ -1,3 +1,4 @@
+import Manifests
 import Foundation
 
 /// Renders a teardown plan for a terminal.

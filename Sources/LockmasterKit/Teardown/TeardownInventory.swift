@@ -37,9 +37,9 @@ enum TeardownInventory {
             guard isFlux, ["Kustomization", "HelmRelease", "GitRepository", "OCIRepository", "HelmRepository", "Bucket"].contains(object.kind) else { return nil }
             let namespace = object.namespace ?? "default"
             let spec = object.node["spec"]
-            let dependsOn = (spec?["dependsOn"]?.items ?? []).compactMap { item -> TeardownObjectID? in
+            let dependsOn = (spec?["dependsOn"]?.items ?? []).compactMap { item -> ObjectReference? in
                 guard let name = item.string(at: ["name"]) else { return nil }
-                return TeardownObjectID(kind: object.kind, namespace: item.string(at: ["namespace"]) ?? namespace, name: name)
+                return ObjectReference(kind: object.kind, name: name, namespace: item.string(at: ["namespace"]) ?? namespace)
             }
             let annotations = object.node.node(at: ["metadata", "annotations"])
             let label = "\(namespace)/\(object.name)"
@@ -61,7 +61,7 @@ enum TeardownInventory {
                 suspended: spec?.string(at: ["suspend"]) == "true",
                 prune: object.kind == "Kustomization" ? spec?.string(at: ["prune"]).map { $0 == "true" } ?? false : nil,
                 deletionPolicy: spec?.string(at: ["deletionPolicy"]),
-                appliedBy: TeardownObjectID("Kustomization/\(object.kustomization)"),
+                appliedBy: ObjectReference("Kustomization/\(object.kustomization)"),
                 providesCRDGroups: Array(Set(provides)).sorted(), ownsCustomResourceGroups: Array(Set(owns)).sorted(),
                 externalState: annotations?.string(at: ["lockmaster.io/external-state"]) == "true"
             )

@@ -1,17 +1,18 @@
+public import Manifests
 /// A Flux object the teardown handles: a Kustomization, a HelmRelease, or a source.
 public struct TeardownObject: Sendable, Codable, Hashable {
     public var kind: String
     public var namespace: String
     public var name: String
     /// `Kind/namespace/name` of the objects it `dependsOn` (same kind, namespace defaulted).
-    public var dependsOn: [TeardownObjectID]
+    public var dependsOn: [ObjectReference]
     public var suspended: Bool
     /// Kustomization `spec.prune`; nil for other kinds.
     public var prune: Bool?
     /// Kustomization `spec.deletionPolicy`; nil means the default (MirrorPrune).
     public var deletionPolicy: String?
     /// The Kustomization that applies this object, if known (`Kustomization/namespace/name`).
-    public var appliedBy: TeardownObjectID?
+    public var appliedBy: ObjectReference?
     /// API groups whose CRDs this object installs (from the render), or `*` for the
     /// `lockmaster.io/provides: crds` annotation.
     public var providesCRDGroups: [String]
@@ -22,8 +23,8 @@ public struct TeardownObject: Sendable, Codable, Hashable {
     /// Found in the cluster but not in git.
     public var clusterOnly: Bool
 
-    public init(kind: String, namespace: String, name: String, dependsOn: [TeardownObjectID] = [], suspended: Bool = false, prune: Bool? = nil,
-                deletionPolicy: String? = nil, appliedBy: TeardownObjectID? = nil, providesCRDGroups: [String] = [], ownsCustomResourceGroups: [String] = [],
+    public init(kind: String, namespace: String, name: String, dependsOn: [ObjectReference] = [], suspended: Bool = false, prune: Bool? = nil,
+                deletionPolicy: String? = nil, appliedBy: ObjectReference? = nil, providesCRDGroups: [String] = [], ownsCustomResourceGroups: [String] = [],
                 externalState: Bool = false, clusterOnly: Bool = false) {
         self.kind = kind
         self.namespace = namespace
@@ -39,7 +40,7 @@ public struct TeardownObject: Sendable, Codable, Hashable {
         self.clusterOnly = clusterOnly
     }
 
-    public var id: TeardownObjectID { TeardownObjectID(kind: kind, namespace: namespace, name: name) }
+    public var id: ObjectReference { ObjectReference(kind: kind, name: name, namespace: namespace) }
     var isRoot: Bool { kind == "Kustomization" && namespace == "flux-system" && name == "flux-system" }
     var isSource: Bool { ["GitRepository", "OCIRepository", "HelmRepository", "Bucket", "HelmChart"].contains(kind) }
 }
@@ -64,7 +65,7 @@ public struct TeardownStep: Sendable, Codable, Equatable {
     public var number: Int
     public var action: Action
     /// `Kind/namespace/name` for object steps.
-    public var object: TeardownObjectID?
+    public var object: ObjectReference?
     /// The delete wave (1 first) for delete steps.
     public var wave: Int?
     /// Why this step is here, and why at this place.
@@ -76,4 +77,9 @@ public struct TeardownPlan: Sendable, Codable, Equatable {
     public var sandbox: String
     public var steps: [TeardownStep]
     public var warnings: [String]
+}
+
+extension ObjectReference {
+    /// The root sync Kustomization flux bootstrap writes, which a teardown only suspends.
+    static let root = ObjectReference(kind: "Kustomization", name: "flux-system", namespace: "flux-system")
 }

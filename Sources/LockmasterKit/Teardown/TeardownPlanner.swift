@@ -1,3 +1,4 @@
+public import Manifests
 /// Computes the order in which a sandbox is taken down (DESIGN.md §4.5, FLUX.md §7). No I/O: it is
 /// fed with the objects and returns the plan.
 ///
@@ -14,8 +15,8 @@ public enum TeardownPlanner {
         let byID = Dictionary(doomed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
         // before[x] = the objects that must be gone before x is deleted.
-        var mustPrecede: [TeardownObjectID: Set<TeardownObjectID>] = [:]
-        func edge(_ first: TeardownObjectID, before second: TeardownObjectID) {
+        var mustPrecede: [ObjectReference: Set<ObjectReference>] = [:]
+        func edge(_ first: ObjectReference, before second: ObjectReference) {
             guard first != second, byID[first] != nil, byID[second] != nil else { return }
             mustPrecede[second, default: []].insert(first)
         }
@@ -62,7 +63,7 @@ public enum TeardownPlanner {
         }
 
         var steps: [TeardownStep] = []
-        func add(_ action: TeardownStep.Action, _ object: TeardownObjectID?, wave: Int? = nil, _ reason: String) {
+        func add(_ action: TeardownStep.Action, _ object: ObjectReference?, wave: Int? = nil, _ reason: String) {
             steps.append(TeardownStep(number: steps.count + 1, action: action, object: object, wave: wave, reason: reason))
         }
         add(.suspend, .root,
@@ -85,7 +86,7 @@ public enum TeardownPlanner {
         return TeardownPlan(sandbox: sandbox, steps: steps, warnings: warnings)
     }
 
-    private static func reason(for object: TeardownObject, mustPrecede: Set<TeardownObjectID>) -> String {
+    private static func reason(for object: TeardownObject, mustPrecede: Set<ObjectReference>) -> String {
         var parts: [String] = []
         if object.externalState { parts.append("owns external state: as early as its dependencies allow") }
         if !object.providesCRDGroups.isEmpty { parts.append("provides CRDs: after their custom resources") }
@@ -94,7 +95,7 @@ public enum TeardownPlanner {
     }
 
     /// Nodes on a cycle among `nodes` (those that cannot be reached by peeling ready nodes).
-    private static func cycleMembers(in nodes: Set<TeardownObjectID>, edges: [TeardownObjectID: Set<TeardownObjectID>]) -> Set<TeardownObjectID> {
+    private static func cycleMembers(in nodes: Set<ObjectReference>, edges: [ObjectReference: Set<ObjectReference>]) -> Set<ObjectReference> {
         var left = nodes
         var changed = true
         // Drop nodes nobody in the set waits for, repeatedly; what stays is cycles and what they block.

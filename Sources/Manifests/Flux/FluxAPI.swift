@@ -13,6 +13,21 @@ public enum FluxAPI {
         "\(helmGroup)/HelmRelease": ["v2beta1", "v2beta2", "v2"],
     ]
 
+    /// The group Flux serves `kind` in, for a reference that names only the kind (`sourceRef.kind`,
+    /// `dependsOn`); empty for a kind Flux does not define.
+    public static func group(ofKind kind: String) -> String {
+        switch kind {
+        case "GitRepository", "OCIRepository", "HelmRepository", "HelmChart", "Bucket", "ExternalArtifact": sourceGroup
+        case "Kustomization": kustomizeGroup
+        case "HelmRelease": helmGroup
+        case "ArtifactGenerator": "source.extensions.fluxcd.io"
+        case "FluxInstance", "ResourceSet", "ResourceSetInputProvider": "fluxcd.controlplane.io"
+        case "Alert", "Provider", "Receiver": "notification.toolkit.fluxcd.io"
+        case "ImageRepository", "ImagePolicy", "ImageUpdateAutomation": "image.toolkit.fluxcd.io"
+        default: ""
+        }
+    }
+
     /// The source `flux bootstrap` writes into `<env>/flux-system/gotk-sync.yaml`: this repository.
     public static let bootstrapSource = ObjectReference(kind: "GitRepository", name: "flux-system", namespace: "flux-system")
 
@@ -25,31 +40,6 @@ public enum FluxAPI {
     }
 }
 
-/// A reference from one object to another, with the namespace already defaulted to the referrer's.
-public struct ObjectReference: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var kind: String
-    public var name: String
-    public var namespace: String
-
-    public init(kind: String, name: String, namespace: String) {
-        self.kind = kind
-        self.name = name
-        self.namespace = namespace
-    }
-
-    public var description: String { "\(kind)/\(namespace)/\(name)" }
-
-    /// Reads `{kind?, name, namespace?}` at `node`; nil without a name.
-    static func read(_ node: YAMLNode?, defaultKind: String, defaultNamespace: String) -> ObjectReference? {
-        guard let node, let name = node.string(at: ["name"]) else { return nil }
-        return ObjectReference(
-            kind: node.string(at: ["kind"]) ?? defaultKind,
-            name: name,
-            namespace: node.string(at: ["namespace"]).flatMap { $0.isEmpty ? nil : $0 } ?? defaultNamespace
-        )
-    }
-}
-
 extension KubernetesObject {
     /// The namespace Flux uses for a namespaced object that does not set one.
     public static let defaultNamespace = "default"
@@ -59,7 +49,7 @@ extension KubernetesObject {
 
     /// This object as the target of a reference.
     public var reference: ObjectReference {
-        ObjectReference(kind: kind, name: name ?? "", namespace: effectiveNamespace)
+        ObjectReference(group: group, kind: kind, name: name ?? "", namespace: effectiveNamespace)
     }
 
     func dependsOn(kind: String) -> [ObjectReference] {
@@ -75,5 +65,21 @@ extension KubernetesObject {
         case "false", "False", "FALSE": return false
         default: return nil
         }
+    }
+}
+
+extension ObjectReference {
+    /// Reads `{kind?, name, namespace?}` at `node`; nil without a name.
+    static func read(_ node: YAMLNode?, defaultKind: String, defaultNamespace: String) -> ObjectReference? {
+        guard let node, let name = node.string(at: ["name"]) else { return nil }
+        let kind = node.string(at: ["kind"]) ?? defaultKind
+        // A reference may name its apiVersion; otherwise the kind fixes the group.
+        let group = node.string(at: ["apiVersion"]).map { apiVersion in apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? "" }
+        return ObjectReference(
+            group: group ?? FluxAPI.group(ofKind: kind),
+            kind: kind,
+            name: name,
+            namespace: node.string(at: ["namespace"]).flatMap { $0.isEmpty ? nil : $0 } ?? defaultNamespace
+        )
     }
 }

@@ -1,0 +1,59 @@
+/// What names an object in a cluster: API group, kind, namespace and name (the version is only how it
+/// is read, so a `v1beta2` and a `v1` OCIRepository of one name are one object, and a core
+/// ServiceAccount and a `talos.dev` ServiceAccount of one name are two). Check, diff, render and
+/// teardown all name objects with it.
+///
+/// It prints, and encodes in JSON, as `Kind/namespace/name`; `qualified` adds the group for where two
+/// groups share a kind and name.
+public struct ObjectReference: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Empty for the core group (`v1`).
+    public var group: String
+    public var kind: String
+    public var name: String
+    /// Empty for a cluster-scoped object.
+    public var namespace: String
+
+    public init(group: String, kind: String, name: String, namespace: String) {
+        self.group = group
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+    }
+
+    /// A reference to a Flux kind, whose kind fixes the group.
+    public init(kind: String, name: String, namespace: String) {
+        self.init(group: FluxAPI.group(ofKind: kind), kind: kind, name: name, namespace: namespace)
+    }
+
+    /// `Kind/namespace/name` of a Flux kind, or nil when it is not three non-empty parts.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, !parts.contains(where: \.isEmpty) else { return nil }
+        self.init(kind: parts[0], name: parts[2], namespace: parts[1])
+    }
+
+    /// `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object.
+    public var description: String { "\(kind)/" + (namespace.isEmpty ? "" : "\(namespace)/") + name }
+
+    /// `Kind.group/namespace/name` (`ServiceAccount.talos.dev/ns/name`), for when the kind alone is ambiguous.
+    public var qualified: String {
+        group.isEmpty ? description : "\(kind).\(group)/" + (namespace.isEmpty ? "" : "\(namespace)/") + name
+    }
+
+    public static func < (lhs: ObjectReference, rhs: ObjectReference) -> Bool {
+        (lhs.description, lhs.group) < (rhs.description, rhs.group)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let reference = ObjectReference(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(text) is not Kind/namespace/name"))
+        }
+        self = reference
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
