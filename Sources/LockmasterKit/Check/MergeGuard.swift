@@ -52,12 +52,15 @@ public struct MergeGuard: Sendable {
     private let git: any GitClient
     private let runner: any ProcessRunner
     private let kubectl: String
+    private let cacheDirectory: RenderCacheDirectory?
 
+    /// - Parameter cacheDirectory: where renders keep builds between runs (nil: this run only).
     public init(git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner(),
-                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl") {
+                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl", cacheDirectory: RenderCacheDirectory? = nil) {
         self.git = git
         self.runner = runner
         self.kubectl = kubectl
+        self.cacheDirectory = cacheDirectory
     }
 
     public func run(_ request: CheckRequest) async throws -> CheckReport {
@@ -127,16 +130,23 @@ public struct MergeGuard: Sendable {
 
     /// Each environment as Flux applies it (rendered), or as its files read when kubectl is missing.
     private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], findings: inout [CheckFinding], notes: inout [String]) async -> [EnvironmentScope] {
-        let cache = BuildCache()
+        let cache = BuildCache(directory: cacheDirectory)
+        let trees: SourceTrees
+        do { trees = try SourceTrees(repository: repository.root) } catch {
+            notes.append("no scratch directory for rendering (\(error)), so the reference rules read files instead")
+            return repository.environments.map { EnvironmentScope.build($0, all: all) }
+        }
+        defer { trees.removeAll() }
         let renders = kubectlInstalled
         if !renders {
             notes.append("\(kubectl) is not installed, so the reference rules read files instead of what Flux applies; install kubectl for exact results")
         }
         var scopes: [EnvironmentScope] = []
         for environment in repository.environments {
-            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, cache: cache, findings: &findings, notes: &notes)
+            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, cache: cache, trees: trees, findings: &findings, notes: &notes)
                 : EnvironmentScope.build(environment, all: all))
         }
+        await cache.finish()
         return scopes
     }
 
@@ -168,12 +178,12 @@ public struct MergeGuard: Sendable {
 
     /// The environment as Flux applies it, rendered offline from the work tree; what could not be built is
     /// `build-failed` or `not-rendered`.
-    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], cache: BuildCache,
+    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], cache: BuildCache, trees: SourceTrees,
                           findings: inout [CheckFinding], notes: inout [String]) async -> EnvironmentScope {
         let report: RenderReport
         do {
             report = try await PlatformRenderer(runner: runner, kubectl: kubectl)
-                .run(RenderRequest(repository: root, environment: environment.name, offline: true), cache: cache)
+                .run(RenderRequest(repository: root, environment: environment.name, offline: true), cache: cache, trees: trees)
         } catch {
             notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
             return EnvironmentScope.build(environment, all: all)

@@ -36,16 +36,29 @@ public struct DiffRequest: Sendable {
 public struct PlatformDiffer: Sendable {
     private let renderer: PlatformRenderer
     private let git: any GitClient
+    private let buildAll: Bool
 
+    /// - Parameters:
+    ///   - cacheDirectory: where renders keep builds between runs (nil: this run only).
+    ///   - buildAll: build every Kustomization on both sides, not only what the change touches (the
+    ///     result is the same; this is the reference the fast path is tested against).
     public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess(),
-                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl") {
-        renderer = PlatformRenderer(access: access, kubectl: kubectl)
+                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl",
+                cacheDirectory: RenderCacheDirectory? = nil, buildAll: Bool = false) {
+        renderer = PlatformRenderer(access: access, kubectl: kubectl, cacheDirectory: cacheDirectory)
         self.git = git
+        self.buildAll = buildAll
     }
 
     public func run(_ request: DiffRequest) async throws -> DiffReport {
         let root = request.repository
         let (repository, _) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
+        // One cache and one set of source trees for every render of this diff: a build whose inputs are
+        // the same on both sides, or in two environments, runs once.
+        let cache = BuildCache(directory: renderer.cacheDirectory)
+        let trees = try SourceTrees(repository: root)
+        defer { trees.removeAll() }
+        let report: DiffReport
         switch request.sides {
         case let .git(base, head):
             var baseRef = base
@@ -55,28 +68,30 @@ public struct PlatformDiffer: Sendable {
             let names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
             var environments: [EnvironmentDiff] = []
             for name in names {
-                // An environment that did not exist at the base has only additions. The head renders after
-                // the base, so builds whose inputs did not change come from the cache.
-                let cache = BuildCache()
-                let old: RenderReport? = baseRef == nil ? nil : try? await renderer.run(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote), cache: cache)
-                let new = try await renderer.run(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote), cache: cache)
-                environments.append(compare(name: name, old: old, new: new))
+                // An environment that did not exist at the base has only additions.
+                let old = baseRef == nil ? nil : try? await renderer.session(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote),
+                                                                              cache: cache, trees: trees, deferLeaves: !buildAll)
+                let new = try await renderer.session(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote),
+                                                     cache: cache, trees: trees, deferLeaves: !buildAll)
+                let sides = await DiffSides(base: old, head: new).reports()
+                environments.append(compare(name: name, old: sides.base, new: sides.head))
             }
-            return DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
+            report = DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
         case let .environments(from, to):
             // What `to` runs now, and what it would run with `from`'s content.
-            async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote))
-            async let incoming = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote))
-            return DiffReport(comparing: "environments \(to) → \(from)", environments: [compare(name: to, old: try await current, new: try await incoming)])
+            async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote), cache: cache, trees: trees)
+            async let incoming = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote), cache: cache, trees: trees)
+            report = DiffReport(comparing: "environments \(to) → \(from)", environments: [compare(name: to, old: try await current, new: try await incoming)])
         case let .versions(a, b):
             guard let name = request.environment ?? repository.environments.first(where: {
                 if case .oci? = $0.source { return true } else { return false }
             })?.name else { throw ResolveError.noRepository }
-            let cache = BuildCache()
-            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a, allowRemote: request.allowRemote), cache: cache)
-            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b, allowRemote: request.allowRemote), cache: cache)
-            return DiffReport(comparing: "versions \(a) → \(b)", environments: [compare(name: name, old: old, new: new)])
+            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a, allowRemote: request.allowRemote), cache: cache, trees: trees)
+            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b, allowRemote: request.allowRemote), cache: cache, trees: trees)
+            report = DiffReport(comparing: "versions \(a) → \(b)", environments: [compare(name: name, old: old, new: new)])
         }
+        await cache.finish()
+        return report
     }
 
     func compare(name: String, old: RenderReport?, new: RenderReport) -> EnvironmentDiff {

@@ -3,44 +3,78 @@ import Foundation
 import Manifests
 
 /// Builds keyed by their inputs, so that `diff` renders a Kustomization whose inputs are the same on
-/// both sides only once. Substitution is not cached: it runs on every render, after the build.
+/// both sides only once, and (with a `RenderCacheDirectory`) a second run builds nothing it built
+/// before. Substitution is not cached: it runs on every render, after the build.
 actor BuildCache {
     private var builds: [String: [KustomizeBuilder.Built]] = [:]
     private var treeFingerprints: [URL: String] = [:]
+    private let directory: RenderCacheDirectory?
+    private var wrote = false
     private(set) var hits = 0
+    /// Builds run (not found here or in the directory).
+    private(set) var misses = 0
 
-    func get(_ key: String) -> [KustomizeBuilder.Built]? {
-        guard let built = builds[key] else { return nil }
-        hits += 1
-        return built
+    init(directory: RenderCacheDirectory? = nil) {
+        self.directory = directory
     }
 
-    func put(_ key: String, _ built: [KustomizeBuilder.Built]) { builds[key] = built }
+    func get(_ key: String) -> [KustomizeBuilder.Built]? {
+        if let built = builds[key] ?? directory?.read(key) {
+            builds[key] = built
+            hits += 1
+            return built
+        }
+        misses += 1
+        return nil
+    }
 
-    /// The key of a build: its Flux spec and path, and every file it reads (`inputs`, from
-    /// `BuildInputScanner`) — components and resources outside the path included. When the scanner met
-    /// a key it does not know, every file of the source tree counts instead. Nil: do not reuse (a
+    func put(_ key: String, _ built: [KustomizeBuilder.Built]) {
+        builds[key] = built
+        if let directory {
+            directory.write(key, built)
+            wrote = true
+        }
+    }
+
+    /// Keeps the directory within its bound, once a run is over.
+    func finish() {
+        if wrote { directory?.trim() }
+        wrote = false
+    }
+
+    /// The key of a build and what it reads: its Flux spec and path, and every file it reads (`inputs`,
+    /// from `BuildInputScanner`) — components and resources outside the path included. When the scanner
+    /// met a key it does not know, every file of the source tree counts instead. Nil: do not reuse (a
     /// refused build, or one that fetches remote resources, whose content no file here holds).
-    func key(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs) -> String? {
+    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs) -> (key: String, content: BuildContent)? {
         guard inputs.violations.isEmpty, !inputs.remote else { return nil }
         var hasher = SHA256()
-        hasher.update(data: Data((spec?.jsonText() ?? "entry").utf8))
+        let specText = spec?.jsonText() ?? "entry"
+        hasher.update(data: Data(specText.utf8))
         hasher.update(data: Data([0]))
         hasher.update(data: Data(path.utf8))
+        // What the spec adds to the objects: the fields that change them, and the variables it sets.
+        var text = BuildContent.objectFields.compactMap { field in spec?.node(at: field).map { "\(field.joined(separator: ".")): \($0.jsonText())" } }.joined(separator: "\n")
+        var variables: [String: String] = [:]
+        for pair in spec?["postBuild"]?["substitute"]?.pairs ?? [] {
+            if let key = pair.key.string { variables[key] = pair.value.string ?? "" }
+        }
         if inputs.incomplete {
             guard let fingerprint = treeFingerprint(tree) else { return nil }
             hasher.update(data: Data(fingerprint.utf8))
         } else {
-            guard Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher) else { return nil }
+            guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher) else { return nil }
+            text += "\n" + read
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return (key, BuildContent(text: text, incomplete: inputs.incomplete, variables: variables))
     }
 
     private func treeFingerprint(_ tree: URL) -> String? {
         if let known = treeFingerprints[tree] { return known }
         guard let files = Self.files(under: tree) else { return nil }
         var hasher = SHA256()
-        guard Self.hash(files, base: tree, into: &hasher) else { return nil }
+        guard Self.hash(files, base: tree, into: &hasher) != nil else { return nil }
         let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         treeFingerprints[tree] = fingerprint
         return fingerprint
@@ -57,13 +91,16 @@ actor BuildCache {
         return files.sorted { $0.path < $1.path }
     }
 
-    private static func hash(_ files: [URL], base: URL, into hasher: inout SHA256) -> Bool {
+    /// Hashes each file's path and content; returns their text (nil when one cannot be read).
+    private static func hash(_ files: [URL], base: URL, into hasher: inout SHA256) -> String? {
         let prefix = base.standardizedFileURL.path.count
+        var text = ""
         for file in files {
-            guard let data = try? Data(contentsOf: file) else { return false }
+            guard let data = try? Data(contentsOf: file) else { return nil }
             hasher.update(data: Data(file.standardizedFileURL.path.dropFirst(prefix).utf8 + [0]))
             hasher.update(data: Data(SHA256.hash(data: data)))
+            text += String(decoding: data, as: UTF8.self) + "\n"
         }
-        return true
+        return text
     }
 }

@@ -39,105 +39,56 @@ public struct PlatformRenderer: Sendable {
     private let runner: any ProcessRunner
     private let kubectl: String
     private let git: any GitClient
+    /// Where builds are kept between runs; nil keeps them for this run only.
+    let cacheDirectory: RenderCacheDirectory?
 
     public init(access: RegistryAccess = RegistryAccess(), runner: any ProcessRunner = SystemProcessRunner(),
-                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl") {
+                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl", cacheDirectory: RenderCacheDirectory? = nil) {
         self.access = access
         self.runner = runner
         self.kubectl = kubectl
+        self.cacheDirectory = cacheDirectory
         git = ProcessGitClient()
     }
 
     public func run(_ request: RenderRequest) async throws -> RenderReport {
-        try await run(request, cache: BuildCache())
-    }
-
-    /// Renders with a cache shared with another render (`diff` renders both sides through one).
-    func run(_ request: RenderRequest, cache: BuildCache) async throws -> RenderReport {
+        let cache = BuildCache(directory: cacheDirectory)
         let trees = try SourceTrees(repository: request.repository)
         defer { trees.removeAll() }
+        let report = try await session(request, cache: cache, trees: trees).report()
+        await cache.finish()
+        return report
+    }
+
+    /// Renders with a cache and source trees shared with other renders (`diff` renders both sides, and
+    /// `check` every environment, through one of each).
+    func run(_ request: RenderRequest, cache: BuildCache, trees: SourceTrees) async throws -> RenderReport {
+        try await session(request, cache: cache, trees: trees).report()
+    }
+
+    /// What every Kustomization of one render builds with.
+    struct Context: Sendable {
+        var repository: PlatformRepository
+        var builder: KustomizeBuilder
+        var trees: SourceTrees
+        var cache: BuildCache
+        var identity: RepositoryIdentity
+    }
+
+    /// Renders an environment into a session whose slots can still be read and built; with
+    /// `deferLeaves`, Kustomizations that hold no other are left unbuilt until asked for.
+    func session(_ request: RenderRequest, cache: BuildCache, trees: SourceTrees, deferLeaves: Bool = false) async throws -> RenderSession {
         let snapshot = try await trees.git(request.ref)
         let repository = try PlatformRepository.load(root: snapshot)
         guard let environment = repository.environment(named: request.environment) else {
             throw ResolveError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
         }
-        let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote)
-        let identity = await RepositoryIdentity.read(repository, checkout: request.repository, git: git)
-        var report = RenderReport(environment: environment.name, objects: [], problems: [], warnings: [])
-        let entry = Self.entryLabel
-
-        // Wave by wave: the Flux Kustomizations found in one wave's objects make the next. Plain paths of
-        // one source are built together in one kustomize run; the rest, and each batch, run concurrently.
-        var wave = [Job(label: entry, tree: snapshot, path: environment.entryPath, spec: nil,
-                        overlay: await BootstrapFiles.overlay(for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git))]
-        var visited: Set<String> = [entry]
-        while !wave.isEmpty {
-            let results = await build(wave, builder: builder, trees: trees, cache: cache)
-            var found: [RenderedObject] = []
-            for job in wave {
-                switch results[job.label] {
-                case let .success(built)?:
-                    var objects = built.map { RenderedObject(kustomization: job.label, source: $0.source, node: $0.node) }
-                    if let spec = job.spec {
-                        objects = substitute(objects, spec: spec, label: job.label, known: report.objects + found + objects, warnings: &report.warnings)
-                    }
-                    found += objects
-                case let .failure(error)?:
-                    let remote = if case let KustomizeBuilder.BuildError.confinement(violations) = error {
-                        violations.allSatisfy { if case .remote = $0 { true } else { false } }
-                    } else { false }
-                    report.problems.append(RenderProblem(kustomization: job.label, path: "./" + job.path, message: "\(error)", cause: remote ? .remote : .build))
-                case nil:
-                    break
-                }
-            }
-            report.objects += found
-            wave = []
-            for rendered in found {
-                guard rendered.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"), rendered.kind == "Kustomization",
-                      let kustomization = FluxKustomization(object(rendered)) else { continue }
-                let label = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
-                guard visited.insert(label).inserted else { continue }
-                let source = kustomization.sourceRef.flatMap { reference in
-                    report.objects.first { object($0).reference == reference && object($0).kind == reference.kind }
-                }
-                // The GitRepository that flux bootstrap will write (before bootstrap), or that a FluxInstance's
-                // spec.sync makes, is this repository (offline, an operator's OCI sync too: it is this
-                // repository published).
-                let instanceSource = environment.instance?.syncObjects.first.flatMap { $0.kind == "GitRepository" || request.offline ? $0 : nil }
-                let thisRepository = source == nil && kustomization.sourceRef != nil
-                    && (environment.entry == nil && environment.instance == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
-                        || kustomization.sourceRef == instanceSource)
-                guard source != nil || thisRepository else {
-                    let (message, cause) = Self.missingSource(kustomization.sourceRef, in: report.objects.map(object))
-                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: message, cause: cause))
-                    continue
-                }
-                if let git = source.flatMap({ GitRepository(object($0)) }), let url = git.url, !identity.isThisRepository(url) {
-                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath,
-                                                         message: "its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") is another repository (\(Inert.line(url))); "
-                                                            + "it is not rendered offline, and never read from this one", cause: .unavailable))
-                    continue
-                }
-                do {
-                    let tree = if let source {
-                        try await sourceTree(object(source), environment: environment, request: request, settings: repository.settings, trees: trees)
-                    } else {
-                        try await trees.git(request.ref)
-                    }
-                    if let git = source.flatMap({ GitRepository(object($0)) }),
-                       let elsewhere = Self.elsewhere(git, path: kustomization.normalizedPath, in: tree, branch: repository.settings.branch) {
-                        report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: elsewhere, cause: .unavailable))
-                        continue
-                    }
-                    wave.append(Job(label: label, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"]))
-                } catch {
-                    report.problems.append(RenderProblem(kustomization: label, path: "./" + kustomization.normalizedPath, message: "source unavailable: \(error)",
-                                                         cause: .unavailable))
-                }
-            }
-        }
-        return report
+        let context = Context(repository: repository, builder: KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote),
+                              trees: trees, cache: cache, identity: await RepositoryIdentity.read(repository, checkout: request.repository, git: git))
+        let session = RenderSession(renderer: self, request: request, context: context, environment: environment, deferLeaves: deferLeaves)
+        await session.run(entry: Job(label: Self.entryLabel, tree: snapshot, path: environment.entryPath, spec: nil,
+                                     overlay: await BootstrapFiles.overlay(for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git)))
+        return session
     }
 
     /// The label of an environment's own directory, built first, as the sync Kustomization would.
@@ -187,23 +138,23 @@ public struct PlatformRenderer: Sendable {
         var inputs = BuildInputs()
     }
 
-    /// Builds a wave: plain jobs sharing a tree together (falling back to one by one if that fails,
-    /// so errors land on the right Kustomization), every group and special job concurrently.
-    private func build(_ jobs: [Job], builder: KustomizeBuilder, trees: SourceTrees, cache: BuildCache) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
+    /// Builds jobs: each reusable one (with a key) from the cache when it is there; the rest plain jobs
+    /// sharing a tree together (falling back to one by one if that fails, so errors land on the right
+    /// Kustomization), every group and special job concurrently, as many at once as there are cores.
+    func build(_ jobs: [(job: Job, key: String?)], context: Context) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
         var cached: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
         var keys: [String: String] = [:]
         var pending: [Job] = []
-        for var job in jobs {
-            job.inputs = builder.inputs(tree: job.tree, path: job.path, spec: job.spec)
-            if job.overlay.isEmpty, let key = await cache.key(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs) {
+        for (job, key) in jobs {
+            if let key {
                 keys[job.label] = key
-                if let built = await cache.get(key) { cached[job.label] = .success(built); continue }
+                if let built = await context.cache.get(key) { cached[job.label] = .success(built); continue }
             }
             pending.append(job)
         }
-        let built = await buildAll(pending, builder: builder, trees: trees)
+        let built = await buildAll(pending, builder: context.builder, trees: context.trees)
         for (label, result) in built {
-            if case let .success(objects) = result, let key = keys[label] { await cache.put(key, objects) }
+            if case let .success(objects) = result, let key = keys[label] { await context.cache.put(key, objects) }
         }
         return cached.merging(built) { first, _ in first }
     }
@@ -230,7 +181,15 @@ public struct PlatformRenderer: Sendable {
             }
         }
         return await withTaskGroup(of: [(String, Result<[KustomizeBuilder.Built], any Error>)].self) { group in
+            var all: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
+            // One kustomize per core at a time: more only wait for each other and hold memory.
+            var running = 0
             for jobs in groups {
+                if running == Self.parallelBuilds, let results = await group.next() {
+                    for (label, result) in results { all[label] = result }
+                    running -= 1
+                }
+                running += 1
                 group.addTask {
                     if jobs.count > 1, let built = try? await builder.buildTogether(tree: jobs[0].tree, paths: jobs.map(\.path), inputs: jobs.map(\.inputs),
                                                                                     scratch: try await trees.scratch()) {
@@ -248,20 +207,22 @@ public struct PlatformRenderer: Sendable {
                     return results
                 }
             }
-            var all: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
             for await results in group { for (label, result) in results { all[label] = result } }
             return all
         }
     }
 
-    private func object(_ rendered: RenderedObject) -> KubernetesObject {
+    /// Builds at once: the machine's cores.
+    static let parallelBuilds = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    static func object(_ rendered: RenderedObject) -> KubernetesObject {
         KubernetesObject(apiVersion: rendered.apiVersion, kind: rendered.kind, name: rendered.name, namespace: rendered.namespace,
                          location: SourceLocation(path: rendered.source ?? rendered.kustomization), documentIndex: 0, root: rendered.node)
     }
 
     /// The content a source delivers: the snapshot for git, the resolved (or requested) artifact for OCI.
-    private func sourceTree(_ source: KubernetesObject, environment: PlatformEnvironment, request: RenderRequest,
-                            settings: LockmasterSettings, trees: SourceTrees) async throws -> URL {
+    func sourceTree(_ source: KubernetesObject, environment: PlatformEnvironment, request: RenderRequest, context: Context) async throws -> URL {
+        let settings = context.repository.settings, trees = context.trees
         if GitRepository(source) != nil { return try await trees.git(request.ref) }
         guard let oci = OCIRepository(source) else { throw ResolveError.notOCI(environment: source.displayName, kind: source.kind, ref: nil) }
         let isPlatform = environment.source?.object.reference == source.reference
@@ -286,16 +247,23 @@ public struct PlatformRenderer: Sendable {
         return try await trees.artifact(tag, digest: digest, from: store, limit: settings.artifactSizeLimitMiB << 20)
     }
 
+    /// A `postBuild.substituteFrom` reference and the object it found in the render, if any.
+    struct SubstitutionSource {
+        var kind: String
+        var name: String
+        var optional: Bool
+        var found: RenderedObject?
+    }
+
     /// `postBuild`: variables from `substituteFrom` (ConfigMaps found in the render, in order; Secrets
     /// stay placeholders) and `substitute` (last wins), applied per object unless it opts out.
-    private func substitute(_ objects: [RenderedObject], spec: YAMLNode, label: String, known: [RenderedObject], warnings: inout [String]) -> [RenderedObject] {
+    func substitute(_ objects: [RenderedObject], spec: YAMLNode, label: String, sources: [SubstitutionSource], warnings: inout [String]) -> [RenderedObject] {
         guard let postBuild = spec["postBuild"] else { return objects }
         var variables: [String: String] = [:]
-        for reference in postBuild["substituteFrom"]?.items ?? [] {
-            let kind = reference.string(at: ["kind"]) ?? "ConfigMap", name = reference.string(at: ["name"]) ?? ""
-            let optional = reference.string(at: ["optional"]) == "true"
-            guard let found = known.first(where: { $0.kind == kind && $0.name == name }) else {
-                if !optional { warnings.append("\(label): substituteFrom \(kind)/\(name) is not in the render; its variables are left empty") }
+        for source in sources {
+            let kind = source.kind, name = source.name
+            guard let found = source.found else {
+                if !source.optional { warnings.append("\(label): substituteFrom \(kind)/\(name) is not in the render; its variables are left empty") }
                 continue
             }
             for pair in found.node["data"]?.pairs ?? [] {

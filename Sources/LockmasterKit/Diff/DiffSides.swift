@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+import Manifests
+
+/// Both sides of a git diff of one environment, rendered so that what the change does not touch is
+/// not built: a Kustomization whose build reads the same bytes and whose `substituteFrom` sources hold
+/// the same data on both sides renders the same objects on both, so neither side needs them. Only
+/// Kustomizations that hold others are built regardless (their children must be found), and what a
+/// comparison reads across Kustomizations is built on demand: the first object of a duplicated
+/// identity, the chart source of a HelmRelease, the HelmRelease of a chart source.
+///
+/// The result equals a diff of two full renders (`buildAll` makes one, and tests compare them).
+struct DiffSides {
+    let base: RenderSession?
+    let head: RenderSession
+    /// Kustomizations with the same objects on both sides (built or not).
+    private(set) var same: Set<String> = []
+
+    init(base: RenderSession?, head: RenderSession) async {
+        self.base = base
+        self.head = head
+        guard let base else { return }
+        for slot in head.slots {
+            let label = slot.job.label
+            if base.slot(label) != nil, let a = await Self.outputKey(label, in: base), let b = await Self.outputKey(label, in: head), a == b {
+                same.insert(label)
+            } else {
+                if ProcessInfo.processInfo.environment["LM_DEBUG"] != nil { FileHandle.standardError.write(Data("force \(label) (key \(base.slot(label)?.fingerprint?.key.prefix(8) ?? "-") vs \(slot.fingerprint?.key.prefix(8) ?? "-"))\n".utf8)) }
+                await base.force(label: label)
+                await head.force(label: label)
+            }
+        }
+        for slot in base.slots where head.slot(slot.job.label) == nil { await base.force(label: slot.job.label) }
+        await settleComparisons()
+    }
+
+    /// The two reports, without the problems of Kustomizations that are the same on both sides (the
+    /// change does not touch them; `check` reports them).
+    func reports() -> (base: RenderReport?, head: RenderReport) {
+        func filtered(_ report: RenderReport) -> RenderReport {
+            var report = report
+            report.problems.removeAll { same.contains($0.kustomization) && $0.cause == .build }
+            return report
+        }
+        return (base.map { filtered($0.report()) }, filtered(head.report()))
+    }
+
+    /// What decides a Kustomization's objects: its build key and the data of the `substituteFrom`
+    /// objects it finds. Nil when it cannot be known unbuilt (not reusable, or it may find its own
+    /// object).
+    private static func outputKey(_ label: String, in session: RenderSession) async -> String? {
+        guard let position = session.slots.firstIndex(where: { $0.job.label == label }) else { return nil }
+        let slot = session.slots[position]
+        guard let fingerprint = slot.fingerprint else { return nil }
+        var hasher = SHA256()
+        hasher.update(data: Data(fingerprint.key.utf8))
+        if let spec = slot.job.spec, let references = spec["postBuild"]?["substituteFrom"]?.items, !references.isEmpty {
+            if case .deferred = slot.state {
+                let own = references.contains { reference in
+                    fingerprint.content.mayContain(kind: reference.string(at: ["kind"]) ?? "ConfigMap", name: reference.string(at: ["name"]) ?? "")
+                }
+                if own { return nil }
+            }
+            for source in await session.substitutionSources(spec, before: position, own: session.slots[position].objects) {
+                hasher.update(data: Data("\0\(source.kind)/\(source.name)\0".utf8))
+                hasher.update(data: Data((source.found.map { ($0.node["data"]?.jsonText() ?? "{}") } ?? "-").utf8))
+            }
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Builds, on both sides, the unbuilt Kustomizations whose objects a comparison could read, until
+    /// there are none: another object of the identity of a changed object (the first of a duplicate
+    /// is what a comparison takes), a HelmRelease's chart source, the HelmRelease of a changed chart
+    /// source.
+    private func settleComparisons() async {
+        guard let base else { return }
+        let sessions = [base, head]
+        while true {
+            var wanted: Set<String> = []
+            for session in sessions {
+                let deferred = session.slots.filter { if case .deferred = $0.state { true } else { false } }
+                guard !deferred.isEmpty else { continue }
+                func want(kind: String, name: String?, namespace: String?) {
+                    for slot in deferred where slot.fingerprint?.content.mayContain(kind: kind, name: name, namespace: namespace) ?? true {
+                        wanted.insert(slot.job.label)
+                    }
+                }
+                for slot in session.slots {
+                    let changed = !same.contains(slot.job.label)
+                    for rendered in slot.objects {
+                        let object = PlatformRenderer.object(rendered)
+                        if changed {
+                            want(kind: rendered.kind, name: rendered.name, namespace: rendered.namespace)
+                            if ["OCIRepository", "HelmChart", "ExternalArtifact"].contains(rendered.kind) {
+                                // A chartRef names its source, in the release's namespace unless it says another.
+                                want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
+                            }
+                        }
+                        if let reference = HelmRelease(object)?.chartRef {
+                            want(kind: reference.kind, name: reference.name, namespace: reference.namespace)
+                        }
+                    }
+                }
+            }
+            guard !wanted.isEmpty else { return }
+            if ProcessInfo.processInfo.environment["LM_DEBUG"] != nil { FileHandle.standardError.write(Data("wanted \(wanted.sorted())\n".utf8)) }
+            for label in wanted.sorted() {
+                await base.force(label: label)
+                await head.force(label: label)
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The text one build reads (every input file and the Flux spec), kept to answer without building what
+/// its output could hold. Every answer errs towards "yes": a "no" must be a proof, because `diff`
+/// leaves a build out on it.
+///
+/// The proofs rest on how kustomize and Flux make objects: an object's `apiVersion`, `kind`, name and
+/// namespace are text of some input, changed only by the transformers named below, by generators
+/// (ConfigMaps and Secrets named in their configuration) or by `postBuild` variables (`${…}` on the
+/// same line). Anything this reader cannot follow — escapes, block scalars, a scanner that met an
+/// unknown key — answers "yes".
+struct BuildContent: Sendable {
+    let text: String
+    /// The scanner met a key it does not know: the input files may be incomplete.
+    let incomplete: Bool
+    /// Names may be made by a transformer or written in a way this reader does not follow.
+    private let namesUnknown: Bool
+    /// Kinds or API versions come from variables.
+    private let typesUnknown: Bool
+    /// The name-like values that hold variables, as patterns (`${APP}-config` → `^.*-config$`).
+    private let namePatterns: [NSRegularExpression]
+
+    /// The Flux spec fields whose text can reach objects; the rest (dependsOn, interval, the names of
+    /// `substituteFrom` sources, …) never do. A `substituteFrom` value reaches them only through a
+    /// `${…}`, which the patterns treat as anything.
+    static let objectFields = [["targetNamespace"], ["namePrefix"], ["nameSuffix"], ["patches"], ["images"], ["components"], ["commonMetadata"],
+                               ["postBuild", "substitute"]]
+
+    /// - Parameter variables: `postBuild.substitute`, whose values win over every other source of a variable.
+    init(text: String, incomplete: Bool, variables: [String: String] = [:]) {
+        self.text = text
+        self.incomplete = incomplete
+        var namesUnknown = incomplete
+            || ["namePrefix", "nameSuffix", "Transformer", "replacements", "!!", "\\"].contains { text.contains($0) }
+        var typesUnknown = incomplete
+        var patterns: [NSRegularExpression] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            // A name whose value starts on the next lines (block scalar, or nothing yet).
+            if let colon = trimmed.range(of: "name:", options: .caseInsensitive) {
+                let value = trimmed[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+                if value.isEmpty || value.hasPrefix("|") || value.hasPrefix(">") { namesUnknown = true }
+            }
+            guard let variable = line.range(of: "${") else { continue }
+            let before = line[..<variable.lowerBound]
+            if before.contains("apiVersion") || before.contains("kind") { typesUnknown = true }
+            guard before.range(of: "name", options: .caseInsensitive) != nil else { continue }
+            guard let pattern = Self.pattern(line: line, variable: variable, variables: variables) else { namesUnknown = true; continue }
+            patterns.append(pattern)
+        }
+        self.namesUnknown = namesUnknown
+        self.typesUnknown = typesUnknown
+        namePatterns = patterns
+    }
+
+    /// Whether the output could hold a Flux Kustomization (and so children to render).
+    var mayYieldFluxKustomization: Bool {
+        typesUnknown || text.contains("kustomize.toolkit.fluxcd.io")
+    }
+
+    /// Whether the output could hold an object of `kind` named `name` (nil: any name) in `namespace`
+    /// (nil or empty: any namespace).
+    func mayContain(kind: String, name: String?, namespace: String? = nil) -> Bool {
+        guard typesUnknown || text.contains(kind)
+            || (kind == "ConfigMap" && text.contains("configMapGenerator")) || (kind == "Secret" && text.contains("secretGenerator")) else { return false }
+        if let namespace, !namespace.isEmpty, !mayName(namespace) { return false }
+        guard let name else { return true }
+        return mayName(name)
+    }
+
+    /// Whether some object's name (or namespace) could be `value`: it is in the text, or a name-like
+    /// line with variables could become it.
+    private func mayName(_ value: String) -> Bool {
+        if namesUnknown || text.contains(value) { return true }
+        let range = NSRange(value.startIndex..., in: value)
+        return namePatterns.contains { $0.firstMatch(in: value, range: range) != nil }
+    }
+
+    /// The value of `key: value` on `line` (block or flow style) as a pattern in which `${NAME}` is the
+    /// value `variables` gives it and any other `${…}` is anything; nil when the value's form is not
+    /// followed here (quotes left open).
+    private static func pattern(line: Substring, variable: Range<Substring.Index>, variables: [String: String]) -> NSRegularExpression? {
+        guard let colon = line[..<variable.lowerBound].lastIndex(of: ":") else { return nil }
+        var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        if let quote = value.first, quote == "\"" || quote == "'" {
+            value.removeFirst()
+            guard let end = value.firstIndex(of: quote) else { return nil }
+            value = String(value[..<end])
+        } else {
+            // Flow style: the value ends at the next separator outside `${…}` (a name holds none of them).
+            var depth = 0
+            for index in value.indices {
+                let character = value[index]
+                if character == "{" {
+                    depth += 1
+                } else if character == "}", depth > 0 {
+                    depth -= 1
+                } else if depth == 0, ",]}#".contains(character) {
+                    value = String(value[..<index])
+                    break
+                }
+            }
+        }
+        value = value.trimmingCharacters(in: .whitespaces)
+        var regex = "^"
+        var rest = Substring(value)
+        while let start = rest.range(of: "${") {
+            regex += NSRegularExpression.escapedPattern(for: String(rest[..<start.lowerBound]))
+            guard let close = rest[start.upperBound...].firstIndex(of: "}") else { return nil }
+            let expression = String(rest[start.upperBound..<close])
+            // A plain `${NAME}` set by the spec is that text; an operator (`:-`, `^^`, …) or another variable could be anything.
+            regex += variables[expression].map(NSRegularExpression.escapedPattern(for:)) ?? ".*"
+            rest = rest[rest.index(after: close)...]
+        }
+        regex += NSRegularExpression.escapedPattern(for: String(rest)) + "$"
+        return try? NSRegularExpression(pattern: regex)
+    }
+}
