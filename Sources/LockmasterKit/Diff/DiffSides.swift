@@ -25,7 +25,6 @@ struct DiffSides {
             if base.slot(label) != nil, let a = await Self.outputKey(label, in: base), let b = await Self.outputKey(label, in: head), a == b {
                 same.insert(label)
             } else {
-                if ProcessInfo.processInfo.environment["LM_DEBUG"] != nil { FileHandle.standardError.write(Data("force \(label) (key \(base.slot(label)?.fingerprint?.key.prefix(8) ?? "-") vs \(slot.fingerprint?.key.prefix(8) ?? "-"))\n".utf8)) }
                 await base.force(label: label)
                 await head.force(label: label)
             }
@@ -104,7 +103,6 @@ struct DiffSides {
                 }
             }
             guard !wanted.isEmpty else { return }
-            if ProcessInfo.processInfo.environment["LM_DEBUG"] != nil { FileHandle.standardError.write(Data("wanted \(wanted.sorted())\n".utf8)) }
             for label in wanted.sorted() {
                 await base.force(label: label)
                 await head.force(label: label)
