@@ -16,13 +16,17 @@ public enum LockmasterBinary {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/lockmaster")
     }
 
+    /// The render cache of this test run: never the user's. A test of the cache passes its own
+    /// `XDG_CACHE_HOME`.
+    public static let cacheHome = FileManager.default.temporaryDirectory.appendingPathComponent("lockmaster-test-cache-\(ProcessInfo.processInfo.processIdentifier)").path
+
     /// Runs `lockmaster arguments…` in `directory`; `prefix` runs it through another program (e.g. setpriv).
     public static func run(_ arguments: [String], in directory: URL? = nil, prefix: [String] = [], environment: [String: String] = [:],
                            standardInput: String? = nil) async throws -> ProcessOutput {
         let argv = prefix + [url.path] + arguments
         return try await SystemProcessRunner().run(ProcessInvocation(
             argv[0], Array(argv.dropFirst()), workingDirectory: directory,
-            environment: TestGit.environment.merging(environment) { _, new in new }, timeout: .seconds(60),
+            environment: TestGit.environment.merging(["XDG_CACHE_HOME": cacheHome]) { _, new in new }.merging(environment) { _, new in new }, timeout: .seconds(60),
             standardInput: standardInput.map { Data($0.utf8) }))
     }
 }

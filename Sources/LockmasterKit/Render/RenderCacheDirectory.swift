@@ -82,7 +82,7 @@ public struct RenderCacheDirectory: Sendable {
     }
 
     /// Removes the least recently used entries until the directory holds at most `limit` bytes.
-    func trim() {
+    public func trim() {
         guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]) else { return }
         var entries: [(url: URL, size: Int, used: Date)] = []
         var total = 0

@@ -42,6 +42,8 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The branch the change merges into (default: the CI's target branch, else main; on a sandbox's own branch its directory is allowed).", valueName: "BRANCH"))
         var target: String?
 
+        @OptionGroup var cache: RenderCacheOptions
+
         @Flag(help: "Fail on warnings too.")
         var strict = false
 
@@ -51,7 +53,7 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await MergeGuard().run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target))
+                let report = try await MergeGuard(cacheDirectory: cache.directory).run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target))
                 switch output {
                 case .text: Terminal.out(CheckFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))

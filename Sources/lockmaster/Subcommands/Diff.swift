@@ -56,6 +56,11 @@ extension Lockmaster {
         @Flag(help: "Let kustomize fetch remote resources (Flux does unless --no-remote-bases is set).")
         var allowRemote = false
 
+        @Flag(help: "Build every Kustomization on both sides, not only those the change touches (the same result, slower).")
+        var buildAll = false
+
+        @OptionGroup var cache: RenderCacheOptions
+
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
@@ -82,7 +87,7 @@ extension Lockmaster {
                     .git(base: base, head: head)
                 }
                 let report = try await Activity.during("rendering both sides") {
-                    try await PlatformDiffer(access: registry.access()).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote))
+                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cache.directory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote))
                 }
                 switch output {
                 case .text: Terminal.out(DiffFormatter.styled(report))

@@ -1,0 +1,116 @@
+import Foundation
+import LockmasterKit
+import Manifests
+import Support
+import TestSupport
+import Testing
+
+/// Builds kept between runs: reused when nothing they read changed, never when the programs that
+/// build changed, bounded, and whole under concurrent runs.
+@Suite struct RenderCacheTests {
+    func estate() async throws -> TemporaryDirectory {
+        let repository = try TemporaryDirectory()
+        try FastDiffTests.estate(repository)
+        try await TestGit.commitAll(in: repository.url)
+        return repository
+    }
+
+    /// A kubectl that logs each run, then runs the real one.
+    func countingKubectl(_ directory: TemporaryDirectory) throws -> String {
+        let real = ExecutableLookup.find("kubectl")?.path ?? "/usr/bin/kubectl"
+        try directory.write("kubectl", "#!/bin/sh\necho run >> '\(directory.path)/runs.log'\nexec '\(real)' \"$@\"\n")
+        chmod(directory.url.appendingPathComponent("kubectl").path, 0o755)
+        return directory.url.appendingPathComponent("kubectl").path
+    }
+
+    func runs(_ directory: TemporaryDirectory) -> Int {
+        ((try? directory.read("runs.log")) ?? "").split(separator: "\n").count
+    }
+
+    func text(_ report: RenderReport) -> String {
+        report.objects.map { "\($0.kustomization) \($0.source ?? "-")\n\($0.node.yamlText())" }.joined(separator: "---\n")
+    }
+
+    @Test func aSecondRenderBuildsNothingAndRendersTheSame() async throws {
+        let repository = try await estate()
+        let tools = try TemporaryDirectory(), cacheHome = try TemporaryDirectory()
+        let kubectl = try countingKubectl(tools)
+        let cache = RenderCacheDirectory(url: cacheHome.url.appendingPathComponent("builds"), kubectl: kubectl)
+        let request = RenderRequest(repository: repository.url, environment: "development", offline: true)
+        let first = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: cache).run(request)
+        let built = runs(tools)
+        #expect(built > 0)
+        let second = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: cache).run(request)
+        #expect(runs(tools) == built, "the second render ran kubectl")
+        let uncached = try await PlatformRenderer(kubectl: kubectl).run(request)
+        #expect(text(second) == text(first) && text(second) == text(uncached))
+        #expect(second.warnings == uncached.warnings && second.problems == uncached.problems)
+
+        // One changed file: only what reads it is built again.
+        try repository.replace("\(FastDiffTests.apps)/media/sonarr/app/helmrelease.yaml", "replicas: 1", "replicas: 3")
+        let before = runs(tools)
+        let changed = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: cache).run(request)
+        #expect(runs(tools) == before + 1)
+        #expect(text(changed) == text(try await PlatformRenderer(kubectl: kubectl).run(request)))
+    }
+
+    @Test func anotherKubectlStartsAfresh() async throws {
+        let repository = try await estate()
+        let tools = try TemporaryDirectory(), other = try TemporaryDirectory(), cacheHome = try TemporaryDirectory()
+        let url = cacheHome.url.appendingPathComponent("builds")
+        let request = RenderRequest(repository: repository.url, environment: "production", offline: true)
+        let kubectl = try countingKubectl(tools)
+        _ = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: RenderCacheDirectory(url: url, kubectl: kubectl)).run(request)
+        let upgraded = try countingKubectl(other)
+        _ = try await PlatformRenderer(kubectl: upgraded, cacheDirectory: RenderCacheDirectory(url: url, kubectl: upgraded)).run(request)
+        #expect(runs(other) == runs(tools) && runs(other) > 0)
+    }
+
+    @Test func theLeastRecentlyUsedGoFirst() async throws {
+        let repository = try await estate()
+        let cacheHome = try TemporaryDirectory()
+        let url = cacheHome.url.appendingPathComponent("builds")
+        let request = RenderRequest(repository: repository.url, environment: "development", offline: true)
+        _ = try await PlatformRenderer(cacheDirectory: RenderCacheDirectory(url: url, limit: 1 << 30, kubectl: "kubectl")).run(request)
+        let entries = try files(under: url)
+        #expect(entries.count > 5)
+        // Age every entry, then use the development render again but for one: it becomes the oldest.
+        let sizes = entries.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }
+        let total = sizes.reduce(0, +)
+        for (index, entry) in entries.enumerated() {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000 + Double(index))], ofItemAtPath: entry.path)
+        }
+        // A limit that holds all but the oldest entry.
+        let limit = total - sizes[0]
+        RenderCacheDirectory(url: url, limit: limit, kubectl: "kubectl").trim()
+        let left = try files(under: url)
+        #expect(left.count == entries.count - 1 && !left.contains(entries[0]))
+        #expect(left.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }.reduce(0, +) <= limit)
+    }
+
+    @Test func concurrentRunsShareOneDirectory() async throws {
+        let repository = try await estate()
+        let cacheHome = try TemporaryDirectory()
+        let environment = ["XDG_CACHE_HOME": cacheHome.path]
+        let expected = try await LockmasterBinary.run(["render", "development", "--repo", repository.path, "--no-cache"], environment: environment)
+        #expect(expected.status == 0 && !FileManager.default.fileExists(atPath: cacheHome.url.appendingPathComponent("lockmaster").path),
+                "--no-cache wrote a cache")
+        for _ in 0..<2 {
+            let outputs = try await withThrowingTaskGroup(of: ProcessOutput.self) { group in
+                for _ in 0..<3 {
+                    group.addTask { try await LockmasterBinary.run(["render", "development", "--repo", repository.path], environment: environment) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for output in outputs { #expect(output.status == 0 && output.stdout == expected.stdout) }
+        }
+        let all = try files(under: cacheHome.url.appendingPathComponent("lockmaster/builds"))
+        #expect(!all.isEmpty && !all.contains { $0.lastPathComponent.hasPrefix(".") }, "a partial entry was left")
+    }
+
+    func files(under url: URL) throws -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        return enumerator.compactMap { $0 as? URL }.filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+            .sorted { $0.path < $1.path }
+    }
+}
