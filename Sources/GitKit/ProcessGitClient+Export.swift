@@ -37,6 +37,9 @@ extension ProcessGitClient {
             timeout: .seconds(600), standardInput: Data(entries.map { $0.object + "\n" }.joined().utf8))).standardOutput
         var offset = batch.startIndex
         let manager = FileManager.default
+        // What this export made: directories (real ones, so no lookups are needed for them) and symlinks
+        // (which a later path must never pass through).
+        var directories: Set<String> = [""], links: Set<String> = []
         for entry in entries {
             // "<object> blob <size>\n<bytes>\n"
             guard let newline = batch[offset...].firstIndex(of: 0x0A),
@@ -44,24 +47,41 @@ extension ProcessGitClient {
                   newline + 1 + size <= batch.endIndex else { throw GitExportError.malformed(entry.path) }
             let bytes = batch[(newline + 1)..<(newline + 1 + size)]
             offset = newline + 1 + size + 1
-            let target = directory.appendingPathComponent(entry.path)
-            let parent = target.deletingLastPathComponent()
             // A crafted tree could name a path twice or through a symlink it also holds: never write through one.
-            var walked = directory
-            for component in entry.path.split(separator: "/").dropLast() {
-                walked.appendPathComponent(String(component))
-                if (try? manager.attributesOfItem(atPath: walked.path)[.type] as? FileAttributeType) == .typeSymbolicLink {
-                    throw GitExportError.malformed(entry.path)
+            let steps = entry.path.split(separator: "/").dropLast().map(String.init)
+            var walked = ""
+            for step in steps {
+                walked = walked.isEmpty ? step : walked + "/" + step
+                guard !links.contains(walked) else { throw GitExportError.malformed(entry.path) }
+                if directories.insert(walked).inserted {
+                    try manager.createDirectory(at: directory.appendingPathComponent(walked), withIntermediateDirectories: true)
                 }
             }
-            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-            guard (try? manager.attributesOfItem(atPath: target.path)) == nil else { throw GitExportError.malformed(entry.path) }
+            let target = directory.appendingPathComponent(entry.path)
             if entry.mode == "120000" {
+                guard !directories.contains(entry.path), links.insert(entry.path).inserted else { throw GitExportError.malformed(entry.path) }
                 try manager.createSymbolicLink(atPath: target.path, withDestinationPath: String(decoding: bytes, as: UTF8.self))
             } else {
-                try Data(bytes).write(to: target)
-                if entry.mode == "100755" { try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: target.path) }
+                guard Self.create(target.path, bytes: bytes, executable: entry.mode == "100755") else { throw GitExportError.malformed(entry.path) }
             }
+        }
+    }
+
+    /// Writes a new file, refusing one that exists or a symlink in its place (O_EXCL | O_NOFOLLOW), and
+    /// without the temporary copy and fsync of an atomic write: the tree is scratch, removed after use.
+    private static func create(_ path: String, bytes: Data, executable: Bool) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0o755 : 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0, errno == EINTR { continue }
+                guard result > 0 else { return false }
+                written += result
+            }
+            return true
         }
     }
 }

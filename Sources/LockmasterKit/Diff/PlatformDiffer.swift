@@ -52,12 +52,12 @@ public struct PlatformDiffer: Sendable {
 
     public func run(_ request: DiffRequest) async throws -> DiffReport {
         let root = request.repository
-        let (repository, _) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         // One cache and one set of source trees for every render of this diff: a build whose inputs are
-        // the same on both sides, or in two environments, runs once.
+        // the same on both sides, or in two environments, runs once, and each tree is read once.
         let cache = BuildCache(directory: renderer.cacheDirectory)
         let trees = try SourceTrees(repository: root)
         defer { trees.removeAll() }
+        let (repository, _) = try await trees.repository(at: root).resolvingBranch(git: git)
         let report: DiffReport
         switch request.sides {
         case let .git(base, head):

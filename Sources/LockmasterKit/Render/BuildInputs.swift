@@ -1,5 +1,6 @@
 import Foundation
 import Manifests
+import Support
 
 /// Every file one kustomize build reads, found before kustomize runs, and every reference that
 /// kustomize-controller's secure build would refuse (FLUX.md §5.6): a path outside the source root
@@ -244,16 +245,9 @@ struct BuildInputScanner {
 
     private func relative(_ url: URL) -> String { relativeIfInside(url.standardizedFileURL) ?? url.path }
 
-    private func isSymlink(_ url: URL) -> Bool {
-        (try? FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType) == .typeSymbolicLink
-    }
+    private func isSymlink(_ url: URL) -> Bool { FileKind.at(url.path) == .symlink }
 
-    private func isDirectory(_ url: URL) -> Bool {
-        var directory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &directory) && directory.boolValue && !isSymlink(url)
-    }
+    private func isDirectory(_ url: URL) -> Bool { FileKind.at(url.path) == .directory }
 
-    private func isRegular(_ url: URL) -> Bool {
-        (try? FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType) == .typeRegular
-    }
+    private func isRegular(_ url: URL) -> Bool { FileKind.at(url.path) == .regular }
 }

@@ -239,11 +239,9 @@ struct KustomizeBuilder {
             let entries = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
             for entry in entries where !entry.hasPrefix(".") {
                 let child = url.appendingPathComponent(entry)
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDirectory) else { continue }
                 // Flux's artifact holds no symlinks: what one names is not applied.
-                if (try? FileManager.default.attributesOfItem(atPath: child.path)[.type] as? FileAttributeType) == .typeSymbolicLink { continue }
-                if isDirectory.boolValue {
+                guard let kind = FileKind.at(child.path), kind != .symlink else { continue }
+                if kind == .directory {
                     if hasKustomization(child) { found.append(child) } else { walk(child) }
                 } else if entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") {
                     found.append(child)

@@ -79,7 +79,7 @@ public struct PlatformRenderer: Sendable {
     /// `deferLeaves`, Kustomizations that hold no other are left unbuilt until asked for.
     func session(_ request: RenderRequest, cache: BuildCache, trees: SourceTrees, deferLeaves: Bool = false) async throws -> RenderSession {
         let snapshot = try await trees.git(request.ref)
-        let repository = try PlatformRepository.load(root: snapshot)
+        let repository = try await trees.repository(at: snapshot)
         guard let environment = repository.environment(named: request.environment) else {
             throw ResolveError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
         }
@@ -282,6 +282,8 @@ public struct PlatformRenderer: Sendable {
         return objects.map { rendered in
             if rendered.node.string(at: ["metadata", "labels", optOut]) == "disabled"
                 || rendered.node.string(at: ["metadata", "annotations", optOut]) == "disabled" { return rendered }
+            // Without a `$` there is nothing to substitute (nor a `$$` to unescape).
+            guard rendered.node.anyScalar(contains: "$") else { return rendered }
             var substitution = Substitution(variables: variables)
             do {
                 let text = try substitution.apply(rendered.node.yamlText())

@@ -1,6 +1,7 @@
 import Artifacts
 import Foundation
 import GitKit
+import Platform
 import Support
 
 /// Directories holding the content Flux sources deliver: the work tree, the repository at a git ref
@@ -12,6 +13,7 @@ actor SourceTrees {
     private let repository: URL
     private let git: any GitClient
     private var trees: [String: URL] = [:]
+    private var repositories: [URL: PlatformRepository] = [:]
 
     init(repository: URL, git: any GitClient = ProcessGitClient()) throws {
         self.repository = repository
@@ -54,6 +56,14 @@ actor SourceTrees {
         }
         trees["oci:\(digest)"] = tree
         return tree
+    }
+
+    /// The repository model of a tree, read once however many renders ask for it.
+    func repository(at tree: URL) throws -> PlatformRepository {
+        if let known = repositories[tree] { return known }
+        let repository = try PlatformRepository.load(root: tree)
+        repositories[tree] = repository
+        return repository
     }
 
     /// A fresh directory for a generated kustomization.

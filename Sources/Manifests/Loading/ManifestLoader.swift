@@ -159,12 +159,12 @@ public struct ManifestLoader: Sendable {
             }
             for entry in entries where entry != ".git" {
                 let url = directory.appendingPathComponent(entry)
-                let values = try? url.resourceValues(forKeys: [.isDirectoryKey, .isSymbolicLinkKey])
-                if values?.isSymbolicLink == true {
+                let kind = FileKind.at(url.path)
+                if kind == .symlink {
                     set.symlinks.append(relative(url))
                     continue
                 }
-                if values?.isDirectory == true {
+                if kind == .directory {
                     pending.append(url)
                 } else if entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") || entry == "Kustomization" {
                     found.append(relative(url))

@@ -57,6 +57,15 @@ public struct YAMLNode: Sendable, Hashable {
         return nil
     }
 
+    /// Whether any scalar of this tree (keys included) holds `character`.
+    public func anyScalar(contains character: Character) -> Bool {
+        switch content {
+        case let .scalar(text, _, _): text.contains(character)
+        case let .mapping(pairs): pairs.contains { $0.key.anyScalar(contains: character) || $0.value.anyScalar(contains: character) }
+        case let .sequence(items): items.contains { $0.anyScalar(contains: character) }
+        }
+    }
+
     /// A scalar that YAML reads as null: empty plain, `~` or `null`.
     public var isNull: Bool {
         guard case let .scalar(text, style, tag) = content, style == .plain, tag == nil else { return false }
