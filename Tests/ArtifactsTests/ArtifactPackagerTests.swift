@@ -160,4 +160,33 @@ import Testing
     func gitignoreSemantics(pattern: String, path: [String], isDirectory: Bool, excluded: Bool) {
         #expect(IgnoreMatcher([IgnorePattern(pattern)]).isExcluded(path, isDirectory: isDirectory) == excluded)
     }
+
+    /// Deflate runs on every core in fixed 128 KiB blocks: the same bytes for any number of workers, and
+    /// GNU gzip, GNU tar and Python's tarfile read the joined stream whether the input ends inside a
+    /// block, on a block boundary, or is empty.
+    @Test(arguments: [0, 1, 128 << 10, 3 * (128 << 10) - 1024, 700_000])
+    func parallelDeflateIsTheSameForAnyCoreCount(payload: Int) async throws {
+        let directory = try TemporaryDirectory()
+        var generator = SystemRandomNumberGenerator()
+        // Half text that compresses, half bytes that do not: both kinds of deflate block.
+        var bytes = [UInt8](repeating: 0, count: payload)
+        for index in bytes.indices { bytes[index] = index % 2 == 0 ? UInt8(65 + index % 23) : UInt8.random(in: 0...255, using: &generator) }
+        try directory.write("platform/a.yaml", "kind: ConfigMap\n")
+        try Data(bytes).write(to: directory.url.appendingPathComponent("platform/payload.bin"))
+        var outputs: [Data] = []
+        for workers in [1, 2, 5] {
+            var packager = ArtifactPackager(root: directory.url, platformPaths: ["platform"])
+            packager.workers = workers
+            let out = directory.url.appendingPathComponent("out-\(workers).tgz")
+            _ = try packager.package(to: out)
+            outputs.append(try Data(contentsOf: out))
+        }
+        #expect(outputs[1] == outputs[0] && outputs[2] == outputs[0])
+        let archive = directory.url.appendingPathComponent("out-1.tgz")
+        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("gzip", ["-t", archive.path]))
+        let extracted = try TemporaryDirectory()
+        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("tar", ["-xzf", archive.path, "-C", extracted.path]))
+        #expect(try Data(contentsOf: extracted.url.appendingPathComponent("platform/payload.bin")) == Data(bytes))
+        #expect(try await members(archive).first { $0.name == "platform/payload.bin" }?.size == payload)
+    }
 }

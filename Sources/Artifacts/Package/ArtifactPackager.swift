@@ -26,6 +26,8 @@ public struct ArtifactPackager: Sendable {
     public var excludedFiles: Set<String>
     /// Follow symbolic links that stay inside the repository instead of refusing them.
     public var followSymlinks: Bool
+    /// Blocks compressed at once (the machine's cores by default); the bytes are the same for any number.
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
 
     public init(root: URL, platformPaths: [String], ignorePatterns: [String] = [], excludedFiles: Set<String> = [], followSymlinks: Bool = false) {
         self.root = root.standardizedFileURL.resolvingSymlinksInPath()
@@ -48,7 +50,7 @@ public struct ArtifactPackager: Sendable {
     /// - Throws: `PackageError`; a partial stream may have reached the sink.
     public func package<Sink: ByteSink>(into sink: Sink) throws -> PackageResult {
         let entries = try collectEntries()
-        let gzip = try GzipWriter(sink: sink)
+        let gzip = try GzipWriter(sink: sink, workers: workers)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         for entry in entries {
             try gzip.write(try TarHeader.blocks(name: entry.name, kind: entry.isDirectory ? .directory : .file,
