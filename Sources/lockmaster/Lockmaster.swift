@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Support
 
-@main
 struct Lockmaster: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lockmaster",
@@ -59,6 +58,24 @@ struct Lockmaster: AsyncParsableCommand {
         try await OutputContext.$current.withValue(output) {
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
         }
+    }
+}
+
+/// The process's entry. `--version` alone is answered before the concurrency runtime and the command
+/// tree start: shell completion and version checks run it often, and it should cost what `git
+/// --version` does. Everything else runs as the async command it is.
+@main
+enum Entry {
+    static func main() {
+        if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
+            print(LockmasterVersion.current)
+            return
+        }
+        Task {
+            await Lockmaster.main()
+            exit(0)
+        }
+        dispatchMain()
     }
 }
 
