@@ -49,6 +49,7 @@ extension DemoRunner {
         emit(.command("lockmaster diff --env development --repo \(repository.path)"))
         let sandboxDiff = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development"))
         emit(.output(DiffFormatter.text(Self.servicesOnly(sandboxDiff))))
+        try await cachedDiff(repository, git: git, expected: sandboxDiff, emit: emit)
 
         emit(.step("The merge guard catches a sync file copied from the sandbox into development"))
         let copied = repository.appendingPathComponent("clusters/development/flux-system/gotk-sync.yaml")
@@ -137,5 +138,20 @@ extension DemoRunner {
         emit(.command("lockmaster rollback production --repo \(repository.path)"))
         let rolledBack = try await Promoter(git: git).rollback(repository: repository, environment: "production", to: nil)
         emit(.output(PromoteTextFormatter.format(rolledBack, rollback: true)))
+    }
+
+    /// The same diff twice through a render cache: the second one builds nothing (its kubectl does not
+    /// even exist) and says the same.
+    func cachedDiff(_ repository: URL, git: any GitClient, expected: DiffReport, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(.step("Diff again: only what the change touches was built, and the render cache holds those builds"))
+        let home = repository.deletingLastPathComponent().appendingPathComponent("cache")
+        let cache = RenderCacheDirectory(url: home.appendingPathComponent("lockmaster/builds"), kubectl: "kubectl")
+        let request = DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development")
+        emit(.command("XDG_CACHE_HOME=\(home.path) lockmaster diff --env development --repo \(repository.path)   # twice"))
+        let first = try await PlatformDiffer(git: git, cacheDirectory: cache).run(request)
+        let kept = FileManager.default.enumerator(atPath: cache.url.path)?.allObjects.compactMap { $0 as? String }.filter { !$0.contains("/.") && $0.contains("/") }.count ?? 0
+        let second = try await PlatformDiffer(git: git, kubectl: home.appendingPathComponent("no-kubectl").path, cacheDirectory: cache).run(request)
+        guard first == expected, second == expected else { throw DemoError.unexpected("a diff through the render cache said something else") }
+        emit(.output("\(kept) builds kept in the render cache; the second diff ran no kubectl at all and reported the same\n"))
     }
 }

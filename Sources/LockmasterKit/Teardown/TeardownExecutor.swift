@@ -1,4 +1,4 @@
-public import Manifests
+import Manifests
 public import Cluster
 public import Foundation
 public import GitKit
