@@ -56,8 +56,12 @@ import Testing
                 for (index, app) in apps.enumerated() {
                     try directory.write("\(base)/\(namespace)/\(app)/ks.yaml",
                                         Self.kustomization(app, namespace: namespace, path: "./\(base)/\(namespace)/\(app)/app", app: app, dependsOn: index > 0 ? apps[index - 1] : nil))
-                    try directory.write("\(base)/\(namespace)/\(app)/app/kustomization.yaml", "resources: [./ocirepository.yaml, ./helmrelease.yaml]\n")
+                    try directory.write("\(base)/\(namespace)/\(app)/app/kustomization.yaml",
+                                        "resources: [./ocirepository.yaml, ./helmrelease.yaml\(app == "dex" ? ", ./vars.yaml" : "")]\n")
                     try directory.write("\(base)/\(namespace)/\(app)/app/ocirepository.yaml", Self.chart(app, tag: "2.\(index).0"))
+                    // dex holds a ConfigMap whose name is spelled with an escape (`app-vars`).
+                    try directory.write("\(base)/\(namespace)/\(app)/app/vars.yaml",
+                                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"\\x61pp-vars\"\ndata: {REPLICAS: \"4\"}\n")
                     // dex follows the chart of the sources Kustomization.
                     try directory.write("\(base)/\(namespace)/\(app)/app/helmrelease.yaml", Self.release(app, chart: app == "dex" ? "shared-chart" : app,
                                                                                                         chartNamespace: app == "dex" ? "media" : nil))
@@ -140,6 +144,11 @@ import Testing
         Change(name: "a ConfigMap named like the settings, earlier in the order") { directory in
             try directory.write("\(apps)/media/plex/app/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-settings}\ndata: {DOMAIN: plex.example.com}\n")
             try directory.replace("\(apps)/media/plex/app/kustomization.yaml", "./helmrelease.yaml]", "./helmrelease.yaml, ./settings.yaml]")
+        },
+        Change(name: "a substitution source spelled with an escape in an unchanged Kustomization") { directory in
+            try directory.replace("\(apps)/media/sonarr/ks.yaml", "[{kind: ConfigMap, name: cluster-settings}]",
+                                  "[{kind: ConfigMap, name: cluster-settings}, {kind: ConfigMap, name: app-vars}]")
+            try directory.replace("\(apps)/media/sonarr/app/helmrelease.yaml", "host: sonarr.", "host: sonarr-${REPLICAS}.")
         },
         Change(name: "a generated ConfigMap") { directory in
             try directory.replace("\(apps)/tools/dex/app/kustomization.yaml", "resources:", "configMapGenerator: [{name: dex-config, literals: [a=b]}]\nresources:")

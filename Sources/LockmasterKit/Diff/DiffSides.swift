@@ -70,8 +70,8 @@ struct DiffSides {
 
     /// Builds, on both sides, the unbuilt Kustomizations whose objects a comparison could read, until
     /// there are none: another object of the identity of a changed object (the first of a duplicate
-    /// is what a comparison takes), a HelmRelease's chart source, the HelmRelease of a changed chart
-    /// source.
+    /// is what a comparison takes), a changed HelmRelease's chart source, the HelmRelease of a changed
+    /// chart source. An unchanged release whose source is unchanged too reads the same on both sides.
     private func settleComparisons() async {
         guard let base else { return }
         let sessions = [base, head]
@@ -96,7 +96,8 @@ struct DiffSides {
                                 want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
                             }
                         }
-                        if let reference = HelmRelease(object)?.chartRef {
+                        // A changed release shows its chart version, read from its source wherever that is.
+                        if changed, let reference = HelmRelease(object)?.chartRef {
                             want(kind: reference.kind, name: reference.name, namespace: reference.namespace)
                         }
                     }

@@ -30,11 +30,15 @@ struct BuildContent: Sendable {
     init(text: String, incomplete: Bool, variables: [String: String] = [:]) {
         self.text = text
         self.incomplete = incomplete
-        var namesUnknown = incomplete
-            || ["namePrefix", "nameSuffix", "Transformer", "replacements", "!!", "\\"].contains { text.contains($0) }
+        var namesUnknown = incomplete || ["namePrefix", "nameSuffix", "Transformer", "replacements", "!!"].contains { text.contains($0) }
         var typesUnknown = incomplete
         var patterns: [NSRegularExpression] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            // An escape can spell a name, a kind or a line break inside one: not followed here.
+            if line.contains("\\") {
+                if line.range(of: "name", options: .caseInsensitive) != nil { namesUnknown = true }
+                if line.contains("kind") || line.contains("apiVersion") { typesUnknown = true }
+            }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             // A name whose value starts on the next lines (block scalar, or nothing yet).
             if let colon = trimmed.range(of: "name:", options: .caseInsensitive) {
@@ -61,11 +65,20 @@ struct BuildContent: Sendable {
     /// Whether the output could hold an object of `kind` named `name` (nil: any name) in `namespace`
     /// (nil or empty: any namespace).
     func mayContain(kind: String, name: String?, namespace: String? = nil) -> Bool {
-        guard typesUnknown || text.contains(kind)
+        guard typesUnknown || Self.namesKind(kind, in: text)
             || (kind == "ConfigMap" && text.contains("configMapGenerator")) || (kind == "Secret" && text.contains("secretGenerator")) else { return false }
         if let namespace, !namespace.isEmpty, !mayName(namespace) { return false }
         guard let name else { return true }
         return mayName(name)
+    }
+
+    /// Whether `kind` is written as a kind (`kind: X`, `"kind":"X"`, in a flow mapping too), not only
+    /// inside another word (`targetNamespace` holds `Namespace`).
+    private static func namesKind(_ kind: String, in text: String) -> Bool {
+        guard text.contains(kind) else { return false }
+        let pattern = #"kind["']?\s*:\s*["']?"# + NSRegularExpression.escapedPattern(for: kind) + #"(["'\s,}\]]|$)"#
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { return true }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     /// Whether some object's name (or namespace) could be `value`: it is in the text, or a name-like
