@@ -69,15 +69,18 @@ struct DiffSides {
     }
 
     /// Builds, on both sides, the unbuilt Kustomizations whose objects a comparison could read, until
-    /// there are none: another object of the identity of a changed object (the first of a duplicate
-    /// is what a comparison takes), a changed HelmRelease's chart source, the HelmRelease of a changed
-    /// chart source. An unchanged release whose source is unchanged too reads the same on both sides.
+    /// there are none. Only objects that differ between the sides matter (when the Kustomizations keep
+    /// their order; otherwise every object of a changed Kustomization): another object of the same
+    /// identity (the first of a duplicate is what a comparison takes), a changed HelmRelease's chart
+    /// source, and the HelmRelease of a changed chart source. An unchanged object reads the same on
+    /// both sides wherever its neighbours are.
     private func settleComparisons() async {
         guard let base else { return }
-        let sessions = [base, head]
+        let common = Set(base.slots.map(\.job.label)).intersection(head.slots.map(\.job.label))
+        let sameOrder = base.slots.map(\.job.label).filter(common.contains) == head.slots.map(\.job.label).filter(common.contains)
         while true {
             var wanted: Set<String> = []
-            for session in sessions {
+            for (session, other) in [(base, head), (head, base)] {
                 let deferred = session.slots.filter { if case .deferred = $0.state { true } else { false } }
                 guard !deferred.isEmpty else { continue }
                 func want(kind: String, name: String?, namespace: String?) {
@@ -85,19 +88,17 @@ struct DiffSides {
                         wanted.insert(slot.job.label)
                     }
                 }
-                for slot in session.slots {
-                    let changed = !same.contains(slot.job.label)
+                for slot in session.slots where !same.contains(slot.job.label) {
+                    let counterpart = other.slot(slot.job.label)?.objects ?? []
                     for rendered in slot.objects {
-                        let object = PlatformRenderer.object(rendered)
-                        if changed {
-                            want(kind: rendered.kind, name: rendered.name, namespace: rendered.namespace)
-                            if ["OCIRepository", "HelmChart", "ExternalArtifact"].contains(rendered.kind) {
-                                // A chartRef names its source, in the release's namespace unless it says another.
-                                want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
-                            }
+                        if sameOrder, counterpart.contains(where: { $0.reference == rendered.reference && $0.node.sameContent(as: rendered.node) }) { continue }
+                        want(kind: rendered.kind, name: rendered.name, namespace: rendered.namespace)
+                        if ["OCIRepository", "HelmChart", "ExternalArtifact"].contains(rendered.kind) {
+                            // A chartRef names its source, in the release's namespace unless it says another.
+                            want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
                         }
                         // A changed release shows its chart version, read from its source wherever that is.
-                        if changed, let reference = HelmRelease(object)?.chartRef {
+                        if let reference = HelmRelease(PlatformRenderer.object(rendered))?.chartRef {
                             want(kind: reference.kind, name: reference.name, namespace: reference.namespace)
                         }
                     }

@@ -54,7 +54,8 @@ actor BuildCache {
         hasher.update(data: Data([0]))
         hasher.update(data: Data(path.utf8))
         // What the spec adds to the objects: the fields that change them, and the variables it sets.
-        var text = BuildContent.objectFields.compactMap { field in spec?.node(at: field).map { "\(field.joined(separator: ".")): \($0.jsonText())" } }.joined(separator: "\n")
+        // As YAML, so that a patch's lines stay lines (JSON would write them with `\n` escapes).
+        var text = BuildContent.objectFields.compactMap { field in spec?.node(at: field).map { "\(field.joined(separator: ".")):\n\($0.yamlText())" } }.joined(separator: "\n")
         var variables: [String: String] = [:]
         for pair in spec?["postBuild"]?["substitute"]?.pairs ?? [] {
             if let key = pair.key.string { variables[key] = pair.value.string ?? "" }

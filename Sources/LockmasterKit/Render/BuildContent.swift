@@ -31,7 +31,8 @@ struct BuildContent: Sendable {
         self.text = text
         self.incomplete = incomplete
         var namesUnknown = incomplete || ["namePrefix", "nameSuffix", "Transformer", "replacements", "!!"].contains { text.contains($0) }
-        var typesUnknown = incomplete
+        // A JSON patch can set an object's apiVersion or kind from a value on another line.
+        var typesUnknown = incomplete || text.contains("/apiVersion") || text.contains("/kind")
         var patterns: [NSRegularExpression] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             // An escape can spell a name, a kind or a line break inside one: not followed here.
@@ -57,10 +58,15 @@ struct BuildContent: Sendable {
         namePatterns = patterns
     }
 
-    /// Whether the output could hold a Flux Kustomization (and so children to render).
+    /// Whether the output could hold a Flux Kustomization (and so children to render): an `apiVersion`
+    /// of its group is written somewhere (annotations and schema comments that merely name the group do
+    /// not count).
     var mayYieldFluxKustomization: Bool {
-        typesUnknown || text.contains("kustomize.toolkit.fluxcd.io")
+        guard !typesUnknown, text.contains("kustomize.toolkit.fluxcd.io") else { return typesUnknown }
+        return Self.fluxKustomizationVersion.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
+
+    private static let fluxKustomizationVersion = try! NSRegularExpression(pattern: #"apiVersion["']?\s*:\s*["']?kustomize\.toolkit\.fluxcd\.io/"#)
 
     /// Whether the output could hold an object of `kind` named `name` (nil: any name) in `namespace`
     /// (nil or empty: any namespace).
@@ -70,6 +76,21 @@ struct BuildContent: Sendable {
         if let namespace, !namespace.isEmpty, !mayName(namespace) { return false }
         guard let name else { return true }
         return mayName(name)
+    }
+
+    /// Whether `value` is in `text` as a whole name: not as part of a longer one (`cert-manager` in
+    /// `cert-manager.io/cluster-issuer`), since a name is written whole or made by what this type
+    /// already answers "unknown" for (prefixes, suffixes, variables).
+    private static func containsWord(_ value: String, in text: String) -> Bool {
+        func isNameCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber || "-._".contains(character) }
+        var searchRange = text.startIndex..<text.endIndex
+        while let found = text.range(of: value, range: searchRange) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            if !(before.map(isNameCharacter) ?? false), !(after.map(isNameCharacter) ?? false) { return true }
+            searchRange = text.index(after: found.lowerBound)..<text.endIndex
+        }
+        return false
     }
 
     /// Whether `kind` is written as a kind (`kind: X`, `"kind":"X"`, in a flow mapping too), not only
@@ -84,7 +105,7 @@ struct BuildContent: Sendable {
     /// Whether some object's name (or namespace) could be `value`: it is in the text, or a name-like
     /// line with variables could become it.
     private func mayName(_ value: String) -> Bool {
-        if namesUnknown || text.contains(value) { return true }
+        if namesUnknown || Self.containsWord(value, in: text) { return true }
         let range = NSRange(value.startIndex..., in: value)
         return namePatterns.contains { $0.firstMatch(in: value, range: range) != nil }
     }
