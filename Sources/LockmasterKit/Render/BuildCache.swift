@@ -68,7 +68,7 @@ actor BuildCache {
             text += "\n" + read
         }
         let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return (key, BuildContent(text: text, incomplete: inputs.incomplete, variables: variables))
+        return (key, BuildContent(text: text, incomplete: inputs.incomplete, variables: variables, targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
     }
 
     private func treeFingerprint(_ tree: URL) -> String? {

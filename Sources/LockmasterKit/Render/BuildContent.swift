@@ -26,13 +26,22 @@ struct BuildContent: Sendable {
     static let objectFields = [["targetNamespace"], ["namePrefix"], ["nameSuffix"], ["patches"], ["images"], ["components"], ["commonMetadata"],
                                ["postBuild", "substitute"]]
 
-    /// - Parameter variables: `postBuild.substitute`, whose values win over every other source of a variable.
-    init(text: String, incomplete: Bool, variables: [String: String] = [:]) {
+    /// The Flux Kustomization's `targetNamespace`: every namespaced object it applies is in it.
+    private let targetNamespace: String?
+
+    /// - Parameters:
+    ///   - variables: `postBuild.substitute`, whose values win over every other source of a variable.
+    ///   - targetNamespace: `spec.targetNamespace`, when set.
+    init(text: String, incomplete: Bool, variables: [String: String] = [:], targetNamespace: String? = nil) {
         self.text = text
+        // kustomize sets it before substitution runs, so a `${…}` in it is what the object keeps.
+        self.targetNamespace = targetNamespace
         self.incomplete = incomplete
         var namesUnknown = incomplete || ["namePrefix", "nameSuffix", "Transformer", "replacements", "!!"].contains { text.contains($0) }
-        // A JSON patch can set an object's apiVersion or kind from a value on another line.
-        var typesUnknown = incomplete || text.contains("/apiVersion") || text.contains("/kind")
+        // A JSON patch can set an object's apiVersion or kind from a value on another line, and a List's
+        // items have theirs indented.
+        var typesUnknown = incomplete || Self.typePatch.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+            || Self.namesKind("List", in: text)
         var patterns: [NSRegularExpression] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             // An escape can spell a name, a kind or a line break inside one: not followed here.
@@ -48,7 +57,9 @@ struct BuildContent: Sendable {
             }
             guard let variable = line.range(of: "${") else { continue }
             let before = line[..<variable.lowerBound]
-            if before.contains("apiVersion") || before.contains("kind") { typesUnknown = true }
+            // An object's own kind and apiVersion start a line (or a flow mapping); an indented one is a
+            // field of it (a scaleTargetRef's kind).
+            if before.contains("apiVersion") || before.contains("kind"), let first = line.first, !first.isWhitespace { typesUnknown = true }
             guard before.range(of: "name", options: .caseInsensitive) != nil else { continue }
             guard let pattern = Self.pattern(line: line, variable: variable, variables: variables) else { namesUnknown = true; continue }
             patterns.append(pattern)
@@ -66,6 +77,8 @@ struct BuildContent: Sendable {
         return Self.fluxKustomizationVersion.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
+    private static let typePatch = try! NSRegularExpression(pattern: #"path["']?\s*:\s*["']?/(apiVersion|kind)\b"#)
+
     private static let fluxKustomizationVersion = try! NSRegularExpression(pattern: #"apiVersion["']?\s*:\s*["']?kustomize\.toolkit\.fluxcd\.io/"#)
 
     /// Whether the output could hold an object of `kind` named `name` (nil: any name) in `namespace`
@@ -73,7 +86,10 @@ struct BuildContent: Sendable {
     func mayContain(kind: String, name: String?, namespace: String? = nil) -> Bool {
         guard typesUnknown || Self.namesKind(kind, in: text)
             || (kind == "ConfigMap" && text.contains("configMapGenerator")) || (kind == "Secret" && text.contains("secretGenerator")) else { return false }
-        if let namespace, !namespace.isEmpty, !mayName(namespace) { return false }
+        if let namespace, !namespace.isEmpty {
+            if let targetNamespace, targetNamespace != namespace { return false }
+            if !mayName(namespace) { return false }
+        }
         guard let name else { return true }
         return mayName(name)
     }
