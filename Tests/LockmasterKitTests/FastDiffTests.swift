@@ -150,6 +150,13 @@ import Testing
                                   "[{kind: ConfigMap, name: cluster-settings}, {kind: ConfigMap, name: app-vars}]")
             try directory.replace("\(apps)/media/sonarr/app/helmrelease.yaml", "host: sonarr.", "host: sonarr-${REPLICAS}.")
         },
+        Change(name: "an environment the base does not have") { directory in
+            for file in ["flux-system/gotk-sync.yaml", "flux-system/kustomization.yaml", "settings.yaml", "apps.yaml"] {
+                try directory.write("clusters/staging/\(file)", try directory.read("clusters/production/\(file)")
+                    .replacingOccurrences(of: "clusters/production", with: "clusters/staging"))
+            }
+            try directory.replace("lockmaster.yaml", "[development, production]", "[development, staging, production]")
+        },
         Change(name: "a generated ConfigMap") { directory in
             try directory.replace("\(apps)/tools/dex/app/kustomization.yaml", "resources:", "configMapGenerator: [{name: dex-config, literals: [a=b]}]\nresources:")
         },

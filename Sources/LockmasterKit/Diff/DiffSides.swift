@@ -19,7 +19,11 @@ struct DiffSides {
     init(base: RenderSession?, head: RenderSession) async {
         self.base = base
         self.head = head
-        guard let base else { return }
+        guard let base else {
+            // Nothing at the base: everything the head applies is new.
+            for slot in head.slots { await head.force(label: slot.job.label) }
+            return
+        }
         for slot in head.slots {
             let label = slot.job.label
             if base.slot(label) != nil, let a = await Self.outputKey(label, in: base), let b = await Self.outputKey(label, in: head), a == b {

@@ -69,8 +69,15 @@ public struct PlatformDiffer: Sendable {
             var environments: [EnvironmentDiff] = []
             for name in names {
                 // An environment that did not exist at the base has only additions.
-                let old = baseRef == nil ? nil : try? await renderer.session(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote),
-                                                                              cache: cache, trees: trees, deferLeaves: !buildAll)
+                var old: RenderSession?
+                if let baseRef {
+                    do {
+                        old = try await renderer.session(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote),
+                                                         cache: cache, trees: trees, deferLeaves: !buildAll)
+                    } catch ResolveError.unknownEnvironment {
+                        old = nil
+                    }
+                }
                 let new = try await renderer.session(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote),
                                                      cache: cache, trees: trees, deferLeaves: !buildAll)
                 let sides = await DiffSides(base: old, head: new).reports()
