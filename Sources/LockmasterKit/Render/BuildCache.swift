@@ -46,7 +46,9 @@ actor BuildCache {
     /// from `BuildInputScanner`) — components and resources outside the path included. When the scanner
     /// met a key it does not know, every file of the source tree counts instead. Nil: do not reuse (a
     /// refused build, or one that fetches remote resources, whose content no file here holds).
-    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs) -> (key: String, content: BuildContent)? {
+    /// - Parameter reading: keep what the build reads as a `BuildContent`; without it (a render that
+    ///   builds everything asks nothing of it) the content answers "may hold anything".
+    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, reading: Bool = true) -> (key: String, content: BuildContent)? {
         guard inputs.violations.isEmpty, !inputs.remote else { return nil }
         var hasher = SHA256()
         let specText = spec?.jsonText() ?? "entry"
@@ -64,10 +66,11 @@ actor BuildCache {
             guard let fingerprint = treeFingerprint(tree) else { return nil }
             hasher.update(data: Data(fingerprint.utf8))
         } else {
-            guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher) else { return nil }
+            guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher, keepingText: reading) else { return nil }
             text += "\n" + read
         }
         let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        guard reading else { return (key, BuildContent(text: "", incomplete: true)) }
         return (key, BuildContent(text: text, incomplete: inputs.incomplete, variables: variables, targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
     }
 
@@ -75,7 +78,7 @@ actor BuildCache {
         if let known = treeFingerprints[tree] { return known }
         guard let files = Self.files(under: tree) else { return nil }
         var hasher = SHA256()
-        guard Self.hash(files, base: tree, into: &hasher) != nil else { return nil }
+        guard Self.hash(files, base: tree, into: &hasher, keepingText: false) != nil else { return nil }
         let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         treeFingerprints[tree] = fingerprint
         return fingerprint
@@ -92,15 +95,15 @@ actor BuildCache {
         return files.sorted { $0.path < $1.path }
     }
 
-    /// Hashes each file's path and content; returns their text (nil when one cannot be read).
-    private static func hash(_ files: [URL], base: URL, into hasher: inout SHA256) -> String? {
+    /// Hashes each file's path and content; returns their text, when kept (nil when one cannot be read).
+    private static func hash(_ files: [URL], base: URL, into hasher: inout SHA256, keepingText: Bool) -> String? {
         let prefix = base.standardizedFileURL.path.count
         var text = ""
         for file in files {
             guard let data = try? Data(contentsOf: file) else { return nil }
             hasher.update(data: Data(file.standardizedFileURL.path.dropFirst(prefix).utf8 + [0]))
             hasher.update(data: Data(SHA256.hash(data: data)))
-            text += String(decoding: data, as: UTF8.self) + "\n"
+            if keepingText { text += String(decoding: data, as: UTF8.self) + "\n" }
         }
         return text
     }

@@ -80,7 +80,8 @@ final class RenderSession {
         var prepared: [Slot] = []
         for var job in jobs {
             job.inputs = context.builder.inputs(tree: job.tree, path: job.path, spec: job.spec)
-            let fingerprint = job.overlay.isEmpty ? await context.cache.fingerprint(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs) : nil
+            let fingerprint = job.overlay.isEmpty ? await context.cache.fingerprint(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
+                                                                                                    reading: deferLeaves) : nil
             prepared.append(Slot(job: job, wave: number, fingerprint: fingerprint))
         }
         let now = prepared.filter { !mayWait($0) }
