@@ -62,33 +62,24 @@ import Testing
 }
 
 @Suite struct DiffCacheTests {
-    /// A kubectl that logs each run, then runs the real one.
-    func countingKubectl() throws -> (TemporaryDirectory, String) {
-        let directory = try TemporaryDirectory()
-        let real = ExecutableLookup.find("kubectl")?.path ?? "/usr/bin/kubectl"
-        try directory.write("kubectl", "#!/bin/sh\necho run >> '\(directory.path)/runs.log'\nexec '\(real)' \"$@\"\n")
-        chmod(directory.url.appendingPathComponent("kubectl").path, 0o755)
-        return (directory, directory.url.appendingPathComponent("kubectl").path)
-    }
-
     @Test func unchangedBuildsAreRenderedOnce() async throws {
         let repository = try TemporaryDirectory()
         try await Scaffold.initialize(repository)
         try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
         try await TestGit.commitAll(in: repository.url)
-        let (log, kubectl) = try countingKubectl()
-        let differ = PlatformDiffer(git: TestGit.client, kubectl: kubectl)
+        let kubectl = try CountingKubectl()
+        let differ = PlatformDiffer(git: TestGit.client, kubectl: kubectl.path)
         _ = try await differ.run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development"))
-        let unchanged = try log.read("runs.log").split(separator: "\n").count
+        let unchanged = kubectl.runs
         // Only the entry is built, once for both sides: it holds the Flux Kustomizations to follow. The
         // three platform paths hold none and read the same bytes on both sides, so neither side builds them.
         #expect(unchanged == 1)
-        try FileManager.default.removeItem(at: log.url.appendingPathComponent("runs.log"))
+        kubectl.reset()
         try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
         let report = try await differ.run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development"))
         #expect(report.environments.first?.services.first?.change == .upgraded)
         // The entry once, and the changed path on each side; the other two paths not at all.
-        #expect(try log.read("runs.log").split(separator: "\n").count == 3)
+        #expect(kubectl.runs == 3)
     }
 }
 

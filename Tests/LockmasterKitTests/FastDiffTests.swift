@@ -220,12 +220,3 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
-
-extension TemporaryDirectory {
-    /// Replaces `old` with `new` in a file, which must hold it.
-    func replace(_ path: String, _ old: String, _ new: String) throws {
-        let text = try read(path)
-        precondition(text.contains(old), "\(path) has no \(old)")
-        try write(path, text.replacingOccurrences(of: old, with: new))
-    }
-}

@@ -26,12 +26,6 @@ import Testing
         return try await check(repository, kubeVersion: kubeVersion).findings.filter { $0.rule == rule }
     }
 
-    func replace(_ repository: TemporaryDirectory, _ path: String, _ old: String, _ new: String) throws {
-        let text = try repository.read(path)
-        #expect(text.contains(old))
-        try repository.write(path, text.replacingOccurrences(of: old, with: new))
-    }
-
     @Test func kubernetesReleasesAreOneDotMinor() {
         #expect(KubernetesRelease("1.29")?.minor == 29 && KubernetesRelease("v1.31.2")?.minor == 31)
         #expect(["2.0", "1", "1.x", "1.29.x", "1.29.1.1", "", "latest"].allSatisfy { KubernetesRelease($0) == nil })
@@ -77,24 +71,24 @@ import Testing
     }
 
     @Test func promotionOrderRules() async throws {
-        let development = try await findings(.developmentTracksMain) { try replace($0, "clusters/development/platform.yaml", "branch: main", "branch: feature") }
+        let development = try await findings(.developmentTracksMain) { try $0.replace("clusters/development/platform.yaml", "branch: main", "branch: feature") }
         #expect(development.first?.location.path == "clusters/development/platform.yaml")
-        let staging = try await findings(.stagingPatchRange) { try replace($0, "clusters/staging/platform.yaml", "semver: \"~0.1.0\"", "semver: \">=0.1.0\"") }
+        let staging = try await findings(.stagingPatchRange) { try $0.replace("clusters/staging/platform.yaml", "semver: \"~0.1.0\"", "semver: \">=0.1.0\"") }
         #expect(staging.first?.severity == .warning)
         #expect(staging.first?.message.contains("admits a new major version 1.0.0") == true)
-        let production = try await findings(.productionPinned) { try replace($0, "clusters/production/platform.yaml", "tag: \"0.1.0\"", "semver: \"~0.1.0\"") }
+        let production = try await findings(.productionPinned) { try $0.replace("clusters/production/platform.yaml", "tag: \"0.1.0\"", "semver: \"~0.1.0\"") }
         #expect(production.first?.severity == .error)
     }
 
     @Test func referencesMustResolve() async throws {
-        let source = try await findings(.danglingSourceRef) { try replace($0, "platform/services/keda.yaml", "        name: kedacore", "        name: kedacorp") }
+        let source = try await findings(.danglingSourceRef) { try $0.replace("platform/services/keda.yaml", "        name: kedacore", "        name: kedacorp") }
         #expect(source.first?.location == SourceLocation(path: "platform/services/keda.yaml", line: 27, column: 9))
         let dependency = try await findings(.danglingDependsOn) {
-            try replace($0, "clusters/staging/platform.yaml", "    - name: platform-configs", "    - name: platform-config")
+            try $0.replace("clusters/staging/platform.yaml", "    - name: platform-configs", "    - name: platform-config")
         }
         #expect(dependency.first?.message == "Kustomization/flux-system/platform-services depends on Kustomization/flux-system/platform-config, which staging does not declare")
         let cycle = try await findings(.dependsOnCycle) {
-            try replace($0, "clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  dependsOn:\n    - name: platform-service-configs\n")
+            try $0.replace("clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  dependsOn:\n    - name: platform-service-configs\n")
         }
         #expect(cycle.map(\.message) == ["dependsOn cycle: flux-system/platform-configs → flux-system/platform-service-configs → flux-system/platform-services → flux-system/platform-configs"])
         // Applied by two Kustomizations with different content (the same content would be applied as one).
@@ -155,7 +149,7 @@ import Testing
     /// flux bootstrap will write counts as declared; once gotk-sync.yaml is there, it must declare it.
     @Test func theBootstrapSourceCountsAsDeclaredUntilBootstrap() async throws {
         func useBootstrapSource(_ repository: TemporaryDirectory) throws {
-            try replace(repository, "clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  sourceRef: {kind: GitRepository, name: flux-system}\n")
+            try repository.replace("clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  sourceRef: {kind: GitRepository, name: flux-system}\n")
             let text = try repository.read("clusters/development/platform.yaml")
             try repository.write("clusters/development/platform.yaml", text.replacingOccurrences(
                 of: "  sourceRef: {kind: GitRepository, name: flux-system}\n  prune: true\n  wait: true\n  sourceRef:\n    kind: GitRepository\n    name: platform\n",
@@ -221,7 +215,7 @@ import Testing
     }
 
     @Test func chartsMustBeExactWhereVersionsAreDeterministic() async throws {
-        let found = try await findings(.unpinnedChart) { try replace($0, "platform/services/keda.yaml", "version: 2.14.0", "version: 2.x") }
+        let found = try await findings(.unpinnedChart) { try $0.replace("platform/services/keda.yaml", "version: 2.14.0", "version: 2.x") }
         #expect(found.count == 1)
         #expect(found.first?.severity == .warning)
         #expect(found.first?.location == SourceLocation(path: "platform/services/keda.yaml", line: 25, column: 16))
@@ -229,8 +223,8 @@ import Testing
 
     @Test func deprecatedAPIs() async throws {
         let flux = try await findings(.deprecatedAPI) { repository in
-            try replace(repository, "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
-            try replace(repository, "clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository", "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
+            try repository.replace("platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+            try repository.replace("clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository", "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
         }
         // No Flux version in git: judged against current Flux, which serves neither.
         #expect(flux.map(\.severity) == [.error, .error])
@@ -240,8 +234,8 @@ import Testing
         // On Flux 2.4 (bootstrap's header in gotk-components.yaml) both are still served; OCIRepository v1
         // is not yet, so the fix is an upgrade.
         let old = try await findings(.deprecatedAPI) { repository in
-            try replace(repository, "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
-            try replace(repository, "clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository", "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
+            try repository.replace("platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+            try repository.replace("clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository", "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
             for environment in ["development", "staging", "production"] {
                 try repository.write("clusters/\(environment)/flux-system/gotk-components.yaml",
                                      "# This manifest was generated by flux. DO NOT EDIT.\n# Flux Version: v2.4.0\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n")
@@ -266,14 +260,14 @@ import Testing
 
     @Test func commentsSilenceOneRuleOnALineOrADocument() async throws {
         let repository = try await repository()
-        try replace(repository, "platform/services/keda.yaml", "version: 2.14.0", "version: 2.x # lockmaster:ignore=unpinned-chart")
+        try repository.replace("platform/services/keda.yaml", "version: 2.14.0", "version: 2.x # lockmaster:ignore=unpinned-chart")
         let report = try await check(repository)
         #expect(report.findings == [])
         #expect(report.silenced.map(\.rule) == [.unpinnedChart])
-        try replace(repository, "platform/services/keda.yaml", "version: 2.x # lockmaster:ignore=unpinned-chart",
+        try repository.replace("platform/services/keda.yaml", "version: 2.x # lockmaster:ignore=unpinned-chart",
                     "version: 2.x\n# lockmaster:ignore=deprecated-api,unpinned-chart")
         #expect(try await check(repository).silenced.map(\.rule) == [.unpinnedChart])
-        try replace(repository, "platform/services/keda.yaml", "# lockmaster:ignore=deprecated-api,unpinned-chart", "# lockmaster:ignore=deprecated-api")
+        try repository.replace("platform/services/keda.yaml", "# lockmaster:ignore=deprecated-api,unpinned-chart", "# lockmaster:ignore=deprecated-api")
         #expect(try await check(repository).findings.map(\.rule) == [.unpinnedChart])
     }
 }

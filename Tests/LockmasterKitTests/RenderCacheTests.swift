@@ -15,55 +15,41 @@ import Testing
         return repository
     }
 
-    /// A kubectl that logs each run, then runs the real one.
-    func countingKubectl(_ directory: TemporaryDirectory) throws -> String {
-        let real = ExecutableLookup.find("kubectl")?.path ?? "/usr/bin/kubectl"
-        try directory.write("kubectl", "#!/bin/sh\necho run >> '\(directory.path)/runs.log'\nexec '\(real)' \"$@\"\n")
-        chmod(directory.url.appendingPathComponent("kubectl").path, 0o755)
-        return directory.url.appendingPathComponent("kubectl").path
-    }
-
-    func runs(_ directory: TemporaryDirectory) -> Int {
-        ((try? directory.read("runs.log")) ?? "").split(separator: "\n").count
-    }
-
     func text(_ report: RenderReport) -> String {
         report.objects.map { "\($0.kustomization) \($0.source ?? "-")\n\($0.node.yamlText())" }.joined(separator: "---\n")
     }
 
     @Test func aSecondRenderBuildsNothingAndRendersTheSame() async throws {
         let repository = try await estate()
-        let tools = try TemporaryDirectory(), cacheHome = try TemporaryDirectory()
-        let kubectl = try countingKubectl(tools)
+        let counting = try CountingKubectl(), cacheHome = try TemporaryDirectory()
+        let kubectl = counting.path
         let cache = RenderCacheDirectory(url: cacheHome.url.appendingPathComponent("builds"), kubectl: kubectl)
         let request = RenderRequest(repository: repository.url, environment: "development", offline: true)
         let first = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: cache).run(request)
-        let built = runs(tools)
+        let built = counting.runs
         #expect(built > 0)
         let second = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: cache).run(request)
-        #expect(runs(tools) == built, "the second render ran kubectl")
+        #expect(counting.runs == built, "the second render ran kubectl")
         let uncached = try await PlatformRenderer(kubectl: kubectl).run(request)
         #expect(text(second) == text(first) && text(second) == text(uncached))
         #expect(second.warnings == uncached.warnings && second.problems == uncached.problems)
 
         // One changed file: only what reads it is built again.
         try repository.replace("\(FastDiffTests.apps)/media/sonarr/app/helmrelease.yaml", "replicas: 1", "replicas: 3")
-        let before = runs(tools)
+        let before = counting.runs
         let changed = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: cache).run(request)
-        #expect(runs(tools) == before + 1)
+        #expect(counting.runs == before + 1)
         #expect(text(changed) == text(try await PlatformRenderer(kubectl: kubectl).run(request)))
     }
 
     @Test func anotherKubectlStartsAfresh() async throws {
         let repository = try await estate()
-        let tools = try TemporaryDirectory(), other = try TemporaryDirectory(), cacheHome = try TemporaryDirectory()
+        let first = try CountingKubectl(), other = try CountingKubectl(), cacheHome = try TemporaryDirectory()
         let url = cacheHome.url.appendingPathComponent("builds")
         let request = RenderRequest(repository: repository.url, environment: "production", offline: true)
-        let kubectl = try countingKubectl(tools)
-        _ = try await PlatformRenderer(kubectl: kubectl, cacheDirectory: RenderCacheDirectory(url: url, kubectl: kubectl)).run(request)
-        let upgraded = try countingKubectl(other)
-        _ = try await PlatformRenderer(kubectl: upgraded, cacheDirectory: RenderCacheDirectory(url: url, kubectl: upgraded)).run(request)
-        #expect(runs(other) == runs(tools) && runs(other) > 0)
+        _ = try await PlatformRenderer(kubectl: first.path, cacheDirectory: RenderCacheDirectory(url: url, kubectl: first.path)).run(request)
+        _ = try await PlatformRenderer(kubectl: other.path, cacheDirectory: RenderCacheDirectory(url: url, kubectl: other.path)).run(request)
+        #expect(other.runs == first.runs && other.runs > 0)
     }
 
     @Test func theLeastRecentlyUsedGoFirst() async throws {

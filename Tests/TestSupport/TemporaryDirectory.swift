@@ -40,6 +40,19 @@ public final class TemporaryDirectory: Sendable {
         try String(contentsOf: url.appendingPathComponent(path), encoding: .utf8)
     }
 
+    /// Replaces `old` with `new` in a file, which must hold it.
+    public func replace(_ path: String, _ old: String, _ new: String) throws {
+        let text = try read(path)
+        guard text.contains(old) else { throw MissingText(path: path, text: old) }
+        try write(path, text.replacingOccurrences(of: old, with: new))
+    }
+
+    /// A replacement whose text the file does not hold.
+    public struct MissingText: Error, CustomStringConvertible {
+        public var path: String, text: String
+        public var description: String { "\(path) has no \(text)" }
+    }
+
     public func data(_ path: String) throws -> Data {
         try Data(contentsOf: url.appendingPathComponent(path))
     }
