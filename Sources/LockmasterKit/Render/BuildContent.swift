@@ -154,12 +154,21 @@ struct BuildContent: Sendable {
         value = value.trimmingCharacters(in: .whitespaces)
         var regex = "^"
         var rest = Substring(value)
+        var wildcards = 0
         while let start = rest.range(of: "${") {
             regex += NSRegularExpression.escapedPattern(for: String(rest[..<start.lowerBound]))
             guard let close = rest[start.upperBound...].firstIndex(of: "}") else { return nil }
             let expression = String(rest[start.upperBound..<close])
             // A plain `${NAME}` set by the spec is that text; an operator (`:-`, `^^`, …) or another variable could be anything.
-            regex += variables[expression].map(NSRegularExpression.escapedPattern(for:)) ?? ".*"
+            if let known = variables[expression] {
+                regex += NSRegularExpression.escapedPattern(for: known)
+            } else {
+                // A branch can write many variables on one line; past a few, matching could take
+                // exponential time, so the name is unknown instead.
+                wildcards += 1
+                guard wildcards <= 4 else { return nil }
+                regex += ".*"
+            }
             rest = rest[rest.index(after: close)...]
         }
         regex += NSRegularExpression.escapedPattern(for: String(rest)) + "$"
