@@ -25,10 +25,11 @@ let package = Package(
         .target(name: "Manifests", dependencies: ["Support", .product(name: "Yams", package: "Yams")]),
         // The repository model: environments, sources, Kustomization graph, lockmaster.yaml.
         .target(name: "Platform", dependencies: ["Manifests", "Support"]),
-        // Reproducible packaging, semver as Flux resolves it, the OCI client and layout store.
+        // Reproducible packaging, semver as Flux resolves it, the OCI client and layout store, cosign signatures.
         .target(name: "Artifacts", dependencies: [
             "Support", "CZlib",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -33,7 +33,7 @@ struct Lockmaster: AsyncParsableCommand {
             Hooks get LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH, LOCKMASTER_REPO_URL.
             """,
         version: LockmasterVersion.current,
-        subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Demo.self]
+        subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Keygen.self, Verify.self, Demo.self]
     )
 
     @OptionGroup(title: "Output") var global: GlobalOptions

@@ -17,6 +17,7 @@ public enum CheckRule: String, Sendable, Codable, CaseIterable {
     case deprecatedAPI = "deprecated-api"
     case parseError = "parse-error"
     case symlink = "symlink"
+    case unverifiedSource = "unverified-source"
 }
 
 /// One finding: `path:line:col: error|warning: message [rule-id]`, with a hint to fix it.

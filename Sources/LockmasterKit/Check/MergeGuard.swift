@@ -81,6 +81,7 @@ public struct MergeGuard: Sendable {
         findings += SandboxInMainRule.check(change, notes: &notes)
 
         findings += DevelopmentTracksMainRule.check(repository) + StagingPatchRangeRule.check(repository) + ProductionPinnedRule.check(repository)
+        findings += UnverifiedSourceRule.check(repository)
         let scopes = await scopes(repository, all: set.objects, findings: &findings, notes: &notes)
         findings += referenceRules(scopes)
         findings += DeprecatedAPIRule.flux(scopes: scopes, all: set.objects, root: root)

@@ -1,6 +1,6 @@
 public import Foundation
 public import GitKit
-import Artifacts
+public import Artifacts
 public import Manifests
 import Platform
 import Support
@@ -50,6 +50,8 @@ public struct PromoteReport: Sendable, Codable, Equatable {
     public var changes: [ServiceChange]
     public var forced: Bool
     public var reason: String?
+    /// The signature check, when the environment needs signed versions.
+    public var signature: SignatureVerdict?
 }
 
 /// Why a promotion was refused; each names its gate. Nothing was changed.
@@ -68,6 +70,8 @@ public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
     case interrupted(branch: String, found: [String], paths: [String], base: String)
     /// The promotion's branch exists already; `ownCommits` 0 means nothing was committed on it.
     case branchExists(branch: String, ownCommits: Int)
+    case notSigned(version: String, digest: String, environment: String, requirement: String, verdict: SignatureVerdict, expected: [String])
+    case noTrustedKeys(environment: String, requirement: String)
 
     public var description: String {
         switch self {
@@ -99,6 +103,15 @@ public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
             return "--force needs --reason TEXT: the reason is recorded in the commit"
         case let .alreadyPinned(environment, version):
             return "\(environment) is already pinned to \(version); nothing to do"
+        case let .notSigned(version, digest, environment, requirement, verdict, expected):
+            let found = verdict.state == .unsigned ? "no signature (nothing under \(verdict.tag))"
+                : "no valid signature (\(verdict.problems.joined(separator: "; ")))"
+            return "gate signature: \(version) (\(digest)) has \(found); \(environment) needs one because \(requirement). "
+                + "Expected a signature by \(expected.joined(separator: " or ")). Sign it: lockmaster publish --version \(version) --sign-key FILE "
+                + "from the commit it was built from, or cosign sign --key FILE <repository>@\(digest)"
+        case let .noTrustedKeys(environment, requirement):
+            return "gate signature: \(environment) needs signed versions because \(requirement), but lockmaster.yaml lists no signing.trustedKeys; "
+                + "commit the public key (the cosign.pub of the verify Secret) and list its path there"
         case let .noEarlierPin(environment):
             return "\(environment)'s history holds no earlier pin to roll back to; pass --to VERSION"
         }
@@ -161,6 +174,11 @@ public struct Promoter: Sendable {
         let store = try await access.store(for: target, relativeTo: root, artifact: settings.artifact)
 
         let digest = try await VersionExistsGate.check(request.version, in: store)
+        var signature: SignatureVerdict?
+        if let requirement = SignatureGate.requirement(environment, source, settings: settings), !(request.force && requirement.forceable) {
+            signature = try await SignatureGate.check(request.version, digest: digest, requirement: requirement, environment: environment.name,
+                                                      store: store, settings: settings, root: root)
+        }
         if !request.force {
             try await PreviousEnvironmentGate(access: access, git: git).check(request.version, version, digest: digest, promoting: environment, in: repository)
             if !rollback { try OrderGate.check(request.version, version, over: current, environment: environment.name) }
@@ -183,6 +201,7 @@ public struct Promoter: Sendable {
         message += "to:   \(request.version) \(digest)\n"
         if let revision = toManifest?.annotations?[FluxArtifact.revisionAnnotation] { message += "source revision: \(revision)\n" }
         if !changes.isEmpty { message += "\n" + changes.map(ServiceDiff.describe).joined(separator: "\n") + "\n" }
+        if let signature { message += "signed by: \(signature.keys.joined(separator: ", "))\n" }
         if request.force, let reason = request.reason { message += "\nForced past the gates: \(reason)\n" }
         let text = message
         let branch = Self.branchName(request, rollback: rollback).map { WorkTreeChange.Branch.new($0, from: settings.branch) } ?? .current
@@ -202,7 +221,8 @@ public struct Promoter: Sendable {
         }
         return PromoteReport(environment: environment.name, from: current, to: request.version, fromDigest: fromDigest, toDigest: digest,
                              sourceRevision: toManifest?.annotations?[FluxArtifact.revisionAnnotation], branch: done.branch, commit: done.commit,
-                             file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil)
+                             file: file, changes: changes, forced: request.force, reason: request.force ? request.reason : nil,
+                             signature: signature)
     }
 
     /// The branch a promotion commits on, nil when it commits on the current one.

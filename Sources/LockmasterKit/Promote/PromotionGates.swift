@@ -50,3 +50,47 @@ enum OrderGate {
         throw PromoteError.lowerThanPin(version: tag, current: current, environment: environment)
     }
 }
+
+/// Gate signature: an environment whose OCIRepository has `spec.verify` (its cluster refuses what no
+/// trusted key signed), or that `signing.require` names, is pinned only to a version a trusted key
+/// signed. Returns the verdict when the gate applied.
+enum SignatureGate {
+    /// Why the environment needs signed versions; nil when it does not, or when Lockmaster cannot check
+    /// what the cluster will (keyless or notation verification).
+    static func requirement(_ environment: PlatformEnvironment, _ source: OCIRepository, settings: LockmasterSettings) -> SignatureRequirement? {
+        if let verify = source.verify, verify.provider == "cosign", let secret = verify.secretName {
+            return .specVerify(secret: secret, at: source.object.location(of: ["spec", "verify"]))
+        }
+        return settings.signing.require.contains(environment.name) ? .settings : nil
+    }
+
+    static func check(_ tag: String, digest: String, requirement: SignatureRequirement, environment: String, store: any ArtifactStore,
+                      settings: LockmasterSettings, root: URL) async throws -> SignatureVerdict {
+        let keys = try SigningKeys.trusted(settings: settings, root: root)
+        guard !keys.isEmpty else { throw PromoteError.noTrustedKeys(environment: environment, requirement: requirement.description) }
+        let verdict = try await CosignSignatures(store: store).verify(digest: digest, keys: keys)
+        guard verdict.state == .signed else {
+            throw PromoteError.notSigned(version: tag, digest: digest, environment: environment, requirement: requirement.description,
+                                         verdict: verdict, expected: keys.map { "\($0.name) (\($0.fingerprint))" })
+        }
+        return verdict
+    }
+}
+
+/// Why an environment must run signed versions.
+enum SignatureRequirement: Sendable, CustomStringConvertible {
+    /// Its OCIRepository has `spec.verify` with a Secret of public keys: Flux itself would refuse.
+    case specVerify(secret: String, at: SourceLocation)
+    /// `signing.require` in lockmaster.yaml names it.
+    case settings
+
+    /// `--force` passes only a requirement of Lockmaster's own: past `spec.verify` the cluster refuses anyway.
+    var forceable: Bool { if case .settings = self { true } else { false } }
+
+    var description: String {
+        switch self {
+        case let .specVerify(secret, location): "its OCIRepository verifies signatures (spec.verify, Secret \(secret), \(location))"
+        case .settings: "signing.require in lockmaster.yaml names it"
+        }
+    }
+}

@@ -23,9 +23,11 @@ public struct PublishRequest: Sendable {
     public var followSymlinks: Bool
     /// Told (bytes sent, layer size) while the layer uploads.
     public var progress: (@Sendable (UInt64, UInt64) -> Void)?
+    /// Signs the published digest, cosign's way, when set.
+    public var signingKey: SigningKey?
 
     public init(repository: URL, version: Version = .next, target: String? = nil, force: Bool = false, allowDirty: Bool = false,
-                followSymlinks: Bool = false, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil) {
+                followSymlinks: Bool = false, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil, signingKey: SigningKey? = nil) {
         self.repository = repository
         self.version = version
         self.target = target
@@ -33,6 +35,7 @@ public struct PublishRequest: Sendable {
         self.allowDirty = allowDirty
         self.followSymlinks = followSymlinks
         self.progress = progress
+        self.signingKey = signingKey
     }
 }
 
@@ -54,6 +57,17 @@ public struct PublishReport: Sendable, Codable, Equatable {
     public var created: String
     /// Versions another publisher took while this one was publishing; it moved on past them.
     public var takenByOthers: [String] = []
+    /// The cosign signature of `digest`, when publish signed.
+    public var signature: Signature?
+
+    public struct Signature: Sendable, Codable, Equatable {
+        /// `sha256-<hex>.sig`.
+        public var tag: String
+        /// False when this key had signed the digest already: nothing was written.
+        public var added: Bool
+        /// The signing key's public fingerprint.
+        public var fingerprint: String
+    }
 }
 
 /// Why `publish` refused. Nothing was written to the registry.
@@ -127,9 +141,20 @@ public struct PlatformPublisher: Sendable {
                           layerDigest: artifact.layer.digest, bytesUploaded: uploaded, alreadyPublished: already,
                           source: artifact.source, revision: artifact.revision, created: artifact.created, takenByOthers: taken)
         }
+        // Signing comes after the tag is written (or found): the signature names the digest it points at.
+        func signed(_ report: PublishReport) async throws -> PublishReport {
+            guard let key = request.signingKey else { return report }
+            var report = report
+            let outcome = try await CosignSignatures(store: store).sign(digest: report.digest, reference: report.repository, key: key)
+            switch outcome {
+            case let .added(tag, _): report.signature = .init(tag: tag, added: true, fingerprint: key.publicKey.fingerprint)
+            case let .alreadySigned(tag): report.signature = .init(tag: tag, added: false, fingerprint: key.publicKey.fingerprint)
+            }
+            return report
+        }
         let tag: String, computed: Bool
         switch try await version(request.version, of: artifact, tags: tags, store: store, repository: repository) {
-        case let .published(existing): return report(tag: existing, uploaded: 0, already: true)
+        case let .published(existing): return try await signed(report(tag: existing, uploaded: 0, already: true))
         case let .exact(version): (tag, computed) = (version, false)
         case let .computed(version): (tag, computed) = (version, true)
         }
@@ -139,7 +164,7 @@ public struct PlatformPublisher: Sendable {
         }
         let uploaded = try await uploadBlobs(artifact, tag: tag, to: store, progress: request.progress)
         let written = try await writeTag(tag, computed: computed, force: request.force, artifact: artifact, uploaded: uploaded, store: store)
-        return report(tag: written.tag, uploaded: written.uploaded, already: written.already, taken: written.taken)
+        return try await signed(report(tag: written.tag, uploaded: written.uploaded, already: written.already, taken: written.taken))
     }
 
     /// The artifact to publish: its gzip layer (written into `directory`), config and manifest, with

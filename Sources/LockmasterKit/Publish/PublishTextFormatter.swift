@@ -1,8 +1,12 @@
 /// Renders what `publish` did for a terminal.
 public enum PublishTextFormatter {
     public static func format(_ report: PublishReport) -> String {
+        let signature = report.signature.map { signature in
+            signature.added ? "  signed    \(signature.tag) (key \(signature.fingerprint))\n"
+                            : "  signed    already by this key (\(signature.tag)); nothing added\n"
+        } ?? ""
         if report.alreadyPublished {
-            return "already published as \(report.tag) (\(report.digest)); nothing uploaded\n"
+            return "already published as \(report.tag) (\(report.digest)); nothing uploaded\n" + signature
         }
         let raced = report.takenByOthers.isEmpty ? ""
             : "\(report.takenByOthers.joined(separator: ", ")) \(report.takenByOthers.count == 1 ? "was" : "were") taken by another publisher meanwhile; moved on\n"
@@ -13,7 +17,7 @@ public enum PublishTextFormatter {
               revision  \(report.revision)
               uploaded  \(report.bytesUploaded) bytes
 
-            """
+            """ + signature
     }
 }
 
@@ -31,6 +35,9 @@ public enum ResolveTextFormatter {
         if let revision = report.sourceRevision { lines.append("  commit    \(revision)") }
         if report.candidates.count > 1 {
             lines.append("  candidates " + report.candidates.map { $0.tag + ($0.tie ? " (tie)" : "") }.joined(separator: ", "))
+        }
+        if let signature = report.signature {
+            lines.append("  signature \(SignatureText.summary(signature))")
         }
         if report.candidates.contains(where: \.tie) {
             lines.append("  warning: versions of equal precedence; Flux may pick any of the ties")

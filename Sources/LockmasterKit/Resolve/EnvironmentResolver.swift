@@ -1,4 +1,4 @@
-import Artifacts
+public import Artifacts
 public import Foundation
 import Manifests
 public import Platform
@@ -44,6 +44,8 @@ public struct ResolveReport: Sendable, Codable, Equatable {
     public var created: String?
     /// Every admitted tag, highest first (ranges only).
     public var candidates: [Candidate]
+    /// The digest's cosign signatures checked against `signing.trustedKeys`; nil when none are configured.
+    public var signature: SignatureVerdict?
 }
 
 /// Why an environment could not be resolved.
@@ -85,6 +87,7 @@ public struct EnvironmentResolver: Sendable {
         var refField = RefField.semver
         var ref = request.range, filter = request.filter, target = request.from
         var artifact = request.from
+        var trusted: [PublicKey] = []
         let base = request.repository ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let name = request.environment {
             guard let root = request.repository else { throw ResolveError.missingArguments }
@@ -96,6 +99,7 @@ public struct EnvironmentResolver: Sendable {
                   environment.classification.kind != .unknown || field == .tag else {
                 throw ResolveError.notOCI(environment: name, kind: environment.classification.kind.rawValue, ref: environment.classification.ref)
             }
+            trusted = try SigningKeys.trusted(settings: repository.settings, root: root)
             refField = field
             ref = environment.classification.ref
             filter = environment.classification.semverFilter
@@ -134,6 +138,7 @@ public struct EnvironmentResolver: Sendable {
             report.sourceRevision = manifest.annotations?[FluxArtifact.revisionAnnotation]
             report.created = manifest.annotations?[FluxArtifact.createdAnnotation]
         }
+        if !trusted.isEmpty { report.signature = try await CosignSignatures(store: store).verify(digest: report.digest, keys: trusted) }
         return report
     }
 }

@@ -92,6 +92,7 @@ public struct FleetStatus: Sendable {
                 runs.digest = resolved.digest
                 runs.revision = resolved.revision
                 runs.sourceRevision = resolved.sourceRevision
+                runs.signature = resolved.signature
             } catch {
                 runs.error = "\(error)"
             }

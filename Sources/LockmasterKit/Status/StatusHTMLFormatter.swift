@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 import Platform
 
@@ -59,6 +60,9 @@ public enum StatusHTMLFormatter {
                 let what = runs.tag.map { "\($0) \(runs.digest.map { String($0.prefix(19)) } ?? "")" }
                     ?? runs.branch.map { "\($0)@\(String((runs.commit ?? "").prefix(7)))" } ?? runs.revision ?? "-"
                 lines.append("<p class=\"runs\">runs <code>\(escape(what))</code></p>")
+                if let signature = runs.signature {
+                    lines.append("<p class=\"signature \(signature.state == .signed ? "ok" : "problem")\">signature: \(escape(SignatureText.summary(signature)))</p>")
+                }
             }
         }
         if let behind = environment.behind { lines.append("<p class=\"behind\">\(escape(behind))</p>") }

@@ -1,3 +1,4 @@
+public import Artifacts
 public import Platform
 public import Support
 
@@ -95,6 +96,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var revision: String?
         /// The artifact's `org.opencontainers.image.revision`.
         public var sourceRevision: String?
+        /// Its cosign signatures against `signing.trustedKeys`; nil when none are configured.
+        public var signature: SignatureVerdict?
         /// Why it could not be resolved; the other environments are unaffected.
         public var error: String?
     }

@@ -1,3 +1,4 @@
+import Artifacts
 import Foundation
 import Platform
 public import Support
@@ -16,6 +17,7 @@ public enum StatusTextFormatter {
         }
         var lines: [StyledText] = []
         let resolved = report.environments.contains { $0.runs != nil }
+        let signatures = report.environments.contains { $0.runs?.signature != nil }
         let rows = report.environments.map { environment -> [StyledText] in
             let ref = environment.ref.map { value in
                 let field = environment.refField.map { "\($0) " } ?? ""
@@ -28,9 +30,13 @@ public enum StatusTextFormatter {
                 let runs = runs(environment.runs)
                 row += [StyledText(runs, runs == "unknown" ? .failed : nil), behind(environment.behind)]
             }
+            if signatures {
+                let state = environment.runs?.signature?.state
+                row.append(StyledText(state?.rawValue ?? "-", state == .signed ? .success : state == nil ? nil : .error))
+            }
             return row + [StyledText(environment.source?.url ?? environment.instance?.url ?? "-")]
         }
-        let header = ["ENVIRONMENT", "KIND", "SOURCE", "REF"] + (resolved ? ["RUNS", "BEHIND"] : []) + ["URL"]
+        let header = ["ENVIRONMENT", "KIND", "SOURCE", "REF"] + (resolved ? ["RUNS", "BEHIND"] : []) + (signatures ? ["SIGNATURE"] : []) + ["URL"]
         lines += TextTable.render(header: header.map { StyledText($0) }, rows: rows)
         for environment in report.environments {
             lines.append("")
@@ -54,6 +60,7 @@ public enum StatusTextFormatter {
             if let runs = environment.runs {
                 if let error = runs.error { lines.append("  runs: " + StyledText("unknown", .failed) + ": \(error)") }
                 if let revision = runs.revision { lines.append(StyledText("  runs: \(revision)" + (runs.sourceRevision.map { " (from \($0))" } ?? ""))) }
+                if let signature = runs.signature { lines.append(StyledText("  signature: \(SignatureText.summary(signature))")) }
             }
             if let live = environment.live {
                 if let error = live.error {

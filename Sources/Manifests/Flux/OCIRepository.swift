@@ -3,6 +3,8 @@ public struct OCIRepository: Sendable, Hashable {
     public var object: KubernetesObject
     public var url: String?
     public var ref: Ref?
+    /// `spec.verify`: the cluster refuses an artifact whose signature does not verify (FLUX.md §2.7).
+    public var verify: Verify?
 
     /// `spec.ref`. Flux's precedence: digest, then semver (with semverFilter), then tag; no ref means tag `latest`.
     public struct Ref: Sendable, Hashable, Codable {
@@ -10,6 +12,13 @@ public struct OCIRepository: Sendable, Hashable {
         public var semver: String?
         public var semverFilter: String?
         public var digest: String?
+    }
+
+    public struct Verify: Sendable, Hashable {
+        /// `cosign` (the default) or `notation`.
+        public var provider: String
+        /// The Secret whose `*.pub` keys verify; nil for keyless verification.
+        public var secretName: String?
     }
 
     public init?(_ object: KubernetesObject) {
@@ -23,6 +32,9 @@ public struct OCIRepository: Sendable, Hashable {
                 semverFilter: node.string(at: ["semverFilter"]),
                 digest: node.string(at: ["digest"])
             )
+        }
+        if let node = object.root.node(at: ["spec", "verify"]), node.pairs != nil {
+            verify = Verify(provider: node.string(at: ["provider"]) ?? "cosign", secretName: node.string(at: ["secretRef", "name"]))
         }
     }
 }

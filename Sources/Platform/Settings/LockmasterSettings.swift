@@ -19,6 +19,20 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
     /// The kube context of each environment's cluster, for `status --live`.
     public var contexts: [String: String] = [:]
     public var sandbox = Sandbox()
+    public var signing = Signing()
+
+    /// cosign-compatible signing of published artifacts, and the keys promotion trusts.
+    public struct Signing: Sendable, Equatable, Codable {
+        /// The private key publish signs with (a path; `~` is the home directory).
+        public var key: String?
+        /// Public keys, as paths in the repository, that verify signatures.
+        public var trustedKeys: [String] = []
+        /// Environments a promotion must not pin to an unsigned version, beyond those whose
+        /// OCIRepository has `spec.verify`.
+        public var require: [String] = []
+
+        public init() {}
+    }
 
     public struct Sandbox: Sendable, Equatable, Codable {
         /// The environment a sandbox is cloned from.

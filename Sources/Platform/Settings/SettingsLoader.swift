@@ -80,6 +80,15 @@ private extension LockmasterSettings {
                     default: break
                     }
                 }
+            case "signing":
+                for field in value.pairs ?? [] {
+                    switch field.key.string {
+                    case "key": signing.key = field.value.string
+                    case "trustedKeys": signing.trustedKeys = Self.strings(field.value).map(PathNormalizer.normalize)
+                    case "require": signing.require = Self.strings(field.value)
+                    default: break
+                    }
+                }
             default: break
             }
         }

@@ -50,6 +50,25 @@ public enum SettingsSchema {
           "description": "The kube context of each environment's cluster, asked by status --live.",
           "type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {}, "examples": [{"development": "dev-eu-1", "staging": "stage-eu-1", "production": "prod-eu-1"}]
         },
+        "signing": {
+          "description": "cosign-compatible signatures: the key publish signs with, the public keys verify and promote trust, and the environments that must run signed versions.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "key": {
+              "description": "The ECDSA P-256 private key (PKCS#8 PEM) publish signs with; a path, ~ for the home directory. --sign-key and LOCKMASTER_SIGNING_KEY come first. Keep it out of the repository.",
+              "type": "string", "minLength": 1, "examples": ["~/.config/lockmaster/cosign.key"]
+            },
+            "trustedKeys": {
+              "description": "Public keys (PKIX PEM, the cosign.pub of Flux's verify Secret) as paths in the repository; a signature verifies when one of them made it.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["keys/cosign.pub"]]
+            },
+            "require": {
+              "description": "Environments promote refuses to pin to a version no trusted key signed, beyond those whose OCIRepository has spec.verify.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["production"]]
+            }
+          }
+        },
         "sandbox": {
           "description": "How sandboxes are made and destroyed.",
           "type": "object",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Artifacts
 import Foundation
 import LockmasterKit
+import Platform
 
 extension Lockmaster {
     struct Publish: AsyncParsableCommand, GlobalOptionsCommand {
@@ -29,8 +30,17 @@ extension Lockmaster {
                 (--to, or artifact in lockmaster.yaml; LOCKMASTER_REGISTRY_HOST names it instead); any \
                 other host gets only what docker's config.json holds for that exact host.
 
+                Signing: with --sign-key FILE (or LOCKMASTER_SIGNING_KEY, or signing.key in \
+                lockmaster.yaml) the published digest is signed as cosign signs it: the simple-signing \
+                payload under the tag sha256-<hex>.sig, ECDSA P-256, appended to the signatures already \
+                there. Flux's OCIRepository spec.verify (provider cosign, a Secret holding the \
+                public key as cosign.pub) accepts it. A digest this key signed already gets nothing \
+                new. The key's passphrase: --passphrase-stdin, else LOCKMASTER_SIGNING_PASSWORD. A key \
+                is read before anything is pushed, so a bad key publishes nothing.
+
                 Examples:
                   lockmaster publish                               # the next patch in staging's range
+                  LOCKMASTER_SIGNING_PASSWORD=… lockmaster publish --sign-key cosign.key
                   lockmaster publish --bump minor
                   echo "$TOKEN" | lockmaster publish --version 1.5.0 --username ci --password-stdin
                 """
@@ -59,20 +69,29 @@ extension Lockmaster {
         @Flag(help: "Package what symbolic links inside the repository point to.")
         var followSymlinks = false
 
+        @Option(help: ArgumentHelp("Sign the published digest with this ECDSA P-256 private key (PKCS#8 PEM).", valueName: "FILE"),
+                completion: .file())
+        var signKey: String?
+
+        @OptionGroup var passphrase: PassphraseOptions
+
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func validate() throws {
             if version != nil, bump != nil { throw ValidationError("--version and --bump exclude each other") }
+            if passphrase.passphraseStdin, registry.passwordStdin { throw ValidationError("--passphrase-stdin and --password-stdin both read standard input; set LOCKMASTER_SIGNING_PASSWORD instead") }
         }
 
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let choice: PublishRequest.Version = version.map { .exact($0.tag) } ?? bump.map { .bump($0) } ?? .next
+                let key = try SigningKeys.signingKey(explicit: signKey, settings: try SettingsLoader.load(repositoryRoot: root), root: root,
+                                                     environment: ProcessInfo.processInfo.environment, passphrase: passphrase.passphrase())
                 let report = try await PlatformPublisher(access: registry.access()).run(PublishRequest(
                     repository: root, version: choice, target: to, force: force, allowDirty: allowDirty, followSymlinks: followSymlinks,
-                    progress: Terminal.uploadProgress()))
+                    progress: Terminal.uploadProgress(), signingKey: key))
                 Terminal.out(output == .json ? try Terminal.json(report) : PublishTextFormatter.format(report))
             }
         }

@@ -34,7 +34,7 @@ struct RuleInfo: Sendable {
 public enum CheckRules {
     static let all: [RuleInfo] = [
         RuleInfo(SyncFileChangedRule.self), RuleInfo(SandboxInMainRule.self), RuleInfo(DevelopmentTracksMainRule.self),
-        RuleInfo(StagingPatchRangeRule.self), RuleInfo(ProductionPinnedRule.self), RuleInfo(DanglingSourceRefRule.self),
+        RuleInfo(StagingPatchRangeRule.self), RuleInfo(ProductionPinnedRule.self), RuleInfo(UnverifiedSourceRule.self), RuleInfo(DanglingSourceRefRule.self),
         RuleInfo(DanglingDependsOnRule.self), RuleInfo(DependsOnCycleRule.self), RuleInfo(DuplicateObjectRule.self),
         RuleInfo(BuildFailedRule.self), RuleInfo(NotRenderedRule.self), RuleInfo(UnpinnedChartRule.self),
         RuleInfo(DeprecatedAPIRule.self), RuleInfo(ParseErrorRule.self), RuleInfo(SymlinkRule.self),

@@ -1,0 +1,83 @@
+public import Artifacts
+public import Foundation
+import Platform
+
+/// What `lockmaster verify` is asked: an environment (what it resolves to now) or a version.
+public struct VerifyRequest: Sendable {
+    public var repository: URL
+    /// An environment's name, or a version published in the artifact repository.
+    public var target: String
+    /// Public key files that replace `signing.trustedKeys` (`--key`).
+    public var keys: [String]
+    /// The artifact repository; defaults to `artifact` in lockmaster.yaml, then the environment's URL.
+    public var from: String?
+
+    public init(repository: URL, target: String, keys: [String] = [], from: String? = nil) {
+        self.repository = repository
+        self.target = target
+        self.keys = keys
+        self.from = from
+    }
+}
+
+/// What `lockmaster verify` found (`-o json`).
+public struct VerifyReport: Sendable, Codable, Equatable {
+    public struct TrustedKey: Sendable, Codable, Equatable {
+        public var name: String
+        public var fingerprint: String
+    }
+
+    public var environment: String?
+    public var repository: String
+    public var tag: String?
+    public var digest: String
+    public var signature: SignatureVerdict
+    public var trustedKeys: [TrustedKey]
+}
+
+public enum VerifyError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownTarget(String, environments: [String])
+    case versionMissing(version: String, repository: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownTarget(target, environments):
+            return "'\(target)' is neither an environment (\(environments.joined(separator: ", "))) nor a version (MAJOR.MINOR.PATCH)"
+        case let .versionMissing(version, repository):
+            return "\(version) is not published in \(repository)"
+        }
+    }
+}
+
+/// Checks the cosign signatures of what an environment resolves to, or of a version, against the
+/// trusted keys, as Flux's `spec.verify` does (docs/flux-facts.md §3).
+public struct ArtifactVerifier: Sendable {
+    private let access: RegistryAccess
+
+    public init(access: RegistryAccess = RegistryAccess()) { self.access = access }
+
+    public func run(_ request: VerifyRequest) async throws -> VerifyReport {
+        let root = request.repository
+        let repository = try PlatformRepository.load(root: root)
+        let keys = try SigningKeys.trusted(settings: repository.settings, root: root, explicit: request.keys)
+        guard !keys.isEmpty else { throw SigningError.noTrustedKeys }
+        let environment: String?, tag: String?, digest: String, location: String, store: any ArtifactStore
+        if repository.environment(named: request.target) != nil {
+            let resolved = try await EnvironmentResolver(access: access).run(ResolveRequest(repository: root, environment: request.target, from: request.from))
+            (environment, tag, digest) = (request.target, resolved.tag, resolved.digest)
+            let target = request.from ?? repository.settings.artifact ?? resolved.repository
+            store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
+            location = resolved.repository
+        } else if SemanticVersion.flux(request.target) != nil {
+            guard let target = request.from ?? repository.settings.artifact else { throw ResolveError.noRepository }
+            store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
+            guard let found = try await store.manifestDigest(request.target) else { throw VerifyError.versionMissing(version: request.target, repository: store.location) }
+            (environment, tag, digest, location) = (nil, request.target, found, store.location)
+        } else {
+            throw VerifyError.unknownTarget(request.target, environments: repository.environments.map(\.name))
+        }
+        let verdict = try await CosignSignatures(store: store).verify(digest: digest, keys: keys)
+        return VerifyReport(environment: environment, repository: location, tag: tag, digest: digest, signature: verdict,
+                            trustedKeys: keys.map { .init(name: $0.name, fingerprint: $0.fingerprint) })
+    }
+}
