@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["LockmasterKit", "Platform", "Artifacts", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Temporary git repositories and fixture helpers for tests (not a product).
-        .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py", "oras_peer.py", "kubectl_cluster.py", "fault_proxy.py", "json_schema_check.py", "json_samples.sh", "canary_server.py"]),
+        .target(name: "TestSupport", dependencies: ["GitKit", "Support"], path: "Tests/TestSupport", exclude: ["token_service.py", "oras_peer.py", "kubectl_cluster.py", "fault_proxy.py", "json_schema_check.py", "json_samples.sh", "canary_server.py", "cosign_verify.py"]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "TestSupport"]),
         .testTarget(name: "ManifestsTests", dependencies: [
