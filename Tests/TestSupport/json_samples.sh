@@ -56,8 +56,12 @@ rm -r clusters/development/flux-system
 # Releases: a new version published, promoted, rolled back; an application promoted.
 git switch -q main
 git merge -q --no-ff -m "Merge OPS-200-json-shapes" OPS-200-json-shapes
-json publish.new publish
-json publish.again publish
+key="$(dirname "$repo")/keys/cosign.key"
+json publish.new publish --sign-key "$key"
+json publish.again publish --sign-key "$key"
+json keygen keygen --output "$scratch/keygen"
+json verify verify production
+json verify.unsigned verify 0.2.0-rc.1
 json promote promote production 0.1.2
 git switch -q main
 json promote.rollback rollback production --to 0.1.0

@@ -14,7 +14,7 @@ import Testing
         "Platform": ["Manifests", "Support"],
         "Cluster": ["Support"],
         "GitKit": ["Support"],
-        "Artifacts": ["Support", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOPosix", "Crypto", "CZlib"],
+        "Artifacts": ["Support", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOPosix", "Crypto", "_CryptoExtras", "CZlib"],
         "LockmasterKit": ["Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support", "Crypto"],
         "lockmaster": ["LockmasterKit", "Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support", "ArgumentParser"],
     ]

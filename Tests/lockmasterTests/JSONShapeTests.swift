@@ -39,7 +39,7 @@ import Testing
         let documented = try FileManager.default.contentsOfDirectory(atPath: JSONSchemaPeer.schemas.path)
             .map { $0.replacingOccurrences(of: ".schema.json", with: "") }.filter { $0 != "lockmaster.yaml" }
         #expect(Set(documented) == covered, "schemas without a sample, or samples without a schema")
-        #expect(files.count == 25)
+        #expect(files.count == 28)
 
         // The optional parts the samples are there to reach.
         let status = try String(contentsOf: samples.url.appendingPathComponent("status.live.json"), encoding: .utf8)
@@ -48,6 +48,12 @@ import Testing
         #expect(instance.contains("\"instance\" : {") && instance.contains("\"name\" : \"flux-system/flux\""))
         let check = try String(contentsOf: samples.url.appendingPathComponent("check.findings.json"), encoding: .utf8)
         #expect(check.contains("\"silenced\" : [\n    {"))
+        // Signatures: added, already there, verified on resolve, status and promote, and missing.
+        for (file, text) in [("publish.new.json", "\"added\" : true"), ("publish.again.json", "\"added\" : false"),
+                             ("resolve.range.json", "\"state\" : \"signed\""), ("status.json", "\"state\" : \"signed\""),
+                             ("promote.json", "\"state\" : \"signed\""), ("verify.unsigned.json", "\"state\" : \"unsigned\"")] {
+            #expect(try String(contentsOf: samples.url.appendingPathComponent(file), encoding: .utf8).contains(text), "\(file)")
+        }
     }
 
     /// The check above can fail: an undocumented key, a wrong type and a bad digest are each refused.

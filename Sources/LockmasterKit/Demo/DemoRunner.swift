@@ -110,9 +110,9 @@ public struct DemoRunner: Sendable {
         BootstrapFiles.syncText(url: gitURL, branch: "OPS-123-add-keda", path: path)
     }
 
-    func publishAndResolve(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
-        emit(.command("lockmaster publish --repo \(repository.path)"))
-        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository)))))
+    func publishAndResolve(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(.command("lockmaster publish --sign-key \(key.path) --repo \(repository.path)"))
+        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository, signingKey: key.key)))))
         emit(.command("lockmaster resolve staging --repo \(repository.path)"))
         emit(.output(ResolveTextFormatter.format(try await EnvironmentResolver().run(ResolveRequest(repository: repository, environment: "staging")))))
     }
@@ -165,7 +165,8 @@ public struct DemoRunner: Sendable {
         let artifacts = base.appendingPathComponent("artifacts")
         try await scaffold(repository, artifacts: artifacts, git: git, emit: emit)
         try await sandboxToMain(repository, git: git, emit: emit)
-        try await release(repository, git: git, emit: emit)
+        let key = try await signing(repository, base: base, git: git, emit: emit)
+        try await release(repository, key: key, git: git, emit: emit)
         try await production(repository, base: base, git: git, emit: emit)
         try await refusedCommit(repository, git: git, emit: emit)
         try await stoppedHard(repository, git: git, emit: emit)

@@ -1,6 +1,8 @@
 import Foundation
 import GitKit
+import Artifacts
 import Platform
+import Support
 
 /// The demo's story, chapter by chapter: the repository scaffolded, a change carried from a sandbox to
 /// main, released to staging, and promoted to production (and rolled back).
@@ -91,24 +93,56 @@ extension DemoRunner {
         _ = try await ProcessGitClient.merge(name, in: repository, environment: Self.gitEnvironment)
     }
 
-    /// Published and resolved by staging, upgraded, compared version to version, published again.
-    func release(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
-        emit(.step("Publish the platform as a versioned OCI artifact (here to a local OCI layout); staging resolves it"))
-        try await publishAndResolve(repository, git: git, emit: emit)
+    /// The demo's signing key and where it lives.
+    struct Signer {
+        var key: SigningKey
+        var path: String
+    }
+
+    /// A key pair made, its public key trusted in lockmaster.yaml, and staging and production set to
+    /// verify signatures as Flux's `spec.verify` does.
+    func signing(_ repository: URL, base: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws -> Signer {
+        emit(.step("Sign what is published: a key pair, its public key trusted, and staging and production verifying signatures (spec.verify)"))
+        let keys = base.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        let prefix = keys.appendingPathComponent("cosign")
+        emit(.command("lockmaster keygen --output \(prefix.path)"))
+        let made = try KeyGenerator.run(prefix: prefix, passphrase: nil)
+        emit(.output(KeygenTextFormatter.format(made)))
+        try FileManager.default.createDirectory(at: repository.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: made.publicKey, toPath: repository.appendingPathComponent("keys/cosign.pub").path)
+        let settings = repository.appendingPathComponent(LockmasterSettings.fileName)
+        try Data((try String(contentsOf: settings, encoding: .utf8) + "signing:\n  trustedKeys: [keys/cosign.pub]\n").utf8).write(to: settings)
+        for environment in ["staging", "production"] {
+            let file = repository.appendingPathComponent("clusters/\(environment)/platform.yaml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            guard let url = text.range(of: "\n  url: \(Self.artifact)\n") else { throw DemoError.unexpected("\(environment)'s OCIRepository has no url line") }
+            try Data(text.replacingCharacters(in: url, with: "\n  url: \(Self.artifact)\n  verify:\n    provider: cosign\n    secretRef:\n      name: cosign-pub\n").utf8).write(to: file)
+        }
+        emit(.command("cp \(made.publicKey) keys/ && add signing.trustedKeys: [keys/cosign.pub] to lockmaster.yaml, and spec.verify {provider: cosign, secretRef: {name: cosign-pub}} to clusters/{staging,production}/platform.yaml"))
+        try await commit(repository, git: git, emit: emit, "Sign artifacts: trust keys/cosign.pub; staging and production verify signatures")
+        guard let text = String(data: try Data(contentsOf: URL(fileURLWithPath: made.privateKey)), encoding: .utf8) else { throw DemoError.unexpected("the key is not text") }
+        return Signer(key: try SigningKey(pem: text, passphrase: nil), path: made.privateKey)
+    }
+
+    /// Published (signed) and resolved by staging, upgraded, compared version to version, published again.
+    func release(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(.step("Publish the platform as a signed, versioned OCI artifact (here to a local OCI layout); staging resolves it"))
+        try await publishAndResolve(repository, key: key, git: git, emit: emit)
 
         emit(.step("Upgrade KEDA: staging picks up the next patch release by itself"))
         try Self.writeKeda(version: "2.14.1", into: repository)
         emit(.command("sed -i 's/version: 2.14.0/version: 2.14.1/' platform/services/keda.yaml"))
         try await commit(repository, git: git, emit: emit, "Upgrade KEDA to 2.14.1")
-        try await publishAndResolve(repository, git: git, emit: emit)
+        try await publishAndResolve(repository, key: key, git: git, emit: emit)
 
         emit(.step("What the new version changes, compared artifact to artifact"))
         emit(.command("lockmaster diff --versions 0.1.0 0.1.1 --repo \(repository.path)"))
         emit(.output(DiffFormatter.text(try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .versions("0.1.0", "0.1.1"))))))
 
-        emit(.step("Publishing the same commit again changes nothing"))
-        emit(.command("lockmaster publish --repo \(repository.path)"))
-        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository)))))
+        emit(.step("Publishing the same commit again changes nothing, its signature included"))
+        emit(.command("lockmaster publish --sign-key \(key.path) --repo \(repository.path)"))
+        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository, signingKey: key.key)))))
     }
 
     /// Production promoted on a review branch, the lane and the history, then a rollback.
@@ -134,10 +168,35 @@ extension DemoRunner {
         emit(.command("lockmaster history production --repo \(repository.path)"))
         emit(.output(PromoteTextFormatter.format(try await EnvironmentHistory(git: git).run(repository: repository, environment: "production"))))
 
+        try await unsignedRefused(repository, git: git, emit: emit)
+
         emit(.step("Something is wrong in production: roll back to the previous pin"))
         emit(.command("lockmaster rollback production --repo \(repository.path)"))
         let rolledBack = try await Promoter(git: git).rollback(repository: repository, environment: "production", to: nil)
         emit(.output(PromoteTextFormatter.format(rolledBack, rollback: true)))
+    }
+
+    /// A release candidate published from a branch without the key: verify calls it unsigned and the
+    /// promote gate refuses it, since production's OCIRepository verifies signatures.
+    func unsignedRefused(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(.step("A release candidate published without the key: verify calls it unsigned, and promote refuses it for production"))
+        emit(.command("git switch -c try-keda-2.16 && sed -i 's/version: 2.14.1/version: 2.16.0/' platform/services/keda.yaml"))
+        try await git.createBranch("try-keda-2.16", from: "main", in: repository)
+        try Self.writeKeda(version: "2.16.0", into: repository)
+        try await commit(repository, git: git, emit: emit, "Try KEDA 2.16.0")
+        emit(.command("lockmaster publish --version 0.2.0-rc.1 --repo \(repository.path)"))
+        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository, version: .exact("0.2.0-rc.1"))))))
+        emit(.command("lockmaster verify 0.2.0-rc.1 --repo \(repository.path)"))
+        emit(.output(VerifyTextFormatter.styled(try await ArtifactVerifier().run(VerifyRequest(repository: repository, target: "0.2.0-rc.1"))).plain))
+        emit(.command("lockmaster promote production 0.2.0-rc.1 --repo \(repository.path)"))
+        do {
+            _ = try await Promoter(git: git).promote(PromoteRequest(repository: repository, environment: "production", version: "0.2.0-rc.1"))
+            throw DemoError.unexpected("an unsigned version was promoted")
+        } catch let error as PromoteError {
+            emit(.output("lockmaster: error: \(error)\n"))
+        }
+        emit(.command("git switch main"))
+        try await git.switchBranch("main", in: repository)
     }
 
     /// The same diff twice through a render cache: the second one builds nothing (its kubectl does not

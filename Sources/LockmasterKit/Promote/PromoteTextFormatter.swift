@@ -8,6 +8,7 @@ public enum PromoteTextFormatter {
             "  digest    \(report.fromDigest ?? "-") → \(report.toDigest)",
         ]
         if let revision = report.sourceRevision { lines.append("  revision  \(revision)") }
+        if let signature = report.signature { lines.append("  signature \(SignatureText.summary(signature))") }
         lines.append("  commit    \(report.commit.prefix(12)) on \(report.branch) (\(report.file))")
         if report.forced, let reason = report.reason { lines.append("  forced    \(reason)") }
         lines.append(report.changes.isEmpty ? "  no platform service changes" : "  \(rollback ? "reverts" : "changes"):")

@@ -29,3 +29,14 @@ public enum KeyGenerator {
         return KeygenReport(privateKey: privateURL.path, publicKey: publicURL.path, fingerprint: key.publicKey.fingerprint, encrypted: encrypted)
     }
 }
+
+/// Renders what `keygen` wrote for a terminal.
+public enum KeygenTextFormatter {
+    public static func format(_ report: KeygenReport) -> String {
+        """
+        wrote \(report.privateKey) (private key, mode 0600\(report.encrypted ? ", encrypted" : ", not encrypted: keep it in a secret store"))
+        wrote \(report.publicKey) (public key \(report.fingerprint))
+
+        """
+    }
+}

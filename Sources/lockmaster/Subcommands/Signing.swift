@@ -43,11 +43,7 @@ extension Lockmaster {
             try await Terminal.run {
                 let secret = passphrase.passphrase() ?? ProcessInfo.processInfo.environment["LOCKMASTER_SIGNING_PASSWORD"]
                 let report = try KeyGenerator.run(prefix: URL(fileURLWithPath: output), passphrase: secret)
-                Terminal.out(format == .json ? try Terminal.json(report) : """
-                    wrote \(report.privateKey) (private key, mode 0600\(report.encrypted ? ", encrypted" : ", not encrypted: keep it in a secret store"))
-                    wrote \(report.publicKey) (public key \(report.fingerprint))
-
-                    """)
+                Terminal.out(format == .json ? try Terminal.json(report) : KeygenTextFormatter.format(report))
             }
         }
     }
