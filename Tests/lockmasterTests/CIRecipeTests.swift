@@ -12,6 +12,7 @@ import Yams
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples/ci")
     static let password = "ci-registry-password"
+    static let signingPassword = "ci-signing-passphrase"
 
     /// A bare origin with main (development, staging ~0.1.0, production 0.1.0 on the registry) and a
     /// clone of it, as actions/checkout leaves one.
@@ -35,7 +36,11 @@ import Yams
             try tools.write("gh", "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '\(tools.path)/gh.log'\n"
                             + "while [ $# -gt 0 ]; do if [ \"$1\" = --body-file ]; then cat \"$2\" >> '\(tools.path)/gh.body'; fi; shift; done\n")
             chmod(tools.url.appendingPathComponent("gh").path, 0o755)
+            _ = try await LockmasterBinary.run(["keygen", "--output", tools.path + "/signing"], environment: ["LOCKMASTER_SIGNING_PASSWORD": CIRecipeTests.signingPassword])
         }
+
+        /// The PEM of the signing key, as a CI secret holds it.
+        var signingKey: String { (try? tools.read("signing.key")) ?? "" }
 
         var work: URL { checkout.url.appendingPathComponent("work") }
         func log(_ name: String) -> String { (try? String(contentsOf: tools.url.appendingPathComponent(name), encoding: .utf8)) ?? "" }
@@ -54,7 +59,7 @@ import Yams
     static func expressions(_ estate: Estate, version: String = "") -> [String: String] {
         ["vars.LOCKMASTER_URL": "https://example.invalid/lockmaster", "github.token": "gh-token", "github.event.pull_request.number": "7",
          "secrets.REGISTRY_USERNAME": "ci", "secrets.REGISTRY_PASSWORD": password, "inputs.version": version,
-         "vars.REGISTRY_HOST": estate.registry.host]
+         "vars.REGISTRY_HOST": estate.registry.host, "secrets.SIGNING_KEY": estate.signingKey, "secrets.SIGNING_PASSWORD": signingPassword]
     }
 
     /// Runs every step of the workflow's only job; each must exit 0.
@@ -145,11 +150,18 @@ import Yams
         _ = try await runWorkflow("github/publish.yml", estate: estate, expressions: expressions, environment: ["GITHUB_REF_NAME": "v0.1.0"])
         _ = try await estate.run("sed -i 's/2.14.0/2.14.1/' platform/services/keda.yaml && git commit -qam 'Upgrade KEDA' && git tag v0.1.1", environment: [:])
         let publish = try await runGitLabJob("gitlab/publish.gitlab-ci.yml", job: "lockmaster-publish", rule: "$CI_COMMIT_TAG =~ /^v/", estate: estate,
-                                             environment: ["CI_COMMIT_TAG": "v0.1.1", "REGISTRY_USERNAME": "ci", "REGISTRY_PASSWORD": Self.password])
+                                             environment: ["CI_COMMIT_TAG": "v0.1.1", "REGISTRY_USERNAME": "ci", "REGISTRY_PASSWORD": Self.password,
+                                                                          "SIGNING_KEY": estate.tools.path + "/signing.key", "SIGNING_PASSWORD": Self.signingPassword])
         #expect(publish?.status == 0, "\(publish?.stderr ?? "")")
         let tags = try await SystemProcessRunner().checkedRun(ProcessInvocation("skopeo", ["list-tags", "--tls-verify=false", "--creds", "ci:\(Self.password)",
                                                                                            "docker://\(estate.registry.host)/platform"])).stdout
         #expect(tags.contains("\"0.1.0\"") && tags.contains("\"0.1.1\""), "\(tags)")
+        // Both jobs signed with the key from their secret: the public key verifies each version.
+        for version in ["0.1.0", "0.1.1"] {
+            let verified = try await estate.run("lockmaster verify \(version) --key \(estate.tools.path)/signing.pub", environment: [
+                "LOCKMASTER_REGISTRY_USERNAME": "ci", "LOCKMASTER_REGISTRY_PASSWORD": Self.password])
+            #expect(verified.status == 0, "\(version): \(verified.stdout)\(verified.stderr)")
+        }
         _ = try await estate.run("git push -q origin main", environment: [:])
         // The promotion is another job: it starts from a fresh checkout, without the publish job's files.
         _ = try await estate.run("git clean -fdq", environment: [:])

@@ -27,7 +27,7 @@ public enum SigningError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Where keys come from: the private key publish signs with, the public keys verification trusts.
 public enum SigningKeys {
     /// The private key named by `--sign-key`, else `LOCKMASTER_SIGNING_KEY`, else `signing.key` (relative
-    /// to the repository); nil when none is named. The passphrase is `passphrase` (read from stdin by the
+    /// to the repository); nil when none is named. `env://NAME` reads the PEM from variable NAME. The passphrase is `passphrase` (read from stdin by the
     /// command line), else `LOCKMASTER_SIGNING_PASSWORD`.
     public static func signingKey(explicit: String?, settings: LockmasterSettings, root: URL, environment: [String: String],
                                   passphrase: String?) throws -> SigningKey? {
@@ -35,10 +35,15 @@ public enum SigningKeys {
             ?? environment["LOCKMASTER_SIGNING_KEY"].flatMap { $0.isEmpty ? nil : ($0, FileManager.default.currentDirectoryPath) }
             ?? settings.signing.key.map { ($0, root.path) }
         guard let (path, base) = named else { return nil }
-        let url = expand(path, base: base, home: environment["HOME"])
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SigningError.unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "no such file, or not readable text")
+        if path.hasPrefix("env://") {
+            // cosign's form: the PEM itself in a variable, so a CI secret never touches the disk.
+            guard let value = environment[String(path.dropFirst(6))], !value.isEmpty else { throw SigningError.unreadable(path: path, reason: "the variable is not set") }
+            text = value
+        } else {
+            do { text = try String(contentsOf: expand(path, base: base, home: environment["HOME"]), encoding: .utf8) } catch {
+                throw SigningError.unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "no such file, or not readable text")
+            }
         }
         let secret = passphrase ?? environment["LOCKMASTER_SIGNING_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         do { return try SigningKey(pem: text, passphrase: secret) } catch { throw SigningError.key(path: path, error) }

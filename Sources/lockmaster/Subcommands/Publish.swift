@@ -35,7 +35,9 @@ extension Lockmaster {
                 payload under the tag sha256-<hex>.sig, ECDSA P-256, appended to the signatures already \
                 there. Flux's OCIRepository spec.verify (provider cosign, a Secret holding the \
                 public key as cosign.pub) accepts it. A digest this key signed already gets nothing \
-                new. The key's passphrase: --passphrase-stdin, else LOCKMASTER_SIGNING_PASSWORD. A key \
+                new. --sign-key env://NAME reads the PEM from variable NAME, as cosign does (a CI \
+                secret then never touches the disk). The key's passphrase: --passphrase-stdin, else \
+                LOCKMASTER_SIGNING_PASSWORD. A key \
                 is read before anything is pushed, so a bad key publishes nothing.
 
                 Examples:
@@ -69,7 +71,7 @@ extension Lockmaster {
         @Flag(help: "Package what symbolic links inside the repository point to.")
         var followSymlinks = false
 
-        @Option(help: ArgumentHelp("Sign the published digest with this ECDSA P-256 private key (PKCS#8 PEM).", valueName: "FILE"),
+        @Option(help: ArgumentHelp("Sign the published digest with this ECDSA P-256 private key (PKCS#8 PEM), or env://NAME.", valueName: "FILE"),
                 completion: .file())
         var signKey: String?
 
