@@ -50,7 +50,7 @@ import Testing
             try SigningKey(pem: "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJ9\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n", passphrase: "x")
         }
         #expect(throws: SigningKeyError.notPEM) { try SigningKey(pem: "not a key", passphrase: nil) }
-        #expect(throws: SigningKeyError.unsupportedLabel("PRIVATE KEY")) { try PublicKey(pem: try SigningKey.generate().pem(passphrase: nil), name: "k") }
+        #expect(throws: SigningKeyError.privateWherePublic) { try PublicKey(pem: try SigningKey.generate().pem(passphrase: nil), name: "k") }
     }
 
     @Test func payloadIsCosignsAndTheClaimIsReadAsGoReadsIt() throws {

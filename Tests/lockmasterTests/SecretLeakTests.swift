@@ -69,4 +69,43 @@ import Testing
         #expect(leaks == [])
         print("secrets: \(runs.count) command runs searched for 4 secret strings, \(leaks.count) leaks")
     }
+
+    /// A signing key and its passphrase are in play (a file, a variable, stdin); neither the passphrase
+    /// nor any line of the key, encrypted or not, is printed.
+    @Test func noCommandPrintsASigningKey() async throws {
+        let passphrase = "Kappa-Phrase-2718-do-not-print"
+        let keys = try TemporaryDirectory()
+        let repository = try TemporaryDirectory()
+        #expect(try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git", "--artifact", keys.path + "/layout",
+                                                "--artifact-url", "oci://registry.example.com/p"]).status == 0)
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
+        try await TestGit.commitAll(in: repository.url)
+        let made = try await LockmasterBinary.run(["--verbose", "keygen", "--output", keys.path + "/k", "--passphrase-stdin"], standardInput: passphrase + "\n")
+        #expect(made.status == 0)
+        let encrypted = try keys.read("k.key")
+        let plain = try await SystemProcessRunner().checkedRun(ProcessInvocation("openssl", ["pkey", "-passin", "pass:" + passphrase], standardInput: Data(encrypted.utf8))).stdout
+        let secrets = [passphrase] + (encrypted + plain).split(separator: "\n").filter { !$0.hasPrefix("-----") }.map(String.init)
+        let runs: [([String], [String: String], String?)] = [
+            (["--verbose", "publish", "--sign-key", keys.path + "/k.key", "-o", "json"], ["LOCKMASTER_SIGNING_PASSWORD": passphrase], nil),
+            (["--verbose", "publish", "--sign-key", keys.path + "/k.key", "--passphrase-stdin"], [:], passphrase + "\n"),
+            (["--verbose", "publish", "--sign-key", keys.path + "/k.key"], ["LOCKMASTER_SIGNING_PASSWORD": passphrase + "-wrong"], nil),
+            (["--verbose", "publish", "--sign-key", "env://KEY"], ["KEY": plain], nil),
+            (["--verbose", "publish", "--sign-key", "env://KEY"], ["KEY": encrypted], nil),
+            (["--verbose", "verify", "0.1.0", "--key", keys.path + "/k.pub", "-o", "json"], [:], nil),
+        ]
+        var leaks: [String] = [], statuses: [Int32] = []
+        for (arguments, environment, input) in [(["keygen"], [:], nil)] + runs {
+            let output = arguments == ["keygen"] ? made
+                : try await LockmasterBinary.run(arguments + ["--repo", repository.path], environment: environment, standardInput: input)
+            statuses.append(output.status)
+            for secret in secrets where output.stdout.contains(secret) || output.stderr.contains(secret) {
+                leaks.append("\(arguments.joined(separator: " ")) printed \(secret.prefix(6))…")
+            }
+        }
+        // The key was used: every run signed or verified, except the wrong passphrase and the encrypted
+        // key in a variable without one.
+        #expect(statuses == [0, 0, 0, 1, 0, 1, 0])
+        #expect(leaks == [])
+        print("signing secrets: \(runs.count + 1) command runs searched for \(secrets.count) secret strings, \(leaks.count) leaks")
+    }
 }

@@ -6,6 +6,7 @@ public enum SigningKeyError: Error, Sendable, Equatable, CustomStringConvertible
     case notPEM
     case cosignFormat
     case unsupportedLabel(String)
+    case privateWherePublic
     case needsPassphrase
     case wrongPassphrase
     case notP256
@@ -19,6 +20,9 @@ public enum SigningKeyError: Error, Sendable, Equatable, CustomStringConvertible
         case .cosignFormat:
             return "this is a key in cosign's own encrypted format, which only cosign reads; make a PKCS#8 key with lockmaster keygen "
                 + "(or openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256) and import it into cosign with cosign import-key-pair"
+        case .privateWherePublic:
+            return "this is a private key, where a public key belongs: trust its public half instead (keygen writes it as PREFIX.pub; "
+                + "openssl pkey -pubout prints it), and if this file is committed, make a new key pair"
         case let .unsupportedLabel(label):
             return "a PEM '\(label)' block is not an ECDSA P-256 key"
         case .needsPassphrase:
@@ -132,7 +136,7 @@ public struct PublicKey: Sendable, Equatable {
     /// Reads a PKIX `PUBLIC KEY` PEM block, the form of a Flux Secret's `cosign.pub`.
     public init(pem text: String, name: String) throws(SigningKeyError) {
         let block = try PEMBlock(text)
-        guard block.label == "PUBLIC KEY" else { throw .unsupportedLabel(block.label) }
+        guard block.label == "PUBLIC KEY" else { throw block.label.hasSuffix("PRIVATE KEY") ? .privateWherePublic : .unsupportedLabel(block.label) }
         do { der = try P256.Signing.PublicKey(derRepresentation: block.der).derRepresentation } catch { throw .notP256 }
         self.name = name
     }

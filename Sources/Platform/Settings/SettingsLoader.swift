@@ -84,7 +84,7 @@ private extension LockmasterSettings {
                 for field in value.pairs ?? [] {
                     switch field.key.string {
                     case "key": signing.key = field.value.string
-                    case "trustedKeys": signing.trustedKeys = Self.strings(field.value).map(PathNormalizer.normalize)
+                    case "trustedKeys": signing.trustedKeys = Self.strings(field.value)  // as written: a path that leaves the repository is refused, not rewritten
                     case "require": signing.require = Self.strings(field.value)
                     default: break
                     }
