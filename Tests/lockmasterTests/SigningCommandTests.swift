@@ -165,4 +165,37 @@ import Testing
         #expect(findings.contains { $0["rule"] as? String == "unverified-source" && ($0["message"] as? String)?.hasPrefix("staging") == true })
         #expect(!findings.contains { $0["rule"] as? String == "unverified-source" && ($0["message"] as? String)?.hasPrefix("production") == true })
     }
+
+    /// `signing.require` without `spec.verify`: the gate asks for trusted keys, refuses an unsigned
+    /// version, and, being Lockmaster's own requirement, yields to --force with a reason.
+    @Test func requiredByTheSettingsAndForceable() async throws {
+        let layout = try TemporaryDirectory()
+        let repository = try TemporaryDirectory()
+        #expect(try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git",
+                                                "--artifact", layout.path, "--artifact-url", "oci://registry.example.com/p"]).status == 0)
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "signing:\n  require: [production]\n")
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
+        try await TestGit.commitAll(in: repository.url)
+        #expect(try await LockmasterBinary.run(["publish", "--repo", repository.path]).status == 0)
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
+        try await TestGit.commitAll(in: repository.url, message: "upgrade")
+        #expect(try await LockmasterBinary.run(["publish", "--repo", repository.path]).status == 0)
+
+        let noKeys = try await LockmasterBinary.run(["promote", "production", "0.1.1", "--repo", repository.path])
+        #expect(noKeys.status == 1)
+        #expect(noKeys.stderr.contains("gate signature: production needs signed versions because signing.require in lockmaster.yaml names it, but lockmaster.yaml lists no signing.trustedKeys"))
+
+        #expect(try await LockmasterBinary.run(["keygen", "--output", layout.path + "/k"]).status == 0)
+        try repository.write("keys/k.pub", try layout.read("k.pub"))
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "  trustedKeys: [keys/k.pub]\n")
+        try await TestGit.commitAll(in: repository.url, message: "trust")
+        let before = try await Self.gitState(repository.url)
+        let refused = try await LockmasterBinary.run(["promote", "production", "0.1.1", "--repo", repository.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("has no signature"))
+        #expect(try await Self.gitState(repository.url) == before)
+        let forced = try await LockmasterBinary.run(["promote", "production", "0.1.1", "--force", "--reason", "signed out of band", "--repo", repository.path, "-o", "json"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try Self.json(forced)["signature"] == nil)
+    }
 }
