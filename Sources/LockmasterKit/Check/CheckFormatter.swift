@@ -31,8 +31,8 @@ public enum CheckFormatter {
         report.findings.map { finding in
             let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
             let message = finding.message + (finding.hint.map { "\nfix: \($0)" } ?? "")
-            return "::\(command) file=\(property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
-                + "title=\(property(finding.rule.rawValue))::\(data(message))"
+            return "::\(command) file=\(WorkflowCommand.property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
+                + "title=\(WorkflowCommand.property(finding.rule.rawValue))::\(WorkflowCommand.data(message))"
         }.joined(separator: "\n") + (report.findings.isEmpty ? "" : "\n")
     }
 
@@ -63,15 +63,5 @@ public enum CheckFormatter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(issues), as: UTF8.self) + "\n"
-    }
-
-    /// GitHub's escaping of a workflow command's message (actions/toolkit `escapeData`), after control
-    /// characters are made inert.
-    private static func data(_ text: String) -> String {
-        Inert.text(text).replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
-    }
-
-    private static func property(_ text: String) -> String {
-        data(text).replacing(":", with: "%3A").replacing(",", with: "%2C")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Manifests
 public import Support
 
@@ -15,6 +16,16 @@ public enum DiffFormatter {
             lines.append("== \(environment.name)")
             if environment.kustomizations.isEmpty, environment.services.isEmpty {
                 lines.append(environment.problems.isEmpty ? "  no changes" : "  not compared: a source could not be read")
+            }
+            if !environment.dangers.isEmpty { lines.append("  dangers, most severe first:") }
+            for danger in environment.dangers {
+                let style: StyledText.Style = switch danger.severity { case .high: .error; case .medium: .warning; case .low: .note }
+                lines.append("    " + StyledText(danger.severity.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0), style)
+                             + StyledText(" \(danger.object): \(danger.message) [\(danger.rule.rawValue)]" + (danger.location.map { " at \($0)" } ?? "")))
+                lines.append(StyledText("           \(danger.why)", .muted))
+            }
+            if !environment.silencedDangers.isEmpty {
+                lines.append(StyledText("  silenced: " + environment.silencedDangers.map { "\($0.rule.rawValue) on \($0.object)" }.joined(separator: ", "), .muted))
             }
             for kustomization in environment.kustomizations {
                 lines.append("  Kustomization \(kustomization.name)")
@@ -43,6 +54,17 @@ public enum DiffFormatter {
     /// messages as text, diff lines in a fence longer than any backtick run they hold.
     public static func markdown(_ report: DiffReport) -> String {
         var lines = ["### Lockmaster diff", "", "Comparing \(MarkdownText.text(report.comparing)).", ""]
+        // The dangers lead: a reviewer reads them before any object.
+        let dangers = report.environments.flatMap(\.dangers)
+        if !dangers.isEmpty {
+            lines += ["#### Dangerous changes", "", "| severity | rule | environment | object | change | where | why |", "|---|---|---|---|---|---|---|"]
+            for danger in dangers {
+                lines.append("| \(danger.severity == .high ? "**high**" : danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | "
+                             + "\(MarkdownText.text(danger.environment)) | \(MarkdownText.code(danger.object)) | \(MarkdownText.text(danger.message)) | "
+                             + "\(danger.location.map { MarkdownText.code($0.description) } ?? "") | \(MarkdownText.text(danger.why)) |")
+            }
+            lines.append("")
+        }
         for environment in report.environments {
             lines.append("#### \(MarkdownText.text(environment.name))")
             lines.append("")
@@ -80,6 +102,18 @@ public enum DiffFormatter {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// GitHub Actions annotations, one per danger finding: high an error, medium a warning, low a notice;
+    /// a finding without a file is annotated on the run.
+    public static func github(_ report: DiffReport) -> String {
+        let dangers = report.environments.flatMap(\.dangers)
+        return dangers.map { danger in
+            let command = switch danger.severity { case .high: "error"; case .medium: "warning"; case .low: "notice" }
+            let place = danger.location.map { "file=\(WorkflowCommand.property($0.path)),line=\($0.line),col=\($0.column)," } ?? ""
+            let message = "\(danger.environment): \(danger.object): \(danger.message)\nwhy: \(danger.why)"
+            return "::\(command) \(place)title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue))::\(WorkflowCommand.data(message))"
+        }.joined(separator: "\n") + (dangers.isEmpty ? "" : "\n")
     }
 
     private static func symbol(_ change: ObjectDiff.Change) -> String {

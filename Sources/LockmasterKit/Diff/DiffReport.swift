@@ -20,6 +20,10 @@ public struct EnvironmentDiff: Sendable, Codable, Equatable {
     /// Kustomizations whose objects were not compared because a side could not be built: never shown as
     /// objects removed (or added).
     public var unbuilt: [UnbuiltKustomization] = []
+    /// What in the change Kubernetes or Flux will not do quietly, most severe first.
+    public var dangers: [DangerFinding] = []
+    /// Danger findings a `# lockmaster:ignore=rule` comment silences.
+    public var silencedDangers: [DangerFinding] = []
 }
 
 /// A Flux Kustomization that could not be built on one side of a diff.

@@ -81,27 +81,44 @@ public struct PlatformDiffer: Sendable {
                 let new = try await renderer.session(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote),
                                                      cache: cache, trees: trees, deferLeaves: !buildAll)
                 let sides = await DiffSides(base: old, head: new).reports()
-                environments.append(compare(name: name, old: sides.base, new: sides.head))
+                environments.append(await placed(compare(name: name, old: sides.base, new: sides.head), root: root) { side, path in
+                    switch side {
+                    case .base: return try? await baseRef.asyncFlatMap { try await git.contents(of: path, at: $0, in: root) }
+                    case .head:
+                        guard let head else { return RepositoryFile.contents(path, in: root) }
+                        return try? await git.contents(of: path, at: head, in: root)
+                    }
+                })
             }
             report = DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
         case let .environments(from, to):
             // What `to` runs now, and what it would run with `from`'s content.
             async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote), cache: cache, trees: trees)
             async let incoming = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote), cache: cache, trees: trees)
-            report = DiffReport(comparing: "environments \(to) → \(from)", environments: [compare(name: to, old: try await current, new: try await incoming)])
+            let compared = compare(name: to, old: try await current, new: try await incoming)
+            report = DiffReport(comparing: "environments \(to) → \(from)", environments: [await placed(compared, root: root) { _, path in RepositoryFile.contents(path, in: root) }])
         case let .versions(a, b):
             guard let name = request.environment ?? repository.environments.first(where: {
                 if case .oci? = $0.source { return true } else { return false }
             })?.name else { throw ResolveError.noRepository }
             let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a, allowRemote: request.allowRemote), cache: cache, trees: trees)
             let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b, allowRemote: request.allowRemote), cache: cache, trees: trees)
-            report = DiffReport(comparing: "versions \(a) → \(b)", environments: [compare(name: name, old: old, new: new)])
+            // Both sides come from artifacts: no file of this repository holds the change.
+            report = DiffReport(comparing: "versions \(a) → \(b)", environments: [await placed(compare(name: name, old: old, new: new), root: root) { _, _ in nil }])
         }
         await cache.finish()
         return report
     }
 
-    func compare(name: String, old: RenderReport?, new: RenderReport) -> EnvironmentDiff {
+    /// An environment's diff with its danger findings placed in their files and the silenced ones set apart.
+    private func placed(_ compared: (diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]), root: URL,
+                        read: (DangerReview.Side, String) async -> Data?) async -> EnvironmentDiff {
+        var diff = compared.diff
+        (diff.dangers, diff.silencedDangers) = await DangerReview.place(compared.dangers, root: root, read: read)
+        return diff
+    }
+
+    func compare(name: String, old: RenderReport?, new: RenderReport) -> (diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]) {
         let before = old?.objects ?? [], after = new.objects
         var byKustomization: [String: [ObjectDiff]] = [:]
         // Objects are matched by API group, kind, namespace and name; they are shown by kind, namespace
@@ -161,6 +178,18 @@ public struct PlatformDiffer: Sendable {
         })
         environment.unbuilt = (old?.problems ?? []).map { UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message) }
             + new.problems.map { UnbuiltKustomization(kustomization: $0.kustomization, side: .head, message: $0.message) }
-        return environment
+        // The review reads the same comparable objects: added, removed, and changed in place.
+        var changes: [ObjectChange] = []
+        for object in comparableAfter {
+            if let previous = oldIndex[object.reference] {
+                if !previous.node.sameContent(as: object.node) { changes.append(ObjectChange(kustomization: object.kustomization, old: previous, new: object)) }
+            } else {
+                changes.append(ObjectChange(kustomization: object.kustomization, old: nil, new: object))
+            }
+        }
+        for object in comparableBefore where newIndex[object.reference] == nil {
+            changes.append(ObjectChange(kustomization: object.kustomization, old: object, new: nil))
+        }
+        return (environment, DangerReview.findings(environment: name, changes: changes))
     }
 }

@@ -1,7 +1,7 @@
 public import ArgumentParser
 public import Artifacts
 import Foundation
-import LockmasterKit
+public import LockmasterKit
 
 /// How to reach the artifact repository: `--insecure`, `--username`, `--password-stdin`.
 struct RegistryOptions: ParsableArguments {
@@ -32,3 +32,4 @@ struct RegistryOptions: ParsableArguments {
 }
 
 extension VersionBump: ExpressibleByArgument {}
+extension DangerSeverity: ExpressibleByArgument {}

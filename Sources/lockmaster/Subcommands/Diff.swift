@@ -22,11 +22,19 @@ extension Lockmaster {
                 comment; --exit-code exits 1 when anything changed. Builds are confined as in \
                 'lockmaster render' (--allow-remote to fetch remote resources).
 
+                Dangers come first: what Kubernetes or Flux will not do quietly, each with a rule id, \
+                a severity, the object, the file and line of the change (in git comparisons) and why. \
+                --fail-on high|medium|low exits 1 on a finding that severe or more; -o github prints \
+                them as annotations; '# lockmaster:ignore=RULE' on the line or in the YAML document \
+                silences one, as in check. The rules:
+                \(DangerRules.help.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+
                 Examples:
                   lockmaster diff                                  # this branch against main
                   lockmaster diff main~3 main --env production
                   lockmaster diff --env-from staging --env-to production
                   lockmaster diff --versions 1.4.1 1.4.2 -o markdown > comment.md
+                  lockmaster diff --fail-on high -o github         # in CI: annotate, and stop on the worst
                 """
         )
 
@@ -64,10 +72,13 @@ extension Lockmaster {
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json, github }
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, markdown or json.", valueName: "FORMAT"))
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, markdown, json or github (GitHub Actions annotations of the danger findings).", valueName: "FORMAT"))
         var output: Format = .text
+
+        @Option(help: ArgumentHelp("Exit 1 when a danger finding is this severe or more: high, medium or low.", valueName: "SEVERITY"))
+        var failOn: DangerSeverity?
 
         func validate() throws {
             if (envFrom == nil) != (envTo == nil) { throw ValidationError("--env-from and --env-to go together") }
@@ -93,8 +104,10 @@ extension Lockmaster {
                 case .text: Terminal.out(DiffFormatter.styled(report))
                 case .markdown: Terminal.out(DiffFormatter.markdown(report))
                 case .json: Terminal.out(try Terminal.json(report))
+                case .github: Terminal.outWorkflowCommands(DiffFormatter.github(report))
                 }
                 if report.environments.contains(where: { !$0.problems.isEmpty }) || (exitCode && report.hasChanges) { throw ExitCode.failure }
+                if let failOn, report.environments.contains(where: { $0.dangers.contains { $0.severity >= failOn } }) { throw ExitCode.failure }
             }
         }
     }
