@@ -36,6 +36,8 @@ public protocol GitClient: Sendable {
     func mergeBase(_ a: String, _ b: String, in repository: URL) async throws -> String?
     /// Paths changed in the work tree (and index) relative to `base`, with git's status letter, plus untracked files as `A`.
     func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)]
+    /// Paths changed between two revisions, with git's status letter.
+    func changes(from base: String, to head: String, in repository: URL) async throws -> [(status: Character, path: String)]
     /// Files under `path` at `ref`.
     func files(at ref: String, under path: String, in repository: URL) async throws -> [String]
     /// Writes every tracked file of `ref` into the empty `directory`, as Flux's clone has them: whatever

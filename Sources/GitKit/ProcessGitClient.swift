@@ -126,17 +126,20 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)] {
-        var result: [(Character, String)] = []
-        let diff = try await git(["diff", "--name-status", "--no-renames", "-z", Self.revision(base)], in: repository).stdout
-        let fields = diff.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
-        var index = 0
-        while index + 1 < fields.count {
-            result.append((fields[index].first ?? "M", fields[index + 1]))
-            index += 2
-        }
+        var result = Self.nameStatus(try await git(["diff", "--name-status", "--no-renames", "-z", Self.revision(base)], in: repository).stdout)
         let untracked = try await git(["ls-files", "-z", "--others", "--exclude-standard"], in: repository).stdout
         result += untracked.split(separator: "\0").map { ("A", String($0)) }
         return result
+    }
+
+    public func changes(from base: String, to head: String, in repository: URL) async throws -> [(status: Character, path: String)] {
+        Self.nameStatus(try await git(["diff", "--name-status", "--no-renames", "-z", Self.revision(base), Self.revision(head)], in: repository).stdout)
+    }
+
+    /// `git diff --name-status -z` output: a status letter and a path, NUL after each.
+    private static func nameStatus(_ output: String) -> [(status: Character, path: String)] {
+        let fields = output.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
+        return stride(from: 0, to: fields.count - 1, by: 2).map { (fields[$0].first ?? "M", fields[$0 + 1]) }
     }
 
     public func files(at ref: String, under path: String, in repository: URL) async throws -> [String] {

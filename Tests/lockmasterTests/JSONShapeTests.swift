@@ -39,7 +39,7 @@ import Testing
         let documented = try FileManager.default.contentsOfDirectory(atPath: JSONSchemaPeer.schemas.path)
             .map { $0.replacingOccurrences(of: ".schema.json", with: "") }.filter { $0 != "lockmaster.yaml" }
         #expect(Set(documented) == covered, "schemas without a sample, or samples without a schema")
-        #expect(files.count == 28)
+        #expect(files.count == 29)
 
         // The optional parts the samples are there to reach.
         let status = try String(contentsOf: samples.url.appendingPathComponent("status.live.json"), encoding: .utf8)
@@ -51,7 +51,8 @@ import Testing
         // Signatures: added, already there, verified on resolve, status and promote, and missing.
         for (file, text) in [("publish.new.json", "\"added\" : true"), ("publish.again.json", "\"added\" : false"),
                              ("resolve.range.json", "\"state\" : \"signed\""), ("status.json", "\"state\" : \"signed\""),
-                             ("promote.json", "\"state\" : \"signed\""), ("verify.unsigned.json", "\"state\" : \"unsigned\"")] {
+                             ("promote.json", "\"state\" : \"signed\""), ("verify.unsigned.json", "\"state\" : \"unsigned\""),
+                             ("diff.dangers.json", "\"rule\" : \"downgrade\"")] {
             #expect(try String(contentsOf: samples.url.appendingPathComponent(file), encoding: .utf8).contains(text), "\(file)")
         }
     }

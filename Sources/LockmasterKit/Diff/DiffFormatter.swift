@@ -11,6 +11,15 @@ public enum DiffFormatter {
     /// The text, with added, removed and changed objects and lines, and errors, marked.
     public static func styled(_ report: DiffReport) -> StyledText {
         var lines: [StyledText] = ["comparing \(report.comparing)"]
+        if let lane = report.lane {
+            lines += ["", "lane: where the change goes after it merges"]
+            let width = lane.map(\.environment.count).max() ?? 0
+            lines += lane.map { step in
+                StyledText("  \(step.environment.padding(toLength: width, withPad: " ", startingAt: 0))  ")
+                    + StyledText(step.when.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0), step.when == .unchanged ? .muted : step.when == .unknown ? .failed : nil)
+                    + StyledText(" \(step.detail)")
+            }
+        }
         for environment in report.environments {
             lines.append("")
             lines.append("== \(environment.name)")
@@ -54,6 +63,13 @@ public enum DiffFormatter {
     /// messages as text, diff lines in a fence longer than any backtick run they hold.
     public static func markdown(_ report: DiffReport) -> String {
         var lines = ["### Lockmaster diff", "", "Comparing \(MarkdownText.text(report.comparing)).", ""]
+        if let lane = report.lane {
+            lines += ["#### Where this change goes", "", "| environment | when | version | how |", "|---|---|---|---|"]
+            lines += lane.map { step in
+                "| \(MarkdownText.text(step.environment)) | \(step.when.rawValue) | \(step.version.map(MarkdownText.code) ?? "") | \(MarkdownText.text(step.detail)) |"
+            }
+            lines.append("")
+        }
         // The dangers lead: a reviewer reads them before any object.
         let dangers = report.environments.flatMap(\.dangers)
         if !dangers.isEmpty {

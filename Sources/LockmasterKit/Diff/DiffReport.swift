@@ -5,6 +5,8 @@ public struct DiffReport: Sendable, Codable, Equatable {
     /// What was compared: `git <base>..<head>`, `environments a → b`, or `versions x → y`.
     public var comparing: String
     public var environments: [EnvironmentDiff]
+    /// Where the change goes after it merges, environment by environment (`--lane`).
+    public var lane: [LaneStep]?
 
     public var hasChanges: Bool { environments.contains { !$0.kustomizations.isEmpty || !$0.services.isEmpty } }
 }

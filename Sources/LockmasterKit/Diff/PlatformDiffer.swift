@@ -22,12 +22,15 @@ public struct DiffRequest: Sendable {
     public var environment: String?
     /// Let kustomize fetch remote resources (`RenderRequest.allowRemote`).
     public var allowRemote: Bool
+    /// Also plan where the change goes after it merges (git mode only).
+    public var lane: Bool
 
-    public init(repository: URL, sides: Sides, environment: String? = nil, allowRemote: Bool = false) {
+    public init(repository: URL, sides: Sides, environment: String? = nil, allowRemote: Bool = false, lane: Bool = false) {
         self.repository = repository
         self.sides = sides
         self.environment = environment
         self.allowRemote = allowRemote
+        self.lane = lane
     }
 }
 
@@ -36,6 +39,7 @@ public struct DiffRequest: Sendable {
 public struct PlatformDiffer: Sendable {
     private let renderer: PlatformRenderer
     private let git: any GitClient
+    private let access: RegistryAccess
     private let buildAll: Bool
 
     /// - Parameters:
@@ -47,6 +51,7 @@ public struct PlatformDiffer: Sendable {
                 cacheDirectory: RenderCacheDirectory? = nil, buildAll: Bool = false) {
         renderer = PlatformRenderer(access: access, kubectl: kubectl, cacheDirectory: cacheDirectory)
         self.git = git
+        self.access = access
         self.buildAll = buildAll
     }
 
@@ -58,7 +63,7 @@ public struct PlatformDiffer: Sendable {
         let trees = try SourceTrees(repository: root)
         defer { trees.removeAll() }
         let (repository, _) = try await trees.repository(at: root).resolvingBranch(git: git)
-        let report: DiffReport
+        var report: DiffReport
         switch request.sides {
         case let .git(base, head):
             var baseRef = base
@@ -91,6 +96,17 @@ public struct PlatformDiffer: Sendable {
                 })
             }
             report = DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
+            if request.lane {
+                // Without a base every path is new.
+                var changed = [""]
+                if let baseRef, let head {
+                    changed = try await git.changes(from: baseRef, to: head, in: root).map(\.path)
+                } else if let baseRef {
+                    changed = try await git.changes(since: baseRef, in: root).map(\.path)
+                }
+                let lane = await LanePlanner(access: access).plan(repository, changed: changed)
+                report.lane = request.environment.map { only in lane.filter { $0.environment == only } } ?? lane
+            }
         case let .environments(from, to):
             // What `to` runs now, and what it would run with `from`'s content.
             async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote), cache: cache, trees: trees)
@@ -158,7 +174,8 @@ public struct PlatformDiffer: Sendable {
         var services = ServiceDiff.compare(old: objects(comparableBefore), new: objects(comparableAfter)).map { change -> ServiceChange in
             guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init), let to = change.to.flatMap(SemanticVersion.init) else { return change }
             var copy = change
-            copy.step = from.major != to.major ? "major" : from.minor != to.minor ? "minor" : "patch"
+            // A lower version is a downgrade whatever part of it changed (the review says why it is dangerous).
+            copy.step = to.compare(to: from) < 0 ? "downgrade" : from.major != to.major ? "major" : from.minor != to.minor ? "minor" : "patch"
             return copy
         }
         let named = Set(services.map { "\($0.kind)/\($0.name)" })

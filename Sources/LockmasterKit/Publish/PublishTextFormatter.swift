@@ -39,6 +39,9 @@ public enum ResolveTextFormatter {
         if let signature = report.signature {
             lines.append("  signature \(SignatureText.summary(signature))")
         }
+        if let downgrade = report.downgrade {
+            lines.append("  warning: " + DowngradeText.summary(downgrade, environment: report.environment ?? "the environment"))
+        }
         if report.candidates.contains(where: \.tie) {
             lines.append("  warning: versions of equal precedence; Flux may pick any of the ties")
         }

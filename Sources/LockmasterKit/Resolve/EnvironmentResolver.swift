@@ -1,5 +1,6 @@
 public import Artifacts
 public import Foundation
+public import GitKit
 import Manifests
 public import Platform
 
@@ -11,8 +12,12 @@ public struct ResolveRequest: Sendable {
     public var filter: String?
     /// `oci://HOST/REPO` or a layout directory; defaults to `artifact` in lockmaster.yaml, then the environment's URL.
     public var from: String?
+    /// Compare a range environment's answer with what it ran (git history): a lower one is a downgrade.
+    public var checkDowngrade: Bool = false
 
-    public init(repository: URL?, environment: String? = nil, range: String? = nil, filter: String? = nil, from: String? = nil) {
+    public init(repository: URL?, environment: String? = nil, range: String? = nil, filter: String? = nil, from: String? = nil,
+                checkDowngrade: Bool = false) {
+        self.checkDowngrade = checkDowngrade
         self.repository = repository
         self.environment = environment
         self.range = range
@@ -46,6 +51,8 @@ public struct ResolveReport: Sendable, Codable, Equatable {
     public var candidates: [Candidate]
     /// The digest's cosign signatures checked against `signing.trustedKeys`; nil when none are configured.
     public var signature: SignatureVerdict?
+    /// Set when the range resolves lower than a version the environment already ran.
+    public var downgrade: Downgrade?
 }
 
 /// Why an environment could not be resolved.
@@ -78,9 +85,11 @@ public enum ResolveError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Resolves an environment's OCIRepository (or a bare range) against the artifact repository.
 public struct EnvironmentResolver: Sendable {
     private let access: RegistryAccess
+    private let git: any GitClient
 
-    public init(access: RegistryAccess = RegistryAccess()) {
+    public init(access: RegistryAccess = RegistryAccess(), git: any GitClient = ProcessGitClient()) {
         self.access = access
+        self.git = git
     }
 
     public func run(_ request: ResolveRequest) async throws -> ResolveReport {
@@ -88,6 +97,7 @@ public struct EnvironmentResolver: Sendable {
         var ref = request.range, filter = request.filter, target = request.from
         var artifact = request.from
         var trusted: [PublicKey] = []
+        var loaded: (PlatformRepository, PlatformEnvironment)?
         let base = request.repository ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let name = request.environment {
             guard let root = request.repository else { throw ResolveError.missingArguments }
@@ -100,6 +110,7 @@ public struct EnvironmentResolver: Sendable {
                 throw ResolveError.notOCI(environment: name, kind: environment.classification.kind.rawValue, ref: environment.classification.ref)
             }
             trusted = try SigningKeys.trusted(settings: repository.settings, root: root)
+            loaded = (repository, environment)
             refField = field
             ref = environment.classification.ref
             filter = environment.classification.semverFilter
@@ -139,6 +150,9 @@ public struct EnvironmentResolver: Sendable {
             report.created = manifest.annotations?[FluxArtifact.createdAnnotation]
         }
         if !trusted.isEmpty { report.signature = try await CosignSignatures(store: store).verify(digest: report.digest, keys: trusted) }
+        if request.checkDowngrade, let (repository, environment) = loaded, let tag = report.tag {
+            report.downgrade = await DowngradeGuard(git: git, access: access).check(environment, resolved: tag, repository: repository)
+        }
         return report
     }
 }

@@ -58,6 +58,11 @@ public struct FleetStatus: Sendable {
             return rows
         }
         for (index, runs, live) in rows {
+            var runs = runs
+            // What the cluster's source fetched is what the environment ran last.
+            if runs?.downgrade == nil, let tag = runs?.tag, let live, let source = live.objects.first(where: { $0.kind == "OCIRepository" }) {
+                runs?.downgrade = DowngradeGuard.live(source.revision, resolved: tag, context: live.context)
+            }
             report.environments[index].runs = runs
             report.environments[index].live = live
         }
@@ -87,12 +92,14 @@ public struct FleetStatus: Sendable {
             runs.revision = "\(branch)@sha1:\(found)"
         case .oci?:
             do {
-                let resolved = try await EnvironmentResolver(access: access).run(ResolveRequest(repository: repository.root, environment: environment.name))
+                let resolved = try await EnvironmentResolver(access: access, git: git).run(ResolveRequest(repository: repository.root, environment: environment.name,
+                                                                                                          checkDowngrade: true))
                 runs.tag = resolved.tag
                 runs.digest = resolved.digest
                 runs.revision = resolved.revision
                 runs.sourceRevision = resolved.sourceRevision
                 runs.signature = resolved.signature
+                runs.downgrade = resolved.downgrade
             } catch {
                 runs.error = "\(error)"
             }

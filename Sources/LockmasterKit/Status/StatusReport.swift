@@ -98,6 +98,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var sourceRevision: String?
         /// Its cosign signatures against `signing.trustedKeys`; nil when none are configured.
         public var signature: SignatureVerdict?
+        /// Set when a range resolves lower than a version the environment ran (git history, or `--live`).
+        public var downgrade: Downgrade?
         /// Why it could not be resolved; the other environments are unaffected.
         public var error: String?
     }

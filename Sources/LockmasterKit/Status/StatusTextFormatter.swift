@@ -61,6 +61,7 @@ public enum StatusTextFormatter {
                 if let error = runs.error { lines.append("  runs: " + StyledText("unknown", .failed) + ": \(error)") }
                 if let revision = runs.revision { lines.append(StyledText("  runs: \(revision)" + (runs.sourceRevision.map { " (from \($0))" } ?? ""))) }
                 if let signature = runs.signature { lines.append(StyledText("  signature: \(SignatureText.summary(signature))")) }
+                if let downgrade = runs.downgrade { lines.append("  " + StyledText("warning:", .warning) + StyledText(" \(DowngradeText.summary(downgrade, environment: environment.name))")) }
             }
             if let live = environment.live {
                 if let error = live.error {

@@ -22,7 +22,13 @@ extension Lockmaster {
                 comment; --exit-code exits 1 when anything changed. Builds are confined as in \
                 'lockmaster render' (--allow-remote to fetch remote resources).
 
-                Dangers come first: what Kubernetes or Flux will not do quietly, each with a rule id, \
+                --lane adds where the change goes after it merges, in promotion order: an environment \
+                that tracks the branch at merge; one that tracks a range at the next publish its range \
+                admits (naming the version publish would produce); a pinned one after promotion; a \
+                change to an environment's own directory at merge. The pull-request recipe puts it in \
+                the comment.
+
+                                Dangers come first: what Kubernetes or Flux will not do quietly, each with a rule id, \
                 a severity, the object, the file and line of the change (in git comparisons) and why. \
                 --fail-on high|medium|low exits 1 on a finding that severe or more; -o github prints \
                 them as annotations; '# lockmaster:ignore=RULE' on the line or in the YAML document \
@@ -61,6 +67,9 @@ extension Lockmaster {
         @Flag(help: "Exit 1 when there are changes, like git diff --exit-code.")
         var exitCode = false
 
+        @Flag(help: "Also show where the change goes after it merges: each environment, when, and in which version.")
+        var lane = false
+
         @Flag(help: "Let kustomize fetch remote resources (Flux does unless --no-remote-bases is set).")
         var allowRemote = false
 
@@ -85,6 +94,7 @@ extension Lockmaster {
             if !versions.isEmpty, versions.count != 2 { throw ValidationError("--versions takes two versions: --versions 0.1.0 0.1.1") }
             let modes = [base != nil, envFrom != nil, !versions.isEmpty].filter { $0 }.count
             if modes > 1 { throw ValidationError("compare git revisions, environments (--env-from/--env-to) or versions (--versions), one at a time") }
+            if lane, envFrom != nil || !versions.isEmpty { throw ValidationError("--lane follows a git change; it does not go with --env-from or --versions") }
         }
 
         func run() async throws {
@@ -98,7 +108,7 @@ extension Lockmaster {
                     .git(base: base, head: head)
                 }
                 let report = try await Activity.during("rendering both sides") {
-                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cache.directory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote))
+                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cache.directory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane))
                 }
                 switch output {
                 case .text: Terminal.out(DiffFormatter.styled(report))

@@ -14,6 +14,12 @@ extension Lockmaster {
                 candidates in order. Versions of equal precedence are marked as ties: Flux's sort is \
                 unstable and may pick any of them. For a pinned environment: the pinned tag's digest.
 
+                Downgrade guard: a range that resolves lower than a version the environment already \
+                ran (a later environment was pinned to it, and promotions take what the environment \
+                before ran) is a warning naming both versions: a tag was deleted, and Flux follows \
+                the range down. --fail-on-downgrade exits 1 then; status shows it too, and with \
+                --live compares with what the cluster fetched.
+
                 The artifact repository is --from, else 'artifact' in lockmaster.yaml, else the \
                 environment's OCIRepository URL. Without an environment: --range R --from URL.
 
@@ -40,6 +46,9 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The artifact repository.", valueName: "oci://HOST/REPO|PATH"))
         var from: String?
 
+        @Flag(help: "Exit 1 when the range resolves lower than a version the environment already ran.")
+        var failOnDowngrade = false
+
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
@@ -53,9 +62,10 @@ extension Lockmaster {
                 let root: URL? = environment == nil && repository.repo == nil ? nil : try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await Activity.during("asking the artifact repository") {
                     try await EnvironmentResolver(access: registry.access()).run(
-                        ResolveRequest(repository: root, environment: environment, range: range, filter: filter, from: from))
+                        ResolveRequest(repository: root, environment: environment, range: range, filter: filter, from: from, checkDowngrade: true))
                 }
                 Terminal.out(output == .json ? try Terminal.json(report) : ResolveTextFormatter.format(report))
+                if failOnDowngrade, report.downgrade != nil { throw ExitCode.failure }
             }
         }
     }
