@@ -47,7 +47,7 @@ json check check
 json diff diff --env development
 json diff.versions diff --versions 0.1.0 0.1.1
 sed -i 's/version: 2.15.0/version: 2.13.0/' platform/services/keda.yaml
-LOCKMASTER_KUBECTL=kubectl json diff.dangers diff --env development   # the real renderer: the stand-in only answers get
+LOCKMASTER_KUBECTL=kubectl json diff.dangers diff --env development --lane   # the real renderer: the stand-in only answers get
 git checkout -q platform/services/keda.yaml
 json sandbox-list sandbox list
 json sandbox-delete sandbox delete OPS-200-json-shapes
@@ -66,6 +66,13 @@ json keygen keygen --output "$scratch/keygen"
 json verify verify production
 json verify.unsigned verify 0.2.0-rc.1
 json promote promote production 0.1.2
+# 0.1.2 deleted from the artifact repository: staging's range falls back below what production pinned.
+layout="$(dirname "$repo")/artifacts"
+cp "$layout/index.json" "$scratch/index.json"
+python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); d["manifests"]=[m for m in d["manifests"] if m.get("annotations",{}).get("org.opencontainers.image.ref.name")!="0.1.2"]; json.dump(d,open(p,"w"))' "$layout/index.json"
+json resolve.downgrade resolve staging
+json status.downgrade status
+cp "$scratch/index.json" "$layout/index.json"
 git switch -q main
 json promote.rollback rollback production --to 0.1.0
 git switch -q main

@@ -39,7 +39,7 @@ import Testing
         let documented = try FileManager.default.contentsOfDirectory(atPath: JSONSchemaPeer.schemas.path)
             .map { $0.replacingOccurrences(of: ".schema.json", with: "") }.filter { $0 != "lockmaster.yaml" }
         #expect(Set(documented) == covered, "schemas without a sample, or samples without a schema")
-        #expect(files.count == 29)
+        #expect(files.count == 31)
 
         // The optional parts the samples are there to reach.
         let status = try String(contentsOf: samples.url.appendingPathComponent("status.live.json"), encoding: .utf8)
@@ -52,7 +52,8 @@ import Testing
         for (file, text) in [("publish.new.json", "\"added\" : true"), ("publish.again.json", "\"added\" : false"),
                              ("resolve.range.json", "\"state\" : \"signed\""), ("status.json", "\"state\" : \"signed\""),
                              ("promote.json", "\"state\" : \"signed\""), ("verify.unsigned.json", "\"state\" : \"unsigned\""),
-                             ("diff.dangers.json", "\"rule\" : \"downgrade\"")] {
+                             ("diff.dangers.json", "\"rule\" : \"downgrade\""), ("diff.dangers.json", "\"when\" : \"next-publish\""),
+                             ("resolve.downgrade.json", "\"downgrade\" : {"), ("status.downgrade.json", "\"downgrade\" : {")] {
             #expect(try String(contentsOf: samples.url.appendingPathComponent(file), encoding: .utf8).contains(text), "\(file)")
         }
     }

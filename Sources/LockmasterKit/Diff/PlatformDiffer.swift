@@ -104,8 +104,8 @@ public struct PlatformDiffer: Sendable {
                 } else if let baseRef {
                     changed = try await git.changes(since: baseRef, in: root).map(\.path)
                 }
-                let lane = await LanePlanner(access: access).plan(repository, changed: changed)
-                report.lane = request.environment.map { only in lane.filter { $0.environment == only } } ?? lane
+                // The whole lane, whatever environment the diff is limited to: it is where the change goes.
+                report.lane = await LanePlanner(access: access).plan(repository, changed: changed)
             }
         case let .environments(from, to):
             // What `to` runs now, and what it would run with `from`'s content.
