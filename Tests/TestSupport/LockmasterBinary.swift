@@ -30,3 +30,20 @@ public enum LockmasterBinary {
             standardInput: standardInput.map { Data($0.utf8) }))
     }
 }
+
+extension LockmasterBinary {
+    /// A repository scaffolded by `lockmaster init` that publishes to an OCI layout directory, with `service`
+    /// (KEDA unless nil) as its one platform service, committed. Throws unless init succeeds.
+    public static func scaffold(service: String? = PlatformFixture.keda()) async throws -> (layout: TemporaryDirectory, repository: TemporaryDirectory) {
+        let layout = try TemporaryDirectory()
+        let repository = try TemporaryDirectory()
+        let initialised = try await run(["init", repository.path, "--git-url", "https://git.example.com/p.git",
+                                         "--artifact", layout.path, "--artifact-url", "oci://registry.example.com/p"])
+        guard initialised.status == 0 else { throw ScaffoldError(description: initialised.stderr) }
+        if let service { try repository.write("platform/services/keda.yaml", service) }
+        try await TestGit.commitAll(in: repository.url)
+        return (layout, repository)
+    }
+
+    struct ScaffoldError: Error, CustomStringConvertible { var description: String }
+}

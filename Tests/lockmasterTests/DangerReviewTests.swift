@@ -8,11 +8,7 @@ import Testing
 @Suite struct DangerReviewTests {
     /// A scaffolded repository whose development platform holds `platform/services/danger.yaml`.
     private static func repository(with file: String) async throws -> (TemporaryDirectory, TemporaryDirectory) {
-        let layout = try TemporaryDirectory()
-        let repository = try TemporaryDirectory()
-        let initialised = try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git",
-                                                          "--artifact", layout.path, "--artifact-url", "oci://registry.example.com/p"])
-        #expect(initialised.status == 0)
+        let (layout, repository) = try await LockmasterBinary.scaffold(service: nil)
         try repository.write("platform/services/danger.yaml", file)
         try await TestGit.commitAll(in: repository.url)
         return (layout, repository)

@@ -7,12 +7,7 @@ import Testing
 /// resolve and status say so, from git history and from what the cluster fetched.
 @Suite struct DowngradeGuardTests {
     @Test func aDeletedTagIsADowngrade() async throws {
-        let layout = try TemporaryDirectory()
-        let repository = try TemporaryDirectory()
-        #expect(try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git",
-                                                "--artifact", layout.path, "--artifact-url", "oci://registry.example.com/p"]).status == 0)
-        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
-        try await TestGit.commitAll(in: repository.url)
+        let (layout, repository) = try await LockmasterBinary.scaffold()
         for version in ["2.14.1", "2.14.2"] {
             #expect(try await LockmasterBinary.run(["publish", "--repo", repository.path]).status == 0)
             try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: version))

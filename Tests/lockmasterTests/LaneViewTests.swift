@@ -12,12 +12,7 @@ import Testing
     }
 
     @Test func aPlatformChangeTravelsTheLaneAndADirectoryChangeArrivesAtMerge() async throws {
-        let layout = try TemporaryDirectory()
-        let repository = try TemporaryDirectory()
-        #expect(try await LockmasterBinary.run(["init", repository.path, "--git-url", "https://git.example.com/p.git",
-                                                "--artifact", layout.path, "--artifact-url", "oci://registry.example.com/p"]).status == 0)
-        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
-        try await TestGit.commitAll(in: repository.url)
+        let (_, repository) = try await LockmasterBinary.scaffold()
         #expect(try await LockmasterBinary.run(["publish", "--repo", repository.path]).status == 0)
 
         try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
