@@ -32,7 +32,7 @@ import Testing
         #expect(try await bashCompletes("lockmaster sand") == ["sandbox"])
         #expect(try await bashCompletes("lockmaster sandbox ").contains("create"))
         #expect(try await bashCompletes("lockmaster publish --bu") == ["--bump"])
-        #expect(try await bashCompletes("lockmaster diff -o ").sorted() == ["json", "markdown", "text"])
+        #expect(try await bashCompletes("lockmaster diff -o ").sorted() == ["github", "json", "markdown", "text"])
     }
 
     @Test func bashCompletesEnvironmentNamesFromTheRepository() async throws {
