@@ -42,6 +42,12 @@ public struct ProcessGitClient: GitClient {
         return url.isEmpty ? nil : url
     }
 
+    public func configValue(_ key: String, in repository: URL) async throws -> String? {
+        let output = try await runner.run(invocation(["config", "--get", key], in: repository))
+        let value = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return output.status == 0 && !value.isEmpty ? value : nil
+    }
+
     public func remoteDefaultBranch(in repository: URL) async throws -> String? {
         let output = try await runner.run(invocation(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], in: repository))
         let ref = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -17,9 +17,17 @@ public struct SandboxCreateRequest: Sendable {
     public var resume: Bool
     /// Told every chunk a hook prints, as it prints it.
     public var hookOutput: (@Sendable (Data) -> Void)?
+    /// The lease's owner (default: git's `user.email`) and length (default: `sandbox.ttl`).
+    public var owner: String?
+    public var ttl: String?
+    /// The clock the lease starts from.
+    public var now: Date
 
     public init(repository: URL, name: String, from: String? = nil, base: String? = nil, noCommit: Bool = false, resume: Bool = false,
-                hookOutput: (@Sendable (Data) -> Void)? = nil) {
+                hookOutput: (@Sendable (Data) -> Void)? = nil, owner: String? = nil, ttl: String? = nil, now: Date = Date()) {
+        self.owner = owner
+        self.ttl = ttl
+        self.now = now
         self.repository = repository
         self.name = name
         self.from = from
@@ -44,6 +52,8 @@ public struct SandboxCreateReport: Sendable, Codable, Equatable {
     public var hooks: [String]
     /// What the operator does next when no hooks are configured, commands filled in.
     public var nextSteps: [String]
+    /// Who owns the sandbox and until when (`lease.lockmaster` in its directory).
+    public var lease: SandboxLease?
 }
 
 /// Creates a sandbox: branch NAME from the base, a copy of the source environment without its
@@ -72,21 +82,26 @@ public struct SandboxCreator: Sendable {
         let from = request.from ?? settings.sandbox.from
         let base = request.base ?? settings.branch
         let directory = settings.environmentDirectory(Self.directoryName(for: name))
-        if request.resume { return try await resume(request, settings: settings, from: from, base: base, directory: directory) }
+        let lease = try await lease(for: request, settings: settings)
+        if request.resume { return try await resume(request, settings: settings, from: from, base: base, directory: directory, lease: lease) }
         // A run stopped hard (kill -9, a power cut) between the branch and the commit: say what it left.
         if let leftovers = try await leftovers(name: name, base: base, directory: directory, root: root) { throw leftovers }
 
         try await WorkTreeChange(git: git, root: root).requireClean { SandboxError.dirty($0) }
         guard try await !git.branchExists(name, in: root) else { throw SandboxError.branchExists(name) }
         guard try await git.resolve(base, in: root) != nil else { throw SandboxError.unknownBase(base) }
+        if let max = settings.sandbox.max {
+            let open = try await SandboxLister(git: git).open(repository: root)
+            if open.count >= max { throw SandboxError.tooMany(max: max, oldest: open.prefix(3).map { "\($0.name) (since \($0.created))" }) }
+        }
         var original = try await git.currentBranch(in: root)
         if original == nil { original = try await git.head(in: root).commit }
         let originalRef = original ?? base
 
         // The branch, the copy and the commit are all in place or all undone.
-        let (files, commit) = try await copyAndCommit(request, on: .new(name, from: base), settings: settings, from: from, base: base, directory: directory)
+        let (files, commit) = try await copyAndCommit(request, on: .new(name, from: base), settings: settings, from: from, base: base, directory: directory, lease: lease)
         var report = SandboxCreateReport(name: name, branch: name, base: base, from: from, directory: directory, commit: commit,
-                                         files: files, hooks: settings.sandbox.hooks.create, nextSteps: [])
+                                         files: files, hooks: settings.sandbox.hooks.create, nextSteps: [], lease: lease)
         if settings.sandbox.hooks.create.isEmpty {
             report.nextSteps = try await nextSteps(name: name, directory: directory, root: root, settings: settings)
         } else {
@@ -98,7 +113,7 @@ public struct SandboxCreator: Sendable {
     /// The sandbox's own change: copy, point, stage, commit (unless --no-commit), on `branch`; on a
     /// failure all of it is undone, the branch included when this made it.
     private func copyAndCommit(_ request: SandboxCreateRequest, on branch: WorkTreeChange.Branch, settings: LockmasterSettings, from: String, base: String,
-                               directory: String) async throws -> ([String], String?) {
+                               directory: String, lease: SandboxLease) async throws -> ([String], String?) {
         let root = request.repository
         let message = request.noCommit ? nil : """
             Create sandbox \(request.name) from \(from) at \(base)
@@ -108,11 +123,23 @@ public struct SandboxCreator: Sendable {
             """
         let done = try await WorkTreeChange(git: git, root: root).run(on: branch, paths: [directory], message: { _ in message }) {
             guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else { throw SandboxError.directoryExists(directory) }
-            let files = try await copy(from: from, to: directory, settings: settings, root: root)
+            var files = try await copy(from: from, to: directory, settings: settings, root: root)
             try point(directory: directory, at: request.name, root: root, settings: settings)
+            let leaseFile = "\(directory)/\(SandboxLease.fileName)"
+            try AtomicFile.write(Data(lease.text.utf8), to: root.appendingPathComponent(leaseFile))
+            files.append(leaseFile)
             return files
         }
         return (done.value, done.commit)
+    }
+
+    /// The lease a new sandbox gets: its owner, now, and now plus the TTL.
+    private func lease(for request: SandboxCreateRequest, settings: LockmasterSettings) async throws -> SandboxLease {
+        let ttl = try LeaseTime.duration(request.ttl ?? settings.sandbox.ttl)
+        var owner = request.owner
+        if owner == nil { owner = try await git.configValue("user.email", in: request.repository) }
+        guard let owner else { throw SandboxLeaseError.noOwner }
+        return SandboxLease(owner: owner, created: request.now, expires: request.now.addingTimeInterval(ttl), ticket: SandboxLease.ticket(in: request.name))
     }
 
     /// The sandbox commit: the newest commit of the branch's own that touches the sandbox directory (which
@@ -188,7 +215,8 @@ public struct SandboxCreator: Sendable {
     /// Finishes what a failed or interrupted run left on the sandbox branch: the copy and its commit when
     /// they are missing (a stray half-copy is replaced), then the hooks from the one that failed. It
     /// reports success only with the sandbox commit in hand.
-    private func resume(_ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String, directory: String) async throws -> SandboxCreateReport {
+    private func resume(_ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String, directory: String,
+                        lease: SandboxLease) async throws -> SandboxCreateReport {
         let root = request.repository
         guard try await git.currentBranch(in: root) == request.name else { throw SandboxError.notResumable(request.name) }
         var files: [String] = []
@@ -199,15 +227,17 @@ public struct SandboxCreator: Sendable {
             (files, commit) = try await Interruption.deferring {
                 try? await git.unstage([directory], in: root)
                 try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
-                return try await copyAndCommit(request, on: .current, settings: settings, from: from, base: base, directory: directory)
+                return try await copyAndCommit(request, on: .current, settings: settings, from: from, base: base, directory: directory, lease: lease)
             }
         }
         guard let commit else { throw SandboxError.notResumable(request.name) }
         let state = try stateFile(root: root, name: request.name)
         let start = (try? String(contentsOf: state, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
         try await runHooks(from: start, request: request, settings: settings, directory: directory, original: settings.branch)
+        let written = (try? String(contentsOf: root.appendingPathComponent("\(directory)/\(SandboxLease.fileName)"), encoding: .utf8))
+            .flatMap { try? SandboxLease.parse($0, path: SandboxLease.fileName) }
         return SandboxCreateReport(name: request.name, branch: request.name, base: base, from: from, directory: directory, commit: commit,
-                                   files: files, hooks: settings.sandbox.hooks.create, nextSteps: [])
+                                   files: files, hooks: settings.sandbox.hooks.create, nextSteps: [], lease: written ?? lease)
     }
 
     /// Runs `sandbox.create` hooks in order from `start`; on a failure, remembers where to resume.

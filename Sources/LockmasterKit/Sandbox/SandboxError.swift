@@ -17,9 +17,17 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     case notInWorkTree(name: String, directory: String)
     /// A run that stopped between the branch and the sandbox commit.
     case interrupted(name: String, found: [String], directory: String, base: String)
+    /// `sandbox.max` sandboxes are open; the oldest named first.
+    case tooMany(max: Int, oldest: [String])
+    case unknownSandbox(String, known: [String])
 
     public var description: String {
         switch self {
+        case let .tooMany(max, oldest):
+            return "\(max) sandbox\(max == 1 ? " is" : "es are") open, the most sandbox.max in lockmaster.yaml allows; the oldest: \(oldest.joined(separator: ", ")). "
+                + "Tear one down (lockmaster sandbox gc, or sandbox delete NAME), or raise sandbox.max"
+        case let .unknownSandbox(name, known):
+            return "no sandbox \(name) on any branch; sandboxes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
         case let .notInWorkTree(name, directory):
             return "no sandbox \(name) here: \(directory) is not in this work tree; run the command on its branch (git switch \(name)), "
                 + "or see lockmaster sandbox list"

@@ -1,3 +1,4 @@
+public import Cluster
 public import Foundation
 public import GitKit
 import Manifests
@@ -17,6 +18,12 @@ public struct SandboxInfo: Sendable, Codable, Equatable {
     public var ahead: Int
     public var behind: Int
     public var merged: Bool
+    /// Its lease; nil for a sandbox made before leases (or with its lease file removed).
+    public var lease: SandboxLease?
+    /// Whether the lease has run out, by the clock of the run.
+    public var expired: Bool = false
+    /// Whether its cluster answered (`--live`); nil when not asked or no context is known for it.
+    public var live: Bool?
 }
 
 /// Finds sandboxes on every local and remote-tracking branch: a `clusters/sandbox-*` directory whose
@@ -28,7 +35,27 @@ public struct SandboxLister: Sendable {
         self.git = git
     }
 
-    public func run(repository root: URL) async throws -> [SandboxInfo] {
+    /// Asks each sandbox's cluster whether it answers: its context is `contexts[sandbox-<name>]` or
+    /// `contexts[NAME]` (lockmaster.yaml's `contexts`); nil where none is known.
+    public func withLiveState(_ sandboxes: [SandboxInfo], contexts: [String: String], kubectl: any Kubectl = ProcessKubectl()) async -> [SandboxInfo] {
+        await withTaskGroup(of: (Int, Bool?).self) { group in
+            for (index, sandbox) in sandboxes.enumerated() {
+                guard let context = contexts[SandboxCreator.directoryName(for: sandbox.name)] ?? contexts[sandbox.name] else { continue }
+                group.addTask { (index, (try? await kubectl.namespaces(context: context)) != nil) }
+            }
+            var result = sandboxes
+            for await (index, answers) in group { result[index].live = answers }
+            return result
+        }
+    }
+
+    /// The open sandboxes (on branches not merged), one per name, oldest first.
+    public func open(repository root: URL, now: Date = Date()) async throws -> [SandboxInfo] {
+        var seen = Set<String>()
+        return try await run(repository: root, now: now).filter { !$0.merged && seen.insert($0.name).inserted }.sorted { $0.created < $1.created }
+    }
+
+    public func run(repository root: URL, now: Date = Date()) async throws -> [SandboxInfo] {
         let settings = try SettingsLoader.load(repositoryRoot: root)
         let main = settings.branch
         var found: [SandboxInfo] = []
@@ -55,12 +82,17 @@ public struct SandboxLister: Sendable {
                 let touching = try await git.commits(on: ref, touching: directory, limit: nil, in: root)
                 guard let last = try await git.commits(on: ref, touching: nil, limit: 1, in: root).first else { continue }
                 let counts = try await git.aheadBehind(ref, main, in: root)
+                let leasePath = "\(directory)/\(SandboxLease.fileName)"
+                let lease = paths.contains(leasePath)
+                    ? try SandboxLease.parse(String(decoding: try await git.contents(of: leasePath, at: ref, in: root), as: UTF8.self), path: "\(short):\(leasePath)")
+                    : nil
                 found.append(SandboxInfo(
                     name: branch, branch: short, directory: directory,
                     created: PlatformPublisher.rfc3339(touching.last?.time ?? last.time),
                     lastCommit: last.commit, lastCommitTime: PlatformPublisher.rfc3339(last.time),
                     ahead: counts.onlyA, behind: counts.onlyB,
-                    merged: try await git.isAncestor(ref, of: main, in: root)
+                    merged: try await git.isAncestor(ref, of: main, in: root),
+                    lease: lease, expired: lease?.isExpired(at: now) ?? false
                 ))
             }
         }

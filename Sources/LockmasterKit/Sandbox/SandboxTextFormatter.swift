@@ -1,3 +1,6 @@
+public import Foundation
+public import Support
+
 /// Renders sandbox results for a terminal.
 public enum SandboxTextFormatter {
     public static func format(_ report: SandboxCreateReport) -> String {
@@ -10,15 +13,53 @@ public enum SandboxTextFormatter {
         } else if !report.hooks.isEmpty {
             lines.append("ran \(report.hooks.count) sandbox.create hook\(report.hooks.count == 1 ? "" : "s")")
         }
+        if let lease = report.lease {
+            lines.insert("lease: \(lease.owner) until \(LeaseTime.format(lease.expires)) (\(report.directory)/\(SandboxLease.fileName))", at: 1)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public static func format(_ sandboxes: [SandboxInfo]) -> String {
-        guard !sandboxes.isEmpty else { return "no sandboxes on any branch\n" }
-        let rows = sandboxes.map {
-            [$0.name, $0.branch, $0.directory, $0.created, String($0.lastCommit.prefix(12)), "\($0.ahead)/\($0.behind)", $0.merged ? "yes" : "no"]
+    public static func format(_ report: SandboxExtendReport) -> String {
+        "extended sandbox \(report.name): \(report.lease.owner)'s lease runs until \(LeaseTime.format(report.lease.expires)); committed \(report.commit.prefix(12)) on \(report.branch)\n"
+    }
+
+    /// Each candidate with why it is collected and its teardown plan, then what was torn down.
+    public static func format(_ report: SandboxGCReport) -> String {
+        guard !report.candidates.isEmpty else { return "no sandbox to collect: none expired (at \(report.now)) or merged\n" }
+        var out = ""
+        for candidate in report.candidates {
+            out += "sandbox \(candidate.name) (\(candidate.lease.map { "owner \($0.owner)" } ?? "no lease")): \(candidate.reasons.joined(separator: "; "))\n"
+            if let plan = candidate.plan {
+                out += TeardownFormatter.format(plan).split(separator: "\n").map { "  \($0)\n" }.joined()
+            } else if let error = candidate.planError {
+                out += "  no plan: \(error)\n"
+            }
+            if candidate.tornDown { out += "  torn down\n" }
+            out += "\n"
         }
-        return TextTable.render(header: ["NAME", "BRANCH", "DIRECTORY", "CREATED", "LAST COMMIT", "AHEAD/BEHIND", "MERGED"], rows: rows)
-            .joined(separator: "\n") + "\n"
+        return out
+    }
+
+    public static func format(_ sandboxes: [SandboxInfo], now: Date = Date()) -> String {
+        styled(sandboxes, now: now).plain
+    }
+
+    /// The table, an expired lease marked.
+    public static func styled(_ sandboxes: [SandboxInfo], now: Date) -> StyledText {
+        guard !sandboxes.isEmpty else { return "no sandboxes on any branch\n" }
+        let live = sandboxes.contains { $0.live != nil }
+        let rows = sandboxes.map { sandbox -> [StyledText] in
+            let created = sandbox.lease?.created ?? LeaseTime.parse(sandbox.created) ?? now
+            let expires: StyledText = sandbox.lease.map { lease in
+                sandbox.expired ? StyledText("expired \(LeaseTime.span(now.timeIntervalSince(lease.expires))) ago", .error)
+                    : StyledText("in \(LeaseTime.span(lease.expires.timeIntervalSince(now)))")
+            } ?? "no lease"
+            var row: [StyledText] = [StyledText(sandbox.name), StyledText(sandbox.lease?.owner ?? "-"), StyledText(LeaseTime.span(now.timeIntervalSince(created))), expires,
+                                     StyledText("\(sandbox.ahead)/\(sandbox.behind)"), StyledText(sandbox.merged ? "yes" : "no")]
+            if live { row.append(sandbox.live.map { $0 ? StyledText("answers", .success) : StyledText("unreachable", .failed) } ?? "no context") }
+            return row + [StyledText(sandbox.branch)]
+        }
+        let header = ["NAME", "OWNER", "AGE", "EXPIRES", "AHEAD/BEHIND", "MERGED"] + (live ? ["CLUSTER"] : []) + ["BRANCH"]
+        return StyledText.joined(TextTable.render(header: header.map { StyledText($0) }, rows: rows)) + "\n"
     }
 }

@@ -42,6 +42,10 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
         /// Paths, relative to the source environment, that are not copied into a sandbox.
         public var exclude = ["flux-system/gotk-sync.yaml"]
         public var hooks = Hooks()
+        /// How long a sandbox's lease runs when created or extended without `--ttl`: `7d`, `36h`, `2w`.
+        public var ttl = "7d"
+        /// The most sandboxes open at once (not merged); nil for no cap.
+        public var max: Int?
 
         public init() {}
     }

@@ -72,6 +72,8 @@ private extension LockmasterSettings {
                     case "from": sandbox.from = field.value.string ?? sandbox.from
                     case "namePattern": sandbox.namePattern = field.value.string ?? sandbox.namePattern
                     case "exclude": sandbox.exclude = Self.strings(field.value).map(PathNormalizer.normalize)
+                    case "ttl": sandbox.ttl = field.value.string ?? sandbox.ttl
+                    case "max": sandbox.max = field.value.string.flatMap { Int($0) }
                     case "hooks":
                         for hook in field.value.pairs ?? [] {
                             if hook.key.string == "create" { sandbox.hooks.create = Self.strings(hook.value) }

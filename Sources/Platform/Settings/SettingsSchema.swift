@@ -86,6 +86,14 @@ public enum SettingsSchema {
               "description": "Paths inside the source environment that a sandbox does not copy.",
               "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["flux-system/gotk-sync.yaml"], "examples": [["flux-system/gotk-sync.yaml"]]
             },
+            "ttl": {
+              "description": "How long a sandbox's lease runs when sandbox create or sandbox extend get no --ttl: a number and a unit, m, h, d or w.",
+              "type": "string", "pattern": "^[1-9][0-9]*[mhdw]$", "default": "7d", "examples": ["7d", "36h"]
+            },
+            "max": {
+              "description": "The most sandboxes open at once (on branches not merged into the branch of record); sandbox create refuses past it, naming the oldest.",
+              "type": "integer", "minimum": 1, "examples": [5]
+            },
             "hooks": {
               "description": "Commands run with bash -c, in order, with LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH and LOCKMASTER_REPO_URL set.",
               "type": "object",

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import LockmasterKit
+import Platform
 import Support
 
 extension Lockmaster {
     struct Sandbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create, list and delete sandboxes: a branch and a cluster directory that tracks it.",
-            subcommands: [Create.self, List.self, Delete.self]
+            abstract: "Create, list, extend, delete and collect sandboxes: a branch and a cluster directory that tracks it.",
+            subcommands: [Create.self, List.self, Extend.self, Delete.self, GC.self]
         )
     }
 }
@@ -29,6 +30,13 @@ extension Lockmaster.Sandbox {
                 in. A failed hook keeps the branch and commit: fix the cause and re-run with --resume.
                 A run stopped hard before its commit (kill -9) is named by the next run, which says \
                 what it found; --resume then makes the copy and the commit, and runs the hooks.
+
+                The sandbox gets a lease, lease.lockmaster in its directory (not a .yaml file, so \
+                Flux never applies it): its owner (--owner, else git's user.email), when it was \
+                created and when it expires (--ttl, default sandbox.ttl, 7d), and the ticket its \
+                name starts with. sandbox list shows it, sandbox extend moves it, sandbox gc collects \
+                sandboxes whose lease ran out. With sandbox.max set, create refuses when that many \
+                sandboxes are open, naming the oldest.
 
                 Refused, changing nothing: a name that breaks sandbox.namePattern (default: ticket \
                 prefix and hyphenated summary, e.g. OPS-123-add-keda), a dirty work tree, an existing \
@@ -59,6 +67,14 @@ extension Lockmaster.Sandbox {
         @Flag(help: "On the sandbox branch: make the copy and commit if they are missing, then run the hooks from the one that failed.")
         var resume = false
 
+        @Option(help: ArgumentHelp("Who owns the sandbox (default: git's user.email).", valueName: "EMAIL"))
+        var owner: String?
+
+        @Option(help: ArgumentHelp("How long the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"))
+        var ttl: String?
+
+        @OptionGroup var clock: ClockOptions
+
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
@@ -67,7 +83,7 @@ extension Lockmaster.Sandbox {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await SandboxCreator().run(SandboxCreateRequest(
                     repository: root, name: name, from: from, base: base, noCommit: noCommit, resume: resume,
-                    hookOutput: { Terminal.errData($0) }))
+                    hookOutput: { Terminal.errData($0) }, owner: owner, ttl: ttl, now: try clock.now()))
                 Terminal.out(output == .json ? try Terminal.json(report) : SandboxTextFormatter.format(report))
             }
         }
@@ -78,8 +94,11 @@ extension Lockmaster.Sandbox {
             abstract: "List sandboxes on local and remote-tracking branches.",
             discussion: """
                 A sandbox is a clusters/sandbox-* directory on a branch whose platform source tracks \
-                that branch. Shown: name, branch, directory, created (first commit touching the \
-                directory), last commit, commits ahead of and behind main, and whether it is merged.
+                that branch. Shown: name, owner, age, when its lease expires (expired ones marked), \
+                commits ahead of and behind main, whether it is merged, and its branch; -o json has \
+                every field (directory, created, last commit, the lease). --live asks each \
+                sandbox's cluster whether it answers: its context is contexts[sandbox-<name>] or \
+                contexts[NAME] in lockmaster.yaml.
                 """
         )
 
@@ -87,14 +106,21 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var repository: RepositoryOptions
 
+        @Flag(help: "Ask each sandbox's cluster whether it answers.")
+        var live = false
+
+        @OptionGroup var clock: ClockOptions
+
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let sandboxes = try await SandboxLister().run(repository: root)
-                Terminal.out(output == .json ? try Terminal.json(sandboxes) : SandboxTextFormatter.format(sandboxes))
+                let now = try clock.now()
+                var sandboxes = try await SandboxLister().run(repository: root, now: now)
+                if live { sandboxes = await SandboxLister().withLiveState(sandboxes, contexts: try SettingsLoader.load(repositoryRoot: root).contexts) }
+                if output == .json { Terminal.out(try Terminal.json(sandboxes)) } else { Terminal.out(SandboxTextFormatter.styled(sandboxes, now: now)) }
             }
         }
     }
@@ -181,6 +207,106 @@ extension Lockmaster.Sandbox {
                                            progress: Terminal.progressLines(), interrupted: { Interruption.requested })
                 }
                 Terminal.progress("sandbox \(name) is torn down\n")
+            }
+        }
+    }
+}
+
+extension Lockmaster.Sandbox {
+    struct Extend: AsyncParsableCommand, GlobalOptionsCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a sandbox's lease to expire --ttl from now, in a commit on its branch.",
+            discussion: """
+                Rewrites lease.lockmaster in the sandbox's directory (its owner and creation stay) and \
+                commits it on the sandbox branch; from another branch it switches there for the \
+                commit (the work tree must be clean) and back. A sandbox made before leases gets one, \
+                owned by git's user.email. Push the branch so that others see the new expiry.
+
+                Examples:
+                  lockmaster sandbox extend OPS-123-add-keda --ttl 3d
+                """
+        )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
+
+        @Argument(help: "The sandbox (its branch name).")
+        var name: String
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Option(help: ArgumentHelp("How long from now the lease runs: 3d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"))
+        var ttl: String?
+
+        @OptionGroup var clock: ClockOptions
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
+        var output: OutputFormat = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let report = try await SandboxExtender().run(SandboxExtendRequest(repository: root, name: name, ttl: ttl, now: try clock.now()))
+                Terminal.out(output == .json ? try Terminal.json(report) : SandboxTextFormatter.format(report))
+            }
+        }
+    }
+
+    struct GC: AsyncParsableCommand, GlobalOptionsCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gc",
+            abstract: "List sandboxes whose lease expired or whose branch is merged, with each teardown plan; --execute tears them down.",
+            discussion: """
+                For each such sandbox, oldest first: why it is collected and the teardown plan \
+                'sandbox delete' would carry out, made on its branch (the work tree must be clean; \
+                the run switches back). A sandbox only on a remote-tracking branch is named, with how \
+                to plan it here.
+
+                --execute tears them down one at a time, as 'sandbox delete --execute' does (the \
+                sandbox.destroy hooks included), and stops at the first failure. Each needs a kube \
+                context: --context NAME=CTX, else contexts[sandbox-<name>] or contexts[NAME] in \
+                lockmaster.yaml; a missing one stops the run before anything is torn down.
+
+                --now (or LOCKMASTER_NOW) sets the clock, to see what a later run would collect.
+
+                Examples:
+                  lockmaster sandbox gc
+                  lockmaster sandbox gc --execute --context OPS-123-add-keda=sandbox-ops-123
+                  lockmaster sandbox gc --now 2027-01-01T00:00:00Z -o json
+                """
+        )
+
+        @OptionGroup(title: "Output") var global: GlobalOptions
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Flag(help: "Tear the sandboxes down, one at a time, stopping at the first failure.")
+        var execute = false
+
+        @Option(name: .customLong("context"), help: ArgumentHelp("The kube context of a sandbox's cluster; repeatable.", valueName: "NAME=CTX"))
+        var contexts: [ContextPair] = []
+
+        @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
+                transform: { try DurationArgument.parse($0, option: "--timeout") })
+        var timeout = DurationArgument(argument: "10m")!
+
+        @Option(help: .hidden, transform: { try DurationArgument.parse($0, option: "--poll") })
+        var poll = DurationArgument(argument: "2s")!
+
+        @OptionGroup var clock: ClockOptions
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
+        var output: OutputFormat = .text
+
+        func run() async throws {
+            try await Terminal.run {
+                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let request = SandboxGCRequest(repository: root, now: try clock.now(), execute: execute,
+                                               contexts: Dictionary(contexts.map { ($0.environment, $0.context) }, uniquingKeysWith: { _, last in last }),
+                                               timeout: timeout.duration, poll: poll.duration)
+                let report = try await Interruption.deferring {
+                    try await SandboxCollector().run(request, progress: Terminal.progressLines(), interrupted: { Interruption.requested })
+                }
+                Terminal.out(output == .json ? try Terminal.json(report) : SandboxTextFormatter.format(report))
             }
         }
     }

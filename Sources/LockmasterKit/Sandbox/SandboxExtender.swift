@@ -1,0 +1,82 @@
+public import Foundation
+public import GitKit
+import Platform
+import Support
+
+/// What `lockmaster sandbox extend NAME` is asked to do.
+public struct SandboxExtendRequest: Sendable {
+    public var repository: URL
+    public var name: String
+    /// How long from now the lease runs (default: `sandbox.ttl`).
+    public var ttl: String?
+    public var now: Date
+
+    public init(repository: URL, name: String, ttl: String? = nil, now: Date = Date()) {
+        self.repository = repository
+        self.name = name
+        self.ttl = ttl
+        self.now = now
+    }
+}
+
+/// What `sandbox extend` did (`-o json`).
+public struct SandboxExtendReport: Sendable, Codable, Equatable {
+    public var name: String
+    public var branch: String
+    public var commit: String
+    public var lease: SandboxLease
+}
+
+/// Moves a sandbox's lease expiry to now plus a TTL, in a commit on the sandbox branch; from another
+/// branch it switches there for the commit and back.
+public struct SandboxExtender: Sendable {
+    private let git: any GitClient
+
+    public init(git: any GitClient = ProcessGitClient()) { self.git = git }
+
+    public func run(_ request: SandboxExtendRequest) async throws -> SandboxExtendReport {
+        let root = request.repository
+        let settings = try SettingsLoader.load(repositoryRoot: root)
+        let ttl = try LeaseTime.duration(request.ttl ?? settings.sandbox.ttl)
+        guard try await git.branchExists(request.name, in: root) else {
+            let known = Set(try await SandboxLister(git: git).run(repository: root, now: request.now).map(\.name)).sorted()
+            throw SandboxError.unknownSandbox(request.name, known: known)
+        }
+        let original = try await git.currentBranch(in: root)
+        if original != request.name {
+            try await WorkTreeChange(git: git, root: root).requireClean { SandboxError.dirty($0) }
+            try await git.switchBranch(request.name, in: root)
+        }
+        do {
+            let report = try await extend(request, ttl: ttl, settings: settings)
+            if let original, original != request.name { try await git.switchBranch(original, in: root) }
+            return report
+        } catch {
+            if let original, original != request.name { try? await git.switchBranch(original, in: root) }
+            throw error
+        }
+    }
+
+    private func extend(_ request: SandboxExtendRequest, ttl: TimeInterval, settings: LockmasterSettings) async throws -> SandboxExtendReport {
+        let root = request.repository
+        let directory = settings.environmentDirectory(SandboxCreator.directoryName(for: request.name))
+        guard FileKind.at(root.appendingPathComponent(directory).path) == .directory else {
+            throw SandboxError.notInWorkTree(name: request.name, directory: directory)
+        }
+        let path = "\(directory)/\(SandboxLease.fileName)"
+        var lease: SandboxLease
+        if let text = RepositoryFile.text(path, in: root) {
+            lease = try SandboxLease.parse(text, path: path)
+        } else {
+            // A sandbox made before leases gets one now.
+            guard let owner = try await git.configValue("user.email", in: root) else { throw SandboxLeaseError.noOwner }
+            lease = SandboxLease(owner: owner, created: request.now, expires: request.now, ticket: SandboxLease.ticket(in: request.name))
+        }
+        lease.expires = request.now.addingTimeInterval(ttl)
+        let text = lease.text, message = "Extend sandbox \(request.name)'s lease to \(LeaseTime.format(lease.expires))"
+        let done = try await WorkTreeChange(git: git, root: root).commit(on: .current, paths: [path], message: { _ in message }) {
+            try AtomicFile.write(Data(text.utf8), to: root.appendingPathComponent(path))
+        }
+        return SandboxExtendReport(name: request.name, branch: request.name, commit: done.commit ?? "", lease: lease)
+    }
+}
