@@ -10,8 +10,8 @@ public protocol GitClient: Sendable {
     func remoteURL(named name: String, in repository: URL) async throws -> String?
     /// The branch `origin/HEAD` points at (the remote's default branch, as `git clone` records it).
     func remoteDefaultBranch(in repository: URL) async throws -> String?
-    /// A git configuration value (`git config --get KEY`), nil when unset.
-    func configValue(_ key: String, in repository: URL) async throws -> String?
+    /// The e-mail address git would author a commit with (`git var GIT_AUTHOR_IDENT`), nil when git has none.
+    func authorEmail(in repository: URL) async throws -> String?
     /// Stages `paths` (relative to the work tree).
     func add(_ paths: [String], in repository: URL) async throws
     /// Commits what is staged; returns the new commit's id.

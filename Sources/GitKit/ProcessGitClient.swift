@@ -42,10 +42,12 @@ public struct ProcessGitClient: GitClient {
         return url.isEmpty ? nil : url
     }
 
-    public func configValue(_ key: String, in repository: URL) async throws -> String? {
-        let output = try await runner.run(invocation(["config", "--get", key], in: repository))
-        let value = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return output.status == 0 && !value.isEmpty ? value : nil
+    public func authorEmail(in repository: URL) async throws -> String? {
+        // "Name <email> 1700000000 +0000", from the environment and configuration as git commit reads them.
+        let output = try await runner.run(invocation(["var", "GIT_AUTHOR_IDENT"], in: repository))
+        guard output.status == 0, let open = output.stdout.firstIndex(of: "<"), let close = output.stdout[open...].firstIndex(of: ">") else { return nil }
+        let email = String(output.stdout[output.stdout.index(after: open)..<close])
+        return email.isEmpty ? nil : email
     }
 
     public func remoteDefaultBranch(in repository: URL) async throws -> String? {

@@ -118,7 +118,8 @@ import Testing
         #expect(try await SandboxLister(git: TestGit.client).run(repository: repository.url).map(\.directory) == ["sandbox-ops-1-try-it"])
         let toMain = try await check(repository, target: "main")
         #expect(toMain.findings.map(\.rule) == [.sandboxInMain])
-        #expect(toMain.findings.first?.location.path == "sandbox-ops-1-try-it/sync.yaml")
+        // The finding is at the directory's first added file: its lease.
+        #expect(toMain.findings.first?.location.path == "sandbox-ops-1-try-it/lease.lockmaster")
     }
 
     /// Before bootstrap, the GitRepository bootstrap will write carries the origin's URL — without the

@@ -36,7 +36,7 @@ import Testing
         let stat = try await TestGit.run(["diff", "--name-only", "main", name], in: repository.url)
         #expect(stat.split(separator: "\n").sorted() == [
             "\(directory)/apps/podinfo.yaml", "\(directory)/flux-system/gotk-components.yaml",
-            "\(directory)/flux-system/kustomization.yaml", "\(directory)/platform.yaml",
+            "\(directory)/flux-system/kustomization.yaml", "\(directory)/lease.lockmaster", "\(directory)/platform.yaml",
         ])
         #expect(!FileManager.default.fileExists(atPath: repository.url.appendingPathComponent("\(directory)/flux-system/gotk-sync.yaml").path))
         let development = try repository.read("clusters/development/platform.yaml")

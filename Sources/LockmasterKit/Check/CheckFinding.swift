@@ -18,6 +18,7 @@ public enum CheckRule: String, Sendable, Codable, CaseIterable {
     case parseError = "parse-error"
     case symlink = "symlink"
     case unverifiedSource = "unverified-source"
+    case sandboxExpired = "sandbox-expired"
 }
 
 /// One finding: `path:line:col: error|warning: message [rule-id]`, with a hint to fix it.

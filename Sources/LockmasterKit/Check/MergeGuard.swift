@@ -79,6 +79,8 @@ public struct MergeGuard: Sendable {
         let change = ChangeContext(changes: try await git.changes(since: base, in: root), repository: repository, target: target, current: current, base: base)
         findings += SyncFileChangedRule.check(change, notes: &notes)
         findings += SandboxInMainRule.check(change, notes: &notes)
+        let source = [request.environment["GITHUB_HEAD_REF"], request.environment["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? current
+        findings += SandboxExpiredRule.check(repository, branch: source, now: try LeaseTime.now(explicit: nil, environment: request.environment))
 
         findings += DevelopmentTracksMainRule.check(repository) + StagingPatchRangeRule.check(repository) + ProductionPinnedRule.check(repository)
         findings += UnverifiedSourceRule.check(repository)

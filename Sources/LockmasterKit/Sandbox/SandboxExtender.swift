@@ -69,7 +69,7 @@ public struct SandboxExtender: Sendable {
             lease = try SandboxLease.parse(text, path: path)
         } else {
             // A sandbox made before leases gets one now.
-            guard let owner = try await git.configValue("user.email", in: root) else { throw SandboxLeaseError.noOwner }
+            guard let owner = try await git.authorEmail(in: root) else { throw SandboxLeaseError.noOwner }
             lease = SandboxLease(owner: owner, created: request.now, expires: request.now, ticket: SandboxLease.ticket(in: request.name))
         }
         lease.expires = request.now.addingTimeInterval(ttl)
