@@ -50,6 +50,8 @@ sed -i 's/version: 2.15.0/version: 2.13.0/' platform/services/keda.yaml
 LOCKMASTER_KUBECTL=kubectl json diff.dangers diff --env development --lane   # the real renderer: the stand-in only answers get
 git checkout -q platform/services/keda.yaml
 json sandbox-list sandbox list
+json sandbox-extend sandbox extend OPS-200-json-shapes --ttl 3d
+json sandbox-gc sandbox gc --now 2099-01-01T00:00:00Z
 json sandbox-delete sandbox delete OPS-200-json-shapes
 mkdir -p clusters/development/flux-system
 { echo "# lockmaster:ignore=sync-file-changed"; cat clusters/sandbox-ops-200-json-shapes/platform.yaml; } > clusters/development/flux-system/gotk-sync.yaml

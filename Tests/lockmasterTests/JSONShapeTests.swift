@@ -39,7 +39,7 @@ import Testing
         let documented = try FileManager.default.contentsOfDirectory(atPath: JSONSchemaPeer.schemas.path)
             .map { $0.replacingOccurrences(of: ".schema.json", with: "") }.filter { $0 != "lockmaster.yaml" }
         #expect(Set(documented) == covered, "schemas without a sample, or samples without a schema")
-        #expect(files.count == 31)
+        #expect(files.count == 33)
 
         // The optional parts the samples are there to reach.
         let status = try String(contentsOf: samples.url.appendingPathComponent("status.live.json"), encoding: .utf8)
@@ -53,7 +53,8 @@ import Testing
                              ("resolve.range.json", "\"state\" : \"signed\""), ("status.json", "\"state\" : \"signed\""),
                              ("promote.json", "\"state\" : \"signed\""), ("verify.unsigned.json", "\"state\" : \"unsigned\""),
                              ("diff.dangers.json", "\"rule\" : \"downgrade\""), ("diff.dangers.json", "\"when\" : \"next-publish\""),
-                             ("resolve.downgrade.json", "\"downgrade\" : {"), ("status.downgrade.json", "\"downgrade\" : {")] {
+                             ("resolve.downgrade.json", "\"downgrade\" : {"), ("status.downgrade.json", "\"downgrade\" : {"),
+                             ("sandbox-gc.json", "\"steps\" : ["), ("sandbox-list.json", "\"lease\" : {")] {
             #expect(try String(contentsOf: samples.url.appendingPathComponent(file), encoding: .utf8).contains(text), "\(file)")
         }
     }

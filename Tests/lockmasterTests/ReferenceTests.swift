@@ -18,12 +18,12 @@ import Testing
     @Test func theCommandReferenceCoversEveryCommandAndShape() throws {
         let text = try String(contentsOf: Self.root.appendingPathComponent("docs/commands.md"), encoding: .utf8)
         for command in ["init", "status", "sandbox create", "sandbox list", "sandbox delete", "check", "render", "diff", "package", "publish",
-                        "resolve", "promote env", "promote app", "rollback", "history", "schema", "keygen", "verify", "demo"] {
+                        "resolve", "promote env", "promote app", "rollback", "history", "schema", "keygen", "verify", "sandbox extend", "sandbox gc", "demo"] {
             #expect(text.contains("## `lockmaster \(command)`"), "no section for \(command)")
         }
         let schemas = try FileManager.default.contentsOfDirectory(atPath: JSONSchemaPeer.schemas.path).filter { $0 != "lockmaster.yaml.schema.json" }
         for schema in schemas { #expect(text.contains("(schemas/\(schema))"), "\(schema) is not referenced") }
-        #expect(text.components(separatedBy: "**Exit status:**").count - 1 == 19)
+        #expect(text.components(separatedBy: "**Exit status:**").count - 1 == 21)
     }
 
     @Test func theSettingsExampleIsValid() throws {

@@ -50,3 +50,22 @@ extension DemoRunner {
         emit(.output(ResolveTextFormatter.format(resolved) + "exit status 1\n"))
     }
 }
+
+extension DemoRunner {
+    /// The sandbox's lease: a week on it has run out, sandbox gc plans its teardown, and an extension
+    /// in a commit on its branch keeps it.
+    func lease(_ repository: URL, name: String, created: SandboxCreateReport, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        guard let lease = created.lease else { throw DemoError.unexpected("the sandbox has no lease") }
+        emit(.step("Every sandbox has a lease: a day after it runs out, sandbox list marks it and sandbox gc plans its teardown"))
+        let later = lease.expires.addingTimeInterval(86_400)
+        emit(.command("lockmaster sandbox list --now \(LeaseTime.format(later)) --repo \(repository.path)"))
+        emit(.output(SandboxTextFormatter.format(try await SandboxLister(git: git).run(repository: repository, now: later), now: later)))
+        emit(.command("lockmaster sandbox gc --now \(LeaseTime.format(later)) --repo \(repository.path)"))
+        let collected = try await SandboxCollector(git: git).run(SandboxGCRequest(repository: repository, now: later))
+        guard collected.candidates.map(\.name) == [name] else { throw DemoError.unexpected("gc did not find the expired sandbox") }
+        let lines = SandboxTextFormatter.format(collected).split(separator: "\n")
+        emit(.output(lines.prefix(6).joined(separator: "\n") + "\n  …\n"))
+        emit(.command("lockmaster sandbox extend \(name) --ttl 14d --repo \(repository.path)"))
+        emit(.output(SandboxTextFormatter.format(try await SandboxExtender(git: git).run(SandboxExtendRequest(repository: repository, name: name, ttl: "14d")))))
+    }
+}

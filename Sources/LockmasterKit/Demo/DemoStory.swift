@@ -52,6 +52,7 @@ extension DemoRunner {
         let sandboxDiff = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development"))
         emit(.output(DiffFormatter.text(Self.servicesOnly(sandboxDiff))))
         try await cachedDiff(repository, git: git, expected: sandboxDiff, emit: emit)
+        try await lease(repository, name: name, created: created, git: git, emit: emit)
 
         emit(.step("The merge guard catches a sync file copied from the sandbox into development"))
         let copied = repository.appendingPathComponent("clusters/development/flux-system/gotk-sync.yaml")
