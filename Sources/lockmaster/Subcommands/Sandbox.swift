@@ -67,7 +67,7 @@ extension Lockmaster.Sandbox {
         @Flag(help: "On the sandbox branch: make the copy and commit if they are missing, then run the hooks from the one that failed.")
         var resume = false
 
-        @Option(help: ArgumentHelp("Who owns the sandbox (default: git's user.email).", valueName: "EMAIL"))
+        @Option(help: ArgumentHelp("Who owns the sandbox (default: the e-mail git authors commits with).", valueName: "EMAIL"))
         var owner: String?
 
         @Option(help: ArgumentHelp("How long the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"))
