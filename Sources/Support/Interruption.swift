@@ -75,9 +75,14 @@ public enum Interruption {
             state.stopping = true
             return state.scratch
         }
-        for directory in scratch {
-            for _ in 0..<20 where FileManager.default.fileExists(atPath: directory.path) {
-                try? FileManager.default.removeItem(at: directory)
+        // A second pass a moment later takes what a write already under way on another thread put back
+        // (creating a file's parent directories can recreate the scratch directory itself).
+        for pass in 0..<2 {
+            if pass > 0 { usleep(100_000) }
+            for directory in scratch {
+                for _ in 0..<20 where FileManager.default.fileExists(atPath: directory.path) {
+                    try? FileManager.default.removeItem(at: directory)
+                }
             }
         }
         say(message)
