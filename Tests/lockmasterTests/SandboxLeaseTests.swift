@@ -82,6 +82,14 @@ import Testing
         try kubectl.answer(context: "kind-up", objects: [])
         let live = try await Self.sandboxes(repository, at: Self.monday, extra: ["--live"], environment: ["LOCKMASTER_KUBECTL": kubectl.program])
         #expect(live.map { $0["live"] as? Bool } == [true, false, nil])
+
+        // A broken lease on one branch is reported on its row; the others are listed as before.
+        try await TestGit.run(["switch", "-q", "OPS-6-unknown"], in: repository.url)
+        try repository.write("clusters/sandbox-ops-6-unknown/lease.lockmaster", "owner: x@example.com\nexpires: tomorrow\n")
+        try await TestGit.commitAll(in: repository.url, message: "break the lease")
+        let listed = try await Self.sandboxes(repository, at: Self.monday)
+        #expect(listed.map { $0["name"] as? String } == ["OPS-4-up", "OPS-5-down", "OPS-6-unknown"])
+        #expect((listed.last?["leaseError"] as? String)?.hasSuffix("lease.lockmaster:1:1: the sandbox lease is malformed: no created") == true, "\(listed.last ?? [:])")
     }
 
     @Test func gcPlansTheExpiredAndMergedAndTearsThemDownInTurn() async throws {

@@ -20,6 +20,8 @@ public struct SandboxInfo: Sendable, Codable, Equatable {
     public var merged: Bool
     /// Its lease; nil for a sandbox made before leases (or with its lease file removed).
     public var lease: SandboxLease?
+    /// Why its lease file could not be read (it is then treated as having no lease).
+    public var leaseError: String?
     /// Whether the lease has run out, by the clock of the run.
     public var expired: Bool = false
     /// Whether its cluster answered (`--live`); nil when not asked or no context is known for it.
@@ -83,16 +85,23 @@ public struct SandboxLister: Sendable {
                 guard let last = try await git.commits(on: ref, touching: nil, limit: 1, in: root).first else { continue }
                 let counts = try await git.aheadBehind(ref, main, in: root)
                 let leasePath = "\(directory)/\(SandboxLease.fileName)"
-                let lease = paths.contains(leasePath)
-                    ? try SandboxLease.parse(String(decoding: try await git.contents(of: leasePath, at: ref, in: root), as: UTF8.self), path: "\(short):\(leasePath)")
-                    : nil
+                // One branch's broken lease does not hide the other sandboxes: it is reported on its row.
+                var lease: SandboxLease?, leaseError: String?
+                if paths.contains(leasePath) {
+                    let text = String(decoding: try await git.contents(of: leasePath, at: ref, in: root), as: UTF8.self)
+                    do throws(SandboxLeaseError) {
+                        lease = try SandboxLease.parse(text, path: "\(short):\(leasePath)")
+                    } catch {
+                        leaseError = "\(error)"
+                    }
+                }
                 found.append(SandboxInfo(
                     name: branch, branch: short, directory: directory,
                     created: PlatformPublisher.rfc3339(touching.last?.time ?? last.time),
                     lastCommit: last.commit, lastCommitTime: PlatformPublisher.rfc3339(last.time),
                     ahead: counts.onlyA, behind: counts.onlyB,
                     merged: try await git.isAncestor(ref, of: main, in: root),
-                    lease: lease, expired: lease?.isExpired(at: now) ?? false
+                    lease: lease, leaseError: leaseError, expired: lease?.isExpired(at: now) ?? false
                 ))
             }
         }

@@ -53,7 +53,7 @@ public enum SandboxTextFormatter {
             let expires: StyledText = sandbox.lease.map { lease in
                 sandbox.expired ? StyledText("expired \(LeaseTime.span(now.timeIntervalSince(lease.expires))) ago", .error)
                     : StyledText("in \(LeaseTime.span(lease.expires.timeIntervalSince(now)))")
-            } ?? "no lease"
+            } ?? (sandbox.leaseError == nil ? "no lease" : StyledText("malformed lease", .failed))
             var row: [StyledText] = [StyledText(sandbox.name), StyledText(sandbox.lease?.owner ?? "-"), StyledText(LeaseTime.span(now.timeIntervalSince(created))), expires,
                                      StyledText("\(sandbox.ahead)/\(sandbox.behind)"), StyledText(sandbox.merged ? "yes" : "no")]
             if live { row.append(sandbox.live.map { $0 ? StyledText("answers", .success) : StyledText("unreachable", .failed) } ?? "no context") }
