@@ -59,4 +59,21 @@ import Testing
         #expect(try await LockmasterBinary.run(["diff", "--env", "development", "--fail-on", "medium", "--repo", repository.path]).status == 1)
         #expect(try await LockmasterBinary.run(["diff", "--env", "development", "--fail-on", "severe", "--repo", repository.path]).status == 64)
     }
+
+    /// Values from a hostile branch reach the annotations and the comment escaped: a chart name that
+    /// holds a newline and a workflow command, or Markdown, stays one annotation and plain text.
+    @Test func hostileValuesStayInert() async throws {
+        let hostile = #"keda\n::error file=README.md::pwned <img src=x onerror=alert(1)>"#
+        let before = DangerCorpus.helmRelease(version: "2.15.0").replacingOccurrences(of: "chart: keda", with: "chart: \"\(hostile)\"")
+        let (_, repository) = try await Self.repository(with: before)
+        try repository.write("platform/services/danger.yaml", before.replacingOccurrences(of: "2.15.0", with: "2.14.0"))
+        let github = try await LockmasterBinary.run(["diff", "--env", "development", "-o", "github", "--repo", repository.path])
+        let lines = github.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "\(github.stdout)")
+        #expect(lines.first?.hasPrefix("::error file=platform/services/danger.yaml,") == true)
+        #expect(!github.stdout.contains("\n::error file=README.md"))
+        let markdown = try await LockmasterBinary.run(["diff", "--env", "development", "-o", "markdown", "--repo", repository.path])
+        #expect(markdown.stdout.contains("#### Dangerous changes"))
+        #expect(!markdown.stdout.contains("<img src=x"), "\(markdown.stdout)")
+    }
 }
