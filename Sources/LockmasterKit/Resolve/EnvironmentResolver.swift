@@ -14,6 +14,8 @@ public struct ResolveRequest: Sendable {
     public var from: String?
     /// Compare a range environment's answer with what it ran (git history): a lower one is a downgrade.
     public var checkDowngrade: Bool = false
+    /// Public key files that replace `signing.trustedKeys` for the signature check (`verify --key`).
+    public var keys: [String] = []
 
     public init(repository: URL?, environment: String? = nil, range: String? = nil, filter: String? = nil, from: String? = nil,
                 checkDowngrade: Bool = false) {
@@ -109,7 +111,7 @@ public struct EnvironmentResolver: Sendable {
                   environment.classification.kind != .unknown || field == .tag else {
                 throw ResolveError.notOCI(environment: name, kind: environment.classification.kind.rawValue, ref: environment.classification.ref)
             }
-            trusted = try SigningKeys.trusted(settings: repository.settings, root: root)
+            trusted = try SigningKeys.trusted(settings: repository.settings, root: root, explicit: request.keys)
             loaded = (repository, environment)
             refField = field
             ref = environment.classification.ref

@@ -75,12 +75,7 @@ public struct SandboxCollector: Sendable {
                     interrupted: @escaping @Sendable () -> Bool = { false }) async throws -> SandboxGCReport {
         let root = request.repository
         let settings = try SettingsLoader.load(repositoryRoot: root)
-        // One entry per name, the local branch before its remote-tracking copy, oldest first.
-        var seen = Set<String>()
-        let sandboxes = try await SandboxLister(git: git).run(repository: root, now: request.now)
-            .sorted { ($0.branch == $0.name ? 0 : 1, $0.created) < ($1.branch == $1.name ? 0 : 1, $1.created) }
-            .filter { seen.insert($0.name).inserted }
-            .sorted { $0.created < $1.created }
+        let sandboxes = SandboxLister.onePerName(try await SandboxLister(git: git).run(repository: root, now: request.now))
         var report = SandboxGCReport(now: LeaseTime.format(request.now), candidates: sandboxes.compactMap { sandbox in
             var reasons: [String] = []
             if sandbox.expired, let lease = sandbox.lease { reasons.append("lease expired \(LeaseTime.format(lease.expires)) (\(LeaseTime.span(request.now.timeIntervalSince(lease.expires))) ago)") }

@@ -137,7 +137,7 @@ public struct SandboxCreator: Sendable {
     private func lease(for request: SandboxCreateRequest, settings: LockmasterSettings) async throws -> SandboxLease {
         let ttl = try LeaseTime.duration(request.ttl ?? settings.sandbox.ttl)
         var owner = request.owner
-        if owner == nil { owner = try await git.authorEmail(in: request.repository) }
+        if owner == nil { owner = try await SandboxLease.defaultOwner(git: git, root: request.repository) }
         guard let owner else { throw SandboxLeaseError.noOwner }
         return SandboxLease(owner: owner, created: request.now, expires: request.now.addingTimeInterval(ttl), ticket: SandboxLease.ticket(in: request.name))
     }

@@ -69,8 +69,7 @@ public struct SandboxExtender: Sendable {
             lease = try SandboxLease.parse(text, path: path)
         } else {
             // A sandbox made before leases gets one now.
-            guard let owner = try await git.authorEmail(in: root) else { throw SandboxLeaseError.noOwner }
-            lease = SandboxLease(owner: owner, created: request.now, expires: request.now, ticket: SandboxLease.ticket(in: request.name))
+            lease = SandboxLease(owner: try await SandboxLease.defaultOwner(git: git, root: root), created: request.now, expires: request.now, ticket: SandboxLease.ticket(in: request.name))
         }
         lease.expires = request.now.addingTimeInterval(ttl)
         let text = lease.text, message = "Extend sandbox \(request.name)'s lease to \(LeaseTime.format(lease.expires))"

@@ -1,4 +1,5 @@
 public import Foundation
+import GitKit
 public import Support
 
 /// Who owns a sandbox and until when, in `lease.lockmaster` in the sandbox's directory: not a `.yaml`
@@ -44,6 +45,12 @@ public struct SandboxLease: Sendable, Codable, Equatable {
         }
         guard let owner = fields["owner"]?.value, !owner.isEmpty else { throw .malformed(SourceLocation(path: path), "no owner") }
         return SandboxLease(owner: owner, created: try time("created"), expires: try time("expires"), ticket: fields["ticket"]?.value)
+    }
+
+    /// Who owns a lease nobody named: whom git authors commits as.
+    static func defaultOwner(git: any GitClient, root: URL) async throws -> String {
+        guard let owner = try await git.authorEmail(in: root) else { throw SandboxLeaseError.noOwner }
+        return owner
     }
 
     /// `OPS-123` of `OPS-123-add-keda`: the leading letters, a hyphen and digits.

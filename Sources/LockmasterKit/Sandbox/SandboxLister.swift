@@ -53,8 +53,15 @@ public struct SandboxLister: Sendable {
 
     /// The open sandboxes (on branches not merged), one per name, oldest first.
     public func open(repository root: URL, now: Date = Date()) async throws -> [SandboxInfo] {
+        Self.onePerName(try await run(repository: root, now: now)).filter { !$0.merged }
+    }
+
+    /// One entry per sandbox, its local branch before a remote-tracking copy, oldest first.
+    static func onePerName(_ sandboxes: [SandboxInfo]) -> [SandboxInfo] {
         var seen = Set<String>()
-        return try await run(repository: root, now: now).filter { !$0.merged && seen.insert($0.name).inserted }.sorted { $0.created < $1.created }
+        return sandboxes.sorted { ($0.branch == $0.name ? 0 : 1) < ($1.branch == $1.name ? 0 : 1) }
+            .filter { seen.insert($0.name).inserted }
+            .sorted { $0.created < $1.created }
     }
 
     public func run(repository root: URL, now: Date = Date()) async throws -> [SandboxInfo] {

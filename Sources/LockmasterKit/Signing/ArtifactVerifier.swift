@@ -61,23 +61,23 @@ public struct ArtifactVerifier: Sendable {
         let repository = try PlatformRepository.load(root: root)
         let keys = try SigningKeys.trusted(settings: repository.settings, root: root, explicit: request.keys)
         guard !keys.isEmpty else { throw SigningError.noTrustedKeys }
-        let environment: String?, tag: String?, digest: String, location: String, store: any ArtifactStore
+        let trusted = keys.map { VerifyReport.TrustedKey(name: $0.name, fingerprint: $0.fingerprint) }
         if repository.environment(named: request.target) != nil {
-            let resolved = try await EnvironmentResolver(access: access).run(ResolveRequest(repository: root, environment: request.target, from: request.from))
-            (environment, tag, digest) = (request.target, resolved.tag, resolved.digest)
-            let target = request.from ?? repository.settings.artifact ?? resolved.repository
-            store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
-            location = resolved.repository
-        } else if SemanticVersion.flux(request.target) != nil {
-            guard let target = request.from ?? repository.settings.artifact else { throw ResolveError.noRepository }
-            store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
-            guard let found = try await store.manifestDigest(request.target) else { throw VerifyError.versionMissing(version: request.target, repository: store.location) }
-            (environment, tag, digest, location) = (nil, request.target, found, store.location)
-        } else {
+            // The resolver checks what it resolved against the same keys.
+            var resolve = ResolveRequest(repository: root, environment: request.target, from: request.from)
+            resolve.keys = request.keys
+            let resolved = try await EnvironmentResolver(access: access).run(resolve)
+            guard let verdict = resolved.signature else { throw SigningError.noTrustedKeys }
+            return VerifyReport(environment: request.target, repository: resolved.repository, tag: resolved.tag, digest: resolved.digest,
+                                signature: verdict, trustedKeys: trusted)
+        }
+        guard SemanticVersion.flux(request.target) != nil else {
             throw VerifyError.unknownTarget(request.target, environments: repository.environments.map(\.name))
         }
+        guard let target = request.from ?? repository.settings.artifact else { throw ResolveError.noRepository }
+        let store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
+        guard let digest = try await store.manifestDigest(request.target) else { throw VerifyError.versionMissing(version: request.target, repository: store.location) }
         let verdict = try await CosignSignatures(store: store).verify(digest: digest, keys: keys)
-        return VerifyReport(environment: environment, repository: location, tag: tag, digest: digest, signature: verdict,
-                            trustedKeys: keys.map { .init(name: $0.name, fingerprint: $0.fingerprint) })
+        return VerifyReport(environment: nil, repository: store.location, tag: request.target, digest: digest, signature: verdict, trustedKeys: trusted)
     }
 }
