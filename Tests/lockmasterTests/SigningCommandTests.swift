@@ -198,4 +198,46 @@ import Testing
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try Self.json(forced)["signature"] == nil)
     }
+
+    /// A Flux Operator's sync OCIRepository has no spec.verify of its own: check warns until the instance
+    /// patches one in, as controlplaneio-fluxcd/d2-fleet's clusters do (a patch targeting OCIRepository).
+    @Test func anOperatorSyncWithoutVerifyIsWarnedAbout() async throws {
+        let repository = try TemporaryDirectory()
+        let instance = { (patches: String) in """
+            apiVersion: fluxcd.controlplane.io/v1
+            kind: FluxInstance
+            metadata: {name: flux, namespace: flux-system}
+            spec:
+              distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+              sync:
+                kind: OCIRepository
+                url: oci://ghcr.io/acme/fleet
+                ref: "1.2.3"
+                path: clusters/prod
+            \(patches)
+            """ }
+        try repository.write("lockmaster.yaml", "environments: [prod]\nsigning:\n  trustedKeys: [keys/cosign.pub]\n")
+        try repository.write("clusters/prod/flux-system/flux-instance.yaml", instance(""))
+        #expect(try await LockmasterBinary.run(["keygen", "--output", repository.path + "/keys/cosign"]).status == 0)
+        try FileManager.default.removeItem(at: repository.url.appendingPathComponent("keys/cosign.key"))
+        try await TestGit.commitAll(in: repository.url)
+        func findings() async throws -> [[String: Any]] {
+            let check = try await LockmasterBinary.run(["check", "--base", "HEAD", "-o", "json", "--repo", repository.path])
+            return try #require(try Self.json(check)["findings"] as? [[String: Any]], "\(check.stderr)").filter { $0["rule"] as? String == "unverified-source" }
+        }
+        let warned = try await findings()
+        #expect(warned.count == 1)
+        #expect((warned.first?["message"] as? String)?.hasPrefix("prod's sync OCIRepository (made by the Flux Operator) does not verify") == true)
+        try repository.write("clusters/prod/flux-system/flux-instance.yaml", instance("""
+              kustomize:
+                patches:
+                  - target: {kind: OCIRepository}
+                    patch: |
+                      - op: add
+                        path: /spec/verify
+                        value: {provider: cosign, secretRef: {name: cosign-pub}}
+            """))
+        #expect(try await findings().isEmpty)
+    }
 }
+

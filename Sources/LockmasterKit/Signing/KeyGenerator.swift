@@ -17,6 +17,8 @@ public enum KeyGenerator {
     public static func run(prefix: URL, passphrase: String?) throws -> KeygenReport {
         let privateURL = URL(fileURLWithPath: prefix.path + ".key"), publicURL = URL(fileURLWithPath: prefix.path + ".pub")
         for url in [privateURL, publicURL] where FileKind.at(url.path) != nil { throw SigningError.exists(path: url.path) }
+        // `--output keys/platform` in a fresh repository: the directory is made, as the README shows.
+        try FileManager.default.createDirectory(at: privateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let key = SigningKey.generate()
         let encrypted = !(passphrase ?? "").isEmpty
         try AtomicFile.write(Data(try key.pem(passphrase: passphrase).utf8), to: privateURL, permissions: 0o600)
