@@ -92,6 +92,39 @@ import Testing
         #expect(try await deletes(repository).warnings.allSatisfy { !$0.contains("could not be rendered") })
     }
 
+    /// A sync path below the environment's directory (`clusters/development/flux`, as home-ops repositories
+    /// write it): the copy syncs the same place inside itself, not its whole directory (found on
+    /// tyriis/home-ops, where the whole directory does not build).
+    @Test func aFluxInstanceSyncPathInsideTheDirectoryKeepsItsPlace() async throws {
+        let repository = try TemporaryDirectory()
+        try repository.write([
+            "clusters/development/flux/flux-instance.yaml": """
+                apiVersion: fluxcd.controlplane.io/v1
+                kind: FluxInstance
+                metadata: {name: flux, namespace: flux-system}
+                spec:
+                  distribution: {version: "2.x", registry: ghcr.io/fluxcd}
+                  sync: {kind: GitRepository, url: "https://git.example.com/acme/fleet.git", ref: "refs/heads/main", path: "./clusters/development/flux"}
+
+                """,
+            "clusters/development/flux/platform.yaml": """
+                apiVersion: kustomize.toolkit.fluxcd.io/v1
+                kind: Kustomization
+                metadata: {name: platform, namespace: flux-system}
+                spec: {interval: 10m, path: ./platform, prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+
+                """,
+            "clusters/development/bootstrap/values.yaml": "replicas: 1\n",
+            "platform/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {level: info}\n",
+        ])
+        try await TestGit.commitAll(in: repository.url)
+        _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: name))
+        #expect(try repository.read("\(directory)/flux/flux-instance.yaml").contains("path: \"\(directory)/flux\""))
+        let plan = try await deletes(repository)
+        #expect(plan.deletes.contains("Kustomization/flux-system/platform"), "\(plan)")
+        #expect(plan.warnings.allSatisfy { !$0.contains("could not be rendered") }, "\(plan.warnings)")
+    }
+
     /// `clustersDir: "."`: environments are top-level directories (a home-ops repository whose sync path is
     /// `apps/`). Sandboxes are made, listed and guarded there too, with no git error.
     @Test func theRepositoryRootAsTheClustersDirectory() async throws {

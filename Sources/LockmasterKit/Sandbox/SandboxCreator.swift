@@ -124,7 +124,7 @@ public struct SandboxCreator: Sendable {
         let done = try await WorkTreeChange(git: git, root: root).run(on: branch, paths: [directory], message: { _ in message }) {
             guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else { throw SandboxError.directoryExists(directory) }
             var files = try await copy(from: from, to: directory, settings: settings, root: root)
-            try point(directory: directory, at: request.name, root: root, settings: settings)
+            try point(directory: directory, copiedFrom: settings.environmentDirectory(from), at: request.name, root: root, settings: settings)
             let leaseFile = "\(directory)/\(SandboxLease.fileName)"
             try AtomicFile.write(Data(lease.text.utf8), to: root.appendingPathComponent(leaseFile))
             files.append(leaseFile)
@@ -187,7 +187,7 @@ public struct SandboxCreator: Sendable {
     }
 
     /// Sets the copied platform GitRepository's `spec.ref.branch` to the sandbox branch, byte for byte otherwise.
-    private func point(directory: String, at branch: String, root: URL, settings: LockmasterSettings) throws {
+    private func point(directory: String, copiedFrom source: String, at branch: String, root: URL, settings: LockmasterSettings) throws {
         let name = (directory as NSString).lastPathComponent
         let objects = ManifestLoader(root: root).load(under: directory).objects
         let environment = PlatformEnvironment.read(name: name, directory: directory, objects: objects, settings: settings)
@@ -199,7 +199,11 @@ public struct SandboxCreator: Sendable {
             let selector = ObjectSelector(kind: "FluxInstance", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
             let file = root.appendingPathComponent(object.location.path)
             try ScalarEditor.edit(file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("ref"), value: "refs/heads/\(branch)")
-            try ScalarEditor.edit(file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("path"), value: directory)
+            // The same place in the copy: a sync of `clusters/dev/flux` becomes `clusters/sandbox-x/flux`.
+            var path = instance.sync?.path ?? ""
+            while path.hasPrefix("./") { path.removeFirst(2) }
+            let inside = path == source ? "" : path.hasPrefix(source + "/") ? String(path.dropFirst(source.count)) : ""
+            try ScalarEditor.edit(file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("path"), value: directory + inside)
             return
         }
         guard case let .git(repository) = environment.source else {
