@@ -146,16 +146,21 @@ public struct PlatformDiffer: Sendable {
         func shown(_ item: RenderedObject) -> String { (groups[item.key]?.count ?? 0) > 1 ? item.reference.qualified : item.key }
         // A side that could not build a Kustomization says nothing about its objects.
         let unbuiltHead = Set(new.problems.map(\.kustomization)), unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
+        // What the review reads: the same added, removed and changed objects, collected on the way.
+        var changes: [ObjectChange] = []
         for object in after where oldIndex[object.reference] == nil && !unbuiltBase.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .added, diff: [],
                                                                                  secretKeys: SecretMask.keyChanges(old: nil, new: object.node)))
+            changes.append(ObjectChange(kustomization: object.kustomization, old: nil, new: object))
         }
         for object in before where newIndex[object.reference] == nil && !unbuiltHead.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .removed, diff: [],
                                                                                  secretKeys: SecretMask.keyChanges(old: object.node, new: nil)))
+            changes.append(ObjectChange(kustomization: object.kustomization, old: object, new: nil))
         }
         for object in after {
             guard let previous = oldIndex[object.reference], !previous.node.sameContent(as: object.node) else { continue }
+            changes.append(ObjectChange(kustomization: object.kustomization, old: previous, new: object))
             let diff = LineDiff.unified(SecretMask.withoutValues(previous.node).yamlText(), SecretMask.withoutValues(object.node).yamlText())
             let keys = SecretMask.keyChanges(old: previous.node, new: object.node)
             guard !diff.isEmpty || keys?.values.contains(where: { $0 != "unchanged" }) == true else { continue }
@@ -195,18 +200,6 @@ public struct PlatformDiffer: Sendable {
         })
         environment.unbuilt = (old?.problems ?? []).map { UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message) }
             + new.problems.map { UnbuiltKustomization(kustomization: $0.kustomization, side: .head, message: $0.message) }
-        // The review reads the same comparable objects: added, removed, and changed in place.
-        var changes: [ObjectChange] = []
-        for object in comparableAfter {
-            if let previous = oldIndex[object.reference] {
-                if !previous.node.sameContent(as: object.node) { changes.append(ObjectChange(kustomization: object.kustomization, old: previous, new: object)) }
-            } else {
-                changes.append(ObjectChange(kustomization: object.kustomization, old: nil, new: object))
-            }
-        }
-        for object in comparableBefore where newIndex[object.reference] == nil {
-            changes.append(ObjectChange(kustomization: object.kustomization, old: object, new: nil))
-        }
         return (environment, DangerReview.findings(environment: name, changes: changes))
     }
 }
