@@ -1,56 +1,59 @@
 public import Foundation
 public import Support
 
-/// How `kubectl kustomize` runs on a branch nobody here wrote: with an environment of its own (no
-/// credentials, no `LOCKMASTER_*`, a throwaway `HOME`, no `PATH`, so no `git` for remote bases) and,
-/// where the kernel lets us make one, in a network namespace of its own with no interface up. Remote
-/// resources are refused before kustomize runs (`BuildInputScanner`); the namespace is the second
-/// wall. With `--allow-remote` kustomize may reach the network, still without credentials.
+/// How `kubectl kustomize` runs on a branch nobody here wrote: inside the kernel wall (Landlock: it
+/// reads only its build directory, which holds only the files the build's key covers, and the kubectl
+/// program; it writes only a scratch HOME; no TCP. seccomp: no socket but AF_UNIX), with an
+/// environment of its own (no credentials, no `LOCKMASTER_*`, no `PATH`). Where the kernel cannot
+/// build the wall the build is refused, unless the user said `--unconfined` for content they trust.
 public struct ConfinedKustomize: Sendable {
     let kubectl: String
     let runner: any ProcessRunner
-    let allowRemote: Bool
+    let unconfined: Bool
 
-    public init(kubectl: String, runner: any ProcessRunner, allowRemote: Bool) {
+    public init(kubectl: String, runner: any ProcessRunner, unconfined: Bool = false) {
         self.kubectl = kubectl
         self.runner = runner
-        self.allowRemote = allowRemote
+        self.unconfined = unconfined
     }
 
-    /// `kubectl kustomize --load-restrictor LoadRestrictionsNone DIRECTORY`, confined, with `home` as HOME.
+    /// How builds run here: the kernel wall, or none when asked (`--unconfined`).
+    public enum Wall: Sendable, Equatable, CustomStringConvertible {
+        case kernel(KernelWall.Strength)
+        case unconfined
+
+        public var description: String {
+            switch self {
+            case let .kernel(strength): "confined by the kernel: \(strength)"
+            case .unconfined: "not confined (--unconfined): builds could read any file this user can and reach the network"
+            }
+        }
+    }
+
+    /// The wall builds get, or why they are refused.
+    public func wall() throws(KernelWall.Missing) -> Wall {
+        if unconfined { return .unconfined }
+        switch KernelWall.probe() {
+        case let .success(strength): return .kernel(strength)
+        case let .failure(missing): throw missing
+        }
+    }
+
+    /// `kubectl kustomize --load-restrictor LoadRestrictionsNone DIRECTORY`, reading only beneath `directory`
+    /// (the build's scratch directory) and writing only beneath `home`.
     public func build(_ directory: URL, home: URL) async throws -> ProcessOutput {
-        try await runner.run(await invocation(["kustomize", "--load-restrictor", "LoadRestrictionsNone", directory.path], home: home))
+        try await runner.run(try invocation(["kustomize", "--load-restrictor", "LoadRestrictionsNone", directory.path], readable: directory, home: home))
     }
 
-    func invocation(_ arguments: [String], home: URL) async -> ProcessInvocation {
-        let program = kubectl.contains("/") ? kubectl : ExecutableLookup.find(kubectl)?.path ?? kubectl
-        var environment = ["HOME": home.path, "KUBECONFIG": "/dev/null", "LANG": "C.UTF-8"]
-        if allowRemote {
-            // kustomize clones remote bases with git: no system or user git config (credential helpers).
-            environment.merge(["PATH": "/usr/local/bin:/usr/bin:/bin", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
-                               "GIT_TERMINAL_PROMPT": "0"]) { _, new in new }
+    func invocation(_ arguments: [String], readable: URL, home: URL) throws -> ProcessInvocation {
+        let found = kubectl.contains("/") ? kubectl : ExecutableLookup.find(kubectl)?.path ?? kubectl
+        // Landlock rules follow the file, not the name: the program as the kernel opens it.
+        let program = URL(fileURLWithPath: found).resolvingSymlinksInPath().path
+        let environment = ["HOME": home.path, "KUBECONFIG": "/dev/null", "LANG": "C.UTF-8"]
+        var confinement: Confinement?
+        if case .kernel = try wall() {
+            confinement = Confinement(readable: [readable.path, program], writable: [home.path])
         }
-        var argv = [program] + arguments
-        if !allowRemote, let prefix = await NetworkNamespace.shared.prefix(runner: runner) { argv = prefix + argv }
-        return ProcessInvocation(argv[0], Array(argv.dropFirst()), environment: environment, inheritsEnvironment: false, timeout: .seconds(300))
-    }
-}
-
-/// Whether `unshare --net` works here (root, or unprivileged user namespaces), found out once.
-actor NetworkNamespace {
-    static let shared = NetworkNamespace()
-    private var probed: [String]??
-
-    func prefix(runner: any ProcessRunner) async -> [String]? {
-        if let probed { return probed }
-        let unshare = ExecutableLookup.find("unshare")?.path
-        var found: [String]?
-        if let unshare {
-            let candidate = [unshare, "--net"] + (geteuid() == 0 ? [] : ["--map-root-user"]) + ["--"]
-            let output = try? await runner.run(ProcessInvocation(candidate[0], Array(candidate.dropFirst()) + ["/bin/true"], timeout: .seconds(10)))
-            if output?.status == 0 { found = candidate }
-        }
-        probed = .some(found)
-        return found
+        return ProcessInvocation(program, arguments, environment: environment, inheritsEnvironment: false, timeout: .seconds(300), confinement: confinement)
     }
 }

@@ -13,6 +13,8 @@ public struct ProcessInvocation: Sendable, Equatable {
     public var inheritsEnvironment: Bool
     public var timeout: Duration
     public var standardInput: Data?
+    /// The kernel wall the program runs inside; nil: none (git, hooks, kubectl against a cluster).
+    public var confinement: Confinement?
 
     /// - Parameters:
     ///   - executable: a program name looked up in `PATH`, or an absolute path.
@@ -25,7 +27,8 @@ public struct ProcessInvocation: Sendable, Equatable {
         unsetEnvironment: [String] = [],
         inheritsEnvironment: Bool = true,
         timeout: Duration = .seconds(120),
-        standardInput: Data? = nil
+        standardInput: Data? = nil,
+        confinement: Confinement? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -35,6 +38,7 @@ public struct ProcessInvocation: Sendable, Equatable {
         self.inheritsEnvironment = inheritsEnvironment
         self.timeout = timeout
         self.standardInput = standardInput
+        self.confinement = confinement
     }
 
     /// The command line as a person would type it, for messages (not for execution).

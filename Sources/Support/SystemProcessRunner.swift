@@ -92,6 +92,9 @@ public struct SystemProcessRunner: ProcessRunner {
 
     private static func spawn(_ executable: String, invocation: ProcessInvocation, environment: [String: String],
                               stdout: Pipe, stderr: Pipe, stdin: Pipe?) throws -> pid_t {
+        if let confinement = invocation.confinement {
+            return try spawnConfined(executable, confinement: confinement, invocation: invocation, environment: environment, stdout: stdout, stderr: stderr, stdin: stdin)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -137,8 +140,66 @@ public struct SystemProcessRunner: ProcessRunner {
     }
 }
 
+extension SystemProcessRunner {
+    /// Forks through the kernel-wall shim (CProcess): Landlock and seccomp are in place before the
+    /// program's first instruction, or it does not run at all.
+    fileprivate static func spawnConfined(_ executable: String, confinement: Confinement, invocation: ProcessInvocation, environment: [String: String],
+                                          stdout: Pipe, stderr: Pipe, stdin: Pipe?) throws -> pid_t {
+        let strength: KernelWall.Strength
+        switch KernelWall.probe() {
+        case let .success(found): strength = found
+        case let .failure(missing): throw ProcessError.launchFailed(invocation: invocation, reason: missing.description)
+        }
+        var failedIndex: Int32 = -1
+        let ruleset = landlockRuleset(abi: strength.landlockABI, confinement, failedIndex: &failedIndex)
+        guard ruleset >= 0 else {
+            let paths = confinement.readable + confinement.writable + confinement.devices
+            let which = failedIndex >= 0 && Int(failedIndex) < paths.count ? " for \(paths[Int(failedIndex)])" : ""
+            throw ProcessError.launchFailed(invocation: invocation, reason: "cannot build the Landlock ruleset\(which): \(String(cString: strerror(errno)))")
+        }
+        defer { close(ruleset) }
+        let argv = ([executable] + invocation.arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var layers: Int32 = 0, stage: Int32 = 0, error: Int32 = 0
+        let pid = lockmaster_spawn_confined(executable, argv, envp, invocation.workingDirectory?.path, stdin?.read ?? -1, stdout.write, stderr.write,
+                                            ruleset, strength.networkNamespace ? 1 : 0, &layers, &stage, &error)
+        guard pid > 0 else {
+            let step = switch Int(stage) {
+            case Int(LOCKMASTER_STAGE_NO_NEW_PRIVS): "no_new_privs"
+            case Int(LOCKMASTER_STAGE_LANDLOCK): "Landlock"
+            case Int(LOCKMASTER_STAGE_SECCOMP): "seccomp"
+            case Int(LOCKMASTER_STAGE_DIRECTORY): "the working directory"
+            case Int(LOCKMASTER_STAGE_EXEC): "exec"
+            default: "the confined spawn"
+            }
+            throw ProcessError.launchFailed(invocation: invocation, reason: "\(step) failed: \(String(cString: strerror(error)))")
+        }
+        // Both layers or nothing: the child reports what it applied before it exec'd.
+        let required = Int32(LOCKMASTER_LAYER_LANDLOCK) | Int32(LOCKMASTER_LAYER_SECCOMP)
+        guard layers & required == required else {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+            throw ProcessError.launchFailed(invocation: invocation, reason: "the kernel wall was not complete (layers \(layers))")
+        }
+        return pid
+    }
+}
+
+/// `lockmaster_landlock_ruleset` over Swift strings.
+private func landlockRuleset(abi: Int, _ confinement: Confinement, failedIndex: inout Int32) -> Int32 {
+    let lists = [confinement.readable, confinement.writable, confinement.devices]
+    let owned: [[UnsafeMutablePointer<CChar>?]] = lists.map { $0.map { strdup($0) } }
+    defer { owned.joined().forEach { free($0) } }
+    let read: [UnsafePointer<CChar>?] = owned[0].map { UnsafePointer($0) }
+    let write: [UnsafePointer<CChar>?] = owned[1].map { UnsafePointer($0) }
+    let device: [UnsafePointer<CChar>?] = owned[2].map { UnsafePointer($0) }
+    return lockmaster_landlock_ruleset(Int32(abi), read, Int32(read.count), write, Int32(write.count), device, Int32(device.count), &failedIndex)
+}
+
 /// A pipe whose both ends are closed on exec; `posix_spawn`'s dup2 makes the child's copy inheritable.
-private struct Pipe {
+fileprivate struct Pipe {
     var read: Int32
     var write: Int32
 

@@ -1,6 +1,7 @@
 public import Foundation
 public import GitKit
 import Artifacts
+import Cluster
 import Manifests
 import Platform
 public import Support
@@ -17,14 +18,17 @@ public struct CheckRequest: Sendable {
     /// branch, where its directory belongs until the pull request.
     public var target: String?
     public var environment: [String: String]
+    /// Build without the kernel wall (`RenderRequest.unconfined`).
+    public var unconfined: Bool
 
     public init(repository: URL, base: String? = nil, kubeVersion: KubernetesRelease? = nil, target: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, unconfined: Bool = false) {
         self.repository = repository
         self.base = base
         self.kubeVersion = kubeVersion
         self.target = target
         self.environment = environment
+        self.unconfined = unconfined
     }
 }
 
@@ -84,7 +88,7 @@ public struct MergeGuard: Sendable {
 
         findings += DevelopmentTracksMainRule.check(repository) + StagingPatchRangeRule.check(repository) + ProductionPinnedRule.check(repository)
         findings += UnverifiedSourceRule.check(repository)
-        let scopes = await scopes(repository, all: set.objects, findings: &findings, notes: &notes)
+        let scopes = try await scopes(repository, all: set.objects, unconfined: request.unconfined, findings: &findings, notes: &notes)
         findings += referenceRules(scopes)
         findings += DeprecatedAPIRule.flux(scopes: scopes, all: set.objects, root: root)
         findings += DeprecatedAPIRule.kubernetes(set.objects, kubeMinor: request.kubeVersion?.minor)
@@ -132,7 +136,9 @@ public struct MergeGuard: Sendable {
     }
 
     /// Each environment as Flux applies it (rendered), or as its files read when kubectl is missing.
-    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], findings: inout [CheckFinding], notes: inout [String]) async -> [EnvironmentScope] {
+    /// - Throws: `KernelWall.Missing` where builds cannot be confined and `unconfined` is not set.
+    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], unconfined: Bool, findings: inout [CheckFinding],
+                        notes: inout [String]) async throws -> [EnvironmentScope] {
         let cache = BuildCache(directory: cacheDirectory)
         let trees: SourceTrees
         do { trees = try SourceTrees(repository: repository.root) } catch {
@@ -141,12 +147,14 @@ public struct MergeGuard: Sendable {
         }
         defer { trees.removeAll() }
         let renders = kubectlInstalled
+        if renders { _ = try ConfinedKustomize(kubectl: kubectl, runner: runner, unconfined: unconfined).wall() }
         if !renders {
             notes.append("\(kubectl) is not installed, so the reference rules read files instead of what Flux applies; install kubectl for exact results")
         }
         var scopes: [EnvironmentScope] = []
         for environment in repository.environments {
-            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, cache: cache, trees: trees, findings: &findings, notes: &notes)
+            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, unconfined: unconfined, cache: cache, trees: trees,
+                                                   findings: &findings, notes: &notes)
                 : EnvironmentScope.build(environment, all: all))
         }
         await cache.finish()
@@ -181,12 +189,12 @@ public struct MergeGuard: Sendable {
 
     /// The environment as Flux applies it, rendered offline from the work tree; what could not be built is
     /// `build-failed` or `not-rendered`.
-    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], cache: BuildCache, trees: SourceTrees,
+    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], unconfined: Bool, cache: BuildCache, trees: SourceTrees,
                           findings: inout [CheckFinding], notes: inout [String]) async -> EnvironmentScope {
         let report: RenderReport
         do {
             report = try await PlatformRenderer(runner: runner, kubectl: kubectl)
-                .run(RenderRequest(repository: root, environment: environment.name, offline: true), cache: cache, trees: trees)
+                .run(RenderRequest(repository: root, environment: environment.name, offline: true, unconfined: unconfined), cache: cache, trees: trees)
         } catch {
             notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
             return EnvironmentScope.build(environment, all: all)

@@ -24,13 +24,16 @@ public struct DiffRequest: Sendable {
     public var allowRemote: Bool
     /// Also plan where the change goes after it merges (git mode only).
     public var lane: Bool
+    /// Build without the kernel wall (`RenderRequest.unconfined`).
+    public var unconfined: Bool
 
-    public init(repository: URL, sides: Sides, environment: String? = nil, allowRemote: Bool = false, lane: Bool = false) {
+    public init(repository: URL, sides: Sides, environment: String? = nil, allowRemote: Bool = false, lane: Bool = false, unconfined: Bool = false) {
         self.repository = repository
         self.sides = sides
         self.environment = environment
         self.allowRemote = allowRemote
         self.lane = lane
+        self.unconfined = unconfined
     }
 }
 
@@ -77,13 +80,13 @@ public struct PlatformDiffer: Sendable {
                 var old: RenderSession?
                 if let baseRef {
                     do {
-                        old = try await renderer.session(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote),
+                        old = try await renderer.session(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote, unconfined: request.unconfined),
                                                          cache: cache, trees: trees, deferLeaves: !buildAll)
                     } catch ResolveError.unknownEnvironment {
                         old = nil
                     }
                 }
-                let new = try await renderer.session(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote),
+                let new = try await renderer.session(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote, unconfined: request.unconfined),
                                                      cache: cache, trees: trees, deferLeaves: !buildAll)
                 let sides = await DiffSides(base: old, head: new).reports()
                 environments.append(await placed(compare(name: name, old: sides.base, new: sides.head), root: root) { side, path in
@@ -109,16 +112,16 @@ public struct PlatformDiffer: Sendable {
             }
         case let .environments(from, to):
             // What `to` runs now, and what it would run with `from`'s content.
-            async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote), cache: cache, trees: trees)
-            async let incoming = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote), cache: cache, trees: trees)
+            async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
+            async let incoming = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
             let compared = compare(name: to, old: try await current, new: try await incoming)
             report = DiffReport(comparing: "environments \(to) → \(from)", environments: [await placed(compared, root: root) { _, path in RepositoryFile.contents(path, in: root) }])
         case let .versions(a, b):
             guard let name = request.environment ?? repository.environments.first(where: {
                 if case .oci? = $0.source { return true } else { return false }
             })?.name else { throw ResolveError.noRepository }
-            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a, allowRemote: request.allowRemote), cache: cache, trees: trees)
-            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b, allowRemote: request.allowRemote), cache: cache, trees: trees)
+            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
+            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
             // Both sides come from artifacts: no file of this repository holds the change.
             report = DiffReport(comparing: "versions \(a) → \(b)", environments: [await placed(compare(name: name, old: old, new: new), root: root) { _, _ in nil }])
         }

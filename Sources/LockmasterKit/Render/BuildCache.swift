@@ -7,7 +7,6 @@ import Manifests
 /// before. Substitution is not cached: it runs on every render, after the build.
 actor BuildCache {
     private var builds: [String: [KustomizeBuilder.Built]] = [:]
-    private var treeFingerprints: [URL: String] = [:]
     private let directory: RenderCacheDirectory?
     private var wrote = false
     private(set) var hits = 0
@@ -43,8 +42,8 @@ actor BuildCache {
     }
 
     /// The key of a build and what it reads: its Flux spec and path, and every file it reads (`inputs`,
-    /// from `BuildInputScanner`) — components and resources outside the path included. When the scanner
-    /// met a key it does not know, every file of the source tree counts instead. Nil: do not reuse (a
+    /// from `BuildInputScanner`) — components and resources outside the path included; the build's view
+    /// holds exactly these, so the key covers everything kustomize can read. Nil: do not reuse (a
     /// refused build, or one that fetches remote resources, whose content no file here holds).
     /// - Parameter reading: keep what the build reads as a `BuildContent`; without it (a render that
     ///   builds everything asks nothing of it) the content answers "may hold anything".
@@ -62,37 +61,12 @@ actor BuildCache {
         for pair in spec?["postBuild"]?["substitute"]?.pairs ?? [] {
             if let key = pair.key.string { variables[key] = pair.value.string ?? "" }
         }
-        if inputs.incomplete {
-            guard let fingerprint = treeFingerprint(tree) else { return nil }
-            hasher.update(data: Data(fingerprint.utf8))
-        } else {
-            guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher, keepingText: reading) else { return nil }
-            text += "\n" + read
-        }
+        // Exactly the files of the build's view: nothing else is readable when it runs.
+        guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher, keepingText: reading) else { return nil }
+        text += "\n" + read
         let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         guard reading else { return (key, BuildContent(text: "", incomplete: true)) }
-        return (key, BuildContent(text: text, incomplete: inputs.incomplete, variables: variables, targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
-    }
-
-    private func treeFingerprint(_ tree: URL) -> String? {
-        if let known = treeFingerprints[tree] { return known }
-        guard let files = Self.files(under: tree) else { return nil }
-        var hasher = SHA256()
-        guard Self.hash(files, base: tree, into: &hasher, keepingText: false) != nil else { return nil }
-        let fingerprint = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        treeFingerprints[tree] = fingerprint
-        return fingerprint
-    }
-
-    /// Every regular file below `directory` (not `.git`), sorted; nil when it cannot be listed.
-    private static func files(under directory: URL) -> [URL]? {
-        guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return nil }
-        var files: [URL] = []
-        for case let url as URL in enumerator {
-            if url.lastPathComponent == ".git" { enumerator.skipDescendants(); continue }
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(url) }
-        }
-        return files.sorted { $0.path < $1.path }
+        return (key, BuildContent(text: text, incomplete: false, variables: variables, targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
     }
 
     /// Hashes each file's path and content; returns their text, when kept (nil when one cannot be read).

@@ -5,12 +5,11 @@ import Support
 /// Every file one kustomize build reads, found before kustomize runs, and every reference that
 /// kustomize-controller's secure build would refuse (FLUX.md §5.6): a path outside the source root
 /// (absolute, `../` that climbs out, a symlink that points out), a symlink at all (Flux's artifact
-/// holds none), or a remote resource.
+/// holds none), or a remote resource. The files are the build's view and key: what is not listed here
+/// is not there when kustomize runs.
 struct BuildInputs: Sendable {
     /// Regular files read, relative to the source root, sorted.
     var files: [String] = []
-    /// Whether a kustomization used a key this scanner does not know: the files above may be incomplete.
-    var incomplete = false
     /// Whether the build fetches remote resources (allowed with `--allow-remote`).
     var remote = false
     var violations: [BuildViolation] = []
@@ -22,6 +21,8 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
     case outsideRoot(file: String, field: String, reference: String)
     case symlink(file: String, field: String, reference: String)
     case remote(file: String, field: String, url: String)
+    /// A construct the scanner does not fully understand, so it cannot say what kustomize would read.
+    case unsupported(file: String, position: TextPosition, construct: String)
 
     /// An http(s) URL of one manifest, which kustomize fetches as a file (not a repository to clone).
     static func isRemoteFile(_ url: String) -> Bool {
@@ -40,12 +41,16 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
             // FLUX.md §5.6: --no-remote-bases blocks remote bases, not a single remote file.
             let flux = Self.isRemoteFile(url) ? "Flux fetches a single remote file even with --no-remote-bases" : "Flux fetches a remote base only where --no-remote-bases is off"
             return "\(file): \(field) \"\(url)\" is a remote resource; it is not fetched (\(flux)); render and diff fetch it with --allow-remote"
+        case let .unsupported(file, position, construct):
+            return "\(file):\(position.line):\(position.column): \(construct); a build is made only of kustomizations Lockmaster reads exactly as kustomize does, "
+                + "and this one may be read otherwise by kustomize's Go decoders (real estates never write it): write it out plainly"
         }
     }
 }
 
 /// Walks a build the way kustomize reads it: the kustomization at a path (or Flux's generated one),
-/// its resources, components, patches, generator files and plugin configurations.
+/// its resources, components, patches, generator files and plugin configurations. Fail-closed: a
+/// kustomization it cannot read exactly (see `KustomizationGrammar`) is a violation, never a guess.
 struct BuildInputScanner {
     /// The source root, symlinks resolved.
     let root: URL
@@ -72,69 +77,164 @@ struct BuildInputScanner {
         return state
     }
 
-    /// The keys of a kustomization that kustomize v5 reads; another one may name files this scanner misses.
-    private static let knownKeys: Set<String> = [
-        "apiVersion", "kind", "metadata", "namespace", "namePrefix", "nameSuffix", "commonLabels", "labels", "commonAnnotations",
-        "images", "replicas", "vars", "buildMetadata", "generatorOptions", "sortOptions", "patchesJson6902", "patches", "replacements",
-        "openapi", "helmCharts", "helmGlobals", "configMapGenerator", "secretGenerator", "resources", "bases", "components", "crds",
-        "configurations", "patchesStrategicMerge", "generators", "transformers", "validators", "nameReference",
-    ]
-
     private func visit(_ directory: URL, state: inout BuildInputs, files: inout Set<String>, visited: inout Set<String>) {
         let key = relative(directory)
         guard visited.insert(key).inserted else { return }
-        guard let name = ManifestLoader.kustomizationFileNames.first(where: { isRegular(directory.appendingPathComponent($0)) }) else {
-            generated(directory, files: &files, state: &state, visited: &visited)
+        // kustomize looks for each name and refuses two; a symlinked one the builder would follow.
+        let present = ManifestLoader.kustomizationFileNames.filter { FileKind.at(directory.appendingPathComponent($0).path) != nil }
+        for name in present where !isRegular(directory.appendingPathComponent(name)) {
+            state.violations.append(.unsupported(file: relative(directory.appendingPathComponent(name)), position: TextPosition(line: 1, column: 1),
+                                                 construct: "a kustomization file that is a symlink or not a regular file"))
+        }
+        guard let name = present.first(where: { isRegular(directory.appendingPathComponent($0)) }) else {
+            if present.isEmpty { generated(directory, files: &files, state: &state, visited: &visited) }
             return
         }
+        for other in present where isRegular(directory.appendingPathComponent(other)) { files.insert(relative(directory.appendingPathComponent(other))) }
         let file = directory.appendingPathComponent(name)
-        files.insert(relative(file))
-        guard let text = try? String(contentsOf: file, encoding: .utf8), let document = try? YAMLDocumentReader.documents(in: text).first else { return }
         let at = relative(file)
-        if document.pairs?.contains(where: { !Self.knownKeys.contains($0.key.string ?? "") }) == true { state.incomplete = true }
+        guard let document = read(file, at: at, state: &state) else { return }
+        for problem in KustomizationGrammar.problems(in: document) {
+            state.violations.append(.unsupported(file: at, position: problem.position, construct: problem.construct))
+        }
         for field in ["resources", "bases", "components"] {
-            for item in document[field]?.items?.compactMap(\.string) ?? [] {
+            for item in paths(document, field, file: at, state: &state) {
                 reference(item, from: directory, file: at, field: field, state: &state, files: &files, visited: &visited)
             }
         }
         for field in ["crds", "configurations"] {
-            for item in document[field]?.items?.compactMap(\.string) ?? [] {
+            for item in paths(document, field, file: at, state: &state) {
                 fileReference(item, from: directory, file: at, field: field, state: &state, files: &files)
             }
         }
-        // A strategic-merge entry is a file unless it is an inline patch.
-        for item in document["patchesStrategicMerge"]?.items?.compactMap(\.string) ?? [] where !item.contains("\n") {
-            fileReference(item, from: directory, file: at, field: "patchesStrategicMerge", state: &state, files: &files)
+        // A strategic-merge entry is a file unless it is an inline patch (a YAML document with a newline).
+        for item in document["patchesStrategicMerge"]?.items ?? [] {
+            guard let text = item.string else { continue }
+            if text.contains("\n") { inline(text, at: item.position, listedIn: directory, file: at, plugin: false, state: &state, files: &files); continue }
+            if let path = pathText(item, file: at, state: &state) {
+                fileReference(path, from: directory, file: at, field: "patchesStrategicMerge", state: &state, files: &files)
+            }
         }
         for field in ["patches", "patchesJson6902", "replacements"] {
             for item in document[field]?.items ?? [] {
-                if let path = item.string(at: ["path"]) { fileReference(path, from: directory, file: at, field: "\(field) path", state: &state, files: &files) }
+                if let node = item["path"], let path = pathText(node, file: at, state: &state) {
+                    fileReference(path, from: directory, file: at, field: "\(field) path", state: &state, files: &files)
+                }
+                if let patch = item["patch"]?.string, patch.contains("\n") || patch.hasPrefix("[") || patch.hasPrefix("{") {
+                    inline(patch, at: item["patch"]!.position, listedIn: directory, file: at, plugin: false, state: &state, files: &files)
+                }
             }
         }
-        if let path = document.string(at: ["openapi", "path"]) { fileReference(path, from: directory, file: at, field: "openapi path", state: &state, files: &files) }
+        if let node = document.node(at: ["openapi", "path"]), let path = pathText(node, file: at, state: &state) {
+            fileReference(path, from: directory, file: at, field: "openapi path", state: &state, files: &files)
+        }
         for field in ["configMapGenerator", "secretGenerator"] {
             for generator in document[field]?.items ?? [] {
                 generatorFiles(generator, from: directory, file: at, field: field, state: &state, files: &files)
             }
         }
-        // Plugin configurations: a file (scanned for the files it names), a directory of them, or inline YAML.
+        // Plugin configurations: a file (scanned for the files it names), a kustomization directory of
+        // them, or inline YAML.
         for field in ["generators", "transformers", "validators"] {
-            for item in document[field]?.items?.compactMap(\.string) ?? [] where !item.contains("\n") {
-                guard let target = confined(item, from: directory, file: at, field: field, state: &state) else { continue }
+            for item in document[field]?.items ?? [] {
+                guard let text = item.string else { continue }
+                if text.contains("\n") { inline(text, at: item.position, listedIn: directory, file: at, plugin: true, state: &state, files: &files); continue }
+                guard let path = pathText(item, file: at, state: &state),
+                      let target = confined(path, from: directory, file: at, field: field, state: &state) else { continue }
                 if isDirectory(target) {
-                    visit(target, state: &state, files: &files, visited: &visited)
-                    for config in files.filter({ $0.hasPrefix(relative(target) + "/") }) {
-                        pluginConfig(root.appendingPathComponent(config), listedIn: directory, file: at, state: &state, files: &files)
-                    }
+                    pluginDirectory(target, listedIn: directory, file: at, field: field, state: &state, files: &files)
                 } else if isRegular(target) {
                     files.insert(relative(target))
-                    pluginConfig(target, listedIn: directory, file: at, state: &state, files: &files)
+                    pluginConfig(target, listedIn: directory, state: &state, files: &files)
                 }
             }
-            for item in document[field]?.items?.compactMap(\.string) ?? [] where item.contains("\n") {
-                if let configs = try? YAMLDocumentReader.documents(in: item) {
-                    for config in configs { pluginFields(config, listedIn: directory, file: at, state: &state, files: &files) }
+        }
+    }
+
+    /// A kustomization or plugin configuration, read and checked; nil (with a violation) when it cannot be.
+    private func read(_ file: URL, at: String, state: inout BuildInputs) -> YAMLNode? {
+        guard let data = FileManager.default.contents(atPath: file.path), data.count <= Self.fileLimit, let text = String(data: data, encoding: .utf8) else {
+            state.violations.append(.unsupported(file: at, position: TextPosition(line: 1, column: 1), construct: "a file that is not UTF-8 text of at most 1 MiB"))
+            return nil
+        }
+        for problem in StrictYAML.problems(in: text) {
+            state.violations.append(.unsupported(file: at, position: problem.position, construct: problem.construct))
+        }
+        do {
+            // kustomize decodes the first document only.
+            return try YAMLDocumentReader.documents(in: text).first ?? YAMLNode(.mapping([]), at: TextPosition(line: 1, column: 1))
+        } catch {
+            state.violations.append(.unsupported(file: at, position: error.position, construct: "YAML that cannot be read (\(error.message))"))
+            return nil
+        }
+    }
+
+    /// Kustomization files are small; a larger one is not a kustomization a person wrote.
+    static let fileLimit = 1 << 20
+
+    /// The strings of a list of paths; anything else in it is a violation.
+    private func paths(_ document: YAMLNode, _ field: String, file: String, state: inout BuildInputs) -> [String] {
+        guard let node = document[field] else { return [] }
+        guard let items = node.items else {
+            if !node.isNull { state.violations.append(.unsupported(file: file, position: node.position, construct: "\(field) that is not a list")) }
+            return []
+        }
+        return items.compactMap { pathText($0, file: file, state: &state) }
+    }
+
+    /// A path as Go reads it, or nil with a violation: a string scalar with no control character, that
+    /// YAML 1.1 does not read as null, a boolean or a number.
+    private func pathText(_ node: YAMLNode, file: String, state: inout BuildInputs) -> String? {
+        guard case let .scalar(text, style, tag) = node.content, tag == nil else {
+            state.violations.append(.unsupported(file: file, position: node.position, construct: "a path that is not a string"))
+            return nil
+        }
+        if style == .plain, KustomizationGrammar.isNonString(text) {
+            state.violations.append(.unsupported(file: file, position: node.position, construct: "a path that YAML reads as null, a boolean or a number (quote it)"))
+            return nil
+        }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            state.violations.append(.unsupported(file: file, position: node.position, construct: "a path with a control character or a line break"))
+            return nil
+        }
+        return text
+    }
+
+    /// An inline patch or plugin configuration: checked as a file is; a plugin's file fields are followed.
+    private func inline(_ text: String, at position: TextPosition, listedIn directory: URL, file: String, plugin: Bool, state: inout BuildInputs, files: inout Set<String>) {
+        let problems = StrictYAML.problems(in: text)
+        for problem in problems {
+            state.violations.append(.unsupported(file: file, position: position, construct: "inline YAML holding \(problem.construct)"))
+        }
+        guard plugin else { return }
+        guard let configs = try? YAMLDocumentReader.documents(in: text) else {
+            state.violations.append(.unsupported(file: file, position: position, construct: "an inline plugin configuration that cannot be read"))
+            return
+        }
+        for config in configs { pluginFields(config, listedIn: directory, file: file, state: &state, files: &files) }
+    }
+
+    /// A directory of plugin configurations is itself a kustomization: its files are read as resources.
+    /// One that transforms them (patches, replacements, generators) could set a plugin's `path` where no
+    /// file says so, so it is refused.
+    private func pluginDirectory(_ target: URL, listedIn directory: URL, file: String, field: String, state: inout BuildInputs, files: inout Set<String>) {
+        var own = Set<String>(), seen = Set<String>()
+        var inner = BuildInputs()
+        visit(target, state: &inner, files: &own, visited: &seen)
+        state.violations += inner.violations
+        state.remote = state.remote || inner.remote
+        files.formUnion(own)
+        for name in own.sorted() {
+            let url = root.appendingPathComponent(name)
+            if ManifestLoader.kustomizationFileNames.contains(url.lastPathComponent) {
+                let document = (try? String(contentsOf: url, encoding: .utf8)).flatMap { try? YAMLDocumentReader.documents(in: $0).first }
+                let transforming = (document?.pairs ?? []).compactMap(\.key.string).filter { !KustomizationGrammar.resourceKeys.contains($0) }
+                if !transforming.isEmpty {
+                    state.violations.append(.unsupported(file: name, position: TextPosition(line: 1, column: 1),
+                                                         construct: "a directory of \(field) whose kustomization changes the configurations (\(transforming.sorted().joined(separator: ", ")))"))
                 }
+            } else {
+                pluginConfig(url, listedIn: directory, state: &state, files: &files)
             }
         }
     }
@@ -146,7 +246,7 @@ struct BuildInputScanner {
             let child = directory.appendingPathComponent(entry)
             if isSymlink(child) { continue }
             if isDirectory(child) {
-                if ManifestLoader.kustomizationFileNames.contains(where: { isRegular(child.appendingPathComponent($0)) }) {
+                if ManifestLoader.kustomizationFileNames.contains(where: { FileKind.at(child.appendingPathComponent($0).path) != nil }) {
                     visit(child, state: &state, files: &files, visited: &visited)
                 } else {
                     generated(child, files: &files, state: &state, visited: &visited)
@@ -179,28 +279,46 @@ struct BuildInputScanner {
 
     /// `files` (`key=path` or `path`), `envs` and `env` of a ConfigMap or Secret generator.
     private func generatorFiles(_ generator: YAMLNode, from directory: URL, file: String, field: String, state: inout BuildInputs, files: inout Set<String>) {
-        var paths = (generator["files"]?.items?.compactMap(\.string) ?? []).map { entry in
+        var paths = (generator["files"]?.items ?? []).compactMap { pathText($0, file: file, state: &state) }.map { entry in
             entry.firstIndex(of: "=").map { String(entry[entry.index(after: $0)...]) } ?? entry
         }
-        paths += generator["envs"]?.items?.compactMap(\.string) ?? []
-        if let env = generator.string(at: ["env"]) { paths.append(env) }
+        paths += (generator["envs"]?.items ?? []).compactMap { pathText($0, file: file, state: &state) }
+        if let env = generator["env"], let path = pathText(env, file: file, state: &state) { paths.append(path) }
         for path in paths { fileReference(path, from: directory, file: file, field: "\(field) file", state: &state, files: &files) }
     }
 
-    private func pluginConfig(_ url: URL, listedIn directory: URL, file: String, state: inout BuildInputs, files: inout Set<String>) {
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let configs = try? YAMLDocumentReader.documents(in: text) else { return }
-        for config in configs { pluginFields(config, listedIn: directory, file: relative(url), state: &state, files: &files) }
+    private func pluginConfig(_ url: URL, listedIn directory: URL, state: inout BuildInputs, files: inout Set<String>) {
+        let at = relative(url)
+        guard let data = FileManager.default.contents(atPath: url.path), data.count <= Self.fileLimit, let text = String(data: data, encoding: .utf8) else {
+            state.violations.append(.unsupported(file: at, position: TextPosition(line: 1, column: 1), construct: "a plugin configuration that is not UTF-8 text of at most 1 MiB"))
+            return
+        }
+        for problem in StrictYAML.problems(in: text) {
+            state.violations.append(.unsupported(file: at, position: problem.position, construct: problem.construct))
+        }
+        guard let configs = try? YAMLDocumentReader.documents(in: text) else {
+            state.violations.append(.unsupported(file: at, position: TextPosition(line: 1, column: 1), construct: "a plugin configuration that cannot be read"))
+            return
+        }
+        for config in configs { pluginFields(config, listedIn: directory, file: at, state: &state, files: &files) }
     }
 
     /// The file-naming fields of kustomize's builtin plugins; their paths are relative to the kustomization
-    /// that lists the plugin.
+    /// that lists the plugin. A field named like one of them in another case is refused.
     private func pluginFields(_ config: YAMLNode, listedIn directory: URL, file: String, state: inout BuildInputs, files: inout Set<String>) {
-        generatorFiles(config, from: directory, file: file, field: config.string(at: ["kind"]) ?? "plugin", state: &state, files: &files)
-        var paths = config["paths"]?.items?.compactMap(\.string) ?? []
-        if let path = config.string(at: ["path"]) { paths.append(path) }
-        paths += (config["replacements"]?.items ?? []).compactMap { $0.string(at: ["path"]) }
-        for key in ["valuesFile", "chartHome"] { if let path = config.string(at: [key]) { paths.append(path) } }
-        for path in paths { fileReference(path, from: directory, file: file, field: "\(config.string(at: ["kind"]) ?? "plugin") path", state: &state, files: &files) }
+        for problem in KustomizationGrammar.caseProblems(in: config) {
+            state.violations.append(.unsupported(file: file, position: problem.position, construct: problem.construct))
+        }
+        let kind = config.string(at: ["kind"]) ?? "plugin"
+        generatorFiles(config, from: directory, file: file, field: kind, state: &state, files: &files)
+        var paths = (config["paths"]?.items ?? []).compactMap { pathText($0, file: file, state: &state) }
+        for key in ["path", "valuesFile", "chartHome"] {
+            if let node = config[key], let path = pathText(node, file: file, state: &state) { paths.append(path) }
+        }
+        for replacement in config["replacements"]?.items ?? [] {
+            if let node = replacement["path"], let path = pathText(node, file: file, state: &state) { paths.append(path) }
+        }
+        for path in paths { fileReference(path, from: directory, file: file, field: "\(kind) path", state: &state, files: &files) }
     }
 
     /// The target of `reference` when it stays inside the root with no symlink on the way; otherwise

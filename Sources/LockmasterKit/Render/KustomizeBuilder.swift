@@ -7,14 +7,17 @@ import Support
 /// --load-restrictor LoadRestrictionsNone` (the reference renderer) over the path's own kustomization,
 /// or over Flux's generated one when it has none (FLUX.md §5.4), with the Flux Kustomization's fields
 /// that change objects merged in through a wrapper kustomization. Like Flux's secure build (§5.6), a
-/// build reads only inside its source root: `BuildInputScanner` refuses anything else before kubectl
-/// runs, and kubectl runs confined (`Cluster.ConfinedKustomize`).
+/// build reads only inside its source root, and here only what its key covers: `BuildInputScanner`
+/// lists those files (and refuses what it does not fully understand), the build runs in a *view* that
+/// holds exactly them, and kubectl runs inside the kernel wall (`Cluster.ConfinedKustomize`), which lets
+/// it read nothing else. What the scan missed is absent from the view, so it fails the build.
 struct KustomizeBuilder {
     let runner: any ProcessRunner
     let kubectl: String
     var allowRemote = false
+    var unconfined = false
 
-    private var confined: ConfinedKustomize { ConfinedKustomize(kubectl: kubectl, runner: runner, allowRemote: allowRemote) }
+    var confined: ConfinedKustomize { ConfinedKustomize(kubectl: kubectl, runner: runner, unconfined: unconfined) }
 
     struct Built {
         var node: YAMLNode
@@ -46,13 +49,14 @@ struct KustomizeBuilder {
     ///   - inputs: `inputs(tree:path:spec:)`; a build with violations is refused.
     ///   - overlay: files (relative to `tree`) to build as if they were there: what `flux bootstrap`
     ///     will write into a directory that lists it before it has run.
-    func build(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL, overlay: [String: Data] = [:]) async throws -> [Built] {
-        let directory = tree.appendingPathComponent(path)
+    func build(tree source: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL, overlay: [String: Data] = [:]) async throws -> [Built] {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: source.appendingPathComponent(path).path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw BuildError.pathNotFound(path.isEmpty ? "./" : "./" + path)
         }
         guard inputs.violations.isEmpty else { throw BuildError.confinement(inputs.violations) }
+        let tree = try BuildView.make(from: source, files: inputs.files, directories: [path], in: scratch)
+        let directory = tree.appendingPathComponent(path)
         // Flux merges spec.components into the path's own kustomization (FLUX.md §5.4), so its patches
         // see what the components add: build a merged copy where relative references still resolve.
         var files = overlay
@@ -98,17 +102,17 @@ struct KustomizeBuilder {
     /// Builds several plain paths (no Flux fields that change objects) of one tree in a single kustomize
     /// run, and sorts the objects back to their path by their origin. Throws when the paths cannot be
     /// built together (a missing path, a conflict, any kustomize error): build them one by one then.
-    func buildTogether(tree: URL, paths: [String], inputs: [BuildInputs], scratch: URL) async throws -> [String: [Built]] {
+    func buildTogether(tree source: URL, paths: [String], inputs: [BuildInputs], scratch: URL) async throws -> [String: [Built]] {
         guard inputs.allSatisfy(\.violations.isEmpty) else { throw BuildError.kustomize("a path reads outside its source root") }
-        var resources: [URL] = []
         for path in paths {
-            let directory = tree.appendingPathComponent(path)
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: source.appendingPathComponent(path).path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw BuildError.pathNotFound(path)
             }
-            resources += Self.resources(in: directory)
         }
+        let tree = try BuildView.make(from: source, files: Array(Set(inputs.flatMap(\.files))).sorted(), directories: paths, in: scratch)
+        var resources: [URL] = []
+        for path in paths { resources += Self.resources(in: tree.appendingPathComponent(path)) }
         var result = Dictionary(paths.map { ($0, [Built]()) }, uniquingKeysWith: { first, _ in first })
         guard !resources.isEmpty else { return result }
         let fields = [

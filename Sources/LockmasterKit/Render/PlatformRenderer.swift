@@ -1,5 +1,6 @@
 public import Foundation
 import Artifacts
+import Cluster
 import GitKit
 import Manifests
 import Platform
@@ -21,14 +22,18 @@ public struct RenderRequest: Sendable {
     /// and a Flux Operator's OCI sync are the repository as published; no registry is contacted, and the
     /// sources of other repositories are reported as not rendered. The merge guard renders this way.
     public var offline: Bool
+    /// Build without the kernel wall (`--unconfined`): only for trusted content where the kernel has none.
+    public var unconfined: Bool
 
-    public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false, offline: Bool = false) {
+    public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false, offline: Bool = false,
+                unconfined: Bool = false) {
         self.repository = repository
         self.environment = environment
         self.ref = ref
         self.version = version
         self.allowRemote = allowRemote
         self.offline = offline
+        self.unconfined = unconfined
     }
 }
 
@@ -83,7 +88,10 @@ public struct PlatformRenderer: Sendable {
         guard let environment = repository.environment(named: request.environment) else {
             throw ResolveError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
         }
-        let context = Context(repository: repository, builder: KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote),
+        let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote, unconfined: request.unconfined)
+        // Where the kernel cannot confine builds, nothing is built (not one problem per Kustomization).
+        _ = try builder.confined.wall()
+        let context = Context(repository: repository, builder: builder,
                               trees: trees, cache: cache, identity: await RepositoryIdentity.read(repository, checkout: request.repository, git: git))
         let session = RenderSession(renderer: self, request: request, context: context, environment: environment, deferLeaves: deferLeaves)
         await session.run(entry: Job(label: Self.entryLabel, tree: snapshot, path: environment.entryPath, spec: nil,

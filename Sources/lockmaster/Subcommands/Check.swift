@@ -44,6 +44,8 @@ extension Lockmaster {
 
         @OptionGroup var cache: RenderCacheOptions
 
+        @OptionGroup var wall: BuildWallOptions
+
         @Flag(help: "Fail on warnings too.")
         var strict = false
 
@@ -53,7 +55,7 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await MergeGuard(cacheDirectory: cache.directory).run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target))
+                let report = try await MergeGuard(cacheDirectory: cache.directory).run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target, unconfined: wall.unconfined))
                 switch output {
                 case .text: Terminal.out(CheckFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))

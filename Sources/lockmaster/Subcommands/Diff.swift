@@ -78,6 +78,8 @@ extension Lockmaster {
 
         @OptionGroup var cache: RenderCacheOptions
 
+        @OptionGroup var wall: BuildWallOptions
+
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
@@ -108,7 +110,7 @@ extension Lockmaster {
                     .git(base: base, head: head)
                 }
                 let report = try await Activity.during("rendering both sides") {
-                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cache.directory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane))
+                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cache.directory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane, unconfined: wall.unconfined))
                 }
                 switch output {
                 case .text: Terminal.out(DiffFormatter.styled(report))

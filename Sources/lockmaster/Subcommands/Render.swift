@@ -48,6 +48,8 @@ extension Lockmaster {
 
         @OptionGroup var cache: RenderCacheOptions
 
+        @OptionGroup var wall: BuildWallOptions
+
         enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: yaml or json.", valueName: "FORMAT"))
@@ -57,7 +59,7 @@ extension Lockmaster {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
                 let report = try await Activity.during("rendering \(environment)") {
-                    try await PlatformRenderer(access: registry.access(), cacheDirectory: cache.directory).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote))
+                    try await PlatformRenderer(access: registry.access(), cacheDirectory: cache.directory).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote, unconfined: wall.unconfined))
                 }
                 Terminal.out(output == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
                 for warning in report.warnings { Terminal.err("warning: \(warning)\n") }

@@ -1,0 +1,76 @@
+import Yams
+
+/// A YAML construct that Go's decoders (kustomize reads YAML with go-yaml, then JSON with a
+/// case-insensitive field match) may read otherwise than Lockmaster does.
+public struct StrictYAMLProblem: Sendable, Equatable, CustomStringConvertible {
+    public var position: TextPosition
+    public var construct: String
+
+    public var description: String { "\(position.line):\(position.column): \(construct)" }
+}
+
+/// Finds what a file that decides what a build reads must not hold: anchors and aliases, explicit tags
+/// (`!!binary`, `!!merge`, a local `!tag`), merge keys (`<<`), and keys that repeat, exactly or ignoring
+/// case. Each one is a place where two YAML readers can disagree; real kustomizations use none.
+public enum StrictYAML {
+    public static func problems(in text: String) -> [StrictYAMLProblem] {
+        var found: [StrictYAMLProblem] = []
+        do {
+            let parser = try Parser(yaml: text)
+            while let root = try parser.nextRoot() { walk(root, into: &found) }
+        } catch let error as YamlError {
+            if case let .duplicatedKeysInMapping(duplicates, context) = error {
+                let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                found.append(StrictYAMLProblem(position: TextPosition(line: context.mark.line, column: context.mark.column),
+                                               construct: "a key written twice (\(names))"))
+            } else {
+                // A syntax error: the caller's reader reports it with its place.
+            }
+        } catch {}
+        return found
+    }
+
+    private static let plainTags: Set<String> = ["", Tag.Name.str.rawValue, Tag.Name.map.rawValue, Tag.Name.seq.rawValue]
+
+    private static func walk(_ node: Node, into found: inout [StrictYAMLProblem]) {
+        let position = node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
+        switch node {
+        case let .scalar(scalar):
+            if scalar.anchor != nil { found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)")) }
+            if !plainTags.contains(scalar.tag.rawValue) || scalar.tag.rawValue == Tag.Name.map.rawValue || scalar.tag.rawValue == Tag.Name.seq.rawValue {
+                found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(scalar.tag.rawValue))"))
+            }
+        case let .mapping(mapping):
+            if mapping.anchor != nil { found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)")) }
+            if !plainTags.contains(mapping.tag.rawValue) || mapping.tag.rawValue == Tag.Name.str.rawValue {
+                found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(mapping.tag.rawValue))"))
+            }
+            var seen: [String: String] = [:]
+            for (key, value) in mapping {
+                let keyPosition = key.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? position
+                if case let .scalar(scalar) = key {
+                    if scalar.string == "<<", scalar.style == .plain || scalar.style == .any {
+                        found.append(StrictYAMLProblem(position: keyPosition, construct: "a merge key (<<)"))
+                    }
+                    let folded = scalar.string.lowercased()
+                    if let earlier = seen[folded], earlier != scalar.string {
+                        found.append(StrictYAMLProblem(position: keyPosition, construct: "keys that differ only in case ('\(earlier)' and '\(scalar.string)'); Go's JSON decoder reads both as one field"))
+                    }
+                    seen[folded] = scalar.string
+                } else {
+                    found.append(StrictYAMLProblem(position: keyPosition, construct: "a key that is not a plain string"))
+                }
+                walk(key, into: &found)
+                walk(value, into: &found)
+            }
+        case let .sequence(sequence):
+            if sequence.anchor != nil { found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)")) }
+            if !plainTags.contains(sequence.tag.rawValue) || sequence.tag.rawValue == Tag.Name.str.rawValue || sequence.tag.rawValue == Tag.Name.map.rawValue {
+                found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(sequence.tag.rawValue))"))
+            }
+            for item in sequence { walk(item, into: &found) }
+        case .alias:
+            found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
+        }
+    }
+}
