@@ -10,12 +10,14 @@ import Testing
 @Suite(.serialized) struct HostileBranchTests {
     static let password = "Hostile-Pass-9931-do-not-print"
     static let canaryText = "CANARY-\(UUID().uuidString)"
+    static let gitToken = "GITTOKEN-\(UUID().uuidString)"
 
     /// A scaffolded estate on main, switched to the branch `evil`; the artifact repository is a layout directory.
     struct Estate {
         let repository: TemporaryDirectory
         let outside: TemporaryDirectory
         let canary: CanaryServer
+        let udp: UDPCanary
         let temporary: TemporaryDirectory
 
         init() async throws {
@@ -23,6 +25,7 @@ import Testing
             outside = try TemporaryDirectory()
             temporary = try TemporaryDirectory()
             canary = try await CanaryServer()
+            udp = try UDPCanary()
             try outside.write("canary.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: canary}\ndata: {secret: \(HostileBranchTests.canaryText)}\n")
             try outside.write("component/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [../canary.yaml]\n")
             let basic = Data("robot:\(HostileBranchTests.password)".utf8).base64EncodedString()
@@ -32,6 +35,8 @@ import Testing
             try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
             try await TestGit.commitAll(in: repository.url, message: "main")
             _ = try await TestGit.run(["switch", "-q", "-c", "evil"], in: repository.url)
+            // Where actions/checkout keeps the job's token.
+            _ = try await TestGit.run(["config", "http.https://github.com/.extraheader", "AUTHORIZATION: basic \(HostileBranchTests.gitToken)"], in: repository.url)
         }
 
         var environment: [String: String] {
@@ -53,10 +58,12 @@ import Testing
         func run(_ arguments: [String], extra: [String: String] = [:]) async throws -> ProcessOutput {
             let output = try await LockmasterBinary.run(arguments + ["--repo", repository.path], environment: environment.merging(extra) { _, new in new })
             let printed = output.stdout + output.stderr
-            for secret in [HostileBranchTests.password, HostileBranchTests.canaryText, Data("robot:\(HostileBranchTests.password)".utf8).base64EncodedString()] {
+            for secret in [HostileBranchTests.password, HostileBranchTests.canaryText, HostileBranchTests.gitToken,
+                           Data("robot:\(HostileBranchTests.password)".utf8).base64EncodedString()] {
                 #expect(!printed.contains(secret), "\(arguments.joined(separator: " ")) printed a secret: \(printed.prefix(2000))")
             }
             #expect(canary.requests.isEmpty, "\(arguments.joined(separator: " ")) reached the canary listener")
+            #expect(udp.received == 0, "\(arguments.joined(separator: " ")) sent a datagram to the UDP canary")
             // Every scratch directory is gone.
             #expect((try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) == [], "\(arguments) left a temporary directory")
             return output
@@ -374,7 +381,8 @@ import Testing
         chmod(slow.url.appendingPathComponent("kubectl").path, 0o755)
         let process = Process()
         process.executableURL = LockmasterBinary.url
-        process.arguments = ["diff", "main", "HEAD", "--repo", estate.repository.path]
+        // A script kubectl cannot run inside the kernel wall; this test is about the scratch directories.
+        process.arguments = ["diff", "main", "HEAD", "--unconfined", "--repo", estate.repository.path]
         process.environment = ProcessInfo.processInfo.environment.merging(estate.environment.merging(["LOCKMASTER_KUBECTL": slow.path + "/kubectl"]) { _, new in new }) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -110,7 +110,15 @@ struct BuildInputScanner {
         // A strategic-merge entry is a file unless it is an inline patch (a YAML document with a newline).
         for item in document["patchesStrategicMerge"]?.items ?? [] {
             guard let text = item.string else { continue }
-            if text.contains("\n") { inline(text, at: item.position, listedIn: directory, file: at, plugin: false, state: &state, files: &files); continue }
+            if text.contains("\n") {
+                // kustomize takes an entry as a patch when it reads as one, and as a file name otherwise.
+                guard (try? YAMLDocumentReader.documents(in: text))?.allSatisfy({ $0.pairs != nil || $0.items != nil }) == true else {
+                    state.violations.append(.unsupported(file: at, position: item.position, construct: "a patchesStrategicMerge entry with a line break that is not an inline patch"))
+                    continue
+                }
+                inline(text, at: item.position, listedIn: directory, file: at, plugin: false, state: &state, files: &files)
+                continue
+            }
             if let path = pathText(item, file: at, state: &state) {
                 fileReference(path, from: directory, file: at, field: "patchesStrategicMerge", state: &state, files: &files)
             }
@@ -207,8 +215,8 @@ struct BuildInputScanner {
             state.violations.append(.unsupported(file: file, position: position, construct: "inline YAML holding \(problem.construct)"))
         }
         guard plugin else { return }
-        guard let configs = try? YAMLDocumentReader.documents(in: text) else {
-            state.violations.append(.unsupported(file: file, position: position, construct: "an inline plugin configuration that cannot be read"))
+        guard let configs = try? YAMLDocumentReader.documents(in: text), configs.allSatisfy({ $0.pairs != nil }) else {
+            state.violations.append(.unsupported(file: file, position: position, construct: "an entry with a line break that is not an inline plugin configuration"))
             return
         }
         for config in configs { pluginFields(config, listedIn: directory, file: file, state: &state, files: &files) }
@@ -272,7 +280,12 @@ struct BuildInputScanner {
         }
     }
 
+    /// A file a field names. kustomize's loader fetches an http(s) URL in any file field, not only in resources.
     private func fileReference(_ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs, files: inout Set<String>) {
+        if item.contains("://") {
+            if allowRemote { state.remote = true } else { state.violations.append(.remote(file: file, field: field, url: item)) }
+            return
+        }
         guard let target = confined(item, from: directory, file: file, field: field, state: &state) else { return }
         if isRegular(target) { files.insert(relative(target)) }
     }
