@@ -24,8 +24,8 @@ public struct ConfinedKustomize: Sendable {
 
         public var description: String {
             switch self {
-            case let .kernel(strength): "confined by the kernel: \(strength)"
-            case .unconfined: "not confined (--unconfined): builds could read any file this user can and reach the network"
+            case let .kernel(strength): "builds confined by the kernel: \(strength)"
+            case .unconfined: "builds NOT confined (--unconfined): they could read any file this user can and reach the network"
             }
         }
     }

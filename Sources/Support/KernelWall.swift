@@ -26,8 +26,8 @@ public enum KernelWall {
         public var networkNamespace: Bool
 
         public var description: String {
-            "Landlock ABI \(landlockABI) (reads only the build's files, writes only its scratch HOME, no TCP) and seccomp (no socket but AF_UNIX)"
-                + (networkNamespace ? ", in a network namespace of its own" : "")
+            "Landlock ABI \(landlockABI) (reads only each build's own files, writes only its scratch HOME, no TCP), seccomp (no socket but AF_UNIX)"
+                + (networkNamespace ? ", a network namespace of its own" : "")
         }
     }
 

@@ -195,10 +195,13 @@ import Testing
         try estate.repository.write("lockmaster.yaml", settings.replacingOccurrences(of: #"artifact: ([^\n]+)"#, with: "artifact: oci://\(estate.canary.host)/stolen",
                                                                                       options: .regularExpression))
         try await TestGit.commitAll(in: estate.repository.url, message: "evil registry")
+        // diff reads lockmaster.yaml from the base: the branch's registry is never the artifact repository
+        // (`run` checks that the listener received nothing), and the settings change is an error in check.
         let diff = try await estate.run(["diff", "main", "HEAD", "-o", "markdown"], extra: ["LOCKMASTER_REGISTRY_HOST": "registry.example.com"])
-        #expect(diff.status == 1)
-        #expect(diff.stdout.contains("allows only registry.example.com; it was not contacted"),
-                "\(diff.stdout)\(diff.stderr)")
+        #expect(!diff.stdout.contains("stolen") && !diff.stderr.contains("stolen"), "\(diff.stdout)\(diff.stderr)")
+        #expect(diff.stdout.contains("settings from lockmaster.yaml at the base \\(main\\)"), "\(diff.stdout)")
+        let check = try await estate.run(["check", "--base", "main"])
+        #expect(check.status == 1 && check.stdout.contains("lockmaster.yaml is changed by this change") && check.stdout.contains("[settings-changed]"), "\(check.stdout)")
     }
 
     @Test func credentialsGoToNoOtherHostAndNoOtherOrigin() async throws {

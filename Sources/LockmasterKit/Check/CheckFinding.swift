@@ -19,6 +19,7 @@ public enum CheckRule: String, Sendable, Codable, CaseIterable {
     case symlink = "symlink"
     case unverifiedSource = "unverified-source"
     case sandboxExpired = "sandbox-expired"
+    case settingsChanged = "settings-changed"
 }
 
 /// One finding: `path:line:col: error|warning: message [rule-id]`, with a hint to fix it.
@@ -54,10 +55,13 @@ public struct CheckReport: Sendable, Codable, Equatable {
     public var silenced: [CheckFinding]
     /// Rules not applied here, and why.
     public var notes: [String] = []
+    /// Where the settings came from (the base's lockmaster.yaml), and how builds were confined, in words.
+    public var settings: String?
+    public var builds: String?
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
-    enum CodingKeys: String, CodingKey { case base, baseRef, branch, branchSource, findings, silenced, notes, errors, warnings }
+    enum CodingKeys: String, CodingKey { case base, baseRef, branch, branchSource, findings, silenced, notes, settings, builds, errors, warnings }
 
     public init(base: String?, findings: [CheckFinding], silenced: [CheckFinding]) {
         self.base = base

@@ -19,6 +19,7 @@ public enum CheckFormatter {
             lines.append(StyledText("\(finding.location): ") + StyledText("silenced", .muted) + StyledText(": \(finding.message) [\(finding.rule.rawValue)]"))
         }
         lines += report.notes.map { StyledText("note: \($0)") }
+        if let settings = report.settings, let builds = report.builds { lines.append(StyledText("settings from \(settings); \(builds)", .muted)) }
         let summary = report.findings.isEmpty
             ? StyledText("check passed" + (report.silenced.isEmpty ? "" : " (\(report.silenced.count) silenced)"), .success)
             : StyledText("\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")"

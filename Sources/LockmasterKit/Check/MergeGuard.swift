@@ -69,18 +69,36 @@ public struct MergeGuard: Sendable {
 
     public func run(_ request: CheckRequest) async throws -> CheckReport {
         let root = request.repository
-        let (repository, branch) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
-        let settings = repository.settings
+        // The change's own lockmaster.yaml only suggests the branch to compare with; the base decides the rest.
+        let suggested = await BaseBranch.resolve(root: root, settings: (try? SettingsLoader.load(repositoryRoot: root)) ?? LockmasterSettings(), git: git)
+        let ciTarget = request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        var (base, baseRef) = try await base(request.base, branch: ciTarget ?? suggested.name, root: root)
+        var trusted = try await BaseSettings.read(at: base, root: root, git: git)
+        var branch = await BaseBranch.resolve(root: root, settings: trusted.settings, text: trusted.text, git: git)
+        if request.base == nil, ciTarget == nil, branch.name != suggested.name {
+            // The base names another branch of record than the change does: compare with that one.
+            (base, baseRef) = try await self.base(nil, branch: branch.name, root: root)
+            trusted = try await BaseSettings.read(at: base, root: root, git: git)
+            branch = await BaseBranch.resolve(root: root, settings: trusted.settings, text: trusted.text, git: git)
+        }
+        var settings = trusted.settings
+        settings.branch = branch.name
+        let repository = PlatformRepository.load(root: root, settings: settings)
         var findings: [CheckFinding] = []
         var notes: [String] = []
         let set = read(repository, findings: &findings, notes: &notes)
 
         // Rules about the change itself: they always have a base, or check stops before any verdict.
-        let (base, baseRef) = try await base(request.base, branch: settings.branch, root: root)
-        let target = request.target ?? request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        let target = request.target ?? ciTarget
         let current = try await git.currentBranch(in: root)
         let change = ChangeContext(changes: try await git.changes(since: base, in: root), repository: repository, target: target, current: current, base: base)
+        var keys: [String: String] = [:]
+        let named = Set(trusted.settings.signing.trustedKeys + ((try? SettingsLoader.load(repositoryRoot: root))?.signing.trustedKeys ?? []))
+        for path in named where base != Self.emptyTree {
+            if let data = try? await git.contents(of: path, at: base, in: root), data.count <= BaseSettings.sizeLimit { keys[path] = String(decoding: data, as: UTF8.self) }
+        }
+        let settingsChanges = SettingsChangedRule.check(base: trusted, root: root, git: RepositoryFileReader(files: keys))
         findings += SyncFileChangedRule.check(change, notes: &notes)
         findings += SandboxInMainRule.check(change, notes: &notes)
         let source = [request.environment["GITHUB_HEAD_REF"], request.environment["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? current
@@ -96,11 +114,16 @@ public struct MergeGuard: Sendable {
         // One finding per place and message, in file order.
         var seen = Set<CheckFinding>()
         let unique = findings.filter { seen.insert($0).inserted }.sorted { $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue }
-        let (kept, silenced) = Suppressions(root: root).split(unique)
+        var (kept, silenced) = Suppressions(root: root).split(unique)
+        // A settings change is silenced by the base's settings only, never by a comment the change adds.
+        if SettingsChangedRule.isSilenced(by: trusted) { silenced += settingsChanges } else { kept = settingsChanges + kept }
         var report = CheckReport(base: base, findings: kept, silenced: silenced)
         report.baseRef = baseRef
         report.branch = branch.name
         report.branchSource = branch.source
+        report.settings = "\(LockmasterSettings.fileName) at the base (\(baseRef))\(trusted.text == nil ? ", which has none: the defaults" : "")"
+        report.builds = kubectlInstalled ? try ConfinedKustomize(kubectl: kubectl, runner: runner, unconfined: request.unconfined).wall().description
+            : "no builds (\(kubectl) is not installed)"
         if branch.source != "lockmaster.yaml", branch.name != "main" {
             notes.append("the branch of record is \(branch.description); set branch in lockmaster.yaml to name another")
         }
@@ -141,7 +164,7 @@ public struct MergeGuard: Sendable {
                         notes: inout [String]) async throws -> [EnvironmentScope] {
         let cache = BuildCache(directory: cacheDirectory)
         let trees: SourceTrees
-        do { trees = try SourceTrees(repository: repository.root) } catch {
+        do { trees = try SourceTrees(repository: repository.root, settings: repository.settings) } catch {
             notes.append("no scratch directory for rendering (\(error)), so the reference rules read files instead")
             return repository.environments.map { EnvironmentScope.build($0, all: all) }
         }
@@ -214,8 +237,9 @@ public struct MergeGuard: Sendable {
             return (commit, requested)
         }
         guard try await git.resolve("HEAD", in: root) != nil else { return (Self.emptyTree, "the empty tree (no commit yet)") }
+        // Only a branch: `HEAD`, a tag or a commit named as the branch of record would compare the change with itself.
         for ref in [branch, "origin/\(branch)"] {
-            guard try await git.resolve(ref, in: root) != nil else { continue }
+            guard branch != "HEAD", try await git.resolve("refs/\(ref.hasPrefix("origin/") ? "remotes" : "heads")/\(ref)", in: root) != nil else { continue }
             guard let commit = try await git.mergeBase("HEAD", ref, in: root) else { throw CheckError.noCommonHistory(ref) }
             return (commit, ref)
         }

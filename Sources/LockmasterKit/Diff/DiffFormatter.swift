@@ -11,6 +11,7 @@ public enum DiffFormatter {
     /// The text, with added, removed and changed objects and lines, and errors, marked.
     public static func styled(_ report: DiffReport) -> StyledText {
         var lines: [StyledText] = ["comparing \(report.comparing)"]
+        if let provenance = provenance(report) { lines.append(StyledText(provenance, .muted)) }
         if let lane = report.lane {
             lines += ["", "lane: where the change goes after it merges"]
             let width = lane.map(\.environment.count).max() ?? 0
@@ -59,10 +60,17 @@ public enum DiffFormatter {
         return StyledText.joined(lines) + "\n"
     }
 
+    /// Where the settings came from and how builds were confined, in one line.
+    static func provenance(_ report: DiffReport) -> String? {
+        let parts = [report.settings.map { "settings from \($0)" }, report.builds].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
     /// Every value from the repository or a registry is escaped (`MarkdownText`): names in code spans,
     /// messages as text, diff lines in a fence longer than any backtick run they hold.
     public static func markdown(_ report: DiffReport) -> String {
         var lines = ["### Lockmaster diff", "", "Comparing \(MarkdownText.text(report.comparing)).", ""]
+        if let provenance = provenance(report) { lines += ["<sub>\(MarkdownText.text(provenance))</sub>", ""] }
         if let lane = report.lane {
             lines += ["#### Where this change goes", "", "| environment | when | version | how |", "|---|---|---|---|"]
             lines += lane.map { step in

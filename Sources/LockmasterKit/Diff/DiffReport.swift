@@ -7,6 +7,10 @@ public struct DiffReport: Sendable, Codable, Equatable {
     public var environments: [EnvironmentDiff]
     /// Where the change goes after it merges, environment by environment (`--lane`).
     public var lane: [LaneStep]?
+    /// How builds were confined, in words.
+    public var builds: String?
+    /// Where the settings both sides were read with came from (git comparisons: the base).
+    public var settings: String?
 
     public var hasChanges: Bool { environments.contains { !$0.kustomizations.isEmpty || !$0.services.isEmpty } }
 }

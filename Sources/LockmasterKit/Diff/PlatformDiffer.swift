@@ -1,6 +1,7 @@
 public import Foundation
 public import GitKit
 import Artifacts
+import Cluster
 import Manifests
 import Platform
 import Support
@@ -63,16 +64,25 @@ public struct PlatformDiffer: Sendable {
         // One cache and one set of source trees for every render of this diff: a build whose inputs are
         // the same on both sides, or in two environments, runs once, and each tree is read once.
         let cache = BuildCache(directory: renderer.cacheDirectory)
-        let trees = try SourceTrees(repository: root)
+        // Between git revisions, every side is read with the base's settings (a change to lockmaster.yaml
+        // cannot move what is compared); otherwise with this checkout's.
+        var baseRef: String?
+        var trusted: BaseSettings?
+        if case let .git(base, _) = request.sides {
+            baseRef = base
+            if baseRef == nil, try await git.resolve("HEAD", in: root) != nil {
+                let (_, suggested) = await PlatformRepository.load(root: root, settings: (try? SettingsLoader.load(repositoryRoot: root)) ?? LockmasterSettings())
+                    .resolvingBranch(git: git)
+                baseRef = try await git.mergeBase("HEAD", suggested.name, in: root)
+            }
+            if let baseRef, let commit = try await git.resolve(baseRef, in: root) { trusted = try await BaseSettings.read(at: commit, root: root, git: git) }
+        }
+        let trees = try SourceTrees(repository: root, settings: trusted?.settings)
         defer { trees.removeAll() }
         let (repository, _) = try await trees.repository(at: root).resolvingBranch(git: git)
         var report: DiffReport
         switch request.sides {
-        case let .git(base, head):
-            var baseRef = base
-            if baseRef == nil, try await git.resolve("HEAD", in: root) != nil {
-                baseRef = try await git.mergeBase("HEAD", repository.settings.branch, in: root)
-            }
+        case let .git(_, head):
             let names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
             var environments: [EnvironmentDiff] = []
             for name in names {
@@ -126,6 +136,8 @@ public struct PlatformDiffer: Sendable {
             report = DiffReport(comparing: "versions \(a) → \(b)", environments: [await placed(compare(name: name, old: old, new: new), root: root) { _, _ in nil }])
         }
         await cache.finish()
+        report.builds = try renderer.wall(unconfined: request.unconfined).description
+        report.settings = trusted.map { "\(LockmasterSettings.fileName) at the base (\(baseRef ?? String($0.revision.prefix(12))))\($0.text == nil ? ", which has none: the defaults" : "")" }
         return report
     }
 

@@ -75,6 +75,7 @@ public struct PlatformRenderer: Sendable {
     struct Context: Sendable {
         var repository: PlatformRepository
         var builder: KustomizeBuilder
+        var wall: ConfinedKustomize.Wall
         var trees: SourceTrees
         var cache: BuildCache
         var identity: RepositoryIdentity
@@ -90,13 +91,18 @@ public struct PlatformRenderer: Sendable {
         }
         let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote, unconfined: request.unconfined)
         // Where the kernel cannot confine builds, nothing is built (not one problem per Kustomization).
-        _ = try builder.confined.wall()
-        let context = Context(repository: repository, builder: builder,
+        let wall = try builder.confined.wall()
+        let context = Context(repository: repository, builder: builder, wall: wall,
                               trees: trees, cache: cache, identity: await RepositoryIdentity.read(repository, checkout: request.repository, git: git))
         let session = RenderSession(renderer: self, request: request, context: context, environment: environment, deferLeaves: deferLeaves)
         await session.run(entry: Job(label: Self.entryLabel, tree: snapshot, path: environment.entryPath, spec: nil,
                                      overlay: await BootstrapFiles.overlay(for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git)))
         return session
+    }
+
+    /// How this renderer's builds run (`--unconfined` or the kernel wall), or why they are refused.
+    func wall(unconfined: Bool) throws -> ConfinedKustomize.Wall {
+        try KustomizeBuilder(runner: runner, kubectl: kubectl, unconfined: unconfined).confined.wall()
     }
 
     /// The label of an environment's own directory, built first, as the sync Kustomization would.

@@ -18,6 +18,7 @@ public enum RenderFormatter {
             "{\"kustomization\":\(YAMLNode.jsonString($0.kustomization)),\"path\":\(YAMLNode.jsonString($0.path)),\"message\":\(YAMLNode.jsonString($0.message))}"
         }
         return "{\"environment\":\(YAMLNode.jsonString(report.environment)),\"objects\":[\(objects.joined(separator: ","))],"
-            + "\"problems\":[\(problems.joined(separator: ","))],\"warnings\":[\(report.warnings.map(YAMLNode.jsonString).joined(separator: ","))]}\n"
+            + "\"problems\":[\(problems.joined(separator: ","))],\"warnings\":[\(report.warnings.map(YAMLNode.jsonString).joined(separator: ","))],"
+            + "\"builds\":\(YAMLNode.jsonString(report.builds))}\n"
     }
 }

@@ -62,4 +62,6 @@ public struct RenderReport: Sendable {
     public var objects: [RenderedObject]
     public var problems: [RenderProblem]
     public var warnings: [String]
+    /// How builds were confined (`ConfinedKustomize.Wall`), in words.
+    public var builds = ""
 }

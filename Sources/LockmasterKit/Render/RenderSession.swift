@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Manifests
 import Platform
@@ -229,6 +230,7 @@ final class RenderSession {
     /// problems then the problems of following its Kustomizations, and the warnings.
     func report() -> RenderReport {
         var report = RenderReport(environment: environment.name, objects: slots.flatMap(\.objects), problems: [], warnings: slots.flatMap(\.warnings))
+        report.builds = context.wall.description
         let waves = (slots.map(\.wave).max() ?? -1) + 1
         for wave in 0..<max(waves, (discoveryProblems.keys.max() ?? -1) + 1) {
             report.problems += slots.filter { $0.wave == wave }.compactMap(\.problem)

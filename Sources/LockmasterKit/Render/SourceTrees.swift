@@ -14,9 +14,12 @@ actor SourceTrees {
     private let git: any GitClient
     private var trees: [String: URL] = [:]
     private var repositories: [URL: PlatformRepository] = [:]
+    /// The settings every tree is read with (check and diff: the base's); nil: each tree's own file.
+    private let settings: LockmasterSettings?
 
-    init(repository: URL, git: any GitClient = ProcessGitClient()) throws {
+    init(repository: URL, settings: LockmasterSettings? = nil, git: any GitClient = ProcessGitClient()) throws {
         self.repository = repository
+        self.settings = settings
         self.git = git
         scratchDirectory = try ScratchDirectory(prefix: "lockmaster-render")
         workspace = scratchDirectory.url
@@ -61,7 +64,7 @@ actor SourceTrees {
     /// The repository model of a tree, read once however many renders ask for it.
     func repository(at tree: URL) throws -> PlatformRepository {
         if let known = repositories[tree] { return known }
-        let repository = try PlatformRepository.load(root: tree)
+        let repository = try settings.map { PlatformRepository.load(root: tree, settings: $0) } ?? PlatformRepository.load(root: tree)
         repositories[tree] = repository
         return repository
     }

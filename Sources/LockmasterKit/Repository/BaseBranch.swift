@@ -20,7 +20,12 @@ public struct BaseBranch: Sendable, Equatable {
     public var description: String { source == "lockmaster.yaml" ? "\(name) (branch in lockmaster.yaml)" : "\(name) (\(source))" }
 
     public static func resolve(root: URL, settings: LockmasterSettings, git: any GitClient) async -> BaseBranch {
-        if let text = RepositoryFile.text(LockmasterSettings.fileName, in: root), (try? YAMLDocumentReader.documents(in: text).first?["branch"]) != nil {
+        await resolve(root: root, settings: settings, text: RepositoryFile.text(LockmasterSettings.fileName, in: root), git: git)
+    }
+
+    /// - Parameter text: the settings file `settings` was read from (the base's, for check and diff).
+    static func resolve(root: URL, settings: LockmasterSettings, text: String?, git: any GitClient) async -> BaseBranch {
+        if let text, (try? YAMLDocumentReader.documents(in: text).first?["branch"]) != nil {
             return BaseBranch(name: settings.branch, source: "lockmaster.yaml")
         }
         if let remote = try? await git.remoteDefaultBranch(in: root) { return BaseBranch(name: remote, source: "the remote's default branch, origin/HEAD") }

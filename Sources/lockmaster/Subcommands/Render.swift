@@ -62,6 +62,7 @@ extension Lockmaster {
                     try await PlatformRenderer(access: registry.access(), cacheDirectory: cache.directory).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote, unconfined: wall.unconfined))
                 }
                 Terminal.out(output == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
+                Terminal.err("note: \(report.builds)\n")
                 for warning in report.warnings { Terminal.err("warning: \(warning)\n") }
                 for problem in report.problems { Terminal.err("error: \(problem.kustomization) (\(problem.path)): \(problem.message)\n") }
                 if !report.problems.isEmpty { throw ExitCode.failure }

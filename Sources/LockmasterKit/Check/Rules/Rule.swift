@@ -33,7 +33,7 @@ struct RuleInfo: Sendable {
 /// Every rule, in the order `check --help` lists them.
 public enum CheckRules {
     static let all: [RuleInfo] = [
-        RuleInfo(SyncFileChangedRule.self), RuleInfo(SandboxInMainRule.self), RuleInfo(SandboxExpiredRule.self), RuleInfo(DevelopmentTracksMainRule.self),
+        RuleInfo(SettingsChangedRule.self), RuleInfo(SyncFileChangedRule.self), RuleInfo(SandboxInMainRule.self), RuleInfo(SandboxExpiredRule.self), RuleInfo(DevelopmentTracksMainRule.self),
         RuleInfo(StagingPatchRangeRule.self), RuleInfo(ProductionPinnedRule.self), RuleInfo(UnverifiedSourceRule.self), RuleInfo(DanglingSourceRefRule.self),
         RuleInfo(DanglingDependsOnRule.self), RuleInfo(DependsOnCycleRule.self), RuleInfo(DuplicateObjectRule.self),
         RuleInfo(BuildFailedRule.self), RuleInfo(NotRenderedRule.self), RuleInfo(UnpinnedChartRule.self),

@@ -1,0 +1,48 @@
+import Foundation
+import GitKit
+import Platform
+import Support
+
+/// `lockmaster.yaml` as the base revision has it. Everything that decides what `check` and `diff`
+/// inspect, how, and with what limits (the clusters directory, platform paths, environments, branch,
+/// limits, trusted keys, signing requirements, hooks) comes from here, never from the change under
+/// review: a branch cannot switch the guard off by editing the file the guard reads.
+struct BaseSettings: Sendable {
+    var settings: LockmasterSettings
+    /// The file's text at the base; nil when the base has none (the defaults apply).
+    var text: String?
+    var revision: String
+
+    /// A settings file is a few hundred bytes; more than this is not one.
+    static let sizeLimit = 256 << 10
+
+    enum ReadError: Error, CustomStringConvertible {
+        case unreadable(revision: String, reason: String)
+        case invalid(revision: String, SettingsError)
+
+        var description: String {
+            switch self {
+            case let .unreadable(revision, reason):
+                "\(LockmasterSettings.fileName) at the base (\(revision.prefix(12))) cannot be used: \(reason); check and diff read their settings from the base only"
+            case let .invalid(revision, error):
+                "\(LockmasterSettings.fileName) at the base (\(revision.prefix(12))) is not valid, and check and diff read their settings from the base only:\n\(error)"
+            }
+        }
+    }
+
+    /// - Parameter revision: a commit, or git's empty tree (no commit yet: the defaults).
+    static func read(at revision: String, root: URL, git: any GitClient) async throws -> BaseSettings {
+        let name = LockmasterSettings.fileName
+        guard revision != MergeGuard.emptyTree, try await git.files(at: revision, under: name, in: root).contains(name) else {
+            return BaseSettings(settings: LockmasterSettings(), text: nil, revision: revision)
+        }
+        let data = try await git.contents(of: name, at: revision, in: root)
+        guard data.count <= sizeLimit else { throw ReadError.unreadable(revision: revision, reason: "it is larger than \(sizeLimit >> 10) KiB") }
+        guard let text = String(data: data, encoding: .utf8) else { throw ReadError.unreadable(revision: revision, reason: "it is not UTF-8 text") }
+        do {
+            return BaseSettings(settings: try SettingsLoader.parse(text, path: name), text: text, revision: revision)
+        } catch {
+            throw ReadError.invalid(revision: revision, error)
+        }
+    }
+}
