@@ -128,4 +128,87 @@ import Testing
         #expect(try await TestGit.run(["ls-tree", "-r", "--name-only", "OPS-2-merged"], in: repository.url).contains("sandbox-ops-2-merged"))
         #expect(try await TestGit.run(["branch", "--show-current"], in: repository.url) == "main\n")
     }
+
+    /// A branch that carries a sandbox directory and an expired lease but is named like an environment,
+    /// the branch of record or a protected name: gc refuses the whole run, runs nothing and deletes nothing.
+    @Test(arguments: ["production", "staging", "main", "release", "Development"])
+    func gcNeverCollectsWhatIsNotASandbox(_ name: String) async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold()
+        let settings = try repository.read("lockmaster.yaml")
+        try repository.write("lockmaster.yaml", settings + "contexts: {production: prod, staging: stage, development: dev}\nsandbox:\n  protected: [release]\n"
+            + "  contextTemplate: \"kind-{directory}\"\n  hooks: {destroy: [\"touch \\\"$LOCKMASTER_PATH.destroyed\\\"\"]}\n")
+        try await TestGit.commitAll(in: repository.url, message: "settings")
+        #expect(try await LockmasterBinary.run(["sandbox", "create", "OPS-9-template", "--ttl", "1d", "--now", "2026-12-01T09:00:00Z", "--repo", repository.path]).status == 0)
+        // The attacker's branch: the template's directory and lease under the collision's name.
+        try await TestGit.run(["switch", "-q", "-c", name == "main" ? "main-copy" : name], in: repository.url)
+        try await TestGit.run(["mv", "clusters/sandbox-ops-9-template", "clusters/sandbox-\(name.lowercased())"], in: repository.url)
+        let source = "clusters/sandbox-\(name.lowercased())/platform.yaml"
+        try repository.write(source, try repository.read(source).replacingOccurrences(of: "branch: OPS-9-template", with: "branch: \(name)"))
+        try await TestGit.commitAll(in: repository.url, message: "not a sandbox")
+        if name == "main" {
+            // A remote branch called main, as a fork would push it.
+            try await TestGit.run(["update-ref", "refs/remotes/origin/main", "HEAD"], in: repository.url)
+        }
+        try await TestGit.run(["switch", "-q", "main"], in: repository.url)
+        try await TestGit.run(["branch", "-q", "-D", "OPS-9-template"], in: repository.url)
+        let cluster = try ClusterStandIn()
+        for context in ["prod", "stage", "dev", "kind-sandbox-\(name.lowercased())"] {
+            try cluster.add(context: context, kind: "Kustomization", namespace: "flux-system", name: "platform-services")
+        }
+        let head = try await TestGit.run(["rev-parse", "HEAD"], in: repository.url)
+        for extra in [[], ["--execute"]] {
+            let gc = try await LockmasterBinary.run(["sandbox", "gc", "--now", Self.monday, "--repo", repository.path] + extra,
+                                                   environment: ["LOCKMASTER_KUBECTL": cluster.program])
+            #expect(gc.status == 1, "\(name) \(extra): \(gc.stdout)")
+            #expect(gc.stderr.contains("refused: branch \(name == "main" ? "origin/main" : name) is named like"), "\(name) \(extra): \(gc.stderr)")
+            #expect(gc.stderr.contains("nothing was run and nothing was deleted"), "\(gc.stderr)")
+        }
+        for context in ["prod", "stage", "dev", "kind-sandbox-\(name.lowercased())"] {
+            #expect(cluster.log(context: context).allSatisfy { !$0.hasPrefix("delete") && !$0.hasPrefix("patch") }, "\(context): \(cluster.log(context: context))")
+        }
+        #expect(!FileManager.default.fileExists(atPath: repository.url.appendingPathComponent("clusters/sandbox-\(name.lowercased()).destroyed").path))
+        #expect(try await TestGit.run(["rev-parse", "HEAD"], in: repository.url) == head)
+    }
+
+    /// A sandbox branch's own lockmaster.yaml names hooks and contexts: gc takes both from the branch of
+    /// record, and a hook sees no registry secret.
+    @Test func gcRunsOnlyTheBranchOfRecordsHooksWithoutSecrets() async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold()
+        let evidence = try TemporaryDirectory()
+        let settings = try repository.read("lockmaster.yaml")
+        try repository.write("lockmaster.yaml", settings + "sandbox:\n  contextTemplate: \"kind-{directory}\"\n  hooks: {destroy: [\"env > \(evidence.path)/base-hook.env\"]}\n")
+        try await TestGit.commitAll(in: repository.url, message: "settings")
+        #expect(try await LockmasterBinary.run(["sandbox", "create", "OPS-4-hooks", "--ttl", "1d", "--now", "2026-12-01T09:00:00Z", "--repo", repository.path]).status == 0)
+        try repository.write("lockmaster.yaml", settings + "contexts: {sandbox-ops-4-hooks: prod}\nsandbox:\n  hooks: {destroy: [\"touch \(evidence.path)/branch-hook\"]}\n")
+        try await TestGit.commitAll(in: repository.url, message: "my own hooks")
+        try await TestGit.run(["switch", "-q", "main"], in: repository.url)
+        let cluster = try ClusterStandIn()
+        try cluster.add(context: "kind-sandbox-ops-4-hooks", kind: "Kustomization", namespace: "flux-system", name: "platform-services")
+        try cluster.add(context: "prod", kind: "Kustomization", namespace: "flux-system", name: "platform-services")
+        let gc = try await LockmasterBinary.run(["sandbox", "gc", "--execute", "--now", Self.monday, "--poll", "0.05s", "--repo", repository.path],
+                                               environment: ["LOCKMASTER_KUBECTL": cluster.program, "LOCKMASTER_REGISTRY_PASSWORD": "gc-secret-3141",
+                                                             "LOCKMASTER_SIGNING_PASSWORD": "gc-secret-2718"])
+        #expect(gc.status == 0, "\(gc.stderr)")
+        #expect(cluster.log(context: "kind-sandbox-ops-4-hooks").contains("delete Kustomization/flux-system/platform-services"))
+        #expect(cluster.log(context: "prod").allSatisfy { !$0.hasPrefix("delete") && !$0.hasPrefix("patch") }, "\(cluster.log(context: "prod"))")
+        #expect(!FileManager.default.fileExists(atPath: evidence.url.appendingPathComponent("branch-hook").path))
+        let environment = try evidence.read("base-hook.env")
+        #expect(environment.contains("LOCKMASTER_SANDBOX=sandbox-ops-4-hooks"))
+        #expect(!environment.contains("gc-secret-3141") && !environment.contains("gc-secret-2718"), "\(environment)")
+    }
+
+    /// Lease files and durations a branch decides: bounded, and an overflow is a usage error, not a trap.
+    @Test func leaseBytesAndDurationsAreBounded() async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold()
+        for ttl in ["9223372036854775807w", "99999999999d", "37000d"] {
+            let create = try await LockmasterBinary.run(["sandbox", "create", "OPS-5-long", "--ttl", ttl, "--repo", repository.path])
+            #expect(create.status == 64, "\(ttl): \(create.stderr)")
+            #expect(create.stderr.contains("at most a century"), "\(create.stderr)")
+        }
+        #expect(try await LockmasterBinary.run(["sandbox", "create", "OPS-6-big", "--repo", repository.path]).status == 0)
+        try repository.write("clusters/sandbox-ops-6-big/lease.lockmaster", String(repeating: "# padding\n", count: 10_000))
+        try await TestGit.commitAll(in: repository.url, message: "a big lease")
+        let list = try await LockmasterBinary.run(["sandbox", "list", "-o", "json", "--repo", repository.path])
+        #expect(list.status == 0 && list.stdout.contains("larger than 64 KiB"), "\(list.stdout)\(list.stderr)")
+    }
 }

@@ -1,6 +1,6 @@
-import Foundation
-import GitKit
-import Platform
+public import Foundation
+public import GitKit
+public import Platform
 import Support
 
 /// `lockmaster.yaml` as the base revision has it. Everything that decides what `check` and `diff`
@@ -44,5 +44,32 @@ struct BaseSettings: Sendable {
         } catch {
             throw ReadError.invalid(revision: revision, error)
         }
+    }
+}
+
+/// The settings as the branch of record has them, for what tears sandboxes down: `sandbox gc` and
+/// `sandbox delete` run on a sandbox's branch, whose own lockmaster.yaml must not pick their hooks,
+/// contexts or the names they may collect.
+public enum BranchOfRecordSettings {
+    public enum Missing: Error, CustomStringConvertible {
+        case noBranch(String)
+        public var description: String {
+            switch self {
+            case let .noBranch(name): "the branch of record \(name) is not here (neither \(name) nor origin/\(name)): its lockmaster.yaml decides what a teardown may do; fetch it first"
+            }
+        }
+    }
+
+    /// The branch of record's settings (with `branch` set) and its tip.
+    public static func read(root: URL, git: any GitClient = ProcessGitClient()) async throws -> (settings: LockmasterSettings, tip: String) {
+        let suggested = await BaseBranch.resolve(root: root, settings: (try? SettingsLoader.load(repositoryRoot: root)) ?? LockmasterSettings(), git: git)
+        var tip: String?
+        for ref in ["refs/heads/\(suggested.name)", "refs/remotes/origin/\(suggested.name)"] where tip == nil && suggested.name != "HEAD" {
+            tip = try await git.resolve(ref, in: root)
+        }
+        guard let tip else { throw Missing.noBranch(suggested.name) }
+        var settings = try await BaseSettings.read(at: tip, root: root, git: git).settings
+        settings.branch = suggested.name
+        return (settings, tip)
     }
 }

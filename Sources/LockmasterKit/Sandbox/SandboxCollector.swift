@@ -41,18 +41,34 @@ public struct SandboxGCReport: Sendable, Codable, Equatable {
         public var tornDown: Bool
     }
 
+    /// A branch with a sandbox directory that gc will not treat as a sandbox, and why.
+    public struct Skipped: Sendable, Codable, Equatable {
+        public var name: String
+        public var branch: String
+        public var reason: String
+    }
+
     public var now: String
     public var candidates: [Candidate]
+    /// Branches that are not sandboxes gc may collect (a name the pattern does not allow, no lease that
+    /// sandbox create wrote, a directory elsewhere).
+    public var skipped: [Skipped] = []
 }
 
 public enum SandboxGCError: Error, Sendable, Equatable, CustomStringConvertible {
     case noContext([String])
     case noPlan(name: String, reason: String)
+    /// Branches that carry a sandbox directory but are named like something gc must never touch.
+    case collision([String])
 
     public var description: String {
         switch self {
         case let .noContext(names):
-            return "no kube context for \(names.joined(separator: ", ")): pass --context NAME=CTX for each, or set contexts in lockmaster.yaml; nothing was torn down"
+            return "no kube context for \(names.joined(separator: ", ")): pass --context NAME=CTX for each, or set sandbox.contextTemplate in the branch of record's "
+                + "lockmaster.yaml (gc never uses an environment's context); nothing was torn down"
+        case let .collision(found):
+            return "refused: \(found.joined(separator: "; ")). A sandbox is never named like the branch of record, an environment, a branch an environment "
+                + "tracks or a name in sandbox.protected; nothing was run and nothing was deleted. Rename or delete those branches by hand"
         case let .noPlan(name, reason):
             return "no teardown plan for \(name) (\(reason)); nothing was torn down"
         }
@@ -74,14 +90,38 @@ public struct SandboxCollector: Sendable {
     public func run(_ request: SandboxGCRequest, progress: @escaping @Sendable (String) -> Void = { _ in },
                     interrupted: @escaping @Sendable () -> Bool = { false }) async throws -> SandboxGCReport {
         let root = request.repository
-        let settings = try SettingsLoader.load(repositoryRoot: root)
-        let sandboxes = SandboxLister.onePerName(try await SandboxLister(git: git).run(repository: root, now: request.now))
-        var report = SandboxGCReport(now: LeaseTime.format(request.now), candidates: sandboxes.compactMap { sandbox in
+        // What a sandbox is, which names are protected, hooks and contexts: the branch of record decides,
+        // never the branches being collected (nor a work tree that one of them may have checked out).
+        let (settings, tip) = try await BranchOfRecordSettings.read(root: root, git: git)
+        let sandboxes = SandboxLister.onePerName(try await SandboxLister(git: git).run(repository: root, now: request.now, settings: settings))
+        let protected = try await protectedNames(settings: settings, tip: tip, root: root)
+        var report = SandboxGCReport(now: LeaseTime.format(request.now), candidates: [])
+        var collisions: [String] = []
+        let pattern = try? NSRegularExpression(pattern: settings.sandbox.namePattern)
+        for sandbox in sandboxes {
             var reasons: [String] = []
             if sandbox.expired, let lease = sandbox.lease { reasons.append("lease expired \(LeaseTime.format(lease.expires)) (\(LeaseTime.span(request.now.timeIntervalSince(lease.expires))) ago)") }
             if sandbox.merged { reasons.append("merged into \(settings.branch)") }
-            return reasons.isEmpty ? nil : .init(name: sandbox.name, branch: sandbox.branch, reasons: reasons, lease: sandbox.lease, tornDown: false)
-        })
+            if let reason = protected[sandbox.name.lowercased()] {
+                if !reasons.isEmpty { collisions.append("branch \(Inert.line(sandbox.branch)) is named like \(reason)") }
+                continue
+            }
+            let skip = { (why: String) in report.skipped.append(.init(name: sandbox.name, branch: sandbox.branch, reason: why)) }
+            guard let pattern, pattern.firstMatch(in: sandbox.name, range: NSRange(sandbox.name.startIndex..., in: sandbox.name)) != nil else {
+                if !reasons.isEmpty { skip("its name does not match sandbox.namePattern \(settings.sandbox.namePattern)") }
+                continue
+            }
+            guard sandbox.directory == settings.environmentDirectory(SandboxCreator.directoryName(for: sandbox.name)) else {
+                if !reasons.isEmpty { skip("its directory is \(sandbox.directory), not \(settings.environmentDirectory(SandboxCreator.directoryName(for: sandbox.name)))") }
+                continue
+            }
+            guard sandbox.lease != nil else {
+                if !reasons.isEmpty { skip(sandbox.leaseError.map { "its lease cannot be read: \($0)" } ?? "it has no lease (sandbox create writes one); delete it with sandbox delete") }
+                continue
+            }
+            if !reasons.isEmpty { report.candidates.append(.init(name: sandbox.name, branch: sandbox.branch, reasons: reasons, lease: sandbox.lease, tornDown: false)) }
+        }
+        guard collisions.isEmpty else { throw SandboxGCError.collision(collisions) }
         guard !report.candidates.isEmpty else { return report }
         if request.execute {
             let missing = report.candidates.filter { context(for: $0.name, request: request, settings: settings) == nil }.map(\.name)
@@ -113,8 +153,9 @@ public struct SandboxCollector: Sendable {
                 }
                 guard request.execute, let context, let plan = report.candidates[index].plan else { continue }
                 progress("sandbox \(candidate.name): \(candidate.reasons.joined(separator: "; "))")
-                try await TeardownExecutor(context: context, timeout: request.timeout, poll: request.poll)
-                    .run(plan, repository: root, name: candidate.name, keepBranch: false, progress: progress, interrupted: interrupted)
+                var executor = TeardownExecutor(context: context, timeout: request.timeout, poll: request.poll)
+                executor.settings = settings
+                try await executor.run(plan, repository: root, name: candidate.name, keepBranch: false, progress: progress, interrupted: interrupted)
                 report.candidates[index].tornDown = true
             }
         } catch {
@@ -131,7 +172,31 @@ public struct SandboxCollector: Sendable {
         if try await git.currentBranch(in: root) != target { try await git.switchBranch(target, in: root) }
     }
 
+    /// `--context`, else `sandbox.contextTemplate`; never `contexts`, which name environments' clusters.
     private func context(for name: String, request: SandboxGCRequest, settings: LockmasterSettings) -> String? {
-        request.contexts[name] ?? settings.contexts[SandboxCreator.directoryName(for: name)] ?? settings.contexts[name]
+        request.contexts[name] ?? settings.sandbox.contextTemplate.map {
+            $0.replacingOccurrences(of: "{name}", with: name).replacingOccurrences(of: "{directory}", with: SandboxCreator.directoryName(for: name))
+        }
+    }
+
+    /// Names gc never collects, lowercased, each with what it collides with: main, master, the branch of
+    /// record, sandbox.protected, every environment (named in settings or a directory of the branch of
+    /// record) and every branch one of them tracks.
+    private func protectedNames(settings: LockmasterSettings, tip: String, root: URL) async throws -> [String: String] {
+        var names: [String: String] = ["main": "a protected name (main)", "master": "a protected name (master)"]
+        names[settings.branch.lowercased()] = "the branch of record (\(settings.branch))"
+        for name in settings.sandbox.protected { names[name.lowercased()] = "a name in sandbox.protected (\(name))" }
+        let scratch = try ScratchDirectory(prefix: "lockmaster-gc")
+        defer { scratch.remove() }
+        try await git.export(tip, to: scratch.url, in: root)
+        let repository = PlatformRepository.load(root: scratch.url, settings: settings)
+        for environment in repository.environments where !environment.name.hasPrefix("sandbox-") {
+            names[environment.name.lowercased()] = "the environment \(environment.name)"
+            if environment.classification.kind == .tracksBranch, let branch = environment.classification.ref {
+                names[branch.lowercased()] = "the branch \(branch), which \(environment.name) tracks"
+            }
+        }
+        for environment in settings.environments { names[environment.lowercased()] = "the environment \(environment)" }
+        return names
     }
 }

@@ -6,6 +6,8 @@ public import Support
 /// file, so Flux never applies it (FLUX.md §5.4) and Lockmaster's manifest reader never reads it.
 public struct SandboxLease: Sendable, Codable, Equatable {
     public static let fileName = "lease.lockmaster"
+    /// The most of a lease file read: a branch decides its bytes.
+    public static let sizeLimit = 64 << 10
 
     public var owner: String
     public var created: Date
@@ -87,12 +89,14 @@ public enum SandboxLeaseError: Error, Sendable, Equatable, CustomStringConvertib
     case badDuration(String)
     case badTime(String)
     case noOwner
+    case tooLarge(path: String, limit: Int)
 
     public var description: String {
         switch self {
         case let .malformed(location, what): "\(location): the sandbox lease is malformed: \(what)"
-        case let .badDuration(text): "'\(text)' is not a lease duration: a number and m, h, d or w, e.g. 7d"
+        case let .badDuration(text): "'\(text)' is not a lease duration: a number and m, h, d or w, at most a century, e.g. 7d"
         case let .badTime(text): "'\(text)' is not a time: write RFC 3339, e.g. 2026-12-01T09:00:00Z"
+        case let .tooLarge(path, limit): "\(path): the sandbox lease is larger than \(limit >> 10) KiB; it was not read (sandbox create writes a few lines)"
         case .noOwner: "no owner for the lease: set git's user.email (git config user.email you@example.com), or pass --owner"
         }
     }
@@ -113,14 +117,22 @@ public enum LeaseTime {
     /// `7d`, `36h`, `90m`, `2w`.
     public static func duration(_ text: String) throws(SandboxLeaseError) -> TimeInterval {
         guard let unit = text.last, let count = Int(text.dropLast()), count > 0 else { throw .badDuration(text) }
+        let seconds: Int
         switch unit {
-        case "m": return TimeInterval(count * 60)
-        case "h": return TimeInterval(count * 3600)
-        case "d": return TimeInterval(count * 86_400)
-        case "w": return TimeInterval(count * 604_800)
+        case "m": seconds = 60
+        case "h": seconds = 3600
+        case "d": seconds = 86_400
+        case "w": seconds = 604_800
         default: throw .badDuration(text)
         }
+        // A lease of more than a century is a typo, and past it the arithmetic would overflow.
+        let (total, overflow) = count.multipliedReportingOverflow(by: seconds)
+        guard !overflow, total <= maximumDuration else { throw .badDuration(text) }
+        return TimeInterval(total)
     }
+
+    /// A century, in seconds: the longest lease.
+    static let maximumDuration = 100 * 366 * 86_400
 
     /// The clock: `explicit` (`--now`), else `LOCKMASTER_NOW`, else the system's.
     public static func now(explicit: String?, environment: [String: String]) throws(SandboxLeaseError) -> Date {

@@ -2,7 +2,7 @@ public import Cluster
 public import Foundation
 public import GitKit
 import Manifests
-import Platform
+public import Platform
 
 /// One sandbox found on a branch (`-o json` of `sandbox list`).
 public struct SandboxInfo: Sendable, Codable, Equatable {
@@ -64,8 +64,9 @@ public struct SandboxLister: Sendable {
             .sorted { $0.created < $1.created }
     }
 
-    public func run(repository root: URL, now: Date = Date()) async throws -> [SandboxInfo] {
-        let settings = try SettingsLoader.load(repositoryRoot: root)
+    /// - Parameter settings: what to read the branches with (gc: the branch of record's); nil: the work tree's.
+    public func run(repository root: URL, now: Date = Date(), settings given: LockmasterSettings? = nil) async throws -> [SandboxInfo] {
+        let settings = try given ?? SettingsLoader.load(repositoryRoot: root)
         let main = settings.branch
         var found: [SandboxInfo] = []
         for ref in try await git.branches(in: root) {
@@ -95,8 +96,11 @@ public struct SandboxLister: Sendable {
                 // One branch's broken lease does not hide the other sandboxes: it is reported on its row.
                 var lease: SandboxLease?, leaseError: String?
                 if paths.contains(leasePath) {
-                    let text = String(decoding: try await git.contents(of: leasePath, at: ref, in: root), as: UTF8.self)
+                    let data = try await git.contents(of: leasePath, at: ref, in: root)
+                    let text = String(decoding: data.prefix(SandboxLease.sizeLimit), as: UTF8.self)
                     do throws(SandboxLeaseError) {
+                        // A branch decides these bytes: a lease is a few lines, read no further than its bound.
+                        guard data.count <= SandboxLease.sizeLimit else { throw SandboxLeaseError.tooLarge(path: "\(short):\(leasePath)", limit: SandboxLease.sizeLimit) }
                         lease = try SandboxLease.parse(text, path: "\(short):\(leasePath)")
                     } catch {
                         leaseError = "\(error)"

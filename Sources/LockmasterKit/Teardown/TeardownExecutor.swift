@@ -2,7 +2,7 @@ import Manifests
 public import Cluster
 public import Foundation
 public import GitKit
-import Platform
+public import Platform
 public import Support
 
 /// Why a teardown stopped. What was done stays done; re-running continues where it stopped.
@@ -44,6 +44,8 @@ public struct TeardownExecutor: Sendable {
     public var reportEvery: Duration
     private let git: any GitClient
     private let runner: any ProcessRunner
+    /// The settings hooks and the branch of record come from (`BranchOfRecordSettings`); nil: the work tree's.
+    public var settings: LockmasterSettings?
 
     public init(kubectl: any Kubectl = ProcessKubectl(), context: String, timeout: Duration = .seconds(600), poll: Duration = .seconds(2),
                 reportEvery: Duration = .seconds(10), git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner()) {
@@ -160,7 +162,7 @@ public struct TeardownExecutor: Sendable {
             guard remaining.isEmpty, terminating.isEmpty else { throw TeardownError.notBootstrapped(remaining: (remaining + terminating).sorted()) }
             progress("  only flux-system is left")
         case .destroy:
-            let settings = try SettingsLoader.load(repositoryRoot: repository)
+            let settings = try self.settings ?? SettingsLoader.load(repositoryRoot: repository)
             let hooks = SandboxHooks(runner: runner, git: git)
             let sandbox = SandboxCreator.directoryName(for: name)
             let environment = await hooks.environment(sandbox: sandbox, branch: name, directory: settings.environmentDirectory(sandbox), repository: repository)
@@ -179,7 +181,7 @@ public struct TeardownExecutor: Sendable {
     }
 
     private func removeDirectoryNow(repository: URL, name: String, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
-        let settings = try SettingsLoader.load(repositoryRoot: repository)
+        let settings = try self.settings ?? SettingsLoader.load(repositoryRoot: repository)
         let directory = settings.environmentDirectory(SandboxCreator.directoryName(for: name))
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
         if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {

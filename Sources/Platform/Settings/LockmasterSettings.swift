@@ -46,6 +46,12 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
         public var ttl = "7d"
         /// The most sandboxes open at once (not merged); nil for no cap.
         public var max: Int?
+        /// Names `sandbox gc` never collects, whatever a branch says of itself (besides main, master, the
+        /// branch of record, every environment and every branch an environment tracks).
+        public var protected: [String] = []
+        /// The kube context of a sandbox's cluster for `sandbox gc`: `{name}` (the branch) and `{directory}`
+        /// (`sandbox-<name>`) are filled in. Without it, gc takes contexts from `--context` only.
+        public var contextTemplate: String?
 
         public init() {}
     }

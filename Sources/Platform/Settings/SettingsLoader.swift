@@ -74,6 +74,8 @@ private extension LockmasterSettings {
                     case "exclude": sandbox.exclude = Self.strings(field.value).map(PathNormalizer.normalize)
                     case "ttl": sandbox.ttl = field.value.string ?? sandbox.ttl
                     case "max": sandbox.max = field.value.string.flatMap { Int($0) }
+                    case "protected": sandbox.protected = Self.strings(field.value)
+                    case "contextTemplate": sandbox.contextTemplate = field.value.string
                     case "hooks":
                         for hook in field.value.pairs ?? [] {
                             if hook.key.string == "create" { sandbox.hooks.create = Self.strings(hook.value) }

@@ -94,6 +94,14 @@ public enum SettingsSchema {
               "description": "The most sandboxes open at once (on branches not merged into the branch of record); sandbox create refuses past it, naming the oldest.",
               "type": "integer", "minimum": 1, "examples": [5]
             },
+            "protected": {
+              "description": "Branch names sandbox gc never collects, besides main, master, the branch of record, every environment and every branch an environment tracks.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["release", "hotfix"]]
+            },
+            "contextTemplate": {
+              "description": "The kube context of a sandbox's cluster for sandbox gc, with {name} (the branch) and {directory} (sandbox-<name>) filled in; without it gc takes contexts from --context only, never from contexts.",
+              "type": "string", "minLength": 1, "examples": ["kind-{directory}", "sandbox-{name}"]
+            },
             "hooks": {
               "description": "Commands run with bash -c, in order, with LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH and LOCKMASTER_REPO_URL set.",
               "type": "object",

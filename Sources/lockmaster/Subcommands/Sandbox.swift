@@ -78,6 +78,11 @@ extension Lockmaster.Sandbox {
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
+        /// A duration that cannot be a lease (an overflow, more than a century) is a usage error, before anything runs.
+        func validate() throws {
+            if let ttl { do { _ = try LeaseTime.duration(ttl) } catch { throw ValidationError("--ttl: \(error)") } }
+        }
+
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
@@ -200,7 +205,9 @@ extension Lockmaster.Sandbox {
                 }
                 Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
                 guard execute, let context else { return }
-                let executor = TeardownExecutor(context: context, timeout: timeout.duration, poll: poll.duration)
+                var executor = TeardownExecutor(context: context, timeout: timeout.duration, poll: poll.duration)
+                // Hooks come from the branch of record, never from the sandbox branch's own lockmaster.yaml.
+                executor.settings = try await BranchOfRecordSettings.read(root: root).settings
                 // Ctrl-C stops the teardown between steps, never inside one.
                 try await Interruption.deferring {
                     try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,
@@ -241,6 +248,11 @@ extension Lockmaster.Sandbox {
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
+
+        /// A duration that cannot be a lease (an overflow, more than a century) is a usage error, before anything runs.
+        func validate() throws {
+            if let ttl { do { _ = try LeaseTime.duration(ttl) } catch { throw ValidationError("--ttl: \(error)") } }
+        }
 
         func run() async throws {
             try await Terminal.run {
