@@ -8,6 +8,8 @@ public final class CanaryServer: @unchecked Sendable {  // immutable after init;
         case redirect(to: String)
         case linkCycle
         case plainHTTPRealm(String)
+        case endlessTags
+        case bigManifest
     }
 
     public let port: Int
@@ -25,6 +27,8 @@ public final class CanaryServer: @unchecked Sendable {  // immutable after init;
         case let .redirect(url): ["redirect", url]
         case .linkCycle: ["link-cycle"]
         case let .plainHTTPRealm(url): ["http-realm", url]
+        case .endlessTags: ["endless-tags"]
+        case .bigManifest: ["big-manifest"]
         }
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

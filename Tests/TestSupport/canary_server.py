@@ -5,6 +5,8 @@ JSON line, for the hostile-branch tests. Modes:
   redirect URL   a registry that asks for Basic credentials, then redirects every read to URL
   link-cycle     a registry whose tag list's Link header points back at itself
   http-realm URL a registry whose Bearer token realm is URL (plain http, another host)
+  endless-tags   a registry whose tag list always has one more page
+  big-manifest   a registry with tag 0.1.0 whose manifest is 5 MiB
 """
 import json, sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +25,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(307, {"Location": target})
         if mode == "link-cycle" and "/tags/list" in self.path:
             return self.answer(200, {"Content-Type": "application/json", "Link": '<%s>; rel="next"' % self.path}, b'{"tags":["0.1.0"]}')
+        if mode == "endless-tags" and "/tags/list" in self.path:
+            page = int(self.path.rsplit("last=", 1)[1]) + 1 if "last=" in self.path else 1
+            next_page = "/v2/p/tags/list?n=1000&last=%d" % page
+            return self.answer(200, {"Content-Type": "application/json", "Link": '<%s>; rel="next"' % next_page}, b'{"tags":["0.1.%d"]}' % page)
+        if mode == "big-manifest":
+            if "/tags/list" in self.path:
+                return self.answer(200, {"Content-Type": "application/json"}, b'{"tags":["0.1.0"]}')
+            if "/manifests/" in self.path:
+                return self.answer(200, {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, b" " * (5 << 20))
         if mode == "http-realm":
             return self.answer(401, {"WWW-Authenticate": 'Bearer realm="%s",service="canary"' % target})
         self.answer(404, {})

@@ -238,6 +238,20 @@ import Testing
         #expect(cycle.requests.count < 5)
     }
 
+    /// Registry answers are bounded: at most 1,000 pages of tags, a manifest of at most 4 MiB.
+    @Test func registryAnswersAreBounded() async throws {
+        let estate = try await Estate()
+        let endless = try await CanaryServer(.endlessTags)
+        let paged = try await LockmasterBinary.run(["resolve", "--range", "~0.1.0", "--from", "oci://\(endless.host)/p", "--repo", estate.repository.path],
+                                                   environment: estate.environment)
+        #expect(paged.status == 1 && paged.stderr.contains("more than 1000 pages of tags"), "\(paged.stderr)")
+        #expect(endless.requests.count <= 1_001)
+        let big = try await CanaryServer(.bigManifest)
+        let manifest = try await LockmasterBinary.run(["resolve", "--range", "~0.1.0", "--from", "oci://\(big.host)/p", "--repo", estate.repository.path],
+                                                      environment: estate.environment)
+        #expect(manifest.status == 1 && manifest.stderr.contains("is larger than 4194304 bytes"), "\(manifest.stderr)")
+    }
+
     @Test func aTokenRealmOverPlainHTTPOnAnotherHostIsRefused() async throws {
         let estate = try await Estate()
         let listener = try await CanaryServer()

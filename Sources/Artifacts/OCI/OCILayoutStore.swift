@@ -127,7 +127,10 @@ public struct OCILayoutStore: ArtifactStore {
 
     public func manifest(_ reference: String) async throws -> FetchedManifest? {
         guard let descriptor = try descriptor(reference) else { return nil }
-        return FetchedManifest(data: try await blob(descriptor.digest), digest: descriptor.digest, mediaType: descriptor.mediaType)
+        if descriptor.size > UInt64(RegistryClient.maximumManifest) {
+            throw RegistryError.tooLarge(what: "the manifest \(reference)", limit: RegistryClient.maximumManifest)
+        }
+        return FetchedManifest(data: try await blob(descriptor.digest, size: descriptor.size), digest: descriptor.digest, mediaType: descriptor.mediaType)
     }
 
     public func manifestDigest(_ reference: String) async throws -> String? {

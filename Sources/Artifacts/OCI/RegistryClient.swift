@@ -196,7 +196,7 @@ public final class RegistryClient: ArtifactStore {
 
     public func manifest(_ reference: String) async throws -> FetchedManifest? {
         let response = try await send(.GET, endpoint.baseURL + repositoryPath + "/manifests/\(reference)", headers: ["Accept": Self.accept],
-                                      scope: pullScope, operation: "fetching the manifest \(reference)")
+                                      scope: pullScope, operation: "fetching the manifest \(reference)", limit: Self.maximumManifest)
         if response.status == .notFound { return nil }
         guard response.status == .ok else { throw failure("fetching the manifest \(reference)", response) }
         let actual = Digest.sha256(response.body)
@@ -293,7 +293,9 @@ public final class RegistryClient: ArtifactStore {
 
     /// The most a registry answer may hold (a manifest, a tag page, a blob without a known size).
     static let maximumBody = 512 << 20
-    static let maximumTagPages = 10_000
+    static let maximumTagPages = 1_000
+    /// The OCI distribution spec lets registries refuse manifests over 4 MiB; none Lockmaster reads is larger.
+    public static let maximumManifest = 4 << 20
     static let maximumRedirects = 5
 
     /// One exchange, answering an authentication challenge once and following redirects of reads;

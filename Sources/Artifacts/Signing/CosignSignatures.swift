@@ -28,8 +28,8 @@ public struct CosignSignatures: Sendable {
     static let configMediaType = "application/vnd.oci.image.config.v1+json"
     /// Payloads larger than this are not read: cosign's are about 250 bytes.
     static let payloadLimit: UInt64 = 1 << 20
-    /// Signatures past this many in one manifest are not read.
-    static let layerLimit = 256
+    /// Signatures past this many for one digest are not read (each costs a blob fetch and a verification).
+    static let layerLimit = 16
 
     public let store: any ArtifactStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import Manifests
 import Support
 
 /// The directory a build reads: exactly the files its scan listed (the files its cache key hashes), at
@@ -8,8 +9,12 @@ import Support
 enum BuildView {
     struct Refused: Error, CustomStringConvertible {
         var path: String
-        var description: String { "\(Inert.line(path)) is not a regular file inside the source root; it is not put in the build" }
+        var reason = "is not a regular file inside the source root"
+        var description: String { "\(Inert.line(path)) \(reason); it is not put in the build" }
     }
+
+    /// The largest file a build may read (what `status` reads of a manifest too).
+    static let fileLimit = 16 << 20
 
     /// Makes `scratch/view` from `files` of `source` (hard links where the file system allows, copies
     /// otherwise) and the build's own `directories`, and returns it.
@@ -32,6 +37,7 @@ enum BuildView {
             let resolved = String(cString: real)
             free(real)
             guard resolved == original else { throw Refused(path: file) }
+            try checkBeforeKubectl(original, path: file)
             let parent = (file as NSString).deletingLastPathComponent
             if !parent.isEmpty { try directory(parent) }
             let target = view.appendingPathComponent(file).path
@@ -40,5 +46,25 @@ enum BuildView {
             }
         }
         return view
+    }
+
+    /// What kubectl's YAML reader must not be handed: a file past the size bound, or one whose aliases
+    /// expand past the node budget or that nests too deep (Lockmaster's reader refuses both first).
+    private static func checkBeforeKubectl(_ absolute: String, path: String) throws {
+        var status = stat()
+        guard stat(absolute, &status) == 0 else { throw Refused(path: path) }
+        guard Int(status.st_size) <= fileLimit else { throw Refused(path: path, reason: "is larger than \(fileLimit >> 20) MiB") }
+        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json") || ManifestLoader.kustomizationFileNames.contains((path as NSString).lastPathComponent),
+              let data = FileManager.default.contents(atPath: absolute) else { return }
+        // Only a file with an anchor can expand, and only one with many brackets nest deep: the others are not parsed twice.
+        let brackets = data.reduce(0) { $0 + ($1 == UInt8(ascii: "[") || $1 == UInt8(ascii: "{") ? 1 : 0) }
+        guard data.contains(UInt8(ascii: "&")) || brackets > 256 else { return }
+        do {
+            _ = try YAMLDocumentReader.documents(in: String(decoding: data, as: UTF8.self))
+        } catch {
+            if error.message.contains("aliases expand") || error.message.contains("nested deeper") {
+                throw Refused(path: path, reason: "at \(error.position.line):\(error.position.column): \(error.message)")
+            }
+        }
     }
 }
