@@ -53,6 +53,42 @@ import Testing
         #expect(other.runs == first.runs && other.runs > 0)
     }
 
+    /// Another user who can write into the cache could make a build say anything: a directory open to
+    /// others is not used, and an entry with a wider mode or another owner is built again; each said once.
+    @Test func onlyPrivateEntriesAreTrusted() async throws {
+        let repository = try await estate()
+        let counting = try CountingKubectl(), cacheHome = try TemporaryDirectory()
+        let url = cacheHome.url.appendingPathComponent("builds")
+        // The counting wrapper is a shell script, which the kernel wall would not let run: these builds are unconfined.
+        let request = RenderRequest(repository: repository.url, environment: "production", offline: true, unconfined: true)
+        _ = try await PlatformRenderer(kubectl: counting.path, cacheDirectory: RenderCacheDirectory(url: url, kubectl: counting.path)).run(request)
+        let built = counting.runs
+        let entries = try FileManager.default.subpathsOfDirectory(atPath: url.path).filter { $0.count > 3 }
+        #expect(!entries.isEmpty)
+
+        // One entry readable by others: it alone is built again, and that is said once.
+        chmod(url.appendingPathComponent(entries[0]).path, 0o644)
+        let widened = RenderCacheDirectory(url: url, kubectl: counting.path)
+        _ = try await PlatformRenderer(kubectl: counting.path, cacheDirectory: widened).run(request)
+        #expect(counting.runs > built)
+        #expect(widened.notices.messages.count == 1 && widened.notices.messages[0].contains("has mode 644, open to other users"), "\(widened.notices.messages)")
+        if geteuid() == 0 {
+            chmod(url.appendingPathComponent(entries[0]).path, 0o600)
+            chown(url.appendingPathComponent(entries[0]).path, 65534, 65534)
+            let foreign = RenderCacheDirectory(url: url, kubectl: counting.path)
+            _ = try await PlatformRenderer(kubectl: counting.path, cacheDirectory: foreign).run(request)
+            #expect(foreign.notices.messages.contains { $0.contains("belongs to another user (uid 65534)") }, "\(foreign.notices.messages)")
+        }
+
+        // The directory itself writable by others: nothing in it is read.
+        chmod(url.path, 0o777)
+        counting.reset()
+        let open = RenderCacheDirectory(url: url, kubectl: counting.path)
+        _ = try await PlatformRenderer(kubectl: counting.path, cacheDirectory: open).run(request)
+        #expect(counting.runs == built)
+        #expect(open.notices.messages == ["the render cache \(url.path) has mode 777, open to other users; it is not used (fix: chmod go-w, or remove it)"])
+    }
+
     @Test func theLeastRecentlyUsedGoFirst() async throws {
         let repository = try await estate()
         let cacheHome = try TemporaryDirectory()

@@ -12,11 +12,18 @@ import Support
 /// reader sees a whole entry or none; an entry that cannot be read is a miss. Bounded: after a run
 /// that wrote, the least recently used entries are removed until the directory holds at most `limit`
 /// bytes (default 512 MiB, `LOCKMASTER_CACHE_MIB`).
+///
+/// Trusted only as far as it is private: the directory must be this user's and writable by no one
+/// else, and an entry this user's with no permission for group or others. Anything else is ignored
+/// (built again), and said once in `notices`: another user who could write an entry could make a
+/// build say what they like.
 public struct RenderCacheDirectory: Sendable {
     public let url: URL
     public let limit: Int
     /// Mixed into every key: the programs that build.
     let salt: String
+    /// What was ignored, each said once.
+    public let notices = RenderCacheNotices()
 
     public static let defaultLimit = 512 << 20
 
@@ -56,9 +63,33 @@ public struct RenderCacheDirectory: Sendable {
         return url.appendingPathComponent(String(digest.prefix(2))).appendingPathComponent(digest)
     }
 
+    /// Whether `path` is this user's and not writable by group or others (`private`: no permission for them at all).
+    private static func isOwn(_ path: String, kind: mode_t, privately: Bool = false) -> String? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        guard status.st_mode & S_IFMT == kind else { return "is not a \(kind == S_IFDIR ? "directory" : "regular file") (a symlink?)" }
+        guard status.st_uid == geteuid() else { return "belongs to another user (uid \(status.st_uid))" }
+        let wider = privately ? status.st_mode & 0o077 : status.st_mode & 0o022
+        guard wider == 0 else { return "has mode \(String(status.st_mode & 0o777, radix: 8)), open to other users" }
+        return nil
+    }
+
+    /// The directory (and its parent) are this user's and closed to others; nil when they are not there yet.
+    private func directoryProblem() -> String? {
+        for directory in [url.deletingLastPathComponent().path, url.path] {
+            if let problem = Self.isOwn(directory, kind: S_IFDIR) { return "the render cache \(directory) \(problem); it is not used (fix: chmod go-w, or remove it)" }
+        }
+        return nil
+    }
+
     /// The build stored under `key`, or nil.
     func read(_ key: String) -> [KustomizeBuilder.Built]? {
         let file = file(key)
+        if let problem = directoryProblem() { notices.add(problem); return nil }
+        if let problem = Self.isOwn(file.deletingLastPathComponent().path, kind: S_IFDIR) ?? Self.isOwn(file.path, kind: S_IFREG, privately: true) {
+            notices.add("a render cache entry under \(url.path) \(problem); such entries are ignored and built again")
+            return nil
+        }
         guard let data = try? Data(contentsOf: file), let entries = try? JSONDecoder().decode([Entry].self, from: data) else { return nil }
         // Used now: the last to be removed.
         try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: file.path)
@@ -73,6 +104,7 @@ public struct RenderCacheDirectory: Sendable {
     /// Stores a build; a failure to store is not an error (the next run builds again).
     func write(_ key: String, _ built: [KustomizeBuilder.Built]) {
         let file = file(key)
+        guard directoryProblem() == nil else { return }
         guard let data = try? JSONEncoder().encode(built.map { Entry(source: $0.source, object: $0.node.yamlText()) }) else { return }
         let directory = file.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -105,4 +137,16 @@ public struct RenderCacheDirectory: Sendable {
         var source: String?
         var object: String
     }
+}
+
+/// What a render cache ignored, each kind said once per run however many entries it met.
+public final class RenderCacheNotices: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var said: [String] = []
+
+    func add(_ message: String) {
+        lock.withLock { if !said.contains(message) { said.append(message) } }
+    }
+
+    public var messages: [String] { lock.withLock { said } }
 }

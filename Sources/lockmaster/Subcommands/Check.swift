@@ -55,7 +55,9 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
-                let report = try await MergeGuard(cacheDirectory: cache.directory).run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target, unconfined: wall.unconfined))
+                let cacheDirectory = cache.directory
+                let report = try await MergeGuard(cacheDirectory: cacheDirectory).run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target, unconfined: wall.unconfined))
+                RenderCacheOptions.sayNotices(cacheDirectory)
                 switch output {
                 case .text: Terminal.out(CheckFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))

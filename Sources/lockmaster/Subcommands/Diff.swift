@@ -109,9 +109,11 @@ extension Lockmaster {
                 } else {
                     .git(base: base, head: head)
                 }
+                let cacheDirectory = cache.directory
                 let report = try await Activity.during("rendering both sides") {
-                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cache.directory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane, unconfined: wall.unconfined))
+                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cacheDirectory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane, unconfined: wall.unconfined))
                 }
+                RenderCacheOptions.sayNotices(cacheDirectory)
                 switch output {
                 case .text: Terminal.out(DiffFormatter.styled(report))
                 case .markdown: Terminal.out(DiffFormatter.markdown(report))

@@ -58,9 +58,11 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let cacheDirectory = cache.directory
                 let report = try await Activity.during("rendering \(environment)") {
-                    try await PlatformRenderer(access: registry.access(), cacheDirectory: cache.directory).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote, unconfined: wall.unconfined))
+                    try await PlatformRenderer(access: registry.access(), cacheDirectory: cacheDirectory).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote, unconfined: wall.unconfined))
                 }
+                RenderCacheOptions.sayNotices(cacheDirectory)
                 Terminal.out(output == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
                 Terminal.err("note: \(report.builds)\n")
                 for warning in report.warnings { Terminal.err("warning: \(warning)\n") }
