@@ -67,3 +67,63 @@ import Testing
         #expect(check.stdout.contains("[sandbox-in-main]"))
     }
 }
+
+/// `settings-changed`: check reads lockmaster.yaml and trusted keys from the base, and a change to them
+/// is an error that only the base's own settings can silence.
+@Suite struct SettingsFromTheBaseTests {
+    func repository() async throws -> TemporaryDirectory {
+        let (_, repository) = try await LockmasterBinary.scaffold()
+        #expect(try await LockmasterBinary.run(["keygen", "--output", repository.path + "/keys/platform"]).status == 0)
+        let settings = try repository.read("lockmaster.yaml")
+        try repository.write("lockmaster.yaml", settings + "signing:\n  trustedKeys: [keys/platform.pub]\n  require: [production]\n")
+        try await TestGit.commitAll(in: repository.url, message: "trust")
+        try await TestGit.run(["switch", "-q", "-c", "change"], in: repository.url)
+        return repository
+    }
+
+    @Test func aChangeToTheSettingsOrATrustRootIsAnError() async throws {
+        let repository = try await repository()
+        // The branch turns the guard's inputs elsewhere and lifts the signing requirement.
+        let settings = try repository.read("lockmaster.yaml")
+        try repository.write("lockmaster.yaml", settings.replacingOccurrences(of: "  require: [production]\n", with: "")
+            + "# lockmaster:ignore=settings-changed\nartifactSizeLimitMiB: 4096\n")
+        try repository.write("keys/platform.pub", "-----BEGIN PUBLIC KEY-----\nattacker\n-----END PUBLIC KEY-----\n")
+        try repository.write("clusters/production/flux-system/gotk-sync.yaml", "# from a sandbox\n")
+        try await TestGit.commitAll(in: repository.url, message: "quietly")
+        let check = try await LockmasterBinary.run(["check", "--base", "main", "--repo", repository.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("lockmaster.yaml is changed by this change: check and diff read it from the base"), "\(check.stdout)")
+        #expect(check.stdout.contains("-   require: [production]") && check.stdout.contains("+ artifactSizeLimitMiB: 4096"), "\(check.stdout)")
+        #expect(check.stdout.contains("keys/platform.pub:1:1: error: trusted key keys/platform.pub is replaced by this change"), "\(check.stdout)")
+        // The rules still ran with the base's settings: the sync file is caught as before.
+        #expect(check.stdout.contains("[sync-file-changed]"), "\(check.stdout)")
+        let json = try await LockmasterBinary.run(["check", "--base", "main", "-o", "json", "--repo", repository.path])
+        let report = try #require(try JSONSerialization.jsonObject(with: json.standardOutput) as? [String: Any])
+        #expect((report["silenced"] as? [Any])?.isEmpty == true)
+        #expect((report["settings"] as? String)?.hasPrefix("lockmaster.yaml at the base (main)") == true)
+    }
+
+    @Test func onlyTheBaseCanSilenceIt() async throws {
+        let repository = try await repository()
+        try await TestGit.run(["switch", "-q", "main"], in: repository.url)
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "# lockmaster:ignore=settings-changed (settings are reviewed by CODEOWNERS)\n")
+        try await TestGit.commitAll(in: repository.url, message: "base silences")
+        try await TestGit.run(["switch", "-q", "-C", "change"], in: repository.url)
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "pinDigest: true\n")
+        try await TestGit.commitAll(in: repository.url, message: "a reviewed change")
+        let check = try await LockmasterBinary.run(["check", "--base", "main", "--repo", repository.path])
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("silenced: lockmaster.yaml is changed by this change"), "\(check.stdout)")
+    }
+
+    /// `branch: HEAD` in the change's settings would compare it with itself: never a branch of record.
+    @Test func headIsNeverTheBranchOfRecord() async throws {
+        let repository = try await repository()
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "branch: HEAD\nclustersDir: fake\n")
+        try repository.write("clusters/production/flux-system/gotk-sync.yaml", "# from a sandbox\n")
+        try await TestGit.commitAll(in: repository.url, message: "look away")
+        let check = try await LockmasterBinary.run(["check", "--repo", repository.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("[sync-file-changed]") && check.stdout.contains("[settings-changed]"), "\(check.stdout)\(check.stderr)")
+    }
+}

@@ -78,6 +78,8 @@ public struct CheckReport: Sendable, Codable, Equatable {
         findings = try container.decode([CheckFinding].self, forKey: .findings)
         silenced = try container.decode([CheckFinding].self, forKey: .silenced)
         notes = try container.decodeIfPresent([String].self, forKey: .notes) ?? []
+        settings = try container.decodeIfPresent(String.self, forKey: .settings)
+        builds = try container.decodeIfPresent(String.self, forKey: .builds)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,6 +91,8 @@ public struct CheckReport: Sendable, Codable, Equatable {
         try container.encode(findings, forKey: .findings)
         try container.encode(silenced, forKey: .silenced)
         try container.encode(notes, forKey: .notes)
+        try container.encodeIfPresent(settings, forKey: .settings)
+        try container.encodeIfPresent(builds, forKey: .builds)
         try container.encode(errors, forKey: .errors)
         try container.encode(warnings, forKey: .warnings)
     }
