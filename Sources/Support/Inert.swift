@@ -62,18 +62,28 @@ public enum MarkdownText {
     /// Running text or a table cell: one line, with every character Markdown or HTML would act on escaped.
     public static func text(_ text: String) -> String {
         var result = ""
-        for character in Inert.line(text) {
+        let characters = Array(Inert.line(text))
+        for (index, character) in characters.enumerated() {
             switch character {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "&": result += "&amp;"
             case "|": result += "\\|"
-            case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}", "$", ":": result += "\\" + String(character)
+            case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}", "$": result += "\\" + String(character)
+            // GitHub links `@name` (a notification to that user or team), `www.host` and `scheme://` in text
+            // however they are escaped: a zero-width space breaks each, as Dependabot does for mentions.
+            case "@": result += "@" + zeroWidthSpace
+            case ":" where characters[(index + 1)...].starts(with: ["/", "/"]): result += zeroWidthSpace + "\\:"
+            case ":": result += "\\:"
+            case "." where characters[..<index].suffix(3).map { $0.lowercased() }.joined() == "www": result += zeroWidthSpace + "."
             default: result.append(character)
             }
         }
         return result
     }
+
+    /// An HTML character reference to U+200B: invisible, and no link or mention spans it.
+    static let zeroWidthSpace = "&#8203;"
 
     /// An inline code span that holds `text` whatever backticks it has (CommonMark: a longer backtick
     /// string), on one line, with `|` escaped so that it cannot end a table cell.
@@ -93,6 +103,8 @@ public enum MarkdownText {
     public static func html(_ text: String) -> String {
         Inert.line(text).replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
             .replacing("\"", with: "&quot;").replacing("'", with: "&#39;")
+            .replacing("@", with: "@" + zeroWidthSpace).replacing("://", with: zeroWidthSpace + "://")
+            .replacing(/(?i)www\./) { $0.output.dropLast() + zeroWidthSpace + "." }
     }
 
     private static func longestRun(of character: Character, in text: String) -> Int {

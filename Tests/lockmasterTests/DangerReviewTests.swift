@@ -63,7 +63,7 @@ import Testing
     /// Values from a hostile branch reach the annotations and the comment escaped: a chart name that
     /// holds a newline and a workflow command, or Markdown, stays one annotation and plain text.
     @Test func hostileValuesStayInert() async throws {
-        let hostile = #"keda\n::error file=README.md::pwned <img src=x onerror=alert(1)>"#
+        let hostile = #"keda\n::error file=README.md::pwned <img src=x onerror=alert(1)> @octocat @acme/admins www.evil.example https://evil.example"#
         let before = DangerCorpus.helmRelease(version: "2.15.0").replacingOccurrences(of: "chart: keda", with: "chart: \"\(hostile)\"")
         let (_, repository) = try await Self.repository(with: before)
         try repository.write("platform/services/danger.yaml", before.replacingOccurrences(of: "2.15.0", with: "2.14.0"))
@@ -75,5 +75,7 @@ import Testing
         let markdown = try await LockmasterBinary.run(["diff", "--env", "development", "-o", "markdown", "--repo", repository.path])
         #expect(markdown.stdout.contains("#### Dangerous changes"))
         #expect(!markdown.stdout.contains("<img src=x"), "\(markdown.stdout)")
+        #expect(markdown.stdout.contains("octocat"), "\(markdown.stdout)")
+        HostileMarkdown.expectInert(markdown.stdout)
     }
 }

@@ -343,7 +343,7 @@ import Testing
     /// A value that would retitle a terminal, reverse what follows, hide the rest of a pull-request
     /// comment, close its code fence and start workflow commands. (C1 controls cannot get through
     /// kustomize; they come through file names below.)
-    static let poison = "x\u{1B}]0;owned\u{07}\u{202E} <!-- ``` ```` |a| <img src=x> \n::error::forged\n##[warning]forged"
+    static let poison = "x\u{1B}]0;owned\u{07}\u{202E} <!-- ``` ```` |a| <img src=x> @octocat www.evil.example https://evil.example/x \n::error::forged\n##[warning]forged"
 
     @Test func everyOutputIsInert() async throws {
         let estate = try await Estate()
@@ -435,6 +435,10 @@ enum HostileMarkdown {
             }
             if ticks.count >= 3 { fence = ticks; continue }
             #expect(!line.contains("<!--") && !line.contains("<img"), "Markdown outside a fence: \(line)")
+            // Outside code spans: no mention and no autolink GitHub would make of repository data.
+            let prose = line.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 0 }.map(\.element).joined(separator: " ")
+            #expect(prose.firstMatch(of: /@[A-Za-z0-9]/) == nil, "a mention: \(line)")
+            #expect(prose.firstMatch(of: /(?i)www\./) == nil && prose.firstMatch(of: /(?i)https?\\?:\/\//) == nil, "an autolink: \(line)")
         }
         #expect(fence == nil, "a fence was left open")
     }
