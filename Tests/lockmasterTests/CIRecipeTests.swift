@@ -59,18 +59,20 @@ import Yams
     static func expressions(_ estate: Estate, version: String = "") -> [String: String] {
         ["vars.LOCKMASTER_URL": "https://example.invalid/lockmaster", "github.token": "gh-token", "github.event.pull_request.number": "7",
          "secrets.REGISTRY_USERNAME": "ci", "secrets.REGISTRY_PASSWORD": password, "inputs.version": version,
-         "vars.REGISTRY_HOST": estate.registry.host, "secrets.SIGNING_KEY": estate.signingKey, "secrets.SIGNING_PASSWORD": signingPassword]
+         "vars.REGISTRY_HOST": estate.registry.host, "github.repository": "acme/platform", "vars.LOCKMASTER_SHA256": "0", "secrets.SIGNING_KEY": estate.signingKey, "secrets.SIGNING_PASSWORD": signingPassword]
     }
 
-    /// Runs every step of the workflow's only job; each must exit 0.
+    /// Runs every step of every job, the jobs in the order they need each other (artifacts pass through
+    /// RUNNER_TEMP, which they share here); each step must exit 0.
     func runWorkflow(_ file: String, estate: Estate, expressions: [String: String], environment: [String: String],
                      mustSucceed: Bool = true) async throws -> [String: ProcessOutput] {
         let text = try String(contentsOf: Self.examples.appendingPathComponent(file), encoding: .utf8)
         let workflow = try #require(try Yams.load(yaml: text) as? [String: Any])
         let jobs = try #require(workflow["jobs"] as? [String: Any])
-        #expect(jobs.count == 1)
-        let job = try #require(jobs.values.first as? [String: Any])
+        let ordered = jobs.sorted { ($0.value as? [String: Any])?["needs"] == nil && ($1.value as? [String: Any])?["needs"] != nil }
         var outputs: [String: ProcessOutput] = [:]
+        for (_, job) in ordered {
+        let job = try #require(job as? [String: Any])
         for step in try #require(job["steps"] as? [[String: Any]]) {
             guard let script = step["run"] as? String, step["name"] as? String != "Install lockmaster" else { continue }
             var env = environment
@@ -79,6 +81,7 @@ import Yams
             let output = try await estate.run(try Self.substitute(script, expressions), environment: env)
             if mustSucceed { #expect(output.status == 0, "\(file) step '\(name)' failed: \(output.stderr)\(output.stdout)") }
             outputs[name] = output
+        }
         }
         return outputs
     }
@@ -234,5 +237,67 @@ import Yams
             last = output
         }
         return last
+    }
+}
+
+/// What every recipe must hold to run a pull request's content safely (the recipes' shape, read as YAML).
+@Suite struct CIRecipeShapeTests {
+    static func workflow(_ file: String) throws -> [String: Any] {
+        let text = try String(contentsOf: CIRecipeTests.examples.appendingPathComponent(file), encoding: .utf8)
+        return try #require(try Yams.load(yaml: text) as? [String: Any])
+    }
+
+    static let github = ["github/pull-request.yml", "github/publish.yml", "github/promote.yml", "github/status-page.yml"]
+
+    @Test(arguments: github) func everyInstallVerifiesTheBinaryAndEveryRegistrySecretIsPinnedToItsHost(_ file: String) throws {
+        let jobs = try #require(try Self.workflow(file)["jobs"] as? [String: [String: Any]])
+        for (_, job) in jobs {
+            for step in job["steps"] as? [[String: Any]] ?? [] {
+                let env = step["env"] as? [String: Any] ?? [:]
+                if step["name"] as? String == "Install lockmaster" {
+                    #expect((step["run"] as? String)?.contains("sha256sum --check --strict") == true, "\(file): the binary runs unverified")
+                    #expect(env["LOCKMASTER_SHA256"] != nil, "\(file)")
+                }
+                if env["LOCKMASTER_REGISTRY_PASSWORD"] != nil {
+                    #expect(env["LOCKMASTER_REGISTRY_HOST"] != nil, "\(file) step \(step["name"] ?? ""): registry secrets without LOCKMASTER_REGISTRY_HOST")
+                }
+            }
+        }
+    }
+
+    /// The pull-request workflow: no token in the checkout, read-only where the branch is built, and
+    /// pull-requests: write only in the job that runs none of its code.
+    @Test func thePullRequestJobBuildsWithoutWritePermissionOrAToken() throws {
+        let workflow = try Self.workflow("github/pull-request.yml")
+        #expect((workflow["permissions"] as? [String: Any])?.isEmpty == true, "the workflow grants permissions to every job")
+        let jobs = try #require(workflow["jobs"] as? [String: [String: Any]])
+        for (name, job) in jobs {
+            let steps = job["steps"] as? [[String: Any]] ?? []
+            let permissions = job["permissions"] as? [String: String] ?? [:]
+            let builds = steps.contains { ($0["run"] as? String)?.contains("lockmaster ") == true }
+            for checkout in steps where (checkout["uses"] as? String)?.hasPrefix("actions/checkout") == true {
+                #expect((checkout["with"] as? [String: Any])?["persist-credentials"] as? Bool == false, "\(name): the checkout keeps the job token")
+            }
+            if builds {
+                #expect(permissions.values.allSatisfy { $0 == "read" }, "\(name) builds the branch with \(permissions)")
+            } else {
+                #expect(!steps.contains { ($0["uses"] as? String)?.hasPrefix("actions/checkout") == true }, "\(name) writes and checks out the branch")
+            }
+        }
+        #expect(jobs.values.contains { ($0["permissions"] as? [String: String])?["pull-requests"] == "write" })
+    }
+
+    @Test func aBinaryWithAnotherChecksumNeverRuns() async throws {
+        let workflow = try Self.workflow("github/pull-request.yml")
+        let jobs = try #require(workflow["jobs"] as? [String: [String: Any]])
+        let install = try #require(jobs.values.flatMap { $0["steps"] as? [[String: Any]] ?? [] }.first { $0["name"] as? String == "Install lockmaster" })
+        let temporary = try TemporaryDirectory()
+        try temporary.write("lockmaster", "#!/bin/sh\necho tampered\n")
+        let script = try #require(install["run"] as? String)
+        let output = try await SystemProcessRunner().run(ProcessInvocation("bash", ["-eo", "pipefail", "-c", script], environment: [
+            "LOCKMASTER_URL": "file://\(temporary.path)/lockmaster", "LOCKMASTER_SHA256": String(repeating: "0", count: 64), "RUNNER_TEMP": temporary.path,
+        ]))
+        #expect(output.status != 0)
+        #expect(output.stdout.contains("FAILED") || output.stderr.contains("FAILED"), "\(output.stdout)\(output.stderr)")
     }
 }
