@@ -139,12 +139,17 @@ import Testing
         Case(description: "CRDs over http", files: { _, tcp, _ in [kustomization: "resources: []\ncrds: [http://127.0.0.1:\(tcp)/c.yaml]\n"] }, outcome: .refused("is a remote resource")),
         Case(description: "a strategic-merge patch over http", files: { _, tcp, _ in [kustomization: "resources: []\npatchesStrategicMerge: [http://127.0.0.1:\(tcp)/p.yaml]\n"] },
              outcome: .refused("is a remote resource")),
-        Case(description: "a resource over http with --allow-remote: the wall stops the connection",
-             files: { _, tcp, _ in [kustomization: "resources:\n- http://127.0.0.1:\(tcp)/evil.yaml\n"] }, outcome: .failsInside("dial tcp 127.0.0.1:"), allowRemote: true),
-        Case(description: "a resource on a named host with --allow-remote: no DNS over UDP",
-             files: { _, _, udp in [kustomization: "resources:\n- http://canary.invalid:\(udp)/evil.yaml\n"] }, outcome: .failsInside("dial udp"), allowRemote: true),
-        Case(description: "a remote git base with --allow-remote: no network and no git",
-             files: { _, tcp, _ in [kustomization: "resources:\n- https://127.0.0.1:\(tcp)/org/repo//deploy?ref=main\n"] }, outcome: .failsInside("no 'git' program on path"), allowRemote: true),
+        // With --allow-remote, Lockmaster fetches, and only from the base's remoteHosts.
+        Case(description: "a resource over http with --allow-remote, from a host the base does not allow",
+             files: { _, tcp, _ in [kustomization: "resources:\n- http://127.0.0.1:\(tcp)/evil.yaml\n"] }, outcome: .refused("is not in remoteHosts in lockmaster.yaml"), allowRemote: true),
+        Case(description: "a generator file on a named host with --allow-remote: no lookup at all",
+             files: { _, _, udp in [kustomization: "configMapGenerator:\n- name: x\n  files: [http://canary.invalid:\(udp)/x.env]\n"] },
+             outcome: .refused("is not in remoteHosts in lockmaster.yaml"), allowRemote: true),
+        Case(description: "a remote git base with --allow-remote: never cloned",
+             files: { _, tcp, _ in [kustomization: "resources:\n- https://127.0.0.1:\(tcp)/org/repo//deploy?ref=main\n"] }, outcome: .refused("is a remote base (a git repository)"), allowRemote: true),
+        Case(description: "a branch that adds its own host to remoteHosts: the base's list decides",
+             files: { _, tcp, _ in [kustomization: "resources:\n- http://127.0.0.1:\(tcp)/evil.yaml\n", "lockmaster.yaml": "remoteHosts: [\"127.0.0.1:\(tcp)\"]\n"] },
+             outcome: .refused("is not in remoteHosts in lockmaster.yaml"), allowRemote: true),
     ]
 
     @Test(arguments: cases) func aBuildCannotGetOut(_ wallCase: Case) async throws {

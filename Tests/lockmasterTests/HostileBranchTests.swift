@@ -177,13 +177,31 @@ import Testing
         #expect(!diff.stdout.contains("(removed)"), "\(build): \(diff.stdout)")
     }
 
-    @Test func allowRemoteIsAnOptIn() async throws {
+    /// `--allow-remote`: Lockmaster fetches a kustomization's remote files itself, from the branch of
+    /// record's remoteHosts only, into the build's view and its key; the build stays confined.
+    @Test func allowRemoteFetchesFromTheBaseHostsOnly() async throws {
         let estate = try await Estate()
-        try await estate.commit([Self.kustomization: "resources: [http://127.0.0.1:9/evil.yaml]\n"])
-        let render = try await LockmasterBinary.run(["render", "development", "--allow-remote", "--repo", estate.repository.path], environment: estate.environment)
-        // kustomize tried (and failed: nothing listens on port 9); the scanner did not refuse it.
-        #expect(render.status == 1)
-        #expect(!render.stderr.contains("is a remote resource"), "\(render.stderr)")
+        let server = try await FileServer()
+        try server.directory.write("remote.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: remote, namespace: default}\ndata: {served: first}\n")
+        try server.directory.write("app.env", "MODE=first\n")
+        let kustomization = "resources:\n- http://\(server.host)/remote.yaml\nconfigMapGenerator:\n- name: app\n  namespace: default\n  files: [http://\(server.host)/app.env]\n"
+        try await estate.commit([Self.kustomization: kustomization])
+        // Without --allow-remote: refused. With it, but no host allowed on main: not fetched.
+        #expect(try await estate.run(["render", "development"]).stderr.contains("is a remote resource"))
+        let unlisted = try await estate.run(["render", "development", "--allow-remote"])
+        #expect(unlisted.status == 1 && unlisted.stderr.contains("\(server.host) is not in remoteHosts in lockmaster.yaml (it lists none)"), "\(unlisted.stderr)")
+        // The branch of record allows the host.
+        _ = try await TestGit.run(["switch", "-q", "main"], in: estate.repository.url)
+        try await estate.commit(["lockmaster.yaml": try estate.repository.read("lockmaster.yaml") + "remoteHosts: [\"\(server.host)\"]\n"])
+        _ = try await TestGit.run(["switch", "-q", "evil"], in: estate.repository.url)
+        _ = try await TestGit.run(["merge", "-q", "--no-edit", "main"], in: estate.repository.url)
+        let render = try await estate.run(["render", "development", "--allow-remote"])
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stdout.contains("served: first") && render.stdout.contains("app.env: |") && render.stdout.contains("MODE=first"), "\(render.stdout)")
+        // What the host serves is part of the key: a change there is a change here, never a cached answer.
+        try server.directory.write("remote.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: remote, namespace: default}\ndata: {served: second}\n")
+        let again = try await estate.run(["render", "development", "--allow-remote"])
+        #expect(again.stdout.contains("served: second") && !again.stdout.contains("served: first"), "\(again.stdout)")
     }
 
     // MARK: Credentials and registries

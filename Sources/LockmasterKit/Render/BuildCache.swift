@@ -47,8 +47,9 @@ actor BuildCache {
     /// refused build, or one that fetches remote resources, whose content no file here holds).
     /// - Parameter reading: keep what the build reads as a `BuildContent`; without it (a render that
     ///   builds everything asks nothing of it) the content answers "may hold anything".
-    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, reading: Bool = true) -> (key: String, content: BuildContent)? {
-        guard inputs.violations.isEmpty, !inputs.remote else { return nil }
+    /// - Parameter fetched: the remote files the build reads, as Lockmaster fetched them (`--allow-remote`).
+    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, fetched: [String: Data] = [:], reading: Bool = true) -> (key: String, content: BuildContent)? {
+        guard inputs.violations.isEmpty, inputs.remoteFiles.allSatisfy({ fetched[$0.url] != nil }) else { return nil }
         var hasher = SHA256()
         let specText = spec?.jsonText() ?? "entry"
         hasher.update(data: Data(specText.utf8))
@@ -60,6 +61,11 @@ actor BuildCache {
         var variables: [String: String] = [:]
         for pair in spec?["postBuild"]?["substitute"]?.pairs ?? [] {
             if let key = pair.key.string { variables[key] = pair.value.string ?? "" }
+        }
+        for url in fetched.keys.sorted() {
+            hasher.update(data: Data(url.utf8 + [0]))
+            hasher.update(data: Data(SHA256.hash(data: fetched[url] ?? Data())))
+            if reading { text += "\n" + String(decoding: fetched[url] ?? Data(), as: UTF8.self) }
         }
         // Exactly the files of the build's view: nothing else is readable when it runs.
         guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher, keepingText: reading) else { return nil }

@@ -10,9 +10,16 @@ import Support
 struct BuildInputs: Sendable {
     /// Regular files read, relative to the source root, sorted.
     var files: [String] = []
-    /// Whether the build fetches remote resources (allowed with `--allow-remote`).
-    var remote = false
+    /// Remote files the build reads (allowed with `--allow-remote`): Lockmaster fetches them into the view.
+    var remoteFiles: [RemoteFile] = []
     var violations: [BuildViolation] = []
+}
+
+/// A URL a kustomization lists where a file belongs, and the kustomization that lists it.
+struct RemoteFile: Sendable, Hashable {
+    var url: String
+    /// The kustomization (relative to the source root).
+    var listedIn: String
 }
 
 /// A reference a confined build refuses. `file` is the kustomization (or plugin configuration) that
@@ -21,6 +28,10 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
     case outsideRoot(file: String, field: String, reference: String)
     case symlink(file: String, field: String, reference: String)
     case remote(file: String, field: String, url: String)
+    /// A remote base (a git repository), which Lockmaster does not fetch even with `--allow-remote`.
+    case remoteBase(file: String, field: String, url: String)
+    /// A remote file `--allow-remote` could not fetch (a host not allowed, an error).
+    case notFetched(url: String, reason: String)
     /// A construct the scanner does not fully understand, so it cannot say what kustomize would read.
     case unsupported(file: String, position: TextPosition, construct: String)
 
@@ -41,6 +52,11 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
             // FLUX.md §5.6: --no-remote-bases blocks remote bases, not a single remote file.
             let flux = Self.isRemoteFile(url) ? "Flux fetches a single remote file even with --no-remote-bases" : "Flux fetches a remote base only where --no-remote-bases is off"
             return "\(file): \(field) \"\(url)\" is a remote resource; it is not fetched (\(flux)); render and diff fetch it with --allow-remote"
+        case let .remoteBase(file, field, url):
+            return "\(file): \(field) \"\(url)\" is a remote base (a git repository); Lockmaster fetches single remote files only, never a repository, "
+                + "so it is not built: vendor the base into this repository"
+        case let .notFetched(_, reason):
+            return reason
         case let .unsupported(file, position, construct):
             return "\(file):\(position.line):\(position.column): \(construct); a build is made only of kustomizations Lockmaster reads exactly as kustomize does, "
                 + "and this one may be read otherwise by kustomize's Go decoders (real estates never write it): write it out plainly"
@@ -230,7 +246,7 @@ struct BuildInputScanner {
         var inner = BuildInputs()
         visit(target, state: &inner, files: &own, visited: &seen)
         state.violations += inner.violations
-        state.remote = state.remote || inner.remote
+        state.remoteFiles += inner.remoteFiles
         files.formUnion(own)
         for name in own.sorted() {
             let url = root.appendingPathComponent(name)
@@ -269,7 +285,13 @@ struct BuildInputScanner {
     private func reference(_ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs,
                            files: inout Set<String>, visited: inout Set<String>) {
         if Self.isRemote(item, existsLocally: FileManager.default.fileExists(atPath: directory.appendingPathComponent(item).path)) {
-            if allowRemote { state.remote = true } else { state.violations.append(.remote(file: file, field: field, url: item)) }
+            if !allowRemote {
+                state.violations.append(.remote(file: file, field: field, url: item))
+            } else if BuildViolation.isRemoteFile(item) {
+                state.remoteFiles.append(RemoteFile(url: item, listedIn: file))
+            } else {
+                state.violations.append(.remoteBase(file: file, field: field, url: item))
+            }
             return
         }
         guard let target = confined(item, from: directory, file: file, field: field, state: &state) else { return }
@@ -283,7 +305,13 @@ struct BuildInputScanner {
     /// A file a field names. kustomize's loader fetches an http(s) URL in any file field, not only in resources.
     private func fileReference(_ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs, files: inout Set<String>) {
         if item.contains("://") {
-            if allowRemote { state.remote = true } else { state.violations.append(.remote(file: file, field: field, url: item)) }
+            if !allowRemote {
+                state.violations.append(.remote(file: file, field: field, url: item))
+            } else if item.hasPrefix("https://") || item.hasPrefix("http://") {
+                state.remoteFiles.append(RemoteFile(url: item, listedIn: file))
+            } else {
+                state.violations.append(.remoteBase(file: file, field: field, url: item))
+            }
             return
         }
         guard let target = confined(item, from: directory, file: file, field: field, state: &state) else { return }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Manifests
 import Support
@@ -65,6 +66,50 @@ enum BuildView {
             if error.message.contains("aliases expand") || error.message.contains("nested deeper") {
                 throw Refused(path: path, reason: "at \(error.position.line):\(error.position.column): \(error.message)")
             }
+        }
+    }
+
+    /// Where a fetched remote file lives in the view: its own directory (named by the URL's hash), under
+    /// the URL's own file name, which kustomize uses as a generator's default key.
+    static func remotePath(_ url: String) -> String {
+        let name = URL(string: url)?.lastPathComponent.filter { $0 != "/" } ?? ""
+        let hash = SHA256.hash(data: Data(url.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        return "_remote/\(hash)/" + (name.isEmpty || name == ".." || name == "." ? "file" : name)
+    }
+
+    /// Puts the fetched files in the view and points the kustomizations that list them there: each
+    /// such kustomization is written as JSON (the scan refused anything JSON cannot say the same way),
+    /// with every URL it lists replaced by the file's relative path.
+    static func place(_ fetched: [String: Data], for remote: [RemoteFile], in view: URL) throws {
+        guard !remote.isEmpty else { return }
+        for (url, data) in fetched {
+            let target = view.appendingPathComponent(remotePath(url))
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: target)
+        }
+        for kustomization in Set(remote.map(\.listedIn)).sorted() {
+            let file = view.appendingPathComponent(kustomization)
+            let depth = kustomization.split(separator: "/").count - 1
+            guard let text = try? String(contentsOf: file, encoding: .utf8), let document = try YAMLDocumentReader.documents(in: text).first,
+                  let object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any] else {
+                throw Refused(path: kustomization, reason: "cannot be read to point it at its fetched files")
+            }
+            func swap(_ value: Any) -> Any {
+                switch value {
+                case let text as String:
+                    for url in fetched.keys {
+                        let local = String(repeating: "../", count: depth) + remotePath(url)
+                        if text == url { return local }
+                        if text.hasSuffix("=" + url) { return String(text.dropLast(url.count)) + local }
+                    }
+                    return text
+                case let list as [Any]: return list.map(swap)
+                case let map as [String: Any]: return map.mapValues(swap)
+                default: return value
+                }
+            }
+            try FileManager.default.removeItem(at: file)
+            try JSONSerialization.data(withJSONObject: swap(object), options: [.sortedKeys, .withoutEscapingSlashes]).write(to: file)
         }
     }
 }

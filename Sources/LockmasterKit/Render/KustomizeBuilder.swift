@@ -49,13 +49,15 @@ struct KustomizeBuilder {
     ///   - inputs: `inputs(tree:path:spec:)`; a build with violations is refused.
     ///   - overlay: files (relative to `tree`) to build as if they were there: what `flux bootstrap`
     ///     will write into a directory that lists it before it has run.
-    func build(tree source: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL, overlay: [String: Data] = [:]) async throws -> [Built] {
+    func build(tree source: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL, overlay: [String: Data] = [:],
+               fetched: [String: Data] = [:]) async throws -> [Built] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source.appendingPathComponent(path).path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw BuildError.pathNotFound(path.isEmpty ? "./" : "./" + path)
         }
         guard inputs.violations.isEmpty else { throw BuildError.confinement(inputs.violations) }
         let tree = try BuildView.make(from: source, files: inputs.files, directories: [path], in: scratch)
+        try BuildView.place(fetched, for: inputs.remoteFiles, in: tree)
         let directory = tree.appendingPathComponent(path)
         // Flux merges spec.components into the path's own kustomization (FLUX.md §5.4), so its patches
         // see what the components add: build a merged copy where relative references still resolve.

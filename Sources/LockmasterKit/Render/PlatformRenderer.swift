@@ -76,6 +76,8 @@ public struct PlatformRenderer: Sendable {
         var repository: PlatformRepository
         var builder: KustomizeBuilder
         var wall: ConfinedKustomize.Wall
+        /// Fetches remote files from the hosts the settings allow (`--allow-remote`).
+        var fetcher: RemoteFileFetcher
         var trees: SourceTrees
         var cache: BuildCache
         var identity: RepositoryIdentity
@@ -92,7 +94,9 @@ public struct PlatformRenderer: Sendable {
         let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote, unconfined: request.unconfined)
         // Where the kernel cannot confine builds, nothing is built (not one problem per Kustomization).
         let wall = try builder.confined.wall()
-        let context = Context(repository: repository, builder: builder, wall: wall,
+        // The hosts --allow-remote may fetch from are the branch of record's, never a branch's own.
+        let hosts = request.allowRemote ? (try? await BranchOfRecordSettings.read(root: request.repository, git: git).settings.remoteHosts) ?? [] : []
+        let context = Context(repository: repository, builder: builder, wall: wall, fetcher: RemoteFileFetcher(allowedHosts: hosts),
                               trees: trees, cache: cache, identity: await RepositoryIdentity.read(repository, checkout: request.repository, git: git))
         let session = RenderSession(renderer: self, request: request, context: context, environment: environment, deferLeaves: deferLeaves)
         await session.run(entry: Job(label: Self.entryLabel, tree: snapshot, path: environment.entryPath, spec: nil,
@@ -150,6 +154,8 @@ public struct PlatformRenderer: Sendable {
         /// Files to build as if they were in the tree (what flux bootstrap will write).
         var overlay: [String: Data] = [:]
         var inputs = BuildInputs()
+        /// The remote files the build reads, fetched by Lockmaster (`--allow-remote`), by URL.
+        var fetched: [String: Data] = [:]
     }
 
     /// Builds jobs: each reusable one (with a key) from the cache when it is there; the rest plain jobs
@@ -177,7 +183,11 @@ public struct PlatformRenderer: Sendable {
         var groups: [[Job]] = []
         var plainByTree: [URL: [Job]] = [:]
         for job in jobs {
-            if KustomizeBuilder.changesObjects(job.spec) || job.spec == nil { groups.append([job]) } else { plainByTree[job.tree, default: []].append(job) }
+            if KustomizeBuilder.changesObjects(job.spec) || job.spec == nil || !job.inputs.remoteFiles.isEmpty {
+                groups.append([job])
+            } else {
+                plainByTree[job.tree, default: []].append(job)
+            }
         }
         for (_, plain) in plainByTree {
             // A path inside another would put the same files in one build twice. Jobs are layered by how
@@ -213,7 +223,8 @@ public struct PlatformRenderer: Sendable {
                     for job in jobs {
                         do {
                             results.append((job.label, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
-                                                                                                   scratch: try await trees.scratch(), overlay: job.overlay))))
+                                                                                                   scratch: try await trees.scratch(), overlay: job.overlay,
+                                                                                                   fetched: job.fetched))))
                         } catch {
                             results.append((job.label, .failure(error)))
                         }

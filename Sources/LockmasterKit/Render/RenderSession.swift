@@ -1,3 +1,4 @@
+import Artifacts
 import Cluster
 import Foundation
 import Manifests
@@ -81,8 +82,16 @@ final class RenderSession {
         var prepared: [Slot] = []
         for var job in jobs {
             job.inputs = context.builder.inputs(tree: job.tree, path: job.path, spec: job.spec)
+            // Remote files are fetched here, by Lockmaster, before the build: the confined build never reaches the network.
+            for url in Set(job.inputs.remoteFiles.map(\.url)).sorted() {
+                do throws(RemoteFileFetcher.FetchError) {
+                    job.fetched[url] = try await context.fetcher.fetch(url)
+                } catch {
+                    job.inputs.violations.append(.notFetched(url: url, reason: error.description))
+                }
+            }
             let fingerprint = job.overlay.isEmpty ? await context.cache.fingerprint(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
-                                                                                                    reading: deferLeaves) : nil
+                                                                                                    fetched: job.fetched, reading: deferLeaves) : nil
             prepared.append(Slot(job: job, wave: number, fingerprint: fingerprint))
         }
         let now = prepared.filter { !mayWait($0) }

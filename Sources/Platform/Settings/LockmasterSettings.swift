@@ -16,6 +16,8 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
     public var pinDigest = false
     /// The most an artifact may inflate to when it is read (render, diff, promote), in MiB.
     public var artifactSizeLimitMiB = 512
+    /// Hosts `--allow-remote` may fetch a kustomization's remote files from (Lockmaster fetches them).
+    public var remoteHosts: [String] = []
     /// The kube context of each environment's cluster, for `status --live`.
     public var contexts: [String: String] = [:]
     public var sandbox = Sandbox()

@@ -61,6 +61,7 @@ private extension LockmasterSettings {
             case "artifact": artifact = value.string
             case "environments": environments = Self.strings(value)
             case "pinDigest": pinDigest = ["true", "True", "TRUE"].contains(value.string ?? "")
+            case "remoteHosts": remoteHosts = Self.strings(value)
             case "artifactSizeLimitMiB": artifactSizeLimitMiB = value.string.flatMap { Int($0) } ?? artifactSizeLimitMiB
             case "contexts":
                 for context in value.pairs ?? [] {

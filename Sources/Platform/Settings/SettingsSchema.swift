@@ -42,6 +42,10 @@ public enum SettingsSchema {
           "description": "promote also sets spec.ref.digest, so Flux pulls by digest; the tag stays for people.",
           "type": "boolean", "default": false, "examples": [true]
         },
+        "remoteHosts": {
+          "description": "Hosts (host or host:port) that render and diff --allow-remote may fetch a kustomization's remote files from; Lockmaster fetches them itself, never the confined build. check and diff read this from the base.",
+          "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["raw.githubusercontent.com"]]
+        },
         "artifactSizeLimitMiB": {
           "description": "The most an artifact may inflate to when render, diff or promote read it (MiB); a larger one stops with an error.",
           "type": "integer", "minimum": 1, "default": 512, "examples": [2048]

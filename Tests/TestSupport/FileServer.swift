@@ -1,0 +1,28 @@
+public import Foundation
+
+/// Python's http.server over a directory on a loopback port: the remote host of `--allow-remote` tests.
+public final class FileServer: @unchecked Sendable {  // immutable after init; `process` is only touched in deinit
+    public let port: Int
+    public let directory: TemporaryDirectory
+    private let process: Process
+
+    public var host: String { "127.0.0.1:\(port)" }
+
+    public init() async throws {
+        directory = try TemporaryDirectory(prefix: "lockmaster-files")
+        port = try FreePort.find()
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", directory.path]
+        process.standardOutput = FileHandle.nullDevice
+        let log = directory.url.appendingPathComponent(".server.log")
+        process.standardError = try FileHandle(forWritingTo: log.createEmpty())
+        try process.run()
+        try await FreePort.waitUntilListening(port, process: process, log: log)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
