@@ -70,6 +70,6 @@ extension DemoRunner {
         emit(.output(AdoptTextFormatter.format(try await EstateAdopter(git: git).run(AdoptRequest(directory: estate)))))
         emit(.step("The merge guard reads what Flux applies: web's dependsOn database/postgres resolves through the kustomization.yaml namespaces"))
         emit(.command("lockmaster check --repo \(estate.path)"))
-        emit(.output(CheckFormatter.text(try await MergeGuard(git: git).run(CheckRequest(repository: estate, environment: [:])))))
+        emit(.output(CheckFormatter.text(try await MergeGuard(git: git).run(CheckRequest(repository: estate, environment: [:], unconfined: DemoRunner.unconfined)))))
     }
 }

@@ -17,7 +17,7 @@ extension DemoRunner {
         try Data(text.replacingCharacters(in: namespace, with: "").utf8).write(to: file)
         try await commit(repository, git: git, emit: emit, "Pin KEDA to 2.13.0")
         emit(.command("lockmaster diff main --lane --env development --fail-on high --repo \(repository.path)"))
-        let report = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: "main", head: nil), environment: "development", lane: true))
+        let report = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: "main", head: nil), environment: "development", lane: true, unconfined: DemoRunner.unconfined))
         let dangers = report.environments.flatMap(\.dangers)
         // Only builds that could not run (no working kubectl: nothing compared) excuse a review without both.
         let compared = report.environments.contains { !$0.kustomizations.isEmpty }

@@ -30,6 +30,9 @@ public struct DemoRunner: Sendable {
         "GIT_COMMITTER_NAME": "Lockmaster Demo", "GIT_COMMITTER_EMAIL": "demo@lockmaster.invalid",
     ]
     static let artifact = "oci://registry.example.com/acme/platform"
+    /// The demo builds only content it wrote: where the kernel cannot build the wall, it builds without
+    /// it (and says so) rather than stop; a user's own commands refuse instead.
+    static let unconfined: Bool = { if case .failure = KernelWall.probe() { true } else { false } }()
 
     func commit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void, _ message: String) async throws {
         try await git.add(["."], in: repository)
@@ -42,7 +45,7 @@ public struct DemoRunner: Sendable {
     @discardableResult
     func check(_ repository: URL, git: any GitClient, target: String?, emit: @Sendable (DemoEvent) -> Void) async throws -> CheckReport {
         emit(.command("lockmaster check --repo \(repository.path)" + (target.map { " --target \($0)" } ?? "")))
-        let report = try await MergeGuard(git: git).run(CheckRequest(repository: repository, target: target, environment: [:]))
+        let report = try await MergeGuard(git: git).run(CheckRequest(repository: repository, target: target, environment: [:], unconfined: Self.unconfined))
         emit(.output(CheckFormatter.text(report)))
         return report
     }

@@ -49,7 +49,7 @@ extension DemoRunner {
         try await commit(repository, git: git, emit: emit, "Add KEDA 2.14.0")
         try await check(repository, git: git, target: nil, emit: emit)
         emit(.command("lockmaster diff --env development --repo \(repository.path)"))
-        let sandboxDiff = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development"))
+        let sandboxDiff = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development", unconfined: Self.unconfined))
         emit(.output(DiffFormatter.text(Self.servicesOnly(sandboxDiff))))
         try await cachedDiff(repository, git: git, expected: sandboxDiff, emit: emit)
         try await lease(repository, name: name, created: created, git: git, emit: emit)
@@ -67,20 +67,36 @@ extension DemoRunner {
         try FileManager.default.removeItem(at: copied.deletingLastPathComponent())
         emit(.command("rm clusters/development/flux-system/gotk-sync.yaml"))
 
-        emit(.step("A branch that reads outside its source is not built, as Flux would not build it: nothing leaks into the diff"))
+        emit(.step("A branch that reads outside its source is not built: every build runs in a view of its own files, inside the kernel's wall"))
         let leak = repository.appendingPathComponent("platform/configs/leak")
         try FileManager.default.createDirectory(at: leak, withIntermediateDirectories: true)
-        try Data("configMapGenerator:\n- name: leak\n  files: [env=/proc/self/environ]\n".utf8).write(to: leak.appendingPathComponent("kustomization.yaml"))
-        emit(.command("printf 'configMapGenerator:\\n- name: leak\\n  files: [env=/proc/self/environ]\\n' > platform/configs/leak/kustomization.yaml"))
-        emit(.command("lockmaster render development --repo \(repository.path)"))
-        let refused = try await PlatformRenderer().run(RenderRequest(repository: repository, environment: "development"))
-        emit(.output(refused.problems.map { "error: \($0.kustomization) (\($0.path)): \($0.message)\n" }.joined()))
+        // Refused by the scan (a path outside the source), then a spelling only Go's decoder reads as `resources`.
+        for (text, shown) in [("configMapGenerator:\n- name: leak\n  files: [env=/proc/self/environ]\n", "configMapGenerator:\\n- name: leak\\n  files: [env=/proc/self/environ]\\n"),
+                              ("Resources: [../../../.git/config]\n", "Resources: [../../../.git/config]\\n")] {
+            try Data(text.utf8).write(to: leak.appendingPathComponent("kustomization.yaml"))
+            emit(.command("printf '\(shown)' > platform/configs/leak/kustomization.yaml"))
+            emit(.command("lockmaster render development --repo \(repository.path)"))
+            let refused = try await PlatformRenderer().run(RenderRequest(repository: repository, environment: "development", unconfined: Self.unconfined))
+            emit(.output("note: \(refused.builds)\n" + refused.problems.map { "error: \($0.kustomization) (\($0.path)): \($0.message)\n" }.joined()))
+        }
         try FileManager.default.removeItem(at: leak)
         emit(.command("rm -r platform/configs/leak"))
+        if Self.unconfined {
+            emit(.output("(this kernel has no Landlock or seccomp: the demo builds its own content unconfined; check, diff and render refuse to build here unless --unconfined)\n"))
+        }
+
+        emit(.step("The branch cannot change what the guard inspects: settings come from the base, and a change to them is an error"))
+        let settingsFile = repository.appendingPathComponent(LockmasterSettings.fileName)
+        let settings = try Data(contentsOf: settingsFile)
+        try Data((String(decoding: settings, as: UTF8.self) + "artifactSizeLimitMiB: 100000\n").utf8).write(to: settingsFile)
+        emit(.command("echo 'artifactSizeLimitMiB: 100000' >> lockmaster.yaml"))
+        try await check(repository, git: git, target: nil, emit: emit)
+        try settings.write(to: settingsFile)
+        emit(.command("git checkout lockmaster.yaml"))
 
         emit(.step("The teardown plan for the sandbox: KEDA's HelmRelease goes before the platform services it depends on"))
         emit(.command("lockmaster sandbox delete \(name) --repo \(repository.path)"))
-        let (teardown, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository, name: name))
+        let (teardown, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository, name: name, unconfined: Self.unconfined))
         emit(.output(TeardownFormatter.format(teardown)))
 
         emit(.step("Before the pull request: the sandbox is torn down and its directory leaves the branch; then merge"))
@@ -139,7 +155,7 @@ extension DemoRunner {
 
         emit(.step("What the new version changes, compared artifact to artifact"))
         emit(.command("lockmaster diff --versions 0.1.0 0.1.1 --repo \(repository.path)"))
-        emit(.output(DiffFormatter.text(try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .versions("0.1.0", "0.1.1"))))))
+        emit(.output(DiffFormatter.text(try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .versions("0.1.0", "0.1.1"), unconfined: Self.unconfined)))))
 
         emit(.step("Publishing the same commit again changes nothing, its signature included"))
         emit(.command("lockmaster publish --sign-key \(key.path) --repo \(repository.path)"))
@@ -206,7 +222,7 @@ extension DemoRunner {
         emit(.step("Diff again: only what the change touches was built, and the render cache holds those builds"))
         let home = repository.deletingLastPathComponent().appendingPathComponent("cache")
         let cache = RenderCacheDirectory(url: home.appendingPathComponent("lockmaster/builds"), kubectl: "kubectl")
-        let request = DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development")
+        let request = DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development", unconfined: Self.unconfined)
         emit(.command("XDG_CACHE_HOME=\(home.path) lockmaster diff --env development --repo \(repository.path)   # twice"))
         let first = try await PlatformDiffer(git: git, cacheDirectory: cache).run(request)
         let kept = FileManager.default.enumerator(atPath: cache.url.path)?.allObjects.compactMap { $0 as? String }.filter { !$0.contains("/.") && $0.contains("/") }.count ?? 0

@@ -137,7 +137,7 @@ public struct PlatformDiffer: Sendable {
         }
         await cache.finish()
         report.builds = try renderer.wall(unconfined: request.unconfined).description
-        report.settings = trusted.map { "\(LockmasterSettings.fileName) at the base (\(baseRef ?? String($0.revision.prefix(12))))\($0.text == nil ? ", which has none: the defaults" : "")" }
+        report.settings = trusted.map { "\(LockmasterSettings.fileName) at the base (\(baseRef.map { $0.count == 40 ? String($0.prefix(12)) : $0 } ?? String($0.revision.prefix(12))))\($0.text == nil ? ", which has none: the defaults" : "")" }
         return report
     }
 

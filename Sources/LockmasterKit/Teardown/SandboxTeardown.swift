@@ -5,10 +5,13 @@ import Platform
 public struct TeardownRequest: Sendable {
     public var repository: URL
     public var name: String
+    /// Build without the kernel wall (`RenderRequest.unconfined`).
+    public var unconfined: Bool
 
-    public init(repository: URL, name: String) {
+    public init(repository: URL, name: String, unconfined: Bool = false) {
         self.repository = repository
         self.name = name
+        self.unconfined = unconfined
     }
 }
 
@@ -30,7 +33,7 @@ public struct SandboxTeardown: Sendable {
         guard FileManager.default.fileExists(atPath: request.repository.appendingPathComponent(directory).path) else {
             throw SandboxError.notInWorkTree(name: request.name, directory: directory)
         }
-        let report = try await renderer.run(RenderRequest(repository: request.repository, environment: environment))
+        let report = try await renderer.run(RenderRequest(repository: request.repository, environment: environment, unconfined: request.unconfined))
         var objects = TeardownInventory.objects(from: report.objects)
         if let cluster { objects = try await cluster(objects) }
         var plan = TeardownPlanner.plan(sandbox: environment, objects: objects, hooks: settings.sandbox.hooks.destroy)

@@ -191,6 +191,8 @@ extension Lockmaster.Sandbox {
         @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var output: OutputFormat = .text
 
+        @OptionGroup var wall: BuildWallOptions
+
         func validate() throws {
             if execute, context == nil { throw ValidationError("--execute needs --context CTX: the cluster to tear down") }
         }
@@ -201,7 +203,7 @@ extension Lockmaster.Sandbox {
                 // With a context, the cluster's view refines the plan: its inventories and what only it has.
                 let view = context.map { context in { @Sendable (objects: [TeardownObject]) in try await TeardownExecutor(context: context).clusterView(known: objects) } }
                 let (plan, _) = try await Activity.during("planning the teardown") {
-                    try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name), cluster: view)
+                    try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name, unconfined: wall.unconfined), cluster: view)
                 }
                 Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
                 guard execute, let context else { return }
