@@ -26,6 +26,12 @@ public enum Interruption {
         }
     }
 
+    /// Waits for the exit a signal has begun, when one has: the work that ends meanwhile (often with an
+    /// error, its scratch directory being removed under it) must not exit first with another status.
+    public static func holdIfStopping() {
+        while state.withLock({ $0.stopping }) { usleep(50_000) }
+    }
+
     /// Whether a signal is being held: long steps poll this to stop at their next safe point.
     public static var requested: Bool { state.withLock { $0.pending != nil } }
 

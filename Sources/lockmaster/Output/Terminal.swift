@@ -74,12 +74,18 @@ enum Terminal {
     static func run(_ body: () async throws -> Void) async throws {
         do {
             try await body()
+            // A signal that is stopping the process (removing its scratch directories) decides the exit.
+            Interruption.holdIfStopping()
         } catch let error as ExitCode {
+            Interruption.holdIfStopping()
             throw error
         } catch let error as SettingsError {
+            Interruption.holdIfStopping()
             for diagnostic in error.diagnostics { err("\(diagnostic)\n") }
             throw ExitCode.failure
         } catch {
+            // What failed because a signal took the scratch directories away is not the error to report.
+            Interruption.holdIfStopping()
             err("lockmaster: error: \(error)\n")
             throw isUsageError(error) ? ExitCode.validationFailure : ExitCode.failure
         }
