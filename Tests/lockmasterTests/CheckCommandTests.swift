@@ -116,6 +116,23 @@ import Testing
         #expect(check.stdout.contains("silenced: lockmaster.yaml is changed by this change"), "\(check.stdout)")
     }
 
+    /// A change that names itself, or another branch it controls, as the branch of record is still
+    /// compared with main: the branch of record comes from what the change cannot edit.
+    @Test(arguments: ["change", "helper"]) func theChangeCannotPickItsBase(_ named: String) async throws {
+        let repository = try await repository()
+        try await TestGit.run(["branch", "helper"], in: repository.url)
+        try repository.write("lockmaster.yaml", try repository.read("lockmaster.yaml") + "branch: \(named)\n")
+        try repository.write("clusters/production/flux-system/gotk-sync.yaml", "# from a sandbox\n")
+        try await TestGit.commitAll(in: repository.url, message: "compare me with myself")
+        try await TestGit.run(["branch", "-f", "helper", "HEAD"], in: repository.url)
+        let check = try await LockmasterBinary.run(["check", "-o", "json", "--repo", repository.path])
+        #expect(check.status == 1, "\(check.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: check.standardOutput) as? [String: Any])
+        #expect(report["baseRef"] as? String == "main", "\(report)")
+        let diff = try await LockmasterBinary.run(["diff", "--repo", repository.path])
+        #expect(diff.stdout.contains("settings from lockmaster.yaml at the base"), "\(diff.stdout)")
+    }
+
     /// `branch: HEAD` in the change's settings would compare it with itself: never a branch of record.
     @Test func headIsNeverTheBranchOfRecord() async throws {
         let repository = try await repository()

@@ -179,7 +179,8 @@ import Testing
         try repository.write("lockmaster.yaml", settings + "sandbox:\n  contextTemplate: \"kind-{directory}\"\n  hooks: {destroy: [\"env > \(evidence.path)/base-hook.env\"]}\n")
         try await TestGit.commitAll(in: repository.url, message: "settings")
         #expect(try await LockmasterBinary.run(["sandbox", "create", "OPS-4-hooks", "--ttl", "1d", "--now", "2026-12-01T09:00:00Z", "--repo", repository.path]).status == 0)
-        try repository.write("lockmaster.yaml", settings + "contexts: {sandbox-ops-4-hooks: prod}\nsandbox:\n  hooks: {destroy: [\"touch \(evidence.path)/branch-hook\"]}\n")
+        // The branch also names itself the branch of record, so that its own settings would be "the base".
+        try repository.write("lockmaster.yaml", settings.replacingOccurrences(of: "branch: main", with: "branch: OPS-4-hooks") + "contexts: {sandbox-ops-4-hooks: prod}\nsandbox:\n  hooks: {destroy: [\"touch \(evidence.path)/branch-hook\"]}\n")
         try await TestGit.commitAll(in: repository.url, message: "my own hooks")
         try await TestGit.run(["switch", "-q", "main"], in: repository.url)
         let cluster = try ClusterStandIn()

@@ -70,13 +70,14 @@ public struct MergeGuard: Sendable {
     public func run(_ request: CheckRequest) async throws -> CheckReport {
         let root = request.repository
         // The change's own lockmaster.yaml only suggests the branch to compare with; the base decides the rest.
-        let suggested = await BaseBranch.resolve(root: root, settings: (try? SettingsLoader.load(repositoryRoot: root)) ?? LockmasterSettings(), git: git)
+        // The change's own lockmaster.yaml never picks what it is compared with.
+        let suggested = await BranchOfRecordSettings.trustedBranch(root: root, git: git)
         let ciTarget = request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
             ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
-        var (base, baseRef) = try await base(request.base, branch: ciTarget ?? suggested.name, root: root)
+        var (base, baseRef) = try await base(request.base, branch: ciTarget ?? suggested, root: root)
         var trusted = try await BaseSettings.read(at: base, root: root, git: git)
         var branch = await BaseBranch.resolve(root: root, settings: trusted.settings, text: trusted.text, git: git)
-        if request.base == nil, ciTarget == nil, branch.name != suggested.name {
+        if request.base == nil, ciTarget == nil, branch.name != suggested {
             // The base names another branch of record than the change does: compare with that one.
             (base, baseRef) = try await self.base(nil, branch: branch.name, root: root)
             trusted = try await BaseSettings.read(at: base, root: root, git: git)

@@ -71,9 +71,10 @@ public struct PlatformDiffer: Sendable {
         if case let .git(base, _) = request.sides {
             baseRef = base
             if baseRef == nil, try await git.resolve("HEAD", in: root) != nil {
-                let (_, suggested) = await PlatformRepository.load(root: root, settings: (try? SettingsLoader.load(repositoryRoot: root)) ?? LockmasterSettings())
-                    .resolvingBranch(git: git)
-                baseRef = try await git.mergeBase("HEAD", suggested.name, in: root)
+                // The change's own lockmaster.yaml never picks what it is compared with.
+                let branch = await BranchOfRecordSettings.trustedBranch(root: root, git: git)
+                let tip = try await BranchOfRecordSettings.tip(of: branch, root: root, git: git)
+                baseRef = try await tip.asyncFlatMap { try await git.mergeBase("HEAD", $0, in: root) }
             }
             if let baseRef, let commit = try await git.resolve(baseRef, in: root) { trusted = try await BaseSettings.read(at: commit, root: root, git: git) }
         }

@@ -3,7 +3,7 @@ import Artifacts
 import Cluster
 import GitKit
 import Manifests
-import Platform
+public import Platform
 public import Support
 
 /// What `lockmaster render ENV` is asked to do.
@@ -24,6 +24,8 @@ public struct RenderRequest: Sendable {
     public var offline: Bool
     /// Build without the kernel wall (`--unconfined`): only for trusted content where the kernel has none.
     public var unconfined: Bool
+    /// The settings to read the repository with (gc: the branch of record's); nil: its own file.
+    public var settings: LockmasterSettings?
 
     public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false, offline: Bool = false,
                 unconfined: Bool = false) {
@@ -58,7 +60,7 @@ public struct PlatformRenderer: Sendable {
 
     public func run(_ request: RenderRequest) async throws -> RenderReport {
         let cache = BuildCache(directory: cacheDirectory)
-        let trees = try SourceTrees(repository: request.repository)
+        let trees = try SourceTrees(repository: request.repository, settings: request.settings)
         defer { trees.removeAll() }
         let report = try await session(request, cache: cache, trees: trees).report()
         await cache.finish()

@@ -62,14 +62,41 @@ public enum BranchOfRecordSettings {
 
     /// The branch of record's settings (with `branch` set) and its tip.
     public static func read(root: URL, git: any GitClient = ProcessGitClient()) async throws -> (settings: LockmasterSettings, tip: String) {
-        let suggested = await BaseBranch.resolve(root: root, settings: (try? SettingsLoader.load(repositoryRoot: root)) ?? LockmasterSettings(), git: git)
-        var tip: String?
-        for ref in ["refs/heads/\(suggested.name)", "refs/remotes/origin/\(suggested.name)"] where tip == nil && suggested.name != "HEAD" {
-            tip = try await git.resolve(ref, in: root)
-        }
-        guard let tip else { throw Missing.noBranch(suggested.name) }
+        let name = await trustedBranch(root: root, git: git)
+        guard let tip = try await tip(of: name, root: root, git: git) else { throw Missing.noBranch(name) }
         var settings = try await BaseSettings.read(at: tip, root: root, git: git).settings
-        settings.branch = suggested.name
+        settings.branch = name
         return (settings, tip)
+    }
+
+    /// The branch of record, decided by what a branch cannot change: the remote's default branch
+    /// (`origin/HEAD`), else `main`, else `master`; only where none exists, the work tree's `branch`
+    /// (never `HEAD`, never the branch checked out). Then the `branch` that branch's own lockmaster.yaml
+    /// names, when that exists: a setting the branch of record holds is trusted.
+    static func trustedBranch(root: URL, git: any GitClient) async -> String {
+        var candidates: [String] = []
+        if let remote = try? await git.remoteDefaultBranch(in: root) { candidates.append(remote) }
+        candidates += ["main", "master"]
+        let current = try? await git.currentBranch(in: root)
+        if let named = try? SettingsLoader.load(repositoryRoot: root).branch, named != current { candidates.append(named) }
+        var chosen = "main"
+        for candidate in candidates where candidate != "HEAD" {
+            if (try? await tip(of: candidate, root: root, git: git)) ?? nil != nil { chosen = candidate; break }
+        }
+        // One step: the branch of record's own settings may name another branch of record.
+        if let tip = (try? await tip(of: chosen, root: root, git: git)) ?? nil,
+           let named = (try? await BaseSettings.read(at: tip, root: root, git: git))?.settings.branch, named != chosen, named != "HEAD",
+           (try? await Self.tip(of: named, root: root, git: git)) ?? nil != nil {
+            return named
+        }
+        return chosen
+    }
+
+    /// The commit a branch (local, else origin's) points at; nil when neither exists.
+    static func tip(of branch: String, root: URL, git: any GitClient) async throws -> String? {
+        for ref in ["refs/heads/\(branch)", "refs/remotes/origin/\(branch)"] {
+            if let commit = try await git.resolve(ref, in: root) { return commit }
+        }
+        return nil
     }
 }

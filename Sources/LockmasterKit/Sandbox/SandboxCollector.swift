@@ -145,7 +145,7 @@ public struct SandboxCollector: Sendable {
                     { @Sendable (objects: [TeardownObject]) in try await TeardownExecutor(context: context).clusterView(known: objects) }
                 } : nil
                 do {
-                    report.candidates[index].plan = try await SandboxTeardown(access: access).plan(TeardownRequest(repository: root, name: candidate.name), cluster: view).plan
+                    report.candidates[index].plan = try await SandboxTeardown(access: access).plan(TeardownRequest(repository: root, name: candidate.name, settings: settings), cluster: view).plan
                 } catch {
                     report.candidates[index].planError = "\(error)"
                     if request.execute { throw SandboxGCError.noPlan(name: candidate.name, reason: "\(error)") }

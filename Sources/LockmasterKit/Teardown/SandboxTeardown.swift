@@ -1,5 +1,5 @@
 public import Foundation
-import Platform
+public import Platform
 
 /// What `lockmaster sandbox delete NAME` is asked to plan.
 public struct TeardownRequest: Sendable {
@@ -7,11 +7,14 @@ public struct TeardownRequest: Sendable {
     public var name: String
     /// Build without the kernel wall (`RenderRequest.unconfined`).
     public var unconfined: Bool
+    /// The settings to plan with (gc: the branch of record's, never the sandbox branch's); nil: the work tree's.
+    public var settings: LockmasterSettings?
 
-    public init(repository: URL, name: String, unconfined: Bool = false) {
+    public init(repository: URL, name: String, unconfined: Bool = false, settings: LockmasterSettings? = nil) {
         self.repository = repository
         self.name = name
         self.unconfined = unconfined
+        self.settings = settings
     }
 }
 
@@ -27,13 +30,17 @@ public struct SandboxTeardown: Sendable {
     /// `TeardownExecutor.clusterView`) may add to and refine the objects before the plan is made.
     public func plan(_ request: TeardownRequest,
                      cluster: (@Sendable ([TeardownObject]) async throws -> [TeardownObject])? = nil) async throws -> (plan: TeardownPlan, objects: [TeardownObject]) {
-        let settings = try SettingsLoader.load(repositoryRoot: request.repository)
+        let settings = try request.settings ?? SettingsLoader.load(repositoryRoot: request.repository)
         let environment = SandboxCreator.directoryName(for: request.name)
         let directory = settings.environmentDirectory(environment)
         guard FileManager.default.fileExists(atPath: request.repository.appendingPathComponent(directory).path) else {
             throw SandboxError.notInWorkTree(name: request.name, directory: directory)
         }
-        let report = try await renderer.run(RenderRequest(repository: request.repository, environment: environment, unconfined: request.unconfined))
+        let report = try await renderer.run({
+            var render = RenderRequest(repository: request.repository, environment: environment, unconfined: request.unconfined)
+            render.settings = request.settings
+            return render
+        }())
         var objects = TeardownInventory.objects(from: report.objects)
         if let cluster { objects = try await cluster(objects) }
         var plan = TeardownPlanner.plan(sandbox: environment, objects: objects, hooks: settings.sandbox.hooks.destroy)
