@@ -27,7 +27,8 @@ public enum Inert {
         guard escaped.contains("::") || escaped.contains("##[") else { return escaped }
         return escaped.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var line = String(line)
-            if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("::"), let colon = line.firstIndex(of: ":") {
+            // GitHub's runner trims every Unicode white space (.NET's TrimStart) before it looks for `::`.
+            if line.drop(while: \.isWhitespace).hasPrefix("::"), let colon = line.firstIndex(of: ":") {
                 line.insert("\\", at: colon)
             }
             return line.replacing("##[", with: "#\\#[")
@@ -38,7 +39,7 @@ public enum Inert {
     /// command (emitters print such values quoted, on one line).
     public static func needsQuoting(_ text: String) -> Bool {
         text.unicodeScalars.contains(where: isControl) || text.contains("##[")
-            || text.split(separator: "\n").contains { $0.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("::") }
+            || text.split(separator: "\n").contains { $0.drop(while: \.isWhitespace).hasPrefix("::") }
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

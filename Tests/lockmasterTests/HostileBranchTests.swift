@@ -361,7 +361,7 @@ import Testing
     /// A value that would retitle a terminal, reverse what follows, hide the rest of a pull-request
     /// comment, close its code fence and start workflow commands. (C1 controls cannot get through
     /// kustomize; they come through file names below.)
-    static let poison = "x\u{1B}]0;owned\u{07}\u{202E} <!-- ``` ```` |a| <img src=x> @octocat www.evil.example https://evil.example/x \n::error::forged\n##[warning]forged"
+    static let poison = "x\u{1B}]0;owned\u{07}\u{202E} <!-- ``` ```` |a| <img src=x> @octocat www.evil.example https://evil.example/x \n::error::forged\n\u{2003}\u{00A0}::error::forged\n##[warning]forged"
 
     @Test func everyOutputIsInert() async throws {
         let estate = try await Estate()
@@ -375,7 +375,7 @@ import Testing
             #expect(output.stdout.contains("poison"), "\(arguments): \(output.stdout)")
             for control in ["\u{1B}", "\u{07}", "\u{9B}", "\u{202E}"] { #expect(!output.stdout.contains(control), "\(arguments) printed a control character") }
             for line in output.stdout.split(separator: "\n") {
-                #expect(!line.drop { $0 == " " }.hasPrefix("::") && !line.contains("##["), "\(arguments) printed a workflow command: \(line)")
+                #expect(!line.drop(while: \.isWhitespace).hasPrefix("::") && !line.contains("##["), "\(arguments) printed a workflow command: \(line)")
             }
             if arguments.contains("markdown") { HostileMarkdown.expectInert(output.stdout) }
         }
