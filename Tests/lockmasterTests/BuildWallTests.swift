@@ -70,6 +70,19 @@ import Testing
         Case(description: "Path in an inline transformer",
              files: plain("resources: []\ntransformers:\n- |\n  apiVersion: builtin\n  kind: PatchTransformer\n  metadata: {name: t}\n  Path: /etc/hostname\n"),
              outcome: .refused("the key 'Path'")),
+        Case(description: "a generator key Go's decoder folds to files (ſ is s)", files: plain("configMapGenerator:\n- name: x\n  fileſ: [/etc/hostname]\n"),
+             outcome: .refused("the key 'fileſ'")),
+        Case(description: "helmCharts with a values file outside", files: plain("helmCharts:\n- name: x\n  valuesFile: /etc/hostname\n"),
+             outcome: .refused("helmCharts, which kustomize inflates only with --enable-helm")),
+        Case(description: "a Flux Kustomization whose patches name a file",
+             files: { _, _, _ in ["clusters/development/evil.yaml": HostileBranchTests.fluxKustomization(path: "./platform/services")
+                 + "  patches:\n  - path: /etc/hostname\n    target: {kind: Namespace}\n"] },
+             outcome: .refused("spec.patches with 'path'")),
+        Case(description: "kustomizations nested a hundred deep",
+             files: { _, _, _ in Dictionary(uniqueKeysWithValues: (0..<100).map { depth in
+                 ("\(directory)/" + (0..<depth).map { _ in "d/" }.joined() + "kustomization.yaml", depth == 99 ? "resources: []\n" : "resources: [d]\n")
+             }) },
+             outcome: .refused("kustomizations nested more than 64 deep")),
         Case(description: "resources and Resources together", files: plain("resources: []\nResources: [/etc/hostname]\n"), outcome: .refused("keys that differ only in case")),
         // Keys written twice, and keys kustomize does not know.
         Case(description: "resources written twice", files: plain("resources: [a.yaml]\nresources: [/etc/hostname]\n"), outcome: .refused("a key written twice")),

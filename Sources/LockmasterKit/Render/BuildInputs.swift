@@ -71,6 +71,10 @@ struct BuildInputScanner {
     /// The source root, symlinks resolved.
     let root: URL
     let allowRemote: Bool
+    /// How many kustomizations deep the walk is now (a box: the walk's methods do not mutate the scanner).
+    private let depth = Depth()
+
+    private final class Depth { var value = 0 }
 
     init(root: URL, allowRemote: Bool = false) {
         self.root = root.resolvingSymlinksInPath().standardizedFileURL
@@ -83,6 +87,13 @@ struct BuildInputScanner {
         var files = Set<String>()
         var visited = Set<String>()
         let entry = path.isEmpty ? "." : path
+        // Flux's patches hold a patch and a target, never a file: kustomize would read a `path` it was given.
+        for patch in spec?["patches"]?.items ?? [] {
+            for key in (patch.pairs ?? []).compactMap(\.key.string) where key != "patch" && key != "target" {
+                state.violations.append(.unsupported(file: "Flux Kustomization", position: patch.position,
+                                                     construct: "spec.patches with '\(key)' (Flux's patches hold only patch and target)"))
+            }
+        }
         if let directory = confined(entry, from: root, file: "spec.path", field: "path", state: &state) {
             visit(directory, state: &state, files: &files, visited: &visited)
             for component in spec?["components"]?.items?.compactMap(\.string) ?? [] {
@@ -93,9 +104,22 @@ struct BuildInputScanner {
         return state
     }
 
+    /// Kustomizations nested deeper than this are refused (real ones nest a handful of levels).
+    static let maximumDepth = 64
+
     private func visit(_ directory: URL, state: inout BuildInputs, files: inout Set<String>, visited: inout Set<String>) {
         let key = relative(directory)
         guard visited.insert(key).inserted else { return }
+        // Each nested kustomization is a frame of this walk (and of kustomize's): bound it.
+        depth.value += 1
+        defer { depth.value -= 1 }
+        guard depth.value <= Self.maximumDepth else {
+            if !state.violations.contains(where: { if case .unsupported(_, _, let construct) = $0 { construct.hasPrefix("kustomizations nested") } else { false } }) {
+                state.violations.append(.unsupported(file: key, position: TextPosition(line: 1, column: 1),
+                                                     construct: "kustomizations nested more than \(Self.maximumDepth) deep"))
+            }
+            return
+        }
         // kustomize looks for each name and refuses two; a symlinked one the builder would follow.
         let present = ManifestLoader.kustomizationFileNames.filter { FileKind.at(directory.appendingPathComponent($0).path) != nil }
         for name in present where !isRegular(directory.appendingPathComponent(name)) {
@@ -266,6 +290,13 @@ struct BuildInputScanner {
     /// Flux's generated kustomization (FLUX.md §5.4): `.yaml`/`.yml` files, and sub-directories that hold
     /// their own kustomization. Symlinks are not in Flux's artifact, so they are not read.
     private func generated(_ directory: URL, files: inout Set<String>, state: inout BuildInputs, visited: inout Set<String>) {
+        depth.value += 1
+        defer { depth.value -= 1 }
+        guard depth.value <= Self.maximumDepth else {
+            state.violations.append(.unsupported(file: relative(directory), position: TextPosition(line: 1, column: 1),
+                                                 construct: "directories nested more than \(Self.maximumDepth) deep"))
+            return
+        }
         for entry in ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !entry.hasPrefix(".") {
             let child = directory.appendingPathComponent(entry)
             if isSymlink(child) { continue }

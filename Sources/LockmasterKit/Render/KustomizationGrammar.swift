@@ -32,6 +32,15 @@ enum KustomizationGrammar {
     /// Maps whose keys are data (labels, annotations, inline values), not fields.
     private static let freeForm: Set<String> = ["commonLabels", "commonAnnotations", "pairs", "labels", "annotations", "valuesInline", "data", "selector", "matchLabels"]
 
+    /// A key as Go's encoding/json compares it with a field name: ignoring case, with its special
+    /// folds (`ſ` is `s`, the Kelvin sign is `k`).
+    static func folded(_ key: String) -> String {
+        key.lowercased().replacingOccurrences(of: "ſ", with: "s").replacingOccurrences(of: "\u{212A}", with: "k")
+    }
+
+    /// Fields kustomize reads only with --enable-helm, which Flux never passes: Flux would not build them.
+    static let helmFields: Set<String> = ["helmCharts", "helmGlobals", "helmChartInflationGenerator"]
+
     static func problems(in document: YAMLNode) -> [Problem] {
         guard let pairs = document.pairs else {
             return document.isNull ? [] : [Problem(position: document.position, construct: "a kustomization that is not a mapping")]
@@ -39,8 +48,11 @@ enum KustomizationGrammar {
         var found: [Problem] = []
         for pair in pairs {
             guard let key = pair.key.string else { continue }
+            if helmFields.contains(key) {
+                found.append(Problem(position: pair.key.position, construct: "\(key), which kustomize inflates only with --enable-helm, which Flux does not pass"))
+            }
             if !fields.contains(key) {
-                if let field = fields.first(where: { $0.lowercased() == key.lowercased() }) {
+                if let field = fields.first(where: { folded($0) == folded(key) }) {
                     found.append(Problem(position: pair.key.position, construct: "the key '\(key)', which kustomize reads as '\(field)' (Go matches field names ignoring case)"))
                 } else {
                     found.append(Problem(position: pair.key.position, construct: "the key '\(key)', which kustomize v5 does not know"))
@@ -60,7 +72,7 @@ enum KustomizationGrammar {
             var found: [Problem] = []
             for pair in pairs {
                 guard let key = pair.key.string else { continue }
-                let lower = key.lowercased()
+                let lower = folded(key)
                 if fileFields.contains(lower), !isExactField(key) {
                     found.append(Problem(position: pair.key.position, construct: "the key '\(key)', which Go's decoder reads as a field of another case"))
                 }

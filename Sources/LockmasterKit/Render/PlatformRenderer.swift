@@ -259,6 +259,10 @@ public struct PlatformRenderer: Sendable {
             return try await trees.git(request.ref)
         }
         guard let target = (isPlatform ? settings.artifact : nil) ?? oci.url else { throw ResolveError.noRepository }
+        // A path is a layout directory on this machine: only the settings may name one, never a manifest.
+        guard target == settings.artifact || target.hasPrefix("oci://") else {
+            throw RenderError.notOCIURL(source: "OCIRepository \(oci.object.effectiveNamespace)/\(oci.object.name ?? "")", url: Inert.line(target))
+        }
         let store = try await access.store(for: target, relativeTo: request.repository, artifact: settings.artifact)
         var tag: String
         if isPlatform, let version = request.version {

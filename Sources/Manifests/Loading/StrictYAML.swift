@@ -52,7 +52,8 @@ public enum StrictYAML {
                     if scalar.string == "<<", scalar.style == .plain || scalar.style == .any {
                         found.append(StrictYAMLProblem(position: keyPosition, construct: "a merge key (<<)"))
                     }
-                    let folded = scalar.string.lowercased()
+                    // As Go's encoding/json folds them: ignoring case, `ſ` as `s`, the Kelvin sign as `k`.
+                    let folded = scalar.string.lowercased().replacing("ſ", with: "s").replacing("\u{212A}", with: "k")
                     if let earlier = seen[folded], earlier != scalar.string {
                         found.append(StrictYAMLProblem(position: keyPosition, construct: "keys that differ only in case ('\(earlier)' and '\(scalar.string)'); Go's JSON decoder reads both as one field"))
                     }
