@@ -204,6 +204,34 @@ import Testing
         #expect(again.stdout.contains("served: second") && !again.stdout.contains("served: first"), "\(again.stdout)")
     }
 
+    /// A branch that adds an environment syncing from another repository cannot make that repository
+    /// "this one": which URLs are this repository is read from the base.
+    @Test func aDecoyEnvironmentDoesNotMakeAnotherRepositoryOurs() async throws {
+        let estate = try await Estate()
+        let attacker = "https://github.com/attacker/payload"
+        let source = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: payload, namespace: flux-system}\nspec: {interval: 1m, url: \(attacker), ref: {branch: main}}\n"
+        let kustomization = "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: evil, namespace: flux-system}\n"
+            + "spec: {interval: 1m, path: ./apps/evil, prune: true, sourceRef: {kind: GitRepository, name: payload}}\n"
+        try await estate.commit(["clusters/development/evil.yaml": source + "---\n" + kustomization,
+                                 "apps/evil/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: benign, namespace: default}\n",
+                                 // development's own platform file, syncing from the attacker's repository.
+                                 "clusters/zz-decoy/platform.yaml": try estate.repository.read("clusters/development/platform.yaml")
+                                    .replacingOccurrences(of: "https://git.example.com/acme/platform.git", with: attacker)])
+        let check = try await estate.run(["check", "--base", "main", "-o", "github"])
+        #expect(check.stdout.contains("title=not-rendered") && check.stdout.contains("attacker/payload"), "\(check.stdout)")
+        let diff = try await estate.run(["diff", "main", "HEAD", "--env", "development", "-o", "markdown"])
+        #expect(!diff.stdout.contains("benign"), "\(diff.stdout)")
+    }
+
+    /// A change may silence a finding with its own comment, but never out of sight: the annotations
+    /// and the comment name what was silenced.
+    @Test func whatAChangeSilencesStaysInSight() async throws {
+        let estate = try await Estate()
+        try await estate.commit(["clusters/development/flux-system/gotk-sync.yaml": "# lockmaster:ignore=sync-file-changed\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: sync}\n"])
+        let check = try await estate.run(["check", "--base", "main", "-o", "github"])
+        #expect(check.stdout.contains("::notice file=clusters/development/flux-system/gotk-sync.yaml,line=1,col=1,title=sync-file-changed (silenced)::"), "\(check.stdout)")
+    }
+
     // MARK: Credentials and registries
 
     @Test func aBranchThatNamesAnotherRegistryReachesNothingInCI() async throws {

@@ -29,12 +29,17 @@ public enum CheckFormatter {
 
     /// `::error file=…,line=…,col=…,title=…::message` lines for GitHub Actions annotations.
     public static func github(_ report: CheckReport) -> String {
-        report.findings.map { finding in
+        (report.findings.map { finding in
             let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
             let message = finding.message + (finding.hint.map { "\nfix: \($0)" } ?? "")
             return "::\(command) file=\(WorkflowCommand.property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
                 + "title=\(WorkflowCommand.property(finding.rule.rawValue))::\(WorkflowCommand.data(message))"
-        }.joined(separator: "\n") + (report.findings.isEmpty ? "" : "\n")
+        } + report.silenced.map { finding in
+            // Silenced, but never invisible: a notice where the comment is (it may be the change's own).
+            "::notice file=\(WorkflowCommand.property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
+                + "title=\(WorkflowCommand.property(finding.rule.rawValue + " (silenced)"))::"
+                + WorkflowCommand.data(finding.message + "\nsilenced by a # lockmaster:ignore=\(finding.rule.rawValue) comment")
+        }).joined(separator: "\n") + (report.findings.isEmpty && report.silenced.isEmpty ? "" : "\n")
     }
 
     /// GitLab's Code Quality report (docs.gitlab.com, ci/testing/code_quality): a JSON array with one

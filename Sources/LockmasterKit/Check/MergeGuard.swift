@@ -107,7 +107,7 @@ public struct MergeGuard: Sendable {
 
         findings += DevelopmentTracksMainRule.check(repository) + StagingPatchRangeRule.check(repository) + ProductionPinnedRule.check(repository)
         findings += UnverifiedSourceRule.check(repository)
-        let scopes = try await scopes(repository, all: set.objects, unconfined: request.unconfined, findings: &findings, notes: &notes)
+        let scopes = try await scopes(repository, all: set.objects, unconfined: request.unconfined, base: base, findings: &findings, notes: &notes)
         findings += referenceRules(scopes)
         findings += DeprecatedAPIRule.flux(scopes: scopes, all: set.objects, root: root)
         findings += DeprecatedAPIRule.kubernetes(set.objects, kubeMinor: request.kubeVersion?.minor)
@@ -161,7 +161,7 @@ public struct MergeGuard: Sendable {
 
     /// Each environment as Flux applies it (rendered), or as its files read when kubectl is missing.
     /// - Throws: `KernelWall.Missing` where builds cannot be confined and `unconfined` is not set.
-    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], unconfined: Bool, findings: inout [CheckFinding],
+    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], unconfined: Bool, base: String, findings: inout [CheckFinding],
                         notes: inout [String]) async throws -> [EnvironmentScope] {
         let cache = BuildCache(directory: cacheDirectory)
         let trees: SourceTrees
@@ -177,7 +177,7 @@ public struct MergeGuard: Sendable {
         }
         var scopes: [EnvironmentScope] = []
         for environment in repository.environments {
-            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, unconfined: unconfined, cache: cache, trees: trees,
+            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, unconfined: unconfined, base: base, cache: cache, trees: trees,
                                                    findings: &findings, notes: &notes)
                 : EnvironmentScope.build(environment, all: all))
         }
@@ -213,12 +213,13 @@ public struct MergeGuard: Sendable {
 
     /// The environment as Flux applies it, rendered offline from the work tree; what could not be built is
     /// `build-failed` or `not-rendered`.
-    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], unconfined: Bool, cache: BuildCache, trees: SourceTrees,
+    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], unconfined: Bool, base: String, cache: BuildCache, trees: SourceTrees,
                           findings: inout [CheckFinding], notes: inout [String]) async -> EnvironmentScope {
         let report: RenderReport
         do {
-            report = try await PlatformRenderer(runner: runner, kubectl: kubectl)
-                .run(RenderRequest(repository: root, environment: environment.name, offline: true, unconfined: unconfined), cache: cache, trees: trees)
+            var request = RenderRequest(repository: root, environment: environment.name, offline: true, unconfined: unconfined)
+            request.identityRef = base == Self.emptyTree ? nil : base
+            report = try await PlatformRenderer(runner: runner, kubectl: kubectl).run(request, cache: cache, trees: trees)
         } catch {
             notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
             return EnvironmentScope.build(environment, all: all)

@@ -89,6 +89,16 @@ public enum DiffFormatter {
             }
             lines.append("")
         }
+        // What a `# lockmaster:ignore` comment silenced stays in sight: the comment may be the change's own.
+        let silenced = report.environments.flatMap(\.silencedDangers)
+        if !silenced.isEmpty {
+            lines += ["#### Silenced by `# lockmaster:ignore` comments", "", "| severity | rule | environment | object | where |", "|---|---|---|---|---|"]
+            for danger in silenced {
+                lines.append("| \(danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | \(MarkdownText.text(danger.environment)) | "
+                             + "\(MarkdownText.code(danger.object)) | \(danger.location.map { MarkdownText.code($0.description) } ?? "") |")
+            }
+            lines.append("")
+        }
         for environment in report.environments {
             lines.append("#### \(MarkdownText.text(environment.name))")
             lines.append("")
@@ -132,12 +142,17 @@ public enum DiffFormatter {
     /// a finding without a file is annotated on the run.
     public static func github(_ report: DiffReport) -> String {
         let dangers = report.environments.flatMap(\.dangers)
-        return dangers.map { danger in
+        return (dangers.map { danger in
             let command = switch danger.severity { case .high: "error"; case .medium: "warning"; case .low: "notice" }
             let place = danger.location.map { "file=\(WorkflowCommand.property($0.path)),line=\($0.line),col=\($0.column)," } ?? ""
             let message = "\(danger.environment): \(danger.object): \(danger.message)\nwhy: \(danger.why)"
             return "::\(command) \(place)title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue))::\(WorkflowCommand.data(message))"
-        }.joined(separator: "\n") + (dangers.isEmpty ? "" : "\n")
+        } + report.environments.flatMap(\.silencedDangers).map { danger in
+            // Silenced, but never invisible: a notice where the comment is.
+            let place = danger.location.map { "file=\(WorkflowCommand.property($0.path)),line=\($0.line),col=\($0.column)," } ?? ""
+            return "::notice \(place)title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue + " (silenced)"))::"
+                + WorkflowCommand.data("\(danger.environment): \(danger.object): \(danger.message)\nsilenced by a # lockmaster:ignore=\(danger.rule.rawValue) comment")
+        }).joined(separator: "\n") + (dangers.isEmpty && report.environments.allSatisfy(\.silencedDangers.isEmpty) ? "" : "\n")
     }
 
     private static func symbol(_ change: ObjectDiff.Change) -> String {

@@ -91,13 +91,13 @@ public struct PlatformDiffer: Sendable {
                 var old: RenderSession?
                 if let baseRef {
                     do {
-                        old = try await renderer.session(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote, unconfined: request.unconfined),
+                        old = try await renderer.session(identified(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote, unconfined: request.unconfined), by: baseRef),
                                                          cache: cache, trees: trees, deferLeaves: !buildAll)
                     } catch ResolveError.unknownEnvironment {
                         old = nil
                     }
                 }
-                let new = try await renderer.session(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote, unconfined: request.unconfined),
+                let new = try await renderer.session(identified(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote, unconfined: request.unconfined), by: baseRef),
                                                      cache: cache, trees: trees, deferLeaves: !buildAll)
                 let sides = await DiffSides(base: old, head: new).reports()
                 environments.append(await placed(compare(name: name, old: sides.base, new: sides.head), root: root) { side, path in
@@ -140,6 +140,13 @@ public struct PlatformDiffer: Sendable {
         report.builds = try renderer.wall(unconfined: request.unconfined).description
         report.settings = trusted.map { "\(LockmasterSettings.fileName) at the base (\(baseRef.map { $0.count == 40 ? String($0.prefix(12)) : $0 } ?? String($0.revision.prefix(12))))\($0.text == nil ? ", which has none: the defaults" : "")" }
         return report
+    }
+
+    /// The request with the base as the revision that says which URLs are this repository.
+    private func identified(_ request: RenderRequest, by base: String?) -> RenderRequest {
+        var copy = request
+        copy.identityRef = base
+        return copy
     }
 
     /// An environment's diff with its danger findings placed in their files and the silenced ones set apart.

@@ -26,6 +26,9 @@ public struct RenderRequest: Sendable {
     public var unconfined: Bool
     /// The settings to read the repository with (gc: the branch of record's); nil: its own file.
     public var settings: LockmasterSettings?
+    /// The revision whose environments say which Git URLs are this repository (check and diff: the
+    /// base), so that a change cannot declare another repository its own; nil: the revision rendered.
+    var identityRef: String?
 
     public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false, offline: Bool = false,
                 unconfined: Bool = false) {
@@ -99,11 +102,18 @@ public struct PlatformRenderer: Sendable {
         // The hosts --allow-remote may fetch from are the branch of record's, never a branch's own.
         let hosts = request.allowRemote ? (try? await BranchOfRecordSettings.read(root: request.repository, git: git).settings.remoteHosts) ?? [] : []
         let context = Context(repository: repository, builder: builder, wall: wall, fetcher: RemoteFileFetcher(allowedHosts: hosts),
-                              trees: trees, cache: cache, identity: await RepositoryIdentity.read(repository, checkout: request.repository, git: git))
+                              trees: trees, cache: cache,
+                              identity: await RepositoryIdentity.read(try await identitySource(request, trees: trees) ?? repository, checkout: request.repository, git: git))
         let session = RenderSession(renderer: self, request: request, context: context, environment: environment, deferLeaves: deferLeaves)
         await session.run(entry: Job(label: Self.entryLabel, tree: snapshot, path: environment.entryPath, spec: nil,
                                      overlay: await BootstrapFiles.overlay(for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git)))
         return session
+    }
+
+    /// The repository as of `identityRef`, whose environments name the URLs that are this repository.
+    private func identitySource(_ request: RenderRequest, trees: SourceTrees) async throws -> PlatformRepository? {
+        guard let ref = request.identityRef else { return nil }
+        return try await trees.repository(at: try await trees.git(ref))
     }
 
     /// How this renderer's builds run (`--unconfined` or the kernel wall), or why they are refused.
