@@ -232,6 +232,23 @@ import Testing
         #expect(check.stdout.contains("::notice file=clusters/development/flux-system/gotk-sync.yaml,line=1,col=1,title=sync-file-changed (silenced)::"), "\(check.stdout)")
     }
 
+    /// A change whose diff is larger than GitHub takes in a comment: the comment stays under 65,536
+    /// characters, and says what it left out.
+    @Test func aHugeDiffStillFitsInAComment() async throws {
+        let estate = try await Estate()
+        let huge = { (word: String) in
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: huge, namespace: default}\ndata: {value: \"" + (0..<3_000).map { "line \($0) of a long value, \(word) the change" }.joined(separator: "\\n") + "\"}\n"
+        }
+        _ = try await TestGit.run(["switch", "-q", "main"], in: estate.repository.url)
+        try await estate.commit(["platform/configs/huge.yaml": huge("before")])
+        _ = try await TestGit.run(["switch", "-q", "-C", "evil"], in: estate.repository.url)
+        try await estate.commit(["platform/configs/huge.yaml": huge("after")])
+        let diff = try await estate.run(["diff", "main", "HEAD", "--env", "development", "-o", "markdown"])
+        #expect(diff.stdout.count < 65_536, "\(diff.stdout.count) characters")
+        #expect(diff.stdout.contains("more lines left out: the comment is at its size limit"), "\(diff.stdout.suffix(500))")
+        HostileMarkdown.expectInert(diff.stdout)
+    }
+
     // MARK: Credentials and registries
 
     @Test func aBranchThatNamesAnotherRegistryReachesNothingInCI() async throws {

@@ -66,6 +66,9 @@ public enum DiffFormatter {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
+    /// Characters of object diffs a Markdown comment may hold, below GitHub's 65,536 with room for the rest.
+    static let markdownBudget = 60_000
+
     /// Every value from the repository or a registry is escaped (`MarkdownText`): names in code spans,
     /// messages as text, diff lines in a fence longer than any backtick run they hold.
     public static func markdown(_ report: DiffReport) -> String {
@@ -125,8 +128,16 @@ public enum DiffFormatter {
                     body += object.diff.map(Inert.line)
                     body += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map { "  secret \(Inert.line($0.key)): \($0.value)" }
                 }
-                let fence = MarkdownText.fence(for: body)
-                lines += [fence + "diff"] + body + [fence, "", "</details>", ""]
+                // GitHub refuses a comment over 65,536 characters: object diffs give way first, never a danger.
+                let used = lines.reduce(0) { $0 + $1.count + 1 }
+                var kept: [String] = [], size = used
+                for line in body where size + line.count + 1 <= markdownBudget {
+                    kept.append(line)
+                    size += line.count + 1
+                }
+                if kept.count < body.count { kept.append("… \(body.count - kept.count) more lines left out: the comment is at its size limit (run lockmaster diff for all of it)") }
+                let fence = MarkdownText.fence(for: kept)
+                lines += [fence + "diff"] + kept + [fence, "", "</details>", ""]
             }
             for unbuilt in environment.unbuilt {
                 lines.append("- Kustomization \(MarkdownText.code(unbuilt.kustomization)): **could not be built** (\(unbuilt.side.rawValue)); its objects are not compared")

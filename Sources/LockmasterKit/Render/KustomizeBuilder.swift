@@ -214,6 +214,14 @@ struct KustomizeBuilder {
     /// The kustomization file at `file` with `components` appended, as Flux merges spec.components.
     static func merging(_ components: [String], into file: URL, path: String) throws -> Data {
         let text = try String(contentsOf: file, encoding: .utf8)
+        // Appended as text where the file has no components of its own, so that every other value is
+        // read by kustomize as the file wrote it (re-serialised, YAML 1.1 scalars such as `yes` would change).
+        if let document = try YAMLDocumentReader.documents(in: text).first, document.pairs != nil, document["components"] == nil,
+           text.split(separator: "\n").contains(where: { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
+           text.trimmingCharacters(in: .whitespacesAndNewlines).first != "{", !text.contains("\n---"), !text.hasPrefix("---") {
+            let list = components.map { "- " + YAMLNode.jsonString($0) }.joined(separator: "\n")
+            return Data((text + (text.hasSuffix("\n") ? "" : "\n") + "components:\n" + list + "\n").utf8)
+        }
         guard let document = try YAMLDocumentReader.documents(in: text).first,
               var object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any] else {
             throw BuildError.kustomize("\(path)/\(file.lastPathComponent) is not a kustomization")

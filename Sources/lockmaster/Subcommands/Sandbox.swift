@@ -277,8 +277,16 @@ extension Lockmaster.Sandbox {
 
                 --execute tears them down one at a time, as 'sandbox delete --execute' does (the \
                 sandbox.destroy hooks included), and stops at the first failure. Each needs a kube \
-                context: --context NAME=CTX, else contexts[sandbox-<name>] or contexts[NAME] in \
-                lockmaster.yaml; a missing one stops the run before anything is torn down.
+                context: --context NAME=CTX, else sandbox.contextTemplate (kind-{directory}, \
+                sandbox-{name}) — never an environment's contexts entry; a missing one stops the run \
+                before anything is torn down.
+
+                gc trusts no branch's word about itself: settings, hooks and contexts come from the \
+                branch of record's lockmaster.yaml. A sandbox's name matches sandbox.namePattern, its \
+                directory is clusters/sandbox-<name> and it holds the lease sandbox create wrote; a \
+                branch with a sandbox directory named like the branch of record, main, master, an \
+                environment, a branch one tracks or a name in sandbox.protected stops the run (exit 1) \
+                before anything runs.
 
                 --now (or LOCKMASTER_NOW) sets the clock, to see what a later run would collect.
 
