@@ -10,7 +10,7 @@ import Testing
 /// (every build refused). Either way no secret is printed (the registry password in the environment
 /// and in docker's config, the job token in .git/config, a canary file outside the repository) and
 /// neither the TCP nor the UDP listener receives anything (`HostileBranchTests.Estate.run`).
-@Suite struct BuildWallTests {
+@Suite(.serialized) struct BuildWallTests {
     typealias Estate = HostileBranchTests.Estate
 
     enum Outcome: Sendable {
