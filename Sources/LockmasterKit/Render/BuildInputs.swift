@@ -59,7 +59,7 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
             return reason
         case let .unsupported(file, position, construct):
             return "\(file):\(position.line):\(position.column): \(construct); a build is made only of kustomizations Lockmaster reads exactly as kustomize does, "
-                + "and this one may be read otherwise by kustomize's Go decoders (real estates never write it): write it out plainly"
+                + "and this one may be read otherwise by kustomize's Go decoders (real estates rarely write it): write it out plainly"
         }
     }
 }

@@ -58,8 +58,14 @@ enum BuildView {
         guard path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json") || ManifestLoader.kustomizationFileNames.contains((path as NSString).lastPathComponent),
               let data = FileManager.default.contents(atPath: absolute) else { return }
         // Only a file with an anchor can expand, and only one with many brackets nest deep: the others are not parsed twice.
-        let brackets = data.reduce(0) { $0 + ($1 == UInt8(ascii: "[") || $1 == UInt8(ascii: "{") ? 1 : 0) }
-        guard data.contains(UInt8(ascii: "&")) || brackets > 256 else { return }
+        let (anchors, brackets) = data.withUnsafeBytes { bytes -> (Bool, Int) in
+            var anchor = false, count = 0
+            for byte in bytes.bindMemory(to: UInt8.self) {
+                if byte == 0x26 { anchor = true } else if byte == 0x5B || byte == 0x7B { count += 1 }
+            }
+            return (anchor, count)
+        }
+        guard anchors || brackets > 256 else { return }
         do {
             _ = try YAMLDocumentReader.documents(in: String(decoding: data, as: UTF8.self))
         } catch {

@@ -10,8 +10,10 @@ public struct StrictYAMLProblem: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Finds what a file that decides what a build reads must not hold: anchors and aliases, explicit tags
-/// (`!!binary`, `!!merge`, a local `!tag`), merge keys (`<<`), and keys that repeat, exactly or ignoring
-/// case. Each one is a place where two YAML readers can disagree; real kustomizations use none.
+/// (`!!binary`, `!!merge`, a local `!tag`), merge keys (`<<`), and keys written twice. Each one is a place
+/// where two YAML readers can disagree. (Keys that differ only in case are a problem only where Go
+/// decodes into a struct: `KustomizationGrammar` looks for them there; in a map, such as a patch's
+/// `substitute` or labels, both keys stay.)
 public enum StrictYAML {
     public static func problems(in text: String) -> [StrictYAMLProblem] {
         var found: [StrictYAMLProblem] = []
@@ -45,19 +47,12 @@ public enum StrictYAML {
             if !plainTags.contains(mapping.tag.rawValue) || mapping.tag.rawValue == Tag.Name.str.rawValue {
                 found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(mapping.tag.rawValue))"))
             }
-            var seen: [String: String] = [:]
             for (key, value) in mapping {
                 let keyPosition = key.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? position
                 if case let .scalar(scalar) = key {
                     if scalar.string == "<<", scalar.style == .plain || scalar.style == .any {
                         found.append(StrictYAMLProblem(position: keyPosition, construct: "a merge key (<<)"))
                     }
-                    // As Go's encoding/json folds them: ignoring case, `ſ` as `s`, the Kelvin sign as `k`.
-                    let folded = scalar.string.lowercased().replacing("ſ", with: "s").replacing("\u{212A}", with: "k")
-                    if let earlier = seen[folded], earlier != scalar.string {
-                        found.append(StrictYAMLProblem(position: keyPosition, construct: "keys that differ only in case ('\(earlier)' and '\(scalar.string)'); Go's JSON decoder reads both as one field"))
-                    }
-                    seen[folded] = scalar.string
                 } else {
                     found.append(StrictYAMLProblem(position: keyPosition, construct: "a key that is not a plain string"))
                 }
