@@ -85,7 +85,7 @@ import Testing
              outcome: .refused("kustomizations nested more than 64 deep")),
         Case(description: "resources and Resources together", files: plain("resources: []\nResources: [/etc/hostname]\n"), outcome: .refused("the key 'Resources', which kustomize reads as 'resources'")),
         // Keys written twice, and keys kustomize does not know.
-        Case(description: "resources written twice", files: plain("resources: [a.yaml]\nresources: [/etc/hostname]\n"), outcome: .refused("a key written twice")),
+        Case(description: "resources written twice", files: plain("resources: [a.yaml]\nresources: [/etc/hostname]\n"), outcome: .refused("duplicate key")),
         Case(description: "a key kustomize v5 does not know", files: plain("inventory: {type: ConfigMap}\nresources: []\n"), outcome: .refused("which kustomize v5 does not know")),
         // Values that are not plain strings.
         Case(description: "a null resource", files: plain("resources: [~]\n"), outcome: .refused("a path that YAML reads as null, a boolean or a number")),
@@ -138,7 +138,7 @@ import Testing
         Case(description: "a JSON kustomization that climbs out", files: { outside, _, _ in [kustomization: "{\"resources\": [\"\(out(outside))/canary.yaml\"]}\n"] },
              outcome: .refused("is outside the source root")),
         Case(description: "a JSON kustomization with a key in another case", files: plain("{\"Resources\": [\"/etc/hostname\"]}\n"), outcome: .refused("which kustomize reads as 'resources'")),
-        Case(description: "a JSON kustomization with a key written twice", files: plain("{\"resources\": [], \"resources\": [\"/etc/hostname\"]}\n"), outcome: .refused("a key written twice")),
+        Case(description: "a JSON kustomization with a key written twice", files: plain("{\"resources\": [], \"resources\": [\"/etc/hostname\"]}\n"), outcome: .refused("duplicate key")),
         Case(description: "a JSON kustomization with an escaped key", files: plain("{\"\\u0072esources\": [\"/etc/hostname\"]}\n"), outcome: .refused("resources \"/etc/hostname\" is outside the source root")),
         // The network, from every file field kustomize's loader fetches.
         Case(description: "a generator file over http", files: { _, tcp, _ in [kustomization: "configMapGenerator:\n- name: x\n  files: [http://127.0.0.1:\(tcp)/x]\n"] },

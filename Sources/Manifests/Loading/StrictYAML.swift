@@ -16,6 +16,9 @@ public struct StrictYAMLProblem: Sendable, Equatable, CustomStringConvertible {
 /// `substitute` or labels, both keys stay.)
 public enum StrictYAML {
     public static func problems(in text: String) -> [StrictYAMLProblem] {
+        // Anchors, aliases, tags, merge keys and complex keys all need one of these bytes; duplicate keys
+        // the ordinary reader refuses. Most files hold none, and are not parsed a second time.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x2A || $0 == 0x21 || $0 == 0x3C || $0 == 0x3F }) else { return [] }
         var found: [StrictYAMLProblem] = []
         do {
             let parser = try Parser(yaml: text)
