@@ -30,14 +30,8 @@ public final class CanaryServer: @unchecked Sendable {  // immutable after init;
         case .endlessTags: ["endless-tags"]
         case .bigManifest: ["big-manifest"]
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, String(port), directory.url.appendingPathComponent("requests.jsonl").path] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        let log = directory.url.appendingPathComponent("server.log")
-        process.standardError = try FileHandle(forWritingTo: log.createEmpty())
-        try process.run()
-        try await FreePort.waitUntilListening(port, process: process, log: log)
+        process = try await LoopbackPython.start([script.path, String(port), directory.url.appendingPathComponent("requests.jsonl").path] + arguments,
+                                                 port: port, log: directory.url.appendingPathComponent("server.log"))
     }
 
     /// Every request received, as recorded (method, path, headers).
@@ -46,8 +40,5 @@ public final class CanaryServer: @unchecked Sendable {  // immutable after init;
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }
 
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    deinit { LoopbackPython.stop(process) }
 }

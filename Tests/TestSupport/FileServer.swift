@@ -11,18 +11,9 @@ public final class FileServer: @unchecked Sendable {  // immutable after init; `
     public init() async throws {
         directory = try TemporaryDirectory(prefix: "lockmaster-files")
         port = try FreePort.find()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", directory.path]
-        process.standardOutput = FileHandle.nullDevice
-        let log = directory.url.appendingPathComponent(".server.log")
-        process.standardError = try FileHandle(forWritingTo: log.createEmpty())
-        try process.run()
-        try await FreePort.waitUntilListening(port, process: process, log: log)
+        process = try await LoopbackPython.start(["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", directory.path],
+                                                 port: port, log: directory.url.appendingPathComponent(".server.log"))
     }
 
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    deinit { LoopbackPython.stop(process) }
 }

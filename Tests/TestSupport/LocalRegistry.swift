@@ -127,3 +127,24 @@ public struct TestFailure: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// A Python program that serves on a loopback port for a test: started, waited for until it listens,
+/// and killed when its owner goes away.
+enum LoopbackPython {
+    /// Runs `python3 ARGUMENTS` (stdout discarded, stderr to `log`) and returns once `port` listens.
+    static func start(_ arguments: [String], port: Int, log: URL) async throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log.createEmpty())
+        try process.run()
+        try await FreePort.waitUntilListening(port, process: process, log: log)
+        return process
+    }
+
+    static func stop(_ process: Process) {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}

@@ -18,18 +18,9 @@ public final class TokenService: @unchecked Sendable {  // immutable after init;
         directory = try TemporaryDirectory(prefix: "lockmaster-token")
         port = try FreePort.find()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("token_service.py")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, String(port), directory.path, username, password, Self.serviceName, Self.issuer]
-        process.standardOutput = FileHandle.nullDevice
-        let log = directory.url.appendingPathComponent("token.log")
-        process.standardError = try FileHandle(forWritingTo: log.createEmpty())
-        try process.run()
-        try await FreePort.waitUntilListening(port, process: process, log: log)
+        process = try await LoopbackPython.start([script.path, String(port), directory.path, username, password, Self.serviceName, Self.issuer],
+                                                 port: port, log: directory.url.appendingPathComponent("token.log"))
     }
 
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    deinit { LoopbackPython.stop(process) }
 }

@@ -99,7 +99,7 @@ public struct MergeGuard: Sendable {
         for path in named where base != Self.emptyTree {
             if let data = try? await git.contents(of: path, at: base, in: root), data.count <= BaseSettings.sizeLimit { keys[path] = String(decoding: data, as: UTF8.self) }
         }
-        let settingsChanges = SettingsChangedRule.check(base: trusted, root: root, git: RepositoryFileReader(files: keys))
+        let settingsChanges = SettingsChangedRule.check(base: trusted, root: root, baseKeys: keys)
         findings += SyncFileChangedRule.check(change, notes: &notes)
         findings += SandboxInMainRule.check(change, notes: &notes)
         let source = [request.environment["GITHUB_HEAD_REF"], request.environment["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? current

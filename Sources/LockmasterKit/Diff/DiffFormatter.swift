@@ -60,6 +60,11 @@ public enum DiffFormatter {
         return StyledText.joined(lines) + "\n"
     }
 
+    /// An annotation's `file=…,line=…,col=…,` for a finding, or nothing for one without a file.
+    private static func place(_ danger: DangerFinding) -> String {
+        danger.location.map { "file=\(WorkflowCommand.property($0.path)),line=\($0.line),col=\($0.column)," } ?? ""
+    }
+
     /// Where the settings came from and how builds were confined, in one line.
     static func provenance(_ report: DiffReport) -> String? {
         let parts = [report.settings.map { "settings from \($0)" }, report.builds].compactMap { $0 }
@@ -155,13 +160,11 @@ public enum DiffFormatter {
         let dangers = report.environments.flatMap(\.dangers)
         return (dangers.map { danger in
             let command = switch danger.severity { case .high: "error"; case .medium: "warning"; case .low: "notice" }
-            let place = danger.location.map { "file=\(WorkflowCommand.property($0.path)),line=\($0.line),col=\($0.column)," } ?? ""
             let message = "\(danger.environment): \(danger.object): \(danger.message)\nwhy: \(danger.why)"
-            return "::\(command) \(place)title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue))::\(WorkflowCommand.data(message))"
+            return "::\(command) \(place(danger))title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue))::\(WorkflowCommand.data(message))"
         } + report.environments.flatMap(\.silencedDangers).map { danger in
             // Silenced, but never invisible: a notice where the comment is.
-            let place = danger.location.map { "file=\(WorkflowCommand.property($0.path)),line=\($0.line),col=\($0.column)," } ?? ""
-            return "::notice \(place)title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue + " (silenced)"))::"
+            "::notice \(place(danger))title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue + " (silenced)"))::"
                 + WorkflowCommand.data("\(danger.environment): \(danger.object): \(danger.message)\nsilenced by a # lockmaster:ignore=\(danger.rule.rawValue) comment")
         }).joined(separator: "\n") + (dangers.isEmpty && report.environments.allSatisfy(\.silencedDangers.isEmpty) ? "" : "\n")
     }

@@ -113,13 +113,7 @@ struct BuildInputScanner {
         // Each nested kustomization is a frame of this walk (and of kustomize's): bound it.
         depth.value += 1
         defer { depth.value -= 1 }
-        guard depth.value <= Self.maximumDepth else {
-            if !state.violations.contains(where: { if case .unsupported(_, _, let construct) = $0 { construct.hasPrefix("kustomizations nested") } else { false } }) {
-                state.violations.append(.unsupported(file: key, position: TextPosition(line: 1, column: 1),
-                                                     construct: "kustomizations nested more than \(Self.maximumDepth) deep"))
-            }
-            return
-        }
+        guard withinDepth(directory, "kustomizations", state: &state) else { return }
         // kustomize looks for each name and refuses two; a symlinked one the builder would follow.
         let present = ManifestLoader.kustomizationFileNames.filter { FileKind.at(directory.appendingPathComponent($0).path) != nil }
         for name in present where !isRegular(directory.appendingPathComponent(name)) {
@@ -197,6 +191,16 @@ struct BuildInputScanner {
                 }
             }
         }
+    }
+
+    /// Whether the walk is within `maximumDepth`; past it, one violation (not one per level) says so.
+    private func withinDepth(_ directory: URL, _ what: String, state: inout BuildInputs) -> Bool {
+        guard depth.value > Self.maximumDepth else { return true }
+        let construct = "\(what) nested more than \(Self.maximumDepth) deep"
+        if !state.violations.contains(where: { if case .unsupported(_, _, construct) = $0 { true } else { false } }) {
+            state.violations.append(.unsupported(file: relative(directory), position: TextPosition(line: 1, column: 1), construct: construct))
+        }
+        return false
     }
 
     /// A kustomization or plugin configuration, read and checked; nil (with a violation) when it cannot be.
@@ -292,11 +296,7 @@ struct BuildInputScanner {
     private func generated(_ directory: URL, files: inout Set<String>, state: inout BuildInputs, visited: inout Set<String>) {
         depth.value += 1
         defer { depth.value -= 1 }
-        guard depth.value <= Self.maximumDepth else {
-            state.violations.append(.unsupported(file: relative(directory), position: TextPosition(line: 1, column: 1),
-                                                 construct: "directories nested more than \(Self.maximumDepth) deep"))
-            return
-        }
+        guard withinDepth(directory, "directories", state: &state) else { return }
         for entry in ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !entry.hasPrefix(".") {
             let child = directory.appendingPathComponent(entry)
             if isSymlink(child) { continue }

@@ -23,15 +23,13 @@ public enum StrictYAML {
         do {
             let parser = try Parser(yaml: text)
             while let root = try parser.nextRoot() { walk(root, into: &found) }
-        } catch let error as YamlError {
-            if case let .duplicatedKeysInMapping(duplicates, context) = error {
-                let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-                found.append(StrictYAMLProblem(position: TextPosition(line: context.mark.line, column: context.mark.column),
-                                               construct: "a key written twice (\(names))"))
-            } else {
-                // A syntax error: the caller's reader reports it with its place.
-            }
-        } catch {}
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            found.append(StrictYAMLProblem(position: TextPosition(line: context.mark.line, column: context.mark.column),
+                                           construct: "a key written twice (\(names))"))
+        } catch {
+            // A syntax error: the caller's reader reports it with its place.
+        }
         return found
     }
 

@@ -15,7 +15,8 @@ enum SettingsChangedRule: Rule {
     /// The most lines of a diff shown in one finding.
     static let diffLines = 40
 
-    static func check(base: BaseSettings, root: URL, git: RepositoryFileReader) -> [CheckFinding] {
+    /// - Parameter baseKeys: the trusted key files as the base has them, by path.
+    static func check(base: BaseSettings, root: URL, baseKeys: [String: String]) -> [CheckFinding] {
         var findings: [CheckFinding] = []
         let name = LockmasterSettings.fileName
         let current = RepositoryFile.text(name, in: root)
@@ -28,7 +29,7 @@ enum SettingsChangedRule: Rule {
         // Trust roots: the base's keys, and any the change names.
         let named = Set(base.settings.signing.trustedKeys + ((try? SettingsLoader.parse(current ?? "", path: name))?.signing.trustedKeys ?? []))
         for path in named.sorted() {
-            let before = git.text(path), after = RepositoryFile.text(path, in: root)
+            let before = baseKeys[path], after = RepositoryFile.text(path, in: root)
             guard before != after else { continue }
             findings.append(CheckFinding(id, .error, at: SourceLocation(path: path),
                                          "trusted key \(path) is \(before == nil ? "added" : after == nil ? "removed" : "replaced") by this change: it decides which artifacts production accepts",
@@ -71,11 +72,4 @@ enum SettingsChangedRule: Rule {
         let shown = lines.prefix(diffLines).map { Inert.line($0) }
         return shown.joined(separator: "\n") + (lines.count > diffLines ? "\n… \(lines.count - diffLines) more lines" : "")
     }
-}
-
-/// Files as the base revision has them, read once before the rules run.
-struct RepositoryFileReader: Sendable {
-    let files: [String: String]
-
-    func text(_ path: String) -> String? { files[path] }
 }
