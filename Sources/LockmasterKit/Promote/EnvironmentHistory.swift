@@ -78,7 +78,7 @@ public struct EnvironmentHistory: Sendable {
             let classification = GitRepository(object).map(EnvironmentClassifier.classify) ?? OCIRepository(object).map(EnvironmentClassifier.classify)
             guard let classification, let field = classification.refField, let value = classification.ref else { continue }
             guard previous?.field != field || previous?.value != value else { continue }
-            changes.append(PinChange(environment: name, commit: entry.commit, author: entry.author, date: PlatformPublisher.rfc3339(entry.time),
+            changes.append(PinChange(environment: name, commit: entry.commit, author: entry.author, date: Timestamp.rfc3339(entry.time),
                                      field: field, from: previous?.value, to: value))
             previous = (field, value)
         }

@@ -183,7 +183,7 @@ public struct PlatformPublisher: Sendable {
     private func build(_ repository: PlatformRepository, followSymlinks: Bool, into directory: URL) async throws -> Artifact {
         let root = repository.root
         let head = try await git.head(in: root)
-        let created = Self.rfc3339(head.time)
+        let created = Timestamp.rfc3339(head.time)
         let branch = try await git.currentBranch(in: root)
         let revision = (branch.map { "\($0)@" } ?? "") + "sha1:\(head.commit)"
         let source = try await sourceURL(repository)
@@ -297,14 +297,6 @@ public struct PlatformPublisher: Sendable {
     /// The image config as flux 2.8 and earlier write it (FLUX.md §1.6), with Lockmaster's created time.
     static func config(created: String, diffID: String) -> Data {
         Data(#"{"architecture":"","created":"\#(created)","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["\#(diffID)"]},"config":{}}"#.utf8)
-    }
-
-    static func rfc3339(_ seconds: Int) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
     static func repositoryName(_ store: any ArtifactStore) -> String {

@@ -105,7 +105,7 @@ public enum SandboxLeaseError: Error, Sendable, Equatable, CustomStringConvertib
 /// Lease times: RFC 3339 in UTC, to the second; durations `7d`; the clock (`--now`, `LOCKMASTER_NOW`).
 public enum LeaseTime {
     public static func format(_ date: Date) -> String {
-        PlatformPublisher.rfc3339(Int(date.timeIntervalSince1970.rounded(.down)))
+        Timestamp.rfc3339(Int(date.timeIntervalSince1970.rounded(.down)))
     }
 
     public static func parse(_ text: String) -> Date? {

@@ -108,8 +108,8 @@ public struct SandboxLister: Sendable {
                 }
                 found.append(SandboxInfo(
                     name: branch, branch: short, directory: directory,
-                    created: PlatformPublisher.rfc3339(touching.last?.time ?? last.time),
-                    lastCommit: last.commit, lastCommitTime: PlatformPublisher.rfc3339(last.time),
+                    created: Timestamp.rfc3339(touching.last?.time ?? last.time),
+                    lastCommit: last.commit, lastCommitTime: Timestamp.rfc3339(last.time),
                     ahead: counts.onlyA, behind: counts.onlyB,
                     merged: try await git.isAncestor(ref, of: main, in: root),
                     lease: lease, leaseError: leaseError, expired: lease?.isExpired(at: now) ?? false

@@ -18,11 +18,11 @@ public enum StatusHTMLFormatter {
             </head>
             <body>
             <h1>Promotion lane</h1>
-            <p class="meta">\(escape(report.repository)) · generated \(escape(generated))</p>
+            <p class="meta">\(HTMLText.escape(report.repository)) · generated \(HTMLText.escape(generated))</p>
 
             """
         if let explanation = report.explanation {
-            html += "<p class=\"problem\">\(escape(explanation))</p>\n"
+            html += "<p class=\"problem\">\(HTMLText.escape(explanation))</p>\n"
         }
         html += "<ol class=\"lane\">\n"
         for environment in lane(report.environments) { html += station(environment) }
@@ -47,25 +47,25 @@ public enum StatusHTMLFormatter {
     }
 
     static func station(_ environment: StatusReport.Environment) -> String {
-        var lines = ["<li class=\"station \(escape(environment.kind.rawValue))\" data-environment=\"\(escape(environment.name))\">",
-                     "<h2>\(escape(environment.name))</h2>",
-                     "<p class=\"kind\">\(escape(environment.kind.rawValue))</p>"]
+        var lines = ["<li class=\"station \(HTMLText.escape(environment.kind.rawValue))\" data-environment=\"\(HTMLText.escape(environment.name))\">",
+                     "<h2>\(HTMLText.escape(environment.name))</h2>",
+                     "<p class=\"kind\">\(HTMLText.escape(environment.kind.rawValue))</p>"]
         if let ref = environment.ref {
-            lines.append("<p class=\"ref\">\(escape(environment.refField?.rawValue ?? "ref")) <code>\(escape(ref))</code></p>")
+            lines.append("<p class=\"ref\">\(HTMLText.escape(environment.refField?.rawValue ?? "ref")) <code>\(HTMLText.escape(ref))</code></p>")
         }
         if let runs = environment.runs {
             if let error = runs.error {
-                lines.append("<p class=\"runs problem\">runs: unknown — \(escape(error))</p>")
+                lines.append("<p class=\"runs problem\">runs: unknown — \(HTMLText.escape(error))</p>")
             } else {
                 let what = runs.tag.map { "\($0) \(runs.digest.map { String($0.prefix(19)) } ?? "")" }
                     ?? runs.branch.map { "\($0)@\(String((runs.commit ?? "").prefix(7)))" } ?? runs.revision ?? "-"
-                lines.append("<p class=\"runs\">runs <code>\(escape(what))</code></p>")
+                lines.append("<p class=\"runs\">runs <code>\(HTMLText.escape(what))</code></p>")
                 if let signature = runs.signature {
-                    lines.append("<p class=\"signature \(signature.state == .signed ? "ok" : "problem")\">signature: \(escape(SignatureText.summary(signature)))</p>")
+                    lines.append("<p class=\"signature \(signature.state == .signed ? "ok" : "problem")\">signature: \(HTMLText.escape(SignatureText.summary(signature)))</p>")
                 }
             }
         }
-        if let behind = environment.behind { lines.append("<p class=\"behind\">\(escape(behind))</p>") }
+        if let behind = environment.behind { lines.append("<p class=\"behind\">\(HTMLText.escape(behind))</p>") }
         lines.append(health(environment.live))
         lines.append("</li>")
         return lines.joined(separator: "\n") + "\n"
@@ -74,10 +74,10 @@ public enum StatusHTMLFormatter {
     /// Live health when a cluster was asked; otherwise says it was not.
     static func health(_ live: StatusReport.Live?) -> String {
         guard let live else { return "<p class=\"health unknown\">health: not asked (status --live)</p>" }
-        if let error = live.error { return "<p class=\"health problem\">\(escape(live.context)): \(escape(error))</p>" }
+        if let error = live.error { return "<p class=\"health problem\">\(HTMLText.escape(live.context)): \(HTMLText.escape(error))</p>" }
         let ready = live.objects.filter { $0.ready == true }.count
         let state = ready == live.objects.count ? "ready" : "problem"
-        return "<p class=\"health \(state)\">\(escape(live.context)): \(ready)/\(live.objects.count) ready</p>"
+        return "<p class=\"health \(state)\">\(HTMLText.escape(live.context)): \(ready)/\(live.objects.count) ready</p>"
     }
 
     static func historyTable(_ history: [PinChange]) -> String {
@@ -88,26 +88,11 @@ public enum StatusHTMLFormatter {
         let newest = history.enumerated().sorted { ($0.element.date, $0.offset) > ($1.element.date, $1.offset) }.map(\.element)
         for change in newest.prefix(20) {
             let what = "\(change.field) \(change.from ?? "-") → \(change.to)"
-            lines.append("<tr><td>\(escape(change.date))</td><td>\(escape(change.environment))</td><td><code>\(escape(what))</code></td>"
-                         + "<td><code>\(escape(String(change.commit.prefix(12))))</code></td><td>\(escape(change.author))</td></tr>")
+            lines.append("<tr><td>\(HTMLText.escape(change.date))</td><td>\(HTMLText.escape(change.environment))</td><td><code>\(HTMLText.escape(what))</code></td>"
+                         + "<td><code>\(HTMLText.escape(String(change.commit.prefix(12))))</code></td><td>\(HTMLText.escape(change.author))</td></tr>")
         }
         lines.append("</table>")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 
     static let style = """
