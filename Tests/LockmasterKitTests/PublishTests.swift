@@ -117,7 +117,7 @@ import Testing
             "\($0)".hasPrefix("cannot reach the registry 127.0.0.1:\(port)")
         }
         try repository.write("platform/services/keda.yaml", "edited: true\n")
-        await #expect(throws: PublishError.dirty([StatusEntry(index: " ", workTree: "M", path: "platform/services/keda.yaml")])) { try await publisher(good).run(PublishRequest(repository: repository.url)) }
+        await #expect(throws: RepositoryStateError.dirty([StatusEntry(index: " ", workTree: "M", path: "platform/services/keda.yaml")], .publish)) { try await publisher(good).run(PublishRequest(repository: repository.url)) }
         try await TestGit.run(["checkout", "--", "platform"], in: repository.url)
         try await TestGit.run(["rm", "-q", "-r", "platform"], in: repository.url)
         try await TestGit.commitAll(in: repository.url, message: "empty platform")

@@ -57,7 +57,7 @@ import Testing
         let cases: [(SandboxCreateRequest, (any Error) -> Bool)] = [
             (SandboxCreateRequest(repository: repository.url, name: "add keda"), { ($0 as? SandboxError).map { if case .invalidName = $0 { true } else { false } } ?? false }),
             (SandboxCreateRequest(repository: repository.url, name: "OPS-9-taken"), { $0 as? SandboxError == .branchExists("OPS-9-taken") }),
-            (SandboxCreateRequest(repository: repository.url, name: name, from: "nowhere"), { "\($0)".hasPrefix("no environment 'nowhere' to copy") }),
+            (SandboxCreateRequest(repository: repository.url, name: name, from: "nowhere"), { "\($0)".hasPrefix("no environment 'nowhere'; environments:") }),
             (SandboxCreateRequest(repository: repository.url, name: name, from: "staging"), { "\($0)".hasPrefix("staging is tracks-range, not an environment that tracks a branch") }),
             (SandboxCreateRequest(repository: repository.url, name: name, base: "no-such-base"), { $0 as? SandboxError == .unknownBase("no-such-base") }),
         ]

@@ -93,7 +93,7 @@ public struct PlatformDiffer: Sendable {
                     do {
                         old = try await renderer.session(identified(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote, unconfined: request.unconfined), by: baseRef),
                                                          cache: cache, trees: trees, deferLeaves: !buildAll)
-                    } catch ResolveError.unknownEnvironment {
+                    } catch RepositoryStateError.unknownEnvironment {
                         old = nil
                     }
                 }

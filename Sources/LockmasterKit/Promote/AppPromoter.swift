@@ -69,11 +69,11 @@ public struct AppPromoter: Sendable {
 
     public func run(_ request: AppPromoteRequest) async throws -> AppPromoteReport {
         let root = request.repository
-        try await WorkTreeChange(git: git, root: root).requireClean { PromoteError.dirty($0) }
+        try await WorkTreeChange(git: git, root: root).requireClean { RepositoryStateError.dirty($0, .promote) }
         let repository = try PlatformRepository.load(root: root)
         func release(in name: String) throws -> HelmRelease {
             guard let environment = repository.environment(named: name) else {
-                throw PromoteError.unknownEnvironment(name, known: repository.environments.map(\.name))
+                throw RepositoryStateError.unknownEnvironment(name, in: repository)
             }
             guard let release = environment.objects.filter({ $0.location.path.hasPrefix(environment.directory + "/apps/") })
                 .compactMap(HelmRelease.init).first(where: { $0.object.name == request.name }) else {

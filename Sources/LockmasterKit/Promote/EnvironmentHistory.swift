@@ -37,7 +37,7 @@ public struct EnvironmentHistory: Sendable {
         let repository = try PlatformRepository.load(root: root)
         let environments = try name.map { name -> [PlatformEnvironment] in
             guard let environment = repository.environment(named: name) else {
-                throw ResolveError.unknownEnvironment(name, known: repository.environments.map(\.name))
+                throw RepositoryStateError.unknownEnvironment(name, in: repository)
             }
             return [environment]
         } ?? repository.environments

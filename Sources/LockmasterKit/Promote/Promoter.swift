@@ -56,8 +56,6 @@ public struct PromoteReport: Sendable, Codable, Equatable {
 
 /// Why a promotion was refused; each names its gate. Nothing was changed.
 public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
-    case dirty([StatusEntry])
-    case unknownEnvironment(String, known: [String])
     case notPinned(environment: String, kind: String)
     case notSemver(String)
     case versionMissing(version: String, repository: String)
@@ -84,10 +82,6 @@ public enum PromoteError: Error, Sendable, Equatable, CustomStringConvertible {
             return ownCommits == 0
                 ? "branch \(branch) exists with no commit of its own (an interrupted promotion leaves it so): delete it with git branch -D \(branch), then run again"
                 : "branch \(branch) already holds a promotion (\(ownCommits) commit\(ownCommits == 1 ? "" : "s")): review it, or delete it with git branch -D \(branch); or pass --branch NAME"
-        case let .dirty(lines):
-            return "gate clean-tree: the work tree has uncommitted changes (\(lines.prefix(3).map { $0.description.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))); commit or stash them first"
-        case let .unknownEnvironment(name, known):
-            return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
         case let .notPinned(environment, kind):
             return "\(environment) is \(kind), not pinned: promotion pins an environment to one tag (pin spec.ref.tag first)"
         case let .notSemver(version):
@@ -151,13 +145,13 @@ public struct Promoter: Sendable {
         if request.force, (request.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw PromoteError.forceNeedsReason }
         let base = try SettingsLoader.load(repositoryRoot: root).branch
         if let branch = Self.branchName(request, rollback: rollback) { try await refuseLeftovers(branch: branch, base: base, root: root) }
-        try await WorkTreeChange(git: git, root: root).requireClean { PromoteError.dirty($0) }
+        try await WorkTreeChange(git: git, root: root).requireClean { RepositoryStateError.dirty($0, .promote) }
         guard let version = SemanticVersion.flux(request.version) else { throw PromoteError.notSemver(request.version) }
 
         let (repository, _) = try await PlatformRepository.load(root: root).resolvingBranch(git: git)
         let settings = repository.settings
         guard let environment = repository.environment(named: request.environment) else {
-            throw PromoteError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
+            throw RepositoryStateError.unknownEnvironment(request.environment, in: repository)
         }
         guard environment.classification.kind == .pinned, case let .oci(source) = environment.source else {
             throw PromoteError.notPinned(environment: environment.name, kind: environment.classification.kind.rawValue)

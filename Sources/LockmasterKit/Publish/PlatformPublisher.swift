@@ -73,7 +73,6 @@ public struct PublishReport: Sendable, Codable, Equatable {
 /// Why `publish` refused. Nothing was written to the registry.
 public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
     case noArtifactRepository
-    case dirty([StatusEntry])
     case noSource
     case notSemver(String)
     case tagTaken(tag: String, existing: String, new: String)
@@ -84,9 +83,6 @@ public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .noArtifactRepository:
             return "no artifact repository: pass --to oci://HOST/REPO (or a layout directory), or set 'artifact' in lockmaster.yaml"
-        case let .dirty(lines):
-            return "the platform files have uncommitted changes (\(lines.prefix(3).map { $0.description.trimmingWhitespace() }.joined(separator: ", "))\(lines.count > 3 ? ", …" : "")); "
-                + "commit them so the revision annotation describes what is published, or pass --allow-dirty"
         case .noSource:
             return "no source URL for the artifact: add an 'origin' remote (git remote add origin URL)"
         case let .notSemver(version):
@@ -124,7 +120,7 @@ public struct PlatformPublisher: Sendable {
         guard let target = request.target ?? settings.artifact else { throw PublishError.noArtifactRepository }
         if !request.allowDirty {
             let changes = try await git.status(of: settings.platformPaths + [".sourceignore", LockmasterSettings.fileName], in: root)
-            guard changes.isEmpty else { throw PublishError.dirty(changes) }
+            guard changes.isEmpty else { throw RepositoryStateError.dirty(changes, .publish) }
         }
         if case let .exact(version) = request.version, SemanticVersion.flux(version) == nil { throw PublishError.notSemver(version) }
 

@@ -94,7 +94,7 @@ public struct PlatformRenderer: Sendable {
         let snapshot = try await trees.git(request.ref)
         let repository = try await trees.repository(at: snapshot)
         guard let environment = repository.environment(named: request.environment) else {
-            throw ResolveError.unknownEnvironment(request.environment, known: repository.environments.map(\.name))
+            throw RepositoryStateError.unknownEnvironment(request.environment, in: repository)
         }
         let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote, unconfined: request.unconfined)
         // Where the kernel cannot confine builds, nothing is built (not one problem per Kustomization).

@@ -59,7 +59,6 @@ public struct ResolveReport: Sendable, Codable, Equatable {
 
 /// Why an environment could not be resolved.
 public enum ResolveError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unknownEnvironment(String, known: [String])
     case notOCI(environment: String, kind: String, ref: String?)
     case noRepository
     case tagMissing(tag: String, repository: String)
@@ -68,8 +67,6 @@ public enum ResolveError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownEnvironment(name, known):
-            return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
         case let .notOCI(environment, kind, ref):
             return "\(environment) \(kind == "tracks-branch" ? "tracks branch \(ref ?? "?")" : "is \(kind)"), not OCI artifacts; resolve works on environments whose platform source is an OCIRepository"
         case .noRepository:
@@ -105,7 +102,7 @@ public struct EnvironmentResolver: Sendable {
             guard let root = request.repository else { throw ResolveError.missingArguments }
             let repository = try PlatformRepository.load(root: root)
             guard let environment = repository.environment(named: name) else {
-                throw ResolveError.unknownEnvironment(name, known: repository.environments.map(\.name))
+                throw RepositoryStateError.unknownEnvironment(name, in: repository)
             }
             guard case let .oci(source) = environment.source, let field = environment.classification.refField,
                   environment.classification.kind != .unknown || field == .tag else {

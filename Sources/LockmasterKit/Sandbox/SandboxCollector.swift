@@ -129,7 +129,7 @@ public struct SandboxCollector: Sendable {
         }
 
         // Plans are made on each sandbox's branch, so the work tree must be clean, and is left where it was.
-        try await WorkTreeChange(git: git, root: root).requireClean { SandboxError.dirty($0) }
+        try await WorkTreeChange(git: git, root: root).requireClean { RepositoryStateError.dirty($0, .commit) }
         let original = try await git.currentBranch(in: root) ?? settings.branch
         do {
             for index in report.candidates.indices {

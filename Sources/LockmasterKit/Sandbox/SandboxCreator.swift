@@ -87,7 +87,7 @@ public struct SandboxCreator: Sendable {
         // A run stopped hard (kill -9, a power cut) between the branch and the commit: say what it left.
         if let leftovers = try await leftovers(name: name, base: base, directory: directory, root: root) { throw leftovers }
 
-        try await WorkTreeChange(git: git, root: root).requireClean { SandboxError.dirty($0) }
+        try await WorkTreeChange(git: git, root: root).requireClean { RepositoryStateError.dirty($0, .commit) }
         guard try await !git.branchExists(name, in: root) else { throw SandboxError.branchExists(name) }
         guard try await git.resolve(base, in: root) != nil else { throw SandboxError.unknownBase(base) }
         if let max = settings.sandbox.max {
@@ -167,7 +167,7 @@ public struct SandboxCreator: Sendable {
     private func copy(from environment: String, to directory: String, settings: LockmasterSettings, root: URL) async throws -> [String] {
         let repository = PlatformRepository.load(root: root, settings: settings)
         guard let source = repository.environment(named: environment) else {
-            throw SandboxError.unknownEnvironment(environment, known: repository.environments.map(\.name))
+            throw RepositoryStateError.unknownEnvironment(environment, in: repository)
         }
         guard source.classification.kind == .tracksBranch else {
             throw SandboxError.notBranchTracking(environment: environment, kind: source.classification.kind.rawValue, reason: source.classification.reason)
@@ -227,7 +227,7 @@ public struct SandboxCreator: Sendable {
         var commit = try await sandboxCommit(name: request.name, base: base, directory: directory, root: root)
         if commit == nil {
             let others = try await git.status(in: root).filter { !$0.path.hasPrefix(directory + "/") }
-            guard others.isEmpty else { throw SandboxError.dirty(others) }
+            guard others.isEmpty else { throw RepositoryStateError.dirty(others, .commit) }
             (files, commit) = try await Interruption.deferring {
                 try? await git.unstage([directory], in: root)
                 try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))

@@ -1,15 +1,12 @@
 import Foundation
-public import GitKit
 import Support
 
 /// Why a sandbox command refused or stopped.
 public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidName(String, pattern: String)
-    case dirty([StatusEntry])
     case branchExists(String)
     case directoryExists(String)
     case unknownBase(String)
-    case unknownEnvironment(String, known: [String])
     case notBranchTracking(environment: String, kind: String, reason: String?)
     case noGitSource(directory: String, reason: String)
     case hookFailed(index: Int, command: String, status: Int32, lastLines: [String], name: String, original: String)
@@ -33,16 +30,12 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "or see lockmaster sandbox list"
         case let .invalidName(name, pattern):
             return "'\(name)' is not a sandbox name: it must match \(pattern) (ticket prefix and a hyphenated summary, e.g. OPS-123-add-keda; set sandbox.namePattern in lockmaster.yaml to change the rule)"
-        case let .dirty(lines):
-            return "the work tree has uncommitted changes (\(lines.prefix(3).map { $0.description.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))\(lines.count > 3 ? ", …" : "")); commit or stash them first"
         case let .branchExists(name):
             return "a branch named \(name) already exists; choose another name, or delete the branch"
         case let .directoryExists(path):
             return "\(path) already exists; choose another name, or remove that sandbox first"
         case let .unknownBase(base):
             return "base \(base) is not a branch or commit here; pass --base with an existing branch"
-        case let .unknownEnvironment(name, known):
-            return "no environment '\(name)' to copy; environments: \(known.joined(separator: ", "))"
         case let .notBranchTracking(environment, kind, reason):
             return "\(environment) is \(kind), not an environment that tracks a branch" + (reason.map { " (\($0))" } ?? "")
                 + "; a sandbox is cloned from one that does (pass --from development)"

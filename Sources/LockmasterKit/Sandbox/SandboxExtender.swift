@@ -44,7 +44,7 @@ public struct SandboxExtender: Sendable {
         }
         let original = try await git.currentBranch(in: root)
         if original != request.name {
-            try await WorkTreeChange(git: git, root: root).requireClean { SandboxError.dirty($0) }
+            try await WorkTreeChange(git: git, root: root).requireClean { RepositoryStateError.dirty($0, .commit) }
             try await git.switchBranch(request.name, in: root)
         }
         do {

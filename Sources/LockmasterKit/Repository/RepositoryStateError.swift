@@ -1,0 +1,45 @@
+import Foundation
+public import GitKit
+import Platform
+
+/// The repository is not in the state a command needs: one error for every command, so that a script
+/// (or a test) catches a dirty tree or a mistyped environment the same way whichever command met it.
+public enum RepositoryStateError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Uncommitted changes where the command would commit, or describe what is committed.
+    case dirty([StatusEntry], Purpose)
+    case unknownEnvironment(String, known: [String])
+
+    /// What the clean tree is for, which decides the advice.
+    public enum Purpose: Sendable, Equatable {
+        /// A command that commits (sandbox create, extend, gc, app promote).
+        case commit
+        /// `promote`, whose clean-tree gate it is.
+        case promote
+        /// `publish`, whose revision annotation must describe what it packs.
+        case publish
+    }
+
+    public var description: String {
+        switch self {
+        case let .dirty(entries, purpose):
+            let paths = entries.prefix(3).map { $0.description.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+                + (entries.count > 3 ? ", …" : "")
+            switch purpose {
+            case .commit: return "the work tree has uncommitted changes (\(paths)); commit or stash them first"
+            case .promote: return "gate clean-tree: the work tree has uncommitted changes (\(paths)); commit or stash them first"
+            case .publish:
+                return "the platform files have uncommitted changes (\(paths)); "
+                    + "commit them so the revision annotation describes what is published, or pass --allow-dirty"
+            }
+        case let .unknownEnvironment(name, known):
+            return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
+        }
+    }
+}
+
+extension RepositoryStateError {
+    /// `name` is not one of the repository's environments; the error lists those that are.
+    static func unknownEnvironment(_ name: String, in repository: PlatformRepository) -> Self {
+        .unknownEnvironment(name, known: repository.environments.map(\.name))
+    }
+}
