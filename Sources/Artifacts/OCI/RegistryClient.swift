@@ -118,19 +118,7 @@ public final class RegistryClient: ArtifactStore {
     /// An upload session that fails part-way is not resumed in place: a new session starts, after the
     /// same backoff as a retry. The blob may have landed anyway; the restart then finds it and sends nothing.
     private func restartingUpload(_ digest: String, _ upload: @Sendable () async throws -> UInt64) async throws -> UInt64 {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var attempt = 0
-        while true {
-            do {
-                return try await upload()
-            } catch let error as RegistryError where error.isTransient {
-                attempt += 1
-                guard attempt < retry.attempts, clock.now - start < retry.deadline else { throw error }
-                await statistics.restarted()
-                try await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: nil))
-            }
-        }
+        try await retry.run(onRetry: { await statistics.restarted() }) { .done(try await upload()) }
     }
 
     private func uploadOnce(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
@@ -268,26 +256,11 @@ public final class RegistryClient: ArtifactStore {
     private func send(_ method: HTTPMethod, _ url: String, headers: [String: String] = [:],
                       body: (@Sendable () -> HTTPClientRequest.Body)? = nil, scope: String, operation: String,
                       retrying: Bool = true, limit: Int = RegistryClient.maximumBody) async throws -> Response {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var attempt = 0
-        while true {
-            do {
-                let response = try await exchange(method, url, headers: headers, body: body, scope: scope, operation: operation, limit: limit)
-                let status = response.status.code
-                if retrying, status == 429 || (500...504).contains(status), attempt + 1 < retry.attempts, clock.now - start < retry.deadline {
-                    attempt += 1
-                    await statistics.retried()
-                    try await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: response.headers.first(name: "Retry-After")))
-                    continue
-                }
-                return response
-            } catch let error as RegistryError where retrying && error.isTransient {
-                attempt += 1
-                guard attempt < retry.attempts, clock.now - start < retry.deadline else { throw error }
-                await statistics.retried()
-                try await Task.sleep(for: retry.delay(attempt: attempt, retryAfter: nil))
-            }
+        try await retry.run(retrying: retrying, onRetry: { await statistics.retried() }) {
+            let response = try await exchange(method, url, headers: headers, body: body, scope: scope, operation: operation, limit: limit)
+            let status = response.status.code
+            guard status == 429 || (500...504).contains(status) else { return .done(response) }
+            return .tryAgain(response, retryAfter: response.headers.first(name: "Retry-After"))
         }
     }
 

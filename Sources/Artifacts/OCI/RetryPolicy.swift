@@ -19,6 +19,44 @@ public struct RetryPolicy: Sendable {
         self.deadline = deadline
     }
 
+    /// What one try came to: a value to return, or one to try again for (a 429 or 5xx answer, with the
+    /// registry's `Retry-After`), which is returned as it is once the attempts or the deadline run out.
+    enum Outcome<Value: Sendable>: Sendable {
+        case done(Value)
+        case tryAgain(Value, retryAfter: String?)
+    }
+
+    /// The one retry loop: runs `body` until it is done, its error is not transient, or the attempts or
+    /// the deadline run out, waiting `delay` between tries and telling `onRetry` before each. With
+    /// `retrying` false a single try is made.
+    func run<Value: Sendable>(retrying: Bool = true, onRetry: () async -> Void,
+                              _ body: () async throws -> Outcome<Value>) async throws -> Value {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var attempt = 0
+        while true {
+            let outcome: Outcome<Value>
+            do {
+                outcome = try await body()
+            } catch let error as RegistryError where retrying && error.isTransient {
+                attempt += 1
+                guard attempt < attempts, clock.now - start < deadline else { throw error }
+                await onRetry()
+                try await Task.sleep(for: delay(attempt: attempt, retryAfter: nil))
+                continue
+            }
+            switch outcome {
+            case let .done(value):
+                return value
+            case let .tryAgain(value, retryAfter):
+                guard retrying, attempt + 1 < attempts, clock.now - start < deadline else { return value }
+                attempt += 1
+                await onRetry()
+                try await Task.sleep(for: delay(attempt: attempt, retryAfter: retryAfter))
+            }
+        }
+    }
+
     /// The pause before retry number `attempt` (1-based): base·2^(attempt-1), capped, with ±50 % jitter;
     /// or the registry's `Retry-After` when it gave one.
     func delay(attempt: Int, retryAfter: String?) -> Duration {
