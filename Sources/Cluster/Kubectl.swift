@@ -21,6 +21,17 @@ public struct ClusterObject: Sendable, Equatable, Codable {
     public var dependsOn: [String] = []
     /// Kustomization `status.inventory.entries[].id`: `<namespace>_<name>_<group>_<kind>` of what it applied.
     public var inventory: [String] = []
+
+    public init(kind: String, namespace: String, name: String, ready: Bool? = nil, message: String? = nil, suspended: Bool = false,
+                appliedRevision: String? = nil, artifactRevision: String? = nil, finalizers: [String] = [], deleting: Bool = false,
+                dependsOn: [String] = [], inventory: [String] = []) {
+        (self.kind, self.namespace, self.name, self.ready, self.message, self.suspended) = (kind, namespace, name, ready, message, suspended)
+        (self.appliedRevision, self.artifactRevision, self.finalizers) = (appliedRevision, artifactRevision, finalizers)
+        (self.deleting, self.dependsOn, self.inventory) = (deleting, dependsOn, inventory)
+    }
+
+    /// What the object runs: the revision a Kustomization applied, or the one a source fetched.
+    public var revision: String? { kind == "Kustomization" ? appliedRevision : artifactRevision }
 }
 
 /// Why a cluster could not be asked.

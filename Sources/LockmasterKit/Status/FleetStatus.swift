@@ -115,12 +115,7 @@ public struct FleetStatus: Sendable {
             // The cluster lists Flux kinds only, whose kind fixes the group.
             let wanted = Set(environment.platformKustomizations.map(\.object.reference) + [environment.source?.object.reference].compactMap { $0 })
             let relevant = objects.filter { wanted.contains(ObjectReference(kind: $0.kind, name: $0.name, namespace: $0.namespace)) }
-            let rows = relevant.map { object in
-                let revision = object.kind == "Kustomization" ? object.appliedRevision : object.artifactRevision
-                return StatusReport.LiveObject(kind: object.kind, namespace: object.namespace, name: object.name, ready: object.ready,
-                                               message: object.message, suspended: object.suspended, revision: revision,
-                                               matches: expected.map { revision == $0 })
-            }.sorted { ($0.kind, $0.namespace, $0.name) < ($1.kind, $1.namespace, $1.name) }
+            let rows = relevant.map { StatusReport.LiveObject($0, expected: expected) }.sorted { ($0.kind, $0.namespace, $0.name) < ($1.kind, $1.namespace, $1.name) }
             let kustomizations = rows.filter { $0.kind == "Kustomization" }
             let matches = expected == nil || kustomizations.isEmpty ? nil
                 : kustomizations.allSatisfy { $0.ready == true && $0.matches == true && !$0.suspended }

@@ -1,4 +1,5 @@
 public import Artifacts
+public import Cluster
 public import Platform
 public import Support
 
@@ -112,16 +113,49 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var matches: Bool?
     }
 
+    /// A Flux object as the cluster reported it, and whether it runs the revision expected. JSON keeps
+    /// the shape scripts read: the object's kind, name, readiness and `revision` (what a Kustomization
+    /// applied, what a source fetched) beside `matches`.
+    @dynamicMemberLookup
     public struct LiveObject: Sendable, Codable, Equatable {
-        public var kind: String
-        public var namespace: String
-        public var name: String
-        public var ready: Bool?
-        public var message: String?
-        public var suspended: Bool
-        public var revision: String?
+        public var object: ClusterObject
         /// Whether the applied (or fetched) revision is the one expected.
         public var matches: Bool?
+
+        public init(_ object: ClusterObject, expected: String?) {
+            self.object = object
+            matches = expected.map { object.revision == $0 }
+        }
+
+        public subscript<Value>(dynamicMember path: KeyPath<ClusterObject, Value>) -> Value { object[keyPath: path] }
+
+        private enum CodingKeys: String, CodingKey { case kind, namespace, name, ready, message, suspended, revision, matches }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let kind = try container.decode(String.self, forKey: .kind)
+            let revision = try container.decodeIfPresent(String.self, forKey: .revision)
+            object = ClusterObject(kind: kind, namespace: try container.decode(String.self, forKey: .namespace),
+                                   name: try container.decode(String.self, forKey: .name),
+                                   ready: try container.decodeIfPresent(Bool.self, forKey: .ready),
+                                   message: try container.decodeIfPresent(String.self, forKey: .message),
+                                   suspended: try container.decode(Bool.self, forKey: .suspended),
+                                   appliedRevision: kind == "Kustomization" ? revision : nil,
+                                   artifactRevision: kind == "Kustomization" ? nil : revision)
+            matches = try container.decodeIfPresent(Bool.self, forKey: .matches)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(object.kind, forKey: .kind)
+            try container.encode(object.namespace, forKey: .namespace)
+            try container.encode(object.name, forKey: .name)
+            try container.encodeIfPresent(object.ready, forKey: .ready)
+            try container.encodeIfPresent(object.message, forKey: .message)
+            try container.encode(object.suspended, forKey: .suspended)
+            try container.encodeIfPresent(object.revision, forKey: .revision)
+            try container.encodeIfPresent(matches, forKey: .matches)
+        }
     }
 
     public struct Source: Sendable, Codable, Equatable {
