@@ -29,7 +29,12 @@ extension Lockmaster {
 
         @OptionGroup(title: "Output") var global: GlobalOptions
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, github, gitlab }
+        enum Format: String, OutputChoice {
+            case text, json, github, gitlab
+
+            static let fallback = Format.text
+            static let help = "text, json, github (GitHub Actions annotations) or gitlab (a GitLab Code Quality report)."
+        }
 
         @OptionGroup var repository: RepositoryOptions
 
@@ -49,16 +54,15 @@ extension Lockmaster {
         @Flag(help: "Fail on warnings too.")
         var strict = false
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, json, github (GitHub Actions annotations) or gitlab (a GitLab Code Quality report).", valueName: "FORMAT"))
-        var output: Format = .text
+        @OptionGroup var output: OutputOptions<Format>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let cacheDirectory = cache.directory
                 let report = try await MergeGuard(cacheDirectory: cacheDirectory).run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target, unconfined: wall.unconfined))
                 RenderCacheOptions.sayNotices(cacheDirectory)
-                switch output {
+                switch output.format {
                 case .text: Terminal.out(CheckFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .github: Terminal.outWorkflowCommands(CheckFormatter.github(report))

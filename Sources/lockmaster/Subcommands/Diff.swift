@@ -83,10 +83,14 @@ extension Lockmaster {
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, markdown, json, github }
+        enum Format: String, OutputChoice {
+            case text, markdown, json, github
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text, markdown, json or github (GitHub Actions annotations of the danger findings).", valueName: "FORMAT"))
-        var output: Format = .text
+            static let fallback = Format.text
+            static let help = "text, markdown, json or github (GitHub Actions annotations of the danger findings)."
+        }
+
+        @OptionGroup var output: OutputOptions<Format>
 
         @Option(help: ArgumentHelp("Exit 1 when a danger finding is this severe or more: high, medium or low.", valueName: "SEVERITY"))
         var failOn: DangerSeverity?
@@ -101,7 +105,7 @@ extension Lockmaster {
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let sides: DiffRequest.Sides = if let envFrom, let envTo {
                     .environments(from: envFrom, to: envTo)
                 } else if versions.count == 2 {
@@ -114,7 +118,7 @@ extension Lockmaster {
                     try await PlatformDiffer(access: registry.access(), cacheDirectory: cacheDirectory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane, unconfined: wall.unconfined))
                 }
                 RenderCacheOptions.sayNotices(cacheDirectory)
-                switch output {
+                switch output.format {
                 case .text: Terminal.out(DiffFormatter.styled(report))
                 case .markdown: Terminal.out(DiffFormatter.markdown(report))
                 case .json: Terminal.out(try Terminal.json(report))

@@ -50,8 +50,7 @@ extension Lockmaster {
         @Flag(help: "Adopt the Flux estate in DIR: detect its layout and write only lockmaster.yaml.")
         var adopt = false
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func validate() throws {
             if adopt, gitURL != nil || artifactURL != nil {
@@ -64,12 +63,12 @@ extension Lockmaster {
                 let directory = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 if adopt {
                     let report = try await EstateAdopter().run(AdoptRequest(directory: directory, artifact: artifact))
-                    Terminal.out(output == .json ? try Terminal.json(report) : AdoptTextFormatter.format(report))
+                    Terminal.out(try output.render(report, text: AdoptTextFormatter.format))
                     return
                 }
                 let result = try await RepositoryInitializer().run(
                     InitRequest(directory: directory, gitURL: gitURL, artifact: artifact, artifactURL: artifactURL))
-                Terminal.out(output == .json ? try Terminal.json(result) : InitTextFormatter.format(result))
+                Terminal.out(try output.render(result, text: InitTextFormatter.format))
             }
         }
     }

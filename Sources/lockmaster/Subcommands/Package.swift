@@ -37,16 +37,15 @@ extension Lockmaster {
         @Flag(help: "Package what symbolic links inside the repository point to.")
         var followSymlinks = false
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
                 let file = out.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
                 let report = try await PlatformPackager().run(PackageRequest(repository: root, output: file, followSymlinks: followSymlinks))
-                if output == .json {
+                if output.format == .json {
                     Terminal.out(try Terminal.json(report))
                 } else {
                     Terminal.out("\(report.digest)  \(report.size) bytes  \(report.files) files" + (report.path.map { "  \($0)" } ?? "") + "\n")

@@ -30,17 +30,16 @@ extension Lockmaster {
         @OptionGroup var branch: CommitBranchOptions
         @OptionGroup var forcing: ForceOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let report = try await Activity.during("checking the gates") {
                     try await Promoter(access: registry.access()).rollback(
                         repository: root, environment: environment, to: to?.tag, branch: branch.choice, force: forcing.force, reason: forcing.reason)
                 }
-                Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report, rollback: true))
+                Terminal.out(try output.render(report) { PromoteTextFormatter.format($0, rollback: true) })
             }
         }
     }
@@ -59,16 +58,15 @@ extension Lockmaster {
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let history = try await Activity.during("reading the pins' history") {
                     try await EnvironmentHistory(access: registry.access()).run(repository: root, environment: environment)
                 }
-                Terminal.out(output == .json ? try Terminal.json(history) : PromoteTextFormatter.format(history))
+                Terminal.out(try output.render(history, text: PromoteTextFormatter.format))
             }
         }
     }
@@ -141,17 +139,16 @@ extension Lockmaster.Promote {
         @OptionGroup var branch: CommitBranchOptions
         @OptionGroup var forcing: ForceOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let report = try await Activity.during("checking the gates") {
                     try await Promoter(access: registry.access()).promote(PromoteRequest(
                         repository: root, environment: environment, version: version.tag, branch: branch.choice, force: forcing.force, reason: forcing.reason))
                 }
-                Terminal.out(output == .json ? try Terminal.json(report) : PromoteTextFormatter.format(report))
+                Terminal.out(try output.render(report, text: { PromoteTextFormatter.format($0) }))
             }
         }
     }
@@ -191,14 +188,13 @@ extension Lockmaster.Promote {
 
         @OptionGroup var branch: CommitBranchOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let report = try await AppPromoter().run(AppPromoteRequest(repository: root, name: name, from: from, to: to, values: values, branch: branch.choice))
-                if output == .json {
+                if output.format == .json {
                     Terminal.out(try Terminal.json(report))
                 } else {
                     Terminal.out("promoted \(report.name) to \(report.to): \(report.previousVersion ?? "-") → \(report.fromVersion)"

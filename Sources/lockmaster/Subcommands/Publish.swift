@@ -77,8 +77,7 @@ extension Lockmaster {
 
         @OptionGroup var passphrase: PassphraseOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func validate() throws {
             if version != nil, bump != nil { throw ValidationError("--version and --bump exclude each other") }
@@ -87,14 +86,14 @@ extension Lockmaster {
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let choice: PublishRequest.Version = version.map { .exact($0.tag) } ?? bump.map { .bump($0) } ?? .next
                 let key = try SigningKeys.signingKey(explicit: signKey, settings: try SettingsLoader.load(repositoryRoot: root), root: root,
                                                      environment: ProcessInfo.processInfo.environment, passphrase: passphrase.passphrase())
                 let report = try await PlatformPublisher(access: registry.access()).run(PublishRequest(
                     repository: root, version: choice, target: to, force: force, allowDirty: allowDirty, followSymlinks: followSymlinks,
                     progress: Terminal.uploadProgress(), signingKey: key))
-                Terminal.out(output == .json ? try Terminal.json(report) : PublishTextFormatter.format(report))
+                Terminal.out(try output.render(report, text: PublishTextFormatter.format))
             }
         }
     }

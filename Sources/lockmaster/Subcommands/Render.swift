@@ -50,20 +50,24 @@ extension Lockmaster {
 
         @OptionGroup var wall: BuildWallOptions
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json }
+        enum Format: String, OutputChoice {
+            case yaml, json
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: yaml or json.", valueName: "FORMAT"))
-        var output: Format = .yaml
+            static let fallback = Format.yaml
+            static let help = "yaml or json."
+        }
+
+        @OptionGroup var output: OutputOptions<Format>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let cacheDirectory = cache.directory
                 let report = try await Activity.during("rendering \(environment)") {
                     try await PlatformRenderer(access: registry.access(), cacheDirectory: cacheDirectory).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote, unconfined: wall.unconfined))
                 }
                 RenderCacheOptions.sayNotices(cacheDirectory)
-                Terminal.out(output == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
+                Terminal.out(output.format == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
                 Terminal.err("note: \(report.builds)\n")
                 for warning in report.warnings { Terminal.err("warning: \(warning)\n") }
                 for problem in report.problems { Terminal.err("error: \(problem.kustomization) (\(problem.path)): \(problem.message)\n") }

@@ -49,8 +49,7 @@ extension Lockmaster {
         @Flag(help: "Exit 1 when the range resolves lower than a version the environment already ran.")
         var failOnDowngrade = false
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func validate() throws {
             if environment == nil, range == nil || from == nil { throw ValidationError("name an environment, or give both --range and --from") }
@@ -59,12 +58,12 @@ extension Lockmaster {
 
         func run() async throws {
             try await Terminal.run {
-                let root: URL? = environment == nil && repository.repo == nil ? nil : try await RepositoryLocator().locate(explicit: repository.repo)
+                let root: URL? = environment == nil && repository.repo == nil ? nil : try await repository.root()
                 let report = try await Activity.during("asking the artifact repository") {
                     try await EnvironmentResolver(access: registry.access()).run(
                         ResolveRequest(repository: root, environment: environment, range: range, filter: filter, from: from, checkDowngrade: true))
                 }
-                Terminal.out(output == .json ? try Terminal.json(report) : ResolveTextFormatter.format(report))
+                Terminal.out(try output.render(report, text: ResolveTextFormatter.format))
                 if failOnDowngrade, report.downgrade != nil { throw ExitCode.failure }
             }
         }

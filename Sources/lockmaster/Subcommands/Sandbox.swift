@@ -75,8 +75,7 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var clock: ClockOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         /// A duration that cannot be a lease (an overflow, more than a century) is a usage error, before anything runs.
         func validate() throws {
@@ -85,11 +84,11 @@ extension Lockmaster.Sandbox {
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let report = try await SandboxCreator().run(SandboxCreateRequest(
                     repository: root, name: name, from: from, base: base, noCommit: noCommit, resume: resume,
                     hookOutput: { Terminal.errData($0) }, owner: owner, ttl: ttl, now: try clock.now()))
-                Terminal.out(output == .json ? try Terminal.json(report) : SandboxTextFormatter.format(report))
+                Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
         }
     }
@@ -116,16 +115,15 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var clock: ClockOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let now = try clock.now()
                 var sandboxes = try await SandboxLister().run(repository: root, now: now)
                 if live { sandboxes = await SandboxLister().withLiveState(sandboxes, contexts: try SettingsLoader.load(repositoryRoot: root).contexts) }
-                if output == .json { Terminal.out(try Terminal.json(sandboxes)) } else { Terminal.out(SandboxTextFormatter.styled(sandboxes, now: now)) }
+                if output.format == .json { Terminal.out(try Terminal.json(sandboxes)) } else { Terminal.out(SandboxTextFormatter.styled(sandboxes, now: now)) }
             }
         }
     }
@@ -188,8 +186,7 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Keep the sandbox branch after removing its directory.")
         var keepBranch = false
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         @OptionGroup var wall: BuildWallOptions
 
@@ -199,13 +196,13 @@ extension Lockmaster.Sandbox {
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 // With a context, the cluster's view refines the plan: its inventories and what only it has.
                 let view = context.map { context in { @Sendable (objects: [TeardownObject]) in try await TeardownExecutor(context: context).clusterView(known: objects) } }
                 let (plan, _) = try await Activity.during("planning the teardown") {
                     try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name, unconfined: wall.unconfined), cluster: view)
                 }
-                Terminal.out(output == .json ? try Terminal.json(plan) : TeardownFormatter.format(plan))
+                Terminal.out(try output.render(plan, text: TeardownFormatter.format))
                 guard execute, let context else { return }
                 var executor = TeardownExecutor(context: context, timeout: timeout.duration, poll: poll.duration)
                 // Hooks come from the branch of record, never from the sandbox branch's own lockmaster.yaml.
@@ -248,8 +245,7 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var clock: ClockOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         /// A duration that cannot be a lease (an overflow, more than a century) is a usage error, before anything runs.
         func validate() throws {
@@ -258,9 +254,9 @@ extension Lockmaster.Sandbox {
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let report = try await SandboxExtender().run(SandboxExtendRequest(repository: root, name: name, ttl: ttl, now: try clock.now()))
-                Terminal.out(output == .json ? try Terminal.json(report) : SandboxTextFormatter.format(report))
+                Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
         }
     }
@@ -316,19 +312,18 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var clock: ClockOptions
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let request = SandboxGCRequest(repository: root, now: try clock.now(), execute: execute,
                                                contexts: Dictionary(contexts.map { ($0.environment, $0.context) }, uniquingKeysWith: { _, last in last }),
                                                timeout: timeout.duration, poll: poll.duration)
                 let report = try await Interruption.deferring {
                     try await SandboxCollector().run(request, progress: Terminal.progressLines(), interrupted: { Interruption.requested })
                 }
-                Terminal.out(output == .json ? try Terminal.json(report) : SandboxTextFormatter.format(report))
+                Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
         }
     }

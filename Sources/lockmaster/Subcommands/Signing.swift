@@ -86,16 +86,15 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("The artifact repository.", valueName: "oci://HOST/REPO|PATH"))
         var from: String?
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
-        var output: OutputFormat = .text
+        @OptionGroup var output: OutputOptions<OutputFormat>
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let report = try await Activity.during("checking signatures") {
                     try await ArtifactVerifier(access: registry.access()).run(VerifyRequest(repository: root, target: target, keys: keys, from: from))
                 }
-                if output == .json { Terminal.out(try Terminal.json(report)) } else { Terminal.out(VerifyTextFormatter.styled(report)) }
+                if output.format == .json { Terminal.out(try Terminal.json(report)) } else { Terminal.out(VerifyTextFormatter.styled(report)) }
                 if report.signature.state != .signed { throw ExitCode.failure }
             }
         }

@@ -51,11 +51,13 @@ extension Lockmaster {
                 transform: ContextPair.parse)
         var context: [ContextPair] = []
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Output format: table, json, or html (one self-contained page: the promotion lane and recent history).", valueName: "FORMAT"))
-        var output: StatusFormat = .text
+        @OptionGroup var output: OutputOptions<StatusFormat>
 
-        enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
+        enum StatusFormat: String, OutputChoice {
             case text, json, html
+
+            static let fallback = StatusFormat.text
+            static let help = "table, json, or html (one self-contained page: the promotion lane and recent history)."
 
             init?(argument: String) {
                 switch argument {
@@ -73,14 +75,14 @@ extension Lockmaster {
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await RepositoryLocator().locate(explicit: repository.repo)
+                let root = try await repository.root()
                 let contexts = Dictionary(context.map { ($0.environment, $0.context) }) { _, last in last }
                 let waiting = live || !contexts.isEmpty ? "asking the registry and the clusters" : "resolving what each environment runs"
                 let report = try await Activity.during(waiting) {
                     try await FleetStatus(access: registry.access()).run(FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
                 }
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
-                switch output {
+                switch output.format {
                 case .text: Terminal.out(StatusTextFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .html:
