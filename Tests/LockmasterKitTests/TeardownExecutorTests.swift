@@ -1,4 +1,5 @@
 import Manifests
+import Platform
 import Cluster
 import Foundation
 import LockmasterKit
@@ -89,7 +90,7 @@ import Testing
         let (plan, objects) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         let cluster = try cluster(for: objects, context: "sandbox")
         let lines = Lines()
-        try await executor(cluster, context: "sandbox").run(plan, repository: repository.url, name: name, keepBranch: false,
+        try await executor(cluster, context: "sandbox").run(plan, sandbox: Sandbox(name: name, settings: LockmasterSettings()), repository: repository.url, keepBranch: false,
                                                             progress: { lines.append($0) }, interrupted: { false })
         let log = cluster.log(context: "sandbox")
         #expect(log.first == #"patch Kustomization/flux-system/flux-system {"spec":{"suspend":true}}"#)
@@ -112,7 +113,7 @@ import Testing
         // Each poll runs the Python stand-in: under the full suite's load two polls have taken over 2 s,
         // so the timeout leaves the objects that do go a wide margin.
         await #expect { try await executor(cluster, context: "sandbox", timeout: .seconds(10)).run(
-            plan, repository: repository.url, name: name, keepBranch: true, progress: { lines.append($0) }, interrupted: { false })
+            plan, sandbox: Sandbox(name: name, settings: LockmasterSettings()), repository: repository.url, keepBranch: true, progress: { lines.append($0) }, interrupted: { false })
         } throws: { error in
             guard case let .stuck(object, _, finalizers, _) = error as? TeardownError else { return false }
             return object == "Kustomization/flux-system/platform-services" && finalizers == ["finalizers.fluxcd.io"]
@@ -122,7 +123,7 @@ import Testing
         // The finalizer is released; the same command continues and skips what is already gone.
         try cluster.add(context: "sandbox", kind: "Kustomization", namespace: "flux-system", name: "platform-services", finalizers: [], polls: 0)
         let again = Lines()
-        try await executor(cluster, context: "sandbox").run(plan, repository: repository.url, name: name, keepBranch: true,
+        try await executor(cluster, context: "sandbox").run(plan, sandbox: Sandbox(name: name, settings: LockmasterSettings()), repository: repository.url, keepBranch: true,
                                                             progress: { again.append($0) }, interrupted: { false })
         #expect(again.all.contains("  HelmRelease/keda/keda is already gone"))
         #expect(again.all.contains("  Kustomization/flux-system/apps is already gone"))
@@ -134,7 +135,7 @@ import Testing
         let (plan, objects) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         let cluster = try cluster(for: objects, context: "sandbox")
         let head = try await TestGit.run(["rev-parse", "HEAD"], in: repository.url)
-        await #expect { try await executor(cluster, context: "elsewhere").run(plan, repository: repository.url, name: name, keepBranch: false,
+        await #expect { try await executor(cluster, context: "elsewhere").run(plan, sandbox: Sandbox(name: name, settings: LockmasterSettings()), repository: repository.url, keepBranch: false,
                                                                                progress: { _ in }, interrupted: { false }) } throws: { error in
             "\(error)".hasPrefix("cannot reach the cluster of context elsewhere") && "\(error)".hasSuffix("nothing was changed")
         }
@@ -147,7 +148,7 @@ import Testing
         let (plan, objects) = try await SandboxTeardown().plan(TeardownRequest(repository: repository.url, name: name))
         let cluster = try cluster(for: objects, context: "sandbox")
         let lines = Lines()
-        await #expect { try await executor(cluster, context: "sandbox").run(plan, repository: repository.url, name: name, keepBranch: false,
+        await #expect { try await executor(cluster, context: "sandbox").run(plan, sandbox: Sandbox(name: name, settings: LockmasterSettings()), repository: repository.url, keepBranch: false,
                                                                              progress: { lines.append($0) }, interrupted: { lines.all.count >= 2 }) } throws: {
             "\($0)".hasPrefix("interrupted: stopped after step 1")
         }

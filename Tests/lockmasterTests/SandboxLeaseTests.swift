@@ -60,7 +60,7 @@ import Testing
         #expect(try await Self.sandboxes(repository, at: "2026-12-10T09:00:00Z").map { $0["expired"] as? Bool } == [false, true])
         #expect(try await LockmasterBinary.run(["sandbox", "extend", "OPS-9-none", "--repo", repository.path]).status == 1)
         #expect(try await LockmasterBinary.run(["sandbox", "extend", "OPS-1-first", "--ttl", "soon", "--repo", repository.path]).stderr
-            .contains("'soon' is not a lease duration"))
+            .contains("--ttl soon is not a duration"))
 
         // check on the expired sandbox's branch warns, at the lease's expiry line.
         try await TestGit.run(["switch", "-q", "OPS-2-second"], in: repository.url)

@@ -66,6 +66,6 @@ extension DemoRunner {
         let lines = SandboxTextFormatter.format(collected).split(separator: "\n")
         emit(.output(lines.prefix(6).joined(separator: "\n") + "\n  …\n"))
         emit(.command("lockmaster sandbox extend \(name) --ttl 14d --repo \(repository.path)"))
-        emit(.output(SandboxTextFormatter.format(try await SandboxExtender(git: git).run(SandboxExtendRequest(repository: repository, name: name, ttl: "14d")))))
+        emit(.output(SandboxTextFormatter.format(try await SandboxExtender(git: git).run(SandboxExtendRequest(repository: repository, name: name, ttl: TimeSpan("14d"))))))
     }
 }

@@ -37,7 +37,7 @@ extension DemoRunner {
     /// teardown planned, the sandbox removed and the branch merged.
     func sandboxToMain(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
         let name = "OPS-123-add-keda"
-        let sandbox = "clusters/\(SandboxCreator.directoryName(for: name))"
+        let sandbox = "clusters/\(Sandbox.environment(for: name))"
         emit(.step("Open a sandbox: a branch, and a copy of development (without its gotk-sync.yaml) that tracks it"))
         emit(.command("lockmaster sandbox create \(name) --repo \(repository.path)"))
         let created = try await SandboxCreator(git: git).run(SandboxCreateRequest(repository: repository, name: name))

@@ -8,6 +8,8 @@ public enum RepositoryStateError: Error, Sendable, Equatable, CustomStringConver
     /// Uncommitted changes where the command would commit, or describe what is committed.
     case dirty([StatusEntry], Purpose)
     case unknownEnvironment(String, known: [String])
+    /// The sandbox's directory is not in this work tree: its branch is not checked out.
+    case sandboxNotInWorkTree(name: String, directory: String)
 
     /// What the clean tree is for, which decides the advice.
     public enum Purpose: Sendable, Equatable {
@@ -33,6 +35,9 @@ public enum RepositoryStateError: Error, Sendable, Equatable, CustomStringConver
             }
         case let .unknownEnvironment(name, known):
             return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
+        case let .sandboxNotInWorkTree(name, directory):
+            return "no sandbox \(name) here: \(directory) is not in this work tree; run the command on its branch (git switch \(name)), "
+                + "or see lockmaster sandbox list"
         }
     }
 }

@@ -8,12 +8,9 @@ struct SandboxHooks: Sendable {
     let runner: any ProcessRunner
     let git: any GitClient
 
-    /// The environment every hook sees.
-    func environment(sandbox: String, branch: String, directory: String, repository: URL) async -> [String: String] {
-        [
-            "LOCKMASTER_SANDBOX": sandbox, "LOCKMASTER_BRANCH": branch, "LOCKMASTER_PATH": directory,
-            "LOCKMASTER_REPO_URL": (try? await git.remoteURL(named: "origin", in: repository)) ?? "",
-        ]
+    /// The environment every hook of `sandbox` sees.
+    func environment(for sandbox: Sandbox, repository: URL) async -> [String: String] {
+        sandbox.hookEnvironment(repositoryURL: try? await git.remoteURL(named: "origin", in: repository))
     }
 
     /// Runs one hook, its output streamed as it comes; a hook may run for an hour (a cluster to create).

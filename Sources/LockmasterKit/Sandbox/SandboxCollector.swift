@@ -100,7 +100,7 @@ public struct SandboxCollector: Sendable {
         let pattern = try? NSRegularExpression(pattern: settings.sandbox.namePattern)
         for sandbox in sandboxes {
             var reasons: [String] = []
-            if sandbox.expired, let lease = sandbox.lease { reasons.append("lease expired \(LeaseTime.format(lease.expires)) (\(LeaseTime.span(request.now.timeIntervalSince(lease.expires))) ago)") }
+            if sandbox.expired, let lease = sandbox.lease { reasons.append("lease expired \(LeaseTime.format(lease.expires)) (\(TimeSpan.describe(request.now.timeIntervalSince(lease.expires))) ago)") }
             if sandbox.merged { reasons.append("merged into \(settings.branch)") }
             if let reason = protected[sandbox.name.lowercased()] {
                 if !reasons.isEmpty { collisions.append("branch \(Inert.line(sandbox.branch)) is named like \(reason)") }
@@ -111,8 +111,9 @@ public struct SandboxCollector: Sendable {
                 if !reasons.isEmpty { skip("its name does not match sandbox.namePattern \(settings.sandbox.namePattern)") }
                 continue
             }
-            guard sandbox.directory == settings.environmentDirectory(SandboxCreator.directoryName(for: sandbox.name)) else {
-                if !reasons.isEmpty { skip("its directory is \(sandbox.directory), not \(settings.environmentDirectory(SandboxCreator.directoryName(for: sandbox.name)))") }
+            let expected = Sandbox(name: sandbox.name, settings: settings).directory
+            guard sandbox.directory == expected else {
+                if !reasons.isEmpty { skip("its directory is \(sandbox.directory), not \(expected)") }
                 continue
             }
             guard sandbox.lease != nil else {
@@ -155,7 +156,7 @@ public struct SandboxCollector: Sendable {
                 progress("sandbox \(candidate.name): \(candidate.reasons.joined(separator: "; "))")
                 var executor = TeardownExecutor(context: context, timeout: request.timeout, poll: request.poll)
                 executor.settings = settings
-                try await executor.run(plan, repository: root, name: candidate.name, keepBranch: false, progress: progress, interrupted: interrupted)
+                try await executor.run(plan, sandbox: Sandbox(name: candidate.name, settings: settings), repository: root, keepBranch: false, progress: progress, interrupted: interrupted)
                 report.candidates[index].tornDown = true
             }
         } catch {
@@ -174,9 +175,7 @@ public struct SandboxCollector: Sendable {
 
     /// `--context`, else `sandbox.contextTemplate`; never `contexts`, which name environments' clusters.
     private func context(for name: String, request: SandboxGCRequest, settings: LockmasterSettings) -> String? {
-        request.contexts[name] ?? settings.sandbox.contextTemplate.map {
-            $0.replacingOccurrences(of: "{name}", with: name).replacingOccurrences(of: "{directory}", with: SandboxCreator.directoryName(for: name))
-        }
+        Sandbox(name: name, settings: settings).context(request.contexts, template: settings.sandbox.contextTemplate)
     }
 
     /// Names gc never collects, lowercased, each with what it collides with: main, master, the branch of
@@ -190,7 +189,7 @@ public struct SandboxCollector: Sendable {
         defer { scratch.remove() }
         try await git.export(tip, to: scratch.url, in: root)
         let repository = PlatformRepository.load(root: scratch.url, settings: settings)
-        for environment in repository.environments where !environment.name.hasPrefix("sandbox-") {
+        for environment in repository.environments where !Sandbox.isSandbox(environment: environment.name) {
             names[environment.name.lowercased()] = "the environment \(environment.name)"
             if environment.classification.kind == .tracksBranch, let branch = environment.classification.ref {
                 names[branch.lowercased()] = "the branch \(branch), which \(environment.name) tracks"

@@ -19,12 +19,12 @@ public struct SandboxCreateRequest: Sendable {
     public var hookOutput: (@Sendable (Data) -> Void)?
     /// The lease's owner (default: git's `user.email`) and length (default: `sandbox.ttl`).
     public var owner: String?
-    public var ttl: String?
+    public var ttl: TimeSpan?
     /// The clock the lease starts from.
     public var now: Date
 
     public init(repository: URL, name: String, from: String? = nil, base: String? = nil, noCommit: Bool = false, resume: Bool = false,
-                hookOutput: (@Sendable (Data) -> Void)? = nil, owner: String? = nil, ttl: String? = nil, now: Date = Date()) {
+                hookOutput: (@Sendable (Data) -> Void)? = nil, owner: String? = nil, ttl: TimeSpan? = nil, now: Date = Date()) {
         self.owner = owner
         self.ttl = ttl
         self.now = now
@@ -68,8 +68,6 @@ public struct SandboxCreator: Sendable {
         self.runner = runner
     }
 
-    public static func directoryName(for name: String) -> String { "sandbox-" + name.lowercased() }
-
     public func run(_ request: SandboxCreateRequest) async throws -> SandboxCreateReport {
         let root = request.repository
         var settings = try SettingsLoader.load(repositoryRoot: root)
@@ -81,7 +79,8 @@ public struct SandboxCreator: Sendable {
         }
         let from = request.from ?? settings.sandbox.from
         let base = request.base ?? settings.branch
-        let directory = settings.environmentDirectory(Self.directoryName(for: name))
+        let sandbox = Sandbox(name: name, settings: settings)
+        let directory = sandbox.directory
         let lease = try await lease(for: request, settings: settings)
         if request.resume { return try await resume(request, settings: settings, from: from, base: base, directory: directory, lease: lease) }
         // A run stopped hard (kill -9, a power cut) between the branch and the commit: say what it left.
@@ -125,7 +124,7 @@ public struct SandboxCreator: Sendable {
             guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else { throw SandboxError.directoryExists(directory) }
             var files = try await copy(from: from, to: directory, settings: settings, root: root)
             try point(directory: directory, copiedFrom: settings.environmentDirectory(from), at: request.name, root: root, settings: settings)
-            let leaseFile = "\(directory)/\(SandboxLease.fileName)"
+            let leaseFile = Sandbox(name: request.name, settings: settings).leasePath
             try AtomicFile.write(Data(lease.text.utf8), to: root.appendingPathComponent(leaseFile))
             files.append(leaseFile)
             return files
@@ -135,11 +134,11 @@ public struct SandboxCreator: Sendable {
 
     /// The lease a new sandbox gets: its owner, now, and now plus the TTL.
     private func lease(for request: SandboxCreateRequest, settings: LockmasterSettings) async throws -> SandboxLease {
-        let ttl = try LeaseTime.duration(request.ttl ?? settings.sandbox.ttl)
+        let ttl = try SandboxLease.ttl(request.ttl, settings: settings)
         var owner = request.owner
         if owner == nil { owner = try await SandboxLease.defaultOwner(git: git, root: request.repository) }
         guard let owner else { throw SandboxLeaseError.noOwner }
-        return SandboxLease(owner: owner, created: request.now, expires: request.now.addingTimeInterval(ttl), ticket: SandboxLease.ticket(in: request.name))
+        return SandboxLease(owner: owner, created: request.now, expires: request.now.addingTimeInterval(ttl.seconds), ticket: SandboxLease.ticket(in: request.name))
     }
 
     /// The sandbox commit: the newest commit of the branch's own that touches the sandbox directory (which
@@ -238,8 +237,8 @@ public struct SandboxCreator: Sendable {
         let state = try stateFile(root: root, name: request.name)
         let start = (try? String(contentsOf: state, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
         try await runHooks(from: start, request: request, settings: settings, directory: directory, original: settings.branch)
-        let written = (try? String(contentsOf: root.appendingPathComponent("\(directory)/\(SandboxLease.fileName)"), encoding: .utf8))
-            .flatMap { try? SandboxLease.parse($0, path: SandboxLease.fileName) }
+        let written = (try? String(contentsOf: root.appendingPathComponent(Sandbox(name: request.name, settings: settings).leasePath), encoding: .utf8))
+            .flatMap { try? SandboxLease.parse($0, path: Sandbox.leaseFileName) }
         return SandboxCreateReport(name: request.name, branch: request.name, base: base, from: from, directory: directory, commit: commit,
                                    files: files, hooks: settings.sandbox.hooks.create, nextSteps: [], lease: written ?? lease)
     }
@@ -248,7 +247,7 @@ public struct SandboxCreator: Sendable {
     private func runHooks(from start: Int, request: SandboxCreateRequest, settings: LockmasterSettings, directory: String, original: String) async throws {
         let root = request.repository
         let runner = SandboxHooks(runner: self.runner, git: git)
-        let environment = await runner.environment(sandbox: Self.directoryName(for: request.name), branch: request.name, directory: directory, repository: root)
+        let environment = await runner.environment(for: Sandbox(name: request.name, settings: settings), repository: root)
         let hooks = settings.sandbox.hooks.create
         let state = try stateFile(root: root, name: request.name)
         for index in start..<hooks.count {
@@ -266,7 +265,7 @@ public struct SandboxCreator: Sendable {
 
     /// `.git/lockmaster/sandbox-<name>.next-hook`: where a failed hook run resumes.
     private func stateFile(root: URL, name: String) throws -> URL {
-        root.appendingPathComponent(".git/lockmaster/\(Self.directoryName(for: name)).next-hook")
+        root.appendingPathComponent(".git/lockmaster/\(Sandbox.environment(for: name)).next-hook")
     }
 
     /// The operator's next steps, with the values of this sandbox filled in.
@@ -274,7 +273,7 @@ public struct SandboxCreator: Sendable {
         let objects = ManifestLoader(root: root).load(under: directory).objects
         let environment = PlatformEnvironment.read(name: (directory as NSString).lastPathComponent, directory: directory, objects: objects, settings: settings)
         let url = try await git.remoteURL(named: "origin", in: root).map(RemoteURL.withoutCredentials) ?? environment.source?.url ?? "<repository URL>"
-        var steps = ["Create the cluster for \(Self.directoryName(for: name)) with your infrastructure-as-code (or configure sandbox.hooks.create in lockmaster.yaml to do it for you)."]
+        var steps = ["Create the cluster for \(Sandbox.environment(for: name)) with your infrastructure-as-code (or configure sandbox.hooks.create in lockmaster.yaml to do it for you)."]
         let sourceObjects = objects.compactMap(GitRepository.init).map(\.object) + objects.compactMap(OCIRepository.init).map(\.object)
         for object in sourceObjects {
             guard let secret = object.root.string(at: ["spec", "secretRef", "name"]) else { continue }

@@ -11,7 +11,6 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     case noGitSource(directory: String, reason: String)
     case hookFailed(index: Int, command: String, status: Int32, lastLines: [String], name: String, original: String)
     case notResumable(String)
-    case notInWorkTree(name: String, directory: String)
     /// A run that stopped between the branch and the sandbox commit.
     case interrupted(name: String, found: [String], directory: String, base: String)
     /// `sandbox.max` sandboxes are open; the oldest named first.
@@ -25,9 +24,6 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "Tear one down (lockmaster sandbox gc, or sandbox delete NAME), or raise sandbox.max"
         case let .unknownSandbox(name, known):
             return "no sandbox \(name) on any branch; sandboxes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
-        case let .notInWorkTree(name, directory):
-            return "no sandbox \(name) here: \(directory) is not in this work tree; run the command on its branch (git switch \(name)), "
-                + "or see lockmaster sandbox list"
         case let .invalidName(name, pattern):
             return "'\(name)' is not a sandbox name: it must match \(pattern) (ticket prefix and a hyphenated summary, e.g. OPS-123-add-keda; set sandbox.namePattern in lockmaster.yaml to change the rule)"
         case let .branchExists(name):

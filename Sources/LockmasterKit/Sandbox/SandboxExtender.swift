@@ -8,10 +8,10 @@ public struct SandboxExtendRequest: Sendable {
     public var repository: URL
     public var name: String
     /// How long from now the lease runs (default: `sandbox.ttl`).
-    public var ttl: String?
+    public var ttl: TimeSpan?
     public var now: Date
 
-    public init(repository: URL, name: String, ttl: String? = nil, now: Date = Date()) {
+    public init(repository: URL, name: String, ttl: TimeSpan? = nil, now: Date = Date()) {
         self.repository = repository
         self.name = name
         self.ttl = ttl
@@ -37,7 +37,7 @@ public struct SandboxExtender: Sendable {
     public func run(_ request: SandboxExtendRequest) async throws -> SandboxExtendReport {
         let root = request.repository
         let settings = try SettingsLoader.load(repositoryRoot: root)
-        let ttl = try LeaseTime.duration(request.ttl ?? settings.sandbox.ttl)
+        let ttl = try SandboxLease.ttl(request.ttl, settings: settings)
         guard try await git.branchExists(request.name, in: root) else {
             let known = Set(try await SandboxLister(git: git).run(repository: root, now: request.now).map(\.name)).sorted()
             throw SandboxError.unknownSandbox(request.name, known: known)
@@ -57,13 +57,11 @@ public struct SandboxExtender: Sendable {
         }
     }
 
-    private func extend(_ request: SandboxExtendRequest, ttl: TimeInterval, settings: LockmasterSettings) async throws -> SandboxExtendReport {
+    private func extend(_ request: SandboxExtendRequest, ttl: TimeSpan, settings: LockmasterSettings) async throws -> SandboxExtendReport {
         let root = request.repository
-        let directory = settings.environmentDirectory(SandboxCreator.directoryName(for: request.name))
-        guard FileKind.at(root.appendingPathComponent(directory).path) == .directory else {
-            throw SandboxError.notInWorkTree(name: request.name, directory: directory)
-        }
-        let path = "\(directory)/\(SandboxLease.fileName)"
+        let sandbox = Sandbox(name: request.name, settings: settings)
+        try sandbox.requireDirectory(in: root)
+        let path = sandbox.leasePath
         var lease: SandboxLease
         if let text = RepositoryFile.text(path, in: root) {
             lease = try SandboxLease.parse(text, path: path)
@@ -71,7 +69,7 @@ public struct SandboxExtender: Sendable {
             // A sandbox made before leases gets one now.
             lease = SandboxLease(owner: try await SandboxLease.defaultOwner(git: git, root: root), created: request.now, expires: request.now, ticket: SandboxLease.ticket(in: request.name))
         }
-        lease.expires = request.now.addingTimeInterval(ttl)
+        lease.expires = request.now.addingTimeInterval(ttl.seconds)
         let text = lease.text, message = "Extend sandbox \(request.name)'s lease to \(LeaseTime.format(lease.expires))"
         let done = try await WorkTreeChange(git: git, root: root).commit(on: .current, paths: [path], message: { _ in message }) {
             try AtomicFile.write(Data(text.utf8), to: root.appendingPathComponent(path))

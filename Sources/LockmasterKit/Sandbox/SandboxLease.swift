@@ -1,11 +1,11 @@
 public import Foundation
 import GitKit
+import Platform
 public import Support
 
 /// Who owns a sandbox and until when, in `lease.lockmaster` in the sandbox's directory: not a `.yaml`
 /// file, so Flux never applies it (FLUX.md §5.4) and Lockmaster's manifest reader never reads it.
 public struct SandboxLease: Sendable, Codable, Equatable {
-    public static let fileName = "lease.lockmaster"
     /// The most of a lease file read: a branch decides its bytes.
     public static let sizeLimit = 64 << 10
 
@@ -23,6 +23,13 @@ public struct SandboxLease: Sendable, Codable, Equatable {
     }
 
     public func isExpired(at now: Date) -> Bool { expires <= now }
+
+    /// How long a lease runs: `ttl` (`--ttl`), else `sandbox.ttl` from lockmaster.yaml.
+    static func ttl(_ ttl: TimeSpan?, settings: LockmasterSettings) throws(SandboxLeaseError) -> TimeSpan {
+        if let ttl { return ttl }
+        guard let span = TimeSpan(settings.sandbox.ttl) else { throw .badDuration(settings.sandbox.ttl) }
+        return span
+    }
 
     /// The file: a comment, then `key: value` lines with RFC 3339 times.
     public var text: String {
@@ -94,7 +101,7 @@ public enum SandboxLeaseError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String {
         switch self {
         case let .malformed(location, what): "\(location): the sandbox lease is malformed: \(what)"
-        case let .badDuration(text): "'\(text)' is not a lease duration: a number and m, h, d or w, at most a century, e.g. 7d"
+        case let .badDuration(text): "'\(text)' is not a lease duration: \(TimeSpan.grammar)"
         case let .badTime(text): "'\(text)' is not a time: write RFC 3339, e.g. 2026-12-01T09:00:00Z"
         case let .tooLarge(path, limit): "\(path): the sandbox lease is larger than \(limit >> 10) KiB; it was not read (sandbox create writes a few lines)"
         case .noOwner: "no owner for the lease: set git's user.email (git config user.email you@example.com), or pass --owner"
@@ -102,7 +109,7 @@ public enum SandboxLeaseError: Error, Sendable, Equatable, CustomStringConvertib
     }
 }
 
-/// Lease times: RFC 3339 in UTC, to the second; durations `7d`; the clock (`--now`, `LOCKMASTER_NOW`).
+/// Lease times: RFC 3339 in UTC, to the second; the clock (`--now`, `LOCKMASTER_NOW`).
 public enum LeaseTime {
     public static func format(_ date: Date) -> String {
         Timestamp.rfc3339(Int(date.timeIntervalSince1970.rounded(.down)))
@@ -114,38 +121,10 @@ public enum LeaseTime {
         return formatter.date(from: text)
     }
 
-    /// `7d`, `36h`, `90m`, `2w`.
-    public static func duration(_ text: String) throws(SandboxLeaseError) -> TimeInterval {
-        guard let unit = text.last, let count = Int(text.dropLast()), count > 0 else { throw .badDuration(text) }
-        let seconds: Int
-        switch unit {
-        case "m": seconds = 60
-        case "h": seconds = 3600
-        case "d": seconds = 86_400
-        case "w": seconds = 604_800
-        default: throw .badDuration(text)
-        }
-        // A lease of more than a century is a typo, and past it the arithmetic would overflow.
-        let (total, overflow) = count.multipliedReportingOverflow(by: seconds)
-        guard !overflow, total <= maximumDuration else { throw .badDuration(text) }
-        return TimeInterval(total)
-    }
-
-    /// A century, in seconds: the longest lease.
-    static let maximumDuration = 100 * 366 * 86_400
-
     /// The clock: `explicit` (`--now`), else `LOCKMASTER_NOW`, else the system's.
     public static func now(explicit: String?, environment: [String: String]) throws(SandboxLeaseError) -> Date {
         guard let text = explicit ?? environment["LOCKMASTER_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) else { return Date() }
         guard let date = parse(text) else { throw .badTime(text) }
         return date
-    }
-
-    /// `3d 4h`, `5h`, `20m`: how long, for people.
-    public static func span(_ interval: TimeInterval) -> String {
-        let minutes = Int(abs(interval) / 60)
-        let (days, hours) = (minutes / 1440, minutes % 1440 / 60)
-        if days > 0 { return hours > 0 ? "\(days)d \(hours)h" : "\(days)d" }
-        return hours > 0 ? "\(hours)h" : "\(minutes % 60)m"
     }
 }

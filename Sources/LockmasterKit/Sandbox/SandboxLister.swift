@@ -37,12 +37,12 @@ public struct SandboxLister: Sendable {
         self.git = git
     }
 
-    /// Asks each sandbox's cluster whether it answers: its context is `contexts[sandbox-<name>]` or
-    /// `contexts[NAME]` (lockmaster.yaml's `contexts`); nil where none is known.
+    /// Asks each sandbox's cluster whether it answers: its context is `contexts[NAME]` or
+    /// `contexts[sandbox-<name>]` (lockmaster.yaml's `contexts`); nil where none is known.
     public func withLiveState(_ sandboxes: [SandboxInfo], contexts: [String: String], kubectl: any Kubectl = ProcessKubectl()) async -> [SandboxInfo] {
         await withTaskGroup(of: (Int, Bool?).self) { group in
             for (index, sandbox) in sandboxes.enumerated() {
-                guard let context = contexts[SandboxCreator.directoryName(for: sandbox.name)] ?? contexts[sandbox.name] else { continue }
+                guard let context = Sandbox.context(named: sandbox.name, contexts) else { continue }
                 group.addTask { (index, (try? await kubectl.namespaces(context: context)) != nil) }
             }
             var result = sandboxes
@@ -77,7 +77,7 @@ public struct SandboxLister: Sendable {
             let depth = settings.clustersDepth
             let directories = Set(paths.compactMap { path -> String? in
                 let parts = path.split(separator: "/")
-                guard parts.count > depth + 1, parts[depth].hasPrefix("sandbox-") else { return nil }
+                guard parts.count > depth + 1, Sandbox.isSandbox(environment: String(parts[depth])) else { return nil }
                 return settings.environmentDirectory(String(parts[depth]))
             })
             for directory in directories.sorted() {
@@ -92,7 +92,7 @@ public struct SandboxLister: Sendable {
                 let touching = try await git.commits(on: ref, touching: directory, limit: nil, in: root)
                 guard let last = try await git.commits(on: ref, touching: nil, limit: 1, in: root).first else { continue }
                 let counts = try await git.aheadBehind(ref, main, in: root)
-                let leasePath = "\(directory)/\(SandboxLease.fileName)"
+                let leasePath = "\(directory)/\(Sandbox.leaseFileName)"
                 // One branch's broken lease does not hide the other sandboxes: it is reported on its row.
                 var lease: SandboxLease?, leaseError: String?
                 if paths.contains(leasePath) {

@@ -14,7 +14,7 @@ public enum SandboxTextFormatter {
             lines.append("ran \(report.hooks.count) sandbox.create hook\(report.hooks.count == 1 ? "" : "s")")
         }
         if let lease = report.lease {
-            lines.insert("lease: \(lease.owner) until \(LeaseTime.format(lease.expires)) (\(report.directory)/\(SandboxLease.fileName))", at: 1)
+            lines.insert("lease: \(lease.owner) until \(LeaseTime.format(lease.expires)) (\(report.directory)/\(Sandbox.leaseFileName))", at: 1)
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -51,10 +51,10 @@ public enum SandboxTextFormatter {
         let rows = sandboxes.map { sandbox -> [StyledText] in
             let created = sandbox.lease?.created ?? LeaseTime.parse(sandbox.created) ?? now
             let expires: StyledText = sandbox.lease.map { lease in
-                sandbox.expired ? StyledText("expired \(LeaseTime.span(now.timeIntervalSince(lease.expires))) ago", .error)
-                    : StyledText("in \(LeaseTime.span(lease.expires.timeIntervalSince(now)))")
+                sandbox.expired ? StyledText("expired \(TimeSpan.describe(now.timeIntervalSince(lease.expires))) ago", .error)
+                    : StyledText("in \(TimeSpan.describe(lease.expires.timeIntervalSince(now)))")
             } ?? (sandbox.leaseError == nil ? "no lease" : StyledText("malformed lease", .failed))
-            var row: [StyledText] = [StyledText(sandbox.name), StyledText(sandbox.lease?.owner ?? "-"), StyledText(LeaseTime.span(now.timeIntervalSince(created))), expires,
+            var row: [StyledText] = [StyledText(sandbox.name), StyledText(sandbox.lease?.owner ?? "-"), StyledText(TimeSpan.describe(now.timeIntervalSince(created))), expires,
                                      StyledText("\(sandbox.ahead)/\(sandbox.behind)"), StyledText(sandbox.merged ? "yes" : "no")]
             if live { row.append(sandbox.live.map { $0 ? StyledText("answers", .success) : StyledText("unreachable", .failed) } ?? "no context") }
             return row + [StyledText(sandbox.branch)]

@@ -91,7 +91,7 @@ public struct TeardownExecutor: Sendable {
     /// - Parameters:
     ///   - progress: told a line per event, as it happens.
     ///   - interrupted: asked between steps; true stops after the current one.
-    public func run(_ plan: TeardownPlan, repository: URL, name: String, keepBranch: Bool,
+    public func run(_ plan: TeardownPlan, sandbox: Sandbox, repository: URL, keepBranch: Bool,
                     progress: @escaping @Sendable (String) -> Void, interrupted: @Sendable () -> Bool) async throws {
         // Nothing is changed on a cluster that cannot be reached.
         do { _ = try await kubectl.namespaces(context: context) } catch {
@@ -101,7 +101,7 @@ public struct TeardownExecutor: Sendable {
             if interrupted() { throw TeardownError.interrupted(afterStep: step.number - 1) }
             progress("step \(step.number): \(step.action.rawValue) \(step.object?.description ?? "")")
             do {
-                try await perform(step, repository: repository, name: name, keepBranch: keepBranch, progress: progress)
+                try await perform(step, repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress)
             } catch let error as TeardownError {
                 throw error
             } catch {
@@ -140,7 +140,7 @@ public struct TeardownExecutor: Sendable {
         progress("  deleted \(target) (\(clock.now - start))")
     }
 
-    private func perform(_ step: TeardownStep, repository: URL, name: String, keepBranch: Bool, progress: @escaping @Sendable (String) -> Void) async throws {
+    private func perform(_ step: TeardownStep, repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @escaping @Sendable (String) -> Void) async throws {
         switch step.action {
         case .suspend, .resume:
             guard let target = step.object else { return }
@@ -164,25 +164,24 @@ public struct TeardownExecutor: Sendable {
         case .destroy:
             let settings = try self.settings ?? SettingsLoader.load(repositoryRoot: repository)
             let hooks = SandboxHooks(runner: runner, git: git)
-            let sandbox = SandboxCreator.directoryName(for: name)
-            let environment = await hooks.environment(sandbox: sandbox, branch: name, directory: settings.environmentDirectory(sandbox), repository: repository)
+            let environment = await hooks.environment(for: sandbox, repository: repository)
             for hook in settings.sandbox.hooks.destroy {
                 let output = try await hooks.run(hook, in: repository, environment: environment,
                                                  streaming: { progress(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .newlines)) })
                 guard output.status == 0 else { throw TeardownError.destroyFailed(command: hook, status: output.status) }
             }
         case .removeDirectory:
-            try await removeDirectory(repository: repository, name: name, keepBranch: keepBranch, progress: progress)
+            try await removeDirectory(repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress)
         }
     }
 
-    private func removeDirectory(repository: URL, name: String, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
-        try await Interruption.deferring { try await removeDirectoryNow(repository: repository, name: name, keepBranch: keepBranch, progress: progress) }
+    private func removeDirectory(repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
+        try await Interruption.deferring { try await removeDirectoryNow(repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress) }
     }
 
-    private func removeDirectoryNow(repository: URL, name: String, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
+    private func removeDirectoryNow(repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
         let settings = try self.settings ?? SettingsLoader.load(repositoryRoot: repository)
-        let directory = settings.environmentDirectory(SandboxCreator.directoryName(for: name))
+        let (name, directory) = (sandbox.branch, sandbox.directory)
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
         if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {
             // On a failure the directory comes back, in the index and on disk, as it was.

@@ -2,30 +2,11 @@ import ArgumentParser
 import Artifacts
 import LockmasterKit
 
-/// A duration on the command line: `30s`, `10m`, `1h`, or plain seconds (`2.5`).
-struct DurationArgument: ExpressibleByArgument, Sendable {
-    var duration: Duration
-    /// As it was written, for the help's default.
-    var text: String
-
-    init?(argument: String) {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-        let seconds: Double?
-        if let unit = argument.last, let factor = units[unit] {
-            seconds = Double(argument.dropLast()).map { $0 * factor }
-        } else {
-            seconds = Double(argument)
-        }
-        guard let seconds, seconds > 0, seconds.isFinite else { return nil }
-        duration = .milliseconds(Int(seconds * 1000))
-        text = argument
-    }
-
-    var defaultValueDescription: String { text }
-
+/// A duration on the command line, in the one grammar lease TTLs use too (`TimeSpan`).
+extension TimeSpan {
     /// For `@Option(transform:)`: the value, or an error that says how to write one.
-    static func parse(_ text: String, option: String) throws -> DurationArgument {
-        guard let value = DurationArgument(argument: text) else { throw ValidationError("\(option) \(text) is not a duration; write 30s, 10m or 1h") }
+    static func parse(_ text: String, option: String) throws -> TimeSpan {
+        guard let value = TimeSpan(text) else { throw ValidationError("\(option) \(text) is not a duration: \(TimeSpan.grammar)") }
         return value
     }
 }

@@ -70,17 +70,13 @@ extension Lockmaster.Sandbox {
         @Option(help: ArgumentHelp("Who owns the sandbox (default: the e-mail git authors commits with).", valueName: "EMAIL"))
         var owner: String?
 
-        @Option(help: ArgumentHelp("How long the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"))
-        var ttl: String?
+        @Option(help: ArgumentHelp("How long the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
+                transform: { try TimeSpan.parse($0, option: "--ttl") })
+        var ttl: TimeSpan?
 
         @OptionGroup var clock: ClockOptions
 
         @OptionGroup var output: OutputOptions<OutputFormat>
-
-        /// A duration that cannot be a lease (an overflow, more than a century) is a usage error, before anything runs.
-        func validate() throws {
-            if let ttl { do { _ = try LeaseTime.duration(ttl) } catch { throw ValidationError("--ttl: \(error)") } }
-        }
 
         func run() async throws {
             try await Terminal.run {
@@ -177,11 +173,11 @@ extension Lockmaster.Sandbox {
         var execute = false
 
         @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-                transform: { try DurationArgument.parse($0, option: "--timeout") })
-        var timeout = DurationArgument(argument: "10m")!
+                transform: { try TimeSpan.parse($0, option: "--timeout") })
+        var timeout = TimeSpan("10m")!
 
-        @Option(help: .hidden, transform: { try DurationArgument.parse($0, option: "--poll") })
-        var poll = DurationArgument(argument: "2s")!
+        @Option(help: .hidden, transform: { try TimeSpan.parse($0, option: "--poll") })
+        var poll = TimeSpan("2s")!
 
         @Flag(help: "Keep the sandbox branch after removing its directory.")
         var keepBranch = false
@@ -206,10 +202,11 @@ extension Lockmaster.Sandbox {
                 guard execute, let context else { return }
                 var executor = TeardownExecutor(context: context, timeout: timeout.duration, poll: poll.duration)
                 // Hooks come from the branch of record, never from the sandbox branch's own lockmaster.yaml.
-                executor.settings = try await BranchOfRecordSettings.read(root: root).settings
+                let settings = try await BranchOfRecordSettings.read(root: root).settings
+                executor.settings = settings
                 // Ctrl-C stops the teardown between steps, never inside one.
                 try await Interruption.deferring {
-                    try await executor.run(plan, repository: root, name: name, keepBranch: keepBranch,
+                    try await executor.run(plan, sandbox: Sandbox(name: name, settings: settings), repository: root, keepBranch: keepBranch,
                                            progress: Terminal.progressLines(), interrupted: { Interruption.requested })
                 }
                 Terminal.progress("sandbox \(name) is torn down\n")
@@ -240,17 +237,13 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var repository: RepositoryOptions
 
-        @Option(help: ArgumentHelp("How long from now the lease runs: 3d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"))
-        var ttl: String?
+        @Option(help: ArgumentHelp("How long from now the lease runs: 3d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
+                transform: { try TimeSpan.parse($0, option: "--ttl") })
+        var ttl: TimeSpan?
 
         @OptionGroup var clock: ClockOptions
 
         @OptionGroup var output: OutputOptions<OutputFormat>
-
-        /// A duration that cannot be a lease (an overflow, more than a century) is a usage error, before anything runs.
-        func validate() throws {
-            if let ttl { do { _ = try LeaseTime.duration(ttl) } catch { throw ValidationError("--ttl: \(error)") } }
-        }
 
         func run() async throws {
             try await Terminal.run {
@@ -304,11 +297,11 @@ extension Lockmaster.Sandbox {
         var contexts: [ContextPair] = []
 
         @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-                transform: { try DurationArgument.parse($0, option: "--timeout") })
-        var timeout = DurationArgument(argument: "10m")!
+                transform: { try TimeSpan.parse($0, option: "--timeout") })
+        var timeout = TimeSpan("10m")!
 
-        @Option(help: .hidden, transform: { try DurationArgument.parse($0, option: "--poll") })
-        var poll = DurationArgument(argument: "2s")!
+        @Option(help: .hidden, transform: { try TimeSpan.parse($0, option: "--poll") })
+        var poll = TimeSpan("2s")!
 
         @OptionGroup var clock: ClockOptions
 

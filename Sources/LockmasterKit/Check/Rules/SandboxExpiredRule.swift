@@ -13,8 +13,7 @@ enum SandboxExpiredRule: Rule {
     ///   - branch: the pull request's source branch (the CI's, else the one checked out).
     static func check(_ repository: PlatformRepository, branch: String?, now: Date) -> [CheckFinding] {
         guard let branch else { return [] }
-        let directory = repository.settings.environmentDirectory(SandboxCreator.directoryName(for: branch))
-        let path = "\(directory)/\(SandboxLease.fileName)"
+        let path = Sandbox(name: branch, settings: repository.settings).leasePath
         guard let text = RepositoryFile.text(path, in: repository.root, limit: 64 << 10) else { return [] }
         let lease: SandboxLease
         do { lease = try SandboxLease.parse(text, path: path) } catch {
@@ -25,7 +24,7 @@ enum SandboxExpiredRule: Rule {
         guard lease.isExpired(at: now) else { return [] }
         let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("expires:") }.map { $0 + 1 } ?? 1
         return [CheckFinding(id, .warning, at: SourceLocation(path: path, line: line),
-                             "sandbox \(branch)'s lease (\(lease.owner)) expired \(LeaseTime.format(lease.expires)), \(LeaseTime.span(now.timeIntervalSince(lease.expires))) ago",
+                             "sandbox \(branch)'s lease (\(lease.owner)) expired \(LeaseTime.format(lease.expires)), \(TimeSpan.describe(now.timeIntervalSince(lease.expires))) ago",
                              hint: "extend it (lockmaster sandbox extend \(branch) --ttl 3d) or tear it down (lockmaster sandbox delete \(branch))")]
     }
 }
