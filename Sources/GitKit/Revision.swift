@@ -18,3 +18,9 @@ extension ProcessGitClient {
         return text
     }
 }
+
+/// Revisions every repository has.
+public enum WellKnownRevision {
+    /// The empty tree's object id (SHA-1): the base of a repository with no commit yet.
+    public static let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+}

@@ -107,4 +107,32 @@ import Testing
             #expect(!text.contains("nonisolated(unsafe)"), "\(path) keeps a mutable global")
         }
     }
+
+    /// The folders of a module use each other one way only: a folder is a part a reader can name, and
+    /// two that lean on each other are one part in two places. A folder (with the folders inside it) uses another when one of its
+    /// files names a type declared at the top level of the other's files.
+    @Test(arguments: allowed.keys.sorted())
+    func foldersDependWithoutCycles(module: String) throws {
+        let files = try Self.files(of: module)
+        // A folder with the folders inside it: Check/Rules is part of Check.
+        let folder = { (path: String) in path.split(separator: "/").dropLast().prefix(2).joined(separator: "/") }
+        var owner: [String: String] = [:]
+        for (path, text) in files {
+            for match in text.matches(of: /(?m)^(?:public |package |final |indirect )*(?:struct|enum|class|protocol|actor|typealias) ([A-Z]\w*)/) {
+                owner[String(match.1)] = folder(path)
+            }
+        }
+        var uses: [String: Set<String>] = [:]
+        for (path, text) in files {
+            let code = text.replacing(/\/\/.*/, with: "")
+            for match in code.matches(of: /\b[A-Z]\w*\b/) {
+                if let other = owner[String(match.0)], other != folder(path) { uses[folder(path), default: []].insert(other) }
+            }
+        }
+        for (from, targets) in uses {
+            for to in targets where from < to && uses[to]?.contains(from) == true {
+                Issue.record("\(from) and \(to) use each other")
+            }
+        }
+    }
 }

@@ -96,7 +96,7 @@ public struct MergeGuard: Sendable {
         let change = ChangeContext(changes: try await git.changes(since: base, in: root), repository: repository, target: target, current: current, base: base)
         var keys: [String: String] = [:]
         let named = Set(trusted.settings.signing.trustedKeys + ((try? SettingsLoader.load(repositoryRoot: root))?.signing.trustedKeys ?? []))
-        for path in named where base != Self.emptyTree {
+        for path in named where base != WellKnownRevision.emptyTree {
             if let data = try? await git.contents(of: path, at: base, in: root), data.count <= BaseSettings.sizeLimit { keys[path] = String(decoding: data, as: UTF8.self) }
         }
         let settingsChanges = SettingsChangedRule.check(base: trusted, root: root, baseKeys: keys)
@@ -218,7 +218,7 @@ public struct MergeGuard: Sendable {
         let report: RenderReport
         do {
             var request = RenderRequest(repository: root, environment: environment.name, offline: true, unconfined: unconfined)
-            request.identityRef = base == Self.emptyTree ? nil : base
+            request.identityRef = base == WellKnownRevision.emptyTree ? nil : base
             report = try await PlatformRenderer(runner: runner, kubectl: kubectl).run(request, cache: cache, trees: trees)
         } catch {
             notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
@@ -238,7 +238,7 @@ public struct MergeGuard: Sendable {
             guard let commit = try await git.resolve(requested, in: root) else { throw CheckError.unknownBase(requested) }
             return (commit, requested)
         }
-        guard try await git.resolve("HEAD", in: root) != nil else { return (Self.emptyTree, "the empty tree (no commit yet)") }
+        guard try await git.resolve("HEAD", in: root) != nil else { return (WellKnownRevision.emptyTree, "the empty tree (no commit yet)") }
         // Only a branch: `HEAD`, a tag or a commit named as the branch of record would compare the change with itself.
         for ref in [branch, "origin/\(branch)"] {
             guard branch != "HEAD", try await git.resolve("refs/\(ref.hasPrefix("origin/") ? "remotes" : "heads")/\(ref)", in: root) != nil else { continue }
@@ -248,6 +248,4 @@ public struct MergeGuard: Sendable {
         throw CheckError.noBase(branch: branch)
     }
 
-    /// git's id of the empty tree: everything in the work tree is added.
-    static let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 }

@@ -33,7 +33,7 @@ struct BaseSettings: Sendable {
     /// - Parameter revision: a commit, or git's empty tree (no commit yet: the defaults).
     static func read(at revision: String, root: URL, git: any GitClient) async throws -> BaseSettings {
         let name = LockmasterSettings.fileName
-        guard revision != MergeGuard.emptyTree, try await git.files(at: revision, under: name, in: root).contains(name) else {
+        guard revision != WellKnownRevision.emptyTree, try await git.files(at: revision, under: name, in: root).contains(name) else {
             return BaseSettings(settings: LockmasterSettings(), text: nil, revision: revision)
         }
         let data = try await git.contents(of: name, at: revision, in: root)

@@ -1,4 +1,5 @@
 import Artifacts
+import Cluster
 import Foundation
 import Platform
 

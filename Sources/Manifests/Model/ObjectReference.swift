@@ -5,7 +5,7 @@
 ///
 /// It prints, and encodes in JSON, as `Kind/namespace/name`; `qualified` adds the group for where two
 /// groups share a kind and name.
-public struct ObjectReference: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct ObjectReference: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Empty for the core group (`v1`).
     public var group: String
     public var kind: String
@@ -20,18 +20,6 @@ public struct ObjectReference: Sendable, Hashable, Comparable, Codable, CustomSt
         self.namespace = namespace
     }
 
-    /// A reference to a Flux kind, whose kind fixes the group.
-    public init(kind: String, name: String, namespace: String) {
-        self.init(group: FluxAPI.group(ofKind: kind), kind: kind, name: name, namespace: namespace)
-    }
-
-    /// `Kind/namespace/name` of a Flux kind, or nil when it is not three non-empty parts.
-    public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 3, !parts.contains(where: \.isEmpty) else { return nil }
-        self.init(kind: parts[0], name: parts[2], namespace: parts[1])
-    }
-
     /// `Kind/namespace/name`, or `Kind/name` for a cluster-scoped object.
     public var description: String { "\(kind)/" + (namespace.isEmpty ? "" : "\(namespace)/") + name }
 
@@ -42,18 +30,5 @@ public struct ObjectReference: Sendable, Hashable, Comparable, Codable, CustomSt
 
     public static func < (lhs: ObjectReference, rhs: ObjectReference) -> Bool {
         (lhs.description, lhs.group) < (rhs.description, rhs.group)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let reference = ObjectReference(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(text) is not Kind/namespace/name"))
-        }
-        self = reference
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 }
