@@ -16,6 +16,8 @@ struct EnvironmentScope {
     var rendered = false
     /// Kustomizations whose content could not be read offline: references into them cannot be judged.
     var unavailable: [RenderProblem] = []
+    /// Every Kustomization of the environment that could not be rendered, and why.
+    var problems: [RenderProblem] = []
     /// For rendered objects, `namespace/name` of the Flux Kustomization that applies each (by index).
     var appliedBy: [Int: String] = [:]
 
@@ -97,6 +99,7 @@ struct EnvironmentScope {
             }
         }
         scope.unavailable = report.problems.filter { $0.cause == .unavailable }
+        scope.problems = report.problems
         return scope
     }
 

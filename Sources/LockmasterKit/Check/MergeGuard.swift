@@ -86,9 +86,8 @@ public struct MergeGuard: Sendable {
         var settings = trusted.settings
         settings.branch = branch.name
         let repository = PlatformRepository.load(root: root, settings: settings)
-        var findings: [CheckFinding] = []
         var notes: [String] = []
-        let set = read(repository, findings: &findings, notes: &notes)
+        let (set, symlinks) = read(repository, notes: &notes)
 
         // Rules about the change itself: they always have a base, or check stops before any verdict.
         let target = request.target ?? ciTarget
@@ -99,18 +98,18 @@ public struct MergeGuard: Sendable {
         for path in named where base != WellKnownRevision.emptyTree {
             if let data = try? await git.contents(of: path, at: base, in: root), data.count <= BaseSettings.sizeLimit { keys[path] = String(decoding: data, as: UTF8.self) }
         }
-        let settingsChanges = SettingsChangedRule.check(base: trusted, root: root, baseKeys: keys)
-        findings += SyncFileChangedRule.check(change, notes: &notes)
-        findings += SandboxInMainRule.check(change, notes: &notes)
         let source = [request.environment["GITHUB_HEAD_REF"], request.environment["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? current
-        findings += SandboxExpiredRule.check(repository, branch: source, now: try LeaseTime.now(explicit: nil, environment: request.environment))
-
-        findings += DevelopmentTracksMainRule.check(repository) + StagingPatchRangeRule.check(repository) + ProductionPinnedRule.check(repository)
-        findings += UnverifiedSourceRule.check(repository)
-        let scopes = try await scopes(repository, all: set.objects, unconfined: request.unconfined, base: base, findings: &findings, notes: &notes)
-        findings += referenceRules(scopes)
-        findings += DeprecatedAPIRule.flux(scopes: scopes, all: set.objects, root: root)
-        findings += DeprecatedAPIRule.kubernetes(set.objects, kubeMinor: request.kubeVersion?.minor)
+        // What rendering notes (kubectl missing, an environment not rendered) follows what the rules note.
+        var renderNotes: [String] = []
+        let scopes = try await scopes(repository, all: set.objects, unconfined: request.unconfined, base: base, notes: &renderNotes)
+        let input = CheckInput(repository: repository, change: change, base: trusted, baseKeys: keys, sourceBranch: source,
+                               now: try LeaseTime.now(explicit: nil, environment: request.environment), objects: set.objects, symlinks: symlinks,
+                               diagnostics: set.diagnostics, scopes: Self.declarations(scopes), kubeMinor: request.kubeVersion?.minor)
+        var findings: [CheckFinding] = []
+        for rule in CheckRules.all { findings += rule.check(input, notes: &notes) }
+        notes += renderNotes
+        let settingsChanges = findings.filter { $0.rule == SettingsChangedRule.id }
+        findings.removeAll { $0.rule == SettingsChangedRule.id }
 
         // One finding per place and message, in file order.
         var seen = Set<CheckFinding>()
@@ -134,9 +133,10 @@ public struct MergeGuard: Sendable {
 
     /// The clusters directory and the platform paths as written (symlinks and parse errors are findings
     /// of their own), with a note for a stale editor schema and for a path that does not exist.
-    private func read(_ repository: PlatformRepository, findings: inout [CheckFinding], notes: inout [String]) -> ManifestSet {
+    private func read(_ repository: PlatformRepository, notes: inout [String]) -> (ManifestSet, symlinks: [String]) {
         let root = repository.root, settings = repository.settings
         var set = ManifestSet()
+        var symlinks: [String] = []
         let loader = ManifestLoader(root: root)
         // The editor's copy of the settings schema, written by an older init, may describe other keys.
         let schemaCopy = root.appendingPathComponent(SettingsSchema.fileName)
@@ -151,17 +151,16 @@ public struct MergeGuard: Sendable {
                 continue
             }
             let part = loader.load(under: path)
-            findings += SymlinkRule.check(part.symlinks, root: root)
+            symlinks += part.symlinks
             set.objects += part.objects
             set.diagnostics += part.diagnostics
         }
-        findings += ParseErrorRule.check(set.diagnostics)
-        return set
+        return (set, symlinks)
     }
 
     /// Each environment as Flux applies it (rendered), or as its files read when kubectl is missing.
     /// - Throws: `KernelWall.Missing` where builds cannot be confined and `unconfined` is not set.
-    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], unconfined: Bool, base: String, findings: inout [CheckFinding],
+    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], unconfined: Bool, base: String,
                         notes: inout [String]) async throws -> [EnvironmentScope] {
         let cache = BuildCache(directory: cacheDirectory)
         let trees: SourceTrees
@@ -178,17 +177,16 @@ public struct MergeGuard: Sendable {
         var scopes: [EnvironmentScope] = []
         for environment in repository.environments {
             scopes.append(renders ? await rendered(environment, root: repository.root, all: all, unconfined: unconfined, base: base, cache: cache, trees: trees,
-                                                   findings: &findings, notes: &notes)
+                                                   notes: &notes)
                 : EnvironmentScope.build(environment, all: all))
         }
         await cache.finish()
         return scopes
     }
 
-    /// The reference and identity rules over each environment's scope.
-    private func referenceRules(_ scopes: [EnvironmentScope]) -> [CheckFinding] {
-        var findings: [CheckFinding] = []
-        for scope in scopes {
+    /// Each scope with what it declares, and what the environments sharing its cluster declare.
+    private static func declarations(_ scopes: [EnvironmentScope]) -> [(scope: EnvironmentScope, declared: Declarations)] {
+        scopes.map { scope in
             let environment = scope.environment
             // Another environment that applies this one's entry runs in the same cluster (a hand-applied
             // bootstrap directory beside an operator sync): what it declares is declared here too.
@@ -197,14 +195,8 @@ public struct MergeGuard: Sendable {
                 other.environment.name != environment.name && other.objects.contains { $0.location.path.hasPrefix(entry) }
             }
             let alsoDeclared = Set(sameCluster.flatMap { $0.objects.compactMap { $0.name == nil ? nil : $0.reference } })
-            let declared = Declarations(scope, alsoDeclared: alsoDeclared)
-            findings += DanglingSourceRefRule.check(scope, declared) + DanglingDependsOnRule.check(scope, declared)
-                + DependsOnCycleRule.check(scope) + DuplicateObjectRule.check(scope)
-            if environment.classification.kind == .tracksRange || environment.classification.kind == .pinned {
-                findings += UnpinnedChartRule.check(scope)
-            }
+            return (scope, Declarations(scope, alsoDeclared: alsoDeclared))
         }
-        return findings
     }
 
     private var kubectlInstalled: Bool {
@@ -214,7 +206,7 @@ public struct MergeGuard: Sendable {
     /// The environment as Flux applies it, rendered offline from the work tree; what could not be built is
     /// `build-failed` or `not-rendered`.
     private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], unconfined: Bool, base: String, cache: BuildCache, trees: SourceTrees,
-                          findings: inout [CheckFinding], notes: inout [String]) async -> EnvironmentScope {
+                          notes: inout [String]) async -> EnvironmentScope {
         let report: RenderReport
         do {
             var request = RenderRequest(repository: root, environment: environment.name, offline: true, unconfined: unconfined)
@@ -224,9 +216,7 @@ public struct MergeGuard: Sendable {
             notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
             return EnvironmentScope.build(environment, all: all)
         }
-        let scope = EnvironmentScope.rendered(environment, report: report, root: root, all: all)
-        findings += BuildFailedRule.check(report.problems, scope: scope) + NotRenderedRule.check(report.problems, scope: scope)
-        return scope
+        return EnvironmentScope.rendered(environment, report: report, root: root, all: all)
     }
 
     /// `--base`, else the merge base with the branch of record, else with its remote-tracking branch

@@ -5,7 +5,7 @@ import Support
 /// `dangling-depends-on`: every `dependsOn` names an object the environment declares, of the same kind
 /// (Flux lets a Kustomization depend only on Kustomizations, a HelmRelease only on HelmReleases), its
 /// namespace defaulting to the object's own.
-enum DanglingDependsOnRule: Rule {
+enum DanglingDependsOnRule: ScopeRule {
     static let id = CheckRule.danglingDependsOn
     static let severity = RuleSeverity.error
     static let summary = "every dependsOn resolves"

@@ -4,7 +4,7 @@ import Support
 
 /// `dangling-source-ref`: every Kustomization `sourceRef` and HelmRelease chart source (`chart.spec.sourceRef`,
 /// `chartRef`) names a source the environment declares.
-enum DanglingSourceRefRule: Rule {
+enum DanglingSourceRefRule: ScopeRule {
     static let id = CheckRule.danglingSourceRef
     static let severity = RuleSeverity.error
     static let summary = "every sourceRef and chartRef resolves"

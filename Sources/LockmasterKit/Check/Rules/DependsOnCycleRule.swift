@@ -4,12 +4,12 @@ import Support
 
 /// `depends-on-cycle`: Flux never becomes ready on a dependsOn cycle; every elementary cycle found by
 /// depth-first search is reported once, printed in full.
-enum DependsOnCycleRule: Rule {
+enum DependsOnCycleRule: ScopeRule {
     static let id = CheckRule.dependsOnCycle
     static let severity = RuleSeverity.error
     static let summary = "no dependsOn cycle; a cycle is printed"
 
-    static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
+    static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
         DanglingDependsOnRule.nodes(scope).flatMap { cycles($0, scope: scope) }
     }
 

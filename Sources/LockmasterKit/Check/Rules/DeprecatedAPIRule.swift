@@ -10,6 +10,10 @@ enum DeprecatedAPIRule: Rule {
     static let severity = RuleSeverity.errorOrWarning
     static let summary = "Flux APIs its Flux removed (error) or deprecated (warning); Kubernetes APIs at --kube-version"
 
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
+        flux(scopes: input.scopes.map(\.scope), all: input.objects, root: input.root) + kubernetes(input.objects, kubeMinor: input.kubeMinor)
+    }
+
     /// Flux APIs: an error where the environment's release no longer serves the API, else a warning whose
     /// fix names the release that serves the replacement. An object several environments apply gets the
     /// most severe verdict; one that no environment applies is judged against current Flux.

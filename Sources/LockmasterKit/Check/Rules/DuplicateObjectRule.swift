@@ -5,12 +5,12 @@ import Support
 /// `duplicate-object`: one API group/kind/namespace/name applied twice in an environment with different
 /// content. The same object applied by two Kustomizations (a Namespace or Secret that a shared component
 /// makes, labels aside) is applied as one; different specs or data flap on every reconciliation.
-enum DuplicateObjectRule: Rule {
+enum DuplicateObjectRule: ScopeRule {
     static let id = CheckRule.duplicateObject
     static let severity = RuleSeverity.error
     static let summary = "nothing applied twice with different content"
 
-    static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
+    static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
         let name = scope.environment.name
         func content(_ object: KubernetesObject) -> String {
             object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).yamlText()

@@ -11,7 +11,7 @@ func roleLocation(_ environment: PlatformEnvironment) -> SourceLocation {
 }
 
 /// `development-tracks-main`: the first environment of the promotion order tracks the branch of record.
-enum DevelopmentTracksMainRule: Rule {
+enum DevelopmentTracksMainRule: RepositoryRule {
     static let id = CheckRule.developmentTracksMain
     static let severity = RuleSeverity.error
     static let summary = "development's source tracks main"
@@ -28,7 +28,7 @@ enum DevelopmentTracksMainRule: Rule {
 }
 
 /// `production-pinned`: the third environment is pinned to one tag or digest.
-enum ProductionPinnedRule: Rule {
+enum ProductionPinnedRule: RepositoryRule {
     static let id = CheckRule.productionPinned
     static let severity = RuleSeverity.error
     static let summary = "production pinned to a tag or digest"

@@ -16,13 +16,13 @@ private func problemLocation(_ problem: RenderProblem, scope: EnvironmentScope) 
 }
 
 /// `build-failed`: a path of this repository that kustomize cannot build; Flux cannot apply it either.
-enum BuildFailedRule: Rule {
+enum BuildFailedRule: ScopeRule {
     static let id = CheckRule.buildFailed
     static let severity = RuleSeverity.error
     static let summary = "a path of this repository kustomize cannot build"
 
-    static func check(_ problems: [RenderProblem], scope: EnvironmentScope) -> [CheckFinding] {
-        problems.filter { $0.cause == .build }.map { problem in
+    static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
+        scope.problems.filter { $0.cause == .build }.map { problem in
             let (location, subject) = problemLocation(problem, scope: scope)
             return CheckFinding(id, .error, at: location, "\(subject) cannot be built, so Flux cannot apply it: \(problem.message)",
                                 hint: "fix the kustomization (lockmaster render \(scope.environment.name) shows the build); its files were checked as written")
@@ -33,13 +33,13 @@ enum BuildFailedRule: Rule {
 /// `not-rendered`: content not readable offline (another repository, a registry, a source made in the
 /// cluster, remote resources). A Kustomization whose source is declared nowhere is left to
 /// `dangling-source-ref`.
-enum NotRenderedRule: Rule {
+enum NotRenderedRule: ScopeRule {
     static let id = CheckRule.notRendered
     static let severity = RuleSeverity.warning
     static let summary = "content not readable offline: another repository, a registry, a remote resource"
 
-    static func check(_ problems: [RenderProblem], scope: EnvironmentScope) -> [CheckFinding] {
-        problems.compactMap { problem in
+    static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
+        scope.problems.compactMap { problem in
             let hint: String
             switch problem.cause {
             case .remote: hint = "its own files were checked as written; what the remote resources declare is not known here"
@@ -58,7 +58,7 @@ enum ParseErrorRule: Rule {
     static let severity = RuleSeverity.error
     static let summary = "YAML that cannot be read"
 
-    static func check(_ diagnostics: [Diagnostic]) -> [CheckFinding] {
-        diagnostics.map { CheckFinding(id, .error, at: $0.location ?? SourceLocation(path: "."), $0.message, hint: $0.hint) }
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
+        input.diagnostics.map { CheckFinding(id, .error, at: $0.location ?? SourceLocation(path: "."), $0.message, hint: $0.hint) }
     }
 }

@@ -9,6 +9,10 @@ enum SandboxExpiredRule: Rule {
     static let severity = RuleSeverity.warning
     static let summary = "the change comes from a sandbox branch whose lease expired"
 
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
+        check(input.repository, branch: input.sourceBranch, now: input.now)
+    }
+
     /// - Parameters:
     ///   - branch: the pull request's source branch (the CI's, else the one checked out).
     static func check(_ repository: PlatformRepository, branch: String?, now: Date) -> [CheckFinding] {

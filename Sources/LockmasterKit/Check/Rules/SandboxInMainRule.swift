@@ -9,6 +9,8 @@ enum SandboxInMainRule: Rule {
     static let severity = RuleSeverity.error
     static let summary = "a sandbox directory added for main"
 
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] { check(input.change, notes: &notes) }
+
     static func check(_ change: ChangeContext, notes: inout [String]) -> [CheckFinding] {
         let settings = change.repository.settings
         var seen: Set<String> = []

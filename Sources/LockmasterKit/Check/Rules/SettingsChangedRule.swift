@@ -12,6 +12,10 @@ enum SettingsChangedRule: Rule {
     static let severity = RuleSeverity.error
     static let summary = "lockmaster.yaml or a trusted key file changed (read from the base; only the base's settings can silence it)"
 
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
+        check(base: input.base, root: input.root, baseKeys: input.baseKeys)
+    }
+
     /// The most lines of a diff shown in one finding.
     static let diffLines = 40
 

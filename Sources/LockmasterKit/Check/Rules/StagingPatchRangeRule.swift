@@ -4,7 +4,7 @@ import Platform
 import Support
 
 /// `staging-patch-range`: the second environment tracks a semver range that admits only patch releases.
-enum StagingPatchRangeRule: Rule {
+enum StagingPatchRangeRule: RepositoryRule {
     static let id = CheckRule.stagingPatchRange
     static let severity = RuleSeverity.warning
     static let summary = "staging's range admits only patches"

@@ -13,6 +13,8 @@ enum SymlinkRule: Rule {
     static let severity = RuleSeverity.error
     static let summary = "a symlink, which Flux leaves out"
 
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] { check(input.symlinks, root: input.root) }
+
     static func check(_ symlinks: [String], root: URL) -> [CheckFinding] {
         symlinks.compactMap { relative in
             let link = root.appendingPathComponent(relative)

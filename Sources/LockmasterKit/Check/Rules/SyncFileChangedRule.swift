@@ -9,6 +9,8 @@ enum SyncFileChangedRule: Rule {
     static let severity = RuleSeverity.error
     static let summary = "a gotk-sync.yaml added or changed"
 
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] { check(input.change, notes: &notes) }
+
     static func check(_ change: ChangeContext, notes: inout [String]) -> [CheckFinding] {
         let branch = change.repository.settings.branch
         return change.underEnvironments().compactMap { status, path, environment, rest in

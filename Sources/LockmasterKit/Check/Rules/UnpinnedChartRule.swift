@@ -5,13 +5,15 @@ import Support
 
 /// `unpinned-chart`: an environment that tracks a range or is pinned must get the same chart every
 /// time, so a HelmRelease's chart version is exact.
-enum UnpinnedChartRule: Rule {
+enum UnpinnedChartRule: ScopeRule {
     static let id = CheckRule.unpinnedChart
     static let severity = RuleSeverity.warning
     static let summary = "exact chart versions after development"
 
-    static func check(_ scope: EnvironmentScope) -> [CheckFinding] {
-        scope.objects.compactMap(HelmRelease.init).compactMap { release in
+    static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
+        // A branch-tracking environment may follow a range: it is meant to get what is newest.
+        guard [.tracksRange, .pinned].contains(scope.environment.classification.kind) else { return [] }
+        return scope.objects.compactMap(HelmRelease.init).compactMap { release in
             guard let chart = release.chart else { return nil }
             let object = release.object
             guard let version = chart.version else {

@@ -5,7 +5,7 @@ import Support
 /// `unverified-source`: with trusted keys configured, an environment that runs published artifacts (a
 /// range or a pin) has an OCIRepository with `spec.verify`; without it the cluster applies an unsigned
 /// artifact, and the signatures protect nothing there.
-enum UnverifiedSourceRule: Rule {
+enum UnverifiedSourceRule: RepositoryRule {
     static let id = CheckRule.unverifiedSource
     static let severity = RuleSeverity.warning
     static let summary = "signing.trustedKeys set, but a range or pinned environment's OCIRepository has no spec.verify"
