@@ -167,16 +167,13 @@ public struct Promoter: Sendable {
         guard let target = settings.artifact ?? source.url else { throw ResolveError.noRepository }
         let store = try await access.store(for: target, relativeTo: root, artifact: settings.artifact)
 
-        let digest = try await VersionExistsGate.check(request.version, in: store)
+        let input = GateInput(tag: request.version, version: version, digest: try await store.manifestDigest(request.version), environment: environment,
+                              source: source, repository: repository, current: current, rollback: rollback, force: request.force, store: store)
         var signature: SignatureVerdict?
-        if let requirement = SignatureGate.requirement(environment, source, settings: settings), !(request.force && requirement.forceable) {
-            signature = try await SignatureGate.check(request.version, digest: digest, requirement: requirement, environment: environment.name,
-                                                      store: store, settings: settings, root: root)
+        for gate in PromotionGates.all(access: access, git: git) {
+            if case let .signed(verdict) = try await gate.check(input) { signature = verdict }
         }
-        if !request.force {
-            try await PreviousEnvironmentGate(access: access, git: git).check(request.version, version, digest: digest, promoting: environment, in: repository)
-            if !rollback { try OrderGate.check(request.version, version, over: current, environment: environment.name) }
-        }
+        guard let digest = input.digest else { throw PromoteError.versionMissing(version: request.version, repository: store.location) }
 
         let fromDigest = try await current.asyncFlatMap { try await store.manifestDigest($0) }
         let toManifest = try await store.manifest(digest).flatMap { OCIManifest.decode($0.data) }

@@ -107,12 +107,8 @@ extension Lockmaster.Promote {
             abstract: "lockmaster promote ENV VERSION: pin ENV's spec.ref.tag to VERSION.",
             discussion: """
                 Gates, each refusal naming the gate and how to satisfy it:
-                  clean-tree            the work tree has no uncommitted changes
-                  version-exists        VERSION is published in the artifact repository
-                  previous-environment  its digest is what the previous environment (staging) resolves to now,
-                                        or a range that environment tracked in git history admits it
-                  order                 VERSION is not lower than the current pin (that is a rollback)
-                --force --reason TEXT passes the last two and records the reason.
+                \(PromotionGates.help.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                --force --reason TEXT passes what the gates say it passes, and records the reason.
 
                 The pin is set with the byte-preserving edit (spec.ref.tag, and spec.ref.digest when \
                 pinDigest is true in lockmaster.yaml) on branch promote/<env>-<version> from main, and \

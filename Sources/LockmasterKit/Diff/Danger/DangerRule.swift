@@ -99,8 +99,9 @@ public enum DangerRule: String, Sendable, Codable, CaseIterable {
 public enum DangerRules {
     /// `id  severity  why`, one line per rule, the text wrapped under its column.
     public static var help: String {
-        let width = DangerRule.allCases.map(\.rawValue.count).max() ?? 0
-        return DangerRule.allCases.map { rule in
+        let rules = DangerReview.checks.flatMap { $0.rules }
+        let width = rules.map(\.rawValue.count).max() ?? 0
+        return rules.map { rule in
             rule.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + rule.severity.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
         }.joined(separator: "\n")
     }

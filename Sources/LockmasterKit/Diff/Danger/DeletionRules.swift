@@ -2,6 +2,8 @@ import Manifests
 
 /// Objects whose removal takes more with it than the object itself.
 enum DeletionRules: DangerCheck {
+    static let rules: [DangerRule] = [.deletesNamespace, .deletesCRD, .deletesVolume, .deletesPruningKustomization, .deletesHelmRelease]
+
     static func check(_ change: ObjectChange) -> [DangerHit] {
         guard let old = change.old, change.new == nil else { return [] }
         if change.is("Namespace", group: "") {

@@ -2,6 +2,8 @@ import Manifests
 
 /// Changes to Flux objects that change what Flux deletes, reconciles or installs.
 enum FluxBehaviourRules: DangerCheck {
+    static let rules: [DangerRule] = [.pruneEnabled, .suspendChanged, .deletionPolicyChanged, .inventoryReplaced, .releaseIdentityChanged, .remediationDisabled]
+
     static func check(_ change: ObjectChange) -> [DangerHit] {
         guard change.isFlux, let old = change.old, let new = change.new else { return [] }
         var hits: [DangerHit] = []

@@ -3,6 +3,8 @@ import Manifests
 
 /// Fields the API server refuses to change in place (`field is immutable`).
 enum ImmutableFieldRules: DangerCheck {
+    static let rules: [DangerRule] = [.immutableSelector, .immutableStatefulSet, .immutableServiceIP, .immutableJobTemplate, .immutableClaim]
+
     static let workloads: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"]
 
     static func check(_ change: ObjectChange) -> [DangerHit] {

@@ -44,7 +44,10 @@ struct DangerHit {
     var message: String
 }
 
-/// A rule of the review: a pure function of one object's change.
-protocol DangerCheck {
+/// A family of the review's rules: the rules it finds (in the order `diff --help` lists them), and the
+/// check, a pure function of one object's change. DangerReview runs `DangerReview.checks`, and
+/// `diff --help` lists their rules, so a new rule is a case of DangerRule and a line in one check.
+protocol DangerCheck: Sendable {
+    static var rules: [DangerRule] { get }
     static func check(_ change: ObjectChange) -> [DangerHit]
 }

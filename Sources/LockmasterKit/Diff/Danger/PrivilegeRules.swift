@@ -2,6 +2,8 @@ import Manifests
 
 /// RBAC changes that grant more.
 enum PrivilegeRules: DangerCheck {
+    static let rules: [DangerRule] = [.bindsClusterAdmin, .wildcardRBAC, .roleWidened]
+
     static let group = "rbac.authorization.k8s.io"
 
     static func check(_ change: ObjectChange) -> [DangerHit] {

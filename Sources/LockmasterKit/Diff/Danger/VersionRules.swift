@@ -3,6 +3,8 @@ import Manifests
 
 /// Chart, image and artifact versions that jump a major version or go down.
 enum VersionRules: DangerCheck {
+    static let rules: [DangerRule] = [.majorUpgrade, .downgrade]
+
     static func check(_ change: ObjectChange) -> [DangerHit] {
         guard let old = change.old, let new = change.new else { return [] }
         var hits: [DangerHit] = []
