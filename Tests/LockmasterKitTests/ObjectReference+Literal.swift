@@ -8,3 +8,11 @@ extension ObjectReference: ExpressibleByStringInterpolation {
         self = id
     }
 }
+
+/// Kustomizations as they print: `"flux-system/apps"`.
+extension KustomizationID: ExpressibleByStringInterpolation {
+    init(stringLiteral value: String) {
+        guard let slash = value.firstIndex(of: "/") else { preconditionFailure("\(value) is not namespace/name") }
+        self.init(namespace: String(value[..<slash]), name: String(value[value.index(after: slash)...]))
+    }
+}

@@ -280,7 +280,7 @@ import Testing
         try await TestGit.commitAll(in: repository.url)
         let report = try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: "dev"))
         #expect(report.problems.isEmpty)
-        func owner(_ name: String) -> [String] { report.objects.filter { $0.name == name || $0.name.hasPrefix(name + "-") }.map(\.kustomization) }
+        func owner(_ name: String) -> [String] { report.objects.filter { $0.name == name || $0.name.hasPrefix(name + "-") }.map(\.kustomization.description) }
         #expect(owner("generated-one") == ["flux-system/generated"])
         #expect(owner("generated-two") == ["flux-system/generated"])
         #expect(owner("built-one") == ["flux-system/built"])

@@ -19,7 +19,7 @@ struct EnvironmentScope {
     /// Every Kustomization of the environment that could not be rendered, and why.
     var problems: [RenderProblem] = []
     /// For rendered objects, `namespace/name` of the Flux Kustomization that applies each (by index).
-    var appliedBy: [Int: String] = [:]
+    var appliedBy: [Int: KustomizationID] = [:]
 
     /// Where the node at `path` of `object` is written.
     func location(_ object: KubernetesObject, _ path: [String]) -> SourceLocation {
@@ -88,7 +88,7 @@ struct EnvironmentScope {
         // Its Flux Kustomization's targetNamespace still applies to what it declares.
         for problem in report.problems where problem.cause == .build || problem.cause == .remote {
             let path = PathNormalizer.normalize(problem.path)
-            let owner = scope.objects.first { FluxKustomization($0) != nil && "\($0.effectiveNamespace)/\($0.name ?? "")" == problem.kustomization }
+            let owner = scope.objects.first { FluxKustomization($0) != nil && KustomizationID($0) == problem.kustomization }
             let target = owner?.root.string(at: ["spec", "targetNamespace"])
             let written = all.filter { $0.location.path.hasPrefix(path + "/") }
             scope.objects += files(from: written, directories: [path], all: all).map { object in

@@ -92,7 +92,7 @@ public enum DiffFormatter {
             lines += ["#### Dangerous changes", "", "| severity | rule | environment | object | change | where | why |", "|---|---|---|---|---|---|---|"]
             for danger in dangers {
                 lines.append("| \(danger.severity == .high ? "**high**" : danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | "
-                             + "\(MarkdownText.text(danger.environment)) | \(MarkdownText.code(danger.object)) | \(MarkdownText.text(danger.message)) | "
+                             + "\(MarkdownText.text(danger.environment)) | \(MarkdownText.code(danger.object.description)) | \(MarkdownText.text(danger.message)) | "
                              + "\(danger.location.map { MarkdownText.code($0.description) } ?? "") | \(MarkdownText.text(danger.why)) |")
             }
             lines.append("")
@@ -103,7 +103,7 @@ public enum DiffFormatter {
             lines += ["#### Silenced by `# lockmaster:ignore` comments", "", "| severity | rule | environment | object | where |", "|---|---|---|---|---|"]
             for danger in silenced {
                 lines.append("| \(danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | \(MarkdownText.text(danger.environment)) | "
-                             + "\(MarkdownText.code(danger.object)) | \(danger.location.map { MarkdownText.code($0.description) } ?? "") |")
+                             + "\(MarkdownText.code(danger.object.description)) | \(danger.location.map { MarkdownText.code($0.description) } ?? "") |")
             }
             lines.append("")
         }
@@ -117,7 +117,7 @@ public enum DiffFormatter {
             if !environment.services.isEmpty {
                 lines += ["| change | service | from | to |", "|---|---|---|---|"]
                 for service in environment.services {
-                    let change = service.change.rawValue + (service.step.map { " (\($0))" } ?? "")
+                    let change = service.change.rawValue + (service.step.map { " (\($0.rawValue))" } ?? "")
                     lines.append("| \(change) | \(MarkdownText.text(service.kind)) \(MarkdownText.code(service.name)) | "
                                  + "\(MarkdownText.text(service.from ?? "")) | \(MarkdownText.text(service.to ?? "")) |")
                 }
@@ -125,7 +125,7 @@ public enum DiffFormatter {
             }
             for kustomization in environment.kustomizations {
                 let count = kustomization.objects.count
-                lines.append("<details><summary>Kustomization <code>\(MarkdownText.html(kustomization.name))</code>: \(count) object\(count == 1 ? "" : "s")</summary>")
+                lines.append("<details><summary>Kustomization <code>\(MarkdownText.html(kustomization.name.description))</code>: \(count) object\(count == 1 ? "" : "s")</summary>")
                 lines.append("")
                 var body: [String] = []
                 for object in kustomization.objects {
@@ -145,10 +145,10 @@ public enum DiffFormatter {
                 lines += [fence + "diff"] + kept + [fence, "", "</details>", ""]
             }
             for unbuilt in environment.unbuilt {
-                lines.append("- Kustomization \(MarkdownText.code(unbuilt.kustomization)): **could not be built** (\(unbuilt.side.rawValue)); its objects are not compared")
+                lines.append("- Kustomization \(MarkdownText.code(unbuilt.kustomization.description)): **could not be built** (\(unbuilt.side.rawValue)); its objects are not compared")
             }
             for problem in environment.problems {
-                lines.append("- :warning: \(MarkdownText.code(problem.kustomization)) (\(MarkdownText.code(problem.path))): \(MarkdownText.text(problem.message))")
+                lines.append("- :warning: \(MarkdownText.code(problem.kustomization.description)) (\(MarkdownText.code(problem.path))): \(MarkdownText.text(problem.message))")
             }
         }
         return lines.joined(separator: "\n") + "\n"

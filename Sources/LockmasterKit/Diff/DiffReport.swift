@@ -35,20 +35,21 @@ public struct EnvironmentDiff: Sendable, Codable, Equatable {
 /// A Flux Kustomization that could not be built on one side of a diff.
 public struct UnbuiltKustomization: Sendable, Codable, Equatable {
     public enum Side: String, Sendable, Codable { case base, head }
-    public var kustomization: String
+    public var kustomization: KustomizationID
     public var side: Side
     public var message: String
 }
 
 public struct KustomizationDiff: Sendable, Codable, Equatable {
-    public var name: String
+    public var name: KustomizationID
     public var objects: [ObjectDiff]
 }
 
 public struct ObjectDiff: Sendable, Codable, Equatable {
     public enum Change: String, Sendable, Codable { case added, removed, changed }
 
-    /// `Kind/namespace/name`.
+    /// How it is shown: `Kind/namespace/name`, with the API group (`Kind.group/namespace/name`) where
+    /// two groups share the rest.
     public var object: String
     public var change: Change
     /// A unified diff of the object's YAML (changed objects), Secret values left out.

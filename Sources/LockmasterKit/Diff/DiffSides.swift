@@ -14,26 +14,26 @@ struct DiffSides {
     let base: RenderSession?
     let head: RenderSession
     /// Kustomizations with the same objects on both sides (built or not).
-    private(set) var same: Set<String> = []
+    private(set) var same: Set<KustomizationID> = []
 
     init(base: RenderSession?, head: RenderSession) async {
         self.base = base
         self.head = head
         guard let base else {
             // Nothing at the base: everything the head applies is new.
-            for slot in head.slots { await head.force(label: slot.job.label) }
+            for slot in head.slots { await head.force(slot.job.kustomization) }
             return
         }
         for slot in head.slots {
-            let label = slot.job.label
-            if base.slot(label) != nil, let a = await Self.outputKey(label, in: base), let b = await Self.outputKey(label, in: head), a == b {
-                same.insert(label)
+            let kustomization = slot.job.kustomization
+            if base.slot(kustomization) != nil, let a = await Self.outputKey(kustomization, in: base), let b = await Self.outputKey(kustomization, in: head), a == b {
+                same.insert(kustomization)
             } else {
-                await base.force(label: label)
-                await head.force(label: label)
+                await base.force(kustomization)
+                await head.force(kustomization)
             }
         }
-        for slot in base.slots where head.slot(slot.job.label) == nil { await base.force(label: slot.job.label) }
+        for slot in base.slots where head.slot(slot.job.kustomization) == nil { await base.force(slot.job.kustomization) }
         await settleComparisons()
     }
 
@@ -51,8 +51,8 @@ struct DiffSides {
     /// What decides a Kustomization's objects: its build key and the data of the `substituteFrom`
     /// objects it finds. Nil when it cannot be known unbuilt (not reusable, or it may find its own
     /// object).
-    private static func outputKey(_ label: String, in session: RenderSession) async -> String? {
-        guard let position = session.slots.firstIndex(where: { $0.job.label == label }) else { return nil }
+    private static func outputKey(_ kustomization: KustomizationID, in session: RenderSession) async -> String? {
+        guard let position = session.slots.firstIndex(where: { $0.job.kustomization == kustomization }) else { return nil }
         let slot = session.slots[position]
         guard let fingerprint = slot.fingerprint else { return nil }
         var hasher = SHA256()
@@ -80,20 +80,20 @@ struct DiffSides {
     /// both sides wherever its neighbours are.
     private func settleComparisons() async {
         guard let base else { return }
-        let common = Set(base.slots.map(\.job.label)).intersection(head.slots.map(\.job.label))
-        let sameOrder = base.slots.map(\.job.label).filter(common.contains) == head.slots.map(\.job.label).filter(common.contains)
+        let common = Set(base.slots.map(\.job.kustomization)).intersection(head.slots.map(\.job.kustomization))
+        let sameOrder = base.slots.map(\.job.kustomization).filter(common.contains) == head.slots.map(\.job.kustomization).filter(common.contains)
         while true {
-            var wanted: Set<String> = []
+            var wanted: Set<KustomizationID> = []
             for (session, other) in [(base, head), (head, base)] {
                 let deferred = session.slots.filter { if case .deferred = $0.state { true } else { false } }
                 guard !deferred.isEmpty else { continue }
                 func want(kind: String, name: String?, namespace: String?) {
                     for slot in deferred where slot.fingerprint?.content.mayContain(kind: kind, name: name, namespace: namespace) ?? true {
-                        wanted.insert(slot.job.label)
+                        wanted.insert(slot.job.kustomization)
                     }
                 }
-                for slot in session.slots where !same.contains(slot.job.label) {
-                    let counterpart = other.slot(slot.job.label)?.objects ?? []
+                for slot in session.slots where !same.contains(slot.job.kustomization) {
+                    let counterpart = other.slot(slot.job.kustomization)?.objects ?? []
                     for rendered in slot.objects {
                         if sameOrder, counterpart.contains(where: { $0.reference == rendered.reference && $0.node.sameContent(as: rendered.node) }) { continue }
                         want(kind: rendered.kind, name: rendered.name, namespace: rendered.namespace)
@@ -109,9 +109,9 @@ struct DiffSides {
                 }
             }
             guard !wanted.isEmpty else { return }
-            for label in wanted.sorted() {
-                await base.force(label: label)
-                await head.force(label: label)
+            for kustomization in wanted.sorted() {
+                await base.force(kustomization)
+                await head.force(kustomization)
             }
         }
     }

@@ -159,7 +159,7 @@ public struct PlatformDiffer: Sendable {
 
     func compare(name: String, old: RenderReport?, new: RenderReport) -> (diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]) {
         let before = old?.objects ?? [], after = new.objects
-        var byKustomization: [String: [ObjectDiff]] = [:]
+        var byKustomization: [KustomizationID: [ObjectDiff]] = [:]
         // Objects are matched by API group, kind, namespace and name; they are shown by kind, namespace
         // and name, with the group where two groups share a key.
         let oldIndex = Dictionary(before.map { ($0.reference, $0) }, uniquingKeysWith: { first, _ in first })
@@ -203,7 +203,7 @@ public struct PlatformDiffer: Sendable {
             guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init), let to = change.to.flatMap(SemanticVersion.init) else { return change }
             var copy = change
             // A lower version is a downgrade whatever part of it changed (the review says why it is dangerous).
-            copy.step = to.compare(to: from) < 0 ? "downgrade" : from.major != to.major ? "major" : from.minor != to.minor ? "minor" : "patch"
+            copy.step = VersionStep(from: from, to: to)
             return copy
         }
         let named = Set(services.map { "\($0.kind)/\($0.name)" })
@@ -211,10 +211,10 @@ public struct PlatformDiffer: Sendable {
         let chartSources = Set(ServiceDiff.chartSources(objects(comparableAfter)).map { "\($0.kind)/\($0.namespace)/\($0.name)" })
         // A Kustomization is a service of its own when its manifests changed: objects other than the Helm
         // ones (whose additions and removals come with the services above) changed in place.
-        for diff in kustomizations where diff.name != "flux-system/flux-system" && !named.contains("Kustomization/\(diff.name)")
+        for diff in kustomizations where diff.name != .entry && !named.contains("Kustomization/\(diff.name)")
             && diff.objects.contains(where: { $0.change == .changed && !$0.object.hasPrefix("HelmRelease/") && !$0.object.hasPrefix("HelmRepository/")
                 && !chartSources.contains($0.object) }) {
-            services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name))
+            services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name.description))
         }
         services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
         var environment = EnvironmentDiff(name: name, kustomizations: kustomizations, services: services, problems: ((old?.problems ?? []) + new.problems).reduce(into: []) { unique, problem in

@@ -105,7 +105,7 @@ public struct PlatformRenderer: Sendable {
                               trees: trees, cache: cache,
                               identity: await RepositoryIdentity.read(try await identitySource(request, trees: trees) ?? repository, checkout: request.repository, git: git))
         let session = RenderSession(renderer: self, request: request, context: context, environment: environment, deferLeaves: deferLeaves)
-        await session.run(entry: Job(label: Self.entryLabel, tree: snapshot, path: environment.entryPath, spec: nil,
+        await session.run(entry: Job(kustomization: .entry, tree: snapshot, path: environment.entryPath, spec: nil,
                                      overlay: await BootstrapFiles.overlay(for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git)))
         return session
     }
@@ -121,8 +121,6 @@ public struct PlatformRenderer: Sendable {
         try KustomizeBuilder(runner: runner, kubectl: kubectl, unconfined: unconfined).confined.wall()
     }
 
-    /// The label of an environment's own directory, built first, as the sync Kustomization would.
-    static let entryLabel = "flux-system/flux-system"
 
     /// Why a path is missing when its GitRepository follows another ref than the branch of record:
     /// render reads every GitRepository from this repository's work tree (or `--ref`), not from that ref.
@@ -159,7 +157,7 @@ public struct PlatformRenderer: Sendable {
     /// One Flux Kustomization to build: its path in a source tree, its spec (nil for the entry), and what
     /// the build reads (scanned once per wave: it confines the build and keys its reuse).
     struct Job: Sendable {
-        var label: String
+        var kustomization: KustomizationID
         var tree: URL
         var path: String
         var spec: YAMLNode?
@@ -173,25 +171,25 @@ public struct PlatformRenderer: Sendable {
     /// Builds jobs: each reusable one (with a key) from the cache when it is there; the rest plain jobs
     /// sharing a tree together (falling back to one by one if that fails, so errors land on the right
     /// Kustomization), every group and special job concurrently, as many at once as there are cores.
-    func build(_ jobs: [(job: Job, key: String?)], context: Context) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
-        var cached: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
-        var keys: [String: String] = [:]
+    func build(_ jobs: [(job: Job, key: String?)], context: Context) async -> [KustomizationID: Result<[KustomizeBuilder.Built], any Error>] {
+        var cached: [KustomizationID: Result<[KustomizeBuilder.Built], any Error>] = [:]
+        var keys: [KustomizationID: String] = [:]
         var pending: [Job] = []
         for (job, key) in jobs {
             if let key {
-                keys[job.label] = key
-                if let built = await context.cache.get(key) { cached[job.label] = .success(built); continue }
+                keys[job.kustomization] = key
+                if let built = await context.cache.get(key) { cached[job.kustomization] = .success(built); continue }
             }
             pending.append(job)
         }
         let built = await buildAll(pending, builder: context.builder, trees: context.trees)
-        for (label, result) in built {
-            if case let .success(objects) = result, let key = keys[label] { await context.cache.put(key, objects) }
+        for (kustomization, result) in built {
+            if case let .success(objects) = result, let key = keys[kustomization] { await context.cache.put(key, objects) }
         }
         return cached.merging(built) { first, _ in first }
     }
 
-    private func buildAll(_ jobs: [Job], builder: KustomizeBuilder, trees: SourceTrees) async -> [String: Result<[KustomizeBuilder.Built], any Error>] {
+    private func buildAll(_ jobs: [Job], builder: KustomizeBuilder, trees: SourceTrees) async -> [KustomizationID: Result<[KustomizeBuilder.Built], any Error>] {
         var groups: [[Job]] = []
         var plainByTree: [URL: [Job]] = [:]
         for job in jobs {
@@ -216,35 +214,35 @@ public struct PlatformRenderer: Sendable {
                 if layer.count > 1 { groups.append(layer) } else { groups += layer.map { [$0] } }
             }
         }
-        return await withTaskGroup(of: [(String, Result<[KustomizeBuilder.Built], any Error>)].self) { group in
-            var all: [String: Result<[KustomizeBuilder.Built], any Error>] = [:]
+        return await withTaskGroup(of: [(KustomizationID, Result<[KustomizeBuilder.Built], any Error>)].self) { group in
+            var all: [KustomizationID: Result<[KustomizeBuilder.Built], any Error>] = [:]
             // One kustomize per core at a time: more only wait for each other and hold memory.
             var running = 0
             for jobs in groups {
                 if running == Self.parallelBuilds, let results = await group.next() {
-                    for (label, result) in results { all[label] = result }
+                    for (kustomization, result) in results { all[kustomization] = result }
                     running -= 1
                 }
                 running += 1
                 group.addTask {
                     if jobs.count > 1, let built = try? await builder.buildTogether(tree: jobs[0].tree, paths: jobs.map(\.path), inputs: jobs.map(\.inputs),
                                                                                     scratch: try await trees.scratch()) {
-                        return jobs.map { ($0.label, .success(built[$0.path] ?? [])) }
+                        return jobs.map { ($0.kustomization, .success(built[$0.path] ?? [])) }
                     }
-                    var results: [(String, Result<[KustomizeBuilder.Built], any Error>)] = []
+                    var results: [(KustomizationID, Result<[KustomizeBuilder.Built], any Error>)] = []
                     for job in jobs {
                         do {
-                            results.append((job.label, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
+                            results.append((job.kustomization, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
                                                                                                    scratch: try await trees.scratch(), overlay: job.overlay,
                                                                                                    fetched: job.fetched))))
                         } catch {
-                            results.append((job.label, .failure(error)))
+                            results.append((job.kustomization, .failure(error)))
                         }
                     }
                     return results
                 }
             }
-            for await results in group { for (label, result) in results { all[label] = result } }
+            for await results in group { for (kustomization, result) in results { all[kustomization] = result } }
             return all
         }
     }
@@ -254,7 +252,7 @@ public struct PlatformRenderer: Sendable {
 
     static func object(_ rendered: RenderedObject) -> KubernetesObject {
         KubernetesObject(apiVersion: rendered.apiVersion, kind: rendered.kind, name: rendered.name, namespace: rendered.namespace,
-                         location: SourceLocation(path: rendered.source ?? rendered.kustomization), documentIndex: 0, root: rendered.node)
+                         location: SourceLocation(path: rendered.source ?? rendered.kustomization.description), documentIndex: 0, root: rendered.node)
     }
 
     /// The content a source delivers: the snapshot for git, the resolved (or requested) artifact for OCI.
@@ -298,13 +296,13 @@ public struct PlatformRenderer: Sendable {
 
     /// `postBuild`: variables from `substituteFrom` (ConfigMaps found in the render, in order; Secrets
     /// stay placeholders) and `substitute` (last wins), applied per object unless it opts out.
-    func substitute(_ objects: [RenderedObject], spec: YAMLNode, label: String, sources: [SubstitutionSource], warnings: inout [String]) -> [RenderedObject] {
+    func substitute(_ objects: [RenderedObject], spec: YAMLNode, kustomization: KustomizationID, sources: [SubstitutionSource], warnings: inout [String]) -> [RenderedObject] {
         guard let postBuild = spec["postBuild"] else { return objects }
         var variables: [String: String] = [:]
         for source in sources {
             let kind = source.kind, name = source.name
             guard let found = source.found else {
-                if !source.optional { warnings.append("\(label): substituteFrom \(kind)/\(name) is not in the render; its variables are left empty") }
+                if !source.optional { warnings.append("\(kustomization): substituteFrom \(kind)/\(name) is not in the render; its variables are left empty") }
                 continue
             }
             for pair in found.node["data"]?.pairs ?? [] {
@@ -312,7 +310,7 @@ public struct PlatformRenderer: Sendable {
                 // Secret values are never rendered: the variable stays a placeholder.
                 variables[key] = kind == "Secret" ? "${\(key)}" : pair.value.string ?? ""
             }
-            if kind == "Secret" { warnings.append("\(label): variables from Secret \(name) are left as placeholders") }
+            if kind == "Secret" { warnings.append("\(kustomization): variables from Secret \(name) are left as placeholders") }
         }
         for pair in postBuild["substitute"]?.pairs ?? [] {
             if let key = pair.key.string { variables[key] = pair.value.string ?? "" }
@@ -329,14 +327,14 @@ public struct PlatformRenderer: Sendable {
             do {
                 let text = try substitution.apply(rendered.node.yamlText())
                 if !substitution.undefined.isEmpty {
-                    warnings.append("\(label): \(rendered.key) uses undefined variables \(substitution.undefined.joined(separator: ", ")) (empty)")
+                    warnings.append("\(kustomization): \(rendered.key) uses undefined variables \(substitution.undefined.joined(separator: ", ")) (empty)")
                 }
                 guard let node = try YAMLDocumentReader.documents(in: text).first else { return rendered }
                 var copy = rendered
                 copy.node = node
                 return copy
             } catch {
-                warnings.append("\(label): \(rendered.key): substitution failed: \(error)")
+                warnings.append("\(kustomization): \(rendered.key): substitution failed: \(error)")
                 return rendered
             }
         }

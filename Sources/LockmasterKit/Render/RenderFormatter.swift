@@ -11,11 +11,11 @@ public enum RenderFormatter {
 
     public static func json(_ report: RenderReport) -> String {
         let objects = report.objects.map { object in
-            "{\"kustomization\":\(YAMLNode.jsonString(object.kustomization)),"
+            "{\"kustomization\":\(YAMLNode.jsonString(object.kustomization.description)),"
                 + "\"source\":\(object.source.map(YAMLNode.jsonString) ?? "null"),\"object\":\(SecretMask.masked(object.node).jsonText())}"
         }
         let problems = report.problems.map {
-            "{\"kustomization\":\(YAMLNode.jsonString($0.kustomization)),\"path\":\(YAMLNode.jsonString($0.path)),\"message\":\(YAMLNode.jsonString($0.message))}"
+            "{\"kustomization\":\(YAMLNode.jsonString($0.kustomization.description)),\"path\":\(YAMLNode.jsonString($0.path)),\"message\":\(YAMLNode.jsonString($0.message))}"
         }
         return "{\"environment\":\(YAMLNode.jsonString(report.environment)),\"objects\":[\(objects.joined(separator: ","))],"
             + "\"problems\":[\(problems.joined(separator: ","))],\"warnings\":[\(report.warnings.map(YAMLNode.jsonString).joined(separator: ","))],"

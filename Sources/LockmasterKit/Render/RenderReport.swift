@@ -3,8 +3,8 @@ import Support
 
 /// One object Flux would apply, with where it comes from.
 public struct RenderedObject: Sendable {
-    /// `namespace/name` of the Flux Kustomization that applies it; `flux-system` entry for the environment itself.
-    public var kustomization: String
+    /// The Flux Kustomization that applies it; `KustomizationID.entry` for the environment's entry.
+    public var kustomization: KustomizationID
     /// The file it was built from, relative to its source's root (git or artifact), when kustomize says.
     public var source: String?
     public var node: YAMLNode
@@ -29,7 +29,7 @@ public struct RenderedObject: Sendable {
 
 /// A Kustomization that could not be rendered; the others still are.
 public struct RenderProblem: Sendable, Codable, Equatable {
-    public var kustomization: String
+    public var kustomization: KustomizationID
     public var path: String
     public var message: String
     /// Why: a build that failed, or content that cannot be read offline. Not part of the JSON shape.
@@ -46,7 +46,7 @@ public struct RenderProblem: Sendable, Codable, Equatable {
         case undeclared
     }
 
-    public init(kustomization: String, path: String, message: String, cause: Cause = .build) {
+    public init(kustomization: KustomizationID, path: String, message: String, cause: Cause = .build) {
         self.kustomization = kustomization
         self.path = path
         self.message = message

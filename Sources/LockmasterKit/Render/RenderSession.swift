@@ -41,7 +41,7 @@ final class RenderSession {
     let environment: PlatformEnvironment
     private let deferLeaves: Bool
     private(set) var slots: [Slot] = []
-    private var index: [String: Int] = [:]
+    private var index: [KustomizationID: Int] = [:]
     /// Problems met while following a wave's Kustomizations to their sources, by wave.
     private var discoveryProblems: [Int: [RenderProblem]] = [:]
 
@@ -53,15 +53,15 @@ final class RenderSession {
         self.deferLeaves = deferLeaves
     }
 
-    func slot(_ label: String) -> Slot? {
-        index[label].map { slots[$0] }
+    func slot(_ kustomization: KustomizationID) -> Slot? {
+        index[kustomization].map { slots[$0] }
     }
 
     // MARK: Waves
 
     func run(entry: PlatformRenderer.Job) async {
         var wave = [entry]
-        var visited: Set<String> = [entry.label]
+        var visited: Set<KustomizationID> = [entry.kustomization]
         var number = 0
         while !wave.isEmpty {
             let first = slots.count
@@ -97,9 +97,9 @@ final class RenderSession {
         let now = prepared.filter { !mayWait($0) }
         let results = await renderer.build(now.map { ($0.job, $0.fingerprint?.key) }, context: context)
         for slot in prepared {
-            index[slot.job.label] = slots.count
+            index[slot.job.kustomization] = slots.count
             slots.append(slot)
-            if let result = results[slot.job.label] { await fill(slots.count - 1, with: result) }
+            if let result = results[slot.job.kustomization] { await fill(slots.count - 1, with: result) }
         }
     }
 
@@ -115,11 +115,11 @@ final class RenderSession {
         guard case .deferred = slots[position].state else { return }
         let slot = slots[position]
         let results = await renderer.build([(slot.job, slot.fingerprint?.key)], context: context)
-        if let result = results[slot.job.label] { await fill(position, with: result) }
+        if let result = results[slot.job.kustomization] { await fill(position, with: result) }
     }
 
-    func force(label: String) async {
-        if let position = index[label] { await force(position) }
+    func force(_ kustomization: KustomizationID) async {
+        if let position = index[kustomization] { await force(position) }
     }
 
     /// A build's objects, substituted with what the slots before this one hold, or its problem.
@@ -127,11 +127,11 @@ final class RenderSession {
         let job = slots[position].job
         switch result {
         case let .success(built):
-            var objects = built.map { RenderedObject(kustomization: job.label, source: $0.source, node: $0.node) }
+            var objects = built.map { RenderedObject(kustomization: job.kustomization, source: $0.source, node: $0.node) }
             var warnings: [String] = []
             if let spec = job.spec {
                 let sources = await substitutionSources(spec, before: position, own: objects)
-                objects = renderer.substitute(objects, spec: spec, label: job.label, sources: sources, warnings: &warnings)
+                objects = renderer.substitute(objects, spec: spec, kustomization: job.kustomization, sources: sources, warnings: &warnings)
             }
             slots[position].state = .built(objects)
             slots[position].warnings = warnings
@@ -140,7 +140,7 @@ final class RenderSession {
                 violations.allSatisfy { if case .remote = $0 { true } else { false } }
             } else { false }
             slots[position].state = .failed
-            slots[position].problem = RenderProblem(kustomization: job.label, path: "./" + job.path, message: "\(error)", cause: remote ? .remote : .build)
+            slots[position].problem = RenderProblem(kustomization: job.kustomization, path: "./" + job.path, message: "\(error)", cause: remote ? .remote : .build)
         }
     }
 
@@ -185,14 +185,14 @@ final class RenderSession {
     // MARK: Following Kustomizations
 
     /// The job for a Flux Kustomization found in a wave, or nil (not one, already seen, or a problem).
-    private func follow(_ rendered: RenderedObject, wave: Int, visited: inout Set<String>) async -> PlatformRenderer.Job? {
+    private func follow(_ rendered: RenderedObject, wave: Int, visited: inout Set<KustomizationID>) async -> PlatformRenderer.Job? {
         guard rendered.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"), rendered.kind == "Kustomization",
               let kustomization = FluxKustomization(PlatformRenderer.object(rendered)) else { return nil }
-        let label = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
-        guard visited.insert(label).inserted else { return nil }
+        let id = KustomizationID(kustomization.object)
+        guard visited.insert(id).inserted else { return nil }
         let path = "./" + kustomization.normalizedPath
         func problem(_ message: String, _ cause: RenderProblem.Cause) -> PlatformRenderer.Job? {
-            discoveryProblems[wave, default: []].append(RenderProblem(kustomization: label, path: path, message: message, cause: cause))
+            discoveryProblems[wave, default: []].append(RenderProblem(kustomization: id, path: path, message: message, cause: cause))
             return nil
         }
         var source: RenderedObject?
@@ -227,7 +227,7 @@ final class RenderSession {
             if let git, let elsewhere = PlatformRenderer.elsewhere(git, path: kustomization.normalizedPath, in: tree, branch: context.repository.settings.branch) {
                 return problem(elsewhere, .unavailable)
             }
-            return PlatformRenderer.Job(label: label, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"])
+            return PlatformRenderer.Job(kustomization: id, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"])
         } catch {
             return problem("source unavailable: \(error)", .unavailable)
         }

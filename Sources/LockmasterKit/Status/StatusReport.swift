@@ -1,5 +1,6 @@
 public import Artifacts
 public import Cluster
+public import Manifests
 public import Platform
 public import Support
 
@@ -171,10 +172,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var name: String
         public var namespace: String
         public var path: String
-        /// `kind/namespace/name` of the source.
-        public var sourceRef: String?
-        /// `namespace/name` of each dependency, namespace defaulted to the Kustomization's own.
-        public var dependsOn: [String]
+        /// The source, encoded as `Kind/namespace/name`.
+        public var sourceRef: ObjectReference?
+        /// Each dependency, namespace defaulted to the Kustomization's own; encoded as `namespace/name`.
+        public var dependsOn: [KustomizationID]
         public var location: SourceLocation
     }
 }

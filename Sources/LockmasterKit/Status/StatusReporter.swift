@@ -70,8 +70,8 @@ public enum StatusReporter {
             name: object.name ?? "",
             namespace: object.effectiveNamespace,
             path: "./" + kustomization.normalizedPath,
-            sourceRef: kustomization.sourceRef?.description,
-            dependsOn: kustomization.dependsOn.map { "\($0.namespace)/\($0.name)" },
+            sourceRef: kustomization.sourceRef,
+            dependsOn: kustomization.dependsOn.map { KustomizationID(namespace: $0.namespace, name: $0.name) },
             location: object.location
         )
     }

@@ -54,7 +54,7 @@ public enum StatusTextFormatter {
                              : "  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)"))
             }
             for kustomization in environment.kustomizations {
-                let depends = kustomization.dependsOn.isEmpty ? "" : "  dependsOn " + kustomization.dependsOn.joined(separator: ", ")
+                let depends = kustomization.dependsOn.isEmpty ? "" : "  dependsOn " + kustomization.dependsOn.map(\.description).joined(separator: ", ")
                 lines.append("  Kustomization \(kustomization.namespace)/\(kustomization.name)  \(kustomization.path)\(depends)")
             }
             if let runs = environment.runs {

@@ -29,7 +29,7 @@ enum TeardownInventory {
     }
 
     static func objects(from rendered: [RenderedObject]) -> [TeardownObject] {
-        var applied: [String: [RenderedObject]] = [:]
+        var applied: [KustomizationID: [RenderedObject]] = [:]
         for object in rendered { applied[object.kustomization, default: []].append(object) }
         return rendered.compactMap { object in
             let group = object.apiVersion.split(separator: "/").dropLast().first.map(String.init) ?? ""
@@ -42,11 +42,10 @@ enum TeardownInventory {
                 return ObjectReference(kind: object.kind, name: name, namespace: item.string(at: ["namespace"]) ?? namespace)
             }
             let annotations = object.node.node(at: ["metadata", "annotations"])
-            let label = "\(namespace)/\(object.name)"
             var provides: [String] = []
             var owns: [String] = []
             if object.kind == "Kustomization" {
-                for child in applied[label] ?? [] {
+                for child in applied[KustomizationID(namespace: namespace, name: object.name)] ?? [] {
                     let childGroup = child.apiVersion.split(separator: "/").dropLast().first.map(String.init) ?? ""
                     if child.kind == "CustomResourceDefinition", let crdGroup = child.node.string(at: ["spec", "group"]) {
                         provides.append(crdGroup)
@@ -61,7 +60,7 @@ enum TeardownInventory {
                 suspended: spec?.string(at: ["suspend"]) == "true",
                 prune: object.kind == "Kustomization" ? spec?.string(at: ["prune"]).map { $0 == "true" } ?? false : nil,
                 deletionPolicy: spec?.string(at: ["deletionPolicy"]),
-                appliedBy: ObjectReference("Kustomization/\(object.kustomization)"),
+                appliedBy: object.kustomization.reference,
                 providesCRDGroups: Array(Set(provides)).sorted(), ownsCustomResourceGroups: Array(Set(owns)).sorted(),
                 externalState: annotations?.string(at: ["lockmaster.io/external-state"]) == "true"
             )

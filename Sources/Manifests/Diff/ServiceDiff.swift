@@ -1,3 +1,8 @@
+/// How far a version change goes: down, or up by which part.
+public enum VersionStep: String, Sendable, Codable {
+    case downgrade, major, minor, patch
+}
+
 /// One change to the platform between two versions, in the platform guide's terms.
 public struct ServiceChange: Sendable, Codable, Equatable {
     /// Ordered by risk as the platform guide ranks them: adding < removing < upgrading.
@@ -16,10 +21,10 @@ public struct ServiceChange: Sendable, Codable, Equatable {
     /// The chart version (HelmRelease) or URL/path before and after, where that is what changed.
     public var from: String?
     public var to: String?
-    /// For an upgrade: `major`, `minor` or `patch`, when both versions are semver.
-    public var step: String?
+    /// For an upgrade, when both versions are semver: how far it goes.
+    public var step: VersionStep?
 
-    public init(change: Kind, kind: String, name: String, from: String? = nil, to: String? = nil, step: String? = nil) {
+    public init(change: Kind, kind: String, name: String, from: String? = nil, to: String? = nil, step: VersionStep? = nil) {
         self.change = change
         self.kind = kind
         self.name = name
@@ -84,7 +89,7 @@ public enum ServiceDiff {
         switch change.change {
         case .added: return "+ added       \(change.kind) \(change.name)" + (change.to.map { " \($0)" } ?? "")
         case .removed: return "- removed     \(change.kind) \(change.name)" + (change.from.map { " \($0)" } ?? "")
-        case .upgraded: return "^ upgraded    \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")" + (change.step.map { " (\($0))" } ?? "")
+        case .upgraded: return "^ upgraded    \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")" + (change.step.map { " (\($0.rawValue))" } ?? "")
         case .reconfigured: return "~ reconfigured \(change.kind) \(change.name)"
         }
     }

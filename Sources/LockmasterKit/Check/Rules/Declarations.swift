@@ -22,7 +22,7 @@ struct Declarations {
         let unavailable = scope.unavailable
         severity = unavailable.isEmpty ? .error : .warning
         unknown = unavailable.isEmpty ? "" : "; \(unavailable.count) Kustomization\(unavailable.count == 1 ? "" : "s") of \(scope.environment.name) could not be rendered offline "
-            + "(\(unavailable.prefix(3).map(\.kustomization).joined(separator: ", "))\(unavailable.count > 3 ? ", …" : "")), so it may be declared there"
+            + "(\(unavailable.prefix(3).map(\.kustomization.description).joined(separator: ", "))\(unavailable.count > 3 ? ", …" : "")), so it may be declared there"
     }
 
     func contains(_ reference: ObjectReference) -> Bool { index.contains(reference) }

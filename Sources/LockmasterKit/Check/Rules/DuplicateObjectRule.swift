@@ -16,7 +16,7 @@ enum DuplicateObjectRule: ScopeRule {
             object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).yamlText()
         }
         func by(_ index: Int) -> String {
-            scope.appliedBy[index].map { $0 == PlatformRenderer.entryLabel ? " (applied by \(name)'s entry)" : " (applied by Kustomization \($0))" } ?? ""
+            scope.appliedBy[index].map { $0 == .entry ? " (applied by \(name)'s entry)" : " (applied by Kustomization \($0))" } ?? ""
         }
         var findings: [CheckFinding] = []
         var first: [String: (Int, KubernetesObject)] = [:]

@@ -7,11 +7,11 @@ import Support
 private func problemLocation(_ problem: RenderProblem, scope: EnvironmentScope) -> (SourceLocation, String) {
     let environment = scope.environment
     let declared = scope.objects.first { object in
-        FluxKustomization(object) != nil && "\(object.effectiveNamespace)/\(object.name ?? "")" == problem.kustomization
+        FluxKustomization(object) != nil && KustomizationID(object) == problem.kustomization
     }
     let location = declared.map { scope.location($0, ["spec", "path"]) } ?? environment.entry?.object.location
         ?? environment.objects.first?.location ?? SourceLocation(path: environment.directory)
-    let subject = problem.kustomization == PlatformRenderer.entryLabel ? "\(environment.name)'s entry \(problem.path)" : "Kustomization \(problem.kustomization) (\(problem.path))"
+    let subject = problem.kustomization == .entry ? "\(environment.name)'s entry \(problem.path)" : "Kustomization \(problem.kustomization) (\(problem.path))"
     return (location, subject)
 }
 

@@ -26,7 +26,7 @@ enum DangerReview {
                 for hit in check.check(change) {
                     let object = change.object
                     let finding = DangerFinding(rule: hit.rule, severity: hit.rule.severity, environment: environment, kustomization: change.kustomization,
-                                                object: object.key, location: nil, message: hit.message, why: hit.rule.why)
+                                                object: object.reference, location: nil, message: hit.message, why: hit.rule.why)
                     let side: Side = change.new == nil ? .base : .head
                     let site = (side == .head ? change.new : change.old)?.source.map {
                         Site(side: side, path: $0, kind: object.kind, name: object.name, field: hit.field)

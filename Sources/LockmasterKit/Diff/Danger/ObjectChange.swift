@@ -3,7 +3,7 @@ import Manifests
 
 /// One object on both sides of a diff, nil on the side it is missing from.
 struct ObjectChange {
-    var kustomization: String
+    var kustomization: KustomizationID
     var old: RenderedObject?
     var new: RenderedObject?
 

@@ -10,10 +10,10 @@ enum VersionRules: DangerCheck {
         var hits: [DangerHit] = []
         func compare(_ before: String?, _ after: String?, what: String, field: [String]) {
             guard let before, let after, before != after, let from = version(before), let to = version(after) else { return }
-            if to.compare(to: from) < 0 {
-                hits.append(DangerHit(rule: .downgrade, field: field, message: "\(what) \(before) → \(after)"))
-            } else if to.major > from.major {
-                hits.append(DangerHit(rule: .majorUpgrade, field: field, message: "\(what) \(before) → \(after)"))
+            switch VersionStep(from: from, to: to) {
+            case .downgrade: hits.append(DangerHit(rule: .downgrade, field: field, message: "\(what) \(before) → \(after)"))
+            case .major: hits.append(DangerHit(rule: .majorUpgrade, field: field, message: "\(what) \(before) → \(after)"))
+            case .minor, .patch: break
             }
         }
         if change.is("HelmRelease", group: FluxAPI.helmGroup) {
