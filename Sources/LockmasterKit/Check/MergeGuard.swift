@@ -211,7 +211,7 @@ public struct MergeGuard: Sendable {
         do {
             var request = RenderRequest(repository: root, environment: environment.name, offline: true, unconfined: unconfined)
             request.identityRef = base == WellKnownRevision.emptyTree ? nil : base
-            report = try await PlatformRenderer(runner: runner, kubectl: kubectl).run(request, cache: cache, trees: trees)
+            report = try await PlatformRenderer(runner: runner, kubectl: kubectl, git: git).run(request, cache: cache, trees: trees)
         } catch {
             notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
             return EnvironmentScope.build(environment, all: all)

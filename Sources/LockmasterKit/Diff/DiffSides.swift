@@ -102,7 +102,7 @@ struct DiffSides {
                             want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
                         }
                         // A changed release shows its chart version, read from its source wherever that is.
-                        if let reference = HelmRelease(PlatformRenderer.object(rendered))?.chartRef {
+                        if let reference = HelmRelease(rendered.object)?.chartRef {
                             want(kind: reference.kind, name: reference.name, namespace: reference.namespace)
                         }
                     }

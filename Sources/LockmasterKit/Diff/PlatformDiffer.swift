@@ -53,7 +53,7 @@ public struct PlatformDiffer: Sendable {
     public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess(),
                 kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl",
                 cacheDirectory: RenderCacheDirectory? = nil, buildAll: Bool = false) {
-        renderer = PlatformRenderer(access: access, kubectl: kubectl, cacheDirectory: cacheDirectory)
+        renderer = PlatformRenderer(access: access, kubectl: kubectl, cacheDirectory: cacheDirectory, git: git)
         self.git = git
         self.access = access
         self.buildAll = buildAll

@@ -48,7 +48,7 @@ actor BuildCache {
     /// - Parameter reading: keep what the build reads as a `BuildContent`; without it (a render that
     ///   builds everything asks nothing of it) the content answers "may hold anything".
     /// - Parameter fetched: the remote files the build reads, as Lockmaster fetched them (`--allow-remote`).
-    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, fetched: [String: Data] = [:], reading: Bool = true) -> (key: String, content: BuildContent)? {
+    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, fetched: [String: Data] = [:], reading: Bool = true) -> BuildFingerprint? {
         guard inputs.violations.isEmpty, inputs.remoteFiles.allSatisfy({ fetched[$0.url] != nil }) else { return nil }
         var hasher = SHA256()
         let specText = spec?.jsonText() ?? "entry"
@@ -71,8 +71,9 @@ actor BuildCache {
         guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher, keepingText: reading) else { return nil }
         text += "\n" + read
         let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        guard reading else { return (key, BuildContent(text: "", incomplete: true)) }
-        return (key, BuildContent(text: text, incomplete: false, variables: variables, targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
+        guard reading else { return BuildFingerprint(key: key, content: BuildContent(text: "", incomplete: true)) }
+        return BuildFingerprint(key: key, content: BuildContent(text: text, incomplete: false, variables: variables,
+                                                                targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
     }
 
     /// Hashes each file's path and content; returns their text, when kept (nil when one cannot be read).

@@ -175,3 +175,11 @@ struct BuildContent: Sendable {
         return try? NSRegularExpression(pattern: regex)
     }
 }
+
+/// What identifies a build and what it reads: the cache key (the spec's object fields, the path and
+/// every file the build reads, hashed) and the content, from which a render proves what a build it has
+/// not run can and cannot hold.
+struct BuildFingerprint: Sendable {
+    var key: String
+    var content: BuildContent
+}

@@ -25,6 +25,12 @@ public struct RenderedObject: Sendable {
     }
     /// `kind/namespace/name` (no namespace for cluster-scoped objects).
     public var key: String { reference.description }
+
+    /// As a manifest object, for the readers of Flux kinds: located at the file it was built from.
+    public var object: KubernetesObject {
+        KubernetesObject(apiVersion: apiVersion, kind: kind, name: name, namespace: namespace,
+                         location: SourceLocation(path: source ?? kustomization.description), documentIndex: 0, root: node)
+    }
 }
 
 /// A Kustomization that could not be rendered; the others still are.

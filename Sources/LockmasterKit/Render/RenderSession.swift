@@ -22,10 +22,10 @@ final class RenderSession {
     }
 
     struct Slot {
-        var job: PlatformRenderer.Job
+        var job: BuildJob
         var wave: Int
         /// The build's key (nil: not reusable) and what it reads.
-        var fingerprint: (key: String, content: BuildContent)?
+        var fingerprint: BuildFingerprint?
         var state: State = .deferred
         var problem: RenderProblem?
         var warnings: [String] = []
@@ -35,7 +35,6 @@ final class RenderSession {
         }
     }
 
-    let renderer: PlatformRenderer
     let request: RenderRequest
     let context: PlatformRenderer.Context
     let environment: PlatformEnvironment
@@ -45,8 +44,7 @@ final class RenderSession {
     /// Problems met while following a wave's Kustomizations to their sources, by wave.
     private var discoveryProblems: [Int: [RenderProblem]] = [:]
 
-    init(renderer: PlatformRenderer, request: RenderRequest, context: PlatformRenderer.Context, environment: PlatformEnvironment, deferLeaves: Bool) {
-        self.renderer = renderer
+    init(request: RenderRequest, context: PlatformRenderer.Context, environment: PlatformEnvironment, deferLeaves: Bool) {
         self.request = request
         self.context = context
         self.environment = environment
@@ -59,7 +57,7 @@ final class RenderSession {
 
     // MARK: Waves
 
-    func run(entry: PlatformRenderer.Job) async {
+    func run(entry: BuildJob) async {
         var wave = [entry]
         var visited: Set<KustomizationID> = [entry.kustomization]
         var number = 0
@@ -78,7 +76,7 @@ final class RenderSession {
     }
 
     /// Scans, keys and builds a wave (deferring what may wait), then fills its slots in order.
-    private func add(_ jobs: [PlatformRenderer.Job], number: Int) async {
+    private func add(_ jobs: [BuildJob], number: Int) async {
         var prepared: [Slot] = []
         for var job in jobs {
             job.inputs = context.builder.inputs(tree: job.tree, path: job.path, spec: job.spec)
@@ -95,7 +93,7 @@ final class RenderSession {
             prepared.append(Slot(job: job, wave: number, fingerprint: fingerprint))
         }
         let now = prepared.filter { !mayWait($0) }
-        let results = await renderer.build(now.map { ($0.job, $0.fingerprint?.key) }, context: context)
+        let results = await context.scheduler.build(now.map { ($0.job, $0.fingerprint?.key) })
         for slot in prepared {
             index[slot.job.kustomization] = slots.count
             slots.append(slot)
@@ -114,7 +112,7 @@ final class RenderSession {
     func force(_ position: Int) async {
         guard case .deferred = slots[position].state else { return }
         let slot = slots[position]
-        let results = await renderer.build([(slot.job, slot.fingerprint?.key)], context: context)
+        let results = await context.scheduler.build([(slot.job, slot.fingerprint?.key)])
         if let result = results[slot.job.kustomization] { await fill(position, with: result) }
     }
 
@@ -131,7 +129,7 @@ final class RenderSession {
             var warnings: [String] = []
             if let spec = job.spec {
                 let sources = await substitutionSources(spec, before: position, own: objects)
-                objects = renderer.substitute(objects, spec: spec, kustomization: job.kustomization, sources: sources, warnings: &warnings)
+                objects = PostBuildSubstitution.apply(to: objects, spec: spec, kustomization: job.kustomization, sources: sources, warnings: &warnings)
             }
             slots[position].state = .built(objects)
             slots[position].warnings = warnings
@@ -162,8 +160,8 @@ final class RenderSession {
 
     /// `postBuild.substituteFrom`: each reference and the object it finds (kind and name, as Flux reads
     /// it in the Kustomization's namespace from what is applied before it).
-    func substitutionSources(_ spec: YAMLNode, before end: Int, own: [RenderedObject]) async -> [PlatformRenderer.SubstitutionSource] {
-        var sources: [PlatformRenderer.SubstitutionSource] = []
+    func substitutionSources(_ spec: YAMLNode, before end: Int, own: [RenderedObject]) async -> [PostBuildSubstitution.Source] {
+        var sources: [PostBuildSubstitution.Source] = []
         for reference in spec["postBuild"]?["substituteFrom"]?.items ?? [] {
             let kind = reference.string(at: ["kind"]) ?? "ConfigMap", name = reference.string(at: ["name"]) ?? ""
             let found = await first(before: end, own: own, kind: kind, name: name) { $0.kind == kind && $0.name == name }
@@ -185,20 +183,20 @@ final class RenderSession {
     // MARK: Following Kustomizations
 
     /// The job for a Flux Kustomization found in a wave, or nil (not one, already seen, or a problem).
-    private func follow(_ rendered: RenderedObject, wave: Int, visited: inout Set<KustomizationID>) async -> PlatformRenderer.Job? {
+    private func follow(_ rendered: RenderedObject, wave: Int, visited: inout Set<KustomizationID>) async -> BuildJob? {
         guard rendered.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"), rendered.kind == "Kustomization",
-              let kustomization = FluxKustomization(PlatformRenderer.object(rendered)) else { return nil }
+              let kustomization = FluxKustomization(rendered.object) else { return nil }
         let id = KustomizationID(kustomization.object)
         guard visited.insert(id).inserted else { return nil }
         let path = "./" + kustomization.normalizedPath
-        func problem(_ message: String, _ cause: RenderProblem.Cause) -> PlatformRenderer.Job? {
+        func problem(_ message: String, _ cause: RenderProblem.Cause) -> BuildJob? {
             discoveryProblems[wave, default: []].append(RenderProblem(kustomization: id, path: path, message: message, cause: cause))
             return nil
         }
         var source: RenderedObject?
         if let reference = kustomization.sourceRef {
             source = await first(before: slots.count, kind: reference.kind, name: reference.name, namespace: reference.namespace) {
-                PlatformRenderer.object($0).reference == reference
+                $0.object.reference == reference
             }
         }
         // The GitRepository that flux bootstrap will write (before bootstrap), or that a FluxInstance's
@@ -209,25 +207,25 @@ final class RenderSession {
             && (environment.entry == nil && environment.instance == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
                 || kustomization.sourceRef == instanceSource)
         guard source != nil || thisRepository else {
-            let everything = await all(mayBe: ["FluxInstance", "ArtifactGenerator"]).map(PlatformRenderer.object)
-            let (message, cause) = PlatformRenderer.missingSource(kustomization.sourceRef, in: everything)
+            let everything = await all(mayBe: ["FluxInstance", "ArtifactGenerator"]).map(\.object)
+            let (message, cause) = SourceResolver.missingSource(kustomization.sourceRef, in: everything)
             return problem(message, cause)
         }
-        let git = source.flatMap { GitRepository(PlatformRenderer.object($0)) }
+        let git = source.flatMap { GitRepository($0.object) }
         if let git, let url = git.url, !context.identity.isThisRepository(url) {
             return problem("its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") is another repository (\(Inert.line(url))); "
                            + "it is not rendered offline, and never read from this one", .unavailable)
         }
         do {
             let tree = if let source {
-                try await renderer.sourceTree(PlatformRenderer.object(source), environment: environment, request: request, context: context)
+                try await context.sources.tree(for: source.object, environment: environment, request: request)
             } else {
                 try await context.trees.git(request.ref)
             }
-            if let git, let elsewhere = PlatformRenderer.elsewhere(git, path: kustomization.normalizedPath, in: tree, branch: context.repository.settings.branch) {
+            if let git, let elsewhere = SourceResolver.elsewhere(git, path: kustomization.normalizedPath, in: tree, branch: context.repository.settings.branch) {
                 return problem(elsewhere, .unavailable)
             }
-            return PlatformRenderer.Job(kustomization: id, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"])
+            return BuildJob(kustomization: id, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"])
         } catch {
             return problem("source unavailable: \(error)", .unavailable)
         }
