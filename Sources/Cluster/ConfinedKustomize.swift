@@ -24,8 +24,9 @@ public struct ConfinedKustomize: Sendable {
 
         public var description: String {
             switch self {
-            case let .kernel(strength): "builds confined by the kernel: \(strength)"
-            case .unconfined: "builds NOT confined (--unconfined): they could read any file this user can and reach the network"
+            case .kernel(let strength): "builds confined by the kernel: \(strength)"
+            case .unconfined:
+                "builds NOT confined (--unconfined): they could read any file this user can and reach the network"
             }
         }
     }
@@ -34,15 +35,18 @@ public struct ConfinedKustomize: Sendable {
     public func wall() throws(KernelWall.Missing) -> Wall {
         if unconfined { return .unconfined }
         switch KernelWall.probe() {
-        case let .success(strength): return .kernel(strength)
-        case let .failure(missing): throw missing
+        case .success(let strength): return .kernel(strength)
+        case .failure(let missing): throw missing
         }
     }
 
     /// `kubectl kustomize --load-restrictor LoadRestrictionsNone DIRECTORY`, reading only beneath `directory`
     /// (the build's scratch directory) and writing only beneath `home`.
     public func build(_ directory: URL, home: URL) async throws -> ProcessOutput {
-        try await runner.run(try invocation(["kustomize", "--load-restrictor", "LoadRestrictionsNone", directory.path], readable: directory, home: home))
+        try await runner.run(
+            try invocation(
+                ["kustomize", "--load-restrictor", "LoadRestrictionsNone", directory.path], readable: directory,
+                home: home))
     }
 
     func invocation(_ arguments: [String], readable: URL, home: URL) throws -> ProcessInvocation {
@@ -54,6 +58,8 @@ public struct ConfinedKustomize: Sendable {
         if case .kernel = try wall() {
             confinement = Confinement(readable: [readable.path, program], writable: [home.path])
         }
-        return ProcessInvocation(program, arguments, environment: environment, inheritsEnvironment: false, timeout: .seconds(300), confinement: confinement)
+        return ProcessInvocation(
+            program, arguments, environment: environment, inheritsEnvironment: false, timeout: .seconds(300),
+            confinement: confinement)
     }
 }

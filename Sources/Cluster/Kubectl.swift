@@ -22,10 +22,16 @@ public struct ClusterObject: Sendable, Equatable, Codable {
     /// Kustomization `status.inventory.entries[].id`: `<namespace>_<name>_<group>_<kind>` of what it applied.
     public var inventory: [String] = []
 
-    public init(kind: String, namespace: String, name: String, ready: Bool? = nil, message: String? = nil, suspended: Bool = false,
-                appliedRevision: String? = nil, artifactRevision: String? = nil, finalizers: [String] = [], deleting: Bool = false,
-                dependsOn: [String] = [], inventory: [String] = []) {
-        (self.kind, self.namespace, self.name, self.ready, self.message, self.suspended) = (kind, namespace, name, ready, message, suspended)
+    public init(
+        kind: String, namespace: String, name: String, ready: Bool? = nil, message: String? = nil,
+        suspended: Bool = false,
+        appliedRevision: String? = nil, artifactRevision: String? = nil, finalizers: [String] = [],
+        deleting: Bool = false,
+        dependsOn: [String] = [], inventory: [String] = []
+    ) {
+        (self.kind, self.namespace, self.name, self.ready, self.message, self.suspended) = (
+            kind, namespace, name, ready, message, suspended
+        )
         (self.appliedRevision, self.artifactRevision, self.finalizers) = (appliedRevision, artifactRevision, finalizers)
         (self.deleting, self.dependsOn, self.inventory) = (deleting, dependsOn, inventory)
     }
@@ -41,8 +47,9 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unreachable(context, reason): return "cannot reach the cluster of context \(context): \(reason)"
-        case let .unreadable(context, reason): return "cannot read what the cluster of context \(context) answered: \(reason)"
+        case .unreachable(let context, let reason): return "cannot reach the cluster of context \(context): \(reason)"
+        case .unreadable(let context, let reason):
+            return "cannot read what the cluster of context \(context) answered: \(reason)"
         }
     }
 }
@@ -66,7 +73,10 @@ public struct ProcessKubectl: Kubectl {
     private let runner: any ProcessRunner
     private let program: String
 
-    public init(runner: any ProcessRunner = SystemProcessRunner(), program: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl") {
+    public init(
+        runner: any ProcessRunner = SystemProcessRunner(),
+        program: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl"
+    ) {
         self.runner = runner
         self.program = program
     }
@@ -91,25 +101,30 @@ public struct ProcessKubectl: Kubectl {
 
     private func kubectl(_ context: String, _ arguments: [String]) async throws -> ProcessOutput {
         do {
-            return try await runner.run(ProcessInvocation(program, ["--context", context] + arguments + ["--request-timeout", "20s"], timeout: .seconds(60)))
+            return try await runner.run(
+                ProcessInvocation(
+                    program, ["--context", context] + arguments + ["--request-timeout", "20s"], timeout: .seconds(60)))
         } catch {
             throw ClusterError.unreachable(context: context, reason: "\(error)")
         }
     }
 
     private func failure(_ context: String, _ output: ProcessOutput) -> ClusterError {
-        let reason = output.stderr.split(separator: "\n").last.map(String.init) ?? "kubectl exited with status \(output.status)"
+        let reason =
+            output.stderr.split(separator: "\n").last.map(String.init) ?? "kubectl exited with status \(output.status)"
         return ClusterError.unreachable(context: context, reason: reason)
     }
 
     public func fluxObjects(context: String) async throws -> [ClusterObject] {
-        let output = try await kubectl(context, ["get", Self.resources.joined(separator: ","), "--all-namespaces", "--output", "json"])
+        let output = try await kubectl(
+            context, ["get", Self.resources.joined(separator: ","), "--all-namespaces", "--output", "json"])
         guard output.status == 0 else { throw failure(context, output) }
         return try Self.parse(output.standardOutput, context: context)
     }
 
     public func get(context: String, kind: String, namespace: String, name: String) async throws -> ClusterObject? {
-        let output = try await kubectl(context, ["get", Self.resource(for: kind), name, "--namespace", namespace, "--output", "json"])
+        let output = try await kubectl(
+            context, ["get", Self.resource(for: kind), name, "--namespace", namespace, "--output", "json"])
         if output.status != 0, output.stderr.contains("NotFound") || output.stderr.contains("not found") { return nil }
         guard output.status == 0 else { throw failure(context, output) }
         let wrapped = Data("{\"items\":[".utf8) + output.standardOutput + Data("]}".utf8)
@@ -117,19 +132,28 @@ public struct ProcessKubectl: Kubectl {
     }
 
     public func patch(context: String, kind: String, namespace: String, name: String, mergePatch: String) async throws {
-        let output = try await kubectl(context, ["patch", Self.resource(for: kind), name, "--namespace", namespace, "--type", "merge", "--patch", mergePatch])
+        let output = try await kubectl(
+            context,
+            [
+                "patch", Self.resource(for: kind), name, "--namespace", namespace, "--type", "merge", "--patch",
+                mergePatch,
+            ])
         guard output.status == 0 else { throw failure(context, output) }
     }
 
     public func delete(context: String, kind: String, namespace: String, name: String) async throws {
-        let output = try await kubectl(context, ["delete", Self.resource(for: kind), name, "--namespace", namespace, "--wait=false", "--ignore-not-found"])
+        let output = try await kubectl(
+            context,
+            ["delete", Self.resource(for: kind), name, "--namespace", namespace, "--wait=false", "--ignore-not-found"])
         guard output.status == 0 else { throw failure(context, output) }
     }
 
     public func namespaces(context: String) async throws -> [String: String] {
         let output = try await kubectl(context, ["get", "namespaces", "--output", "json"])
         guard output.status == 0 else { throw failure(context, output) }
-        guard let list = try? JSONSerialization.jsonObject(with: output.standardOutput) as? [String: Any], let items = list["items"] as? [[String: Any]] else {
+        guard let list = try? JSONSerialization.jsonObject(with: output.standardOutput) as? [String: Any],
+            let items = list["items"] as? [[String: Any]]
+        else {
             throw ClusterError.unreadable(context: context, reason: "not a JSON list of namespaces")
         }
         var phases: [String: String] = [:]
@@ -142,7 +166,9 @@ public struct ProcessKubectl: Kubectl {
 
     /// Reads a `kubectl get -o json` List of Flux objects.
     public static func parse(_ data: Data, context: String) throws -> [ClusterObject] {
-        guard let list = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let items = list["items"] as? [[String: Any]] else {
+        guard let list = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let items = list["items"] as? [[String: Any]]
+        else {
             throw ClusterError.unreadable(context: context, reason: "not a JSON list of objects")
         }
         return items.map { item in
@@ -165,9 +191,12 @@ public struct ProcessKubectl: Kubectl {
                 deleting: metadata["deletionTimestamp"] != nil,
                 dependsOn: (spec["dependsOn"] as? [[String: Any]] ?? []).compactMap { dependency in
                     guard let name = dependency["name"] as? String else { return nil }
-                    return "\(dependency["namespace"] as? String ?? metadata["namespace"] as? String ?? "default")/\(name)"
+                    return
+                        "\(dependency["namespace"] as? String ?? metadata["namespace"] as? String ?? "default")/\(name)"
                 },
-                inventory: ((status["inventory"] as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                inventory: ((status["inventory"] as? [String: Any])?["entries"] as? [[String: Any]] ?? []).compactMap {
+                    $0["id"] as? String
+                }
             )
         }
     }

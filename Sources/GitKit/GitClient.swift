@@ -39,7 +39,9 @@ public protocol GitClient: Sendable {
     /// Paths changed in the work tree (and index) relative to `base`, with git's status letter, plus untracked files as `A`.
     func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)]
     /// Paths changed between two revisions, with git's status letter.
-    func changes(from base: String, to head: String, in repository: URL) async throws -> [(status: Character, path: String)]
+    func changes(from base: String, to head: String, in repository: URL) async throws -> [(
+        status: Character, path: String
+    )]
     /// Files under `path` at `ref`.
     func files(at ref: String, under path: String, in repository: URL) async throws -> [String]
     /// Writes every tracked file of `ref` into the empty `directory`, as Flux's clone has them: whatever
@@ -48,7 +50,9 @@ public protocol GitClient: Sendable {
     /// A file's bytes at `ref`.
     func contents(of path: String, at ref: String, in repository: URL) async throws -> Data
     /// `(hash, committer time)` of commits on `ref` touching `path`, newest first, at most `limit`.
-    func commits(on ref: String, touching path: String?, limit: Int?, in repository: URL) async throws -> [(commit: String, time: Int)]
+    func commits(on ref: String, touching path: String?, limit: Int?, in repository: URL) async throws -> [(
+        commit: String, time: Int
+    )]
     /// Commits only on `a`, and only on `b`.
     func aheadBehind(_ a: String, _ b: String, in repository: URL) async throws -> (onlyA: Int, onlyB: Int)
     func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool

@@ -7,7 +7,7 @@ public enum GitExportError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .malformed(detail): "git returned an entry that cannot be written safely: \(detail)"
+        case .malformed(let detail): "git returned an entry that cannot be written safely: \(detail)"
         }
     }
 }
@@ -26,25 +26,32 @@ extension ProcessGitClient {
             // Submodules (160000) are not in Flux's clone of this repository either.
             guard fields[1] == "blob" else { continue }
             let components = path.split(separator: "/", omittingEmptySubsequences: false)
-            guard !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0.lowercased() == ".git" }) else {
+            guard !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0.lowercased() == ".git" })
+            else {
                 throw GitExportError.malformed(path)
             }
             entries.append((String(fields[0]), String(fields[2]), path))
         }
         guard !entries.isEmpty else { return }
-        let batch = try await runner.checkedRun(ProcessInvocation(
-            "git", ["-C", repository.path, "cat-file", "--batch"], environment: environment,
-            timeout: .seconds(600), standardInput: Data(entries.map { $0.object + "\n" }.joined().utf8))).standardOutput
+        let batch = try await runner.checkedRun(
+            ProcessInvocation(
+                "git", ["-C", repository.path, "cat-file", "--batch"], environment: environment,
+                timeout: .seconds(600), standardInput: Data(entries.map { $0.object + "\n" }.joined().utf8))
+        ).standardOutput
         var offset = batch.startIndex
         let manager = FileManager.default
         // What this export made: directories (real ones, so no lookups are needed for them) and symlinks
         // (which a later path must never pass through).
-        var directories: Set<String> = [""], links: Set<String> = []
+        var directories: Set<String> = [""]
+        var links: Set<String> = []
         for entry in entries {
             // "<object> blob <size>\n<bytes>\n"
             guard let newline = batch[offset...].firstIndex(of: 0x0A),
-                  let size = String(decoding: batch[offset..<newline], as: UTF8.self).split(separator: " ").last.flatMap({ Int($0) }),
-                  newline + 1 + size <= batch.endIndex else { throw GitExportError.malformed(entry.path) }
+                let size = String(decoding: batch[offset..<newline], as: UTF8.self).split(separator: " ").last.flatMap({
+                    Int($0)
+                }),
+                newline + 1 + size <= batch.endIndex
+            else { throw GitExportError.malformed(entry.path) }
             let bytes = batch[(newline + 1)..<(newline + 1 + size)]
             offset = newline + 1 + size + 1
             // A crafted tree could name a path twice or through a symlink it also holds: never write through one.
@@ -54,15 +61,21 @@ extension ProcessGitClient {
                 walked = walked.isEmpty ? step : walked + "/" + step
                 guard !links.contains(walked) else { throw GitExportError.malformed(entry.path) }
                 if directories.insert(walked).inserted {
-                    try manager.createDirectory(at: directory.appendingPathComponent(walked), withIntermediateDirectories: true)
+                    try manager.createDirectory(
+                        at: directory.appendingPathComponent(walked), withIntermediateDirectories: true)
                 }
             }
             let target = directory.appendingPathComponent(entry.path)
             if entry.mode == "120000" {
-                guard !directories.contains(entry.path), links.insert(entry.path).inserted else { throw GitExportError.malformed(entry.path) }
-                try manager.createSymbolicLink(atPath: target.path, withDestinationPath: String(decoding: bytes, as: UTF8.self))
+                guard !directories.contains(entry.path), links.insert(entry.path).inserted else {
+                    throw GitExportError.malformed(entry.path)
+                }
+                try manager.createSymbolicLink(
+                    atPath: target.path, withDestinationPath: String(decoding: bytes, as: UTF8.self))
             } else {
-                guard Self.create(target.path, bytes: bytes, executable: entry.mode == "100755") else { throw GitExportError.malformed(entry.path) }
+                guard Self.create(target.path, bytes: bytes, executable: entry.mode == "100755") else {
+                    throw GitExportError.malformed(entry.path)
+                }
             }
         }
     }

@@ -45,13 +45,16 @@ public struct ProcessGitClient: GitClient {
     public func authorEmail(in repository: URL) async throws -> String? {
         // "Name <email> 1700000000 +0000", from the environment and configuration as git commit reads them.
         let output = try await runner.run(invocation(["var", "GIT_AUTHOR_IDENT"], in: repository))
-        guard output.status == 0, let open = output.stdout.firstIndex(of: "<"), let close = output.stdout[open...].firstIndex(of: ">") else { return nil }
+        guard output.status == 0, let open = output.stdout.firstIndex(of: "<"),
+            let close = output.stdout[open...].firstIndex(of: ">")
+        else { return nil }
         let email = String(output.stdout[output.stdout.index(after: open)..<close])
         return email.isEmpty ? nil : email
     }
 
     public func remoteDefaultBranch(in repository: URL) async throws -> String? {
-        let output = try await runner.run(invocation(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], in: repository))
+        let output = try await runner.run(
+            invocation(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], in: repository))
         let ref = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard output.status == 0, ref.hasPrefix("refs/remotes/origin/") else { return nil }
         let branch = String(ref.dropFirst("refs/remotes/origin/".count))
@@ -68,7 +71,8 @@ public struct ProcessGitClient: GitClient {
         var commit = invocation(["commit", "--quiet", "--file=-"], in: repository)
         commit.standardInput = Data(message.utf8)
         _ = try await runner.checkedRun(commit)
-        return try await git(["rev-parse", "HEAD"], in: repository).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await git(["rev-parse", "HEAD"], in: repository).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     public func currentBranch(in repository: URL) async throws -> String? {
@@ -78,7 +82,8 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func status(in repository: URL) async throws -> [StatusEntry] {
-        StatusEntry.parse(try await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"], in: repository).stdout)
+        StatusEntry.parse(
+            try await git(["status", "--porcelain=v1", "-z", "--untracked-files=all"], in: repository).stdout)
     }
 
     public func ignoredFiles(under paths: [String], in repository: URL) async throws -> [String] {
@@ -90,19 +95,24 @@ public struct ProcessGitClient: GitClient {
         let output = try await git(["show", "-s", "--format=%H %ct", "HEAD"], in: repository).stdout
         let parts = output.split(separator: " ")
         guard parts.count == 2, let time = Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw ProcessError.failed(invocation: invocation(["show", "-s", "--format=%H %ct", "HEAD"], in: repository),
-                                      status: 0, stderr: "unexpected output: \(output)")
+            throw ProcessError.failed(
+                invocation: invocation(["show", "-s", "--format=%H %ct", "HEAD"], in: repository),
+                status: 0, stderr: "unexpected output: \(output)")
         }
         return (String(parts[0]), time)
     }
 
     public func status(of paths: [String], in repository: URL) async throws -> [StatusEntry] {
-        StatusEntry.parse(try await git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"] + paths, in: repository).stdout)
+        StatusEntry.parse(
+            try await git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--"] + paths, in: repository)
+                .stdout)
     }
 
     public func branchExists(_ name: String, in repository: URL) async throws -> Bool {
         try await branches(in: repository).contains { ref in
-            ref == "refs/heads/\(name)" || (ref.hasPrefix("refs/remotes/") && ref.split(separator: "/", maxSplits: 3).last.map(String.init) == name)
+            ref == "refs/heads/\(name)"
+                || (ref.hasPrefix("refs/remotes/")
+                    && ref.split(separator: "/", maxSplits: 3).last.map(String.init) == name)
         }
     }
 
@@ -124,24 +134,33 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func resolve(_ ref: String, in repository: URL) async throws -> String? {
-        let output = try await runner.run(invocation(["rev-parse", "--verify", "--quiet", "\(Self.revision(ref))^{commit}"], in: repository))
+        let output = try await runner.run(
+            invocation(["rev-parse", "--verify", "--quiet", "\(Self.revision(ref))^{commit}"], in: repository))
         return output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
     public func mergeBase(_ a: String, _ b: String, in repository: URL) async throws -> String? {
-        let output = try await runner.run(invocation(["merge-base", Self.revision(a), Self.revision(b)], in: repository))
+        let output = try await runner.run(
+            invocation(["merge-base", Self.revision(a), Self.revision(b)], in: repository))
         return output.status == 0 ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
     public func changes(since base: String, in repository: URL) async throws -> [(status: Character, path: String)] {
-        var result = Self.nameStatus(try await git(["diff", "--name-status", "--no-renames", "-z", Self.revision(base)], in: repository).stdout)
+        var result = Self.nameStatus(
+            try await git(["diff", "--name-status", "--no-renames", "-z", Self.revision(base)], in: repository).stdout)
         let untracked = try await git(["ls-files", "-z", "--others", "--exclude-standard"], in: repository).stdout
         result += untracked.split(separator: "\0").map { ("A", String($0)) }
         return result
     }
 
-    public func changes(from base: String, to head: String, in repository: URL) async throws -> [(status: Character, path: String)] {
-        Self.nameStatus(try await git(["diff", "--name-status", "--no-renames", "-z", Self.revision(base), Self.revision(head)], in: repository).stdout)
+    public func changes(from base: String, to head: String, in repository: URL) async throws -> [(
+        status: Character, path: String
+    )] {
+        Self.nameStatus(
+            try await git(
+                ["diff", "--name-status", "--no-renames", "-z", Self.revision(base), Self.revision(head)],
+                in: repository
+            ).stdout)
     }
 
     /// `git diff --name-status -z` output: a status letter and a path, NUL after each.
@@ -152,17 +171,24 @@ public struct ProcessGitClient: GitClient {
 
     public func files(at ref: String, under path: String, in repository: URL) async throws -> [String] {
         // The whole tree is "." to git; an empty pathspec is an error.
-        try await git(["ls-tree", "-r", "-z", "--name-only", Self.revision(ref), "--", path.isEmpty ? "." : path], in: repository)
-            .stdout.split(separator: "\0").map(String.init)
+        try await git(
+            ["ls-tree", "-r", "-z", "--name-only", Self.revision(ref), "--", path.isEmpty ? "." : path], in: repository
+        )
+        .stdout.split(separator: "\0").map(String.init)
     }
 
     public func contents(of path: String, at ref: String, in repository: URL) async throws -> Data {
         try await git(["show", "\(Self.revision(ref)):\(path)"], in: repository).standardOutput
     }
 
-    public func commits(on ref: String, touching path: String?, limit: Int?, in repository: URL) async throws -> [(commit: String, time: Int)] {
-        let output = try await git(["log", "--format=%H %ct"] + (limit.map { ["-n", String($0)] } ?? []) + [Self.revision(ref)] + (path.map { ["--", $0] } ?? []),
-                                   in: repository).stdout
+    public func commits(on ref: String, touching path: String?, limit: Int?, in repository: URL) async throws -> [(
+        commit: String, time: Int
+    )] {
+        let output = try await git(
+            ["log", "--format=%H %ct"] + (limit.map { ["-n", String($0)] } ?? []) + [Self.revision(ref)]
+                + (path.map { ["--", $0] } ?? []),
+            in: repository
+        ).stdout
         return output.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
             guard parts.count == 2, let time = Int(parts[1]) else { return nil }
@@ -171,20 +197,26 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func aheadBehind(_ a: String, _ b: String, in repository: URL) async throws -> (onlyA: Int, onlyB: Int) {
-        let parts = try await git(["rev-list", "--left-right", "--count", "\(Self.revision(a))...\(Self.revision(b))"], in: repository).stdout
+        let parts = try await git(
+            ["rev-list", "--left-right", "--count", "\(Self.revision(a))...\(Self.revision(b))"], in: repository
+        ).stdout
             .split(whereSeparator: { $0 == "\t" || $0 == " " || $0 == "\n" }).compactMap { Int($0) }
         return parts.count == 2 ? (parts[0], parts[1]) : (0, 0)
     }
 
     public func isAncestor(_ a: String, of b: String, in repository: URL) async throws -> Bool {
-        try await runner.run(invocation(["merge-base", "--is-ancestor", Self.revision(a), Self.revision(b)], in: repository)).status == 0
+        try await runner.run(
+            invocation(["merge-base", "--is-ancestor", Self.revision(a), Self.revision(b)], in: repository)
+        ).status == 0
     }
 
     /// Merges `branch` into the current branch with a merge commit (used by the demo).
-    public static func merge(_ branch: String, in repository: URL, environment: [String: String]) async throws -> String {
+    public static func merge(_ branch: String, in repository: URL, environment: [String: String]) async throws -> String
+    {
         let client = ProcessGitClient(environment: environment)
         try await client.git(["merge", "--quiet", "--no-ff", "--no-edit", branch], in: repository)
-        return try await client.git(["rev-parse", "HEAD"], in: repository).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await client.git(["rev-parse", "HEAD"], in: repository).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     public func log(of path: String, in repository: URL) async throws -> [(commit: String, author: String, time: Int)] {

@@ -12,7 +12,9 @@ public struct OptionLikeRevision: Error, Sendable, Equatable, CustomStringConver
 extension ProcessGitClient {
     /// `text`, unless git could take it for an option or it cannot be one argument of a revision.
     static func revision(_ text: String) throws(OptionLikeRevision) -> String {
-        guard !text.isEmpty, !text.hasPrefix("-"), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+        guard !text.isEmpty, !text.hasPrefix("-"),
+            !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else {
             throw OptionLikeRevision(text: text)
         }
         return text

@@ -30,27 +30,34 @@ public struct PlatformRepository: Sendable {
         let loader = ManifestLoader(root: root)
         let clusters = root.appendingPathComponent(settings.clustersDir)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: clusters.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return PlatformRepository(root: root, settings: settings, environments: [], diagnostics: [], skipped: [], hasClustersDirectory: false)
+        guard FileManager.default.fileExists(atPath: clusters.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            return PlatformRepository(
+                root: root, settings: settings, environments: [], diagnostics: [], skipped: [],
+                hasClustersDirectory: false)
         }
         let set = loader.load(under: settings.clustersDir)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: clusters.path)) ?? []).filter { name in
             var isDirectory: ObjCBool = false
             return !name.hasPrefix(".")
-                && FileManager.default.fileExists(atPath: clusters.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                && FileManager.default.fileExists(
+                    atPath: clusters.appendingPathComponent(name).path, isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }
         let instances = Self.instances(root: root, settings: settings, clusters: set.objects)
         let environments = names.map { name in
             let directory = settings.environmentDirectory(name)
             let objects = set.objects.filter { $0.location.path.hasPrefix(directory + "/") }
-            return EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects, instances: instances)
+            return EnvironmentReader(settings: settings).read(
+                name: name, directory: directory, objects: objects, instances: instances)
         }
         // A directory that nothing syncs and that holds no Flux Kustomization (shared variables, a list
         // of repositories beside the cluster's entry) is not an environment, unless settings name it.
         let (kept, others) = environments.reduce(into: ([PlatformEnvironment](), [String]())) { result, environment in
-            if environment.entry != nil || environment.instance != nil || !environment.objects.compactMap(FluxKustomization.init).isEmpty
-                || settings.environments.contains(environment.name) {
+            if environment.entry != nil || environment.instance != nil
+                || !environment.objects.compactMap(FluxKustomization.init).isEmpty
+                || settings.environments.contains(environment.name)
+            {
                 result.0.append(environment)
             } else {
                 result.1.append(environment.directory)
@@ -75,8 +82,10 @@ public struct PlatformRepository: Sendable {
         let loader = ManifestLoader(root: root)
         var objects = clusters
         var seen = Set(clusters.map(\.location))
-        for path in settings.platformPaths where FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) {
-            for object in loader.load(under: path, containing: ["FluxInstance", "instance:"]).objects where seen.insert(object.location).inserted {
+        for path in settings.platformPaths
+        where FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) {
+            for object in loader.load(under: path, containing: ["FluxInstance", "instance:"]).objects
+            where seen.insert(object.location).inserted {
                 objects.append(object)
             }
         }
@@ -86,7 +95,8 @@ public struct PlatformRepository: Sendable {
     /// Environments in promotion order first, then the others (sandboxes) by name.
     static func ordered(_ environments: [PlatformEnvironment], by order: [String]) -> [PlatformEnvironment] {
         environments.sorted { a, b in
-            let ia = order.firstIndex(of: a.name) ?? Int.max, ib = order.firstIndex(of: b.name) ?? Int.max
+            let ia = order.firstIndex(of: a.name) ?? Int.max
+            let ib = order.firstIndex(of: b.name) ?? Int.max
             return ia != ib ? ia < ib : a.name < b.name
         }
     }

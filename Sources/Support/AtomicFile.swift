@@ -54,7 +54,7 @@ public enum AtomicFileError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .cannotWrite(path, reason): return "cannot write \(path): \(reason)"
+        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }
     }
 }

@@ -7,7 +7,8 @@ public enum Glob {
     }
 
     private static func matchHere(_ pattern: ArraySlice<Unicode.Scalar>, _ name: ArraySlice<Unicode.Scalar>) -> Bool? {
-        var p = pattern, n = name
+        var p = pattern
+        var n = name
         while let c = p.first {
             switch c {
             case "*":
@@ -21,43 +22,63 @@ public enum Glob {
                 }
             case "?":
                 guard !n.isEmpty else { return false }
-                p = p.dropFirst(); n = n.dropFirst()
+                p = p.dropFirst()
+                n = n.dropFirst()
             case "[":
                 guard let ch = n.first else { return false }
                 guard let (matched, rest) = matchClass(p.dropFirst(), ch) else { return nil }
                 guard matched else { return false }
-                p = rest; n = n.dropFirst()
+                p = rest
+                n = n.dropFirst()
             case "\\":
                 p = p.dropFirst()
                 guard let escaped = p.first else { return nil }
                 guard n.first == escaped else { return false }
-                p = p.dropFirst(); n = n.dropFirst()
+                p = p.dropFirst()
+                n = n.dropFirst()
             default:
                 guard n.first == c else { return false }
-                p = p.dropFirst(); n = n.dropFirst()
+                p = p.dropFirst()
+                n = n.dropFirst()
             }
         }
         return n.isEmpty
     }
 
     /// Reads a class after `[`; returns whether `ch` is in it and the pattern after `]`, or nil if malformed.
-    private static func matchClass(_ pattern: ArraySlice<Unicode.Scalar>, _ ch: Unicode.Scalar) -> (Bool, ArraySlice<Unicode.Scalar>)? {
+    private static func matchClass(_ pattern: ArraySlice<Unicode.Scalar>, _ ch: Unicode.Scalar) -> (
+        Bool, ArraySlice<Unicode.Scalar>
+    )? {
         var p = pattern
         var negated = false
-        if p.first == "^" { negated = true; p = p.dropFirst() }
+        if p.first == "^" {
+            negated = true
+            p = p.dropFirst()
+        }
         var matched = false
         var first = true
         while true {
             guard var low = p.first else { return nil }
-            if low == "]", !first { p = p.dropFirst(); break }
+            if low == "]", !first {
+                p = p.dropFirst()
+                break
+            }
             first = false
             p = p.dropFirst()
-            if low == "\\" { guard let escaped = p.first else { return nil }; low = escaped; p = p.dropFirst() }
+            if low == "\\" {
+                guard let escaped = p.first else { return nil }
+                low = escaped
+                p = p.dropFirst()
+            }
             var high = low
             if p.first == "-", let next = p.dropFirst().first, next != "]" {
                 p = p.dropFirst(2)
                 high = next
-                if high == "\\" { guard let escaped = p.first else { return nil }; high = escaped; p = p.dropFirst() }
+                if high == "\\" {
+                    guard let escaped = p.first else { return nil }
+                    high = escaped
+                    p = p.dropFirst()
+                }
             }
             if low.value <= ch.value, ch.value <= high.value { matched = true }
         }

@@ -9,7 +9,10 @@ public enum Inert {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
-            guard isControl(scalar) else { result.unicodeScalars.append(scalar); continue }
+            guard isControl(scalar) else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
             result += "\\u" + hex(scalar.value, width: 4)
         }
         return result

@@ -9,7 +9,13 @@ import Foundation
 /// disposition: a terminal's Ctrl-C still stops a `git commit` it reaches, and the step's own
 /// rollback then puts the repository back.
 public enum Interruption {
-    private struct State { var depth = 0; var pending: Int32?; var sources: [any DispatchSourceSignal] = []; var scratch: Set<URL> = []; var stopping = false }
+    private struct State {
+        var depth = 0
+        var pending: Int32?
+        var sources: [any DispatchSourceSignal] = []
+        var scratch: Set<URL> = []
+        var stopping = false
+    }
     private static let state = Locked(State())
 
     /// Takes over SIGINT and SIGTERM for the rest of the process. Call once, first thing.

@@ -12,7 +12,8 @@ public enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}": if escapingHTML { out += hex(scalar) } else { out.unicodeScalars.append(scalar) }
+            case "<", ">", "&", "\u{2028}", "\u{2029}":
+                if escapingHTML { out += hex(scalar) } else { out.unicodeScalars.append(scalar) }
             default: if scalar.value < 0x20 { out += hex(scalar) } else { out.unicodeScalars.append(scalar) }
             }
         }

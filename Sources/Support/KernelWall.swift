@@ -47,20 +47,32 @@ public enum KernelWall {
     public static let simulationVariable = "LOCKMASTER_SIMULATE_MISSING_WALL"
 
     /// The wall, or why there is none.
-    public static func probe(environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<Strength, Missing> {
+    public static func probe(environment: [String: String] = ProcessInfo.processInfo.environment) -> Result<
+        Strength, Missing
+    > {
         let simulated = environment[simulationVariable] ?? ""
-        if simulated.contains("landlock") { return .failure(Missing(feature: "Landlock is not available (simulated by \(simulationVariable))")) }
-        if simulated.contains("seccomp") { return .failure(Missing(feature: "seccomp is not available (simulated by \(simulationVariable))")) }
+        if simulated.contains("landlock") {
+            return .failure(Missing(feature: "Landlock is not available (simulated by \(simulationVariable))"))
+        }
+        if simulated.contains("seccomp") {
+            return .failure(Missing(feature: "seccomp is not available (simulated by \(simulationVariable))"))
+        }
         return measured
     }
 
     private static let measured: Result<Strength, Missing> = {
         let abi = lockmaster_landlock_abi()
-        if abi == -ENOSYS { return .failure(Missing(feature: "this kernel has no Landlock (landlock_create_ruleset: not implemented)")) }
+        if abi == -ENOSYS {
+            return .failure(Missing(feature: "this kernel has no Landlock (landlock_create_ruleset: not implemented)"))
+        }
         if abi == -EOPNOTSUPP { return .failure(Missing(feature: "Landlock is built in but not enabled at boot")) }
-        if abi < 0 { return .failure(Missing(feature: "Landlock cannot be used here: \(String(cString: strerror(-abi)))")) }
+        if abi < 0 {
+            return .failure(Missing(feature: "Landlock cannot be used here: \(String(cString: strerror(-abi)))"))
+        }
         if abi < 1 { return .failure(Missing(feature: "Landlock reports no ABI")) }
-        guard lockmaster_seccomp_available() == 1 else { return .failure(Missing(feature: "seccomp filters are not available on this kernel or architecture")) }
+        guard lockmaster_seccomp_available() == 1 else {
+            return .failure(Missing(feature: "seccomp filters are not available on this kernel or architecture"))
+        }
         return .success(Strength(landlockABI: Int(abi), networkNamespace: networkNamespaceWorks()))
     }()
 
@@ -70,12 +82,18 @@ public enum KernelWall {
         guard FileManager.default.isExecutableFile(atPath: "/bin/true") else { return false }
         var fds: [Int32] = [0, 0]
         guard lockmaster_pipe_cloexec(&fds) == 0 else { return false }
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
         let envp: [UnsafeMutablePointer<CChar>?] = [nil]
-        defer { argv.forEach { free($0) } }
-        var layers: Int32 = 0, stage: Int32 = 0, error: Int32 = 0
-        let pid = lockmaster_spawn_confined("/bin/true", argv, envp, nil, -1, fds[1], fds[1], -1, 1, &layers, &stage, &error)
+        defer { for pointer in argv { free(pointer) } }
+        var layers: Int32 = 0
+        var stage: Int32 = 0
+        var error: Int32 = 0
+        let pid = lockmaster_spawn_confined(
+            "/bin/true", argv, envp, nil, -1, fds[1], fds[1], -1, 1, &layers, &stage, &error)
         guard pid > 0 else { return false }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}

@@ -94,12 +94,12 @@ public enum ProcessError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case let .launchFailed(invocation, reason):
+        case .launchFailed(let invocation, let reason):
             return "could not run '\(invocation.commandLine)': \(reason)"
-        case let .failed(invocation, status, stderr):
+        case .failed(let invocation, let status, let stderr):
             let detail = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             return "'\(invocation.commandLine)' exited with status \(status)" + (detail.isEmpty ? "" : ": \(detail)")
-        case let .timedOut(invocation, after):
+        case .timedOut(let invocation, let after):
             return "'\(invocation.commandLine)' did not finish within \(after) and was stopped"
         }
     }

@@ -17,7 +17,8 @@ public enum RepositoryFile {
         }
         var status = stat()
         guard lstat(url.path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG,
-              let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+            let handle = try? FileHandle(forReadingFrom: url)
+        else { return nil }
         defer { try? handle.close() }
         return try? handle.read(upToCount: limit) ?? Data()
     }

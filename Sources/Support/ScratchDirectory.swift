@@ -10,7 +10,8 @@ public final class ScratchDirectory: Sendable {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         // Registered first, so that a signal between the two steps cannot leave it behind.
         guard Interruption.removeOnStop(url) else { throw CancellationError() }
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
     }
 
     /// Removes the directory now (also done when the last reference goes away).

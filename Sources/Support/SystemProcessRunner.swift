@@ -8,17 +8,22 @@ public import Foundation
 public struct SystemProcessRunner: ProcessRunner {
     public init() {}
 
-    public func run(_ invocation: ProcessInvocation, streaming: (@Sendable (Data) -> Void)?) async throws -> ProcessOutput {
+    public func run(_ invocation: ProcessInvocation, streaming: (@Sendable (Data) -> Void)?) async throws
+        -> ProcessOutput
+    {
         // Blocking reads and waits happen on a dedicated thread, off the cooperative pool.
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try Self.runBlocking(invocation, streaming: streaming) }) }.start()
+            Thread { continuation.resume(with: Result { try Self.runBlocking(invocation, streaming: streaming) }) }
+                .start()
         }
     }
 
     /// Writing to a child that has closed its stdin must fail with EPIPE, not kill Lockmaster.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    private static func runBlocking(_ invocation: ProcessInvocation, streaming: (@Sendable (Data) -> Void)?) throws -> ProcessOutput {
+    private static func runBlocking(_ invocation: ProcessInvocation, streaming: (@Sendable (Data) -> Void)?) throws
+        -> ProcessOutput
+    {
         _ = ignoreBrokenPipes
         let executable: String
         if invocation.executable.contains("/") {
@@ -26,17 +31,21 @@ public struct SystemProcessRunner: ProcessRunner {
         } else if let found = ExecutableLookup.find(invocation.executable) {
             executable = found.path
         } else {
-            throw ProcessError.launchFailed(invocation: invocation, reason: "'\(invocation.executable)' was not found in PATH")
+            throw ProcessError.launchFailed(
+                invocation: invocation, reason: "'\(invocation.executable)' was not found in PATH")
         }
         var environment = invocation.inheritsEnvironment ? ProcessInfo.processInfo.environment : [:]
         for name in invocation.unsetEnvironment { environment.removeValue(forKey: name) }
         environment.merge(invocation.environment) { _, new in new }
 
-        let stdout = try Pipe.make(invocation), stderr = try Pipe.make(invocation)
+        let stdout = try Pipe.make(invocation)
+        let stderr = try Pipe.make(invocation)
         let stdin = invocation.standardInput == nil ? nil : try Pipe.make(invocation)
         Trace.record(invocation)
-        let pid = try spawn(executable, invocation: invocation, environment: environment, stdout: stdout, stderr: stderr, stdin: stdin)
-        close(stdout.write); close(stderr.write)
+        let pid = try spawn(
+            executable, invocation: invocation, environment: environment, stdout: stdout, stderr: stderr, stdin: stdin)
+        close(stdout.write)
+        close(stderr.write)
         if let stdin { close(stdin.read) }
 
         let collected = CollectedOutput()
@@ -75,7 +84,8 @@ public struct SystemProcessRunner: ProcessRunner {
             exited.signal()
         }.start()
 
-        let seconds = Double(invocation.timeout.components.seconds) + Double(invocation.timeout.components.attoseconds) / 1e18
+        let seconds =
+            Double(invocation.timeout.components.seconds) + Double(invocation.timeout.components.attoseconds) / 1e18
         if exited.wait(timeout: .now() + seconds) == .timedOut {
             kill(pid, SIGTERM)
             if exited.wait(timeout: .now() + 2) == .timedOut {
@@ -90,10 +100,14 @@ public struct SystemProcessRunner: ProcessRunner {
         return ProcessOutput(status: exit.code, standardOutput: collected.stdout, standardError: collected.stderr)
     }
 
-    private static func spawn(_ executable: String, invocation: ProcessInvocation, environment: [String: String],
-                              stdout: Pipe, stderr: Pipe, stdin: Pipe?) throws -> pid_t {
+    private static func spawn(
+        _ executable: String, invocation: ProcessInvocation, environment: [String: String],
+        stdout: Pipe, stderr: Pipe, stdin: Pipe?
+    ) throws -> pid_t {
         if let confinement = invocation.confinement {
-            return try spawnConfined(executable, confinement: confinement, invocation: invocation, environment: environment, stdout: stdout, stderr: stderr, stdin: stdin)
+            return try spawnConfined(
+                executable, confinement: confinement, invocation: invocation, environment: environment, stdout: stdout,
+                stderr: stderr, stdin: stdin)
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -113,7 +127,8 @@ public struct SystemProcessRunner: ProcessRunner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -122,7 +137,7 @@ public struct SystemProcessRunner: ProcessRunner {
 
         let argv = ([executable] + invocation.arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         var result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         // A script that was just written may still be open for writing in a child another thread is
@@ -143,37 +158,46 @@ public struct SystemProcessRunner: ProcessRunner {
 extension SystemProcessRunner {
     /// Forks through the kernel-wall shim (CProcess): Landlock and seccomp are in place before the
     /// program's first instruction, or it does not run at all.
-    fileprivate static func spawnConfined(_ executable: String, confinement: Confinement, invocation: ProcessInvocation, environment: [String: String],
-                                          stdout: Pipe, stderr: Pipe, stdin: Pipe?) throws -> pid_t {
+    fileprivate static func spawnConfined(
+        _ executable: String, confinement: Confinement, invocation: ProcessInvocation, environment: [String: String],
+        stdout: Pipe, stderr: Pipe, stdin: Pipe?
+    ) throws -> pid_t {
         let strength: KernelWall.Strength
         switch KernelWall.probe() {
-        case let .success(found): strength = found
-        case let .failure(missing): throw ProcessError.launchFailed(invocation: invocation, reason: missing.description)
+        case .success(let found): strength = found
+        case .failure(let missing): throw ProcessError.launchFailed(invocation: invocation, reason: missing.description)
         }
         var failedIndex: Int32 = -1
         let ruleset = landlockRuleset(abi: strength.landlockABI, confinement, failedIndex: &failedIndex)
         guard ruleset >= 0 else {
             let paths = confinement.readable + confinement.writable + confinement.devices
             let which = failedIndex >= 0 && Int(failedIndex) < paths.count ? " for \(paths[Int(failedIndex)])" : ""
-            throw ProcessError.launchFailed(invocation: invocation, reason: "cannot build the Landlock ruleset\(which): \(String(cString: strerror(errno)))")
+            throw ProcessError.launchFailed(
+                invocation: invocation,
+                reason: "cannot build the Landlock ruleset\(which): \(String(cString: strerror(errno)))")
         }
         defer { close(ruleset) }
         let argv = ([executable] + invocation.arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var layers: Int32 = 0, stage: Int32 = 0, error: Int32 = 0
-        let pid = lockmaster_spawn_confined(executable, argv, envp, invocation.workingDirectory?.path, stdin?.read ?? -1, stdout.write, stderr.write,
-                                            ruleset, strength.networkNamespace ? 1 : 0, &layers, &stage, &error)
+        defer { for pointer in argv + envp { free(pointer) } }
+        var layers: Int32 = 0
+        var stage: Int32 = 0
+        var error: Int32 = 0
+        let pid = lockmaster_spawn_confined(
+            executable, argv, envp, invocation.workingDirectory?.path, stdin?.read ?? -1, stdout.write, stderr.write,
+            ruleset, strength.networkNamespace ? 1 : 0, &layers, &stage, &error)
         guard pid > 0 else {
-            let step = switch Int(stage) {
-            case Int(LOCKMASTER_STAGE_NO_NEW_PRIVS): "no_new_privs"
-            case Int(LOCKMASTER_STAGE_LANDLOCK): "Landlock"
-            case Int(LOCKMASTER_STAGE_SECCOMP): "seccomp"
-            case Int(LOCKMASTER_STAGE_DIRECTORY): "the working directory"
-            case Int(LOCKMASTER_STAGE_EXEC): "exec"
-            default: "the confined spawn"
-            }
-            throw ProcessError.launchFailed(invocation: invocation, reason: "\(step) failed: \(String(cString: strerror(error)))")
+            let step =
+                switch Int(stage) {
+                case Int(LOCKMASTER_STAGE_NO_NEW_PRIVS): "no_new_privs"
+                case Int(LOCKMASTER_STAGE_LANDLOCK): "Landlock"
+                case Int(LOCKMASTER_STAGE_SECCOMP): "seccomp"
+                case Int(LOCKMASTER_STAGE_DIRECTORY): "the working directory"
+                case Int(LOCKMASTER_STAGE_EXEC): "exec"
+                default: "the confined spawn"
+                }
+            throw ProcessError.launchFailed(
+                invocation: invocation, reason: "\(step) failed: \(String(cString: strerror(error)))")
         }
         // Both layers or nothing: the child reports what it applied before it exec'd.
         let required = Int32(LOCKMASTER_LAYER_LANDLOCK) | Int32(LOCKMASTER_LAYER_SECCOMP)
@@ -181,7 +205,8 @@ extension SystemProcessRunner {
             kill(pid, SIGKILL)
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-            throw ProcessError.launchFailed(invocation: invocation, reason: "the kernel wall was not complete (layers \(layers))")
+            throw ProcessError.launchFailed(
+                invocation: invocation, reason: "the kernel wall was not complete (layers \(layers))")
         }
         return pid
     }
@@ -191,22 +216,24 @@ extension SystemProcessRunner {
 private func landlockRuleset(abi: Int, _ confinement: Confinement, failedIndex: inout Int32) -> Int32 {
     let lists = [confinement.readable, confinement.writable, confinement.devices]
     let owned: [[UnsafeMutablePointer<CChar>?]] = lists.map { $0.map { strdup($0) } }
-    defer { owned.joined().forEach { free($0) } }
+    defer { for pointer in owned.joined() { free(pointer) } }
     let read: [UnsafePointer<CChar>?] = owned[0].map { UnsafePointer($0) }
     let write: [UnsafePointer<CChar>?] = owned[1].map { UnsafePointer($0) }
     let device: [UnsafePointer<CChar>?] = owned[2].map { UnsafePointer($0) }
-    return lockmaster_landlock_ruleset(Int32(abi), read, Int32(read.count), write, Int32(write.count), device, Int32(device.count), &failedIndex)
+    return lockmaster_landlock_ruleset(
+        Int32(abi), read, Int32(read.count), write, Int32(write.count), device, Int32(device.count), &failedIndex)
 }
 
 /// A pipe whose both ends are closed on exec; `posix_spawn`'s dup2 makes the child's copy inheritable.
-fileprivate struct Pipe {
+private struct Pipe {
     var read: Int32
     var write: Int32
 
     static func make(_ invocation: ProcessInvocation) throws -> Pipe {
         var fds: [Int32] = [0, 0]
         guard lockmaster_pipe_cloexec(&fds) == 0 else {
-            throw ProcessError.launchFailed(invocation: invocation, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
+            throw ProcessError.launchFailed(
+                invocation: invocation, reason: "cannot create a pipe: \(String(cString: strerror(errno)))")
         }
         return Pipe(read: fds[0], write: fds[1])
     }

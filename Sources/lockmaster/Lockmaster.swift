@@ -33,7 +33,10 @@ struct Lockmaster: AsyncParsableCommand {
             Hooks get LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH, LOCKMASTER_REPO_URL.
             """,
         version: LockmasterVersion.current,
-        subcommands: [Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self, Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Keygen.self, Verify.self, Demo.self]
+        subcommands: [
+            Init.self, Status.self, Sandbox.self, Check.self, Render.self, Diff.self, Package.self, Publish.self,
+            Resolve.self, Promote.self, Rollback.self, History.self, Schema.self, Keygen.self, Verify.self, Demo.self,
+        ]
     )
 
     @OptionGroup(title: "Output") var global: GlobalOptions
@@ -54,7 +57,10 @@ struct Lockmaster: AsyncParsableCommand {
         // A command without the flags (a group such as `sandbox` alone) only prints its help.
         let global = (command as? any GlobalOptionsCommand)?.global
         if global?.verbose == true { Trace.sink = { Terminal.err($0 + "\n") } }
-        let output = global?.context(environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1) ?? OutputContext()
+        let output =
+            global?.context(
+                environment: ProcessInfo.processInfo.environment, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
+            ?? OutputContext()
         try await OutputContext.$current.withValue(output) {
             if var command = command as? any AsyncParsableCommand { try await command.run() } else { try command.run() }
         }

@@ -23,7 +23,8 @@ import Testing
     }
 
     struct Member: Decodable, Equatable {
-        var name: String, type: String, mode: Int, uid: Int, gid: Int, uname: String, gname: String, mtime: Int, size: Int
+        var name: String, type: String, mode: Int, uid: Int, gid: Int, uname: String, gname: String, mtime: Int,
+            size: Int
     }
 
     /// Reads the archive with Python's tarfile, an independent reader.
@@ -34,7 +35,8 @@ import Testing
                 print(json.dumps([dict(name=m.name, type=m.type.decode(), mode=m.mode, uid=m.uid, gid=m.gid, uname=m.uname,
                                        gname=m.gname, mtime=int(m.mtime), size=m.size) for m in t.getmembers()]))
             """
-        let output = try await SystemProcessRunner().checkedRun(ProcessInvocation("python3", ["-c", script, archive.path]))
+        let output = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("python3", ["-c", script, archive.path]))
         return try JSONDecoder().decode([Member].self, from: output.standardOutput)
     }
 
@@ -43,11 +45,13 @@ import Testing
         let out = directory.url.appendingPathComponent("out.tgz")
         let result = try ArtifactPackager(root: directory.url, platformPaths: ["platform"]).package(to: out)
         let members = try await members(out)
-        #expect(members.map(\.name) == [
-            ".", "platform", "platform/configs", "platform/configs/.gitkeep", "platform/scripts", "platform/scripts/check.sh",
-            "platform/service-configs", "platform/service-configs/scaled-object.yaml",
-            "platform/services", "platform/services/keda.yaml", "platform/services/podinfo.yaml",
-        ])
+        #expect(
+            members.map(\.name) == [
+                ".", "platform", "platform/configs", "platform/configs/.gitkeep", "platform/scripts",
+                "platform/scripts/check.sh",
+                "platform/service-configs", "platform/service-configs/scaled-object.yaml",
+                "platform/services", "platform/services/keda.yaml", "platform/services/podinfo.yaml",
+            ])
         #expect(members.allSatisfy { $0.uid == 0 && $0.gid == 0 && $0.uname == "" && $0.gname == "" && $0.mtime == 0 })
         #expect(members.filter { $0.type == "5" }.allSatisfy { $0.mode == 0o755 })
         #expect(members.first { $0.name == "platform/scripts/check.sh" }?.mode == 0o755)
@@ -61,12 +65,17 @@ import Testing
     }
 
     @Test func digestDependsOnContentOnly() async throws {
-        let first = try repository(), second = try repository()
+        let first = try repository()
+        let second = try repository()
         // Different permissions (as other umasks give), times and checkout paths.
-        for (path, mode) in [("platform/services/keda.yaml", 0o664), ("platform/services", 0o775), ("platform", 0o700)] {
+        for (path, mode) in [("platform/services/keda.yaml", 0o664), ("platform/services", 0o775), ("platform", 0o700)]
+        {
             chmod(second.url.appendingPathComponent(path).path, mode_t(mode))
         }
-        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("touch", ["-d", "2001-02-03", second.url.appendingPathComponent("platform/services/podinfo.yaml").path]))
+        _ = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation(
+                "touch", ["-d", "2001-02-03", second.url.appendingPathComponent("platform/services/podinfo.yaml").path])
+        )
         let a = try ArtifactPackager(root: first.url, platformPaths: ["platform"]).package(into: DiscardingSink())
         let b = try ArtifactPackager(root: second.url, platformPaths: ["platform"]).package(into: DiscardingSink())
         #expect(a == b)
@@ -85,8 +94,10 @@ import Testing
         try directory.write("platform/secret/drop.yaml", "x\n")
         try directory.write("platform/secret/keep.yaml", "x\n")
         let out = directory.url.appendingPathComponent("out.tgz")
-        _ = try ArtifactPackager(root: directory.url, platformPaths: ["platform"],
-                                 ignorePatterns: ["platform/secret/", "!platform/secret/keep.yaml", "*.sh"]).package(to: out)
+        _ = try ArtifactPackager(
+            root: directory.url, platformPaths: ["platform"],
+            ignorePatterns: ["platform/secret/", "!platform/secret/keep.yaml", "*.sh"]
+        ).package(to: out)
         let names = try await members(out).map(\.name)
         #expect(!names.contains("platform/README.md"))
         #expect(names.contains("platform/services/.sourceignore"))
@@ -101,20 +112,27 @@ import Testing
 
     @Test func symlinksAreRefusedOrFollowedInsideTheRepositoryOnly() throws {
         let directory = try repository()
-        try FileManager.default.createSymbolicLink(atPath: directory.url.appendingPathComponent("platform/services/link.yaml").path,
-                                                   withDestinationPath: "keda.yaml")
-        try FileManager.default.createSymbolicLink(atPath: directory.url.appendingPathComponent("platform/shared").path,
-                                                   withDestinationPath: "../clusters")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.url.appendingPathComponent("platform/services/link.yaml").path,
+            withDestinationPath: "keda.yaml")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.url.appendingPathComponent("platform/shared").path,
+            withDestinationPath: "../clusters")
         #expect(throws: PackageError.symlinks(["platform/services/link.yaml", "platform/shared"])) {
             try ArtifactPackager(root: directory.url, platformPaths: ["platform"]).package(into: DiscardingSink())
         }
-        let followed = try ArtifactPackager(root: directory.url, platformPaths: ["platform"], followSymlinks: true).package(into: DiscardingSink())
+        let followed = try ArtifactPackager(root: directory.url, platformPaths: ["platform"], followSymlinks: true)
+            .package(into: DiscardingSink())
         #expect(followed.files == 7)
         let outside = try TemporaryDirectory()
         try outside.write("secret.yaml", "x\n")
-        try FileManager.default.createSymbolicLink(atPath: directory.url.appendingPathComponent("platform/escape.yaml").path,
-                                                   withDestinationPath: outside.url.appendingPathComponent("secret.yaml").path)
-        #expect { try ArtifactPackager(root: directory.url, platformPaths: ["platform"], followSymlinks: true).package(into: DiscardingSink()) } throws: {
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.url.appendingPathComponent("platform/escape.yaml").path,
+            withDestinationPath: outside.url.appendingPathComponent("secret.yaml").path)
+        #expect {
+            try ArtifactPackager(root: directory.url, platformPaths: ["platform"], followSymlinks: true).package(
+                into: DiscardingSink())
+        } throws: {
             "\($0)".hasPrefix("platform/escape.yaml points outside the repository")
         }
     }
@@ -136,12 +154,17 @@ import Testing
         let out = directory.url.appendingPathComponent("out.tgz")
         _ = try ArtifactPackager(root: directory.url, platformPaths: ["platform"]).package(to: out)
         let extracted = try TemporaryDirectory()
-        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("tar", ["-xzf", out.path, "-C", extracted.path]))
-        let listing = try await SystemProcessRunner().checkedRun(ProcessInvocation("bash", ["-c", "cd '\(extracted.path)' && find . -type f | sort"])).stdout
-        #expect(listing.split(separator: "\n") == [
-            "./platform/configs/.gitkeep", "./\(long)", "./platform/scripts/check.sh", "./platform/service-configs/scaled-object.yaml",
-            "./platform/services/grüße.yaml", "./platform/services/keda.yaml", "./platform/services/podinfo.yaml",
-        ])
+        _ = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("tar", ["-xzf", out.path, "-C", extracted.path]))
+        let listing = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("bash", ["-c", "cd '\(extracted.path)' && find . -type f | sort"])
+        ).stdout
+        #expect(
+            listing.split(separator: "\n") == [
+                "./platform/configs/.gitkeep", "./\(long)", "./platform/scripts/check.sh",
+                "./platform/service-configs/scaled-object.yaml",
+                "./platform/services/grüße.yaml", "./platform/services/keda.yaml", "./platform/services/podinfo.yaml",
+            ])
         #expect(try extracted.read(long) == "long\n")
         #expect(try extracted.read("platform/services/grüße.yaml") == "umlaut\n")
     }
@@ -170,7 +193,9 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         // Half text that compresses, half bytes that do not: both kinds of deflate block.
         var bytes = [UInt8](repeating: 0, count: payload)
-        for index in bytes.indices { bytes[index] = index % 2 == 0 ? UInt8(65 + index % 23) : UInt8.random(in: 0...255, using: &generator) }
+        for index in bytes.indices {
+            bytes[index] = index % 2 == 0 ? UInt8(65 + index % 23) : UInt8.random(in: 0...255, using: &generator)
+        }
         try directory.write("platform/a.yaml", "kind: ConfigMap\n")
         try Data(bytes).write(to: directory.url.appendingPathComponent("platform/payload.bin"))
         var outputs: [Data] = []
@@ -185,7 +210,8 @@ import Testing
         let archive = directory.url.appendingPathComponent("out-1.tgz")
         _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("gzip", ["-t", archive.path]))
         let extracted = try TemporaryDirectory()
-        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("tar", ["-xzf", archive.path, "-C", extracted.path]))
+        _ = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("tar", ["-xzf", archive.path, "-C", extracted.path]))
         #expect(try Data(contentsOf: extracted.url.appendingPathComponent("platform/payload.bin")) == Data(bytes))
         #expect(try await members(archive).first { $0.name == "platform/payload.bin" }?.size == payload)
     }

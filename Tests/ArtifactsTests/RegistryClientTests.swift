@@ -6,15 +6,23 @@ import Testing
 
 /// The OCI client against a real registry (docker-registry on 127.0.0.1), read back by skopeo.
 @Suite(.serialized) struct RegistryClientTests {
-    func client(_ registry: LocalRegistry, _ repository: String = "platform", credentials: RegistryCredentials? = nil, chunkSize: UInt64 = 32 << 20) throws -> RegistryClient {
-        RegistryClient(endpoint: try RegistryEndpoint.parse(registry.url(repository)), credentials: credentials, chunkSize: chunkSize)
+    func client(
+        _ registry: LocalRegistry, _ repository: String = "platform", credentials: RegistryCredentials? = nil,
+        chunkSize: UInt64 = 32 << 20
+    ) throws -> RegistryClient {
+        RegistryClient(
+            endpoint: try RegistryEndpoint.parse(registry.url(repository)), credentials: credentials,
+            chunkSize: chunkSize)
     }
 
     func artifact() throws -> (TemporaryDirectory, URL, PackageResult) {
         let directory = try TemporaryDirectory()
         // Numbers from a linear congruential generator: content that does not compress away.
         var seed: UInt64 = 42
-        let lines = (0..<4000).map { _ in seed = seed &* 6364136223846793005 &+ 1442695040888963407; return "value: \(seed)" }
+        let lines = (0..<4000).map { _ in
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return "value: \(seed)"
+        }
         try directory.write("platform/services/keda.yaml", lines.joined(separator: "\n"))
         let file = directory.url.appendingPathComponent("platform.tgz")
         let result = try ArtifactPackager(root: directory.url, platformPaths: ["platform"]).package(to: file)
@@ -27,10 +35,15 @@ import Testing
         _ = try await client.uploadBlob(config, digest: Digest.sha256(config))
         _ = try await client.uploadBlob(from: file, digest: result.digest, size: result.size)
         let manifest = OCIManifest(
-            config: OCIDescriptor(mediaType: FluxArtifact.configMediaType, digest: Digest.sha256(config), size: UInt64(config.count)),
+            config: OCIDescriptor(
+                mediaType: FluxArtifact.configMediaType, digest: Digest.sha256(config), size: UInt64(config.count)),
             layers: [OCIDescriptor(mediaType: FluxArtifact.layerMediaType, digest: result.digest, size: result.size)],
-            annotations: [FluxArtifact.sourceAnnotation: "https://example.com/<platform>&x", FluxArtifact.revisionAnnotation: "main@sha1:abc"])
-        return try await client.putManifest(manifest.canonicalJSON(), mediaType: FluxArtifact.manifestMediaType, tag: tag)
+            annotations: [
+                FluxArtifact.sourceAnnotation: "https://example.com/<platform>&x",
+                FluxArtifact.revisionAnnotation: "main@sha1:abc",
+            ])
+        return try await client.putManifest(
+            manifest.canonicalJSON(), mediaType: FluxArtifact.manifestMediaType, tag: tag)
     }
 
     @Test func pushListFetchAndReadBackWithSkopeo() async throws {
@@ -50,8 +63,10 @@ import Testing
         // Re-uploading an existing blob sends nothing.
         #expect(try await client.uploadBlob(from: file, digest: result.digest, size: result.size) == 0)
 
-        let raw = try await SystemProcessRunner().checkedRun(ProcessInvocation(
-            "skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(registry.host)/platform:0.1.0"])).standardOutput
+        let raw = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation(
+                "skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(registry.host)/platform:0.1.0"])
+        ).standardOutput
         #expect(raw == fetched.data)
         #expect(String(decoding: raw, as: UTF8.self).contains(#""https://example.com/\u003cplatform\u003e\u0026x""#))
     }
@@ -81,7 +96,8 @@ import Testing
             for chunk in stride(from: 1, to: tags.count, by: 100) {
                 group.addTask {
                     for tag in tags[chunk..<min(chunk + 100, tags.count)] {
-                        _ = try await client.putManifest(manifest.data, mediaType: FluxArtifact.manifestMediaType, tag: tag)
+                        _ = try await client.putManifest(
+                            manifest.data, mediaType: FluxArtifact.manifestMediaType, tag: tag)
                     }
                 }
             }
@@ -97,7 +113,9 @@ import Testing
         let good = try client(registry, credentials: RegistryCredentials(username: "ci", password: "s3cret-value"))
         _ = try await push(good, file: file, result: result, tag: "1.0.0")
         #expect(try await good.listTags() == ["1.0.0"])
-        await #expect(throws: RegistryError.authenticationRequired(host: registry.host)) { try await client(registry).listTags() }
+        await #expect(throws: RegistryError.authenticationRequired(host: registry.host)) {
+            try await client(registry).listTags()
+        }
         let wrong = try client(registry, credentials: RegistryCredentials(username: "ci", password: "wrong-value"))
         await #expect { try await wrong.listTags() } throws: { error in
             error as? RegistryError == .authenticationFailed(host: registry.host) && !"\(error)".contains("wrong-value")
@@ -123,16 +141,24 @@ import Testing
     @Test func unreachableRegistryAndBadURLs() async throws {
         let port = try FreePort.find()
         let client = RegistryClient(endpoint: try RegistryEndpoint.parse("oci://127.0.0.1:\(port)/platform"))
-        await #expect { try await client.listTags() } throws: { "\($0)".contains("cannot reach the registry 127.0.0.1:\(port)") }
+        await #expect { try await client.listTags() } throws: {
+            "\($0)".contains("cannot reach the registry 127.0.0.1:\(port)")
+        }
         // A name that does not resolve fails at once (no retries), without a hint about --insecure.
         let unknown = RegistryClient(endpoint: try RegistryEndpoint.parse("oci://registry.lockmaster.invalid/platform"))
         let start = ContinuousClock.now
         await #expect { try await unknown.listTags() } throws: {
-            "\($0)".hasSuffix("cannot reach the registry registry.lockmaster.invalid: listing tags: unknown host (the name does not resolve); check the URL and your network")
+            "\($0)".hasSuffix(
+                "cannot reach the registry registry.lockmaster.invalid: listing tags: unknown host (the name does not resolve); check the URL and your network"
+            )
         }
         #expect(ContinuousClock.now - start < .seconds(5))
-        #expect(throws: RegistryError.invalidURL("oci://ghcr.io/acme/platform:1.0")) { try RegistryEndpoint.parse("oci://ghcr.io/acme/platform:1.0") }
-        #expect(throws: RegistryError.invalidURL("https://ghcr.io/acme")) { try RegistryEndpoint.parse("https://ghcr.io/acme") }
+        #expect(throws: RegistryError.invalidURL("oci://ghcr.io/acme/platform:1.0")) {
+            try RegistryEndpoint.parse("oci://ghcr.io/acme/platform:1.0")
+        }
+        #expect(throws: RegistryError.invalidURL("https://ghcr.io/acme")) {
+            try RegistryEndpoint.parse("https://ghcr.io/acme")
+        }
         #expect(try RegistryEndpoint.parse("oci://ghcr.io/acme/platform").plainHTTP == false)
         #expect(try RegistryEndpoint.parse("oci://localhost:5000/p").plainHTTP)
         #expect(try RegistryEndpoint.parse("oci://ghcr.io/acme/p", insecure: true).plainHTTP)

@@ -175,7 +175,9 @@ import Testing
         #expect(version.normalized == "1.2.3")
     }
 
-    static let setETags = ["6.1.4", "6.1.5-beta.1", "6.1.5-rc.1", "6.1.5", "6.1.6-rc.1", "6.1.6", "6.2.1_ref.1234567", "6.2.1"]
+    static let setETags = [
+        "6.1.4", "6.1.5-beta.1", "6.1.5-rc.1", "6.1.5", "6.1.6-rc.1", "6.1.6", "6.2.1_ref.1234567", "6.2.1",
+    ]
 
     @Test func setESelection() throws {
         #expect(try TagSelector.select(from: Self.setETags, range: SemverRange("~6.1.x")).tag == "6.1.6")
@@ -191,7 +193,8 @@ import Testing
     }
 
     @Test func vPrefixSurvivesAndTiesAreReported() throws {
-        let selection = try TagSelector.select(from: ["v1.0.0", "1.0.0", "0.9.0", "latest", "1.0"], range: SemverRange(">=0.1.0"))
+        let selection = try TagSelector.select(
+            from: ["v1.0.0", "1.0.0", "0.9.0", "latest", "1.0"], range: SemverRange(">=0.1.0"))
         #expect(selection.tag == "v1.0.0")
         #expect(selection.ties == ["1.0.0"])
         #expect(selection.candidates == ["v1.0.0", "1.0.0", "0.9.0"])
@@ -200,7 +203,8 @@ import Testing
 
 @Suite struct NextVersionTests {
     @Test(arguments: [
-        ("~0.1.0", [String](), "0.1.0"), ("0.0.x", [], "0.0.1"), ("~1.4.0", ["1.4.2", "1.4.10", "1.5.0", "latest"], "1.4.11"),
+        ("~0.1.0", [String](), "0.1.0"), ("0.0.x", [], "0.0.1"),
+        ("~1.4.0", ["1.4.2", "1.4.10", "1.5.0", "latest"], "1.4.11"),
         (">1.2.3 <2", [], "1.2.4"), ("^1.2", ["v1.2.0"], "v1.2.1"), ("~1.4.0", ["1.3.9"], "1.4.0"),
     ])
     func nextPatchInsideTheRange(range: String, tags: [String], expected: String) throws {
@@ -208,7 +212,10 @@ import Testing
     }
 
     @Test func anExhaustedRangeSuggestsAMinorBump() throws {
-        #expect(throws: NextVersionError.rangeExhausted(range: "1.4.0 - 1.4.2", highest: "1.4.2", next: "1.4.3", minor: "1.5.0")) {
+        #expect(
+            throws: NextVersionError.rangeExhausted(
+                range: "1.4.0 - 1.4.2", highest: "1.4.2", next: "1.4.3", minor: "1.5.0")
+        ) {
             try NextVersion.inRange(SemverRange("1.4.0 - 1.4.2"), tags: ["1.4.2"])
         }
     }

@@ -8,7 +8,9 @@ import Testing
 /// cosign's signature manifest in an OCI layout directory.
 @Suite struct SigningTests {
     private func openssl(_ arguments: [String], input: String? = nil) async throws -> String {
-        try await SystemProcessRunner().checkedRun(ProcessInvocation("openssl", arguments, standardInput: input.map { Data($0.utf8) })).stdout
+        try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("openssl", arguments, standardInput: input.map { Data($0.utf8) })
+        ).stdout
     }
 
     @Test func readsTheKeysOpensslWrites() async throws {
@@ -18,10 +20,15 @@ import Testing
         #expect(key.publicKey.pem == opensslPublic)
         let sec1 = try await openssl(["ecparam", "-genkey", "-name", "prime256v1", "-noout"])
         #expect(sec1.contains("BEGIN EC PRIVATE KEY"))
-        #expect(try SigningKey(pem: sec1, passphrase: nil).publicKey.pem == (try await openssl(["pkey", "-pubout"], input: sec1)))
+        #expect(
+            try SigningKey(pem: sec1, passphrase: nil).publicKey.pem
+                == (try await openssl(["pkey", "-pubout"], input: sec1)))
         // Encrypted by openssl with each cipher and PRF Lockmaster reads.
-        for (cipher, prf) in [("aes-256-cbc", "hmacWithSHA256"), ("aes-128-cbc", "hmacWithSHA512"), ("aes-192-cbc", "hmacWithSHA1")] {
-            let encrypted = try await openssl(["pkcs8", "-topk8", "-v2", cipher, "-v2prf", prf, "-passout", "pass:s3cret"], input: pkcs8)
+        for (cipher, prf) in [
+            ("aes-256-cbc", "hmacWithSHA256"), ("aes-128-cbc", "hmacWithSHA512"), ("aes-192-cbc", "hmacWithSHA1"),
+        ] {
+            let encrypted = try await openssl(
+                ["pkcs8", "-topk8", "-v2", cipher, "-v2prf", prf, "-passout", "pass:s3cret"], input: pkcs8)
             #expect(encrypted.contains("BEGIN ENCRYPTED PRIVATE KEY"))
             #expect(try SigningKey(pem: encrypted, passphrase: "s3cret").publicKey == key.publicKey, "\(cipher) \(prf)")
             #expect(throws: SigningKeyError.wrongPassphrase) { try SigningKey(pem: encrypted, passphrase: "other") }
@@ -33,7 +40,8 @@ import Testing
         let key = SigningKey.generate()
         let encrypted = try key.pem(passphrase: "s3cret")
         #expect(encrypted.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"))
-        #expect(try await openssl(["pkey", "-pubout", "-passin", "pass:s3cret"], input: encrypted) == key.publicKey.pem)
+        #expect(
+            try await openssl(["pkey", "-pubout", "-passin", "pass:s3cret"], input: encrypted) == key.publicKey.pem)
         #expect(try await openssl(["pkey", "-pubout"], input: try key.pem(passphrase: nil)) == key.publicKey.pem)
         #expect(try SigningKey(pem: encrypted, passphrase: "s3cret").publicKey == key.publicKey)
         #expect(!String(describing: key).contains("PRIVATE"))
@@ -47,20 +55,32 @@ import Testing
         let p384Public = try await openssl(["pkey", "-pubout"], input: p384)
         #expect(throws: SigningKeyError.notP256) { try PublicKey(pem: p384Public, name: "p384.pub") }
         #expect(throws: SigningKeyError.cosignFormat) {
-            try SigningKey(pem: "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJ9\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n", passphrase: "x")
+            try SigningKey(
+                pem:
+                    "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJ9\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n",
+                passphrase: "x")
         }
         #expect(throws: SigningKeyError.notPEM) { try SigningKey(pem: "not a key", passphrase: nil) }
-        #expect(throws: SigningKeyError.privateWherePublic) { try PublicKey(pem: try SigningKey.generate().pem(passphrase: nil), name: "k") }
+        #expect(throws: SigningKeyError.privateWherePublic) {
+            try PublicKey(pem: try SigningKey.generate().pem(passphrase: nil), name: "k")
+        }
     }
 
     @Test func payloadIsCosignsAndTheClaimIsReadAsGoReadsIt() throws {
         let digest = "sha256:" + String(repeating: "ab", count: 32)
         let payload = SimpleSigningPayload.make(reference: "ghcr.io/acme/platform", digest: digest)
-        #expect(String(decoding: payload, as: UTF8.self) == #"{"critical":{"identity":{"docker-reference":"ghcr.io/acme/platform"},"image":{"docker-manifest-digest":"\#(digest)"},"type":"cosign container image signature"},"optional":null}"#)
+        #expect(
+            String(decoding: payload, as: UTF8.self)
+                == #"{"critical":{"identity":{"docker-reference":"ghcr.io/acme/platform"},"image":{"docker-manifest-digest":"\#(digest)"},"type":"cosign container image signature"},"optional":null}"#
+        )
         #expect(SimpleSigningPayload.claimedDigest(payload) == digest)
         // The specification's own example spells the key with a capital, which Go's decoder accepts.
-        #expect(SimpleSigningPayload.claimedDigest(Data(#"{"critical":{"image":{"Docker-manifest-digest":"\#(digest)"}}}"#.utf8)) == digest)
-        #expect(SimpleSigningPayload.claimedDigest(Data(#"{"critical":{"image":{"docker-manifest-digest":7}}}"#.utf8)) == nil)
+        #expect(
+            SimpleSigningPayload.claimedDigest(
+                Data(#"{"critical":{"image":{"Docker-manifest-digest":"\#(digest)"}}}"#.utf8)) == digest)
+        #expect(
+            SimpleSigningPayload.claimedDigest(Data(#"{"critical":{"image":{"docker-manifest-digest":7}}}"#.utf8))
+                == nil)
         #expect(SimpleSigningPayload.claimedDigest(Data("[]".utf8)) == nil)
     }
 
@@ -68,13 +88,19 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = OCILayoutStore(root: directory.url.appendingPathComponent("layout"))
         let signatures = CosignSignatures(store: store)
-        let digest = "sha256:" + String(repeating: "cd", count: 32), other = "sha256:" + String(repeating: "ef", count: 32)
-        let first = SigningKey.generate(), second = SigningKey.generate()
+        let digest = "sha256:" + String(repeating: "cd", count: 32)
+        let other = "sha256:" + String(repeating: "ef", count: 32)
+        let first = SigningKey.generate()
+        let second = SigningKey.generate()
         var trusted = first.publicKey
         trusted.name = "first.pub"
 
         #expect(try await signatures.verify(digest: digest, keys: [trusted]).state == .unsigned)
-        guard case let .added(tag, _) = try await signatures.sign(digest: digest, reference: "layout", key: first) else { Issue.record("not added"); return }
+        guard case .added(let tag, _) = try await signatures.sign(digest: digest, reference: "layout", key: first)
+        else {
+            Issue.record("not added")
+            return
+        }
         #expect(tag == "sha256-" + String(repeating: "cd", count: 32) + ".sig")
         #expect(try await signatures.sign(digest: digest, reference: "layout", key: first) == .alreadySigned(tag: tag))
         _ = try await signatures.sign(digest: digest, reference: "layout", key: second)
@@ -92,8 +118,9 @@ import Testing
         #expect(try await signatures.verify(digest: digest, keys: [SigningKey.generate().publicKey]).state == .invalid)
 
         // The same signatures under another digest's tag name the wrong digest.
-        _ = try await store.putManifest(stored.data, mediaType: FluxArtifact.manifestMediaType,
-                                        tag: CosignSignatures.tag(for: other))
+        _ = try await store.putManifest(
+            stored.data, mediaType: FluxArtifact.manifestMediaType,
+            tag: CosignSignatures.tag(for: other))
         let misplaced = try await signatures.verify(digest: other, keys: [trusted])
         #expect(misplaced.state == .invalid)
         #expect(misplaced.problems.first == "signature 1: its payload names \(digest), not \(other)")

@@ -34,10 +34,16 @@ import Testing
         try await TestGit.run(["mv", "old.yaml", "new.yaml"], in: directory.url)
         try directory.write("with space/\"quoted\"\nline.yaml", "y: 2\n")
         let entries = try await git.status(in: directory.url)
-        #expect(entries == [StatusEntry(index: "R", workTree: " ", path: "new.yaml"),
-                            StatusEntry(index: "?", workTree: "?", path: "with space/\"quoted\"\nline.yaml")])
+        #expect(
+            entries == [
+                StatusEntry(index: "R", workTree: " ", path: "new.yaml"),
+                StatusEntry(index: "?", workTree: "?", path: "with space/\"quoted\"\nline.yaml"),
+            ])
         #expect(entries.map(\.isStaged) == [true, false])
-        #expect(try await git.status(of: ["with space"], in: directory.url).map(\.path) == ["with space/\"quoted\"\nline.yaml"])
+        #expect(
+            try await git.status(of: ["with space"], in: directory.url).map(\.path) == [
+                "with space/\"quoted\"\nline.yaml"
+            ])
     }
 
     /// A name git would take for an option (`git log --output=FILE` writes a file) never reaches git.
@@ -49,10 +55,16 @@ import Testing
         _ = try await git.commit(message: "add a", in: directory.url)
         let target = directory.url.appendingPathComponent("written").path
         let hostile = "--output=\(target)"
-        await #expect(throws: OptionLikeRevision(text: hostile)) { try await git.commits(on: hostile, touching: nil, limit: 1, in: directory.url) }
+        await #expect(throws: OptionLikeRevision(text: hostile)) {
+            try await git.commits(on: hostile, touching: nil, limit: 1, in: directory.url)
+        }
         await #expect(throws: OptionLikeRevision(text: hostile)) { try await git.resolve(hostile, in: directory.url) }
-        await #expect(throws: OptionLikeRevision(text: hostile)) { try await git.aheadBehind("main", hostile, in: directory.url) }
-        await #expect(throws: OptionLikeRevision(text: "main\nx")) { try await git.createBranch("main\nx", from: "main", in: directory.url) }
+        await #expect(throws: OptionLikeRevision(text: hostile)) {
+            try await git.aheadBehind("main", hostile, in: directory.url)
+        }
+        await #expect(throws: OptionLikeRevision(text: "main\nx")) {
+            try await git.createBranch("main\nx", from: "main", in: directory.url)
+        }
         #expect(!FileManager.default.fileExists(atPath: target))
         #expect(try await git.resolve("main", in: directory.url)?.count == 40)
     }

@@ -30,8 +30,11 @@ import Testing
     func repository() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
         try directory.write(PlatformFixture.files())
-        try directory.write("clusters/development/apps/podinfo.yaml", release(version: "6.5.4", values: "replicaCount: 2\nui:\n  color: \"#34577c\"  # blue\n"))
-        try directory.write("clusters/staging/apps/podinfo.yaml", release(version: "6.5.0", values: "replicaCount: 1\n"))
+        try directory.write(
+            "clusters/development/apps/podinfo.yaml",
+            release(version: "6.5.4", values: "replicaCount: 2\nui:\n  color: \"#34577c\"  # blue\n"))
+        try directory.write(
+            "clusters/staging/apps/podinfo.yaml", release(version: "6.5.0", values: "replicaCount: 1\n"))
         try await TestGit.commitAll(in: directory.url)
         return directory
     }
@@ -39,24 +42,37 @@ import Testing
     @Test func copiesTheVersionAndWithValuesTheBlock() async throws {
         let repository = try await repository()
         let promoter = AppPromoter(git: TestGit.client)
-        let report = try await promoter.run(AppPromoteRequest(repository: repository.url, name: "podinfo", from: "development", to: "staging"))
+        let report = try await promoter.run(
+            AppPromoteRequest(repository: repository.url, name: "podinfo", from: "development", to: "staging"))
         #expect(report.previousVersion == "6.5.0" && report.fromVersion == "6.5.4")
         #expect(report.branch == "promote/app-podinfo-staging-6.5.4")
-        #expect(try repository.read("clusters/staging/apps/podinfo.yaml") == release(version: "6.5.4", values: "replicaCount: 1\n"))
+        #expect(
+            try repository.read("clusters/staging/apps/podinfo.yaml")
+                == release(version: "6.5.4", values: "replicaCount: 1\n"))
         try await TestGit.run(["switch", "-q", "main"], in: repository.url)
-        _ = try await promoter.run(AppPromoteRequest(repository: repository.url, name: "podinfo", from: "development", to: "staging", values: true,
-                                                     branch: .named("podinfo-values")))
-        #expect(try repository.read("clusters/staging/apps/podinfo.yaml")
-            == release(version: "6.5.4", values: "replicaCount: 2\nui:\n  color: \"#34577c\"  # blue\n"))
+        _ = try await promoter.run(
+            AppPromoteRequest(
+                repository: repository.url, name: "podinfo", from: "development", to: "staging", values: true,
+                branch: .named("podinfo-values")))
+        #expect(
+            try repository.read("clusters/staging/apps/podinfo.yaml")
+                == release(version: "6.5.4", values: "replicaCount: 2\nui:\n  color: \"#34577c\"  # blue\n"))
     }
 
     @Test func refusesMissingReleasesAndGoingBackwards() async throws {
         let repository = try await repository()
         let promoter = AppPromoter(git: TestGit.client)
-        await #expect { try await promoter.run(AppPromoteRequest(repository: repository.url, name: "podinfo", from: "staging", to: "development")) } throws: {
-            "\($0)" == "podinfo would go backwards in development: 6.5.4 there is newer than 6.5.0; promote forward only"
+        await #expect {
+            try await promoter.run(
+                AppPromoteRequest(repository: repository.url, name: "podinfo", from: "staging", to: "development"))
+        } throws: {
+            "\($0)"
+                == "podinfo would go backwards in development: 6.5.4 there is newer than 6.5.0; promote forward only"
         }
-        await #expect { try await promoter.run(AppPromoteRequest(repository: repository.url, name: "nginx", from: "development", to: "staging")) } throws: {
+        await #expect {
+            try await promoter.run(
+                AppPromoteRequest(repository: repository.url, name: "nginx", from: "development", to: "staging"))
+        } throws: {
             "\($0)".hasPrefix("no HelmRelease nginx under clusters/development/apps in development")
         }
         #expect(try await TestGit.run(["status", "--porcelain"], in: repository.url) == "")

@@ -24,8 +24,11 @@ import Testing
     func masterRepository() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory()
         _ = try await TestGit.run(["init", "--quiet", "--initial-branch=master"], in: directory.url)
-        try directory.write(["clusters/development/platform.yaml": Self.environment,
-                             "platform/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, namespace: default}\ndata: {a: \"1\"}\n"])
+        try directory.write([
+            "clusters/development/platform.yaml": Self.environment,
+            "platform/settings.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, namespace: default}\ndata: {a: \"1\"}\n",
+        ])
         try await TestGit.commitAll(in: directory.url)
         return directory
     }
@@ -35,7 +38,8 @@ import Testing
         _ = try await TestGit.run(["checkout", "--quiet", "-b", "PLAT-1-try"], in: repository.url)
         try repository.write("clusters/sandbox-plat-1-try/platform.yaml", Self.environment)
         try await TestGit.commitAll(in: repository.url)
-        let report = try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, target: "master", environment: [:]))
+        let report = try await MergeGuard(git: TestGit.client).run(
+            CheckRequest(repository: repository.url, target: "master", environment: [:]))
         #expect(report.baseRef == "master" && report.branch == "master" && report.branchSource == "master exists")
         #expect(report.findings.map(\.rule).contains(.sandboxInMain), "\(report.findings)")
         #expect(report.notes.contains { $0.hasPrefix("the branch of record is master (master exists)") })
@@ -51,11 +55,14 @@ import Testing
         let clone = home.url.appendingPathComponent("clone")
         _ = try await TestGit.run(["clone", "--quiet", origin.path, clone.path], in: home.url)
         let settings = LockmasterSettings()
-        #expect(await BaseBranch.resolve(root: clone, settings: settings, git: TestGit.client)
+        #expect(
+            await BaseBranch.resolve(root: clone, settings: settings, git: TestGit.client)
                 == BaseBranch(name: "trunk", source: "the remote's default branch, origin/HEAD"))
         try Data("branch: release\n".utf8).write(to: clone.appendingPathComponent("lockmaster.yaml"))
         var explicit = settings
         explicit.branch = "release"
-        #expect(await BaseBranch.resolve(root: clone, settings: explicit, git: TestGit.client) == BaseBranch(name: "release", source: "lockmaster.yaml"))
+        #expect(
+            await BaseBranch.resolve(root: clone, settings: explicit, git: TestGit.client)
+                == BaseBranch(name: "release", source: "lockmaster.yaml"))
     }
 }

@@ -1,10 +1,13 @@
-@testable import LockmasterKit
 import Testing
+
+@testable import LockmasterKit
 
 /// BuildContent's answers without a build: a "no" is a proof `diff` leaves a build out on, so each
 /// "no" here is checked beside the text that would make it "yes".
 @Suite struct BuildContentTests {
-    private func content(_ text: String, variables: [String: String] = [:], targetNamespace: String? = nil) -> BuildContent {
+    private func content(_ text: String, variables: [String: String] = [:], targetNamespace: String? = nil)
+        -> BuildContent
+    {
         BuildContent(text: text, incomplete: false, variables: variables, targetNamespace: targetNamespace)
     }
 
@@ -14,8 +17,12 @@ import Testing
         #expect(!content(text).mayContain(kind: "ConfigMap", name: "other"))
         #expect(!content(text).mayContain(kind: "Secret", name: "app-config"))
         // `Namespace` inside `targetNamespace`, and a name inside a longer one, are not that kind or name.
-        #expect(!content("targetNamespace: x\nkind: ConfigMap\nname: cert-manager.io/issuer\n").mayContain(kind: "Namespace", name: nil))
-        #expect(!content("kind: ConfigMap\nmetadata:\n  name: cert-manager-webhook\n").mayContain(kind: "ConfigMap", name: "cert-manager"))
+        #expect(
+            !content("targetNamespace: x\nkind: ConfigMap\nname: cert-manager.io/issuer\n").mayContain(
+                kind: "Namespace", name: nil))
+        #expect(
+            !content("kind: ConfigMap\nmetadata:\n  name: cert-manager-webhook\n").mayContain(
+                kind: "ConfigMap", name: "cert-manager"))
     }
 
     @Test func generatorsMayMakeTheirKind() {
@@ -25,7 +32,9 @@ import Testing
     }
 
     @Test func whatRenamesObjectsMakesEveryNamePossible() {
-        for renaming in ["namePrefix: pre-", "nameSuffix: -x", "kind: PrefixSuffixTransformer", "replacements:", "name: !!str x"] {
+        for renaming in [
+            "namePrefix: pre-", "nameSuffix: -x", "kind: PrefixSuffixTransformer", "replacements:", "name: !!str x",
+        ] {
             let text = "kind: ConfigMap\nmetadata:\n  name: a\n\(renaming)\n"
             #expect(content(text).mayContain(kind: "ConfigMap", name: "anything-else"), "\(renaming)")
         }
@@ -40,14 +49,21 @@ import Testing
         // A variable the spec sets is that text; with an operator it could be anything.
         #expect(!content(text, variables: ["APP": "api"]).mayContain(kind: "ConfigMap", name: "web-config"))
         #expect(content(text, variables: ["APP": "api"]).mayContain(kind: "ConfigMap", name: "api-config"))
-        #expect(content("kind: ConfigMap\nmetadata:\n  name: ${APP:-web}-config\n", variables: ["APP": "api"]).mayContain(kind: "ConfigMap", name: "web-config"))
+        #expect(
+            content("kind: ConfigMap\nmetadata:\n  name: ${APP:-web}-config\n", variables: ["APP": "api"]).mayContain(
+                kind: "ConfigMap", name: "web-config"))
     }
 
     @Test func kindsFromVariablesOrPatchesAreUnknown() {
         #expect(content("kind: ${KIND}\nmetadata:\n  name: a\n").mayContain(kind: "Secret", name: "a"))
-        #expect(content("patches:\n- patch: '[{\"op\":\"replace\",\"path\":\"/kind\",\"value\":\"Secret\"}]'\nkind: ConfigMap\nname: a\n").mayContain(kind: "Secret", name: "a"))
+        #expect(
+            content(
+                "patches:\n- patch: '[{\"op\":\"replace\",\"path\":\"/kind\",\"value\":\"Secret\"}]'\nkind: ConfigMap\nname: a\n"
+            ).mayContain(kind: "Secret", name: "a"))
         // An indented kind is a field of an object (a scaleTargetRef), not the object's own.
-        #expect(!content("kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n    kind: ${TARGET}\n    name: a\n").mayContain(kind: "Secret", name: "a"))
+        #expect(
+            !content("kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n    kind: ${TARGET}\n    name: a\n")
+                .mayContain(kind: "Secret", name: "a"))
     }
 
     @Test func theTargetNamespaceDecidesTheNamespace() {
@@ -59,7 +75,9 @@ import Testing
     @Test func aFluxKustomizationNeedsItsAPIVersionWritten() {
         #expect(content("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n").mayYieldFluxKustomization)
         // Naming the group in an annotation or a schema comment does not make one.
-        #expect(!content("metadata:\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n").mayYieldFluxKustomization)
+        #expect(
+            !content("metadata:\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n")
+                .mayYieldFluxKustomization)
         #expect(content("apiVersion: ${GROUP}/v1\nkind: Kustomization\n").mayYieldFluxKustomization)
         #expect(content("kind: List\nitems:\n- apiVersion: x\n").mayYieldFluxKustomization)
     }

@@ -12,7 +12,8 @@ import Testing
             Issue.record("this kernel has no Landlock or seccomp: \(KernelWall.probe())")
             return
         }
-        let scratch = try TemporaryDirectory(), outside = try TemporaryDirectory()
+        let scratch = try TemporaryDirectory()
+        let outside = try TemporaryDirectory()
         try outside.write("canary.txt", "CANARY-CONFINED")
         let canary = try await CanaryServer()
         let home = scratch.url.appendingPathComponent(".home")

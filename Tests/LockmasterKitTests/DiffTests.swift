@@ -11,25 +11,40 @@ import Testing
         let directory = try TemporaryDirectory()
         try await Scaffold.initialize(directory)
         try directory.write("platform/services/keda.yaml", PlatformFixture.keda())
-        try directory.write("platform/configs/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: keda}\nstringData: {token: first-secret-value, user: admin}\n")
-        try directory.write("platform/configs/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: keda}\ndata: {level: info}\n")
+        try directory.write(
+            "platform/configs/secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: keda}\nstringData: {token: first-secret-value, user: admin}\n"
+        )
+        try directory.write(
+            "platform/configs/settings.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: keda}\ndata: {level: info}\n")
         try await TestGit.commitAll(in: directory.url)
         return directory
     }
 
     func diff(_ repository: TemporaryDirectory) async throws -> EnvironmentDiff {
-        let report = try await PlatformDiffer(git: TestGit.client).run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development"))
+        let report = try await PlatformDiffer(git: TestGit.client).run(
+            DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development"))
         return try #require(report.environments.first)
     }
 
     @Test func servicesAreClassifiedByRisk() async throws {
         let repository = try await repository()
-        try repository.write("platform/services/podinfo.yaml", PlatformFixture.keda().replacingOccurrences(of: "keda", with: "podinfo"))
-        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "version: 2.14.0", with: "version: 2.15.0"))
-        try repository.write("platform/configs/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: keda}\ndata: {level: debug}\n")
+        try repository.write(
+            "platform/services/podinfo.yaml", PlatformFixture.keda().replacingOccurrences(of: "keda", with: "podinfo"))
+        try repository.write(
+            "platform/services/keda.yaml",
+            PlatformFixture.keda().replacingOccurrences(of: "version: 2.14.0", with: "version: 2.15.0"))
+        try repository.write(
+            "platform/configs/settings.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: keda}\ndata: {level: debug}\n")
         let environment = try await diff(repository)
         #expect(environment.services.map(\.change) == [.added, .added, .upgraded, .reconfigured])
-        #expect(environment.services.first { $0.change == .upgraded } == ServiceChange(change: .upgraded, kind: "HelmRelease", name: "keda/keda", from: "2.14.0", to: "2.15.0", step: .minor))
+        #expect(
+            environment.services.first { $0.change == .upgraded }
+                == ServiceChange(
+                    change: .upgraded, kind: "HelmRelease", name: "keda/keda", from: "2.14.0", to: "2.15.0",
+                    step: .minor))
         #expect(environment.services.last?.name == "flux-system/platform-configs")
         let removed = try await self.repository()
         try FileManager.default.removeItem(at: removed.url.appendingPathComponent("platform/services/keda.yaml"))
@@ -38,23 +53,40 @@ import Testing
 
     @Test func secretValuesAreComparedByHashAndNeverShown() async throws {
         let repository = try await repository()
-        try repository.write("platform/configs/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: keda}\nstringData: {token: second-secret-value, user: admin, extra: third-secret-value}\n")
-        let report = try await PlatformDiffer(git: TestGit.client).run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil)))
-        let secret = try #require(report.environments.first { $0.name == "development" }?.kustomizations.flatMap(\.objects).first { $0.object == "Secret/keda/api" })
+        try repository.write(
+            "platform/configs/secret.yaml",
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: api, namespace: keda}\nstringData: {token: second-secret-value, user: admin, extra: third-secret-value}\n"
+        )
+        let report = try await PlatformDiffer(git: TestGit.client).run(
+            DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil)))
+        let secret = try #require(
+            report.environments.first { $0.name == "development" }?.kustomizations.flatMap(\.objects).first {
+                $0.object == "Secret/keda/api"
+            })
         #expect(secret.change == .changed)
-        #expect(secret.secretKeys == ["stringData.token": "changed", "stringData.user": "unchanged", "stringData.extra": "added"])
+        #expect(
+            secret.secretKeys == [
+                "stringData.token": "changed", "stringData.user": "unchanged", "stringData.extra": "added",
+            ])
         let encoder = JSONEncoder()
-        let outputs = [DiffFormatter.text(report), DiffFormatter.markdown(report), String(decoding: try encoder.encode(report), as: UTF8.self)]
+        let outputs = [
+            DiffFormatter.text(report), DiffFormatter.markdown(report),
+            String(decoding: try encoder.encode(report), as: UTF8.self),
+        ]
         for output in outputs {
             #expect(output.contains("stringData.token"))
-            #expect(!output.contains("first-secret-value") && !output.contains("second-secret-value") && !output.contains("third-secret-value"))
+            #expect(
+                !output.contains("first-secret-value") && !output.contains("second-secret-value")
+                    && !output.contains("third-secret-value"))
         }
     }
 
     @Test func aBuildErrorIsReportedAndOtherKustomizationsStillDiff() async throws {
         let repository = try await repository()
         try repository.write("platform/service-configs/kustomization.yaml", "resources: [missing.yaml]\n")
-        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "version: 2.14.0", with: "version: 2.14.1"))
+        try repository.write(
+            "platform/services/keda.yaml",
+            PlatformFixture.keda().replacingOccurrences(of: "version: 2.14.0", with: "version: 2.14.1"))
         let environment = try await diff(repository)
         #expect(environment.problems.map(\.path) == ["./platform/service-configs"])
         #expect(environment.services.contains { $0.change == .upgraded && $0.step == .patch })
@@ -70,14 +102,21 @@ import Testing
         let kubectl = try CountingKubectl()
         let differ = PlatformDiffer(git: TestGit.client, kubectl: kubectl.path)
         // The counting wrapper is a shell script, which the kernel wall would not let run: these builds are unconfined.
-        _ = try await differ.run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development", unconfined: true))
+        _ = try await differ.run(
+            DiffRequest(
+                repository: repository.url, sides: .git(base: nil, head: nil), environment: "development",
+                unconfined: true))
         let unchanged = kubectl.runs
         // Only the entry is built, once for both sides: it holds the Flux Kustomizations to follow. The
         // three platform paths hold none and read the same bytes on both sides, so neither side builds them.
         #expect(unchanged == 1)
         kubectl.reset()
-        try repository.write("platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
-        let report = try await differ.run(DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "development", unconfined: true))
+        try repository.write(
+            "platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.14.1"))
+        let report = try await differ.run(
+            DiffRequest(
+                repository: repository.url, sides: .git(base: nil, head: nil), environment: "development",
+                unconfined: true))
         #expect(report.environments.first?.services.first?.change == .upgraded)
         // The entry once, and the changed path on each side; the other two paths not at all.
         #expect(kubectl.runs == 3)
@@ -107,7 +146,8 @@ import Testing
         try await TestGit.commitAll(in: repository.url)
         let same = try await base.diff(repository)
         #expect(same.kustomizations.isEmpty && same.services.isEmpty, "\(same.kustomizations)")
-        try repository.write("platform/configs/accounts.yaml", accounts.replacingOccurrences(of: "os:reader", with: "os:admin"))
+        try repository.write(
+            "platform/configs/accounts.yaml", accounts.replacingOccurrences(of: "os:reader", with: "os:admin"))
         let changed = try await base.diff(repository)
         #expect(changed.kustomizations.flatMap(\.objects).map(\.object) == ["ServiceAccount.talos.dev/keda/robot"])
     }
@@ -139,7 +179,12 @@ import Testing
         try await TestGit.commitAll(in: repository.url)
         try repository.write("platform/services/podinfo.yaml", podinfo("6.8.1"))
         let environment = try await base.diff(repository)
-        #expect(environment.services == [ServiceChange(change: .upgraded, kind: "HelmRelease", name: "keda/podinfo", from: "6.7.0", to: "6.8.1", step: .minor)])
+        #expect(
+            environment.services == [
+                ServiceChange(
+                    change: .upgraded, kind: "HelmRelease", name: "keda/podinfo", from: "6.7.0", to: "6.8.1",
+                    step: .minor)
+            ])
         try await TestGit.commitAll(in: repository.url)
         try repository.write("platform/services/podinfo.yaml", podinfo("7.0.0"))
         #expect(try await base.diff(repository).services.map(\.step) == [.major])

@@ -16,13 +16,22 @@ import Testing
 
     @Test func aHomeOpsRepository() async throws {
         let (directory, report) = try await adopt(RealEstateGuardTests.homeOps.filter { $0.key != "lockmaster.yaml" })
-        #expect(report.clustersDir == "kubernetes/flux" && report.platformPaths == ["kubernetes"] && report.branch == "main")
+        #expect(
+            report.clustersDir == "kubernetes/flux" && report.platformPaths == ["kubernetes"] && report.branch == "main"
+        )
         #expect(report.environments.map(\.name) == ["cluster"] && report.environments.first?.role == "development")
-        #expect(report.environments.first?.syncedBy.hasPrefix("HelmRelease flux-system/flux-instance (flux-instance chart values)") == true)
+        #expect(
+            report.environments.first?.syncedBy.hasPrefix(
+                "HelmRelease flux-system/flux-instance (flux-instance chart values)") == true)
         let written = try directory.read("lockmaster.yaml")
-        #expect(written.contains("# clustersDir: the directory above each cluster's entry: kubernetes/flux/cluster (synced by HelmRelease"))
+        #expect(
+            written.contains(
+                "# clustersDir: the directory above each cluster's entry: kubernetes/flux/cluster (synced by HelmRelease"
+            ))
         let settings = try SettingsLoader.load(repositoryRoot: directory.url)
-        #expect(settings.clustersDir == "kubernetes/flux" && settings.platformPaths == ["kubernetes"] && settings.environments == ["cluster"])
+        #expect(
+            settings.clustersDir == "kubernetes/flux" && settings.platformPaths == ["kubernetes"]
+                && settings.environments == ["cluster"])
         // Only lockmaster.yaml is new.
         #expect(try await TestGit.run(["status", "--porcelain"], in: directory.url) == "?? lockmaster.yaml\n")
         // Adopting again is refused and changes nothing.
@@ -50,8 +59,10 @@ import Testing
             RealEstateGuardTests.kustomization("apps", namespace: "flux-system", path: "./kubernetes/\(cluster)/apps")
         }
         let (_, report) = try await adopt([
-            "kubernetes/main/flux/sync.yaml": sync("main"), "kubernetes/main/apps/flux-instance.yaml": instance("kubernetes/main/flux"),
-            "kubernetes/edge/flux/sync.yaml": sync("edge"), "kubernetes/edge/apps/flux-instance.yaml": instance("kubernetes/edge/flux"),
+            "kubernetes/main/flux/sync.yaml": sync("main"),
+            "kubernetes/main/apps/flux-instance.yaml": instance("kubernetes/main/flux"),
+            "kubernetes/edge/flux/sync.yaml": sync("edge"),
+            "kubernetes/edge/apps/flux-instance.yaml": instance("kubernetes/edge/flux"),
             "devenv/flux/sync.yaml": sync("dev"), "devenv/apps/flux-instance.yaml": instance("devenv/flux"),
         ])
         #expect(report.clustersDir == "kubernetes")

@@ -12,12 +12,20 @@ import Testing
     /// ConfigMap after the app, and a `sources` Kustomization holding a chart that one app's
     /// HelmRelease follows from another Kustomization.
     static func estate(_ directory: TemporaryDirectory) throws {
-        try directory.write("lockmaster.yaml", "clustersDir: clusters\nplatformPaths: [kubernetes]\nbranch: main\nenvironments: [development, production]\n")
-        try directory.write("kubernetes/components/common/kustomization.yaml",
-                            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [./alerts.yaml]\n")
-        try directory.write("kubernetes/components/common/alerts.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${APP}-alerts\ndata:\n  severity: warning\n")
+        try directory.write(
+            "lockmaster.yaml",
+            "clustersDir: clusters\nplatformPaths: [kubernetes]\nbranch: main\nenvironments: [development, production]\n"
+        )
+        try directory.write(
+            "kubernetes/components/common/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [./alerts.yaml]\n")
+        try directory.write(
+            "kubernetes/components/common/alerts.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${APP}-alerts\ndata:\n  severity: warning\n")
         for cluster in ["development", "production"] {
-            try directory.write("clusters/\(cluster)/flux-system/gotk-sync.yaml", """
+            try directory.write(
+                "clusters/\(cluster)/flux-system/gotk-sync.yaml",
+                """
                 apiVersion: source.toolkit.fluxcd.io/v1
                 kind: GitRepository
                 metadata: {name: flux-system, namespace: flux-system}
@@ -30,9 +38,13 @@ import Testing
 
                 """)
             try directory.write("clusters/\(cluster)/flux-system/kustomization.yaml", "resources: [gotk-sync.yaml]\n")
-            try directory.write("clusters/\(cluster)/settings.yaml",
-                                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-settings, namespace: flux-system}\ndata: {DOMAIN: \(cluster).example.com, TZ: UTC}\n")
-            try directory.write("clusters/\(cluster)/apps.yaml", """
+            try directory.write(
+                "clusters/\(cluster)/settings.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-settings, namespace: flux-system}\ndata: {DOMAIN: \(cluster).example.com, TZ: UTC}\n"
+            )
+            try directory.write(
+                "clusters/\(cluster)/apps.yaml",
+                """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
                 metadata: {name: cluster-apps, namespace: flux-system}
@@ -47,30 +59,48 @@ import Testing
                 """)
             let base = "kubernetes/\(cluster)/apps"
             try directory.write("\(base)/kustomization.yaml", "resources: [./media, ./tools, ./sources.yaml]\n")
-            try directory.write("\(base)/sources.yaml", Self.kustomization("sources", namespace: "media", path: "./\(base)/sources", app: "sources", component: false))
+            try directory.write(
+                "\(base)/sources.yaml",
+                Self.kustomization(
+                    "sources", namespace: "media", path: "./\(base)/sources", app: "sources", component: false))
             try directory.write("\(base)/sources/chart.yaml", Self.chart("shared-chart", tag: "1.0.0"))
             for (namespace, apps) in [("media", ["plex", "sonarr", "radarr"]), ("tools", ["echo", "dex", "kite"])] {
-                try directory.write("\(base)/\(namespace)/kustomization.yaml",
-                                    "resources: [./namespace.yaml" + apps.map { ", ./\($0)/ks.yaml" }.joined() + "]\n")
-                try directory.write("\(base)/\(namespace)/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: \(namespace)}\n")
+                try directory.write(
+                    "\(base)/\(namespace)/kustomization.yaml",
+                    "resources: [./namespace.yaml" + apps.map { ", ./\($0)/ks.yaml" }.joined() + "]\n")
+                try directory.write(
+                    "\(base)/\(namespace)/namespace.yaml",
+                    "apiVersion: v1\nkind: Namespace\nmetadata: {name: \(namespace)}\n")
                 for (index, app) in apps.enumerated() {
-                    try directory.write("\(base)/\(namespace)/\(app)/ks.yaml",
-                                        Self.kustomization(app, namespace: namespace, path: "./\(base)/\(namespace)/\(app)/app", app: app, dependsOn: index > 0 ? apps[index - 1] : nil))
-                    try directory.write("\(base)/\(namespace)/\(app)/app/kustomization.yaml",
-                                        "resources: [./ocirepository.yaml, ./helmrelease.yaml\(app == "dex" ? ", ./vars.yaml" : "")]\n")
-                    try directory.write("\(base)/\(namespace)/\(app)/app/ocirepository.yaml", Self.chart(app, tag: "2.\(index).0"))
+                    try directory.write(
+                        "\(base)/\(namespace)/\(app)/ks.yaml",
+                        Self.kustomization(
+                            app, namespace: namespace, path: "./\(base)/\(namespace)/\(app)/app", app: app,
+                            dependsOn: index > 0 ? apps[index - 1] : nil))
+                    try directory.write(
+                        "\(base)/\(namespace)/\(app)/app/kustomization.yaml",
+                        "resources: [./ocirepository.yaml, ./helmrelease.yaml\(app == "dex" ? ", ./vars.yaml" : "")]\n")
+                    try directory.write(
+                        "\(base)/\(namespace)/\(app)/app/ocirepository.yaml", Self.chart(app, tag: "2.\(index).0"))
                     // dex holds a ConfigMap whose name is spelled with an escape (`app-vars`).
-                    try directory.write("\(base)/\(namespace)/\(app)/app/vars.yaml",
-                                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"\\x61pp-vars\"\ndata: {REPLICAS: \"4\"}\n")
+                    try directory.write(
+                        "\(base)/\(namespace)/\(app)/app/vars.yaml",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"\\x61pp-vars\"\ndata: {REPLICAS: \"4\"}\n"
+                    )
                     // dex follows the chart of the sources Kustomization.
-                    try directory.write("\(base)/\(namespace)/\(app)/app/helmrelease.yaml", Self.release(app, chart: app == "dex" ? "shared-chart" : app,
-                                                                                                        chartNamespace: app == "dex" ? "media" : nil))
+                    try directory.write(
+                        "\(base)/\(namespace)/\(app)/app/helmrelease.yaml",
+                        Self.release(
+                            app, chart: app == "dex" ? "shared-chart" : app,
+                            chartNamespace: app == "dex" ? "media" : nil))
                 }
             }
         }
     }
 
-    static func kustomization(_ name: String, namespace: String, path: String, app: String, dependsOn: String? = nil, component: Bool = true) -> String {
+    static func kustomization(
+        _ name: String, namespace: String, path: String, app: String, dependsOn: String? = nil, component: Bool = true
+    ) -> String {
         """
         apiVersion: kustomize.toolkit.fluxcd.io/v1
         kind: Kustomization
@@ -120,45 +150,74 @@ import Testing
     static let apps = "kubernetes/development/apps"
 
     static let changes: [Change] = [
-        Change(name: "a HelmRelease value") { try $0.replace("\(apps)/media/sonarr/app/helmrelease.yaml", "replicas: 1", "replicas: 2") },
-        Change(name: "the shared component") { try $0.replace("kubernetes/components/common/alerts.yaml", "warning", "critical") },
-        Change(name: "a substitution input") { try $0.replace("clusters/development/settings.yaml", "TZ: UTC", "TZ: Europe/Paris") },
+        Change(name: "a HelmRelease value") {
+            try $0.replace("\(apps)/media/sonarr/app/helmrelease.yaml", "replicas: 1", "replicas: 2")
+        },
+        Change(name: "the shared component") {
+            try $0.replace("kubernetes/components/common/alerts.yaml", "warning", "critical")
+        },
+        Change(name: "a substitution input") {
+            try $0.replace("clusters/development/settings.yaml", "TZ: UTC", "TZ: Europe/Paris")
+        },
         Change(name: "an app added") { directory in
-            try directory.replace("\(apps)/tools/kustomization.yaml", ", ./kite/ks.yaml", ", ./kite/ks.yaml, ./zed/ks.yaml")
-            try directory.write("\(apps)/tools/zed/ks.yaml", kustomization("zed", namespace: "tools", path: "./\(apps)/tools/zed/app", app: "zed"))
+            try directory.replace(
+                "\(apps)/tools/kustomization.yaml", ", ./kite/ks.yaml", ", ./kite/ks.yaml, ./zed/ks.yaml")
+            try directory.write(
+                "\(apps)/tools/zed/ks.yaml",
+                kustomization("zed", namespace: "tools", path: "./\(apps)/tools/zed/app", app: "zed"))
             try directory.write("\(apps)/tools/zed/app/kustomization.yaml", "resources: [./helmrelease.yaml]\n")
-            try directory.write("\(apps)/tools/zed/app/helmrelease.yaml", release("zed", chart: "echo", chartNamespace: nil))
+            try directory.write(
+                "\(apps)/tools/zed/app/helmrelease.yaml", release("zed", chart: "echo", chartNamespace: nil))
         },
         Change(name: "an app removed") { try $0.replace("\(apps)/media/kustomization.yaml", ", ./radarr/ks.yaml", "") },
         Change(name: "a file moved", changes: false) { directory in
-            try FileManager.default.moveItem(at: directory.url.appendingPathComponent("\(apps)/tools/echo/app/helmrelease.yaml"),
-                                             to: directory.url.appendingPathComponent("\(apps)/tools/echo/app/release.yaml"))
+            try FileManager.default.moveItem(
+                at: directory.url.appendingPathComponent("\(apps)/tools/echo/app/helmrelease.yaml"),
+                to: directory.url.appendingPathComponent("\(apps)/tools/echo/app/release.yaml"))
             try directory.replace("\(apps)/tools/echo/app/kustomization.yaml", "./helmrelease.yaml", "./release.yaml")
         },
-        Change(name: "a chart source another Kustomization follows") { try $0.replace("\(apps)/sources/chart.yaml", "tag: 1.0.0", "tag: 1.1.0") },
-        Change(name: "a spec's own variable") { try $0.replace("\(apps)/media/plex/ks.yaml", "APP: plex", "APP: plex-server") },
+        Change(name: "a chart source another Kustomization follows") {
+            try $0.replace("\(apps)/sources/chart.yaml", "tag: 1.0.0", "tag: 1.1.0")
+        },
+        Change(name: "a spec's own variable") {
+            try $0.replace("\(apps)/media/plex/ks.yaml", "APP: plex", "APP: plex-server")
+        },
         Change(name: "an object another Kustomization also makes") { directory in
-            try directory.write("\(apps)/tools/kite/app/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dex-alerts}\ndata: {a: b}\n")
-            try directory.replace("\(apps)/tools/kite/app/kustomization.yaml", "./helmrelease.yaml]", "./helmrelease.yaml, ./extra.yaml]")
+            try directory.write(
+                "\(apps)/tools/kite/app/extra.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dex-alerts}\ndata: {a: b}\n")
+            try directory.replace(
+                "\(apps)/tools/kite/app/kustomization.yaml", "./helmrelease.yaml]", "./helmrelease.yaml, ./extra.yaml]")
         },
         Change(name: "a ConfigMap named like the settings, earlier in the order") { directory in
-            try directory.write("\(apps)/media/plex/app/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-settings}\ndata: {DOMAIN: plex.example.com}\n")
-            try directory.replace("\(apps)/media/plex/app/kustomization.yaml", "./helmrelease.yaml]", "./helmrelease.yaml, ./settings.yaml]")
+            try directory.write(
+                "\(apps)/media/plex/app/settings.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-settings}\ndata: {DOMAIN: plex.example.com}\n"
+            )
+            try directory.replace(
+                "\(apps)/media/plex/app/kustomization.yaml", "./helmrelease.yaml]",
+                "./helmrelease.yaml, ./settings.yaml]")
         },
         Change(name: "a substitution source spelled with an escape in an unchanged Kustomization") { directory in
-            try directory.replace("\(apps)/media/sonarr/ks.yaml", "[{kind: ConfigMap, name: cluster-settings}]",
-                                  "[{kind: ConfigMap, name: cluster-settings}, {kind: ConfigMap, name: app-vars}]")
-            try directory.replace("\(apps)/media/sonarr/app/helmrelease.yaml", "host: sonarr.", "host: sonarr-${REPLICAS}.")
+            try directory.replace(
+                "\(apps)/media/sonarr/ks.yaml", "[{kind: ConfigMap, name: cluster-settings}]",
+                "[{kind: ConfigMap, name: cluster-settings}, {kind: ConfigMap, name: app-vars}]")
+            try directory.replace(
+                "\(apps)/media/sonarr/app/helmrelease.yaml", "host: sonarr.", "host: sonarr-${REPLICAS}.")
         },
         Change(name: "an environment the base does not have") { directory in
             for file in ["flux-system/gotk-sync.yaml", "flux-system/kustomization.yaml", "settings.yaml", "apps.yaml"] {
-                try directory.write("clusters/staging/\(file)", try directory.read("clusters/production/\(file)")
-                    .replacingOccurrences(of: "clusters/production", with: "clusters/staging"))
+                try directory.write(
+                    "clusters/staging/\(file)",
+                    try directory.read("clusters/production/\(file)")
+                        .replacingOccurrences(of: "clusters/production", with: "clusters/staging"))
             }
             try directory.replace("lockmaster.yaml", "[development, production]", "[development, staging, production]")
         },
         Change(name: "a generated ConfigMap") { directory in
-            try directory.replace("\(apps)/tools/dex/app/kustomization.yaml", "resources:", "configMapGenerator: [{name: dex-config, literals: [a=b]}]\nresources:")
+            try directory.replace(
+                "\(apps)/tools/dex/app/kustomization.yaml", "resources:",
+                "configMapGenerator: [{name: dex-config, literals: [a=b]}]\nresources:")
         },
     ]
 
@@ -179,7 +238,8 @@ import Testing
     @Test func theEstateRendersWithoutProblems() async throws {
         let repository = try await committedEstate()
         for environment in ["development", "production"] {
-            let report = try await PlatformRenderer().run(RenderRequest(repository: repository.url, environment: environment, offline: true))
+            let report = try await PlatformRenderer().run(
+                RenderRequest(repository: repository.url, environment: environment, offline: true))
             #expect(report.problems.isEmpty, "\(report.problems)")
             #expect(report.objects.count > 30)
         }

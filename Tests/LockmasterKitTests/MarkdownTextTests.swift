@@ -1,5 +1,6 @@
-@testable import LockmasterKit
 import Testing
+
+@testable import LockmasterKit
 
 @Suite struct MarkdownTextTests {
     @Test func markdownBreaksMentionsAndAutolinks() {

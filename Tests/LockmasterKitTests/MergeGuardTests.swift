@@ -15,12 +15,17 @@ import Testing
         return directory
     }
 
-    func check(_ repository: TemporaryDirectory, kubeVersion: KubernetesRelease? = nil, target: String? = "main") async throws -> CheckReport {
-        try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, kubeVersion: kubeVersion, target: target, environment: [:]))
+    func check(_ repository: TemporaryDirectory, kubeVersion: KubernetesRelease? = nil, target: String? = "main")
+        async throws -> CheckReport
+    {
+        try await MergeGuard(git: TestGit.client).run(
+            CheckRequest(repository: repository.url, kubeVersion: kubeVersion, target: target, environment: [:]))
     }
 
     /// Applies `change` to a clean repository and returns the findings of `rule`.
-    func findings(_ rule: CheckRule, kubeVersion: KubernetesRelease? = nil, _ change: (TemporaryDirectory) async throws -> Void) async throws -> [CheckFinding] {
+    func findings(
+        _ rule: CheckRule, kubeVersion: KubernetesRelease? = nil, _ change: (TemporaryDirectory) async throws -> Void
+    ) async throws -> [CheckFinding] {
         let repository = try await repository()
         try await change(repository)
         return try await check(repository, kubeVersion: kubeVersion).findings.filter { $0.rule == rule }
@@ -38,7 +43,9 @@ import Testing
     }
 
     @Test func syncFileAddedOrChanged() async throws {
-        let added = try await findings(.syncFileChanged) { try $0.write("clusters/staging/flux-system/gotk-sync.yaml", "# copied from a sandbox\n") }
+        let added = try await findings(.syncFileChanged) {
+            try $0.write("clusters/staging/flux-system/gotk-sync.yaml", "# copied from a sandbox\n")
+        }
         #expect(added.map(\.location.path) == ["clusters/staging/flux-system/gotk-sync.yaml"])
         #expect(added.first?.severity == .error)
         let changed = try await findings(.syncFileChanged) { repository in
@@ -52,18 +59,26 @@ import Testing
 
     @Test func sandboxDirectoryReachingMain() async throws {
         let found = try await findings(.sandboxInMain) { repository in
-            _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-7-try-keda"))
+            _ = try await SandboxCreator(git: TestGit.client).run(
+                SandboxCreateRequest(repository: repository.url, name: "OPS-7-try-keda"))
         }
-        #expect(found.map(\.message) == ["clusters/sandbox-ops-7-try-keda is added: sandbox directories must not reach main"])
+        #expect(
+            found.map(\.message) == [
+                "clusters/sandbox-ops-7-try-keda is added: sandbox directories must not reach main"
+            ])
     }
 
     @Test func aSandboxBranchMayHoldItsOwnDirectoryUntilThePullRequest() async throws {
         let repository = try await repository()
-        _ = try await SandboxCreator(git: TestGit.client).run(SandboxCreateRequest(repository: repository.url, name: "OPS-7-try-keda"))
+        _ = try await SandboxCreator(git: TestGit.client).run(
+            SandboxCreateRequest(repository: repository.url, name: "OPS-7-try-keda"))
         let local = try await check(repository, target: nil)
         #expect(local.findings == [])
-        #expect(local.notes.first?.hasPrefix("clusters/sandbox-ops-7-try-keda belongs to this sandbox branch (OPS-7-try-keda)") == true)
-        let ci = try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: repository.url, environment: ["GITHUB_BASE_REF": "main"]))
+        #expect(
+            local.notes.first?.hasPrefix(
+                "clusters/sandbox-ops-7-try-keda belongs to this sandbox branch (OPS-7-try-keda)") == true)
+        let ci = try await MergeGuard(git: TestGit.client).run(
+            CheckRequest(repository: repository.url, environment: ["GITHUB_BASE_REF": "main"]))
         #expect(ci.findings.map(\.rule) == [.sandboxInMain])
         // Copied onto another branch, the directory is not at home.
         try await TestGit.run(["switch", "-q", "-c", "other-work"], in: repository.url)
@@ -71,29 +86,48 @@ import Testing
     }
 
     @Test func promotionOrderRules() async throws {
-        let development = try await findings(.developmentTracksMain) { try $0.replace("clusters/development/platform.yaml", "branch: main", "branch: feature") }
+        let development = try await findings(.developmentTracksMain) {
+            try $0.replace("clusters/development/platform.yaml", "branch: main", "branch: feature")
+        }
         #expect(development.first?.location.path == "clusters/development/platform.yaml")
-        let staging = try await findings(.stagingPatchRange) { try $0.replace("clusters/staging/platform.yaml", "semver: \"~0.1.0\"", "semver: \">=0.1.0\"") }
+        let staging = try await findings(.stagingPatchRange) {
+            try $0.replace("clusters/staging/platform.yaml", "semver: \"~0.1.0\"", "semver: \">=0.1.0\"")
+        }
         #expect(staging.first?.severity == .warning)
         #expect(staging.first?.message.contains("admits a new major version 1.0.0") == true)
-        let production = try await findings(.productionPinned) { try $0.replace("clusters/production/platform.yaml", "tag: \"0.1.0\"", "semver: \"~0.1.0\"") }
+        let production = try await findings(.productionPinned) {
+            try $0.replace("clusters/production/platform.yaml", "tag: \"0.1.0\"", "semver: \"~0.1.0\"")
+        }
         #expect(production.first?.severity == .error)
     }
 
     @Test func referencesMustResolve() async throws {
-        let source = try await findings(.danglingSourceRef) { try $0.replace("platform/services/keda.yaml", "        name: kedacore", "        name: kedacorp") }
+        let source = try await findings(.danglingSourceRef) {
+            try $0.replace("platform/services/keda.yaml", "        name: kedacore", "        name: kedacorp")
+        }
         #expect(source.first?.location == SourceLocation(path: "platform/services/keda.yaml", line: 27, column: 9))
         let dependency = try await findings(.danglingDependsOn) {
-            try $0.replace("clusters/staging/platform.yaml", "    - name: platform-configs", "    - name: platform-config")
+            try $0.replace(
+                "clusters/staging/platform.yaml", "    - name: platform-configs", "    - name: platform-config")
         }
-        #expect(dependency.first?.message == "Kustomization/flux-system/platform-services depends on Kustomization/flux-system/platform-config, which staging does not declare")
+        #expect(
+            dependency.first?.message
+                == "Kustomization/flux-system/platform-services depends on Kustomization/flux-system/platform-config, which staging does not declare"
+        )
         let cycle = try await findings(.dependsOnCycle) {
-            try $0.replace("clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  dependsOn:\n    - name: platform-service-configs\n")
+            try $0.replace(
+                "clusters/development/platform.yaml", "  path: ./platform/configs\n",
+                "  path: ./platform/configs\n  dependsOn:\n    - name: platform-service-configs\n")
         }
-        #expect(cycle.map(\.message) == ["dependsOn cycle: flux-system/platform-configs → flux-system/platform-service-configs → flux-system/platform-services → flux-system/platform-configs"])
+        #expect(
+            cycle.map(\.message) == [
+                "dependsOn cycle: flux-system/platform-configs → flux-system/platform-service-configs → flux-system/platform-services → flux-system/platform-configs"
+            ])
         // Applied by two Kustomizations with different content (the same content would be applied as one).
         let duplicate = try await findings(.duplicateObject) {
-            try $0.write("platform/configs/namespaces.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keda\nspec:\n  finalizers: [example.com/hold]\n")
+            try $0.write(
+                "platform/configs/namespaces.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keda\nspec:\n  finalizers: [example.com/hold]\n")
         }
         #expect(duplicate.first?.location.path == "platform/services/keda.yaml")
     }
@@ -138,10 +172,15 @@ import Testing
         """
 
     @Test func externalArtifactsOfAnArtifactGeneratorAreDeclared() async throws {
-        let found = try await findings(.danglingSourceRef) { try $0.write("clusters/development/generated.yaml", Self.generated) }
+        let found = try await findings(.danglingSourceRef) {
+            try $0.write("clusters/development/generated.yaml", Self.generated)
+        }
         // What the generated artifact `infra` applies is not known offline, so the reference is a warning that says so.
-        #expect(found.map(\.message) == ["Kustomization/flux-system/other uses ExternalArtifact/flux-system/other, which development does not declare; "
-                                          + "1 Kustomization of development could not be rendered offline (flux-system/infra), so it may be declared there"])
+        #expect(
+            found.map(\.message) == [
+                "Kustomization/flux-system/other uses ExternalArtifact/flux-system/other, which development does not declare; "
+                    + "1 Kustomization of development could not be rendered offline (flux-system/infra), so it may be declared there"
+            ])
         #expect(found.map(\.severity) == [.warning])
     }
 
@@ -149,16 +188,23 @@ import Testing
     /// flux bootstrap will write counts as declared; once gotk-sync.yaml is there, it must declare it.
     @Test func theBootstrapSourceCountsAsDeclaredUntilBootstrap() async throws {
         func useBootstrapSource(_ repository: TemporaryDirectory) throws {
-            try repository.replace("clusters/development/platform.yaml", "  path: ./platform/configs\n", "  path: ./platform/configs\n  sourceRef: {kind: GitRepository, name: flux-system}\n")
+            try repository.replace(
+                "clusters/development/platform.yaml", "  path: ./platform/configs\n",
+                "  path: ./platform/configs\n  sourceRef: {kind: GitRepository, name: flux-system}\n")
             let text = try repository.read("clusters/development/platform.yaml")
-            try repository.write("clusters/development/platform.yaml", text.replacingOccurrences(
-                of: "  sourceRef: {kind: GitRepository, name: flux-system}\n  prune: true\n  wait: true\n  sourceRef:\n    kind: GitRepository\n    name: platform\n",
-                with: "  sourceRef: {kind: GitRepository, name: flux-system}\n  prune: true\n  wait: true\n"))
+            try repository.write(
+                "clusters/development/platform.yaml",
+                text.replacingOccurrences(
+                    of:
+                        "  sourceRef: {kind: GitRepository, name: flux-system}\n  prune: true\n  wait: true\n  sourceRef:\n    kind: GitRepository\n    name: platform\n",
+                    with: "  sourceRef: {kind: GitRepository, name: flux-system}\n  prune: true\n  wait: true\n"))
         }
         #expect(try await findings(.danglingSourceRef) { try useBootstrapSource($0) } == [])
         let bootstrapped = try await findings(.danglingSourceRef) { repository in
             try useBootstrapSource(repository)
-            try repository.write("clusters/development/flux-system/gotk-sync.yaml", """
+            try repository.write(
+                "clusters/development/flux-system/gotk-sync.yaml",
+                """
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization
                 metadata: {name: flux-system, namespace: flux-system}
@@ -166,7 +212,10 @@ import Testing
 
                 """)
         }
-        #expect(bootstrapped.map(\.message) == ["Kustomization/flux-system/platform-configs uses GitRepository/flux-system/flux-system, which development does not declare"])
+        #expect(
+            bootstrapped.map(\.message) == [
+                "Kustomization/flux-system/platform-configs uses GitRepository/flux-system/flux-system, which development does not declare"
+            ])
     }
 
     /// A Flux Operator FluxInstance's spec.sync creates a source and a Kustomization named after its namespace.
@@ -191,9 +240,14 @@ import Testing
         """
 
     @Test func aFluxInstanceDeclaresItsSyncSource() async throws {
-        let found = try await findings(.danglingSourceRef) { try $0.write("clusters/development/flux-system/flux-instance.yaml", Self.instance) }
+        let found = try await findings(.danglingSourceRef) {
+            try $0.write("clusters/development/flux-system/flux-instance.yaml", Self.instance)
+        }
         // The operator makes an OCIRepository: a GitRepository flux-system is not there, bootstrap or not.
-        #expect(found.map(\.message) == ["Kustomization/flux-system/legacy uses GitRepository/flux-system/flux-system, which development does not declare"])
+        #expect(
+            found.map(\.message) == [
+                "Kustomization/flux-system/legacy uses GitRepository/flux-system/flux-system, which development does not declare"
+            ])
     }
 
     /// The schema init wrote for editors is checked against this binary's: a stale copy gets a note.
@@ -201,8 +255,10 @@ import Testing
         let repository = try await repository()
         #expect(!(try await check(repository)).notes.contains { $0.hasPrefix("lockmaster.schema.json") })
         try repository.write("lockmaster.schema.json", "{}\n")
-        #expect(try await check(repository).notes.contains(
-            "lockmaster.schema.json differs from the schema this lockmaster validates with; refresh it for your editor: lockmaster schema > lockmaster.schema.json"))
+        #expect(
+            try await check(repository).notes.contains(
+                "lockmaster.schema.json differs from the schema this lockmaster validates with; refresh it for your editor: lockmaster schema > lockmaster.schema.json"
+            ))
     }
 
     @Test func aRepositoryWithoutPlatformPathsIsNotAParseError() async throws {
@@ -215,7 +271,9 @@ import Testing
     }
 
     @Test func chartsMustBeExactWhereVersionsAreDeterministic() async throws {
-        let found = try await findings(.unpinnedChart) { try $0.replace("platform/services/keda.yaml", "version: 2.14.0", "version: 2.x") }
+        let found = try await findings(.unpinnedChart) {
+            try $0.replace("platform/services/keda.yaml", "version: 2.14.0", "version: 2.x")
+        }
         #expect(found.count == 1)
         #expect(found.first?.severity == .warning)
         #expect(found.first?.location == SourceLocation(path: "platform/services/keda.yaml", line: 25, column: 16))
@@ -223,31 +281,50 @@ import Testing
 
     @Test func deprecatedAPIs() async throws {
         let flux = try await findings(.deprecatedAPI) { repository in
-            try repository.replace("platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
-            try repository.replace("clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository", "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
+            try repository.replace(
+                "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+            try repository.replace(
+                "clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository",
+                "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
         }
         // No Flux version in git: judged against current Flux, which serves neither.
         #expect(flux.map(\.severity) == [.error, .error])
-        #expect(flux.last?.message == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is not served by current Flux "
+        #expect(
+            flux.last?.message == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is not served by current Flux "
                 + "(development: no Flux version in git, so current Flux is assumed): Flux 2.7 removed it")
         #expect(flux.last?.hint == "use helm.toolkit.fluxcd.io/v2, served since Flux 2.3")
         // On Flux 2.4 (bootstrap's header in gotk-components.yaml) both are still served; OCIRepository v1
         // is not yet, so the fix is an upgrade.
         let old = try await findings(.deprecatedAPI) { repository in
-            try repository.replace("platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
-            try repository.replace("clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository", "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
+            try repository.replace(
+                "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+            try repository.replace(
+                "clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository",
+                "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
             for environment in ["development", "staging", "production"] {
-                try repository.write("clusters/\(environment)/flux-system/gotk-components.yaml",
-                                     "# This manifest was generated by flux. DO NOT EDIT.\n# Flux Version: v2.4.0\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n")
+                try repository.write(
+                    "clusters/\(environment)/flux-system/gotk-components.yaml",
+                    "# This manifest was generated by flux. DO NOT EDIT.\n# Flux Version: v2.4.0\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n"
+                )
             }
         }
         #expect(old.map(\.severity) == [.warning, .warning])
         #expect(old.first?.hint == "upgrade Flux to 2.6 or later, then use source.toolkit.fluxcd.io/v1")
-        #expect(old.last?.message == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is deprecated and removed in Flux 2.7 (development installs Flux 2.4)")
+        #expect(
+            old.last?.message
+                == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is deprecated and removed in Flux 2.7 (development installs Flux 2.4)"
+        )
         let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: keda\n  namespace: keda\n"
-        let removed = try await findings(.deprecatedAPI, kubeVersion: KubernetesRelease(minor: 25)) { try $0.write("platform/configs/pdb.yaml", pdb) }
-        #expect(removed.map(\.message) == ["PodDisruptionBudget policy/v1beta1 is not served by Kubernetes 1.25 (removed in 1.25)"])
-        let deprecated = try await findings(.deprecatedAPI, kubeVersion: KubernetesRelease(minor: 22)) { try $0.write("platform/configs/pdb.yaml", pdb) }
+        let removed = try await findings(.deprecatedAPI, kubeVersion: KubernetesRelease(minor: 25)) {
+            try $0.write("platform/configs/pdb.yaml", pdb)
+        }
+        #expect(
+            removed.map(\.message) == [
+                "PodDisruptionBudget policy/v1beta1 is not served by Kubernetes 1.25 (removed in 1.25)"
+            ])
+        let deprecated = try await findings(.deprecatedAPI, kubeVersion: KubernetesRelease(minor: 22)) {
+            try $0.write("platform/configs/pdb.yaml", pdb)
+        }
         #expect(deprecated.first?.severity == .warning)
         #expect(try await findings(.deprecatedAPI) { try $0.write("platform/configs/pdb.yaml", pdb) } == [])
     }
@@ -260,14 +337,18 @@ import Testing
 
     @Test func commentsSilenceOneRuleOnALineOrADocument() async throws {
         let repository = try await repository()
-        try repository.replace("platform/services/keda.yaml", "version: 2.14.0", "version: 2.x # lockmaster:ignore=unpinned-chart")
+        try repository.replace(
+            "platform/services/keda.yaml", "version: 2.14.0", "version: 2.x # lockmaster:ignore=unpinned-chart")
         let report = try await check(repository)
         #expect(report.findings == [])
         #expect(report.silenced.map(\.rule) == [.unpinnedChart])
-        try repository.replace("platform/services/keda.yaml", "version: 2.x # lockmaster:ignore=unpinned-chart",
-                    "version: 2.x\n# lockmaster:ignore=deprecated-api,unpinned-chart")
+        try repository.replace(
+            "platform/services/keda.yaml", "version: 2.x # lockmaster:ignore=unpinned-chart",
+            "version: 2.x\n# lockmaster:ignore=deprecated-api,unpinned-chart")
         #expect(try await check(repository).silenced.map(\.rule) == [.unpinnedChart])
-        try repository.replace("platform/services/keda.yaml", "# lockmaster:ignore=deprecated-api,unpinned-chart", "# lockmaster:ignore=deprecated-api")
+        try repository.replace(
+            "platform/services/keda.yaml", "# lockmaster:ignore=deprecated-api,unpinned-chart",
+            "# lockmaster:ignore=deprecated-api")
         #expect(try await check(repository).findings.map(\.rule) == [.unpinnedChart])
     }
 }

@@ -31,31 +31,38 @@ import Testing
         #expect(report.tag == "0.0.1")  // staging tracks 0.0.x and nothing is published yet
         #expect(!report.alreadyPublished)
         #expect(report.url == "oci://\(registry.host)/acme/platform@\(report.digest)")
-        let head = try await TestGit.run(["rev-parse", "HEAD"], in: repository.url).trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = try await TestGit.run(["rev-parse", "HEAD"], in: repository.url).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(report.revision == "main@sha1:\(head)")
         #expect(report.created == "2026-01-02T03:04:05Z")  // the commit's time, not the clock
 
-        let raw = try await SystemProcessRunner().checkedRun(ProcessInvocation(
-            "skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(registry.host)/acme/platform:0.0.1"])).standardOutput
+        let raw = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation(
+                "skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(registry.host)/acme/platform:0.0.1"])
+        ).standardOutput
         #expect(Digest.sha256(raw) == report.digest)
         let manifest = try #require(OCIManifest.decode(raw))
         #expect(manifest.mediaType == "application/vnd.oci.image.manifest.v1+json")
         #expect(manifest.config.mediaType == "application/vnd.cncf.flux.config.v1+json")
         #expect(manifest.layers.map(\.mediaType) == ["application/vnd.cncf.flux.content.v1.tar+gzip"])
-        #expect(manifest.annotations == [
-            "org.opencontainers.image.created": "2026-01-02T03:04:05Z",
-            "org.opencontainers.image.source": Self.origin,
-            "org.opencontainers.image.revision": "main@sha1:\(head)",
-        ])
+        #expect(
+            manifest.annotations == [
+                "org.opencontainers.image.created": "2026-01-02T03:04:05Z",
+                "org.opencontainers.image.source": Self.origin,
+                "org.opencontainers.image.revision": "main@sha1:\(head)",
+            ])
 
         let pulled = try TemporaryDirectory()
-        let (orasManifest, files) = try await OrasPeer.pull(host: registry.host, repository: "acme/platform", tag: "0.0.1", into: pulled.url)
+        let (orasManifest, files) = try await OrasPeer.pull(
+            host: registry.host, repository: "acme/platform", tag: "0.0.1", into: pulled.url)
         #expect((orasManifest["layers"] as? [[String: Any]])?.first?["digest"] as? String == report.layerDigest)
         let layer = try #require(files.first)
         #expect(Digest.sha256(try Data(contentsOf: URL(fileURLWithPath: layer))) == report.layerDigest)
         let extracted = try TemporaryDirectory()
         _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("tar", ["-xzf", layer, "-C", extracted.path]))
-        let listing = try await SystemProcessRunner().checkedRun(ProcessInvocation("bash", ["-c", "cd '\(extracted.path)' && find . -type f | sort"])).stdout
+        let listing = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("bash", ["-c", "cd '\(extracted.path)' && find . -type f | sort"])
+        ).stdout
         #expect(listing == "./platform/configs/.gitkeep\n./platform/services/keda.yaml\n")
         #expect(try extracted.read("platform/services/keda.yaml") == repository.read("platform/services/keda.yaml"))
     }
@@ -65,12 +72,23 @@ import Testing
         let first = try await platform(artifact: registry.url("a/platform"))
         let parent = try TemporaryDirectory()
         let second = parent.url.appendingPathComponent("elsewhere/clone")
-        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation(
-            "bash", ["-c", "umask 0002 && git clone -q '\(first.path)' '\(second.path)' && git -C '\(second.path)' remote set-url origin \(Self.origin)"],
-            environment: TestGit.environment))
-        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation(
-            "bash", ["-c", "find '\(second.path)/platform' -exec touch -d 2030-05-06 {} + && chmod -R g+w '\(second.path)/platform'"]))
-        try Data("artifact: \(registry.url("b/platform"))\n".utf8).write(to: second.appendingPathComponent("lockmaster.yaml"))
+        _ = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation(
+                "bash",
+                [
+                    "-c",
+                    "umask 0002 && git clone -q '\(first.path)' '\(second.path)' && git -C '\(second.path)' remote set-url origin \(Self.origin)",
+                ],
+                environment: TestGit.environment))
+        _ = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation(
+                "bash",
+                [
+                    "-c",
+                    "find '\(second.path)/platform' -exec touch -d 2030-05-06 {} + && chmod -R g+w '\(second.path)/platform'",
+                ]))
+        try Data("artifact: \(registry.url("b/platform"))\n".utf8).write(
+            to: second.appendingPathComponent("lockmaster.yaml"))
         let a = try await publisher().run(PublishRequest(repository: first.url))
         let b = try await publisher().run(PublishRequest(repository: second, allowDirty: true))
         #expect(a.layerDigest == b.layerDigest)
@@ -90,8 +108,10 @@ import Testing
 
         try repository.write("platform/services/keda.yaml", "kind: ConfigMap # changed\n")
         try await TestGit.commitAll(in: repository.url, message: "change")
-        await #expect { try await publisher().run(PublishRequest(repository: repository.url, version: .exact(first.tag))) } throws: { error in
-            guard case let .tagTaken(tag, existing, _) = error as? PublishError else { return false }
+        await #expect {
+            try await publisher().run(PublishRequest(repository: repository.url, version: .exact(first.tag)))
+        } throws: { error in
+            guard case .tagTaken(let tag, let existing, _) = error as? PublishError else { return false }
             return tag == first.tag && existing == first.digest
         }
         let client = RegistryClient(endpoint: try RegistryEndpoint.parse(registry.url("platform")))
@@ -104,26 +124,40 @@ import Testing
     @Test func refusalsSayWhyAndChangeNothing() async throws {
         let registry = try await LocalRegistry(authentication: .basic(username: "ci", password: "right-password"))
         let repository = try await platform(artifact: registry.url("platform"))
-        let good = RegistryAccess(credentials: RegistryCredentials(username: "ci", password: "right-password"), environment: [:])
-        let wrong = RegistryAccess(credentials: RegistryCredentials(username: "ci", password: "wrong-password"), environment: [:])
+        let good = RegistryAccess(
+            credentials: RegistryCredentials(username: "ci", password: "right-password"), environment: [:])
+        let wrong = RegistryAccess(
+            credentials: RegistryCredentials(username: "ci", password: "wrong-password"), environment: [:])
         await #expect { try await publisher(wrong).run(PublishRequest(repository: repository.url)) } throws: { error in
-            "\(error)" == "the registry \(registry.host) rejected the credentials; check the username and password (or token)"
+            "\(error)"
+                == "the registry \(registry.host) rejected the credentials; check the username and password (or token)"
         }
-        await #expect { try await publisher(good).run(PublishRequest(repository: repository.url, version: .exact("latest"))) } throws: {
+        await #expect {
+            try await publisher(good).run(PublishRequest(repository: repository.url, version: .exact("latest")))
+        } throws: {
             "\($0)".hasPrefix("latest is not a version Flux can select")
         }
         let port = try FreePort.find()
-        await #expect { try await publisher(good).run(PublishRequest(repository: repository.url, target: "oci://127.0.0.1:\(port)/platform")) } throws: {
+        await #expect {
+            try await publisher(good).run(
+                PublishRequest(repository: repository.url, target: "oci://127.0.0.1:\(port)/platform"))
+        } throws: {
             "\($0)".hasPrefix("cannot reach the registry 127.0.0.1:\(port)")
         }
         try repository.write("platform/services/keda.yaml", "edited: true\n")
-        await #expect(throws: RepositoryStateError.dirty([StatusEntry(index: " ", workTree: "M", path: "platform/services/keda.yaml")], .publish)) { try await publisher(good).run(PublishRequest(repository: repository.url)) }
+        await #expect(
+            throws: RepositoryStateError.dirty(
+                [StatusEntry(index: " ", workTree: "M", path: "platform/services/keda.yaml")], .publish)
+        ) { try await publisher(good).run(PublishRequest(repository: repository.url)) }
         try await TestGit.run(["checkout", "--", "platform"], in: repository.url)
         try await TestGit.run(["rm", "-q", "-r", "platform"], in: repository.url)
         try await TestGit.commitAll(in: repository.url, message: "empty platform")
-        await #expect { try await publisher(good).run(PublishRequest(repository: repository.url)) } throws: { "\($0)".hasPrefix("nothing to package") }
-        let client = RegistryClient(endpoint: try RegistryEndpoint.parse(registry.url("platform")),
-                                    credentials: RegistryCredentials(username: "ci", password: "right-password"))
+        await #expect { try await publisher(good).run(PublishRequest(repository: repository.url)) } throws: {
+            "\($0)".hasPrefix("nothing to package")
+        }
+        let client = RegistryClient(
+            endpoint: try RegistryEndpoint.parse(registry.url("platform")),
+            credentials: RegistryCredentials(username: "ci", password: "right-password"))
         #expect(try await client.listTags() == [])
         #expect(try await TestGit.run(["status", "--porcelain"], in: repository.url) == "")
     }
@@ -135,14 +169,18 @@ import Testing
         try workspace.write("platform/a.yaml", "a: 1\n")
         let layer = workspace.url.appendingPathComponent("layer.tgz")
         _ = try ArtifactPackager(root: workspace.url, platformPaths: ["platform"]).package(to: layer)
-        for tag in ["6.1.4", "6.1.5-beta.1", "6.1.5-rc.1", "6.1.5", "6.1.6-rc.1", "6.1.6", "6.2.1_ref.1234567", "6.2.1"] {
-            try await OrasPeer.push(host: registry.host, repository: "charts/app", tag: tag, layer: layer,
-                                    config: workspace.url.appendingPathComponent("config.json"),
-                                    annotations: ["org.opencontainers.image.revision": "tag \(tag)"])
+        for tag in [
+            "6.1.4", "6.1.5-beta.1", "6.1.5-rc.1", "6.1.5", "6.1.6-rc.1", "6.1.6", "6.2.1_ref.1234567", "6.2.1",
+        ] {
+            try await OrasPeer.push(
+                host: registry.host, repository: "charts/app", tag: tag, layer: layer,
+                config: workspace.url.appendingPathComponent("config.json"),
+                annotations: ["org.opencontainers.image.revision": "tag \(tag)"])
         }
         let from = registry.url("charts/app")
         func resolve(_ range: String, filter: String? = nil) async throws -> ResolveReport {
-            try await EnvironmentResolver().run(ResolveRequest(repository: nil, range: range, filter: filter, from: from))
+            try await EnvironmentResolver().run(
+                ResolveRequest(repository: nil, range: range, filter: filter, from: from))
         }
         let tilde = try await resolve("~6.1.x")
         #expect(tilde.tag == "6.1.6")
@@ -160,14 +198,17 @@ import Testing
         let layout = try TemporaryDirectory()
         let repository = try await platform(artifact: layout.path)
         let published = try await publisher().run(PublishRequest(repository: repository.url))
-        let staging = try await EnvironmentResolver().run(ResolveRequest(repository: repository.url, environment: "staging"))
+        let staging = try await EnvironmentResolver().run(
+            ResolveRequest(repository: repository.url, environment: "staging"))
         #expect(staging.tag == published.tag)
         #expect(staging.digest == published.digest)
         #expect(staging.source == Self.origin)
         await #expect(throws: ResolveError.tagMissing(tag: "0.0.3", repository: layout.path)) {
             try await EnvironmentResolver().run(ResolveRequest(repository: repository.url, environment: "production"))
         }
-        await #expect { try await EnvironmentResolver().run(ResolveRequest(repository: repository.url, environment: "development")) } throws: {
+        await #expect {
+            try await EnvironmentResolver().run(ResolveRequest(repository: repository.url, environment: "development"))
+        } throws: {
             "\($0)".hasPrefix("development tracks branch main, not OCI artifacts")
         }
     }

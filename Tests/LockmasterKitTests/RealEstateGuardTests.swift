@@ -9,7 +9,9 @@ import Testing
 @Suite struct RealEstateGuardTests {
     static let settings = "clustersDir: kubernetes/flux\nplatformPaths: [kubernetes]\nenvironments: [cluster]\n"
 
-    static func kustomization(_ name: String, namespace: String? = nil, path: String, target: String? = nil, extra: String = "") -> String {
+    static func kustomization(
+        _ name: String, namespace: String? = nil, path: String, target: String? = nil, extra: String = ""
+    ) -> String {
         """
         apiVersion: kustomize.toolkit.fluxcd.io/v1
         kind: Kustomization
@@ -25,7 +27,10 @@ import Testing
     }
 
     static func release(_ name: String, dependsOn: [(String, String)] = []) -> String {
-        let dependencies = dependsOn.isEmpty ? "" : "\n  dependsOn:\n" + dependsOn.map { "    - {name: \($0.0), namespace: \($0.1)}" }.joined(separator: "\n")
+        let dependencies =
+            dependsOn.isEmpty
+            ? ""
+            : "\n  dependsOn:\n" + dependsOn.map { "    - {name: \($0.0), namespace: \($0.1)}" }.joined(separator: "\n")
         return """
             apiVersion: helm.toolkit.fluxcd.io/v2
             kind: HelmRelease
@@ -38,104 +43,127 @@ import Testing
             """
     }
 
-    static func list(_ namespace: String?, _ resources: [String], kind: String = "Kustomization", extra: String = "") -> String {
+    static func list(_ namespace: String?, _ resources: [String], kind: String = "Kustomization", extra: String = "")
+        -> String
+    {
         "apiVersion: kustomize.config.k8s.io/\(kind == "Component" ? "v1alpha1" : "v1beta1")\nkind: \(kind)\n"
-            + (namespace.map { "namespace: \($0)\n" } ?? "") + "resources:\n" + resources.map { "  - \($0)\n" }.joined() + extra
+            + (namespace.map { "namespace: \($0)\n" } ?? "") + "resources:\n" + resources.map { "  - \($0)\n" }.joined()
+            + extra
     }
 
     /// A home-ops repository: the flux-instance chart syncs kubernetes/flux/cluster, whose Kustomization
     /// applies kubernetes/apps, where namespaces come from each directory's kustomization.yaml.
     static let homeOps: [String: String] = [
         "lockmaster.yaml": settings,
-        "kubernetes/flux/cluster/ks.yaml": kustomization("cluster-apps", namespace: "flux-system", path: "./kubernetes/apps", extra: """
-              patches:
-                - patch: |-
-                    apiVersion: kustomize.toolkit.fluxcd.io/v1
-                    kind: Kustomization
-                    metadata: {name: _}
-                    spec: {retryInterval: 1m}
-                  target: {group: kustomize.toolkit.fluxcd.io, kind: Kustomization}
-            """),
+        "kubernetes/flux/cluster/ks.yaml": kustomization(
+            "cluster-apps", namespace: "flux-system", path: "./kubernetes/apps",
+            extra: """
+                  patches:
+                    - patch: |-
+                        apiVersion: kustomize.toolkit.fluxcd.io/v1
+                        kind: Kustomization
+                        metadata: {name: _}
+                        spec: {retryInterval: 1m}
+                      target: {group: kustomize.toolkit.fluxcd.io, kind: Kustomization}
+                """),
         "kubernetes/apps/kustomization.yaml": list(nil, ["./flux-system", "./database", "./default", "./media"]),
-        "kubernetes/apps/flux-system/kustomization.yaml": list("flux-system", ["./flux-instance.yaml", "./repositories.yaml"]),
+        "kubernetes/apps/flux-system/kustomization.yaml": list(
+            "flux-system", ["./flux-instance.yaml", "./repositories.yaml"]),
         "kubernetes/apps/flux-system/flux-instance.yaml": """
-            apiVersion: helm.toolkit.fluxcd.io/v2
-            kind: HelmRelease
-            metadata: {name: flux-instance}
-            spec:
-              interval: 1h
-              chartRef: {kind: OCIRepository, name: flux-instance}
-              values:
-                instance:
-                  distribution: {version: 2.6.x}
-                  sync: {kind: GitRepository, url: "https://example.com/home-ops.git", ref: refs/heads/main, path: kubernetes/flux/cluster}
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata: {name: flux-instance}
+        spec:
+          interval: 1h
+          chartRef: {kind: OCIRepository, name: flux-instance}
+          values:
+            instance:
+              distribution: {version: 2.6.x}
+              sync: {kind: GitRepository, url: "https://example.com/home-ops.git", ref: refs/heads/main, path: kubernetes/flux/cluster}
 
-            """,
+        """,
         "kubernetes/apps/flux-system/repositories.yaml": """
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: OCIRepository
-            metadata: {name: flux-instance}
-            spec: {interval: 1h, url: oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance, ref: {tag: 0.20.0}}
-            ---
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: OCIRepository
-            metadata: {name: app-template}
-            spec: {interval: 1h, url: oci://ghcr.io/bjw-s-labs/helm/app-template, ref: {tag: 4.1.0}}
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: OCIRepository
+        metadata: {name: flux-instance}
+        spec: {interval: 1h, url: oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance, ref: {tag: 0.20.0}}
+        ---
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: OCIRepository
+        metadata: {name: app-template}
+        spec: {interval: 1h, url: oci://ghcr.io/bjw-s-labs/helm/app-template, ref: {tag: 4.1.0}}
 
-            """,
+        """,
         // database: ks.yaml files without a namespace, put in `database` by the kustomization.yaml.
         "kubernetes/apps/database/kustomization.yaml": list("database", ["./cnpg/ks.yaml", "./redis/ks.yaml"]),
-        "kubernetes/apps/database/cnpg/ks.yaml": kustomization("cnpg", path: "./kubernetes/apps/database/cnpg/app", target: "database",
-                                                                extra: "  components: [../../../../components/common]\n"),
+        "kubernetes/apps/database/cnpg/ks.yaml": kustomization(
+            "cnpg", path: "./kubernetes/apps/database/cnpg/app", target: "database",
+            extra: "  components: [../../../../components/common]\n"),
         // Not listed by any kustomization.yaml, so never applied: it must not count as a duplicate.
-        "kubernetes/apps/database/cnpg/old-ks.yaml": kustomization("cnpg", namespace: "database", path: "./kubernetes/apps/database/cnpg/old"),
+        "kubernetes/apps/database/cnpg/old-ks.yaml": kustomization(
+            "cnpg", namespace: "database", path: "./kubernetes/apps/database/cnpg/old"),
         "kubernetes/apps/database/cnpg/app/kustomization.yaml": list(nil, ["./helmrelease.yaml"]),
         "kubernetes/apps/database/cnpg/app/helmrelease.yaml": release("cnpg-operator"),
         // A remote resource: not fetched; its own files still count, in its targetNamespace.
-        "kubernetes/apps/database/redis/ks.yaml": kustomization("redis", path: "./kubernetes/apps/database/redis/app", target: "database"),
-        "kubernetes/apps/database/redis/app/kustomization.yaml": list(nil, ["https://raw.githubusercontent.com/example/redis/v1.0.0/crd.yaml", "./helmrelease.yaml"]),
+        "kubernetes/apps/database/redis/ks.yaml": kustomization(
+            "redis", path: "./kubernetes/apps/database/redis/app", target: "database"),
+        "kubernetes/apps/database/redis/app/kustomization.yaml": list(
+            nil, ["https://raw.githubusercontent.com/example/redis/v1.0.0/crd.yaml", "./helmrelease.yaml"]),
         "kubernetes/apps/database/redis/app/helmrelease.yaml": release("redis-operator"),
-        "kubernetes/apps/default/kustomization.yaml": list("default", ["./web/ks.yaml", "./other/ks.yaml", "./tenant/ks.yaml"]),
+        "kubernetes/apps/default/kustomization.yaml": list(
+            "default", ["./web/ks.yaml", "./other/ks.yaml", "./tenant/ks.yaml"]),
         // Components merged into the path's own kustomization, whose patch targets what one adds.
-        "kubernetes/apps/default/web/ks.yaml": kustomization("web", path: "./kubernetes/apps/default/web/app", target: "default", extra: """
-              components: [../../../../components/common, ../../../../components/policy]
-              dependsOn:
-                - {name: cnpg, namespace: database}
-                - {name: redis, namespace: database}
-              postBuild:
-                substitute: {APP: web}
-            """),
-        "kubernetes/apps/default/web/app/kustomization.yaml": list(nil, ["./helmrelease.yaml"], extra: "patches:\n  - path: ./policy-patch.yaml\n"),
-        "kubernetes/apps/default/web/app/helmrelease.yaml": release("web", dependsOn: [("cnpg-operator", "database"), ("redis-operator", "database")]),
-        "kubernetes/apps/default/web/app/policy-patch.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${APP}-policy\ndata:\n  mode: strict\n",
+        "kubernetes/apps/default/web/ks.yaml": kustomization(
+            "web", path: "./kubernetes/apps/default/web/app", target: "default",
+            extra: """
+                  components: [../../../../components/common, ../../../../components/policy]
+                  dependsOn:
+                    - {name: cnpg, namespace: database}
+                    - {name: redis, namespace: database}
+                  postBuild:
+                    substitute: {APP: web}
+                """),
+        "kubernetes/apps/default/web/app/kustomization.yaml": list(
+            nil, ["./helmrelease.yaml"], extra: "patches:\n  - path: ./policy-patch.yaml\n"),
+        "kubernetes/apps/default/web/app/helmrelease.yaml": release(
+            "web", dependsOn: [("cnpg-operator", "database"), ("redis-operator", "database")]),
+        "kubernetes/apps/default/web/app/policy-patch.yaml":
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${APP}-policy\ndata:\n  mode: strict\n",
         "kubernetes/components/policy/kustomization.yaml": list(nil, ["./policy.yaml"], kind: "Component"),
-        "kubernetes/components/policy/policy.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${APP}-policy\ndata:\n  mode: open\n",
+        "kubernetes/components/policy/policy.yaml":
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${APP}-policy\ndata:\n  mode: open\n",
         // The same Secret from a shared component, applied by two Kustomizations in one namespace.
         "kubernetes/components/common/kustomization.yaml": list(nil, ["./settings.yaml"], kind: "Component"),
-        "kubernetes/components/common/settings.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: shared-settings\nstringData:\n  TZ: Europe/Paris\n",
-        "kubernetes/apps/default/other/ks.yaml": kustomization("other", path: "./kubernetes/apps/default/other/app", target: "default",
-                                                                 extra: "  components: [../../../../components/common]\n"),
-        "kubernetes/apps/default/other/app/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  a: \"1\"\n",
+        "kubernetes/components/common/settings.yaml":
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: shared-settings\nstringData:\n  TZ: Europe/Paris\n",
+        "kubernetes/apps/default/other/ks.yaml": kustomization(
+            "other", path: "./kubernetes/apps/default/other/app", target: "default",
+            extra: "  components: [../../../../components/common]\n"),
+        "kubernetes/apps/default/other/app/configmap.yaml":
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  a: \"1\"\n",
         // Another repository's GitRepository: its path is never read from this one (deploy/ here holds
         // a different `web`, which would be a duplicate if it were).
         "kubernetes/apps/default/tenant/ks.yaml": """
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata: {name: tenant}
-            spec: {interval: 1h, url: "https://example.com/tenant.git", ref: {branch: main}}
-            ---
-            apiVersion: kustomize.toolkit.fluxcd.io/v1
-            kind: Kustomization
-            metadata: {name: tenant}
-            spec: {interval: 1h, path: ./deploy, prune: true, sourceRef: {kind: GitRepository, name: tenant}}
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: GitRepository
+        metadata: {name: tenant}
+        spec: {interval: 1h, url: "https://example.com/tenant.git", ref: {branch: main}}
+        ---
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: tenant}
+        spec: {interval: 1h, path: ./deploy, prune: true, sourceRef: {kind: GitRepository, name: tenant}}
 
-            """,
-        "deploy/web.yaml": release("web", dependsOn: [("nothing", "nowhere")]).replacingOccurrences(of: "  name: web\n", with: "  name: web\n  namespace: default\n"),
+        """,
+        "deploy/web.yaml": release("web", dependsOn: [("nothing", "nowhere")]).replacingOccurrences(
+            of: "  name: web\n", with: "  name: web\n  namespace: default\n"),
         "kubernetes/apps/media/kustomization.yaml": list("media", ["./imagemaid/ks.yaml", "./broken/ks.yaml"]),
         // Its path is its own directory: it applies itself, without the patch its parent adds.
-        "kubernetes/apps/media/imagemaid/ks.yaml": kustomization("imagemaid", path: "./kubernetes/apps/media/imagemaid", target: "media"),
+        "kubernetes/apps/media/imagemaid/ks.yaml": kustomization(
+            "imagemaid", path: "./kubernetes/apps/media/imagemaid", target: "media"),
         // A file that is not a Kubernetes object where Flux generates the kustomization: the build fails.
-        "kubernetes/apps/media/broken/ks.yaml": kustomization("broken", path: "./kubernetes/apps/media/broken/app", target: "media"),
+        "kubernetes/apps/media/broken/ks.yaml": kustomization(
+            "broken", path: "./kubernetes/apps/media/broken/app", target: "media"),
         "kubernetes/apps/media/broken/app/values.yaml": "a: [1, 2]\n",
     ]
 
@@ -143,24 +171,35 @@ import Testing
         let directory = try TemporaryDirectory()
         try directory.write(files)
         try await TestGit.commitAll(in: directory.url)
-        return try await MergeGuard(git: TestGit.client).run(CheckRequest(repository: directory.url, target: "main", environment: [:]))
+        return try await MergeGuard(git: TestGit.client).run(
+            CheckRequest(repository: directory.url, target: "main", environment: [:]))
     }
 
     @Test func aHomeOpsRepositoryGetsOnlyItsTrueFindings() async throws {
         let report = try await check(Self.homeOps)
         let errors = report.findings.filter { $0.severity == .error }
-        #expect(errors.map(\.rule) == [.buildFailed, .duplicateObject], "\(report.findings.map { "\($0.location): \($0.message)" })")
+        #expect(
+            errors.map(\.rule) == [.buildFailed, .duplicateObject],
+            "\(report.findings.map { "\($0.location): \($0.message)" })")
         let duplicate = try #require(errors.first { $0.rule == .duplicateObject })
-        #expect(duplicate.location == SourceLocation(path: "kubernetes/apps/media/imagemaid/ks.yaml", line: 1, column: 1))
-        #expect(duplicate.message.contains("applied by Kustomization media/imagemaid") && duplicate.message.contains("applied by Kustomization flux-system/cluster-apps"))
+        #expect(
+            duplicate.location == SourceLocation(path: "kubernetes/apps/media/imagemaid/ks.yaml", line: 1, column: 1))
+        #expect(
+            duplicate.message.contains("applied by Kustomization media/imagemaid")
+                && duplicate.message.contains("applied by Kustomization flux-system/cluster-apps"))
         let broken = try #require(errors.first { $0.rule == .buildFailed })
         #expect(broken.location == SourceLocation(path: "kubernetes/apps/media/broken/ks.yaml", line: 7, column: 9))
-        #expect(broken.message.contains("Kustomization media/broken") && !broken.message.contains("/tmp/") && !broken.message.contains("run.go"), "\(broken.message)")
+        #expect(
+            broken.message.contains("Kustomization media/broken") && !broken.message.contains("/tmp/")
+                && !broken.message.contains("run.go"), "\(broken.message)")
 
         let warnings = report.findings.filter { $0.severity == .warning }
         #expect(warnings.map(\.rule) == [.notRendered, .notRendered])
-        #expect(warnings.first { $0.location.path.hasSuffix("redis/ks.yaml") }?.message.contains("remote resource") == true)
-        #expect(warnings.first { $0.location.path.hasSuffix("tenant/ks.yaml") }?.message.contains("another repository (https://example.com/tenant.git)") == true)
+        #expect(
+            warnings.first { $0.location.path.hasSuffix("redis/ks.yaml") }?.message.contains("remote resource") == true)
+        #expect(
+            warnings.first { $0.location.path.hasSuffix("tenant/ks.yaml") }?.message.contains(
+                "another repository (https://example.com/tenant.git)") == true)
         #expect(!report.notes.contains { $0.contains("not installed") })
     }
 
@@ -183,13 +222,16 @@ import Testing
         files["kubernetes/apps/database/cnpg/app/helmrelease.yaml"] = Self.release("cnpg-operator")
             .replacingOccurrences(of: "helm.toolkit.fluxcd.io/v2\n", with: "helm.toolkit.fluxcd.io/v2beta1\n")
         func verdict(_ version: String) async throws -> [CheckFinding] {
-            files["kubernetes/apps/flux-system/flux-instance.yaml"] = Self.homeOps["kubernetes/apps/flux-system/flux-instance.yaml"]!
+            files["kubernetes/apps/flux-system/flux-instance.yaml"] = Self.homeOps[
+                "kubernetes/apps/flux-system/flux-instance.yaml"]!
                 .replacingOccurrences(of: "version: 2.6.x", with: "version: \"\(version)\"")
             return try await check(files).findings.filter { $0.rule == .deprecatedAPI }
         }
         let older = try await verdict("2.6.x")
         #expect(older.map(\.severity) == [.warning])
-        #expect(older.first?.location == SourceLocation(path: "kubernetes/apps/database/cnpg/app/helmrelease.yaml", line: 1, column: 13))
+        #expect(
+            older.first?.location
+                == SourceLocation(path: "kubernetes/apps/database/cnpg/app/helmrelease.yaml", line: 1, column: 13))
         #expect(older.first?.message.contains("(cluster installs Flux 2.6)") == true)
         let newest = try await verdict("2.x")
         #expect(newest.map(\.severity) == [.error])
@@ -203,35 +245,43 @@ import Testing
         var files: [String: String] = [
             "lockmaster.yaml": Self.settings,
             "kubernetes/flux/config/cluster.yaml": """
-                apiVersion: source.toolkit.fluxcd.io/v1
-                kind: GitRepository
-                metadata: {name: flux-system, namespace: flux-system}
-                spec: {interval: 1h, url: "https://example.com/home-ops.git", ref: {branch: main}}
-                ---
-                \(Self.kustomization("cluster", namespace: "flux-system", path: "./kubernetes/flux"))
-                """,
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata: {name: flux-system, namespace: flux-system}
+            spec: {interval: 1h, url: "https://example.com/home-ops.git", ref: {branch: main}}
+            ---
+            \(Self.kustomization("cluster", namespace: "flux-system", path: "./kubernetes/flux"))
+            """,
             "kubernetes/flux/repositories/bitnami.yaml": """
-                apiVersion: source.toolkit.fluxcd.io/v1
-                kind: HelmRepository
-                metadata: {name: bitnami, namespace: flux-system}
-                spec: {interval: 1h, url: https://charts.bitnami.com/bitnami}
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: HelmRepository
+            metadata: {name: bitnami, namespace: flux-system}
+            spec: {interval: 1h, url: https://charts.bitnami.com/bitnami}
 
-                """,
-            "kubernetes/flux/cluster/ks.yaml": Self.kustomization("cluster-apps", namespace: "flux-system", path: "./kubernetes/apps"),
+            """,
+            "kubernetes/flux/cluster/ks.yaml": Self.kustomization(
+                "cluster-apps", namespace: "flux-system", path: "./kubernetes/apps"),
             "kubernetes/apps/flux-instance.yaml": Self.homeOps["kubernetes/apps/flux-system/flux-instance.yaml"]!
-                .replacingOccurrences(of: "metadata: {name: flux-instance}", with: "metadata: {name: flux-instance, namespace: flux-system}")
-                .replacingOccurrences(of: "chartRef: {kind: OCIRepository, name: flux-instance}", with: "chartRef: {kind: OCIRepository, name: flux-instance, namespace: flux-system}"),
+                .replacingOccurrences(
+                    of: "metadata: {name: flux-instance}",
+                    with: "metadata: {name: flux-instance, namespace: flux-system}"
+                )
+                .replacingOccurrences(
+                    of: "chartRef: {kind: OCIRepository, name: flux-instance}",
+                    with: "chartRef: {kind: OCIRepository, name: flux-instance, namespace: flux-system}"),
             "kubernetes/apps/charts.yaml": Self.homeOps["kubernetes/apps/flux-system/repositories.yaml"]!
-                .replacingOccurrences(of: "metadata: {name: flux-instance}", with: "metadata: {name: flux-instance, namespace: flux-system}"),
+                .replacingOccurrences(
+                    of: "metadata: {name: flux-instance}",
+                    with: "metadata: {name: flux-instance, namespace: flux-system}"),
             "kubernetes/apps/redis.yaml": """
-                apiVersion: helm.toolkit.fluxcd.io/v2
-                kind: HelmRelease
-                metadata: {name: redis, namespace: default}
-                spec:
-                  interval: 1h
-                  chart: {spec: {chart: redis, version: 20.1.0, sourceRef: {kind: HelmRepository, name: bitnami, namespace: flux-system}}}
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: redis, namespace: default}
+            spec:
+              interval: 1h
+              chart: {spec: {chart: redis, version: 20.1.0, sourceRef: {kind: HelmRepository, name: bitnami, namespace: flux-system}}}
 
-                """,
+            """,
         ]
         #expect(try await check(files).findings.filter { $0.severity == .error } == [])
         // Without the hand-applied directory, nothing declares the HelmRepository: a true error.

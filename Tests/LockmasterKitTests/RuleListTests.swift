@@ -1,5 +1,6 @@
-@testable import LockmasterKit
 import Testing
+
+@testable import LockmasterKit
 
 /// Rules and gates are each listed once, and the lists are what runs and what `--help` shows.
 @Suite struct RuleListTests {

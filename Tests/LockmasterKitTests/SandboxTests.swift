@@ -21,9 +21,17 @@ import Testing
 
     /// Branches, status and every file (but .git): what a refusal must leave unchanged.
     func snapshot(_ repository: TemporaryDirectory) async throws -> String {
-        let branches = try await TestGit.run(["branch", "--list", "--format=%(refname) %(objectname)"], in: repository.url)
+        let branches = try await TestGit.run(
+            ["branch", "--list", "--format=%(refname) %(objectname)"], in: repository.url)
         let status = try await TestGit.run(["status", "--porcelain", "--untracked-files=all"], in: repository.url)
-        let files = try await SystemProcessRunner().checkedRun(ProcessInvocation("bash", ["-c", "cd '\(repository.path)' && find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum"])).stdout
+        let files = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation(
+                "bash",
+                [
+                    "-c",
+                    "cd '\(repository.path)' && find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum",
+                ])
+        ).stdout
         let head = try await TestGit.run(["symbolic-ref", "HEAD"], in: repository.url)
         return branches + status + files + head
     }
@@ -34,19 +42,32 @@ import Testing
         #expect(report.directory == directory)
         #expect(report.commit != nil)
         let stat = try await TestGit.run(["diff", "--name-only", "main", name], in: repository.url)
-        #expect(stat.split(separator: "\n").sorted() == [
-            "\(directory)/apps/podinfo.yaml", "\(directory)/flux-system/gotk-components.yaml",
-            "\(directory)/flux-system/kustomization.yaml", "\(directory)/lease.lockmaster", "\(directory)/platform.yaml",
-        ])
-        #expect(!FileManager.default.fileExists(atPath: repository.url.appendingPathComponent("\(directory)/flux-system/gotk-sync.yaml").path))
+        #expect(
+            stat.split(separator: "\n").sorted() == [
+                "\(directory)/apps/podinfo.yaml", "\(directory)/flux-system/gotk-components.yaml",
+                "\(directory)/flux-system/kustomization.yaml", "\(directory)/lease.lockmaster",
+                "\(directory)/platform.yaml",
+            ])
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: repository.url.appendingPathComponent("\(directory)/flux-system/gotk-sync.yaml").path))
         let development = try repository.read("clusters/development/platform.yaml")
-        #expect(try repository.read("\(directory)/platform.yaml") == development.replacingOccurrences(
-            of: "    branch: main # development tracks", with: "    branch: \(name) # development tracks"))
-        #expect(try repository.read("\(directory)/apps/podinfo.yaml") == repository.read("clusters/development/apps/podinfo.yaml"))
+        #expect(
+            try repository.read("\(directory)/platform.yaml")
+                == development.replacingOccurrences(
+                    of: "    branch: main # development tracks", with: "    branch: \(name) # development tracks"))
+        #expect(
+            try repository.read("\(directory)/apps/podinfo.yaml")
+                == repository.read("clusters/development/apps/podinfo.yaml"))
         #expect(try await TestGit.run(["diff", "main", "--", "clusters/development"], in: repository.url) == "")
         #expect(try await TestGit.run(["rev-parse", "--abbrev-ref", "HEAD"], in: repository.url) == "\(name)\n")
-        #expect(report.nextSteps.contains("flux bootstrap git --url=ssh://git@example.com/acme/platform --branch=\(name) --path=\(directory)"))
-        #expect(report.nextSteps.contains { $0.hasPrefix("kubectl create secret generic flux-system --namespace flux-system --from-file=identity=") })
+        #expect(
+            report.nextSteps.contains(
+                "flux bootstrap git --url=ssh://git@example.com/acme/platform --branch=\(name) --path=\(directory)"))
+        #expect(
+            report.nextSteps.contains {
+                $0.hasPrefix("kubectl create secret generic flux-system --namespace flux-system --from-file=identity=")
+            })
         #expect(report.nextSteps.last == "git push -u origin \(name)")
     }
 
@@ -55,11 +76,26 @@ import Testing
         try await TestGit.run(["branch", "OPS-9-taken"], in: repository.url)
         let before = try await snapshot(repository)
         let cases: [(SandboxCreateRequest, (any Error) -> Bool)] = [
-            (SandboxCreateRequest(repository: repository.url, name: "add keda"), { ($0 as? SandboxError).map { if case .invalidName = $0 { true } else { false } } ?? false }),
-            (SandboxCreateRequest(repository: repository.url, name: "OPS-9-taken"), { $0 as? SandboxError == .branchExists("OPS-9-taken") }),
-            (SandboxCreateRequest(repository: repository.url, name: name, from: "nowhere"), { "\($0)".hasPrefix("no environment 'nowhere'; environments:") }),
-            (SandboxCreateRequest(repository: repository.url, name: name, from: "staging"), { "\($0)".hasPrefix("staging is tracks-range, not an environment that tracks a branch") }),
-            (SandboxCreateRequest(repository: repository.url, name: name, base: "no-such-base"), { $0 as? SandboxError == .unknownBase("no-such-base") }),
+            (
+                SandboxCreateRequest(repository: repository.url, name: "add keda"),
+                { ($0 as? SandboxError).map { if case .invalidName = $0 { true } else { false } } ?? false }
+            ),
+            (
+                SandboxCreateRequest(repository: repository.url, name: "OPS-9-taken"),
+                { $0 as? SandboxError == .branchExists("OPS-9-taken") }
+            ),
+            (
+                SandboxCreateRequest(repository: repository.url, name: name, from: "nowhere"),
+                { "\($0)".hasPrefix("no environment 'nowhere'; environments:") }
+            ),
+            (
+                SandboxCreateRequest(repository: repository.url, name: name, from: "staging"),
+                { "\($0)".hasPrefix("staging is tracks-range, not an environment that tracks a branch") }
+            ),
+            (
+                SandboxCreateRequest(repository: repository.url, name: name, base: "no-such-base"),
+                { $0 as? SandboxError == .unknownBase("no-such-base") }
+            ),
         ]
         for (request, matches) in cases {
             await #expect { try await creator().run(request) } throws: { matches($0) }
@@ -69,19 +105,25 @@ import Testing
         try repository.write("\(directory)/keep.yaml", "a: 1\n")
         try await TestGit.commitAll(in: repository.url, message: "old sandbox")
         let withDirectory = try await snapshot(repository)
-        await #expect(throws: SandboxError.directoryExists(directory)) { try await creator().run(SandboxCreateRequest(repository: repository.url, name: name)) }
+        await #expect(throws: SandboxError.directoryExists(directory)) {
+            try await creator().run(SandboxCreateRequest(repository: repository.url, name: name))
+        }
         #expect(try await snapshot(repository) == withDirectory)
         // A dirty work tree.
         try repository.write("notes.txt", "wip\n")
         let dirty = try await snapshot(repository)
-        await #expect { try await creator().run(SandboxCreateRequest(repository: repository.url, name: "OPS-1-other")) } throws: { "\($0)".contains("uncommitted changes") }
+        await #expect {
+            try await creator().run(SandboxCreateRequest(repository: repository.url, name: "OPS-1-other"))
+        } throws: { "\($0)".contains("uncommitted changes") }
         #expect(try await snapshot(repository) == dirty)
     }
 
     @Test func sourceInTheSyncFileCannotBeCloned() async throws {
         let repository = try await repository()
         // development's platform Kustomizations use the bootstrap GitRepository from gotk-sync.yaml.
-        try repository.write("clusters/development/platform.yaml", """
+        try repository.write(
+            "clusters/development/platform.yaml",
+            """
             apiVersion: kustomize.toolkit.fluxcd.io/v1
             kind: Kustomization
             metadata: {name: platform-services, namespace: flux-system}
@@ -89,7 +131,9 @@ import Testing
             """)
         try await TestGit.commitAll(in: repository.url, message: "use flux-system")
         let before = try await snapshot(repository)
-        await #expect { try await creator().run(SandboxCreateRequest(repository: repository.url, name: name)) } throws: {
+        await #expect {
+            try await creator().run(SandboxCreateRequest(repository: repository.url, name: name))
+        } throws: {
             "\($0)".contains("has no platform GitRepository of its own")
         }
         #expect(try await snapshot(repository) == before)
@@ -99,22 +143,30 @@ import Testing
         let log = try TemporaryDirectory()
         let marker = log.url.appendingPathComponent("fail-once")
         try Data().write(to: marker)
-        let repository = try await repository(settings: """
-            sandbox:
-              hooks:
-                create:
-                  - echo "$LOCKMASTER_SANDBOX $LOCKMASTER_BRANCH $LOCKMASTER_PATH" >> '\(log.path)/hooks.log'
-                  - if [ -e '\(marker.path)' ]; then echo "cluster quota exceeded"; exit 7; fi; echo second >> '\(log.path)/hooks.log'
-            """)
+        let repository = try await repository(
+            settings: """
+                sandbox:
+                  hooks:
+                    create:
+                      - echo "$LOCKMASTER_SANDBOX $LOCKMASTER_BRANCH $LOCKMASTER_PATH" >> '\(log.path)/hooks.log'
+                      - if [ -e '\(marker.path)' ]; then echo "cluster quota exceeded"; exit 7; fi; echo second >> '\(log.path)/hooks.log'
+                """)
         let streamed = Collected()
-        await #expect { try await creator().run(SandboxCreateRequest(repository: repository.url, name: name, hookOutput: { streamed.append($0) })) } throws: { error in
-            guard case let .hookFailed(index, _, status, lines, _, _) = error as? SandboxError else { return false }
+        await #expect {
+            try await creator().run(
+                SandboxCreateRequest(repository: repository.url, name: name, hookOutput: { streamed.append($0) }))
+        } throws: { error in
+            guard case .hookFailed(let index, _, let status, let lines, _, _) = error as? SandboxError else {
+                return false
+            }
             return index == 1 && status == 7 && lines == ["cluster quota exceeded"]
                 && "\(error)".contains("lockmaster sandbox create \(name) --resume")
         }
         #expect(String(decoding: streamed.data, as: UTF8.self).contains("cluster quota exceeded"))
         #expect(try log.read("hooks.log") == "sandbox-ops-123-add-keda \(name) \(directory)\n")
-        #expect(try await TestGit.run(["log", "-1", "--format=%s"], in: repository.url) == "Create sandbox \(name) from development at main\n")
+        #expect(
+            try await TestGit.run(["log", "-1", "--format=%s"], in: repository.url)
+                == "Create sandbox \(name) from development at main\n")
         try FileManager.default.removeItem(at: marker)
         _ = try await creator().run(SandboxCreateRequest(repository: repository.url, name: name, resume: true))
         #expect(try log.read("hooks.log") == "sandbox-ops-123-add-keda \(name) \(directory)\nsecond\n")
@@ -125,7 +177,8 @@ import Testing
         _ = try await creator().run(SandboxCreateRequest(repository: origin.url, name: name))
         try await TestGit.run(["switch", "--quiet", "main"], in: origin.url)
         let clone = try TemporaryDirectory()
-        _ = try await SystemProcessRunner().checkedRun(ProcessInvocation("git", ["clone", "--quiet", origin.path, clone.path], environment: TestGit.environment))
+        _ = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("git", ["clone", "--quiet", origin.path, clone.path], environment: TestGit.environment))
         let local = try await SandboxLister(git: TestGit.client).run(repository: origin.url)
         #expect(local.map(\.branch) == [name])
         #expect(local.first?.directory == directory)

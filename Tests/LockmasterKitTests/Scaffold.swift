@@ -10,8 +10,11 @@ enum Scaffold {
 
     /// Scaffolds `directory`; with `layout`, artifacts are published to that OCI layout directory while
     /// the clusters still pull from `artifactURL`.
-    static func initialize(_ directory: TemporaryDirectory, publishingTo layout: TemporaryDirectory? = nil) async throws {
-        _ = try await RepositoryInitializer(git: TestGit.client).run(InitRequest(
-            directory: directory.url, gitURL: gitURL, artifact: layout?.path ?? artifactURL, artifactURL: layout == nil ? nil : artifactURL))
+    static func initialize(_ directory: TemporaryDirectory, publishingTo layout: TemporaryDirectory? = nil) async throws
+    {
+        _ = try await RepositoryInitializer(git: TestGit.client).run(
+            InitRequest(
+                directory: directory.url, gitURL: gitURL, artifact: layout?.path ?? artifactURL,
+                artifactURL: layout == nil ? nil : artifactURL))
     }
 }

@@ -21,7 +21,10 @@ import Testing
         #expect(development.kustomizations[1].dependsOn == ["flux-system/platform-services"])
         #expect(report.environments[1].ref == "0.0.x")
         let text = StatusTextFormatter.format(report)
-        #expect(text.contains("staging      tracks-range   OCIRepository/platform  semver 0.0.x  oci://registry.example.com/acme/platform"))
+        #expect(
+            text.contains(
+                "staging      tracks-range   OCIRepository/platform  semver 0.0.x  oci://registry.example.com/acme/platform"
+            ))
     }
 
     @Test func noClustersDirectoryExplainsAndHints() throws {
@@ -35,7 +38,10 @@ import Testing
         let directory = try TemporaryDirectory()
         try directory.write("clusters/dev/notes.yaml", "just: data\n")
         let report = try StatusReporter.report(repositoryRoot: directory.url)
-        #expect(report.explanation == "no environments: nothing syncs the directories under clusters/ (clusters/dev) and none holds a Flux Kustomization")
+        #expect(
+            report.explanation
+                == "no environments: nothing syncs the directories under clusters/ (clusters/dev) and none holds a Flux Kustomization"
+        )
         #expect(report.hint?.contains("clustersDir in lockmaster.yaml") == true)
     }
 }
@@ -45,10 +51,10 @@ import Testing
         let events = EventLog()
         let directory = try await DemoRunner().run { events.append($0) }
         #expect(!FileManager.default.fileExists(atPath: directory.path))
-        let commands = events.all.compactMap { if case let .command(text) = $0 { text } else { nil } }
+        let commands = events.all.compactMap { if case .command(let text) = $0 { text } else { nil } }
         #expect(commands.first?.hasPrefix("lockmaster init ") == true)
         #expect(commands.contains { $0.hasPrefix("lockmaster status") })
-        let output = events.all.compactMap { if case let .output(text) = $0 { text } else { nil } }.joined()
+        let output = events.all.compactMap { if case .output(let text) = $0 { text } else { nil } }.joined()
         #expect(output.contains("production   pinned"))
         #expect(commands.contains { $0.hasPrefix("lockmaster sandbox create OPS-123-add-keda") })
         #expect(output.contains("[sync-file-changed]"))
@@ -81,14 +87,20 @@ final class EventLog: @unchecked Sendable {
     @Test func aPlaceholderSyncFileIsNamedSo() throws {
         let directory = try TemporaryDirectory()
         try directory.write([
-            "clusters/staging/flux-system/gotk-sync.yaml": "# This file will be generated automatically by flux bootstrap.\n",
-            "clusters/staging/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}\n",
-            "clusters/production/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}\n",
+            "clusters/staging/flux-system/gotk-sync.yaml":
+                "# This file will be generated automatically by flux bootstrap.\n",
+            "clusters/staging/apps.yaml":
+                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}\n",
+            "clusters/production/apps.yaml":
+                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps, namespace: flux-system}\nspec: {path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}\n",
         ])
         let report = try StatusReporter.report(repositoryRoot: directory.url)
         #expect(report.environments.map(\.syncFile) == ["placeholder", "missing"])
         let text = StatusTextFormatter.format(report)
-        #expect(text.contains("entry: not bootstrapped (clusters/staging/flux-system/gotk-sync.yaml is a placeholder that flux bootstrap replaces)"))
+        #expect(
+            text.contains(
+                "entry: not bootstrapped (clusters/staging/flux-system/gotk-sync.yaml is a placeholder that flux bootstrap replaces)"
+            ))
         #expect(text.contains("entry: not bootstrapped (no clusters/production/flux-system/gotk-sync.yaml)"))
     }
 }

@@ -37,14 +37,17 @@ import Testing
 
     @Test func kustomizationsDefaultNamespacesToTheirOwn() throws {
         let first = try #require(FluxKustomization(try named("ks-v1beta1")))
-        #expect(first.sourceRef == ObjectReference(kind: "GitRepository", name: "git-v1beta1", namespace: "flux-system"))
+        #expect(
+            first.sourceRef == ObjectReference(kind: "GitRepository", name: "git-v1beta1", namespace: "flux-system"))
         #expect(first.normalizedPath == "a")
         let second = try #require(FluxKustomization(try named("ks-v1beta2")))
         #expect(second.normalizedPath == "b")
-        #expect(second.dependsOn == [ObjectReference(kind: "Kustomization", name: "ks-v1beta1", namespace: "flux-system")])
+        #expect(
+            second.dependsOn == [ObjectReference(kind: "Kustomization", name: "ks-v1beta1", namespace: "flux-system")])
         let third = try #require(FluxKustomization(try named("ks-v1")))
         #expect(third.sourceRef?.namespace == "flux-system")
-        #expect(third.dependsOn.map(\.description) == ["Kustomization/flux-system/ks-v1beta2", "Kustomization/apps/local"])
+        #expect(
+            third.dependsOn.map(\.description) == ["Kustomization/flux-system/ks-v1beta2", "Kustomization/apps/local"])
         #expect(third.suspend)
     }
 

@@ -5,7 +5,8 @@ import TestSupport
 import Testing
 
 @Suite struct ManifestLoaderTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/repo")
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures/repo")
     let set = ManifestLoader(root: fixtures).load()
 
     func object(_ kind: String, _ name: String) -> KubernetesObject? {
@@ -21,7 +22,10 @@ import Testing
         let diagnostic = set.diagnostics[0]
         #expect(diagnostic.severity == .error)
         #expect(diagnostic.location?.path == "invalid/broken.yaml")
-        #expect(diagnostic.description == "invalid/broken.yaml:8:1: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar that starts at line 6, column 8 (fix the syntax; the rest of the repository was still read)")
+        #expect(
+            diagnostic.description
+                == "invalid/broken.yaml:8:1: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar that starts at line 6, column 8 (fix the syntax; the rest of the repository was still read)"
+        )
         #expect(diagnostic.description.contains("error: invalid YAML"))
     }
 
@@ -72,7 +76,11 @@ import Testing
         #expect(config.root.string(at: ["data", "equals"]) == "=")
         let custom = try #require(config.root.node(at: ["data", "custom"]))
         #expect(custom.string == "CLUSTER_NAME")
-        #expect({ if case let .scalar(_, _, tag) = custom.content { return tag == "!env_var" }; return false }())
+        #expect(
+            {
+                if case .scalar(_, _, let tag) = custom.content { return tag == "!env_var" }
+                return false
+            }())
         #expect(config.root.string(at: ["data", "substituted"]) == "${cluster_name}")
         #expect(config.root.string(at: ["data", "escaped"]) == "$${cluster_name}")
         #expect(config.root.string(at: ["data", "defaulted"]) == "${region:=eu-west-1}")

@@ -3,7 +3,10 @@ import Testing
 
 /// Flux's postBuild substitution syntax (FLUX.md §5.5), one case each.
 @Suite struct SubstitutionTests {
-    let variables = ["cluster_name": "sandbox-ops-1", "region": "eu-west-1", "empty": "", "image": "ghcr.io/acme/app:v1.2.3", "path": "a/b/c.tar.gz", "word": "keda"]
+    let variables = [
+        "cluster_name": "sandbox-ops-1", "region": "eu-west-1", "empty": "", "image": "ghcr.io/acme/app:v1.2.3",
+        "path": "a/b/c.tar.gz", "word": "keda",
+    ]
 
     func expand(_ text: String) throws -> String {
         var substitution = Substitution(variables: variables)

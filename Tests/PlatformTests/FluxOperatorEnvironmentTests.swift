@@ -10,40 +10,40 @@ import Testing
     /// The home-ops shape: the cluster's entry under kubernetes/flux, the chart among the apps.
     static let homeOps: [String: String] = [
         "kubernetes/flux/cluster/ks.yaml": """
-            apiVersion: kustomize.toolkit.fluxcd.io/v1
-            kind: Kustomization
-            metadata: {name: cluster-apps, namespace: flux-system}
-            spec:
-              path: ./kubernetes/apps
-              sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
-            """,
+        apiVersion: kustomize.toolkit.fluxcd.io/v1
+        kind: Kustomization
+        metadata: {name: cluster-apps, namespace: flux-system}
+        spec:
+          path: ./kubernetes/apps
+          sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}
+        """,
         "kubernetes/flux/vars/cluster-settings.yaml": """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: cluster-settings, namespace: flux-system}
-            data: {TIMEZONE: Europe/Paris}
-            """,
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: cluster-settings, namespace: flux-system}
+        data: {TIMEZONE: Europe/Paris}
+        """,
         "kubernetes/apps/flux-system/kustomization.yaml": """
-            apiVersion: kustomize.config.k8s.io/v1beta1
-            kind: Kustomization
-            namespace: flux-system
-            resources: [./flux-instance/helmrelease.yaml]
-            """,
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        namespace: flux-system
+        resources: [./flux-instance/helmrelease.yaml]
+        """,
         "kubernetes/apps/flux-system/flux-instance/helmrelease.yaml": """
-            apiVersion: helm.toolkit.fluxcd.io/v2
-            kind: HelmRelease
-            metadata: {name: flux-instance}
-            spec:
-              chartRef: {kind: OCIRepository, name: flux-instance}
-              values:
-                instance:
-                  distribution: {version: 2.6.x}
-                  sync:
-                    kind: GitRepository
-                    url: https://example.com/home-ops.git
-                    ref: refs/heads/main
-                    path: kubernetes/flux/cluster
-            """,
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata: {name: flux-instance}
+        spec:
+          chartRef: {kind: OCIRepository, name: flux-instance}
+          values:
+            instance:
+              distribution: {version: 2.6.x}
+              sync:
+                kind: GitRepository
+                url: https://example.com/home-ops.git
+                ref: refs/heads/main
+                path: kubernetes/flux/cluster
+        """,
     ]
 
     static var homeOpsSettings: LockmasterSettings {
@@ -82,9 +82,12 @@ import Testing
             """
         }
         try directory.write([
-            "clusters/staging/flux-system/flux-instance.yaml": instance("staging", kind: "OCIRepository", ref: "latest"),
-            "clusters/production/flux-system/flux-instance.yaml": instance("production", kind: "OCIRepository", ref: "v1.4.2"),
-            "clusters/hotfix/flux-system/flux-instance.yaml": instance("hotfix", kind: "GitRepository", ref: "refs/tags/v1.4.3"),
+            "clusters/staging/flux-system/flux-instance.yaml": instance(
+                "staging", kind: "OCIRepository", ref: "latest"),
+            "clusters/production/flux-system/flux-instance.yaml": instance(
+                "production", kind: "OCIRepository", ref: "v1.4.2"),
+            "clusters/hotfix/flux-system/flux-instance.yaml": instance(
+                "hotfix", kind: "GitRepository", ref: "refs/tags/v1.4.3"),
         ])
         let repository = PlatformRepository.load(root: directory.url, settings: LockmasterSettings())
         func classification(_ name: String) -> Classification? { repository.environment(named: name)?.classification }
@@ -98,13 +101,17 @@ import Testing
     @Test(arguments: [
         ("GitRepository", "refs/heads/release-1", EnvironmentKind.tracksBranch, "release-1", "branch"),
         ("GitRepository", "refs/tags/v2.0.0", .pinned, "v2.0.0", "tag"),
-        ("GitRepository", "0123456789abcdef0123456789abcdef01234567", .pinned, "0123456789abcdef0123456789abcdef01234567", "commit"),
+        (
+            "GitRepository", "0123456789abcdef0123456789abcdef01234567", .pinned,
+            "0123456789abcdef0123456789abcdef01234567", "commit"
+        ),
         ("GitRepository", "refs/pull/7/head", .pinned, "refs/pull/7/head", "name"),
         ("OCIRepository", "1.2.3@sha256:abcd", .pinned, "sha256:abcd", "digest"),
         ("OCIRepository", "1.2.3", .pinned, "1.2.3", "tag"),
     ])
     func syncRefs(kind: String, ref: String, expected: EnvironmentKind, value: String, field: String) {
-        let classification = EnvironmentClassifier.classify(FluxInstance.Sync(kind: kind, url: nil, ref: ref, path: "clusters/x"))
+        let classification = EnvironmentClassifier.classify(
+            FluxInstance.Sync(kind: kind, url: nil, ref: ref, path: "clusters/x"))
         #expect(classification == Classification(kind: expected, ref: value, refField: RefField(rawValue: field)))
     }
 }

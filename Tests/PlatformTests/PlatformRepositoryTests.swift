@@ -6,7 +6,9 @@ import TestSupport
 import Testing
 
 @Suite struct PlatformRepositoryTests {
-    func repository(_ production: PlatformFixture.ProductionRef = .tag) async throws -> (TemporaryDirectory, PlatformRepository) {
+    func repository(_ production: PlatformFixture.ProductionRef = .tag) async throws -> (
+        TemporaryDirectory, PlatformRepository
+    ) {
         let directory = try TemporaryDirectory()
         try directory.write(PlatformFixture.files(production: production))
         try await TestGit.commitAll(in: directory.url)
@@ -20,7 +22,10 @@ import Testing
         #expect(development.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
         #expect(development.entry?.normalizedPath == "clusters/development")
         #expect(development.platformKustomizations.map { $0.object.name } == ["platform-services", "platform-configs"])
-        #expect(development.platformKustomizations[1].dependsOn == [ObjectReference(kind: "Kustomization", name: "platform-services", namespace: "flux-system")])
+        #expect(
+            development.platformKustomizations[1].dependsOn == [
+                ObjectReference(kind: "Kustomization", name: "platform-services", namespace: "flux-system")
+            ])
         let staging = try #require(repository.environment(named: "staging"))
         #expect(staging.classification == Classification(kind: .tracksRange, ref: "0.0.x", refField: .semver))
         let production = try #require(repository.environment(named: "production"))
@@ -42,7 +47,9 @@ import Testing
             """
         try directory.write("clusters/bare/platform.yaml", kustomization)
         try directory.write("clusters/operated/platform.yaml", kustomization)
-        try directory.write("clusters/operated/flux-system/flux-instance.yaml", """
+        try directory.write(
+            "clusters/operated/flux-system/flux-instance.yaml",
+            """
             apiVersion: fluxcd.controlplane.io/v1
             kind: FluxInstance
             metadata: {name: flux, namespace: flux-system}
@@ -50,10 +57,14 @@ import Testing
 
             """)
         let repository = try PlatformRepository.load(root: directory.url)
-        #expect(repository.environment(named: "bare")?.classification.reason
-                == "sourceRef GitRepository/flux-system/flux-system is the source flux bootstrap writes, and it has not run for clusters/bare yet")
+        #expect(
+            repository.environment(named: "bare")?.classification.reason
+                == "sourceRef GitRepository/flux-system/flux-system is the source flux bootstrap writes, and it has not run for clusters/bare yet"
+        )
         // The operator's sync is classified like a bootstrap sync: it follows refs/heads/main.
-        #expect(repository.environment(named: "operated")?.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
+        #expect(
+            repository.environment(named: "operated")?.classification
+                == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
         #expect(repository.environment(named: "operated")?.instance?.sync?.path == "clusters/operated")
     }
 
@@ -70,9 +81,10 @@ import Testing
         let source = try #require(development.source?.object)
         let path = source.location.path
         let before = try directory.data(path)
-        try ScalarEditor.edit(file: directory.url.appendingPathComponent(path), displayPath: path,
-                              selector: ObjectSelector(kind: "GitRepository", name: "platform", namespace: "flux-system"),
-                              path: ["spec", "ref", "branch"], value: "OPS-123-add-keda")
+        try ScalarEditor.edit(
+            file: directory.url.appendingPathComponent(path), displayPath: path,
+            selector: ObjectSelector(kind: "GitRepository", name: "platform", namespace: "flux-system"),
+            path: ["spec", "ref", "branch"], value: "OPS-123-add-keda")
         let after = try directory.data(path)
         let expected = String(decoding: before, as: UTF8.self).replacingOccurrences(
             of: "    branch: main # development", with: "    branch: OPS-123-add-keda # development")
@@ -87,28 +99,28 @@ import Testing
         try directory.write([
             "clusters/empty/README.md": "nothing here\n",
             "clusters/missing-source/platform.yaml": """
-                apiVersion: kustomize.toolkit.fluxcd.io/v1
-                kind: Kustomization
-                metadata: {name: platform, namespace: flux-system}
-                spec: {path: ./platform, sourceRef: {kind: OCIRepository, name: gone}}
-                """,
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: platform, namespace: flux-system}
+            spec: {path: ./platform, sourceRef: {kind: OCIRepository, name: gone}}
+            """,
             "clusters/latest/platform.yaml": """
-                apiVersion: source.toolkit.fluxcd.io/v1
-                kind: OCIRepository
-                metadata: {name: platform, namespace: flux-system}
-                spec: {url: oci://example.com/platform}
-                ---
-                apiVersion: kustomize.toolkit.fluxcd.io/v1
-                kind: Kustomization
-                metadata: {name: platform, namespace: flux-system}
-                spec: {path: ./platform, sourceRef: {kind: OCIRepository, name: platform}}
-                """,
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata: {name: platform, namespace: flux-system}
+            spec: {url: oci://example.com/platform}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: platform, namespace: flux-system}
+            spec: {path: ./platform, sourceRef: {kind: OCIRepository, name: platform}}
+            """,
             "clusters/apps-only/apps.yaml": """
-                apiVersion: kustomize.toolkit.fluxcd.io/v1
-                kind: Kustomization
-                metadata: {name: apps, namespace: flux-system}
-                spec: {path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}
-                """,
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: apps, namespace: flux-system}
+            spec: {path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}}
+            """,
         ])
         let repository = PlatformRepository.load(root: directory.url, settings: LockmasterSettings())
         func reason(_ name: String) -> String? { repository.environment(named: name)?.classification.reason }
@@ -116,14 +128,21 @@ import Testing
         // Nothing syncs it and it holds no Flux Kustomization: not an environment at all.
         #expect(reason("empty") == nil)
         #expect(repository.notEnvironments == ["clusters/empty"])
-        #expect(reason("missing-source") == "sourceRef OCIRepository/flux-system/gone is not declared in clusters/missing-source")
+        #expect(
+            reason("missing-source")
+                == "sourceRef OCIRepository/flux-system/gone is not declared in clusters/missing-source")
         #expect(reason("latest")?.contains("tag 'latest', which moves") == true)
-        #expect(reason("apps-only") == "no Flux Kustomization in clusters/apps-only has a path under ./platform (platformPaths in lockmaster.yaml)")
+        #expect(
+            reason("apps-only")
+                == "no Flux Kustomization in clusters/apps-only has a path under ./platform (platformPaths in lockmaster.yaml)"
+        )
     }
 
     @Test func sourceNamespacesDefaultToTheKustomizations() throws {
         let directory = try TemporaryDirectory()
-        try directory.write("clusters/dev/platform.yaml", """
+        try directory.write(
+            "clusters/dev/platform.yaml",
+            """
             apiVersion: source.toolkit.fluxcd.io/v1
             kind: GitRepository
             metadata: {name: platform, namespace: other}
@@ -145,10 +164,12 @@ import Testing
 
     @Test func gitRefPrecedenceFollowsTheCloneCode() throws {
         func classify(_ ref: String) throws -> Classification {
-            let text = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: p}\nspec: {url: u, \(ref)}\n"
+            let text =
+                "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: p}\nspec: {url: u, \(ref)}\n"
             let node = try #require(try YAMLDocumentReader.documents(in: text).first)
-            let object = KubernetesObject(apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: "p", namespace: nil,
-                                          location: .init(path: "x"), documentIndex: 0, root: node)
+            let object = KubernetesObject(
+                apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: "p", namespace: nil,
+                location: .init(path: "x"), documentIndex: 0, root: node)
             return EnvironmentClassifier.classify(try #require(GitRepository(object)))
         }
         #expect(try classify("ref: {tag: v1, semver: '>=1'}").refField == .tag)

@@ -9,7 +9,8 @@ import Testing
     }
 
     @Test func everyKeyIsRead() throws {
-        let settings = try SettingsLoader.parse("""
+        let settings = try SettingsLoader.parse(
+            """
             branch: trunk
             clustersDir: ./fleet/
             platformPaths: [platform, shared/crds]
@@ -37,7 +38,8 @@ import Testing
 
     @Test func typosGetTheNearestKeyAndEveryProblemIsReported() {
         #expect {
-            try SettingsLoader.parse("""
+            try SettingsLoader.parse(
+                """
                 clusterDir: fleet
                 branch: [main]
                 sandbox:
@@ -59,7 +61,9 @@ import Testing
         #expect { try SettingsLoader.parse("sandbox: {namePattern: '(['}\n", path: "l.yaml") } throws: {
             "\($0)".contains("l.yaml:1:24: error: sandbox.namePattern is not a valid regular expression")
         }
-        #expect { try SettingsLoader.parse("branch: [main\n", path: "l.yaml") } throws: { "\($0)".hasPrefix("l.yaml:2:1: error: invalid YAML") }
+        #expect { try SettingsLoader.parse("branch: [main\n", path: "l.yaml") } throws: {
+            "\($0)".hasPrefix("l.yaml:2:1: error: invalid YAML")
+        }
     }
 
     @Test func nearestSuggestion() {
@@ -69,14 +73,18 @@ import Testing
 
     /// The defaults the schema shows editors are the ones Lockmaster applies.
     @Test func schemaDefaultsAreTheSettingsDefaults() throws {
-        let schema = try #require(try JSONSerialization.jsonObject(with: Data(SettingsSchema.json.utf8)) as? [String: Any])
-        let defaults = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(LockmasterSettings())) as? [String: Any])
+        let schema = try #require(
+            try JSONSerialization.jsonObject(with: Data(SettingsSchema.json.utf8)) as? [String: Any])
+        let defaults = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(LockmasterSettings())) as? [String: Any])
         func compare(_ schema: [String: Any], _ defaults: [String: Any], _ prefix: String) {
             for (key, property) in schema["properties"] as? [String: [String: Any]] ?? [:] {
                 if property["type"] as? String == "object", property["properties"] != nil {
                     compare(property, defaults[key] as? [String: Any] ?? [:], prefix + key + ".")
                 } else {
-                    #expect((property["default"] as? NSObject) == (defaults[key] as? NSObject), "default of \(prefix)\(key)")
+                    #expect(
+                        (property["default"] as? NSObject) == (defaults[key] as? NSObject), "default of \(prefix)\(key)"
+                    )
                 }
             }
         }

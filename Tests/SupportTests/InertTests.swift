@@ -8,7 +8,9 @@ import Testing
     func noWhiteSpaceStartsAWorkflowCommand(_ space: String) {
         let line = "x\n\(space)::error title=forged::pwned\n"
         let output = Inert.output(line)
-        #expect(output.split(separator: "\n").allSatisfy { !$0.drop(while: \.isWhitespace).hasPrefix("::") }, "\(output.debugDescription)")
+        #expect(
+            output.split(separator: "\n").allSatisfy { !$0.drop(while: \.isWhitespace).hasPrefix("::") },
+            "\(output.debugDescription)")
         #expect(Inert.needsQuoting(line))
     }
 }

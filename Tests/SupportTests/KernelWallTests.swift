@@ -11,26 +11,26 @@ import Testing
 
     /// What the probe program reports, one `name=outcome` line each.
     static let probe = """
-    import json, os, socket, sys
-    home, view, canary, outside = sys.argv[1:5]
-    def attempt(name, action):
-        try:
-            action()
-            print(name + "=allowed")
-        except OSError as error:
-            print(name + "=" + (os.strerror(error.errno) if error.errno else str(error)))
-    attempt("read-canary", lambda: open(canary).read())
-    attempt("list-outside", lambda: os.listdir(outside))
-    attempt("read-view", lambda: open(os.path.join(view, "inside.txt")).read())
-    attempt("write-home", lambda: open(os.path.join(home, "scratch.txt"), "w").write("x"))
-    attempt("write-view", lambda: open(os.path.join(view, "new.txt"), "w").write("x"))
-    attempt("write-outside", lambda: open(os.path.join(outside, "new.txt"), "w").write("x"))
-    attempt("tcp", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-    attempt("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
-    attempt("tcp6", lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM))
-    attempt("netlink", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0))
-    attempt("unix", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
-    """
+        import json, os, socket, sys
+        home, view, canary, outside = sys.argv[1:5]
+        def attempt(name, action):
+            try:
+                action()
+                print(name + "=allowed")
+            except OSError as error:
+                print(name + "=" + (os.strerror(error.errno) if error.errno else str(error)))
+        attempt("read-canary", lambda: open(canary).read())
+        attempt("list-outside", lambda: os.listdir(outside))
+        attempt("read-view", lambda: open(os.path.join(view, "inside.txt")).read())
+        attempt("write-home", lambda: open(os.path.join(home, "scratch.txt"), "w").write("x"))
+        attempt("write-view", lambda: open(os.path.join(view, "new.txt"), "w").write("x"))
+        attempt("write-outside", lambda: open(os.path.join(outside, "new.txt"), "w").write("x"))
+        attempt("tcp", lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+        attempt("udp", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+        attempt("tcp6", lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM))
+        attempt("netlink", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0))
+        attempt("unix", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+        """
 
     /// The interpreter and the directories it loads itself from: readable, as a renderer's program is.
     static func python() throws -> (program: String, readable: [String]) {
@@ -48,13 +48,17 @@ import Testing
             Issue.record("this kernel has no Landlock or seccomp: \(KernelWall.probe())")
             return
         }
-        let view = try TemporaryDirectory(), home = try TemporaryDirectory(), outside = try TemporaryDirectory()
+        let view = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        let outside = try TemporaryDirectory()
         try view.write("inside.txt", "inside")
         try outside.write("canary.txt", "CANARY")
         let (program, readable) = try Self.python()
         let confinement = Confinement(readable: readable + [view.path], writable: [home.path])
-        let output = try await runner.run(ProcessInvocation(program, ["-S", "-c", Self.probe, home.path, view.path, outside.path + "/canary.txt", outside.path],
-                                                            environment: ["HOME": home.path], inheritsEnvironment: false, confinement: confinement))
+        let output = try await runner.run(
+            ProcessInvocation(
+                program, ["-S", "-c", Self.probe, home.path, view.path, outside.path + "/canary.txt", outside.path],
+                environment: ["HOME": home.path], inheritsEnvironment: false, confinement: confinement))
         #expect(output.status == 0, "\(output.stderr)")
         var outcome: [String: String] = [:]
         for line in output.stdout.split(separator: "\n") {
@@ -74,13 +78,18 @@ import Testing
     @Test func withoutTheWallAConfinedProgramDoesNotRun() async throws {
         let home = try TemporaryDirectory()
         // The simulation only takes the wall away: what asks for it is then refused (the commands' tests run it end to end).
-        guard case let .failure(missing) = KernelWall.probe(environment: [KernelWall.simulationVariable: "landlock"]) else {
+        guard case .failure(let missing) = KernelWall.probe(environment: [KernelWall.simulationVariable: "landlock"])
+        else {
             Issue.record("the simulation did not take the wall away")
             return
         }
-        #expect(missing.description.contains("Landlock is not available") && missing.description.contains("--unconfined"))
+        #expect(
+            missing.description.contains("Landlock is not available") && missing.description.contains("--unconfined"))
         // A path the ruleset cannot open fails the spawn before the program runs: nothing runs half-confined.
-        let invocation = ProcessInvocation("/bin/true", [], confinement: Confinement(readable: ["/no/such/directory"], writable: [home.path]))
-        await #expect { try await runner.run(invocation) } throws: { "\($0)".contains("Landlock ruleset for /no/such/directory") }
+        let invocation = ProcessInvocation(
+            "/bin/true", [], confinement: Confinement(readable: ["/no/such/directory"], writable: [home.path]))
+        await #expect { try await runner.run(invocation) } throws: {
+            "\($0)".contains("Landlock ruleset for /no/such/directory")
+        }
     }
 }

@@ -41,8 +41,10 @@ import Testing
     }
 
     @Test func environmentAndStandardInput() async throws {
-        let output = try await runner.run(ProcessInvocation("bash", ["-c", "cat; echo \"$LOCKMASTER_X\""],
-                                                            environment: ["LOCKMASTER_X": "set"], standardInput: Data("in\n".utf8)))
+        let output = try await runner.run(
+            ProcessInvocation(
+                "bash", ["-c", "cat; echo \"$LOCKMASTER_X\""],
+                environment: ["LOCKMASTER_X": "set"], standardInput: Data("in\n".utf8)))
         #expect(output.stdout == "in\nset\n")
     }
 }
@@ -70,11 +72,13 @@ import Testing
 
 @Suite struct ChildSignalTests {
     @Test func childrenStartWithNoBlockedOrIgnoredSignals() async throws {
-        let output = try await SystemProcessRunner().run(ProcessInvocation("bash", ["-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"]))
-        let masks = Dictionary(uniqueKeysWithValues: output.stdout.split(separator: "\n").map { line in
-            let parts = line.split(separator: "\t")
-            return (String(parts[0]), UInt64(parts[1], radix: 16) ?? .max)
-        })
+        let output = try await SystemProcessRunner().run(
+            ProcessInvocation("bash", ["-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"]))
+        let masks = Dictionary(
+            uniqueKeysWithValues: output.stdout.split(separator: "\n").map { line in
+                let parts = line.split(separator: "\t")
+                return (String(parts[0]), UInt64(parts[1], radix: 16) ?? .max)
+            })
         #expect(masks["SigBlk:"] == 0)
         // Standard signals 1–31 (SIGINT, SIGTERM, SIGPIPE …) at their defaults; glibc keeps its own real-time ones.
         #expect(masks["SigIgn:"].map { $0 & 0x7FFF_FFFF } == 0)
@@ -90,10 +94,16 @@ import Testing
     @Test func childrenInheritOnlyTheirStandardStreams() async throws {
         let directory = try TemporaryDirectory()
         // A file held open for writing here must not leak into a child (it would make exec of it fail with ETXTBSY).
-        let open = try #require(FileHandle(forWritingAtPath: try { try directory.write("held", ""); return directory.url.appendingPathComponent("held").path }()))
+        let open = try #require(
+            FileHandle(
+                forWritingAtPath: try {
+                    try directory.write("held", "")
+                    return directory.url.appendingPathComponent("held").path
+                }()))
         defer { try? open.close() }
-        let output = try await SystemProcessRunner().checkedRun(ProcessInvocation(
-            "python3", ["-c", "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"]))
+        let output = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation(
+                "python3", ["-c", "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"]))
         // 0, 1, 2, and the directory python itself opens to list them.
         #expect(output.stdout == "[0, 1, 2, 3]\n")
     }

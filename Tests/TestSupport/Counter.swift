@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A count shared with a property-check body, which may run on any thread.
 public final class Counter: @unchecked Sendable {

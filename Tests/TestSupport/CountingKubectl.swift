@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Support
 
 /// A kubectl that logs each run to a file, then runs the real one: tests count builds with it.

@@ -12,11 +12,14 @@ public final class FaultProxy: @unchecked Sendable {  // immutable after init; `
     public init(upstream: LocalRegistry, rate: Double, seed: Int = 7) async throws {
         directory = try TemporaryDirectory(prefix: "lockmaster-faults")
         port = try FreePort.find()
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fault_proxy.py")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "fault_proxy.py")
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, String(port), String(upstream.port), String(rate), String(seed),
-                             directory.url.appendingPathComponent("stats.json").path]
+        process.arguments = [
+            "python3", script.path, String(port), String(upstream.port), String(rate), String(seed),
+            directory.url.appendingPathComponent("stats.json").path,
+        ]
         process.standardOutput = FileHandle.nullDevice
         let log = directory.url.appendingPathComponent("proxy.log")
         process.standardError = try FileHandle(forWritingTo: log.createEmpty())
@@ -27,7 +30,8 @@ public final class FaultProxy: @unchecked Sendable {  // immutable after init; `
     /// `requests`, `faults`, and a count per fault kind.
     public var statistics: [String: Int] {
         guard let data = try? Data(contentsOf: directory.url.appendingPathComponent("stats.json")),
-              let stats = try? JSONSerialization.jsonObject(with: data) as? [String: Int] else { return [:] }
+            let stats = try? JSONSerialization.jsonObject(with: data) as? [String: Int]
+        else { return [:] }
         return stats
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Python's http.server over a directory on a loopback port: the remote host of `--allow-remote` tests.
 public final class FileServer: @unchecked Sendable {  // immutable after init; `process` is only touched in deinit
@@ -11,8 +11,9 @@ public final class FileServer: @unchecked Sendable {  // immutable after init; `
     public init() async throws {
         directory = try TemporaryDirectory(prefix: "lockmaster-files")
         port = try FreePort.find()
-        process = try await LoopbackPython.start(["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", directory.path],
-                                                 port: port, log: directory.url.appendingPathComponent(".server.log"))
+        process = try await LoopbackPython.start(
+            ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", directory.path],
+            port: port, log: directory.url.appendingPathComponent(".server.log"))
     }
 
     deinit { LoopbackPython.stop(process) }

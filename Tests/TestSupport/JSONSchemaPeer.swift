@@ -4,7 +4,9 @@ import Support
 /// Runs `json_schema_check.py` (Python jsonschema) beside this file: a second, independent reader of
 /// every JSON Schema in `docs/schemas/`.
 public enum JSONSchemaPeer {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("json_schema_check.py").path
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "json_schema_check.py"
+    ).path
 
     /// The repository's `docs/schemas/` directory.
     public static let schemas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -12,7 +14,8 @@ public enum JSONSchemaPeer {
 
     /// Validates each document (JSON, or YAML for `.yaml` files); returns each path's error, nil when valid.
     public static func validate(_ documents: [URL], against schema: URL) async throws -> [String: String?] {
-        let output = try await SystemProcessRunner().checkedRun(ProcessInvocation("python3", [script, schema.path] + documents.map(\.path)))
+        let output = try await SystemProcessRunner().checkedRun(
+            ProcessInvocation("python3", [script, schema.path] + documents.map(\.path)))
         let object = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] ?? [:]
         return object.mapValues { $0 as? String }
     }

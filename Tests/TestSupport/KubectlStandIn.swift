@@ -9,7 +9,9 @@ public final class KubectlStandIn: Sendable {
 
     public init() throws {
         directory = try TemporaryDirectory(prefix: "lockmaster-kubectl")
-        try directory.write("kubectl", """
+        try directory.write(
+            "kubectl",
+            """
             #!/bin/sh
             # Arguments: --context NAME get RESOURCES --all-namespaces --output json …
             [ "$1" = "--context" ] && [ "$3" = "get" ] || { echo "unexpected arguments: $*" >&2; exit 2; }
@@ -30,12 +32,21 @@ public final class KubectlStandIn: Sendable {
     }
 
     /// A Flux object as the API returns it, with a Ready condition.
-    public static func object(apiVersion: String, kind: String, name: String, namespace: String = "flux-system", ready: Bool,
-                              message: String = "", suspended: Bool = false, status: [String: Any] = [:]) -> [String: Any] {
+    public static func object(
+        apiVersion: String, kind: String, name: String, namespace: String = "flux-system", ready: Bool,
+        message: String = "", suspended: Bool = false, status: [String: Any] = [:]
+    ) -> [String: Any] {
         var fullStatus = status
-        fullStatus["conditions"] = [["type": "Ready", "status": ready ? "True" : "False", "reason": ready ? "ReconciliationSucceeded" : "BuildFailed",
-                                     "message": message, "lastTransitionTime": "2026-01-02T03:04:05Z"]]
-        return ["apiVersion": apiVersion, "kind": kind, "metadata": ["name": name, "namespace": namespace],
-                "spec": ["suspend": suspended, "interval": "10m"], "status": fullStatus]
+        fullStatus["conditions"] = [
+            [
+                "type": "Ready", "status": ready ? "True" : "False",
+                "reason": ready ? "ReconciliationSucceeded" : "BuildFailed",
+                "message": message, "lastTransitionTime": "2026-01-02T03:04:05Z",
+            ]
+        ]
+        return [
+            "apiVersion": apiVersion, "kind": kind, "metadata": ["name": name, "namespace": namespace],
+            "spec": ["suspend": suspended, "interval": "10m"], "status": fullStatus,
+        ]
     }
 }

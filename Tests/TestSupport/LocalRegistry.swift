@@ -29,11 +29,13 @@ public final class LocalRegistry: @unchecked Sendable {  // immutable after init
         switch authentication {
         case .none:
             break
-        case let .basic(username, password):
-            let line = try await SystemProcessRunner().checkedRun(ProcessInvocation("htpasswd", ["-nbB", username, password])).stdout
+        case .basic(let username, let password):
+            let line = try await SystemProcessRunner().checkedRun(
+                ProcessInvocation("htpasswd", ["-nbB", username, password])
+            ).stdout
             try directory.write("htpasswd", line.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
             auth = "auth:\n  htpasswd:\n    realm: lockmaster-test\n    path: \(directory.path)/htpasswd\n"
-        case let .token(service):
+        case .token(let service):
             auth = """
                 auth:
                   token:
@@ -44,7 +46,9 @@ public final class LocalRegistry: @unchecked Sendable {  // immutable after init
 
                 """
         }
-        try directory.write("config.yml", """
+        try directory.write(
+            "config.yml",
+            """
             version: 0.1
             log:
               level: error
@@ -63,9 +67,11 @@ public final class LocalRegistry: @unchecked Sendable {  // immutable after init
         process.executableURL = URL(fileURLWithPath: "/usr/bin/docker-registry")
         process.arguments = ["serve", directory.url.appendingPathComponent("config.yml").path]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: directory.url.appendingPathComponent("registry.log").createEmpty())
+        process.standardError = try FileHandle(
+            forWritingTo: directory.url.appendingPathComponent("registry.log").createEmpty())
         try process.run()
-        try await FreePort.waitUntilListening(port, process: process, log: directory.url.appendingPathComponent("registry.log"))
+        try await FreePort.waitUntilListening(
+            port, process: process, log: directory.url.appendingPathComponent("registry.log"))
     }
 
     deinit {
@@ -93,7 +99,9 @@ public enum FreePort {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw TestFailure("cannot find a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
@@ -107,7 +115,9 @@ public enum FreePort {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
 

@@ -154,7 +154,9 @@ public enum PlatformFixture {
         """
 
     /// KEDA as a platform service: Namespace, HelmRepository, HelmRelease with an exact chart version.
-    public static func keda(helm: String = "helm.toolkit.fluxcd.io/v2", source: String = "source.toolkit.fluxcd.io/v1") -> String {
+    public static func keda(helm: String = "helm.toolkit.fluxcd.io/v2", source: String = "source.toolkit.fluxcd.io/v1")
+        -> String
+    {
         """
         apiVersion: v1
         kind: Namespace
@@ -193,15 +195,19 @@ public enum PlatformFixture {
         let productionRef = production == .tag ? "tag: 0.0.3" : "semver: \">=0.0.1 <0.1.0\""
         return [
             "clusters/development/flux-system/gotk-sync.yaml": gotkSync("development"),
-            "clusters/development/flux-system/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n",
-            "clusters/development/flux-system/gotk-components.yaml": "---\n# Flux components (trimmed for the test).\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
+            "clusters/development/flux-system/kustomization.yaml":
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n",
+            "clusters/development/flux-system/gotk-components.yaml":
+                "---\n# Flux components (trimmed for the test).\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
             "clusters/development/platform.yaml": developmentPlatform,
             "clusters/development/apps/podinfo.yaml": podinfo,
             "clusters/staging/flux-system/gotk-sync.yaml": gotkSync("staging"),
-            "clusters/staging/platform.yaml": ociPlatform(comment: "staging tracks patch releases", ref: "semver: 0.0.x "),
+            "clusters/staging/platform.yaml": ociPlatform(
+                comment: "staging tracks patch releases", ref: "semver: 0.0.x "),
             "clusters/production/platform.yaml": ociPlatform(comment: "production is pinned", ref: productionRef),
             "clusters/production/decoy.yaml": decoy,
-            "platform/services/keda.yaml": keda(helm: "helm.toolkit.fluxcd.io/v2beta1", source: "source.toolkit.fluxcd.io/v1beta2"),
+            "platform/services/keda.yaml": keda(
+                helm: "helm.toolkit.fluxcd.io/v2beta1", source: "source.toolkit.fluxcd.io/v1beta2"),
             "platform/configs/.gitkeep": "",
         ]
     }

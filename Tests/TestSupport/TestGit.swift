@@ -19,7 +19,8 @@ public enum TestGit {
     @discardableResult
     public static func run(_ arguments: [String], in directory: URL) async throws -> String {
         try await SystemProcessRunner().checkedRun(
-            ProcessInvocation("git", ["-C", directory.path] + arguments, environment: environment)).stdout
+            ProcessInvocation("git", ["-C", directory.path] + arguments, environment: environment)
+        ).stdout
     }
 
     /// Makes `directory` a repository on branch `main` with everything in it committed.

@@ -17,9 +17,11 @@ public final class TokenService: @unchecked Sendable {  // immutable after init;
     public init(username: String, password: String) async throws {
         directory = try TemporaryDirectory(prefix: "lockmaster-token")
         port = try FreePort.find()
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("token_service.py")
-        process = try await LoopbackPython.start([script.path, String(port), directory.path, username, password, Self.serviceName, Self.issuer],
-                                                 port: port, log: directory.url.appendingPathComponent("token.log"))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "token_service.py")
+        process = try await LoopbackPython.start(
+            [script.path, String(port), directory.path, username, password, Self.serviceName, Self.issuer],
+            port: port, log: directory.url.appendingPathComponent("token.log"))
     }
 
     deinit { LoopbackPython.stop(process) }

@@ -14,16 +14,25 @@ import Testing
         "Platform": ["Manifests", "Support"],
         "Cluster": ["Support"],
         "GitKit": ["Support"],
-        "Artifacts": ["Support", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOPosix", "Crypto", "_CryptoExtras", "CZlib"],
+        "Artifacts": [
+            "Support", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOPosix", "Crypto", "_CryptoExtras", "CZlib",
+        ],
         "LockmasterKit": ["Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support", "Crypto"],
-        "lockmaster": ["LockmasterKit", "Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support", "ArgumentParser"],
+        "lockmaster": [
+            "LockmasterKit", "Platform", "Manifests", "Artifacts", "GitKit", "Cluster", "Support", "ArgumentParser",
+        ],
     ]
 
     /// Every Swift file of `module` with its text.
     static func files(of module: String) throws -> [(String, String)] {
         let root = sources.appendingPathComponent(module)
-        let paths = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
-        return try paths.map { ("\(module)/\($0)", try String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) }
+        let paths =
+            FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter {
+                $0.hasSuffix(".swift")
+            } ?? []
+        return try paths.map {
+            ("\(module)/\($0)", try String(contentsOf: root.appendingPathComponent($0), encoding: .utf8))
+        }
     }
 
     @Test(arguments: allowed.keys.sorted())
@@ -32,9 +41,13 @@ import Testing
         #expect(!files.isEmpty)
         for (path, text) in files {
             for line in text.split(separator: "\n") {
-                guard let match = line.wholeMatch(of: /(?:@preconcurrency )?(?:public |internal |package )?import (\w+)/) else { continue }
+                guard
+                    let match = line.wholeMatch(of: /(?:@preconcurrency )?(?:public |internal |package )?import (\w+)/)
+                else { continue }
                 let imported = String(match.1)
-                #expect(Self.system.contains(imported) || Self.allowed[module]!.contains(imported), "\(path) imports \(imported)")
+                #expect(
+                    Self.system.contains(imported) || Self.allowed[module]!.contains(imported),
+                    "\(path) imports \(imported)")
             }
         }
     }
@@ -56,7 +69,9 @@ import Testing
     /// Processes start only behind the boundary that owns them: git in GitKit, kubectl (kustomize too) in
     /// Cluster, the process runner in Support; besides, the docker credential helpers and the sandbox
     /// hooks, each in one file.
-    static let mayStartProcesses: Set = ["Artifacts/Auth/CredentialResolver.swift", "LockmasterKit/Repository/SandboxHooks.swift"]
+    static let mayStartProcesses: Set = [
+        "Artifacts/Auth/CredentialResolver.swift", "LockmasterKit/Repository/SandboxHooks.swift",
+    ]
 
     @Test func gitAndKubectlRunOnlyInTheirModules() throws {
         for module in Self.allowed.keys {
@@ -64,11 +79,17 @@ import Testing
                 for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                     let place = "\(path):\(number + 1): \(line)"
                     if line.contains("ProcessInvocation("), !["Support", "GitKit", "Cluster"].contains(module) {
-                        #expect(Self.mayStartProcesses.contains(path), "starts a process outside GitKit, Cluster and Support: \(place)")
+                        #expect(
+                            Self.mayStartProcesses.contains(path),
+                            "starts a process outside GitKit, Cluster and Support: \(place)")
                     }
-                    if line.contains(/ProcessInvocation\(\s*"git"/) { #expect(module == "GitKit", "runs git outside GitKit: \(place)") }
+                    if line.contains(/ProcessInvocation\(\s*"git"/) {
+                        #expect(module == "GitKit", "runs git outside GitKit: \(place)")
+                    }
                     // A `"kustomize"` argument, not the `kustomize` key of a YAML path being read (`node(at:`).
-                    if line.contains(/"kustomize"|ProcessInvocation\(\s*kubectl/), !line.contains(/(node|string)\(at:[^)]*"kustomize"/) {
+                    if line.contains(/"kustomize"|ProcessInvocation\(\s*kubectl/),
+                        !line.contains(/(node|string)\(at:[^)]*"kustomize"/)
+                    {
                         #expect(module == "Cluster", "runs kubectl outside Cluster: \(place)")
                     }
                 }
@@ -79,10 +100,13 @@ import Testing
     /// What each target of Package.swift declares: a module that imports a module it does not declare
     /// builds only by accident (through another's dependency), so it fails here.
     static func declaredDependencies() throws -> [String: Set<String>] {
-        let text = try String(contentsOf: sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        let text = try String(
+            contentsOf: sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
         var declared: [String: Set<String>] = [:]
         for match in text.matches(of: /\.(?:executableTarget|target)\(\s*name: "(\w+)",\s*dependencies: \[([^\]]*)\]/) {
-            let names = String(match.2).matches(of: /(?:^|[\s,\[])"(\w+)"|\.product\(name: "(\w+)"/).map { String($0.1 ?? $0.2 ?? "") }
+            let names = String(match.2).matches(of: /(?:^|[\s,\[])"(\w+)"|\.product\(name: "(\w+)"/).map {
+                String($0.1 ?? $0.2 ?? "")
+            }
             declared[String(match.1)] = Set(names.filter { !$0.isEmpty })
         }
         return declared
@@ -93,9 +117,13 @@ import Testing
         let declared = try #require(try Self.declaredDependencies()[module], "no target \(module) in Package.swift")
         for (path, text) in try Self.files(of: module) {
             for line in text.split(separator: "\n") {
-                guard let match = line.wholeMatch(of: /(?:@preconcurrency )?(?:public |internal |package )?import (\w+)/) else { continue }
+                guard
+                    let match = line.wholeMatch(of: /(?:@preconcurrency )?(?:public |internal |package )?import (\w+)/)
+                else { continue }
                 let imported = String(match.1)
-                #expect(Self.system.contains(imported) || declared.contains(imported), "\(path) imports \(imported), which Package.swift does not declare for \(module)")
+                #expect(
+                    Self.system.contains(imported) || declared.contains(imported),
+                    "\(path) imports \(imported), which Package.swift does not declare for \(module)")
             }
         }
     }
@@ -118,7 +146,10 @@ import Testing
         let folder = { (path: String) in path.split(separator: "/").dropLast().prefix(2).joined(separator: "/") }
         var owner: [String: String] = [:]
         for (path, text) in files {
-            for match in text.matches(of: /(?m)^(?:public |package |final |indirect )*(?:struct|enum|class|protocol|actor|typealias) ([A-Z]\w*)/) {
+            for match in text.matches(
+                of:
+                    /(?m)^(?:public |package |final |indirect )*(?:struct|enum|class|protocol|actor|typealias) ([A-Z]\w*)/
+            ) {
                 owner[String(match.1)] = folder(path)
             }
         }
@@ -126,7 +157,9 @@ import Testing
         for (path, text) in files {
             let code = text.replacing(/\/\/.*/, with: "")
             for match in code.matches(of: /\b[A-Z]\w*\b/) {
-                if let other = owner[String(match.0)], other != folder(path) { uses[folder(path), default: []].insert(other) }
+                if let other = owner[String(match.0)], other != folder(path) {
+                    uses[folder(path), default: []].insert(other)
+                }
             }
         }
         for (from, targets) in uses {

@@ -14,11 +14,16 @@ import Testing
 
     func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
 
-    @Test(arguments: [(PlatformFixture.ProductionRef.tag, "pinned", "0.0.3"), (.semver, "tracks-range", ">=0.0.1 <0.1.0")])
-    func statusJSONClassifiesEnvironments(production: PlatformFixture.ProductionRef, kind: String, ref: String) async throws {
+    @Test(arguments: [
+        (PlatformFixture.ProductionRef.tag, "pinned", "0.0.3"), (.semver, "tracks-range", ">=0.0.1 <0.1.0"),
+    ])
+    func statusJSONClassifiesEnvironments(production: PlatformFixture.ProductionRef, kind: String, ref: String)
+        async throws
+    {
         let repository = try await platformRepository(production)
         // No --repo: the work tree around the current directory.
-        let output = try await LockmasterBinary.run(["status", "-o", "json"], in: repository.url.appendingPathComponent("clusters/staging"))
+        let output = try await LockmasterBinary.run(
+            ["status", "-o", "json"], in: repository.url.appendingPathComponent("clusters/staging"))
         #expect(output.status == 0)
         #expect(output.stderr == "")
         let json = try #require(try JSONSerialization.jsonObject(with: output.standardOutput) as? [String: Any])
@@ -39,22 +44,25 @@ import Testing
         let directory = try TemporaryDirectory()
         let output = try await LockmasterBinary.run(["status", "--repo", directory.path])
         #expect(output.status == 0)
-        #expect(lines(output.stdout) == [
-            "no environments: there is no clusters/ directory in \(directory.path)",
-            "hint: set clustersDir in lockmaster.yaml if your clusters live elsewhere, or run 'lockmaster init'",
-        ])
+        #expect(
+            lines(output.stdout) == [
+                "no environments: there is no clusters/ directory in \(directory.path)",
+                "hint: set clustersDir in lockmaster.yaml if your clusters live elsewhere, or run 'lockmaster init'",
+            ])
     }
 
     @Test func statusSurvivesEveryYAMLFormAndReportsTheInvalidFile() async throws {
         let repository = try await platformRepository()
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ManifestsTests/Fixtures/repo")
-        try FileManager.default.copyItem(at: fixtures, to: repository.url.appendingPathComponent("clusters/development/extra"))
+        try FileManager.default.copyItem(
+            at: fixtures, to: repository.url.appendingPathComponent("clusters/development/extra"))
         let output = try await LockmasterBinary.run(["status", "--repo", repository.path])
         #expect(output.status == 1)
-        #expect(lines(output.stderr) == [
-            "clusters/development/extra/invalid/broken.yaml:8:1: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar that starts at line 6, column 8 (fix the syntax; the rest of the repository was still read)",
-        ])
+        #expect(
+            lines(output.stderr) == [
+                "clusters/development/extra/invalid/broken.yaml:8:1: error: invalid YAML: found unexpected end of stream while scanning a quoted scalar that starts at line 6, column 8 (fix the syntax; the rest of the repository was still read)"
+            ])
         #expect(output.stdout.contains("development  tracks-branch"))
     }
 
@@ -66,7 +74,10 @@ import Testing
         let prefix = getuid() == 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
         let output = try await LockmasterBinary.run(["status", "--repo", repository.path], prefix: prefix)
         #expect(output.status == 1)
-        #expect(lines(output.stderr) == ["clusters/production/secret.yaml:1:1: error: cannot read file: permission denied (check the file's permissions)"])
+        #expect(
+            lines(output.stderr) == [
+                "clusters/production/secret.yaml:1:1: error: cannot read file: permission denied (check the file's permissions)"
+            ])
     }
 
     @Test func settingsTypoNamesTheKeyAndTheFix() async throws {
@@ -75,31 +86,46 @@ import Testing
         let output = try await LockmasterBinary.run(["status", "--repo", repository.path])
         #expect(output.status == 1)
         #expect(output.stdout == "")
-        #expect(lines(output.stderr) == ["lockmaster.yaml:2:1: error: unknown key 'clusterDir' (did you mean 'clustersDir'?)"])
+        #expect(
+            lines(output.stderr) == [
+                "lockmaster.yaml:2:1: error: unknown key 'clusterDir' (did you mean 'clustersDir'?)"
+            ])
     }
 
     @Test func repoThatIsNotADirectoryIsAUsageError() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("file.txt", "x")
-        let output = try await LockmasterBinary.run(["status", "--repo", directory.url.appendingPathComponent("file.txt").path])
+        let output = try await LockmasterBinary.run([
+            "status", "--repo", directory.url.appendingPathComponent("file.txt").path,
+        ])
         #expect(output.status == 64)
-        #expect(lines(output.stderr) == ["lockmaster: error: --repo \(directory.path)/file.txt is not a directory; pass the platform repository's directory"])
+        #expect(
+            lines(output.stderr) == [
+                "lockmaster: error: --repo \(directory.path)/file.txt is not a directory; pass the platform repository's directory"
+            ])
     }
 
     @Test func outsideAWorkTreeWithoutRepoIsAUsageError() async throws {
         let directory = try TemporaryDirectory()
         let output = try await LockmasterBinary.run(["status"], in: directory.url)
         #expect(output.status == 64)
-        #expect(output.stderr.contains("is not inside a git work tree; run from the platform repository or pass --repo DIR"))
+        #expect(
+            output.stderr.contains("is not inside a git work tree; run from the platform repository or pass --repo DIR")
+        )
     }
 
     @Test func initIntoAConflictingDirectoryWritesNothing() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("clusters/production/platform.yaml", "# hand-written\n")
-        let output = try await LockmasterBinary.run(["init", directory.path, "--git-url", "https://example.com/p.git",
-                                                     "--artifact", "oci://registry.example.com/p"])
+        let output = try await LockmasterBinary.run([
+            "init", directory.path, "--git-url", "https://example.com/p.git",
+            "--artifact", "oci://registry.example.com/p",
+        ])
         #expect(output.status == 1)
-        #expect(lines(output.stderr) == ["lockmaster: error: \(directory.path)/clusters/production/platform.yaml already exists with other content; nothing was written (move them aside, or run init in an empty directory)"])
+        #expect(
+            lines(output.stderr) == [
+                "lockmaster: error: \(directory.path)/clusters/production/platform.yaml already exists with other content; nothing was written (move them aside, or run init in an empty directory)"
+            ])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["clusters"])
         #expect(try directory.read("clusters/production/platform.yaml") == "# hand-written\n")
     }
@@ -107,8 +133,10 @@ import Testing
     @Test func initThenStatusThenInitAgain() async throws {
         let directory = try TemporaryDirectory()
         let target = directory.url.appendingPathComponent("platform").path
-        let first = try await LockmasterBinary.run(["init", target, "--git-url", "https://example.com/p.git",
-                                                    "--artifact", "oci://registry.example.com/p", "-o", "json"])
+        let first = try await LockmasterBinary.run([
+            "init", target, "--git-url", "https://example.com/p.git",
+            "--artifact", "oci://registry.example.com/p", "-o", "json",
+        ])
         #expect(first.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: first.standardOutput) as? [String: Any])
         #expect((json["created"] as? [String])?.count == 8)
@@ -124,7 +152,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let output = try await LockmasterBinary.run(["init", directory.path, "--git-url", "u"])
         #expect(output.status == 64)
-        #expect(lines(output.stderr) == ["lockmaster: error: no artifact repository: pass --artifact oci://HOST/REPO (or a local OCI layout directory)"])
+        #expect(
+            lines(output.stderr) == [
+                "lockmaster: error: no artifact repository: pass --artifact oci://HOST/REPO (or a local OCI layout directory)"
+            ])
     }
 
     @Test func usageErrorsExit64AndHelpTeaches() async throws {
@@ -133,9 +164,13 @@ import Testing
         let badFormat = try await LockmasterBinary.run(["status", "-o", "xml"])
         #expect(badFormat.status == 64)
         // promote env, rollback and promote app share where the commit goes, and its rule.
-        for command in [["promote", "env", "production", "1.0.0"], ["rollback", "production"], ["promote", "app", "podinfo", "--from", "a", "--to", "b"]] {
+        for command in [
+            ["promote", "env", "production", "1.0.0"], ["rollback", "production"],
+            ["promote", "app", "podinfo", "--from", "a", "--to", "b"],
+        ] {
             let both = try await LockmasterBinary.run(command + ["--branch", "x", "--no-branch"])
-            #expect(both.status == 64 && both.stderr.contains("--branch and --no-branch exclude each other"), "\(command)")
+            #expect(
+                both.status == 64 && both.stderr.contains("--branch and --no-branch exclude each other"), "\(command)")
         }
         let help = try await LockmasterBinary.run(["status", "--help"])
         #expect(help.status == 0)

@@ -16,20 +16,29 @@ import Testing
             try clone.write(PlatformFixture.files())
             try clone.write("lockmaster.yaml", "artifact: \(url)\n")
             try await TestGit.commitAll(in: clone.url)
-            try await TestGit.run(["remote", "add", "origin", "https://git.example.com/acme/platform.git"], in: clone.url)
+            try await TestGit.run(
+                ["remote", "add", "origin", "https://git.example.com/acme/platform.git"], in: clone.url)
             clones.append(clone)
         }
         let client = RegistryClient(endpoint: try RegistryEndpoint.parse(url))
-        var violations = 0, moved = 0
+        var violations = 0
+        var moved = 0
         for round in 1...50 {
             for (index, clone) in clones.enumerated() {
-                try clone.write("platform/services/round.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: r, namespace: r}\ndata: {round: \"\(round)\", publisher: \"\(index)\"}\n")
+                try clone.write(
+                    "platform/services/round.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: r, namespace: r}\ndata: {round: \"\(round)\", publisher: \"\(index)\"}\n"
+                )
                 try await TestGit.commitAll(in: clone.url, message: "round \(round)")
             }
             let before = Set(try await client.listTags())
             let outputs = try await withThrowingTaskGroup(of: ProcessOutput.self) { group in
                 for clone in clones {
-                    group.addTask { try await LockmasterBinary.run(["publish", "--repo", clone.path, "--bump", "patch", "-o", "json"]) }
+                    group.addTask {
+                        try await LockmasterBinary.run([
+                            "publish", "--repo", clone.path, "--bump", "patch", "-o", "json",
+                        ])
+                    }
                 }
                 var all: [ProcessOutput] = []
                 for try await output in group { all.append(output) }
@@ -37,8 +46,13 @@ import Testing
             }
             var claimed: [String: String] = [:]
             for output in outputs {
-                guard output.status == 0, let report = try? JSONSerialization.jsonObject(with: output.standardOutput) as? [String: Any],
-                      let tag = report["tag"] as? String, let digest = report["digest"] as? String else { violations += 1; continue }
+                guard output.status == 0,
+                    let report = try? JSONSerialization.jsonObject(with: output.standardOutput) as? [String: Any],
+                    let tag = report["tag"] as? String, let digest = report["digest"] as? String
+                else {
+                    violations += 1
+                    continue
+                }
                 moved += (report["takenByOthers"] as? [String])?.count ?? 0
                 if claimed[tag] != nil { violations += 1 }
                 claimed[tag] = digest
@@ -46,11 +60,15 @@ import Testing
             // Every published digest is reachable under exactly one new tag, the one it reported.
             let new = Set(try await client.listTags()).subtracting(before)
             var holders: [String: [String]] = [:]
-            for tag in new { if let digest = try await client.manifestDigest(tag) { holders[digest, default: []].append(tag) } }
+            for tag in new {
+                if let digest = try await client.manifestDigest(tag) { holders[digest, default: []].append(tag) }
+            }
             for (tag, digest) in claimed where holders[digest] != [tag] { violations += 1 }
             if new.count != 3 { violations += 1 }
         }
-        print("race: 50 rounds of 3 concurrent publishers, \(moved) versions lost to another publisher and moved past, \(violations) violations")
+        print(
+            "race: 50 rounds of 3 concurrent publishers, \(moved) versions lost to another publisher and moved past, \(violations) violations"
+        )
         #expect(violations == 0)
     }
 }

@@ -10,7 +10,9 @@ struct DangerCase: Sendable, CustomStringConvertible {
 }
 
 enum DangerCorpus {
-    static func deployment(selector: String = "web", replicas: Int = 1, image: String = "nginx:1.25.3", kind: String = "Deployment") -> String {
+    static func deployment(
+        selector: String = "web", replicas: Int = 1, image: String = "nginx:1.25.3", kind: String = "Deployment"
+    ) -> String {
         """
         apiVersion: apps/v1
         kind: \(kind)
@@ -83,7 +85,8 @@ enum DangerCorpus {
         """
     }
 
-    static func claim(storageClass: String = "fast", storage: String = "10Gi", mode: String = "ReadWriteOnce") -> String {
+    static func claim(storageClass: String = "fast", storage: String = "10Gi", mode: String = "ReadWriteOnce") -> String
+    {
         """
         apiVersion: v1
         kind: PersistentVolumeClaim
@@ -97,7 +100,8 @@ enum DangerCorpus {
     }
 
     static let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: apps}\n"
-    static let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: apps}\ndata: {a: \"1\"}\n"
+    static let configMap =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: apps}\ndata: {a: \"1\"}\n"
 
     static func crd(versions: [String] = ["v1"]) -> String {
         """
@@ -114,8 +118,11 @@ enum DangerCorpus {
         """
     }
 
-    static func kustomization(prune: Bool? = true, path: String = "./platform/configs", targetNamespace: String? = nil, source: String = "platform",
-                              suspend: Bool = false, deletionPolicy: String? = nil, interval: String = "10m") -> String {
+    static func kustomization(
+        prune: Bool? = true, path: String = "./platform/configs", targetNamespace: String? = nil,
+        source: String = "platform",
+        suspend: Bool = false, deletionPolicy: String? = nil, interval: String = "10m"
+    ) -> String {
         """
         apiVersion: kustomize.toolkit.fluxcd.io/v1
         kind: Kustomization
@@ -128,8 +135,10 @@ enum DangerCorpus {
         """
     }
 
-    static func helmRelease(version: String = "2.14.0", releaseName: String? = nil, storageNamespace: String? = nil, retries: Int = 3,
-                            interval: String = "30m", replicas: Int = 1, comment: String = "") -> String {
+    static func helmRelease(
+        version: String = "2.14.0", releaseName: String? = nil, storageNamespace: String? = nil, retries: Int = 3,
+        interval: String = "30m", replicas: Int = 1, comment: String = ""
+    ) -> String {
         """
         apiVersion: helm.toolkit.fluxcd.io/v2
         kind: HelmRelease
@@ -174,61 +183,141 @@ enum DangerCorpus {
     }
 
     static let cases: [DangerCase] = [
-        DangerCase(name: "selector changed", before: deployment(), after: deployment(selector: "web-v2"), expected: ["immutable-selector"]),
+        DangerCase(
+            name: "selector changed", before: deployment(), after: deployment(selector: "web-v2"),
+            expected: ["immutable-selector"]),
         DangerCase(name: "replicas changed", before: deployment(), after: deployment(replicas: 3), expected: []),
-        DangerCase(name: "DaemonSet selector changed", before: deployment(kind: "DaemonSet"), after: deployment(selector: "agent", kind: "DaemonSet"), expected: ["immutable-selector"]),
-        DangerCase(name: "StatefulSet serviceName changed", before: statefulSet(), after: statefulSet(serviceName: "db-headless"), expected: ["immutable-statefulset"]),
-        DangerCase(name: "StatefulSet claim template changed", before: statefulSet(), after: statefulSet(storage: "20Gi"), expected: ["immutable-statefulset"]),
+        DangerCase(
+            name: "DaemonSet selector changed", before: deployment(kind: "DaemonSet"),
+            after: deployment(selector: "agent", kind: "DaemonSet"), expected: ["immutable-selector"]),
+        DangerCase(
+            name: "StatefulSet serviceName changed", before: statefulSet(),
+            after: statefulSet(serviceName: "db-headless"), expected: ["immutable-statefulset"]),
+        DangerCase(
+            name: "StatefulSet claim template changed", before: statefulSet(), after: statefulSet(storage: "20Gi"),
+            expected: ["immutable-statefulset"]),
         DangerCase(name: "StatefulSet scaled", before: statefulSet(), after: statefulSet(replicas: 3), expected: []),
-        DangerCase(name: "Service made headless", before: service(), after: service(clusterIP: "None"), expected: ["immutable-service-ip"]),
-        DangerCase(name: "Service cluster IP changed", before: service(clusterIP: "10.0.0.10"), after: service(clusterIP: "10.0.0.11"), expected: ["immutable-service-ip"]),
+        DangerCase(
+            name: "Service made headless", before: service(), after: service(clusterIP: "None"),
+            expected: ["immutable-service-ip"]),
+        DangerCase(
+            name: "Service cluster IP changed", before: service(clusterIP: "10.0.0.10"),
+            after: service(clusterIP: "10.0.0.11"), expected: ["immutable-service-ip"]),
         DangerCase(name: "Service port changed", before: service(), after: service(port: 8080), expected: []),
-        DangerCase(name: "Job template changed", before: job(), after: job(image: "busybox:1.36.1"), expected: ["immutable-job-template"]),
+        DangerCase(
+            name: "Job template changed", before: job(), after: job(image: "busybox:1.36.1"),
+            expected: ["immutable-job-template"]),
         DangerCase(name: "Job label changed", before: job(), after: job(label: "b"), expected: []),
-        DangerCase(name: "claim storage class changed", before: claim(), after: claim(storageClass: "slow"), expected: ["immutable-claim"]),
+        DangerCase(
+            name: "claim storage class changed", before: claim(), after: claim(storageClass: "slow"),
+            expected: ["immutable-claim"]),
         DangerCase(name: "claim shrunk", before: claim(), after: claim(storage: "5Gi"), expected: ["immutable-claim"]),
-        DangerCase(name: "claim access mode changed", before: claim(), after: claim(mode: "ReadWriteMany"), expected: ["immutable-claim"]),
+        DangerCase(
+            name: "claim access mode changed", before: claim(), after: claim(mode: "ReadWriteMany"),
+            expected: ["immutable-claim"]),
         DangerCase(name: "claim grown", before: claim(), after: claim(storage: "20Gi"), expected: []),
-        DangerCase(name: "Namespace removed", before: namespace + "---\n" + configMap, after: configMap, expected: ["deletes-namespace"]),
+        DangerCase(
+            name: "Namespace removed", before: namespace + "---\n" + configMap, after: configMap,
+            expected: ["deletes-namespace"]),
         DangerCase(name: "Namespace added", before: configMap, after: namespace + "---\n" + configMap, expected: []),
-        DangerCase(name: "CRD removed", before: crd() + "---\n" + configMap, after: configMap, expected: ["deletes-crd"]),
+        DangerCase(
+            name: "CRD removed", before: crd() + "---\n" + configMap, after: configMap, expected: ["deletes-crd"]),
         DangerCase(name: "CRD version added", before: crd(), after: crd(versions: ["v1", "v2"]), expected: []),
-        DangerCase(name: "claim removed", before: claim() + "---\n" + configMap, after: configMap, expected: ["deletes-volume"]),
+        DangerCase(
+            name: "claim removed", before: claim() + "---\n" + configMap, after: configMap, expected: ["deletes-volume"]
+        ),
         DangerCase(name: "ConfigMap removed", before: configMap + "---\n" + service(), after: service(), expected: []),
-        DangerCase(name: "pruning Kustomization removed", before: kustomization() + "---\n" + configMap, after: configMap, expected: ["deletes-pruning-kustomization"]),
-        DangerCase(name: "non-pruning Kustomization removed", before: kustomization(prune: false) + "---\n" + configMap, after: configMap, expected: []),
-        DangerCase(name: "orphaning Kustomization removed", before: kustomization(deletionPolicy: "Orphan") + "---\n" + configMap, after: configMap, expected: []),
-        DangerCase(name: "HelmRelease removed", before: helmRelease() + "---\n" + configMap, after: configMap, expected: ["deletes-helmrelease"]),
-        DangerCase(name: "HelmRelease values changed", before: helmRelease(), after: helmRelease(replicas: 2), expected: []),
-        DangerCase(name: "prune turned on", before: kustomization(prune: false), after: kustomization(prune: true), expected: ["prune-enabled"]),
-        DangerCase(name: "Kustomization interval changed", before: kustomization(), after: kustomization(interval: "5m"), expected: []),
-        DangerCase(name: "Kustomization suspended", before: kustomization(), after: kustomization(suspend: true), expected: ["suspend-changed"]),
-        DangerCase(name: "deletion policy set", before: kustomization(), after: kustomization(deletionPolicy: "Orphan"), expected: ["deletion-policy-changed"]),
-        DangerCase(name: "targetNamespace changed", before: kustomization(), after: kustomization(targetNamespace: "apps"), expected: ["inventory-replaced"]),
-        DangerCase(name: "path changed", before: kustomization(), after: kustomization(path: "./platform/service-configs"), expected: ["inventory-replaced"]),
-        DangerCase(name: "sourceRef changed", before: kustomization(), after: kustomization(source: "flux-system"), expected: ["inventory-replaced"]),
-        DangerCase(name: "path spelled differently", before: kustomization(), after: kustomization(path: "platform/configs/"), expected: []),
-        DangerCase(name: "release name set", before: helmRelease(), after: helmRelease(releaseName: "keda-operator"), expected: ["release-identity-changed"]),
-        DangerCase(name: "storage namespace set", before: helmRelease(), after: helmRelease(storageNamespace: "flux-system"), expected: ["release-identity-changed"]),
-        DangerCase(name: "release name written as its default", before: helmRelease(), after: helmRelease(releaseName: "keda"), expected: []),
-        DangerCase(name: "remediation turned off", before: helmRelease(), after: helmRelease(retries: 0), expected: ["remediation-disabled"]),
-        DangerCase(name: "more remediation retries", before: helmRelease(), after: helmRelease(retries: 5), expected: []),
-        DangerCase(name: "binding to cluster-admin", before: binding(), after: binding(role: "cluster-admin"), expected: ["binds-cluster-admin"]),
-        DangerCase(name: "cluster-admin bound to one more subject", before: binding(role: "cluster-admin"), after: binding(role: "cluster-admin", subjects: ["ci", "deploy"]), expected: ["binds-cluster-admin"]),
-        DangerCase(name: "view bound to one more subject", before: binding(), after: binding(subjects: ["ci", "deploy"]), expected: []),
-        DangerCase(name: "wildcard verbs", before: role(kind: "ClusterRole"), after: role(kind: "ClusterRole", verbs: ["*"]), expected: ["wildcard-rbac"]),
-        DangerCase(name: "wildcard resources", before: role(), after: role(resources: ["*"]), expected: ["wildcard-rbac"]),
-        DangerCase(name: "Role widened", before: role(), after: role(verbs: ["get", "list"]), expected: ["role-widened"]),
+        DangerCase(
+            name: "pruning Kustomization removed", before: kustomization() + "---\n" + configMap, after: configMap,
+            expected: ["deletes-pruning-kustomization"]),
+        DangerCase(
+            name: "non-pruning Kustomization removed", before: kustomization(prune: false) + "---\n" + configMap,
+            after: configMap, expected: []),
+        DangerCase(
+            name: "orphaning Kustomization removed",
+            before: kustomization(deletionPolicy: "Orphan") + "---\n" + configMap, after: configMap, expected: []),
+        DangerCase(
+            name: "HelmRelease removed", before: helmRelease() + "---\n" + configMap, after: configMap,
+            expected: ["deletes-helmrelease"]),
+        DangerCase(
+            name: "HelmRelease values changed", before: helmRelease(), after: helmRelease(replicas: 2), expected: []),
+        DangerCase(
+            name: "prune turned on", before: kustomization(prune: false), after: kustomization(prune: true),
+            expected: ["prune-enabled"]),
+        DangerCase(
+            name: "Kustomization interval changed", before: kustomization(), after: kustomization(interval: "5m"),
+            expected: []),
+        DangerCase(
+            name: "Kustomization suspended", before: kustomization(), after: kustomization(suspend: true),
+            expected: ["suspend-changed"]),
+        DangerCase(
+            name: "deletion policy set", before: kustomization(), after: kustomization(deletionPolicy: "Orphan"),
+            expected: ["deletion-policy-changed"]),
+        DangerCase(
+            name: "targetNamespace changed", before: kustomization(), after: kustomization(targetNamespace: "apps"),
+            expected: ["inventory-replaced"]),
+        DangerCase(
+            name: "path changed", before: kustomization(), after: kustomization(path: "./platform/service-configs"),
+            expected: ["inventory-replaced"]),
+        DangerCase(
+            name: "sourceRef changed", before: kustomization(), after: kustomization(source: "flux-system"),
+            expected: ["inventory-replaced"]),
+        DangerCase(
+            name: "path spelled differently", before: kustomization(), after: kustomization(path: "platform/configs/"),
+            expected: []),
+        DangerCase(
+            name: "release name set", before: helmRelease(), after: helmRelease(releaseName: "keda-operator"),
+            expected: ["release-identity-changed"]),
+        DangerCase(
+            name: "storage namespace set", before: helmRelease(), after: helmRelease(storageNamespace: "flux-system"),
+            expected: ["release-identity-changed"]),
+        DangerCase(
+            name: "release name written as its default", before: helmRelease(), after: helmRelease(releaseName: "keda"),
+            expected: []),
+        DangerCase(
+            name: "remediation turned off", before: helmRelease(), after: helmRelease(retries: 0),
+            expected: ["remediation-disabled"]),
+        DangerCase(
+            name: "more remediation retries", before: helmRelease(), after: helmRelease(retries: 5), expected: []),
+        DangerCase(
+            name: "binding to cluster-admin", before: binding(), after: binding(role: "cluster-admin"),
+            expected: ["binds-cluster-admin"]),
+        DangerCase(
+            name: "cluster-admin bound to one more subject", before: binding(role: "cluster-admin"),
+            after: binding(role: "cluster-admin", subjects: ["ci", "deploy"]), expected: ["binds-cluster-admin"]),
+        DangerCase(
+            name: "view bound to one more subject", before: binding(), after: binding(subjects: ["ci", "deploy"]),
+            expected: []),
+        DangerCase(
+            name: "wildcard verbs", before: role(kind: "ClusterRole"), after: role(kind: "ClusterRole", verbs: ["*"]),
+            expected: ["wildcard-rbac"]),
+        DangerCase(
+            name: "wildcard resources", before: role(), after: role(resources: ["*"]), expected: ["wildcard-rbac"]),
+        DangerCase(
+            name: "Role widened", before: role(), after: role(verbs: ["get", "list"]), expected: ["role-widened"]),
         DangerCase(name: "Role narrowed", before: role(verbs: ["get", "list"]), after: role(), expected: []),
-        DangerCase(name: "chart major upgrade", before: helmRelease(), after: helmRelease(version: "3.0.0"), expected: ["major-upgrade"]),
-        DangerCase(name: "image major upgrade", before: deployment(), after: deployment(image: "nginx:2.0.0"), expected: ["major-upgrade"]),
-        DangerCase(name: "chart minor upgrade", before: helmRelease(), after: helmRelease(version: "2.15.0"), expected: []),
-        DangerCase(name: "chart downgrade", before: helmRelease(version: "2.15.0"), after: helmRelease(), expected: ["downgrade"]),
-        DangerCase(name: "image downgrade", before: deployment(image: "nginx:1.25.3"), after: deployment(image: "nginx:1.24.0"), expected: ["downgrade"]),
-        DangerCase(name: "image patch upgrade", before: deployment(), after: deployment(image: "nginx:1.25.4"), expected: []),
-        DangerCase(name: "downgrade silenced on its line", before: helmRelease(version: "2.15.0"),
-                   after: helmRelease(comment: "  # lockmaster:ignore=downgrade"), expected: [], silenced: ["downgrade"]),
-        DangerCase(name: "two findings in one change", before: deployment(), after: deployment(selector: "web-v2", image: "nginx:0.9.0"),
-                   expected: ["downgrade", "immutable-selector"]),
+        DangerCase(
+            name: "chart major upgrade", before: helmRelease(), after: helmRelease(version: "3.0.0"),
+            expected: ["major-upgrade"]),
+        DangerCase(
+            name: "image major upgrade", before: deployment(), after: deployment(image: "nginx:2.0.0"),
+            expected: ["major-upgrade"]),
+        DangerCase(
+            name: "chart minor upgrade", before: helmRelease(), after: helmRelease(version: "2.15.0"), expected: []),
+        DangerCase(
+            name: "chart downgrade", before: helmRelease(version: "2.15.0"), after: helmRelease(),
+            expected: ["downgrade"]),
+        DangerCase(
+            name: "image downgrade", before: deployment(image: "nginx:1.25.3"),
+            after: deployment(image: "nginx:1.24.0"), expected: ["downgrade"]),
+        DangerCase(
+            name: "image patch upgrade", before: deployment(), after: deployment(image: "nginx:1.25.4"), expected: []),
+        DangerCase(
+            name: "downgrade silenced on its line", before: helmRelease(version: "2.15.0"),
+            after: helmRelease(comment: "  # lockmaster:ignore=downgrade"), expected: [], silenced: ["downgrade"]),
+        DangerCase(
+            name: "two findings in one change", before: deployment(),
+            after: deployment(selector: "web-v2", image: "nginx:0.9.0"),
+            expected: ["downgrade", "immutable-selector"]),
     ]
 }

@@ -10,7 +10,8 @@ import Testing
         try directory.write(PlatformFixture.files())
         try directory.write("lockmaster.yaml", "artifact: \(artifact)\n")
         try await TestGit.commitAll(in: directory.url)
-        try await TestGit.run(["remote", "add", "origin", "https://git.example.com/acme/platform.git"], in: directory.url)
+        try await TestGit.run(
+            ["remote", "add", "origin", "https://git.example.com/acme/platform.git"], in: directory.url)
         return directory
     }
 
@@ -29,28 +30,37 @@ import Testing
         #expect(written.status == 0)
         let digest = try #require(report["digest"] as? String)
         #expect(written.stdout.hasPrefix("\(digest)  \(report["size"] as? Int ?? -1) bytes  2 files"))
-        #expect("sha256:" + (try await SystemProcessRunner().checkedRun(ProcessInvocation("sha256sum", [out.path])).stdout.prefix(64)) == digest)
+        #expect(
+            "sha256:"
+                + (try await SystemProcessRunner().checkedRun(ProcessInvocation("sha256sum", [out.path])).stdout.prefix(
+                    64)) == digest)
     }
 
     /// --verbose shows each registry request with its status, never a query string or a credential.
     @Test func verboseShowsEveryRegistryRequest() async throws {
         let registry = try await LocalRegistry(authentication: .basic(username: "ci", password: "pa55-word"))
         let repository = try await repository(artifact: registry.url("acme/platform"))
-        let output = try await LockmasterBinary.run(["--verbose", "publish", "--repo", repository.path, "--username", "ci", "--password-stdin", "-o", "json"],
-                                                    standardInput: "pa55-word\n")
+        let output = try await LockmasterBinary.run(
+            ["--verbose", "publish", "--repo", repository.path, "--username", "ci", "--password-stdin", "-o", "json"],
+            standardInput: "pa55-word\n")
         #expect(output.status == 0, "\(output.stderr)")
         let requests = output.stderr.split(separator: "\n").filter { $0.hasPrefix("> ") }
-        #expect(requests.contains { $0.hasPrefix("> PUT http://\(registry.host)/v2/acme/platform/manifests/0.0.1 → 201") }, "\(output.stderr)")
+        #expect(
+            requests.contains { $0.hasPrefix("> PUT http://\(registry.host)/v2/acme/platform/manifests/0.0.1 → 201") },
+            "\(output.stderr)")
         #expect(requests.contains { $0.hasSuffix(" → 401") }, "the first request meets the registry's challenge")
-        #expect(!output.stderr.contains("?") && !output.stderr.contains("pa55-word") && !output.stderr.contains("Authorization"))
+        #expect(
+            !output.stderr.contains("?") && !output.stderr.contains("pa55-word")
+                && !output.stderr.contains("Authorization"))
         #expect(try JSONSerialization.jsonObject(with: output.standardOutput) is [String: Any])
     }
 
     @Test func publishWithPasswordOnStandardInputThenResolve() async throws {
         let registry = try await LocalRegistry(authentication: .basic(username: "ci", password: "pa55-word"))
         let repository = try await repository(artifact: registry.url("acme/platform"))
-        let output = try await LockmasterBinary.run(["publish", "--repo", repository.path, "--username", "ci", "--password-stdin", "-o", "json"],
-                                                    standardInput: "pa55-word\n")
+        let output = try await LockmasterBinary.run(
+            ["publish", "--repo", repository.path, "--username", "ci", "--password-stdin", "-o", "json"],
+            standardInput: "pa55-word\n")
         #expect(output.status == 0)
         #expect(!output.stdout.contains("pa55-word") && !output.stderr.contains("pa55-word"))
         let report = try json(output)
@@ -60,36 +70,43 @@ import Testing
         #expect((report["bytesUploaded"] as? Int ?? 0) > 0)
         for key in ["url", "digest", "layerDigest"] { #expect(report[key] is String) }
 
-        let resolved = try await LockmasterBinary.run(["resolve", "staging", "--repo", repository.path, "-o", "json"],
-                                                      environment: ["LOCKMASTER_REGISTRY_USERNAME": "ci", "LOCKMASTER_REGISTRY_PASSWORD": "pa55-word"])
+        let resolved = try await LockmasterBinary.run(
+            ["resolve", "staging", "--repo", repository.path, "-o", "json"],
+            environment: ["LOCKMASTER_REGISTRY_USERNAME": "ci", "LOCKMASTER_REGISTRY_PASSWORD": "pa55-word"])
         #expect(resolved.status == 0)
         let resolution = try json(resolved)
         #expect(resolution["tag"] as? String == "0.0.1")
         #expect(resolution["digest"] as? String == report["digest"] as? String)
         #expect(resolution["revision"] as? String == "0.0.1@\(report["digest"] as? String ?? "")")
 
-        let anonymous = try await LockmasterBinary.run(["resolve", "staging", "--repo", repository.path], environment: ["HOME": repository.path])
+        let anonymous = try await LockmasterBinary.run(
+            ["resolve", "staging", "--repo", repository.path], environment: ["HOME": repository.path])
         #expect(anonymous.status == 1)
         #expect(anonymous.stderr.contains("requires authentication"))
     }
 
     @Test func dockerConfigCredentialsAreUsed() async throws {
-        let registry = try await LocalRegistry(authentication: .basic(username: "robot", password: "from-docker-config"))
+        let registry = try await LocalRegistry(
+            authentication: .basic(username: "robot", password: "from-docker-config"))
         let repository = try await repository(artifact: registry.url("platform"))
         let auth = Data("robot:from-docker-config".utf8).base64EncodedString()
         try repository.write(".docker-test/config.json", #"{"auths": {"\#(registry.host)": {"auth": "\#(auth)"}}}"#)
-        let output = try await LockmasterBinary.run(["publish", "--repo", repository.path, "--allow-dirty"],
-                                                    environment: ["DOCKER_CONFIG": repository.url.appendingPathComponent(".docker-test").path])
+        let output = try await LockmasterBinary.run(
+            ["publish", "--repo", repository.path, "--allow-dirty"],
+            environment: ["DOCKER_CONFIG": repository.url.appendingPathComponent(".docker-test").path])
         #expect(output.status == 0)
         #expect(output.stdout.hasPrefix("published \(registry.host)/platform:0.0.1"))
     }
 
     @Test func credentialHelpersAreAsked() async throws {
-        let registry = try await LocalRegistry(authentication: .basic(username: "helper-user", password: "helper-secret"))
+        let registry = try await LocalRegistry(
+            authentication: .basic(username: "helper-user", password: "helper-secret"))
         let repository = try await repository(artifact: registry.url("platform"))
         let tools = try TemporaryDirectory()
         // A docker credential helper: reads the host on stdin, answers with JSON.
-        try tools.write("bin/docker-credential-lmtest", """
+        try tools.write(
+            "bin/docker-credential-lmtest",
+            """
             #!/bin/sh
             read host
             [ "$1" = get ] && [ "$host" = "\(registry.host)" ] || exit 1
@@ -97,9 +114,12 @@ import Testing
             """)
         chmod(tools.url.appendingPathComponent("bin/docker-credential-lmtest").path, 0o755)
         try tools.write("docker/config.json", #"{"credHelpers": {"\#(registry.host)": "lmtest"}}"#)
-        let path = tools.url.appendingPathComponent("bin").path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let output = try await LockmasterBinary.run(["publish", "--repo", repository.path],
-                                                    environment: ["DOCKER_CONFIG": tools.url.appendingPathComponent("docker").path, "PATH": path])
+        let path =
+            tools.url.appendingPathComponent("bin").path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let output = try await LockmasterBinary.run(
+            ["publish", "--repo", repository.path],
+            environment: ["DOCKER_CONFIG": tools.url.appendingPathComponent("docker").path, "PATH": path])
         #expect(output.status == 0)
         #expect(output.stdout.hasPrefix("published \(registry.host)/platform:0.0.1"))
         #expect(!output.stdout.contains("helper-secret") && !output.stderr.contains("helper-secret"))

@@ -63,18 +63,19 @@ import Testing
     }
 
     @Test func theParserReadsContinuationsHereDocumentsAndOutput() {
-        let steps = Self.steps(in: """
-            <!-- runnable -->
-            ```console
-            $ echo a \\
-                b
-            a b
-            $ cat <<'EOF'
-            $ not a command
-            EOF
-            $ true
-            ```
-            """)
+        let steps = Self.steps(
+            in: """
+                <!-- runnable -->
+                ```console
+                $ echo a \\
+                    b
+                a b
+                $ cat <<'EOF'
+                $ not a command
+                EOF
+                $ true
+                ```
+                """)
         #expect(steps.map(\.command) == ["echo a \\\n    b", "cat <<'EOF'\n$ not a command\nEOF", "true"])
         #expect(steps.map(\.expected) == [["a b"], [], []])
         #expect(Self.matches(["x …", "…", "z"], ["x 1", "y", "y", "z"]))
@@ -91,15 +92,20 @@ import Testing
             script += "printf '\\n@@step \(index)@@\\n'\n{\n\(step.command)\n} 2>&1\nprintf '\\n@@exit %d@@\\n' $?\n"
         }
         let environment = [
-            "PATH": LockmasterBinary.url.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+            "PATH": LockmasterBinary.url.deletingLastPathComponent().path + ":"
+                + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
             "HOME": directory.url.path, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "Ada Ops", "GIT_AUTHOR_EMAIL": "ada@example.com", "GIT_COMMITTER_NAME": "Ada Ops", "GIT_COMMITTER_EMAIL": "ada@example.com",
+            "GIT_AUTHOR_NAME": "Ada Ops", "GIT_AUTHOR_EMAIL": "ada@example.com", "GIT_COMMITTER_NAME": "Ada Ops",
+            "GIT_COMMITTER_EMAIL": "ada@example.com",
         ]
-        let output = try await SystemProcessRunner().run(ProcessInvocation("bash", ["-c", script], workingDirectory: directory.url,
-                                                                           environment: environment, timeout: .seconds(300)))
+        let output = try await SystemProcessRunner().run(
+            ProcessInvocation(
+                "bash", ["-c", script], workingDirectory: directory.url,
+                environment: environment, timeout: .seconds(300)))
         for (index, step) in steps.enumerated() {
             guard let start = output.stdout.range(of: "\n@@step \(index)@@\n"),
-                  let end = output.stdout.range(of: "\n@@exit ", range: start.upperBound..<output.stdout.endIndex) else {
+                let end = output.stdout.range(of: "\n@@exit ", range: start.upperBound..<output.stdout.endIndex)
+            else {
                 Issue.record("step \(index) did not run: \(step.command)")
                 return
             }
@@ -107,9 +113,12 @@ import Testing
             var actual = output.stdout[start.upperBound..<end.lowerBound].components(separatedBy: "\n")
             if actual.last == "" { actual.removeLast() }
             let trimmed = actual.map { String($0.reversed().drop { $0 == " " }.reversed()) }
-            #expect(Self.matches(step.expected[...], trimmed[...]),
-                    "\(step.command)\nexpected:\n\(step.expected.joined(separator: "\n"))\nprinted:\n\(trimmed.joined(separator: "\n"))")
-            #expect(status == "0" || step.expected.contains { $0.contains("error:") }, "\(step.command) exited \(status)")
+            #expect(
+                Self.matches(step.expected[...], trimmed[...]),
+                "\(step.command)\nexpected:\n\(step.expected.joined(separator: "\n"))\nprinted:\n\(trimmed.joined(separator: "\n"))"
+            )
+            #expect(
+                status == "0" || step.expected.contains { $0.contains("error:") }, "\(step.command) exited \(status)")
         }
     }
 }

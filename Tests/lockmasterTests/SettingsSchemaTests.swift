@@ -12,14 +12,18 @@ import Testing
     @Test func theDocumentedSchemaIsTheOneLockmasterUses() async throws {
         let output = try await LockmasterBinary.run(["schema"])
         #expect(output.status == 0)
-        #expect(output.stdout == (try String(contentsOf: Self.documented, encoding: .utf8)),
-                "docs/schemas/lockmaster.yaml.schema.json is stale: lockmaster schema > docs/schemas/lockmaster.yaml.schema.json")
+        #expect(
+            output.stdout == (try String(contentsOf: Self.documented, encoding: .utf8)),
+            "docs/schemas/lockmaster.yaml.schema.json is stale: lockmaster schema > docs/schemas/lockmaster.yaml.schema.json"
+        )
     }
 
     /// Accepted and refused files: Lockmaster's verdict and jsonschema's must be the same.
     static let corpus: [(name: String, yaml: String, valid: Bool)] = [
         ("empty", "# nothing\n", true),
-        ("every key", """
+        (
+            "every key",
+            """
             branch: trunk
             clustersDir: fleet
             platformPaths: [platform, shared/crds]
@@ -33,7 +37,8 @@ import Testing
               namePattern: '^[a-z]+$'
               exclude: [flux-system/gotk-sync.yaml]
               hooks: {create: ["make up"], destroy: ["make down"]}
-            """, true),
+            """, true
+        ),
         ("quoted number", "branch: '8080'\n", true),
         ("unknown key", "clusterDir: fleet\n", false),
         ("unknown nested key", "sandbox: {namePatern: x}\n", false),
@@ -71,14 +76,18 @@ import Testing
 
     @Test func initPointsEditorsAtTheSchema() async throws {
         let directory = try TemporaryDirectory()
-        let output = try await LockmasterBinary.run(["init", directory.url.path, "--git-url", "https://git.example.com/acme/platform.git",
-                                                     "--artifact", "oci://registry.example.com/acme/platform"])
+        let output = try await LockmasterBinary.run([
+            "init", directory.url.path, "--git-url", "https://git.example.com/acme/platform.git",
+            "--artifact", "oci://registry.example.com/acme/platform",
+        ])
         #expect(output.status == 0, "\(output.stderr)")
         let settings = directory.url.appendingPathComponent("lockmaster.yaml")
         let text = try String(contentsOf: settings, encoding: .utf8)
         #expect(text.hasPrefix("# yaml-language-server: $schema=lockmaster.schema.json\n"))
         let written = directory.url.appendingPathComponent("lockmaster.schema.json")
-        #expect(try String(contentsOf: written, encoding: .utf8) == (try String(contentsOf: Self.documented, encoding: .utf8)))
+        #expect(
+            try String(contentsOf: written, encoding: .utf8)
+                == (try String(contentsOf: Self.documented, encoding: .utf8)))
         #expect(try await JSONSchemaPeer.validate([settings], against: written)[settings.path] == .some(nil))
     }
 }

@@ -8,9 +8,9 @@ public enum CredentialError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         switch self {
-        case let .helperFailed(helper, host, reason):
+        case .helperFailed(let helper, let host, let reason):
             return "the credential helper docker-credential-\(helper) failed for \(host): \(reason)"
-        case let .unreadableConfig(path, reason):
+        case .unreadableConfig(let path, let reason):
             return "cannot read \(path): \(reason)"
         }
     }
@@ -28,8 +28,10 @@ public struct CredentialResolver: Sendable {
     public var explicitHost: String?
     private let runner: any ProcessRunner
 
-    public init(explicit: RegistryCredentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                explicitHost: String? = nil, runner: any ProcessRunner = SystemProcessRunner()) {
+    public init(
+        explicit: RegistryCredentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        explicitHost: String? = nil, runner: any ProcessRunner = SystemProcessRunner()
+    ) {
         self.explicit = explicit
         self.environment = environment
         self.explicitHost = explicitHost
@@ -46,7 +48,12 @@ public struct CredentialResolver: Sendable {
     }
 
     struct DockerConfig: Decodable {
-        struct Entry: Decodable { var auth: String?; var username: String?; var password: String?; var identitytoken: String? }
+        struct Entry: Decodable {
+            var auth: String?
+            var username: String?
+            var password: String?
+            var identitytoken: String?
+        }
         var auths: [String: Entry]?
         var credHelpers: [String: String]?
         var credsStore: String?
@@ -54,7 +61,9 @@ public struct CredentialResolver: Sendable {
 
     public func credentials(for host: String) async throws -> RegistryCredentials? {
         if host == explicitHost, let explicit { return explicit }
-        if host == explicitHost, let username = environment["LOCKMASTER_REGISTRY_USERNAME"], let password = environment["LOCKMASTER_REGISTRY_PASSWORD"] {
+        if host == explicitHost, let username = environment["LOCKMASTER_REGISTRY_USERNAME"],
+            let password = environment["LOCKMASTER_REGISTRY_PASSWORD"]
+        {
             return RegistryCredentials(username: username, password: password)
         }
         guard let data = FileManager.default.contents(atPath: configPath.path) else { return nil }
@@ -64,11 +73,16 @@ public struct CredentialResolver: Sendable {
         }
         if let helper = config.credHelpers?[host] { return try await fromHelper(helper, host: host) }
         if let entry = config.auths?.first(where: { Self.host(of: $0.key) == host })?.value {
-            if let auth = entry.auth, let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
-               let colon = decoded.firstIndex(of: ":") {
-                return RegistryCredentials(username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
+            if let auth = entry.auth,
+                let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
+                let colon = decoded.firstIndex(of: ":")
+            {
+                return RegistryCredentials(
+                    username: String(decoded[..<colon]), password: String(decoded[decoded.index(after: colon)...]))
             }
-            if let username = entry.username, let password = entry.password { return RegistryCredentials(username: username, password: password) }
+            if let username = entry.username, let password = entry.password {
+                return RegistryCredentials(username: username, password: password)
+            }
         }
         if let store = config.credsStore { return try await fromHelper(store, host: host) }
         return nil
@@ -83,16 +97,29 @@ public struct CredentialResolver: Sendable {
 
     /// `docker-credential-NAME get`, host on stdin, `{"Username":…,"Secret":…}` on stdout.
     private func fromHelper(_ name: String, host: String) async throws -> RegistryCredentials? {
-        let output = try await runner.run(ProcessInvocation("docker-credential-\(name)", ["get"], timeout: .seconds(30), standardInput: Data(host.utf8)))
+        let output = try await runner.run(
+            ProcessInvocation(
+                "docker-credential-\(name)", ["get"], timeout: .seconds(30), standardInput: Data(host.utf8)))
         if output.status != 0 {
             // Helpers say "credentials not found" when they have nothing for this host: anonymous then.
-            if output.stdout.contains("credentials not found") || output.stderr.contains("credentials not found") { return nil }
+            if output.stdout.contains("credentials not found") || output.stderr.contains("credentials not found") {
+                return nil
+            }
             throw CredentialError.helperFailed(helper: name, host: host, reason: "exit status \(output.status)")
         }
-        struct Answer: Decodable { var Username: String; var Secret: String }
+        // docker-credential-helpers' answer: {"Username": …, "Secret": …}.
+        struct Answer: Decodable {
+            var username: String
+            var secret: String
+
+            private enum CodingKeys: String, CodingKey {
+                case username = "Username"
+                case secret = "Secret"
+            }
+        }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: output.standardOutput) else {
             throw CredentialError.helperFailed(helper: name, host: host, reason: "its answer is not the expected JSON")
         }
-        return RegistryCredentials(username: answer.Username, password: answer.Secret)
+        return RegistryCredentials(username: answer.username, password: answer.secret)
     }
 }

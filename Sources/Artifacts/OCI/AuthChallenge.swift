@@ -18,20 +18,29 @@ struct AuthChallenge: Sendable, Equatable {
     /// `key="value", key2=value2`, commas inside quotes kept.
     private static func parameters(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
-        var key = "", value = "", readingKey = true, quoted = false
+        var key = ""
+        var value = ""
+        var readingKey = true
+        var quoted = false
         func finish() {
             let name = key.trimmingWhitespace().lowercased()
             if !name.isEmpty { result[name] = value }
-            key = ""; value = ""; readingKey = true
+            key = ""
+            value = ""
+            readingKey = true
         }
         var iterator = text.makeIterator()
         while let character = iterator.next() {
             if readingKey {
                 if character == "=" { readingKey = false } else if character != "," { key.append(character) }
             } else if quoted {
-                if character == "\\" { if let next = iterator.next() { value.append(next) } }
-                else if character == "\"" { quoted = false }
-                else { value.append(character) }
+                if character == "\\" {
+                    if let next = iterator.next() { value.append(next) }
+                } else if character == "\"" {
+                    quoted = false
+                } else {
+                    value.append(character)
+                }
             } else if character == "\"" {
                 quoted = true
             } else if character == "," {

@@ -29,10 +29,10 @@ public enum NetworkFailure: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .refused: "connection refused"
         case .unknownHost: "unknown host (the name does not resolve)"
-        case let .tls(detail): "TLS failed (\(detail))"
+        case .tls(let detail): "TLS failed (\(detail))"
         case .connectTimeout: "connection timed out"
         case .deadline: "no answer before the deadline"
-        case let .other(detail): detail
+        case .other(let detail): detail
         }
     }
 
@@ -46,7 +46,8 @@ public enum NetworkFailure: Sendable, Equatable, CustomStringConvertible {
             if error.dnsAError != nil || error.dnsAAAAError != nil { return .unknownHost }
         }
         if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return .refused }
-        if error is SocketAddressError { return .unknownHost }
+        // NIO's resolver throws SocketAddressError.UnknownHost; older releases threw a case of SocketAddressError.
+        if error is SocketAddressError.UnknownHost || error is SocketAddressError { return .unknownHost }
         if error is ChannelError, case .connectTimeout? = error as? ChannelError { return .connectTimeout }
         // NIOSSL's and BoringSSL's error types, known by their module (Artifacts does not link them).
         let type = String(reflecting: Swift.type(of: error))

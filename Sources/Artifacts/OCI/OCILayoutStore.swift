@@ -10,13 +10,14 @@ public enum OCILayoutError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .notALayout(path):
-            return "\(path) is not an OCI image layout (no oci-layout file) and is not empty; choose an empty or new directory"
-        case let .corrupt(path, reason):
+        case .notALayout(let path):
+            return
+                "\(path) is not an OCI image layout (no oci-layout file) and is not empty; choose an empty or new directory"
+        case .corrupt(let path, let reason):
             return "\(path) is not a valid OCI image layout: \(reason)"
-        case let .missingBlob(digest):
+        case .missingBlob(let digest):
             return "blob \(digest) is not in the layout"
-        case let .digestMismatch(expected, actual):
+        case .digestMismatch(let expected, let actual):
             return "content does not match its digest: expected \(expected), got \(actual)"
         }
     }
@@ -61,7 +62,8 @@ public struct OCILayoutStore: ArtifactStore {
     /// Creates the layout skeleton when the directory is new or empty.
     private func prepare() throws {
         _ = try readIndex()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("blobs/sha256"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("blobs/sha256"), withIntermediateDirectories: true)
         let layout = root.appendingPathComponent("oci-layout")
         if !FileManager.default.fileExists(atPath: layout.path) {
             try AtomicFile.write(Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8), to: layout)
@@ -76,7 +78,9 @@ public struct OCILayoutStore: ArtifactStore {
         FileManager.default.fileExists(atPath: blobURL(digest).path)
     }
 
-    public func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
+    public func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws
+        -> UInt64
+    {
         if try await blobExists(digest) { return 0 }
         try prepare()
         let actual = try SHA256Hasher.hash(file: file)
@@ -106,7 +110,9 @@ public struct OCILayoutStore: ArtifactStore {
         if let size, let actual = attributes?[.size] as? UInt64, actual > size {
             throw RegistryError.tooLarge(what: "blob \(digest)", limit: Int(clamping: size))
         }
-        guard let data = FileManager.default.contents(atPath: blobURL(digest).path) else { throw OCILayoutError.missingBlob(digest) }
+        guard let data = FileManager.default.contents(atPath: blobURL(digest).path) else {
+            throw OCILayoutError.missingBlob(digest)
+        }
         let actual = Digest.sha256(data)
         guard actual == digest else { throw OCILayoutError.digestMismatch(expected: digest, actual: actual) }
         return data
@@ -117,8 +123,10 @@ public struct OCILayoutStore: ArtifactStore {
         _ = try await uploadBlob(manifest, digest: digest)
         var index = try readIndex()
         index.manifests.removeAll { $0.annotations?[Self.refName] == tag }
-        index.manifests.append(OCIDescriptor(mediaType: mediaType, digest: digest, size: UInt64(manifest.count),
-                                             annotations: [Self.refName: tag]))
+        index.manifests.append(
+            OCIDescriptor(
+                mediaType: mediaType, digest: digest, size: UInt64(manifest.count),
+                annotations: [Self.refName: tag]))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(index), to: indexURL)
@@ -130,7 +138,9 @@ public struct OCILayoutStore: ArtifactStore {
         if descriptor.size > UInt64(RegistryClient.maximumManifest) {
             throw RegistryError.tooLarge(what: "the manifest \(reference)", limit: RegistryClient.maximumManifest)
         }
-        return FetchedManifest(data: try await blob(descriptor.digest, size: descriptor.size), digest: descriptor.digest, mediaType: descriptor.mediaType)
+        return FetchedManifest(
+            data: try await blob(descriptor.digest, size: descriptor.size), digest: descriptor.digest,
+            mediaType: descriptor.mediaType)
     }
 
     public func manifestDigest(_ reference: String) async throws -> String? {

@@ -68,8 +68,11 @@ enum GoJSON {
     }
 
     static func descriptor(_ descriptor: OCIDescriptor) -> String {
-        var out = "{\"mediaType\":\(string(descriptor.mediaType)),\"size\":\(descriptor.size),\"digest\":\(string(descriptor.digest))"
-        if let annotations = descriptor.annotations, !annotations.isEmpty { out += ",\"annotations\":" + map(annotations) }
+        var out =
+            "{\"mediaType\":\(string(descriptor.mediaType)),\"size\":\(descriptor.size),\"digest\":\(string(descriptor.digest))"
+        if let annotations = descriptor.annotations, !annotations.isEmpty {
+            out += ",\"annotations\":" + map(annotations)
+        }
         return out + "}"
     }
 }

@@ -25,15 +25,19 @@ public final class RegistryClient: ArtifactStore {
     /// retried until the deadline. Redirects are followed by `exchange`, which drops `Authorization`
     /// for any other origin.
     public static let sharedHTTPClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow,
-                                                     timeout: .init(connect: .seconds(15)))
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(15)))
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    public init(endpoint: RegistryEndpoint, credentials: RegistryCredentials? = nil, http: HTTPClient = RegistryClient.sharedHTTPClient,
-                chunkSize: UInt64 = 32 << 20, timeout: TimeAmount = .seconds(60), retry: RetryPolicy = RetryPolicy(),
-                statistics: RegistryStatistics = RegistryStatistics()) {
+    public init(
+        endpoint: RegistryEndpoint, credentials: RegistryCredentials? = nil,
+        http: HTTPClient = RegistryClient.sharedHTTPClient,
+        chunkSize: UInt64 = 32 << 20, timeout: TimeAmount = .seconds(60), retry: RetryPolicy = RetryPolicy(),
+        statistics: RegistryStatistics = RegistryStatistics()
+    ) {
         self.endpoint = endpoint
         self.credentials = credentials
         self.http = http
@@ -44,10 +48,15 @@ public final class RegistryClient: ArtifactStore {
     }
 
     /// The same, with the request timeout as a `Duration`.
-    public convenience init(endpoint: RegistryEndpoint, credentials: RegistryCredentials?, requestTimeout: Duration, retry: RetryPolicy,
-                            statistics: RegistryStatistics) {
-        let milliseconds = requestTimeout.components.seconds * 1000 + requestTimeout.components.attoseconds / 1_000_000_000_000_000
-        self.init(endpoint: endpoint, credentials: credentials, timeout: .milliseconds(milliseconds), retry: retry, statistics: statistics)
+    public convenience init(
+        endpoint: RegistryEndpoint, credentials: RegistryCredentials?, requestTimeout: Duration, retry: RetryPolicy,
+        statistics: RegistryStatistics
+    ) {
+        let milliseconds =
+            requestTimeout.components.seconds * 1000 + requestTimeout.components.attoseconds / 1_000_000_000_000_000
+        self.init(
+            endpoint: endpoint, credentials: credentials, timeout: .milliseconds(milliseconds), retry: retry,
+            statistics: statistics)
     }
 
     private var repositoryPath: String { "/v2/\(endpoint.repository)" }
@@ -69,13 +78,17 @@ public final class RegistryClient: ArtifactStore {
         while let url = next {
             // A registry (or whatever answers in its place) could page forever.
             guard seen.insert(url).inserted else {
-                throw RegistryError.unexpectedResponse(operation: "listing tags", reason: "the Link pages lead back to \(url), a cycle")
+                throw RegistryError.unexpectedResponse(
+                    operation: "listing tags", reason: "the Link pages lead back to \(url), a cycle")
             }
             guard seen.count <= Self.maximumTagPages else {
-                throw RegistryError.unexpectedResponse(operation: "listing tags", reason: "more than \(Self.maximumTagPages) pages of tags")
+                throw RegistryError.unexpectedResponse(
+                    operation: "listing tags", reason: "more than \(Self.maximumTagPages) pages of tags")
             }
             let response = try await send(.GET, url, scope: pullScope, operation: "listing tags")
-            if response.status == .notFound, response.errorCodes.contains(where: { $0.code == "NAME_UNKNOWN" }) || tags.isEmpty {
+            if response.status == .notFound,
+                response.errorCodes.contains(where: { $0.code == "NAME_UNKNOWN" }) || tags.isEmpty
+            {
                 return tags  // the repository does not exist yet
             }
             guard response.status == .ok else { throw failure("listing tags", response) }
@@ -90,7 +103,9 @@ public final class RegistryClient: ArtifactStore {
     }
 
     public func blobExists(_ digest: String) async throws -> Bool {
-        let response = try await send(.HEAD, endpoint.baseURL + repositoryPath + "/blobs/\(digest)", scope: pullScope, operation: "checking blob \(digest)")
+        let response = try await send(
+            .HEAD, endpoint.baseURL + repositoryPath + "/blobs/\(digest)", scope: pullScope,
+            operation: "checking blob \(digest)")
         switch response.status {
         case .ok: return true
         case .notFound: return false
@@ -105,30 +120,45 @@ public final class RegistryClient: ArtifactStore {
     private func uploadOnce(_ data: Data, digest: String) async throws -> UInt64 {
         if try await blobExists(digest) { return 0 }
         let location = try await startUpload()
-        let response = try await send(.PUT, Self.appending(digest: digest, to: location), headers: ["Content-Type": "application/octet-stream"],
-                                      body: { .bytes(ByteBuffer(bytes: data)) }, scope: pushScope, operation: "uploading blob \(digest)", retrying: false)
+        let response = try await send(
+            .PUT, Self.appending(digest: digest, to: location), headers: ["Content-Type": "application/octet-stream"],
+            body: { .bytes(ByteBuffer(bytes: data)) }, scope: pushScope, operation: "uploading blob \(digest)",
+            retrying: false)
         guard response.status == .created else { throw failure("uploading blob \(digest)", response) }
         return UInt64(data.count)
     }
 
-    public func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
-        try await restartingUpload(digest) { try await self.uploadOnce(from: file, digest: digest, size: size, progress: progress) }
+    public func uploadBlob(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws
+        -> UInt64
+    {
+        try await restartingUpload(digest) {
+            try await self.uploadOnce(from: file, digest: digest, size: size, progress: progress)
+        }
     }
 
     /// An upload session that fails part-way is not resumed in place: a new session starts, after the
     /// same backoff as a retry. The blob may have landed anyway; the restart then finds it and sends nothing.
-    private func restartingUpload(_ digest: String, _ upload: @Sendable () async throws -> UInt64) async throws -> UInt64 {
+    private func restartingUpload(_ digest: String, _ upload: @Sendable () async throws -> UInt64) async throws
+        -> UInt64
+    {
         try await retry.run(onRetry: { await statistics.restarted() }) { .done(try await upload()) }
     }
 
-    private func uploadOnce(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws -> UInt64 {
+    private func uploadOnce(from file: URL, digest: String, size: UInt64, progress: UploadProgress?) async throws
+        -> UInt64
+    {
         if try await blobExists(digest) { return 0 }
         var location = try await startUpload()
         let operation = "uploading blob \(digest)"
         if size <= chunkSize {
-            let response = try await send(.PUT, Self.appending(digest: digest, to: location), headers: ["Content-Type": "application/octet-stream"],
-                                          body: { .stream(FileChunks(url: file, offset: 0, length: size, progress: progress), length: .known(Int64(size))) },
-                                          scope: pushScope, operation: operation, retrying: false)
+            let response = try await send(
+                .PUT, Self.appending(digest: digest, to: location),
+                headers: ["Content-Type": "application/octet-stream"],
+                body: {
+                    .stream(
+                        FileChunks(url: file, offset: 0, length: size, progress: progress), length: .known(Int64(size)))
+                },
+                scope: pushScope, operation: operation, retrying: false)
             guard response.status == .created else { throw failure(operation, response) }
             return size
         }
@@ -136,15 +166,25 @@ public final class RegistryClient: ArtifactStore {
         while offset < size {
             let length = Swift.min(chunkSize, size - offset)
             let start = offset
-            let response = try await send(.PATCH, location, headers: [
-                "Content-Type": "application/octet-stream", "Content-Range": "\(start)-\(start + length - 1)",
-            ], body: { .stream(FileChunks(url: file, offset: start, length: length, progress: progress), length: .known(Int64(length))) },
-               scope: pushScope, operation: operation, retrying: false)
-            guard response.status == .accepted, let next = response.headers.first(name: "Location") else { throw failure(operation, response) }
+            let response = try await send(
+                .PATCH, location,
+                headers: [
+                    "Content-Type": "application/octet-stream", "Content-Range": "\(start)-\(start + length - 1)",
+                ],
+                body: {
+                    .stream(
+                        FileChunks(url: file, offset: start, length: length, progress: progress),
+                        length: .known(Int64(length)))
+                },
+                scope: pushScope, operation: operation, retrying: false)
+            guard response.status == .accepted, let next = response.headers.first(name: "Location") else {
+                throw failure(operation, response)
+            }
             location = resolve(next)
             offset += length
         }
-        let response = try await send(.PUT, Self.appending(digest: digest, to: location), scope: pushScope, operation: operation, retrying: false)
+        let response = try await send(
+            .PUT, Self.appending(digest: digest, to: location), scope: pushScope, operation: operation, retrying: false)
         guard response.status == .created else { throw failure(operation, response) }
         return size
     }
@@ -153,7 +193,8 @@ public final class RegistryClient: ArtifactStore {
     /// did not mount it (the blob must then be uploaded).
     public func mountBlob(_ digest: String, from repository: String) async throws -> Bool {
         let url = endpoint.baseURL + repositoryPath + "/blobs/uploads/?mount=\(digest)&from=\(repository)"
-        let response = try await send(.POST, url, scope: "repository:\(repository):pull \(pushScope)", operation: "mounting blob \(digest)")
+        let response = try await send(
+            .POST, url, scope: "repository:\(repository):pull \(pushScope)", operation: "mounting blob \(digest)")
         switch response.status {
         case .created: return true
         case .accepted: return false
@@ -163,18 +204,24 @@ public final class RegistryClient: ArtifactStore {
 
     public func blob(_ digest: String, size: UInt64?) async throws -> Data {
         let limit = min(size.map { Int(clamping: $0) } ?? Self.maximumBody, Self.maximumBody)
-        let response = try await send(.GET, endpoint.baseURL + repositoryPath + "/blobs/\(digest)", scope: pullScope, operation: "fetching blob \(digest)",
-                                      limit: limit)
+        let response = try await send(
+            .GET, endpoint.baseURL + repositoryPath + "/blobs/\(digest)", scope: pullScope,
+            operation: "fetching blob \(digest)",
+            limit: limit)
         guard response.status == .ok else { throw failure("fetching blob \(digest)", response) }
         let actual = Digest.sha256(response.body)
-        guard actual == digest else { throw RegistryError.digestMismatch(what: "blob", expected: digest, actual: actual) }
+        guard actual == digest else {
+            throw RegistryError.digestMismatch(what: "blob", expected: digest, actual: actual)
+        }
         return response.body
     }
 
     public func putManifest(_ manifest: Data, mediaType: String, tag: String) async throws -> String {
         let expected = Digest.sha256(manifest)
-        let response = try await send(.PUT, endpoint.baseURL + repositoryPath + "/manifests/\(tag)", headers: ["Content-Type": mediaType],
-                                      body: { .bytes(ByteBuffer(bytes: manifest)) }, scope: pushScope, operation: "pushing the manifest for \(tag)")
+        let response = try await send(
+            .PUT, endpoint.baseURL + repositoryPath + "/manifests/\(tag)", headers: ["Content-Type": mediaType],
+            body: { .bytes(ByteBuffer(bytes: manifest)) }, scope: pushScope,
+            operation: "pushing the manifest for \(tag)")
         guard response.status == .created else { throw failure("pushing the manifest for \(tag)", response) }
         if let reported = response.headers.first(name: "Docker-Content-Digest"), reported != expected {
             throw RegistryError.digestMismatch(what: "manifest \(tag)", expected: expected, actual: reported)
@@ -183,19 +230,25 @@ public final class RegistryClient: ArtifactStore {
     }
 
     public func manifest(_ reference: String) async throws -> FetchedManifest? {
-        let response = try await send(.GET, endpoint.baseURL + repositoryPath + "/manifests/\(reference)", headers: ["Accept": Self.accept],
-                                      scope: pullScope, operation: "fetching the manifest \(reference)", limit: Self.maximumManifest)
+        let response = try await send(
+            .GET, endpoint.baseURL + repositoryPath + "/manifests/\(reference)", headers: ["Accept": Self.accept],
+            scope: pullScope, operation: "fetching the manifest \(reference)", limit: Self.maximumManifest)
         if response.status == .notFound { return nil }
         guard response.status == .ok else { throw failure("fetching the manifest \(reference)", response) }
         let actual = Digest.sha256(response.body)
-        let expected = Digest.isValid(reference) ? reference : response.headers.first(name: "Docker-Content-Digest") ?? actual
-        guard actual == expected else { throw RegistryError.digestMismatch(what: "manifest \(reference)", expected: expected, actual: actual) }
-        return FetchedManifest(data: response.body, digest: actual, mediaType: response.headers.first(name: "Content-Type"))
+        let expected =
+            Digest.isValid(reference) ? reference : response.headers.first(name: "Docker-Content-Digest") ?? actual
+        guard actual == expected else {
+            throw RegistryError.digestMismatch(what: "manifest \(reference)", expected: expected, actual: actual)
+        }
+        return FetchedManifest(
+            data: response.body, digest: actual, mediaType: response.headers.first(name: "Content-Type"))
     }
 
     public func manifestDigest(_ reference: String) async throws -> String? {
-        let response = try await send(.HEAD, endpoint.baseURL + repositoryPath + "/manifests/\(reference)", headers: ["Accept": Self.accept],
-                                      scope: pullScope, operation: "checking the manifest \(reference)")
+        let response = try await send(
+            .HEAD, endpoint.baseURL + repositoryPath + "/manifests/\(reference)", headers: ["Accept": Self.accept],
+            scope: pullScope, operation: "checking the manifest \(reference)")
         if response.status == .notFound { return nil }
         guard response.status == .ok else { throw failure("checking the manifest \(reference)", response) }
         if let digest = response.headers.first(name: "Docker-Content-Digest"), Digest.isValid(digest) { return digest }
@@ -206,11 +259,14 @@ public final class RegistryClient: ArtifactStore {
 
     static let accept = [
         "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
-        "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
     ].joined(separator: ", ")
 
     private func startUpload() async throws -> String {
-        let response = try await send(.POST, endpoint.baseURL + repositoryPath + "/blobs/uploads/", scope: pushScope, operation: "starting a blob upload")
+        let response = try await send(
+            .POST, endpoint.baseURL + repositoryPath + "/blobs/uploads/", scope: pushScope,
+            operation: "starting a blob upload")
         guard response.status == .accepted, let location = response.headers.first(name: "Location") else {
             throw failure("starting a blob upload", response)
         }
@@ -223,18 +279,22 @@ public final class RegistryClient: ArtifactStore {
 
     /// A `Location` or `Link` target relative to the registry becomes absolute.
     private func resolve(_ location: String) -> String {
-        location.hasPrefix("http://") || location.hasPrefix("https://") ? location : endpoint.baseURL + (location.hasPrefix("/") ? "" : "/") + location
+        location.hasPrefix("http://") || location.hasPrefix("https://")
+            ? location : endpoint.baseURL + (location.hasPrefix("/") ? "" : "/") + location
     }
 
     /// `</v2/…?last=x&n=1000>; rel="next"` → the URL.
     static func nextLink(_ header: String) -> String? {
-        guard header.contains("rel=\"next\""), let open = header.firstIndex(of: "<"), let close = header.firstIndex(of: ">"), open < close else { return nil }
+        guard header.contains("rel=\"next\""), let open = header.firstIndex(of: "<"),
+            let close = header.firstIndex(of: ">"), open < close
+        else { return nil }
         return String(header[header.index(after: open)..<close])
     }
 
     private func failure(_ operation: String, _ response: Response) -> RegistryError {
         if response.status == .unauthorized {
-            return credentials == nil ? .authenticationRequired(host: endpoint.host) : .authenticationFailed(host: endpoint.host)
+            return credentials == nil
+                ? .authenticationRequired(host: endpoint.host) : .authenticationFailed(host: endpoint.host)
         }
         return .failed(operation: operation, status: Int(response.status.code), errors: response.errorCodes)
     }
@@ -253,11 +313,14 @@ public final class RegistryClient: ArtifactStore {
     /// Sends a request, retrying transient failures (resets, timeouts, truncated answers, 429 and 5xx)
     /// with backoff when `retrying`: reads, manifest writes and new upload sessions are safe to repeat;
     /// the bytes of an upload session are not (the whole upload restarts instead).
-    private func send(_ method: HTTPMethod, _ url: String, headers: [String: String] = [:],
-                      body: (@Sendable () -> HTTPClientRequest.Body)? = nil, scope: String, operation: String,
-                      retrying: Bool = true, limit: Int = RegistryClient.maximumBody) async throws -> Response {
+    private func send(
+        _ method: HTTPMethod, _ url: String, headers: [String: String] = [:],
+        body: (@Sendable () -> HTTPClientRequest.Body)? = nil, scope: String, operation: String,
+        retrying: Bool = true, limit: Int = RegistryClient.maximumBody
+    ) async throws -> Response {
         try await retry.run(retrying: retrying, onRetry: { await statistics.retried() }) {
-            let response = try await exchange(method, url, headers: headers, body: body, scope: scope, operation: operation, limit: limit)
+            let response = try await exchange(
+                method, url, headers: headers, body: body, scope: scope, operation: operation, limit: limit)
             let status = response.status.code
             guard status == 429 || (500...504).contains(status) else { return .done(response) }
             return .tryAgain(response, retryAfter: response.headers.first(name: "Retry-After"))
@@ -274,8 +337,10 @@ public final class RegistryClient: ArtifactStore {
     /// One exchange, answering an authentication challenge once and following redirects of reads;
     /// `Authorization` goes only to the registry's own origin (scheme, host and port), never to a
     /// redirect target, an upload `Location` or a `Link` page elsewhere.
-    private func exchange(_ method: HTTPMethod, _ url: String, headers: [String: String],
-                          body: (@Sendable () -> HTTPClientRequest.Body)?, scope: String, operation: String, limit: Int) async throws -> Response {
+    private func exchange(
+        _ method: HTTPMethod, _ url: String, headers: [String: String],
+        body: (@Sendable () -> HTTPClientRequest.Body)?, scope: String, operation: String, limit: Int
+    ) async throws -> Response {
         var target = url
         var redirects = 0
         var challenged = false
@@ -286,7 +351,9 @@ public final class RegistryClient: ArtifactStore {
             if endpoint.isSameOrigin(target), let authorization = try await authorization(for: scope) {
                 request.headers.add(name: "Authorization", value: authorization)
             }
-            if let body { request.body = body() } else if method == .PUT || method == .POST || method == .PATCH {
+            if let body {
+                request.body = body()
+            } else if method == .PUT || method == .POST || method == .PATCH {
                 request.body = .bytes(ByteBuffer())
             }
             let response: HTTPClientResponse
@@ -314,24 +381,32 @@ public final class RegistryClient: ArtifactStore {
             }
             Trace.request(method.rawValue, target, outcome: "\(response.status.code)")
             if response.status == .unauthorized, endpoint.isSameOrigin(target) {
-                if !challenged, let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init) {
+                if !challenged,
+                    let challenge = response.headers.first(name: "WWW-Authenticate").flatMap(AuthChallenge.init)
+                {
                     challenged = true
                     await auth.update(challenge, invalidating: scope)
                     continue
                 }
                 if challenged {
-                    throw credentials == nil ? RegistryError.authenticationRequired(host: endpoint.host) : RegistryError.authenticationFailed(host: endpoint.host)
+                    throw credentials == nil
+                        ? RegistryError.authenticationRequired(host: endpoint.host)
+                        : RegistryError.authenticationFailed(host: endpoint.host)
                 }
             }
             if [301, 302, 303, 307, 308].contains(response.status.code), method == .GET || method == .HEAD,
-               let location = response.headers.first(name: "Location") {
+                let location = response.headers.first(name: "Location")
+            {
                 redirects += 1
                 guard redirects <= Self.maximumRedirects else {
-                    throw RegistryError.unexpectedResponse(operation: operation, reason: "more than \(Self.maximumRedirects) redirects")
+                    throw RegistryError.unexpectedResponse(
+                        operation: operation, reason: "more than \(Self.maximumRedirects) redirects")
                 }
                 guard let next = URL(string: location, relativeTo: URL(string: target))?.absoluteURL.absoluteString,
-                      next.hasPrefix("https://") || next.hasPrefix("http://") else {
-                    throw RegistryError.unexpectedResponse(operation: operation, reason: "a redirect to an invalid location")
+                    next.hasPrefix("https://") || next.hasPrefix("http://")
+                else {
+                    throw RegistryError.unexpectedResponse(
+                        operation: operation, reason: "a redirect to an invalid location")
                 }
                 target = next
                 continue
@@ -358,11 +433,13 @@ public final class RegistryClient: ArtifactStore {
     /// The token service named by a Bearer challenge (distribution's token authentication).
     private func fetchToken(_ challenge: AuthChallenge, scope: String) async throws -> String {
         guard let realm = challenge.parameters["realm"], var components = URLComponents(string: realm) else {
-            throw RegistryError.unexpectedResponse(operation: "authenticating", reason: "a Bearer challenge without a realm")
+            throw RegistryError.unexpectedResponse(
+                operation: "authenticating", reason: "a Bearer challenge without a realm")
         }
         if components.scheme == "http", components.host != endpoint.hostName, credentials != nil {
-            throw RegistryError.unsafeRedirect(operation: "authenticating",
-                                               reason: "the token realm \(realm) is plain http on another host than \(endpoint.host)")
+            throw RegistryError.unsafeRedirect(
+                operation: "authenticating",
+                reason: "the token realm \(realm) is plain http on another host than \(endpoint.host)")
         }
         var items = components.queryItems ?? []
         if let service = challenge.parameters["service"] { items.append(URLQueryItem(name: "service", value: service)) }
@@ -383,13 +460,25 @@ public final class RegistryClient: ArtifactStore {
         let data = Data((try await response.body.collect(upTo: 1 << 20)).readableBytesView)
         guard response.status == .ok else {
             if response.status == .unauthorized || response.status == .forbidden {
-                throw credentials == nil ? RegistryError.authenticationRequired(host: endpoint.host) : RegistryError.authenticationFailed(host: endpoint.host)
+                throw credentials == nil
+                    ? RegistryError.authenticationRequired(host: endpoint.host)
+                    : RegistryError.authenticationFailed(host: endpoint.host)
             }
             throw RegistryError.failed(operation: "fetching a token", status: Int(response.status.code), errors: [])
         }
-        struct Token: Decodable { var token: String?; var access_token: String? }
-        guard let body = try? JSONDecoder().decode(Token.self, from: data), let token = body.token ?? body.access_token else {
-            throw RegistryError.unexpectedResponse(operation: "authenticating", reason: "the token service sent no token")
+        struct Token: Decodable {
+            var token: String?
+            var accessToken: String?
+
+            private enum CodingKeys: String, CodingKey {
+                case token
+                case accessToken = "access_token"
+            }
+        }
+        guard let body = try? JSONDecoder().decode(Token.self, from: data), let token = body.token ?? body.accessToken
+        else {
+            throw RegistryError.unexpectedResponse(
+                operation: "authenticating", reason: "the token service sent no token")
         }
         return token
     }
@@ -426,7 +515,9 @@ struct FileChunks: AsyncSequence, Sendable {
 
         mutating func next() async throws -> ByteBuffer? {
             guard remaining > 0, let handle else { return nil }
-            guard let data = try handle.read(upToCount: Int(Swift.min(remaining, 1 << 20))), !data.isEmpty else { return nil }
+            guard let data = try handle.read(upToCount: Int(Swift.min(remaining, 1 << 20))), !data.isEmpty else {
+                return nil
+            }
             remaining -= UInt64(data.count)
             position += UInt64(data.count)
             progress?(position)

@@ -18,7 +18,8 @@ public struct RegistryEndpoint: Sendable, Hashable, CustomStringConvertible {
         guard let slash = rest.firstIndex(of: "/"), slash != rest.startIndex else { throw .invalidURL(url) }
         let host = String(rest[..<slash])
         let repository = String(rest[rest.index(after: slash)...])
-        let validRepository = !repository.isEmpty && !repository.hasSuffix("/") && !repository.contains("//")
+        let validRepository =
+            !repository.isEmpty && !repository.hasSuffix("/") && !repository.contains("//")
             && repository.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || "._-/".contains($0) }
         guard validRepository, !host.contains("@") else { throw .invalidURL(url) }
         return RegistryEndpoint(host: host, repository: repository, plainHTTP: insecure || isLoopback(host))

@@ -23,28 +23,33 @@ public enum RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .tooLarge(what, limit):
+        case .tooLarge(let what, let limit):
             return "\(what) is larger than \(limit) bytes, the size announced or allowed; it was not read further"
-        case let .hostNotAllowed(host, allowed):
-            return "the repository names the registry \(host), but LOCKMASTER_REGISTRY_HOST allows only \(allowed); it was not contacted"
-        case let .unsafeRedirect(operation, reason):
+        case .hostNotAllowed(let host, let allowed):
+            return
+                "the repository names the registry \(host), but LOCKMASTER_REGISTRY_HOST allows only \(allowed); it was not contacted"
+        case .unsafeRedirect(let operation, let reason):
             return "\(operation): \(reason); refusing to send credentials there"
-        case let .invalidURL(url):
+        case .invalidURL(let url):
             return "\(url) is not an OCI repository URL; write it as oci://HOST/REPOSITORY (no tag, no digest)"
-        case let .unreachable(host, operation, failure):
+        case .unreachable(let host, let operation, let failure):
             // --insecure helps only when TLS met a plain-HTTP registry; a name or a network cannot be fixed by it.
-            let fix = if case .tls = failure { "check the URL, or pass --insecure for a plain-HTTP registry" } else { "check the URL and your network" }
+            let fix =
+                if case .tls = failure { "check the URL, or pass --insecure for a plain-HTTP registry" } else {
+                    "check the URL and your network"
+                }
             return "cannot reach the registry \(host): \(operation.map { "\($0): " } ?? "")\(failure); \(fix)"
-        case let .authenticationRequired(host):
-            return "the registry \(host) requires authentication; pass --username and --password-stdin, set LOCKMASTER_REGISTRY_USERNAME and LOCKMASTER_REGISTRY_PASSWORD, or run docker login"
-        case let .authenticationFailed(host):
+        case .authenticationRequired(let host):
+            return
+                "the registry \(host) requires authentication; pass --username and --password-stdin, set LOCKMASTER_REGISTRY_USERNAME and LOCKMASTER_REGISTRY_PASSWORD, or run docker login"
+        case .authenticationFailed(let host):
             return "the registry \(host) rejected the credentials; check the username and password (or token)"
-        case let .failed(operation, status, errors):
+        case .failed(let operation, let status, let errors):
             let detail = errors.map { $0.code + ($0.message.map { ": \($0)" } ?? "") }.joined(separator: "; ")
             return "\(operation) failed with HTTP \(status)" + (detail.isEmpty ? "" : " (\(detail))")
-        case let .digestMismatch(what, expected, actual):
+        case .digestMismatch(let what, let expected, let actual):
             return "\(what): the registry answered with digest \(actual), expected \(expected)"
-        case let .unexpectedResponse(operation, reason):
+        case .unexpectedResponse(let operation, let reason):
             return "\(operation): unexpected response from the registry: \(reason)"
         }
     }
@@ -55,9 +60,9 @@ extension RegistryError {
     /// A refused connection or an unknown host is not: nothing will answer there.
     public var isTransient: Bool {
         switch self {
-        case let .unreachable(_, _, failure):
+        case .unreachable(_, _, let failure):
             return failure.isTransient
-        case let .failed(_, status, _): return status == 429 || (500...504).contains(status)
+        case .failed(_, let status, _): return status == 429 || (500...504).contains(status)
         default: return false
         }
     }

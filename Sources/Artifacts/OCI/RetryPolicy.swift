@@ -10,8 +10,10 @@ public struct RetryPolicy: Sendable {
     /// No operation (a request with its retries, or a whole blob upload) runs longer than this.
     public var deadline: Duration
 
-    public init(attempts: Int = 6, base: Duration = .milliseconds(100), cap: Duration = .seconds(2),
-                maxRetryAfter: Duration = .seconds(10), deadline: Duration = .seconds(300)) {
+    public init(
+        attempts: Int = 6, base: Duration = .milliseconds(100), cap: Duration = .seconds(2),
+        maxRetryAfter: Duration = .seconds(10), deadline: Duration = .seconds(300)
+    ) {
         self.attempts = attempts
         self.base = base
         self.cap = cap
@@ -29,8 +31,10 @@ public struct RetryPolicy: Sendable {
     /// The one retry loop: runs `body` until it is done, its error is not transient, or the attempts or
     /// the deadline run out, waiting `delay` between tries and telling `onRetry` before each. With
     /// `retrying` false a single try is made.
-    func run<Value: Sendable>(retrying: Bool = true, onRetry: () async -> Void,
-                              _ body: () async throws -> Outcome<Value>) async throws -> Value {
+    func run<Value: Sendable>(
+        retrying: Bool = true, onRetry: () async -> Void,
+        _ body: () async throws -> Outcome<Value>
+    ) async throws -> Value {
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 0
@@ -46,9 +50,9 @@ public struct RetryPolicy: Sendable {
                 continue
             }
             switch outcome {
-            case let .done(value):
+            case .done(let value):
                 return value
-            case let .tryAgain(value, retryAfter):
+            case .tryAgain(let value, let retryAfter):
                 guard retrying, attempt + 1 < attempts, clock.now - start < deadline else { return value }
                 attempt += 1
                 await onRetry()

@@ -41,11 +41,14 @@ private struct Walk {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw PackageError.unreadable(path: components.isEmpty ? "." : components.joined(separator: "/"), reason: "cannot list the directory")
+            throw PackageError.unreadable(
+                path: components.isEmpty ? "." : components.joined(separator: "/"), reason: "cannot list the directory")
         }
         // A .sourceignore applies to its own directory's subtree; user patterns stay last (highest priority).
         let saved = matcher
-        if !components.isEmpty, let text = try? String(contentsOf: directory.appendingPathComponent(".sourceignore"), encoding: .utf8) {
+        if !components.isEmpty,
+            let text = try? String(contentsOf: directory.appendingPathComponent(".sourceignore"), encoding: .utf8)
+        {
             matcher.patterns += IgnoreMatcher.patterns(from: text, domain: components)
         }
         let effective = IgnoreMatcher(matcher.patterns + packager.ignorePatterns.map { IgnorePattern($0) })
@@ -56,14 +59,19 @@ private struct Walk {
             let path = components + [name]
             let relative = path.joined(separator: "/")
             var info = stat()
-            guard lstat(url.path, &info) == 0 else { throw PackageError.unreadable(path: relative, reason: String(cString: strerror(errno)).lowercased()) }
+            guard lstat(url.path, &info) == 0 else {
+                throw PackageError.unreadable(path: relative, reason: String(cString: strerror(errno)).lowercased())
+            }
             var kind = info.st_mode & S_IFMT
             var target = url
             var targetReal = url.path
             if kind == S_IFLNK {
                 let isDirectoryLink = (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true
                 if effective.isExcluded(path, isDirectory: isDirectoryLink) { continue }
-                guard packager.followSymlinks else { symlinks.append(relative); continue }
+                guard packager.followSymlinks else {
+                    symlinks.append(relative)
+                    continue
+                }
                 targetReal = url.resolvingSymlinksInPath().path
                 let rootPath = packager.root.path
                 guard targetReal == rootPath || targetReal.hasPrefix(rootPath + "/") else {
@@ -83,9 +91,13 @@ private struct Walk {
                 }
                 try visit(directory: target, components: path, realPath: targetReal)
             case S_IFREG:
-                guard !effective.isExcluded(path, isDirectory: false), !packager.excludedFiles.contains(relative) else { continue }
-                entries.append(.init(name: relative, source: target, isDirectory: false,
-                                     executable: info.st_mode & 0o111 != 0, size: UInt64(info.st_size)))
+                guard !effective.isExcluded(path, isDirectory: false), !packager.excludedFiles.contains(relative) else {
+                    continue
+                }
+                entries.append(
+                    .init(
+                        name: relative, source: target, isDirectory: false,
+                        executable: info.st_mode & 0o111 != 0, size: UInt64(info.st_size)))
             default:
                 continue  // devices, FIFOs and sockets are skipped, as Flux does
             }
@@ -96,13 +108,18 @@ private struct Walk {
     private func mayInclude(below path: [String]) -> Bool {
         for pattern in matcher.patterns + packager.ignorePatterns.map({ IgnorePattern($0) }) where pattern.inclusion {
             guard pattern.anchored else { return true }
-            guard path.count >= pattern.domain.count, Array(path.prefix(pattern.domain.count)) == pattern.domain else { continue }
+            guard path.count >= pattern.domain.count, Array(path.prefix(pattern.domain.count)) == pattern.domain else {
+                continue
+            }
             let relative = path.dropFirst(pattern.domain.count)
             let parts = pattern.parts.drop { $0.isEmpty }
             var compatible = true
             for (part, component) in zip(parts, relative) {
                 if part == "**" { break }
-                if !Glob.match(part, component) { compatible = false; break }
+                if !Glob.match(part, component) {
+                    compatible = false
+                    break
+                }
             }
             if compatible { return true }
         }

@@ -29,7 +29,10 @@ public struct ArtifactPackager: Sendable {
     /// Blocks compressed at once (the machine's cores by default); the bytes are the same for any number.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
 
-    public init(root: URL, platformPaths: [String], ignorePatterns: [String] = [], excludedFiles: Set<String> = [], followSymlinks: Bool = false) {
+    public init(
+        root: URL, platformPaths: [String], ignorePatterns: [String] = [], excludedFiles: Set<String> = [],
+        followSymlinks: Bool = false
+    ) {
         self.root = root.standardizedFileURL.resolvingSymlinksInPath()
         self.platformPaths = platformPaths
         self.ignorePatterns = ignorePatterns
@@ -53,8 +56,10 @@ public struct ArtifactPackager: Sendable {
         let gzip = try GzipWriter(sink: sink, workers: workers)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         for entry in entries {
-            try gzip.write(try TarHeader.blocks(name: entry.name, kind: entry.isDirectory ? .directory : .file,
-                                                mode: entry.isDirectory || entry.executable ? 0o755 : 0o644, size: entry.size))
+            try gzip.write(
+                try TarHeader.blocks(
+                    name: entry.name, kind: entry.isDirectory ? .directory : .file,
+                    mode: entry.isDirectory || entry.executable ? 0o755 : 0o644, size: entry.size))
             guard let source = entry.source, !entry.isDirectory else { continue }
             let written = try copy(source, name: entry.name, into: gzip, buffer: &buffer)
             guard written == entry.size else {
@@ -65,15 +70,22 @@ public struct ArtifactPackager: Sendable {
         try gzip.write([UInt8](repeating: 0, count: TarHeader.blockSize * 2))
         let (digest, size, uncompressed) = try gzip.finish()
         let files = entries.filter { !$0.isDirectory }.count
-        return PackageResult(digest: digest, size: size, uncompressedDigest: uncompressed, files: files, directories: entries.count - files)
+        return PackageResult(
+            digest: digest, size: size, uncompressedDigest: uncompressed, files: files,
+            directories: entries.count - files)
     }
 
     /// Packages into the file at `url`, atomically: a temporary file in the same directory is renamed into place.
     public func package(to url: URL) throws -> PackageResult {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o644]),
-              let handle = FileHandle(forWritingAtPath: temporary.path) else {
-            throw PackageError.cannotWrite(path: url.path, reason: "cannot create a file in \(url.deletingLastPathComponent().path)")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString)")
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o644]),
+            let handle = FileHandle(forWritingAtPath: temporary.path)
+        else {
+            throw PackageError.cannotWrite(
+                path: url.path, reason: "cannot create a file in \(url.deletingLastPathComponent().path)")
         }
         do {
             let sink = FileSink(handle: handle)
@@ -93,9 +105,13 @@ public struct ArtifactPackager: Sendable {
         }
     }
 
-    private func copy<Sink: ByteSink>(_ url: URL, name: String, into gzip: GzipWriter<Sink>, buffer: inout [UInt8]) throws -> UInt64 {
+    private func copy<Sink: ByteSink>(_ url: URL, name: String, into gzip: GzipWriter<Sink>, buffer: inout [UInt8])
+        throws -> UInt64
+    {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PackageError.unreadable(path: name, reason: String(cString: strerror(errno)).lowercased()) }
+        guard fd >= 0 else {
+            throw PackageError.unreadable(path: name, reason: String(cString: strerror(errno)).lowercased())
+        }
         defer { close(fd) }
         var total: UInt64 = 0
         while true {

@@ -17,9 +17,10 @@ public enum ArtifactReader {
         public var description: String {
             switch self {
             case .notGzip: return "the artifact layer is not gzip data"
-            case let .corrupt(reason): return "the artifact layer is damaged: \(reason)"
-            case let .tooLarge(limit):
-                return "the artifact layer inflates to more than \(limit >> 20) MiB; it was not read further (artifactSizeLimitMiB in lockmaster.yaml raises the limit)"
+            case .corrupt(let reason): return "the artifact layer is damaged: \(reason)"
+            case .tooLarge(let limit):
+                return
+                    "the artifact layer inflates to more than \(limit >> 20) MiB; it was not read further (artifactSizeLimitMiB in lockmaster.yaml raises the limit)"
             }
         }
     }
@@ -33,7 +34,9 @@ public enum ArtifactReader {
         guard data.count >= 2, data[data.startIndex] == 0x1F, data[data.startIndex + 1] == 0x8B else { throw .notGzip }
         var stream = z_stream()
         // 15 + 32: zlib detects the gzip header itself.
-        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw .corrupt("inflateInit failed") }
+        guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .corrupt("inflateInit failed")
+        }
         defer { inflateEnd(&stream) }
         var output = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -70,7 +73,9 @@ public enum ArtifactReader {
         while offset + 512 <= bytes.count {
             if bytes[offset..<(offset + 512)].allSatisfy({ $0 == 0 }) { break }
             let sizeText = field(124, 12).trimmingCharacters(in: .whitespaces)
-            guard let size = Int(sizeText.isEmpty ? "0" : sizeText, radix: 8) else { throw .corrupt("a header has an unreadable size") }
+            guard let size = Int(sizeText.isEmpty ? "0" : sizeText, radix: 8) else {
+                throw .corrupt("a header has an unreadable size")
+            }
             let type = bytes[offset + 156]
             var name = field(0, 100)
             let prefix = field(345, 155)

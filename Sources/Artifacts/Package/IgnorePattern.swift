@@ -33,7 +33,8 @@ public struct IgnorePattern: Sendable, Hashable {
     public func match(_ path: [String], isDirectory: Bool) -> Result {
         guard path.count > domain.count, Array(path.prefix(domain.count)) == domain else { return .noMatch }
         let relative = Array(path.dropFirst(domain.count))
-        let matched = anchored ? globMatch(relative, isDirectory: isDirectory) : nameMatch(relative, isDirectory: isDirectory)
+        let matched =
+            anchored ? globMatch(relative, isDirectory: isDirectory) : nameMatch(relative, isDirectory: isDirectory)
         guard matched else { return .noMatch }
         return inclusion ? .include : .exclude
     }
@@ -53,7 +54,10 @@ public struct IgnorePattern: Sendable, Hashable {
         var matched = false
         var canTraverse = false
         for (index, part) in parts.enumerated() {
-            if part.isEmpty { canTraverse = false; continue }
+            if part.isEmpty {
+                canTraverse = false
+                continue
+            }
             if part == "**" {
                 if index == parts.count - 1 { break }
                 canTraverse = true
@@ -65,7 +69,10 @@ public struct IgnorePattern: Sendable, Hashable {
                 canTraverse = false
                 while let name = path.first {
                     path = path.dropFirst()
-                    if Glob.match(part, name) { matched = true; break }
+                    if Glob.match(part, name) {
+                        matched = true
+                        break
+                    }
                     if path.isEmpty { matched = false }
                 }
             } else {

@@ -10,20 +10,22 @@ public enum PackageError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .symlinks(paths):
-            return "the artifact paths contain symbolic links, which Flux would silently drop: \(paths.joined(separator: ", ")); "
+        case .symlinks(let paths):
+            return
+                "the artifact paths contain symbolic links, which Flux would silently drop: \(paths.joined(separator: ", ")); "
                 + "replace them with files, or pass --follow-symlinks to package what they point to"
-        case let .symlinkOutsideRepository(link, target):
+        case .symlinkOutsideRepository(let link, let target):
             return "\(link) points outside the repository (\(target)); only links inside the repository are followed"
-        case let .unreadable(path, reason):
+        case .unreadable(let path, let reason):
             return "cannot read \(path): \(reason)"
-        case let .empty(paths):
-            return "nothing to package: \(paths.map { "\($0)/" }.joined(separator: ", ")) hold no files; add the platform manifests, or set platformPaths in lockmaster.yaml"
-        case let .tooLarge(path):
+        case .empty(let paths):
+            return
+                "nothing to package: \(paths.map { "\($0)/" }.joined(separator: ", ")) hold no files; add the platform manifests, or set platformPaths in lockmaster.yaml"
+        case .tooLarge(let path):
             return "\(path) is larger than a tar entry can hold (8 GiB)"
-        case let .compression(reason):
+        case .compression(let reason):
             return "compression failed: \(reason)"
-        case let .cannotWrite(path, reason):
+        case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason)"
         }
     }

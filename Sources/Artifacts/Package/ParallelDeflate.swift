@@ -40,8 +40,11 @@ final class ParallelDeflate {
     /// Compresses one block: `blockSize` bytes, or fewer for the last one (`last`), which ends the stream.
     func submit(_ block: [UInt8], last: Bool) throws {
         while pending.count >= workers * 2 { try drainOne() }
-        let piece = Piece(), dictionary = self.dictionary
-        self.dictionary = block.count >= Self.dictionarySize ? Array(block.suffix(Self.dictionarySize))
+        let piece = Piece()
+        let dictionary = self.dictionary
+        self.dictionary =
+            block.count >= Self.dictionarySize
+            ? Array(block.suffix(Self.dictionarySize))
             : Array((dictionary + block).suffix(Self.dictionarySize))
         pending.append(piece)
         queue.async {
@@ -66,11 +69,14 @@ final class ParallelDeflate {
     /// flush (or by the end of the stream when `last`).
     static func compress(_ block: [UInt8], dictionary: [UInt8], last: Bool) -> (output: [UInt8], status: Int32) {
         var stream = z_stream()
-        var status = deflateInit2_(&stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        var status = deflateInit2_(
+            &stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { return ([], status) }
         defer { deflateEnd(&stream) }
         if !dictionary.isEmpty {
-            status = dictionary.withUnsafeBufferPointer { deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
+            status = dictionary.withUnsafeBufferPointer {
+                deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count))
+            }
             guard status == Z_OK else { return ([], status) }
         }
         // deflateBound covers the block; the flush marker and a final block add a few bytes more.

@@ -7,7 +7,9 @@ enum SHA256Hasher {
 
     /// Hashes a file in 1 MiB reads.
     static func hash(file url: URL) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw PackageError.unreadable(path: url.path, reason: "cannot open") }
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw PackageError.unreadable(path: url.path, reason: "cannot open")
+        }
         defer { try? handle.close() }
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }

@@ -16,11 +16,14 @@ enum TarHeader {
         }
         // PAX: an 'x' header carrying the full path, then the entry with a truncated name.
         let record = paxRecord(key: "path", value: name)
-        let paxName = "PaxHeaders.0/" + String(decoding: Array(name.utf8.suffix(80)).filter { $0 < 0x80 }, as: UTF8.self)
-        var out = header(name: String(paxName.prefix(100)), prefix: "", kind: "x", mode: 0o644, size: UInt64(record.count))
+        let paxName =
+            "PaxHeaders.0/" + String(decoding: Array(name.utf8.suffix(80)).filter { $0 < 0x80 }, as: UTF8.self)
+        var out = header(
+            name: String(paxName.prefix(100)), prefix: "", kind: "x", mode: 0o644, size: UInt64(record.count))
         out += record + padding(record.count)
-        out += header(name: String(decoding: Array(name.utf8.prefix(100)).filter { $0 < 0x80 }, as: UTF8.self),
-                      prefix: "", kind: kind == .file ? "0" : "5", mode: mode, size: size)
+        out += header(
+            name: String(decoding: Array(name.utf8.prefix(100)).filter { $0 < 0x80 }, as: UTF8.self),
+            prefix: "", kind: kind == .file ? "0" : "5", mode: mode, size: size)
         return out
     }
 
@@ -35,10 +38,14 @@ enum TarHeader {
         guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0 }) else { return nil }
         if bytes.count <= 100 { return ("", path) }
         guard bytes.count <= 256 else { return nil }
-        for index in stride(from: min(bytes.count - 1, 155), through: 1, by: -1) where bytes[index] == UInt8(ascii: "/") {
+        for index in stride(from: min(bytes.count - 1, 155), through: 1, by: -1) where bytes[index] == UInt8(ascii: "/")
+        {
             let name = bytes.count - index - 1
             if name > 0, name <= 100 {
-                return (String(decoding: bytes[..<index], as: UTF8.self), String(decoding: bytes[(index + 1)...], as: UTF8.self))
+                return (
+                    String(decoding: bytes[..<index], as: UTF8.self),
+                    String(decoding: bytes[(index + 1)...], as: UTF8.self)
+                )
             }
         }
         return nil
@@ -63,15 +70,15 @@ enum TarHeader {
         }
         put(name, at: 0, width: 100)
         octal(UInt64(mode), at: 100, width: 8)
-        octal(0, at: 108, width: 8)          // uid
-        octal(0, at: 116, width: 8)          // gid
+        octal(0, at: 108, width: 8)  // uid
+        octal(0, at: 116, width: 8)  // gid
         octal(size, at: 124, width: 12)
-        octal(0, at: 136, width: 12)         // mtime: Unix epoch
+        octal(0, at: 136, width: 12)  // mtime: Unix epoch
         put(String(kind), at: 156, width: 1)
         put("ustar\0", at: 257, width: 6)
         put("00", at: 263, width: 2)
-        octal(0, at: 329, width: 8)          // devmajor
-        octal(0, at: 337, width: 8)          // devminor
+        octal(0, at: 329, width: 8)  // devmajor
+        octal(0, at: 337, width: 8)  // devminor
         put(prefix, at: 345, width: 155)
         // The checksum is computed with its own field as spaces, then written as 6 octal digits, NUL, space.
         for index in 148..<156 { block[index] = 0x20 }

@@ -28,13 +28,15 @@ public struct RemoteFileFetcher: Sendable {
 
         public var description: String {
             switch self {
-            case let .hostNotAllowed(url, host, allowed):
+            case .hostNotAllowed(let url, let host, let allowed):
                 "\(Inert.line(url)) was not fetched: \(Inert.line(host)) is not in remoteHosts in lockmaster.yaml"
                     + (allowed.isEmpty ? " (it lists none)" : " (\(allowed.joined(separator: ", ")))")
-            case let .plainHTTP(url): "\(Inert.line(url)) was not fetched: plain http is allowed on loopback only; use https"
-            case let .status(url, code): "\(Inert.line(url)) answered \(code)"
-            case let .tooLarge(url): "\(Inert.line(url)) is larger than \(RemoteFileFetcher.sizeLimit >> 20) MiB; it was not read further"
-            case let .unreachable(url, reason): "\(Inert.line(url)) could not be fetched: \(reason)"
+            case .plainHTTP(let url):
+                "\(Inert.line(url)) was not fetched: plain http is allowed on loopback only; use https"
+            case .status(let url, let code): "\(Inert.line(url)) answered \(code)"
+            case .tooLarge(let url):
+                "\(Inert.line(url)) is larger than \(RemoteFileFetcher.sizeLimit >> 20) MiB; it was not read further"
+            case .unreachable(let url, let reason): "\(Inert.line(url)) could not be fetched: \(reason)"
             }
         }
     }
@@ -48,26 +50,36 @@ public struct RemoteFileFetcher: Sendable {
     public func fetch(_ address: String) async throws(FetchError) -> Data {
         var target = address
         for _ in 0..<5 {
-            guard let url = URL(string: target), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = Self.host(of: url) else {
+            guard let url = URL(string: target), let scheme = url.scheme?.lowercased(),
+                scheme == "https" || scheme == "http", let host = Self.host(of: url)
+            else {
                 throw .unreachable(url: address, reason: "not an http(s) URL")
             }
             guard allowedHosts.contains(host) || allowedHosts.contains(url.host ?? "") else {
                 throw .hostNotAllowed(url: target, host: host, allowed: allowedHosts)
             }
-            if scheme == "http", !["127.0.0.1", "localhost", "::1"].contains(url.host ?? "") { throw .plainHTTP(url: target) }
+            if scheme == "http", !["127.0.0.1", "localhost", "::1"].contains(url.host ?? "") {
+                throw .plainHTTP(url: target)
+            }
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(HTTPClientRequest(url: target), timeout: .seconds(60))
             } catch {
                 throw .unreachable(url: target, reason: "\(NetworkFailure.classify(error))")
             }
-            if [301, 302, 303, 307, 308].contains(response.status.code), let location = response.headers.first(name: "Location"),
-               let next = URL(string: location, relativeTo: url)?.absoluteString {
+            if [301, 302, 303, 307, 308].contains(response.status.code),
+                let location = response.headers.first(name: "Location"),
+                let next = URL(string: location, relativeTo: url)?.absoluteString
+            {
                 target = next
                 continue
             }
             guard response.status == .ok else { throw .status(url: target, code: response.status.code) }
-            if let announced = response.headers.first(name: "Content-Length").flatMap(Int.init), announced > Self.sizeLimit { throw .tooLarge(url: target) }
+            if let announced = response.headers.first(name: "Content-Length").flatMap(Int.init),
+                announced > Self.sizeLimit
+            {
+                throw .tooLarge(url: target)
+            }
             do {
                 return Data(try await response.body.collect(upTo: Self.sizeLimit).readableBytesView)
             } catch is NIOTooManyBytesError {

@@ -10,11 +10,12 @@ public enum NextVersionError: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case let .rangeExhausted(range, highest, next, minor):
+        case .rangeExhausted(let range, let highest, let next, let minor):
             return "staging's range \"\(range)\" admits no patch after \(highest) (\(next) is outside it); "
                 + "publish with --bump minor (\(minor)) and change staging's spec.ref.semver to \"~\(minor)\""
-        case let .noVersionInRange(range):
-            return "nothing is published in staging's range \"\(range)\" and no first version could be derived from it; pass --version"
+        case .noVersionInRange(let range):
+            return
+                "nothing is published in staging's range \"\(range)\" and no first version could be derived from it; pass --version"
         }
     }
 }
@@ -34,14 +35,17 @@ public enum NextVersion {
         if let highest = all.first(where: range.contains) {
             let next = SemanticVersion(major: highest.major, minor: highest.minor, patch: highest.patch + 1)
             guard range.contains(next) else {
-                throw .rangeExhausted(range: range.text, highest: highest.original, next: next.normalized,
-                                      minor: SemanticVersion(major: highest.major, minor: highest.minor + 1, patch: 0).normalized)
+                throw .rangeExhausted(
+                    range: range.text, highest: highest.original, next: next.normalized,
+                    minor: SemanticVersion(major: highest.major, minor: highest.minor + 1, patch: 0).normalized)
             }
             return styled(next, prefix: prefix)
         }
         // No release in range yet: the lowest version, above 0.0.0, that one of the range's own
         // constraints names (or the patch after it, for `>1.2.3`) and the range admits.
-        let named = range.groups.flatMap { $0.map { SemanticVersion(major: $0.version.major, minor: $0.version.minor, patch: $0.version.patch) } }
+        let named = range.groups.flatMap {
+            $0.map { SemanticVersion(major: $0.version.major, minor: $0.version.minor, patch: $0.version.patch) }
+        }
         let candidates = (named + named.map { SemanticVersion(major: $0.major, minor: $0.minor, patch: $0.patch + 1) })
             .filter { $0.major + $0.minor + $0.patch > 0 }
             .sorted { $0.compare(to: $1) < 0 }
@@ -53,15 +57,17 @@ public enum NextVersion {
     public static func bumped(_ bump: VersionBump, tags: [String]) -> SemanticVersion {
         guard let highest = releases(tags).first else { return SemanticVersion(major: 0, minor: 1, patch: 0) }
         let prefix = highest.original.hasPrefix("v") ? "v" : ""
-        let next = switch bump {
-        case .patch: SemanticVersion(major: highest.major, minor: highest.minor, patch: highest.patch + 1)
-        case .minor: SemanticVersion(major: highest.major, minor: highest.minor + 1, patch: 0)
-        case .major: SemanticVersion(major: highest.major + 1, minor: 0, patch: 0)
-        }
+        let next =
+            switch bump {
+            case .patch: SemanticVersion(major: highest.major, minor: highest.minor, patch: highest.patch + 1)
+            case .minor: SemanticVersion(major: highest.major, minor: highest.minor + 1, patch: 0)
+            case .major: SemanticVersion(major: highest.major + 1, minor: 0, patch: 0)
+            }
         return styled(next, prefix: prefix)
     }
 
     private static func styled(_ version: SemanticVersion, prefix: String) -> SemanticVersion {
-        SemanticVersion(major: version.major, minor: version.minor, patch: version.patch, original: prefix + version.normalized)
+        SemanticVersion(
+            major: version.major, minor: version.minor, patch: version.patch, original: prefix + version.normalized)
     }
 }

@@ -20,19 +20,21 @@ public struct SemanticVersion: Sendable, Hashable, CustomStringConvertible {
             rest = rest.dropFirst(digits.count)
             return .some(UInt64(digits))
         }
-        guard case let .some(major?) = number() else { return nil }
-        var minor: UInt64 = 0, patch: UInt64 = 0
+        guard case .some(let major?) = number() else { return nil }
+        var minor: UInt64 = 0
+        var patch: UInt64 = 0
         if rest.first == "." {
             rest = rest.dropFirst()
-            guard case let .some(value?) = number() else { return nil }
+            guard case .some(let value?) = number() else { return nil }
             minor = value
             if rest.first == "." {
                 rest = rest.dropFirst()
-                guard case let .some(value?) = number() else { return nil }
+                guard case .some(let value?) = number() else { return nil }
                 patch = value
             }
         }
-        var prerelease = "", build = ""
+        var prerelease = ""
+        var build = ""
         if rest.first == "-" {
             let end = rest.firstIndex(of: "+") ?? rest.endIndex
             prerelease = String(rest[rest.index(after: rest.startIndex)..<end])
@@ -48,7 +50,10 @@ public struct SemanticVersion: Sendable, Hashable, CustomStringConvertible {
         self.init(major: major, minor: minor, patch: patch, prerelease: prerelease, build: build, original: text)
     }
 
-    public init(major: UInt64, minor: UInt64, patch: UInt64, prerelease: String = "", build: String = "", original: String? = nil) {
+    public init(
+        major: UInt64, minor: UInt64, patch: UInt64, prerelease: String = "", build: String = "",
+        original: String? = nil
+    ) {
         self.major = major
         self.minor = minor
         self.patch = patch
@@ -60,13 +65,21 @@ public struct SemanticVersion: Sendable, Hashable, CustomStringConvertible {
     /// Non-empty dot-separated identifiers of `[0-9A-Za-z-]`; in a prerelease, numeric ones without leading zeros.
     private static func validIdentifiers(_ text: String, numericWithoutLeadingZero: Bool) -> Bool {
         text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { identifier in
-            guard !identifier.isEmpty, identifier.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { return false }
-            if numericWithoutLeadingZero, identifier.allSatisfy(\.isNumber), identifier.count > 1, identifier.first == "0" { return false }
+            guard !identifier.isEmpty,
+                identifier.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+            else { return false }
+            if numericWithoutLeadingZero, identifier.allSatisfy(\.isNumber), identifier.count > 1,
+                identifier.first == "0"
+            {
+                return false
+            }
             return true
         }
     }
 
-    private static func format(_ major: UInt64, _ minor: UInt64, _ patch: UInt64, _ prerelease: String, _ build: String) -> String {
+    private static func format(_ major: UInt64, _ minor: UInt64, _ patch: UInt64, _ prerelease: String, _ build: String)
+        -> String
+    {
         "\(major).\(minor).\(patch)" + (prerelease.isEmpty ? "" : "-\(prerelease)") + (build.isEmpty ? "" : "+\(build)")
     }
 
@@ -100,7 +113,7 @@ public struct SemanticVersion: Sendable, Hashable, CustomStringConvertible {
             if o.isEmpty { return 1 }
             // Numbers sort below words; `-2` is a word, not a negative number.
             switch (UInt64(s), UInt64(o)) {
-            case let (x?, y?): return x > y ? 1 : -1
+            case (let x?, let y?): return x > y ? 1 : -1
             case (.some, nil): return -1
             case (nil, .some): return 1
             case (nil, nil): return s > o ? 1 : -1

@@ -27,7 +27,9 @@ public struct SemverRange: Sendable, Hashable, CustomStringConvertible {
         let rewritten = Self.rewriteHyphenRanges(text)
         var groups: [[Constraint]] = []
         for segment in rewritten.components(separatedBy: "||") {
-            guard Patterns.matches(Patterns.valid, segment) else { throw SemverRangeError(range: text, segment: segment) }
+            guard Patterns.matches(Patterns.valid, segment) else {
+                throw SemverRangeError(range: text, segment: segment)
+            }
             var pieces = Patterns.all(Patterns.find, segment)
             if pieces.isEmpty { pieces = [segment] }
             var group: [Constraint] = []
@@ -52,7 +54,9 @@ public struct SemverRange: Sendable, Hashable, CustomStringConvertible {
     private static func rewriteHyphenRanges(_ text: String) -> String {
         var output = text
         for match in Patterns.allMatches(Patterns.hyphen, text) {
-            let whole = match[0], low = match[1], high = match[11]
+            let whole = match[0]
+            let low = match[1]
+            let high = match[11]
             if let range = output.range(of: whole) {
                 output.replaceSubrange(range, with: ">= \(low), <= \(high) ")
             }
@@ -70,7 +74,10 @@ struct Constraint: Sendable, Hashable {
     init?(_ text: String) {
         guard let match = Patterns.allMatches(Patterns.single, text).first else { return nil }
         op = match[1]
-        let major = match[3], minor = match[4], patch = match[5], prerelease = match[6]
+        let major = match[3]
+        let minor = match[4]
+        let patch = match[5]
+        let prerelease = match[6]
         func isWildcard(_ part: String) -> Bool { ["x", "X", "*"].contains(part) }
         var versionText = match[2]
         if isWildcard(major) || major.isEmpty {
@@ -151,7 +158,8 @@ struct Constraint: Sendable, Hashable {
 
 /// Masterminds' regular expressions, unchanged (ICU and RE2 both prefer the leftmost alternative).
 enum Patterns {
-    static let version = #"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"#
+    static let version =
+        #"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?"#
     static let ops = #"=||!=|>|<|>=|=>|<=|=<|~|~>|\^"#
     // RE2's \s is ASCII whitespace only.
     static let space = #"[\t\n\f\r ]"#
@@ -159,7 +167,9 @@ enum Patterns {
     static let single = regex(#"^\#(space)*(\#(ops))\#(space)*(\#(version))\#(space)*\z"#)
     static let hyphen = regex(#"\#(space)*(\#(version))\#(space)+-\#(space)+(\#(version))\#(space)*"#)
     static let find = regex(#"(\#(ops))\#(space)*(\#(version))"#)
-    static let valid = regex(#"^(\#(space)*(\#(ops))\#(space)*(\#(version))\#(space)*)((?:\#(space)+|,\#(space)*)(\#(ops))\#(space)*(\#(version))\#(space)*)*\z"#)
+    static let valid = regex(
+        #"^(\#(space)*(\#(ops))\#(space)*(\#(version))\#(space)*)((?:\#(space)+|,\#(space)*)(\#(ops))\#(space)*(\#(version))\#(space)*)*\z"#
+    )
 
     private static func regex(_ pattern: String) -> NSRegularExpression {
         // The patterns are constants: a failure here is a programming error caught by every test.

@@ -7,9 +7,9 @@ public enum TagSelectionError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .invalidFilter(filter, reason):
+        case .invalidFilter(let filter, let reason):
             return "semverFilter \"\(filter)\" is not a valid regular expression: \(reason)"
-        case let .noMatch(range, filter):
+        case .noMatch(let range, let filter):
             return "no match found for semver: \(range)" + (filter.map { " with semverFilter \"\($0)\"" } ?? "")
         }
     }
@@ -32,7 +32,9 @@ public enum TagSelector {
     /// - Parameters:
     ///   - tags: the repository's tags in the order the registry listed them.
     ///   - helmTags: map `_` to `+` first, as Flux does for Helm chart layers.
-    public static func select(from tags: [String], range: SemverRange, filter: String? = nil, helmTags: Bool = false) throws(TagSelectionError) -> TagSelection {
+    public static func select(from tags: [String], range: SemverRange, filter: String? = nil, helmTags: Bool = false)
+        throws(TagSelectionError) -> TagSelection
+    {
         var pool = tags
         if let filter {
             let regex: NSRegularExpression

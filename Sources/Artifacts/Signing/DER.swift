@@ -4,7 +4,11 @@ import Foundation
 /// integers. Reading is strict: definite lengths only, no trailing bytes, lengths inside the input.
 enum DER {
     enum Tag: UInt8 {
-        case integer = 0x02, octetString = 0x04, null = 0x05, oid = 0x06, sequence = 0x30
+        case integer = 0x02
+        case octetString = 0x04
+        case null = 0x05
+        case oid = 0x06
+        case sequence = 0x30
     }
 
     struct Node {
@@ -19,7 +23,9 @@ enum DER {
 
         /// A non-negative integer that fits in an Int.
         func integer() throws(SigningKeyError) -> Int {
-            guard tag == Tag.integer.rawValue, !content.isEmpty, content.count <= 8, content.first! & 0x80 == 0 else { throw .malformed("expected a small DER integer") }
+            guard tag == Tag.integer.rawValue, !content.isEmpty, content.count <= 8, content.first! & 0x80 == 0 else {
+                throw .malformed("expected a small DER integer")
+            }
             return content.reduce(0) { $0 << 8 | Int($1) }
         }
 
@@ -46,7 +52,9 @@ enum DER {
             index += 1
             if length & 0x80 != 0 {
                 let count = length & 0x7f
-                guard (1...4).contains(count), data.endIndex - index >= count else { throw .malformed("bad DER length") }
+                guard (1...4).contains(count), data.endIndex - index >= count else {
+                    throw .malformed("bad DER length")
+                }
                 length = data[index..<index + count].reduce(0) { $0 << 8 | Int($1) }
                 index += count
             }

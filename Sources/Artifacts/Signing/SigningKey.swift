@@ -18,12 +18,14 @@ public enum SigningKeyError: Error, Sendable, Equatable, CustomStringConvertible
         case .notPEM:
             return "not a PEM key (expected -----BEGIN PRIVATE KEY----- or -----BEGIN PUBLIC KEY-----)"
         case .cosignFormat:
-            return "this is a key in cosign's own encrypted format, which only cosign reads; make a PKCS#8 key with lockmaster keygen "
+            return
+                "this is a key in cosign's own encrypted format, which only cosign reads; make a PKCS#8 key with lockmaster keygen "
                 + "(or openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256) and import it into cosign with cosign import-key-pair"
         case .privateWherePublic:
-            return "this is a private key, where a public key belongs: trust its public half instead (keygen writes it as PREFIX.pub; "
+            return
+                "this is a private key, where a public key belongs: trust its public half instead (keygen writes it as PREFIX.pub; "
                 + "openssl pkey -pubout prints it), and if this file is committed, make a new key pair"
-        case let .unsupportedLabel(label):
+        case .unsupportedLabel(let label):
             return "a PEM '\(label)' block is not an ECDSA P-256 key"
         case .needsPassphrase:
             return "the key is encrypted: set LOCKMASTER_SIGNING_PASSWORD, or pass --passphrase-stdin"
@@ -31,9 +33,9 @@ public enum SigningKeyError: Error, Sendable, Equatable, CustomStringConvertible
             return "the passphrase does not decrypt the key"
         case .notP256:
             return "the key is not an ECDSA P-256 key (cosign and Flux's verifier use P-256)"
-        case let .unsupportedEncryption(what):
+        case .unsupportedEncryption(let what):
             return "the key's encryption is not supported: \(what)"
-        case let .malformed(what):
+        case .malformed(let what):
             return "the key is malformed: \(what)"
         }
     }
@@ -47,12 +49,16 @@ struct PEMBlock {
     /// The first block in `text`.
     init(_ text: String) throws(SigningKeyError) {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN ") && $0.hasSuffix("-----") }) else { throw .notPEM }
+        guard let begin = lines.firstIndex(where: { $0.hasPrefix("-----BEGIN ") && $0.hasSuffix("-----") }) else {
+            throw .notPEM
+        }
         let label = String(lines[begin].dropFirst(11).dropLast(5))
         guard let end = lines[begin...].firstIndex(of: "-----END \(label)-----") else { throw .notPEM }
         let body = lines[(begin + 1)..<end]
         // A header line ("Proc-Type: …") is the legacy OpenSSL encryption, not PKCS#8.
-        if body.contains(where: { $0.contains(":") }) { throw .unsupportedEncryption("legacy OpenSSL PEM encryption; convert with openssl pkcs8 -topk8") }
+        if body.contains(where: { $0.contains(":") }) {
+            throw .unsupportedEncryption("legacy OpenSSL PEM encryption; convert with openssl pkcs8 -topk8")
+        }
         guard let der = Data(base64Encoded: body.joined()) else { throw .notPEM }
         self.label = label
         self.der = der
@@ -97,8 +103,10 @@ public struct SigningKey: Sendable, CustomStringConvertible {
             throw .unsupportedLabel(block.label)
         }
         do {
-            let key = block.label == "EC PRIVATE KEY" ? try P256.Signing.PrivateKey(pemRepresentation: PEMBlock.text(label: "EC PRIVATE KEY", der: der))
-                                                      : try P256.Signing.PrivateKey(derRepresentation: der)
+            let key =
+                block.label == "EC PRIVATE KEY"
+                ? try P256.Signing.PrivateKey(pemRepresentation: PEMBlock.text(label: "EC PRIVATE KEY", der: der))
+                : try P256.Signing.PrivateKey(derRepresentation: der)
             pkcs8 = key.derRepresentation
         } catch {
             throw .notP256
@@ -110,7 +118,8 @@ public struct SigningKey: Sendable, CustomStringConvertible {
     /// PKCS#8 PEM, encrypted when a non-empty passphrase is given.
     public func pem(passphrase: String?) throws -> String {
         guard let passphrase, !passphrase.isEmpty else { return PEMBlock.text(label: "PRIVATE KEY", der: pkcs8) }
-        return PEMBlock.text(label: "ENCRYPTED PRIVATE KEY", der: try EncryptedPrivateKey.encrypt(pkcs8, passphrase: passphrase))
+        return PEMBlock.text(
+            label: "ENCRYPTED PRIVATE KEY", der: try EncryptedPrivateKey.encrypt(pkcs8, passphrase: passphrase))
     }
 
     public var publicKey: PublicKey { PublicKey(der: key.publicKey.derRepresentation, name: "") }
@@ -136,7 +145,9 @@ public struct PublicKey: Sendable, Equatable {
     /// Reads a PKIX `PUBLIC KEY` PEM block, the form of a Flux Secret's `cosign.pub`.
     public init(pem text: String, name: String) throws(SigningKeyError) {
         let block = try PEMBlock(text)
-        guard block.label == "PUBLIC KEY" else { throw block.label.hasSuffix("PRIVATE KEY") ? .privateWherePublic : .unsupportedLabel(block.label) }
+        guard block.label == "PUBLIC KEY" else {
+            throw block.label.hasSuffix("PRIVATE KEY") ? .privateWherePublic : .unsupportedLabel(block.label)
+        }
         do { der = try P256.Signing.PublicKey(derRepresentation: block.der).derRepresentation } catch { throw .notP256 }
         self.name = name
     }
@@ -151,7 +162,8 @@ public struct PublicKey: Sendable, Equatable {
     /// Whether `signature` (ASN.1 DER) is this key's ECDSA-SHA256 signature of `data`.
     public func isValid(signature: Data, for data: Data) -> Bool {
         guard let key = try? P256.Signing.PublicKey(derRepresentation: der),
-              let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signature) else { return false }
+            let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signature)
+        else { return false }
         return key.isValidSignature(parsed, for: data)
     }
 }

@@ -30,7 +30,9 @@ public struct CheckFinding: Sendable, Codable, Hashable {
     public var message: String
     public var hint: String?
 
-    public init(_ rule: CheckRule, _ severity: Severity, at location: SourceLocation, _ message: String, hint: String? = nil) {
+    public init(
+        _ rule: CheckRule, _ severity: Severity, at location: SourceLocation, _ message: String, hint: String? = nil
+    ) {
         self.rule = rule
         self.severity = severity
         self.location = location
@@ -61,7 +63,9 @@ public struct CheckReport: Sendable, Codable, Equatable {
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
-    enum CodingKeys: String, CodingKey { case base, baseRef, branch, branchSource, findings, silenced, notes, settings, builds, errors, warnings }
+    enum CodingKeys: String, CodingKey {
+        case base, baseRef, branch, branchSource, findings, silenced, notes, settings, builds, errors, warnings
+    }
 
     public init(base: String?, findings: [CheckFinding], silenced: [CheckFinding]) {
         self.base = base

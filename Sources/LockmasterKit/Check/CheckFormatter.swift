@@ -12,18 +12,27 @@ public enum CheckFormatter {
     /// The text, with each finding's severity and the verdict marked.
     public static func styled(_ report: CheckReport) -> StyledText {
         var lines = report.findings.map { finding in
-            StyledText("\(finding.location): ") + StyledText(finding.severity.rawValue, finding.severity == .error ? .error : .warning)
-                + StyledText(": \(finding.message) [\(finding.rule.rawValue)]" + (finding.hint.map { "\n    fix: \($0)" } ?? ""))
+            StyledText("\(finding.location): ")
+                + StyledText(finding.severity.rawValue, finding.severity == .error ? .error : .warning)
+                + StyledText(
+                    ": \(finding.message) [\(finding.rule.rawValue)]" + (finding.hint.map { "\n    fix: \($0)" } ?? ""))
         }
         for finding in report.silenced {
-            lines.append(StyledText("\(finding.location): ") + StyledText("silenced", .muted) + StyledText(": \(finding.message) [\(finding.rule.rawValue)]"))
+            lines.append(
+                StyledText("\(finding.location): ") + StyledText("silenced", .muted)
+                    + StyledText(": \(finding.message) [\(finding.rule.rawValue)]"))
         }
         lines += report.notes.map { StyledText("note: \($0)") }
-        if let settings = report.settings, let builds = report.builds { lines.append(StyledText("settings from \(settings); \(builds)", .muted)) }
-        let summary = report.findings.isEmpty
-            ? StyledText("check passed" + (report.silenced.isEmpty ? "" : " (\(report.silenced.count) silenced)"), .success)
-            : StyledText("\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")"
-                + (report.silenced.isEmpty ? "" : ", \(report.silenced.count) silenced"))
+        if let settings = report.settings, let builds = report.builds {
+            lines.append(StyledText("settings from \(settings); \(builds)", .muted))
+        }
+        let summary =
+            report.findings.isEmpty
+            ? StyledText(
+                "check passed" + (report.silenced.isEmpty ? "" : " (\(report.silenced.count) silenced)"), .success)
+            : StyledText(
+                "\(report.errors) error\(report.errors == 1 ? "" : "s"), \(report.warnings) warning\(report.warnings == 1 ? "" : "s")"
+                    + (report.silenced.isEmpty ? "" : ", \(report.silenced.count) silenced"))
         return StyledText.joined(lines + [summary]) + "\n"
     }
 
@@ -32,14 +41,17 @@ public enum CheckFormatter {
         (report.findings.map { finding in
             let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
             let message = finding.message + (finding.hint.map { "\nfix: \($0)" } ?? "")
-            return "::\(command) file=\(WorkflowCommand.property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
+            return
+                "::\(command) file=\(WorkflowCommand.property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
                 + "title=\(WorkflowCommand.property(finding.rule.rawValue))::\(WorkflowCommand.data(message))"
-        } + report.silenced.map { finding in
-            // Silenced, but never invisible: a notice where the comment is (it may be the change's own).
-            "::notice file=\(WorkflowCommand.property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
-                + "title=\(WorkflowCommand.property(finding.rule.rawValue + " (silenced)"))::"
-                + WorkflowCommand.data(finding.message + "\nsilenced by a # lockmaster:ignore=\(finding.rule.rawValue) comment")
-        }).joined(separator: "\n") + (report.findings.isEmpty && report.silenced.isEmpty ? "" : "\n")
+        }
+            + report.silenced.map { finding in
+                // Silenced, but never invisible: a notice where the comment is (it may be the change's own).
+                "::notice file=\(WorkflowCommand.property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column),"
+                    + "title=\(WorkflowCommand.property(finding.rule.rawValue + " (silenced)"))::"
+                    + WorkflowCommand.data(
+                        finding.message + "\nsilenced by a # lockmaster:ignore=\(finding.rule.rawValue) comment")
+            }).joined(separator: "\n") + (report.findings.isEmpty && report.silenced.isEmpty ? "" : "\n")
     }
 
     /// GitLab's Code Quality report (docs.gitlab.com, ci/testing/code_quality): a JSON array with one
@@ -54,17 +66,26 @@ public enum CheckFormatter {
                 var lines: Lines
             }
             var description: String
-            var check_name: String
+            var checkName: String
             var fingerprint: String
             var severity: String
             var location: Location
+
+            private enum CodingKeys: String, CodingKey {
+                case description, fingerprint, severity, location
+                case checkName = "check_name"
+            }
         }
         let issues = report.findings.map { finding in
-            let identity = [finding.rule.rawValue, finding.location.description, finding.message].joined(separator: "\u{0}")
+            let identity = [finding.rule.rawValue, finding.location.description, finding.message].joined(
+                separator: "\u{0}")
             let digest = SHA256.hash(data: Data(identity.utf8)).map { String(format: "%02x", $0) }.joined()
-            return Issue(description: finding.message + (finding.hint.map { " (fix: \($0))" } ?? ""), check_name: finding.rule.rawValue,
-                         fingerprint: String(digest.prefix(32)), severity: finding.severity == .error ? "major" : finding.severity == .warning ? "minor" : "info",
-                         location: .init(path: finding.location.path, lines: .init(begin: finding.location.line)))
+            return Issue(
+                description: finding.message + (finding.hint.map { " (fix: \($0))" } ?? ""),
+                checkName: finding.rule.rawValue,
+                fingerprint: String(digest.prefix(32)),
+                severity: finding.severity == .error ? "major" : finding.severity == .warning ? "minor" : "info",
+                location: .init(path: finding.location.path, lines: .init(begin: finding.location.line)))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

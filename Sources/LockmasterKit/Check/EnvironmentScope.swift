@@ -30,26 +30,35 @@ struct EnvironmentScope {
     /// Where the `offset`th item of the sequence at `path` is written.
     func location(_ object: KubernetesObject, item offset: Int, of path: [String]) -> SourceLocation {
         let written = origins[object.location] ?? (rendered ? nil : object)
-        guard let written, let items = written.root.node(at: path)?.items, items.indices.contains(offset) else { return location(object, path) }
-        return SourceLocation(path: written.location.path, line: items[offset].position.line, column: items[offset].position.column)
+        guard let written, let items = written.root.node(at: path)?.items, items.indices.contains(offset) else {
+            return location(object, path)
+        }
+        return SourceLocation(
+            path: written.location.path, line: items[offset].position.line, column: items[offset].position.column)
     }
 
     /// Its own directory, and every directory its Flux Kustomizations point at (followed recursively),
     /// read from the work tree. For OCI-sourced Kustomizations the artifact holds the repository's
     /// platform paths, so the same paths apply.
     static func build(_ environment: PlatformEnvironment, all: [KubernetesObject]) -> EnvironmentScope {
-        EnvironmentScope(environment: environment, objects: files(from: environment.objects, directories: [environment.directory], all: all))
+        EnvironmentScope(
+            environment: environment,
+            objects: files(from: environment.objects, directories: [environment.directory], all: all))
     }
 
     /// `objects`, and the files under every path their Flux Kustomizations name (outside `directories`).
-    static func files(from objects: [KubernetesObject], directories: Set<String>, all: [KubernetesObject]) -> [KubernetesObject] {
+    static func files(from objects: [KubernetesObject], directories: Set<String>, all: [KubernetesObject])
+        -> [KubernetesObject]
+    {
         var directories = directories
         var pending = objects.compactMap(FluxKustomization.init)
         var objects = objects
         var seen = Set(objects.map(\.location))
         while let kustomization = pending.popLast() {
             let path = kustomization.normalizedPath
-            guard !path.isEmpty, !directories.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else { continue }
+            guard !path.isEmpty, !directories.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else {
+                continue
+            }
             directories.insert(path)
             for object in all where object.location.path.hasPrefix(path + "/") && !seen.contains(object.location) {
                 seen.insert(object.location)
@@ -62,7 +71,9 @@ struct EnvironmentScope {
 
     /// The environment as rendered from the work tree. A path that could not be built is read from its
     /// files instead; one whose content is elsewhere is listed in `unavailable`.
-    static func rendered(_ environment: PlatformEnvironment, report: RenderReport, root: URL, all: [KubernetesObject]) -> EnvironmentScope {
+    static func rendered(_ environment: PlatformEnvironment, report: RenderReport, root: URL, all: [KubernetesObject])
+        -> EnvironmentScope
+    {
         var documents: [String: [KubernetesObject]] = [:]
         for object in all { documents[object.location.path, default: []].append(object) }
         let loader = ManifestLoader(root: root)
@@ -72,13 +83,17 @@ struct EnvironmentScope {
             if documents[path] == nil, rendered.source != nil {
                 // The origin names a file the build read; it is read again only inside the repository.
                 var set = ManifestSet()
-                if let data = RepositoryFile.contents(path, in: root) { loader.read(data: data, path: path, into: &set) }
+                if let data = RepositoryFile.contents(path, in: root) {
+                    loader.read(data: data, path: path, into: &set)
+                }
                 documents[path] = set.objects
             }
             let origin = Self.origin(of: rendered, among: documents[path] ?? [])
-            let object = KubernetesObject(apiVersion: rendered.apiVersion, kind: rendered.kind, name: rendered.name, namespace: rendered.namespace,
-                                          location: origin?.location ?? SourceLocation(path: path), documentIndex: origin?.documentIndex ?? 0,
-                                          root: rendered.node)
+            let object = KubernetesObject(
+                apiVersion: rendered.apiVersion, kind: rendered.kind, name: rendered.name,
+                namespace: rendered.namespace,
+                location: origin?.location ?? SourceLocation(path: path), documentIndex: origin?.documentIndex ?? 0,
+                root: rendered.node)
             if let origin { scope.origins[origin.location] = origin }
             scope.appliedBy[scope.objects.count] = rendered.kustomization
             scope.objects.append(object)
@@ -88,7 +103,9 @@ struct EnvironmentScope {
         // Its Flux Kustomization's targetNamespace still applies to what it declares.
         for problem in report.problems where problem.cause == .build || problem.cause == .remote {
             let path = PathNormalizer.normalize(problem.path)
-            let owner = scope.objects.first { FluxKustomization($0) != nil && KustomizationID($0) == problem.kustomization }
+            let owner = scope.objects.first {
+                FluxKustomization($0) != nil && KustomizationID($0) == problem.kustomization
+            }
             let target = owner?.root.string(at: ["spec", "targetNamespace"])
             let written = all.filter { $0.location.path.hasPrefix(path + "/") }
             scope.objects += files(from: written, directories: [path], all: all).map { object in
@@ -104,16 +121,21 @@ struct EnvironmentScope {
     }
 
     /// Kinds a namespace transformer leaves alone (the common built-ins).
-    static let clusterScoped: Set<String> = ["Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "PriorityClass",
-                                             "StorageClass", "PersistentVolume", "IngressClass", "RuntimeClass", "MutatingWebhookConfiguration",
-                                             "ValidatingWebhookConfiguration", "APIService", "CSIDriver", "VolumeSnapshotClass"]
+    static let clusterScoped: Set<String> = [
+        "Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "PriorityClass",
+        "StorageClass", "PersistentVolume", "IngressClass", "RuntimeClass", "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration", "APIService", "CSIDriver", "VolumeSnapshotClass",
+    ]
 
     /// The document a rendered object comes from: same kind, and the same name or one that a prefix,
     /// suffix or substitution changed; else the only document of its kind in the file.
     static func origin(of rendered: RenderedObject, among documents: [KubernetesObject]) -> KubernetesObject? {
         let sameKind = documents.filter { $0.kind == rendered.kind }
         if let exact = sameKind.first(where: { $0.name == rendered.name }) { return exact }
-        if let changed = sameKind.first(where: { ($0.name).map { !$0.isEmpty && rendered.name.contains($0) } ?? false }) { return changed }
+        if let changed = sameKind.first(where: { ($0.name).map { !$0.isEmpty && rendered.name.contains($0) } ?? false })
+        {
+            return changed
+        }
         return sameKind.count == 1 ? sameKind[0] : nil
     }
 }

@@ -14,31 +14,39 @@ enum FluxRelease: Sendable, Equatable {
     case unknown
 
     static func installed(by environment: PlatformEnvironment, root: URL) -> FluxRelease {
-        if let head = RepositoryFile.contents("\(environment.directory)/flux-system/gotk-components.yaml", in: root, limit: 4096) {
+        if let head = RepositoryFile.contents(
+            "\(environment.directory)/flux-system/gotk-components.yaml", in: root, limit: 4096)
+        {
             let text = String(decoding: head, as: UTF8.self)
-            if let match = text.firstMatch(of: #/# Flux Version: v?2\.(\d+)/#), let minor = Int(match.1) { return .minor(minor) }
+            if let match = text.firstMatch(of: #/# Flux Version: v?2\.(\d+)/#), let minor = Int(match.1) {
+                return .minor(minor)
+            }
         }
-        guard let version = environment.instance?.distributionVersion?.trimmingCharacters(in: .whitespaces) else { return .unknown }
-        if let match = version.wholeMatch(of: #/v?2\.(\d+)(\.[0-9x*]+.*)?/#), let minor = Int(match.1) { return .minor(minor) }
+        guard let version = environment.instance?.distributionVersion?.trimmingCharacters(in: .whitespaces) else {
+            return .unknown
+        }
+        if let match = version.wholeMatch(of: #/v?2\.(\d+)(\.[0-9x*]+.*)?/#), let minor = Int(match.1) {
+            return .minor(minor)
+        }
         return .newest
     }
 
     /// Whether this release serves an API that `removedIn` (a Flux 2.X minor) stopped serving.
     func serves(removedIn: Int?) -> Bool {
         guard let removedIn else { return true }
-        if case let .minor(minor) = self { return minor < removedIn }
+        if case .minor(let minor) = self { return minor < removedIn }
         return false
     }
 
     /// Whether this release serves an API served from Flux 2.`since` on.
     func serves(since: Int) -> Bool {
-        if case let .minor(minor) = self { return minor >= since }
+        if case .minor(let minor) = self { return minor >= since }
         return true
     }
 
     var description: String {
         switch self {
-        case let .minor(minor): "Flux 2.\(minor)"
+        case .minor(let minor): "Flux 2.\(minor)"
         case .newest: "the newest Flux"
         case .unknown: "current Flux"
         }

@@ -11,7 +11,8 @@ public struct KubernetesRelease: Sendable, Equatable {
     public init?(_ text: String) {
         let parts = text.trimmingPrefix("v").split(separator: ".", omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count), parts[0] == "1", let minor = Int(parts[1]), minor >= 0,
-              parts.count == 2 || Int(parts[2]) != nil else { return nil }
+            parts.count == 2 || Int(parts[2]) != nil
+        else { return nil }
         self.minor = minor
     }
 }

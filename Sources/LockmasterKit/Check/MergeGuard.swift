@@ -1,7 +1,7 @@
-public import Foundation
-public import GitKit
 import Artifacts
 import Cluster
+public import Foundation
+public import GitKit
 import Manifests
 import Platform
 public import Support
@@ -21,8 +21,10 @@ public struct CheckRequest: Sendable {
     /// Build without the kernel wall (`RenderRequest.unconfined`).
     public var unconfined: Bool
 
-    public init(repository: URL, base: String? = nil, kubeVersion: KubernetesRelease? = nil, target: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment, unconfined: Bool = false) {
+    public init(
+        repository: URL, base: String? = nil, kubeVersion: KubernetesRelease? = nil, target: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, unconfined: Bool = false
+    ) {
         self.repository = repository
         self.base = base
         self.kubeVersion = kubeVersion
@@ -41,12 +43,14 @@ public enum CheckError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .noBase(branch):
-            return "no base to compare the change with: neither \(branch) nor origin/\(branch) exists in this clone, so the change rules cannot run; "
+        case .noBase(let branch):
+            return
+                "no base to compare the change with: neither \(branch) nor origin/\(branch) exists in this clone, so the change rules cannot run; "
                 + "fetch it (git fetch origin \(branch)) or name the base with --base REV"
-        case let .noCommonHistory(ref):
-            return "HEAD has no common history with \(ref), so the change rules cannot run; name the base with --base REV"
-        case let .unknownBase(base): return "--base \(base) is not a revision of this repository"
+        case .noCommonHistory(let ref):
+            return
+                "HEAD has no common history with \(ref), so the change rules cannot run; name the base with --base REV"
+        case .unknownBase(let base): return "--base \(base) is not a revision of this repository"
         }
     }
 }
@@ -59,8 +63,11 @@ public struct MergeGuard: Sendable {
     private let cacheDirectory: RenderCacheDirectory?
 
     /// - Parameter cacheDirectory: where renders keep builds between runs (nil: this run only).
-    public init(git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner(),
-                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl", cacheDirectory: RenderCacheDirectory? = nil) {
+    public init(
+        git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner(),
+        kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl",
+        cacheDirectory: RenderCacheDirectory? = nil
+    ) {
         self.git = git
         self.runner = runner
         self.kubectl = kubectl
@@ -72,7 +79,8 @@ public struct MergeGuard: Sendable {
         // The change's own lockmaster.yaml only suggests the branch to compare with; the base decides the rest.
         // The change's own lockmaster.yaml never picks what it is compared with.
         let suggested = await BranchOfRecordSettings.trustedBranch(root: root, git: git)
-        let ciTarget = request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
+        let ciTarget =
+            request.environment["GITHUB_BASE_REF"].flatMap { $0.isEmpty ? nil : $0 }
             ?? request.environment["CI_MERGE_REQUEST_TARGET_BRANCH_NAME"].flatMap { $0.isEmpty ? nil : $0 }
         var (base, baseRef) = try await base(request.base, branch: ciTarget ?? suggested, root: root)
         var trusted = try await BaseSettings.read(at: base, root: root, git: git)
@@ -92,19 +100,30 @@ public struct MergeGuard: Sendable {
         // Rules about the change itself: they always have a base, or check stops before any verdict.
         let target = request.target ?? ciTarget
         let current = try await git.currentBranch(in: root)
-        let change = ChangeContext(changes: try await git.changes(since: base, in: root), repository: repository, target: target, current: current, base: base)
+        let change = ChangeContext(
+            changes: try await git.changes(since: base, in: root), repository: repository, target: target,
+            current: current, base: base)
         var keys: [String: String] = [:]
-        let named = Set(trusted.settings.signing.trustedKeys + ((try? SettingsLoader.load(repositoryRoot: root))?.signing.trustedKeys ?? []))
+        let named = Set(
+            trusted.settings.signing.trustedKeys
+                + ((try? SettingsLoader.load(repositoryRoot: root))?.signing.trustedKeys ?? []))
         for path in named where base != WellKnownRevision.emptyTree {
-            if let data = try? await git.contents(of: path, at: base, in: root), data.count <= BaseSettings.sizeLimit { keys[path] = String(decoding: data, as: UTF8.self) }
+            if let data = try? await git.contents(of: path, at: base, in: root), data.count <= BaseSettings.sizeLimit {
+                keys[path] = String(decoding: data, as: UTF8.self)
+            }
         }
-        let source = [request.environment["GITHUB_HEAD_REF"], request.environment["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]].compactMap { $0 }.first { !$0.isEmpty } ?? current
+        let source =
+            [request.environment["GITHUB_HEAD_REF"], request.environment["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]]
+            .compactMap { $0 }.first { !$0.isEmpty } ?? current
         // What rendering notes (kubectl missing, an environment not rendered) follows what the rules note.
         var renderNotes: [String] = []
-        let scopes = try await scopes(repository, all: set.objects, unconfined: request.unconfined, base: base, notes: &renderNotes)
-        let input = CheckInput(repository: repository, change: change, base: trusted, baseKeys: keys, sourceBranch: source,
-                               now: try LeaseTime.now(explicit: nil, environment: request.environment), objects: set.objects, symlinks: symlinks,
-                               diagnostics: set.diagnostics, scopes: Self.declarations(scopes), kubeMinor: request.kubeVersion?.minor)
+        let scopes = try await scopes(
+            repository, all: set.objects, unconfined: request.unconfined, base: base, notes: &renderNotes)
+        let input = CheckInput(
+            repository: repository, change: change, base: trusted, baseKeys: keys, sourceBranch: source,
+            now: try LeaseTime.now(explicit: nil, environment: request.environment), objects: set.objects,
+            symlinks: symlinks,
+            diagnostics: set.diagnostics, scopes: Self.declarations(scopes), kubeMinor: request.kubeVersion?.minor)
         var findings: [CheckFinding] = []
         for rule in CheckRules.all { findings += rule.check(input, notes: &notes) }
         notes += renderNotes
@@ -113,16 +132,25 @@ public struct MergeGuard: Sendable {
 
         // One finding per place and message, in file order.
         var seen = Set<CheckFinding>()
-        let unique = findings.filter { seen.insert($0).inserted }.sorted { $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue }
+        let unique = findings.filter { seen.insert($0).inserted }.sorted {
+            $0.location != $1.location ? $0.location < $1.location : $0.rule.rawValue < $1.rule.rawValue
+        }
         var (kept, silenced) = Suppressions(root: root).split(unique)
         // A settings change is silenced by the base's settings only, never by a comment the change adds.
-        if SettingsChangedRule.isSilenced(by: trusted) { silenced += settingsChanges } else { kept = settingsChanges + kept }
+        if SettingsChangedRule.isSilenced(by: trusted) {
+            silenced += settingsChanges
+        } else {
+            kept = settingsChanges + kept
+        }
         var report = CheckReport(base: base, findings: kept, silenced: silenced)
         report.baseRef = baseRef
         report.branch = branch.name
         report.branchSource = branch.source
-        report.settings = "\(LockmasterSettings.fileName) at the base (\(baseRef))\(trusted.text == nil ? ", which has none: the defaults" : "")"
-        report.builds = kubectlInstalled ? try ConfinedKustomize(kubectl: kubectl, runner: runner, unconfined: request.unconfined).wall().description
+        report.settings =
+            "\(LockmasterSettings.fileName) at the base (\(baseRef))\(trusted.text == nil ? ", which has none: the defaults" : "")"
+        report.builds =
+            kubectlInstalled
+            ? try ConfinedKustomize(kubectl: kubectl, runner: runner, unconfined: request.unconfined).wall().description
             : "no builds (\(kubectl) is not installed)"
         if branch.source != "lockmaster.yaml", branch.name != "main" {
             notes.append("the branch of record is \(branch.description); set branch in lockmaster.yaml to name another")
@@ -134,20 +162,24 @@ public struct MergeGuard: Sendable {
     /// The clusters directory and the platform paths as written (symlinks and parse errors are findings
     /// of their own), with a note for a stale editor schema and for a path that does not exist.
     private func read(_ repository: PlatformRepository, notes: inout [String]) -> (ManifestSet, symlinks: [String]) {
-        let root = repository.root, settings = repository.settings
+        let root = repository.root
+        let settings = repository.settings
         var set = ManifestSet()
         var symlinks: [String] = []
         let loader = ManifestLoader(root: root)
         // The editor's copy of the settings schema, written by an older init, may describe other keys.
         let schemaCopy = root.appendingPathComponent(SettingsSchema.fileName)
         if let copy = try? String(contentsOf: schemaCopy, encoding: .utf8), copy != SettingsSchema.json + "\n" {
-            notes.append("\(SettingsSchema.fileName) differs from the schema this lockmaster validates with; "
-                         + "refresh it for your editor: lockmaster schema > \(SettingsSchema.fileName)")
+            notes.append(
+                "\(SettingsSchema.fileName) differs from the schema this lockmaster validates with; "
+                    + "refresh it for your editor: lockmaster schema > \(SettingsSchema.fileName)")
         }
         for path in [settings.clustersDir] + settings.platformPaths {
             // A repository may not have platform paths yet (or use other names): nothing there to check.
             guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
-                notes.append("\(path) does not exist; nothing under it was checked (platformPaths in lockmaster.yaml names the platform's directories)")
+                notes.append(
+                    "\(path) does not exist; nothing under it was checked (platformPaths in lockmaster.yaml names the platform's directories)"
+                )
                 continue
             }
             let part = loader.load(under: path)
@@ -160,8 +192,10 @@ public struct MergeGuard: Sendable {
 
     /// Each environment as Flux applies it (rendered), or as its files read when kubectl is missing.
     /// - Throws: `KernelWall.Missing` where builds cannot be confined and `unconfined` is not set.
-    private func scopes(_ repository: PlatformRepository, all: [KubernetesObject], unconfined: Bool, base: String,
-                        notes: inout [String]) async throws -> [EnvironmentScope] {
+    private func scopes(
+        _ repository: PlatformRepository, all: [KubernetesObject], unconfined: Bool, base: String,
+        notes: inout [String]
+    ) async throws -> [EnvironmentScope] {
         let cache = BuildCache(directory: cacheDirectory)
         let trees: SourceTrees
         do { trees = try SourceTrees(repository: repository.root, settings: repository.settings) } catch {
@@ -172,46 +206,62 @@ public struct MergeGuard: Sendable {
         let renders = kubectlInstalled
         if renders { _ = try ConfinedKustomize(kubectl: kubectl, runner: runner, unconfined: unconfined).wall() }
         if !renders {
-            notes.append("\(kubectl) is not installed, so the reference rules read files instead of what Flux applies; install kubectl for exact results")
+            notes.append(
+                "\(kubectl) is not installed, so the reference rules read files instead of what Flux applies; install kubectl for exact results"
+            )
         }
         var scopes: [EnvironmentScope] = []
         for environment in repository.environments {
-            scopes.append(renders ? await rendered(environment, root: repository.root, all: all, unconfined: unconfined, base: base, cache: cache, trees: trees,
-                                                   notes: &notes)
-                : EnvironmentScope.build(environment, all: all))
+            scopes.append(
+                renders
+                    ? await rendered(
+                        environment, root: repository.root, all: all, unconfined: unconfined, base: base, cache: cache,
+                        trees: trees,
+                        notes: &notes)
+                    : EnvironmentScope.build(environment, all: all))
         }
         await cache.finish()
         return scopes
     }
 
     /// Each scope with what it declares, and what the environments sharing its cluster declare.
-    private static func declarations(_ scopes: [EnvironmentScope]) -> [(scope: EnvironmentScope, declared: Declarations)] {
+    private static func declarations(_ scopes: [EnvironmentScope]) -> [(
+        scope: EnvironmentScope, declared: Declarations
+    )] {
         scopes.map { scope in
             let environment = scope.environment
             // Another environment that applies this one's entry runs in the same cluster (a hand-applied
             // bootstrap directory beside an operator sync): what it declares is declared here too.
             let entry = environment.entryPath + "/"
             let sameCluster = scopes.filter { other in
-                other.environment.name != environment.name && other.objects.contains { $0.location.path.hasPrefix(entry) }
+                other.environment.name != environment.name
+                    && other.objects.contains { $0.location.path.hasPrefix(entry) }
             }
-            let alsoDeclared = Set(sameCluster.flatMap { $0.objects.compactMap { $0.name == nil ? nil : $0.reference } })
+            let alsoDeclared = Set(
+                sameCluster.flatMap { $0.objects.compactMap { $0.name == nil ? nil : $0.reference } })
             return (scope, Declarations(scope, alsoDeclared: alsoDeclared))
         }
     }
 
     private var kubectlInstalled: Bool {
-        kubectl.contains("/") ? FileManager.default.isExecutableFile(atPath: kubectl) : ExecutableLookup.find(kubectl) != nil
+        kubectl.contains("/")
+            ? FileManager.default.isExecutableFile(atPath: kubectl) : ExecutableLookup.find(kubectl) != nil
     }
 
     /// The environment as Flux applies it, rendered offline from the work tree; what could not be built is
     /// `build-failed` or `not-rendered`.
-    private func rendered(_ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], unconfined: Bool, base: String, cache: BuildCache, trees: SourceTrees,
-                          notes: inout [String]) async -> EnvironmentScope {
+    private func rendered(
+        _ environment: PlatformEnvironment, root: URL, all: [KubernetesObject], unconfined: Bool, base: String,
+        cache: BuildCache, trees: SourceTrees,
+        notes: inout [String]
+    ) async -> EnvironmentScope {
         let report: RenderReport
         do {
-            var request = RenderRequest(repository: root, environment: environment.name, offline: true, unconfined: unconfined)
+            var request = RenderRequest(
+                repository: root, environment: environment.name, offline: true, unconfined: unconfined)
             request.identityRef = base == WellKnownRevision.emptyTree ? nil : base
-            report = try await PlatformRenderer(runner: runner, kubectl: kubectl, git: git).run(request, cache: cache, trees: trees)
+            report = try await PlatformRenderer(runner: runner, kubectl: kubectl, git: git).run(
+                request, cache: cache, trees: trees)
         } catch {
             notes.append("\(environment.name) could not be rendered (\(error)), so its references were read from files")
             return EnvironmentScope.build(environment, all: all)
@@ -223,16 +273,26 @@ public struct MergeGuard: Sendable {
     /// (CI's single-branch checkouts have no local one); before the first commit, the empty tree.
     private func base(_ requested: String?, branch: String, root: URL) async throws -> (commit: String, ref: String) {
         // A change needs history: a directory outside git has none (and git's own error is its usage text).
-        guard try await git.workTreeRoot(containing: root) != nil else { throw RepositoryLocationError.notInWorkTree(root.path) }
+        guard try await git.workTreeRoot(containing: root) != nil else {
+            throw RepositoryLocationError.notInWorkTree(root.path)
+        }
         if let requested {
-            guard let commit = try await git.resolve(requested, in: root) else { throw CheckError.unknownBase(requested) }
+            guard let commit = try await git.resolve(requested, in: root) else {
+                throw CheckError.unknownBase(requested)
+            }
             return (commit, requested)
         }
-        guard try await git.resolve("HEAD", in: root) != nil else { return (WellKnownRevision.emptyTree, "the empty tree (no commit yet)") }
+        guard try await git.resolve("HEAD", in: root) != nil else {
+            return (WellKnownRevision.emptyTree, "the empty tree (no commit yet)")
+        }
         // Only a branch: `HEAD`, a tag or a commit named as the branch of record would compare the change with itself.
         for ref in [branch, "origin/\(branch)"] {
-            guard branch != "HEAD", try await git.resolve("refs/\(ref.hasPrefix("origin/") ? "remotes" : "heads")/\(ref)", in: root) != nil else { continue }
-            guard let commit = try await git.mergeBase("HEAD", ref, in: root) else { throw CheckError.noCommonHistory(ref) }
+            guard branch != "HEAD",
+                try await git.resolve("refs/\(ref.hasPrefix("origin/") ? "remotes" : "heads")/\(ref)", in: root) != nil
+            else { continue }
+            guard let commit = try await git.mergeBase("HEAD", ref, in: root) else {
+                throw CheckError.noCommonHistory(ref)
+            }
             return (commit, ref)
         }
         throw CheckError.noBase(branch: branch)

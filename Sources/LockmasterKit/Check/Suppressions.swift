@@ -8,7 +8,8 @@ struct Suppressions {
 
     func split(_ findings: [CheckFinding]) -> (kept: [CheckFinding], silenced: [CheckFinding]) {
         var cache: [String: [String]] = [:]
-        var kept: [CheckFinding] = [], silenced: [CheckFinding] = []
+        var kept: [CheckFinding] = []
+        var silenced: [CheckFinding] = []
         for finding in findings {
             let path = finding.location.path
             if cache[path] == nil {
@@ -31,7 +32,8 @@ struct Suppressions {
         let index = min(max(line - 1, 0), lines.count - 1)
         if rules(in: lines[index]).contains(rule) { return true }
         // The document around the line: between the separators before and after it.
-        var start = index, end = index
+        var start = index
+        var end = index
         while start > 0, !lines[start].hasPrefix("---") { start -= 1 }
         while end < lines.count - 1, !lines[end + 1].hasPrefix("---") { end += 1 }
         return lines[start...end].contains { line in
@@ -40,7 +42,9 @@ struct Suppressions {
     }
 
     private static func rules(in line: String) -> [String] {
-        guard let comment = line.range(of: "#"), let marker = line.range(of: "lockmaster:ignore=", range: comment.upperBound..<line.endIndex) else { return [] }
+        guard let comment = line.range(of: "#"),
+            let marker = line.range(of: "lockmaster:ignore=", range: comment.upperBound..<line.endIndex)
+        else { return [] }
         return line[marker.upperBound...].prefix { !$0.isWhitespace }.split(separator: ",").map(String.init)
     }
 }

@@ -7,21 +7,35 @@ extension DemoRunner {
     /// A branch that downgrades KEDA's chart and drops its Namespace: diff leads with both dangers, and the
     /// lane says where the change would go. The branch is dropped afterwards.
     func review(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
-        emit(.step("Review a risky change before it merges: diff leads with its dangers, and --lane says where it goes and when"))
-        emit(.command("git switch -c OPS-126-risky && sed -i 's/version: 2.14.1/version: 2.13.0/' platform/services/keda.yaml   # and drop the Namespace"))
+        emit(
+            .step(
+                "Review a risky change before it merges: diff leads with its dangers, and --lane says where it goes and when"
+            ))
+        emit(
+            .command(
+                "git switch -c OPS-126-risky && sed -i 's/version: 2.14.1/version: 2.13.0/' platform/services/keda.yaml   # and drop the Namespace"
+            ))
         try await git.createBranch("OPS-126-risky", from: "main", in: repository)
         try Self.writeKeda(version: "2.13.0", into: repository)
         let file = repository.appendingPathComponent("platform/services/keda.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
-        guard let namespace = text.range(of: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keda\n---\n") else { throw DemoError.unexpected("keda.yaml has no Namespace") }
+        guard let namespace = text.range(of: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keda\n---\n") else {
+            throw DemoError.unexpected("keda.yaml has no Namespace")
+        }
         try Data(text.replacingCharacters(in: namespace, with: "").utf8).write(to: file)
         try await commit(repository, git: git, emit: emit, "Pin KEDA to 2.13.0")
         emit(.command("lockmaster diff main --lane --env development --fail-on high --repo \(repository.path)"))
-        let report = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: "main", head: nil), environment: "development", lane: true, unconfined: DemoRunner.unconfined))
+        let report = try await PlatformDiffer(git: git).run(
+            DiffRequest(
+                repository: repository, sides: .git(base: "main", head: nil), environment: "development", lane: true,
+                unconfined: DemoRunner.unconfined))
         let dangers = report.environments.flatMap(\.dangers)
         // Only builds that could not run (no working kubectl: nothing compared) excuse a review without both.
         let compared = report.environments.contains { !$0.kustomizations.isEmpty }
-        guard !compared || (dangers.contains { $0.rule == .downgrade } && dangers.contains { $0.rule == .deletesNamespace }) else {
+        guard
+            !compared
+                || (dangers.contains { $0.rule == .downgrade } && dangers.contains { $0.rule == .deletesNamespace })
+        else {
             throw DemoError.unexpected("the review missed the downgrade or the Namespace")
         }
         // The text up to the objects: the lane and the dangers are what a reviewer reads first.
@@ -35,17 +49,25 @@ extension DemoRunner {
     /// 0.1.1, which production was pinned to, is deleted from the artifact repository: staging's range
     /// falls back to 0.1.0 without a word from Flux, and resolve warns. The tag is put back afterwards.
     func deletedTag(_ repository: URL, artifacts: URL, emit: @Sendable (DemoEvent) -> Void) async throws {
-        emit(.step("Someone deletes 0.1.1 from the registry: staging's range falls back to 0.1.0, and resolve calls it a downgrade"))
+        emit(
+            .step(
+                "Someone deletes 0.1.1 from the registry: staging's range falls back to 0.1.0, and resolve calls it a downgrade"
+            ))
         let indexFile = artifacts.appendingPathComponent("index.json")
         let published = try Data(contentsOf: indexFile)
         defer { try? published.write(to: indexFile) }
-        guard var index = try JSONSerialization.jsonObject(with: published) as? [String: Any] else { throw DemoError.unexpected("the layout has no index") }
+        guard var index = try JSONSerialization.jsonObject(with: published) as? [String: Any] else {
+            throw DemoError.unexpected("the layout has no index")
+        }
         index["manifests"] = (index["manifests"] as? [[String: Any]] ?? []).filter {
             ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] != "0.1.1"
         }
         try JSONSerialization.data(withJSONObject: index).write(to: indexFile)
-        emit(.command("lockmaster resolve staging --fail-on-downgrade --repo \(repository.path)   # after 0.1.1 is deleted"))
-        let resolved = try await EnvironmentResolver().run(ResolveRequest(repository: repository, environment: "staging", checkDowngrade: true))
+        emit(
+            .command(
+                "lockmaster resolve staging --fail-on-downgrade --repo \(repository.path)   # after 0.1.1 is deleted"))
+        let resolved = try await EnvironmentResolver().run(
+            ResolveRequest(repository: repository, environment: "staging", checkDowngrade: true))
         guard resolved.downgrade != nil else { throw DemoError.unexpected("the deleted tag was not noticed") }
         emit(.output(ResolveTextFormatter.format(resolved) + "exit status 1\n"))
     }
@@ -54,18 +76,33 @@ extension DemoRunner {
 extension DemoRunner {
     /// The sandbox's lease: a week on it has run out, sandbox gc plans its teardown, and an extension
     /// in a commit on its branch keeps it.
-    func lease(_ repository: URL, name: String, created: SandboxCreateReport, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+    func lease(
+        _ repository: URL, name: String, created: SandboxCreateReport, git: any GitClient,
+        emit: @Sendable (DemoEvent) -> Void
+    ) async throws {
         guard let lease = created.lease else { throw DemoError.unexpected("the sandbox has no lease") }
-        emit(.step("Every sandbox has a lease: a day after it runs out, sandbox list marks it and sandbox gc plans its teardown"))
+        emit(
+            .step(
+                "Every sandbox has a lease: a day after it runs out, sandbox list marks it and sandbox gc plans its teardown"
+            ))
         let later = lease.expires.addingTimeInterval(86_400)
         emit(.command("lockmaster sandbox list --now \(LeaseTime.format(later)) --repo \(repository.path)"))
-        emit(.output(SandboxTextFormatter.format(try await SandboxLister(git: git).run(repository: repository, now: later), now: later)))
+        emit(
+            .output(
+                SandboxTextFormatter.format(
+                    try await SandboxLister(git: git).run(repository: repository, now: later), now: later)))
         emit(.command("lockmaster sandbox gc --now \(LeaseTime.format(later)) --repo \(repository.path)"))
         let collected = try await SandboxCollector(git: git).run(SandboxGCRequest(repository: repository, now: later))
-        guard collected.candidates.map(\.name) == [name] else { throw DemoError.unexpected("gc did not find the expired sandbox") }
+        guard collected.candidates.map(\.name) == [name] else {
+            throw DemoError.unexpected("gc did not find the expired sandbox")
+        }
         let lines = SandboxTextFormatter.format(collected).split(separator: "\n")
         emit(.output(lines.prefix(6).joined(separator: "\n") + "\n  …\n"))
         emit(.command("lockmaster sandbox extend \(name) --ttl 14d --repo \(repository.path)"))
-        emit(.output(SandboxTextFormatter.format(try await SandboxExtender(git: git).run(SandboxExtendRequest(repository: repository, name: name, ttl: TimeSpan("14d"))))))
+        emit(
+            .output(
+                SandboxTextFormatter.format(
+                    try await SandboxExtender(git: git).run(
+                        SandboxExtendRequest(repository: repository, name: name, ttl: TimeSpan("14d"))))))
     }
 }

@@ -34,7 +34,9 @@ public struct DemoRunner: Sendable {
     /// it (and says so) rather than stop; a user's own commands refuse instead.
     static let unconfined: Bool = { if case .failure = KernelWall.probe() { true } else { false } }()
 
-    func commit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void, _ message: String) async throws {
+    func commit(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void, _ message: String)
+        async throws
+    {
         try await git.add(["."], in: repository)
         let commit = try await git.commit(message: message, in: repository)
         emit(.command("git add -A && git commit -m '\(message)'"))
@@ -43,9 +45,12 @@ public struct DemoRunner: Sendable {
     }
 
     @discardableResult
-    func check(_ repository: URL, git: any GitClient, target: String?, emit: @Sendable (DemoEvent) -> Void) async throws -> CheckReport {
+    func check(_ repository: URL, git: any GitClient, target: String?, emit: @Sendable (DemoEvent) -> Void) async throws
+        -> CheckReport
+    {
         emit(.command("lockmaster check --repo \(repository.path)" + (target.map { " --target \($0)" } ?? "")))
-        let report = try await MergeGuard(git: git).run(CheckRequest(repository: repository, target: target, environment: [:], unconfined: Self.unconfined))
+        let report = try await MergeGuard(git: git).run(
+            CheckRequest(repository: repository, target: target, environment: [:], unconfined: Self.unconfined))
         emit(.output(CheckFormatter.text(report)))
         return report
     }
@@ -57,20 +62,34 @@ public struct DemoRunner: Sendable {
         try Data("#!/bin/sh\necho 'every commit needs a ticket in its message' >&2\nexit 1\n".utf8).write(to: hook)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
         defer { try? FileManager.default.removeItem(at: hook) }
-        emit(.command("lockmaster sandbox create OPS-124-refused --repo \(repository.path)   # with a refusing .git/hooks/pre-commit"))
-        let before = (try await git.branches(in: repository), try await git.currentBranch(in: repository), try await git.status(in: repository))
+        emit(
+            .command(
+                "lockmaster sandbox create OPS-124-refused --repo \(repository.path)   # with a refusing .git/hooks/pre-commit"
+            ))
+        let before = (
+            try await git.branches(in: repository), try await git.currentBranch(in: repository),
+            try await git.status(in: repository)
+        )
         do {
-            _ = try await SandboxCreator(git: git).run(SandboxCreateRequest(repository: repository, name: "OPS-124-refused"))
+            _ = try await SandboxCreator(git: git).run(
+                SandboxCreateRequest(repository: repository, name: "OPS-124-refused"))
             throw DemoError.unexpected("the refusing hook let the commit through")
         } catch let error as DemoError {
             throw error
         } catch {
             emit(.output("error: \(error)\n"))
         }
-        let after = (try await git.branches(in: repository), try await git.currentBranch(in: repository), try await git.status(in: repository))
+        let after = (
+            try await git.branches(in: repository), try await git.currentBranch(in: repository),
+            try await git.status(in: repository)
+        )
         guard before == after else { throw DemoError.unexpected("the refused sandbox left the repository changed") }
         emit(.command("git status --short && git branch"))
-        emit(.output("nothing to commit, working tree clean; branches: " + after.0.map { $0.replacingOccurrences(of: "refs/heads/", with: "") }.joined(separator: ", ") + " (as before)\n"))
+        emit(
+            .output(
+                "nothing to commit, working tree clean; branches: "
+                    + after.0.map { $0.replacingOccurrences(of: "refs/heads/", with: "") }.joined(separator: ", ")
+                    + " (as before)\n"))
     }
 
     /// A sandbox create stopped hard (kill -9) right after making its branch: the next run names what it
@@ -89,7 +108,8 @@ public struct DemoRunner: Sendable {
             emit(.output("error: \(error)\n"))
         }
         emit(.command("lockmaster sandbox create \(name) --resume --repo \(repository.path)"))
-        let resumed = try await SandboxCreator(git: git).run(SandboxCreateRequest(repository: repository, name: name, resume: true))
+        let resumed = try await SandboxCreator(git: git).run(
+            SandboxCreateRequest(repository: repository, name: name, resume: true))
         guard let commit = resumed.commit else { throw DemoError.unexpected("--resume reported no commit") }
         emit(.output("resumed: sandbox commit \(commit.prefix(12)) on branch \(name)\n"))
         try await git.switchBranch(original, in: repository)
@@ -113,11 +133,21 @@ public struct DemoRunner: Sendable {
         BootstrapFiles.syncText(url: gitURL, branch: "OPS-123-add-keda", path: path)
     }
 
-    func publishAndResolve(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+    func publishAndResolve(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void)
+        async throws
+    {
         emit(.command("lockmaster publish --sign-key \(key.path) --repo \(repository.path)"))
-        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository, signingKey: key.key)))))
+        emit(
+            .output(
+                PublishTextFormatter.format(
+                    try await PlatformPublisher(git: git).run(
+                        PublishRequest(repository: repository, signingKey: key.key)))))
         emit(.command("lockmaster resolve staging --repo \(repository.path)"))
-        emit(.output(ResolveTextFormatter.format(try await EnvironmentResolver().run(ResolveRequest(repository: repository, environment: "staging")))))
+        emit(
+            .output(
+                ResolveTextFormatter.format(
+                    try await EnvironmentResolver().run(ResolveRequest(repository: repository, environment: "staging")))
+            ))
     }
 
     static func writeKeda(version: String, into repository: URL) throws {
@@ -159,7 +189,8 @@ public struct DemoRunner: Sendable {
     /// - Returns: the demo directory (already removed unless `keep`).
     @discardableResult
     public func run(emit: @Sendable (DemoEvent) -> Void) async throws -> URL {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("lockmaster-demo-\(UUID().uuidString.prefix(8))")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "lockmaster-demo-\(UUID().uuidString.prefix(8))")
         let repository = base.appendingPathComponent("platform")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(at: base) } }

@@ -1,6 +1,6 @@
+import Artifacts
 import Foundation
 import GitKit
-import Artifacts
 import Platform
 import Support
 
@@ -8,11 +8,20 @@ import Support
 /// main, released to staging, and promoted to production (and rolled back).
 extension DemoRunner {
     /// init, the settings schema at work, and the first status.
-    func scaffold(_ repository: URL, artifacts: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
-        emit(.step("Scaffold a platform repository: development tracks main, staging a patch range, production a pinned tag"))
-        emit(.command("lockmaster init \(repository.path) --git-url \(Self.gitURL) --artifact \(artifacts.path) --artifact-url \(Self.artifact)"))
+    func scaffold(_ repository: URL, artifacts: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void)
+        async throws
+    {
+        emit(
+            .step(
+                "Scaffold a platform repository: development tracks main, staging a patch range, production a pinned tag"
+            ))
+        emit(
+            .command(
+                "lockmaster init \(repository.path) --git-url \(Self.gitURL) --artifact \(artifacts.path) --artifact-url \(Self.artifact)"
+            ))
         let initResult = try await RepositoryInitializer(git: git).run(
-            InitRequest(directory: repository, gitURL: Self.gitURL, artifact: artifacts.path, artifactURL: Self.artifact))
+            InitRequest(
+                directory: repository, gitURL: Self.gitURL, artifact: artifacts.path, artifactURL: Self.artifact))
         emit(.output(InitTextFormatter.format(initResult)))
         try await commit(repository, git: git, emit: emit, "Scaffold the platform repository")
 
@@ -20,7 +29,10 @@ extension DemoRunner {
         let settingsFile = repository.appendingPathComponent(LockmasterSettings.fileName)
         let settingsText = try String(contentsOf: settingsFile, encoding: .utf8)
         try Data((settingsText + "clusterDir: fleet\n").utf8).write(to: settingsFile)
-        emit(.command("echo 'clusterDir: fleet' >> lockmaster.yaml && lockmaster status --repo \(repository.path); git checkout lockmaster.yaml"))
+        emit(
+            .command(
+                "echo 'clusterDir: fleet' >> lockmaster.yaml && lockmaster status --repo \(repository.path); git checkout lockmaster.yaml"
+            ))
         do {
             _ = try SettingsLoader.load(repositoryRoot: repository)
         } catch {
@@ -30,7 +42,10 @@ extension DemoRunner {
 
         emit(.step("See every environment, classified by its platform source"))
         emit(.command("lockmaster status --repo \(repository.path)"))
-        emit(.output(StatusTextFormatter.format(try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository)))))
+        emit(
+            .output(
+                StatusTextFormatter.format(
+                    try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository)))))
     }
 
     /// A sandbox opened, KEDA added and guarded, a copied sync file caught, a hostile build refused, the
@@ -49,54 +64,87 @@ extension DemoRunner {
         try await commit(repository, git: git, emit: emit, "Add KEDA 2.14.0")
         try await check(repository, git: git, target: nil, emit: emit)
         emit(.command("lockmaster diff --env development --repo \(repository.path)"))
-        let sandboxDiff = try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development", unconfined: Self.unconfined))
+        let sandboxDiff = try await PlatformDiffer(git: git).run(
+            DiffRequest(
+                repository: repository, sides: .git(base: nil, head: nil), environment: "development",
+                unconfined: Self.unconfined))
         emit(.output(DiffFormatter.text(Self.servicesOnly(sandboxDiff))))
         try await cachedDiff(repository, git: git, expected: sandboxDiff, emit: emit)
         try await lease(repository, name: name, created: created, git: git, emit: emit)
 
         emit(.step("The merge guard catches a sync file copied from the sandbox into development"))
         let copied = repository.appendingPathComponent("clusters/development/flux-system/gotk-sync.yaml")
-        try FileManager.default.createDirectory(at: copied.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: copied.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(Self.sandboxSync(sandbox).utf8).write(to: copied)
         emit(.command("cp <sandbox cluster's gotk-sync.yaml> clusters/development/flux-system/"))
         let findings = try await check(repository, git: git, target: nil, emit: emit)
         // In CI the same findings go where the pull or merge request shows them.
         let codeQuality = try CheckFormatter.gitlab(findings)
-        emit(.command("lockmaster check -o gitlab --repo \(repository.path) > gl-code-quality-report.json   # in a GitLab merge request job"))
-        emit(.output("a GitLab Code Quality report: \(findings.findings.count) issues for the merge request's widget (\(codeQuality.utf8.count) bytes)\n"))
+        emit(
+            .command(
+                "lockmaster check -o gitlab --repo \(repository.path) > gl-code-quality-report.json   # in a GitLab merge request job"
+            ))
+        emit(
+            .output(
+                "a GitLab Code Quality report: \(findings.findings.count) issues for the merge request's widget (\(codeQuality.utf8.count) bytes)\n"
+            ))
         try FileManager.default.removeItem(at: copied.deletingLastPathComponent())
         emit(.command("rm clusters/development/flux-system/gotk-sync.yaml"))
 
-        emit(.step("A branch that reads outside its source is not built: every build runs in a view of its own files, inside the kernel's wall"))
+        emit(
+            .step(
+                "A branch that reads outside its source is not built: every build runs in a view of its own files, inside the kernel's wall"
+            ))
         let leak = repository.appendingPathComponent("platform/configs/leak")
         try FileManager.default.createDirectory(at: leak, withIntermediateDirectories: true)
         // Refused by the scan (a path outside the source), then a spelling only Go's decoder reads as `resources`.
-        for (text, shown) in [("configMapGenerator:\n- name: leak\n  files: [env=/proc/self/environ]\n", "configMapGenerator:\\n- name: leak\\n  files: [env=/proc/self/environ]\\n"),
-                              ("Resources: [../../../.git/config]\n", "Resources: [../../../.git/config]\\n")] {
+        for (text, shown) in [
+            (
+                "configMapGenerator:\n- name: leak\n  files: [env=/proc/self/environ]\n",
+                "configMapGenerator:\\n- name: leak\\n  files: [env=/proc/self/environ]\\n"
+            ),
+            ("Resources: [../../../.git/config]\n", "Resources: [../../../.git/config]\\n"),
+        ] {
             try Data(text.utf8).write(to: leak.appendingPathComponent("kustomization.yaml"))
             emit(.command("printf '\(shown)' > platform/configs/leak/kustomization.yaml"))
             emit(.command("lockmaster render development --repo \(repository.path)"))
-            let refused = try await PlatformRenderer().run(RenderRequest(repository: repository, environment: "development", unconfined: Self.unconfined))
-            emit(.output("note: \(refused.builds)\n" + refused.problems.map { "error: \($0.kustomization) (\($0.path)): \($0.message)\n" }.joined()))
+            let refused = try await PlatformRenderer().run(
+                RenderRequest(repository: repository, environment: "development", unconfined: Self.unconfined))
+            emit(
+                .output(
+                    "note: \(refused.builds)\n"
+                        + refused.problems.map { "error: \($0.kustomization) (\($0.path)): \($0.message)\n" }.joined()))
         }
         try FileManager.default.removeItem(at: leak)
         emit(.command("rm -r platform/configs/leak"))
         if Self.unconfined {
-            emit(.output("(this kernel has no Landlock or seccomp: the demo builds its own content unconfined; check, diff and render refuse to build here unless --unconfined)\n"))
+            emit(
+                .output(
+                    "(this kernel has no Landlock or seccomp: the demo builds its own content unconfined; check, diff and render refuse to build here unless --unconfined)\n"
+                ))
         }
 
-        emit(.step("The branch cannot change what the guard inspects: settings come from the base, and a change to them is an error"))
+        emit(
+            .step(
+                "The branch cannot change what the guard inspects: settings come from the base, and a change to them is an error"
+            ))
         let settingsFile = repository.appendingPathComponent(LockmasterSettings.fileName)
         let settings = try Data(contentsOf: settingsFile)
-        try Data((String(decoding: settings, as: UTF8.self) + "artifactSizeLimitMiB: 100000\n").utf8).write(to: settingsFile)
+        try Data((String(decoding: settings, as: UTF8.self) + "artifactSizeLimitMiB: 100000\n").utf8).write(
+            to: settingsFile)
         emit(.command("echo 'artifactSizeLimitMiB: 100000' >> lockmaster.yaml"))
         try await check(repository, git: git, target: nil, emit: emit)
         try settings.write(to: settingsFile)
         emit(.command("git checkout lockmaster.yaml"))
 
-        emit(.step("The teardown plan for the sandbox: KEDA's HelmRelease goes before the platform services it depends on"))
+        emit(
+            .step(
+                "The teardown plan for the sandbox: KEDA's HelmRelease goes before the platform services it depends on")
+        )
         emit(.command("lockmaster sandbox delete \(name) --repo \(repository.path)"))
-        let (teardown, _) = try await SandboxTeardown().plan(TeardownRequest(repository: repository, name: name, unconfined: Self.unconfined))
+        let (teardown, _) = try await SandboxTeardown().plan(
+            TeardownRequest(repository: repository, name: name, unconfined: Self.unconfined))
         emit(.output(TeardownFormatter.format(teardown)))
 
         emit(.step("Before the pull request: the sandbox is torn down and its directory leaves the branch; then merge"))
@@ -118,33 +166,59 @@ extension DemoRunner {
 
     /// A key pair made, its public key trusted in lockmaster.yaml, and staging and production set to
     /// verify signatures as Flux's `spec.verify` does.
-    func signing(_ repository: URL, base: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws -> Signer {
-        emit(.step("Sign what is published: a key pair, its public key trusted, and staging and production verifying signatures (spec.verify)"))
+    func signing(_ repository: URL, base: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws
+        -> Signer
+    {
+        emit(
+            .step(
+                "Sign what is published: a key pair, its public key trusted, and staging and production verifying signatures (spec.verify)"
+            ))
         let keys = base.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         let prefix = keys.appendingPathComponent("cosign")
         emit(.command("lockmaster keygen --output \(prefix.path)"))
         let made = try KeyGenerator.run(prefix: prefix, passphrase: nil)
         emit(.output(KeygenTextFormatter.format(made)))
-        try FileManager.default.createDirectory(at: repository.appendingPathComponent("keys"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: made.publicKey, toPath: repository.appendingPathComponent("keys/cosign.pub").path)
+        try FileManager.default.createDirectory(
+            at: repository.appendingPathComponent("keys"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: made.publicKey, toPath: repository.appendingPathComponent("keys/cosign.pub").path)
         let settings = repository.appendingPathComponent(LockmasterSettings.fileName)
-        try Data((try String(contentsOf: settings, encoding: .utf8) + "signing:\n  trustedKeys: [keys/cosign.pub]\n").utf8).write(to: settings)
+        try Data(
+            (try String(contentsOf: settings, encoding: .utf8) + "signing:\n  trustedKeys: [keys/cosign.pub]\n").utf8
+        ).write(to: settings)
         for environment in ["staging", "production"] {
             let file = repository.appendingPathComponent("clusters/\(environment)/platform.yaml")
             let text = try String(contentsOf: file, encoding: .utf8)
-            guard let url = text.range(of: "\n  url: \(Self.artifact)\n") else { throw DemoError.unexpected("\(environment)'s OCIRepository has no url line") }
-            try Data(text.replacingCharacters(in: url, with: "\n  url: \(Self.artifact)\n  verify:\n    provider: cosign\n    secretRef:\n      name: cosign-pub\n").utf8).write(to: file)
+            guard let url = text.range(of: "\n  url: \(Self.artifact)\n") else {
+                throw DemoError.unexpected("\(environment)'s OCIRepository has no url line")
+            }
+            try Data(
+                text.replacingCharacters(
+                    in: url,
+                    with:
+                        "\n  url: \(Self.artifact)\n  verify:\n    provider: cosign\n    secretRef:\n      name: cosign-pub\n"
+                ).utf8
+            ).write(to: file)
         }
-        emit(.command("cp \(made.publicKey) keys/ && add signing.trustedKeys: [keys/cosign.pub] to lockmaster.yaml, and spec.verify {provider: cosign, secretRef: {name: cosign-pub}} to clusters/{staging,production}/platform.yaml"))
-        try await commit(repository, git: git, emit: emit, "Sign artifacts: trust keys/cosign.pub; staging and production verify signatures")
-        guard let text = String(data: try Data(contentsOf: URL(fileURLWithPath: made.privateKey)), encoding: .utf8) else { throw DemoError.unexpected("the key is not text") }
+        emit(
+            .command(
+                "cp \(made.publicKey) keys/ && add signing.trustedKeys: [keys/cosign.pub] to lockmaster.yaml, and spec.verify {provider: cosign, secretRef: {name: cosign-pub}} to clusters/{staging,production}/platform.yaml"
+            ))
+        try await commit(
+            repository, git: git, emit: emit,
+            "Sign artifacts: trust keys/cosign.pub; staging and production verify signatures")
+        guard let text = String(data: try Data(contentsOf: URL(fileURLWithPath: made.privateKey)), encoding: .utf8)
+        else { throw DemoError.unexpected("the key is not text") }
         return Signer(key: try SigningKey(pem: text, passphrase: nil), path: made.privateKey)
     }
 
     /// Published (signed) and resolved by staging, upgraded, compared version to version, published again.
     func release(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
-        emit(.step("Publish the platform as a signed, versioned OCI artifact (here to a local OCI layout); staging resolves it"))
+        emit(
+            .step(
+                "Publish the platform as a signed, versioned OCI artifact (here to a local OCI layout); staging resolves it"
+            ))
         try await publishAndResolve(repository, key: key, git: git, emit: emit)
 
         emit(.step("Upgrade KEDA: staging picks up the next patch release by itself"))
@@ -155,18 +229,29 @@ extension DemoRunner {
 
         emit(.step("What the new version changes, compared artifact to artifact"))
         emit(.command("lockmaster diff --versions 0.1.0 0.1.1 --repo \(repository.path)"))
-        emit(.output(DiffFormatter.text(try await PlatformDiffer(git: git).run(DiffRequest(repository: repository, sides: .versions("0.1.0", "0.1.1"), unconfined: Self.unconfined)))))
+        emit(
+            .output(
+                DiffFormatter.text(
+                    try await PlatformDiffer(git: git).run(
+                        DiffRequest(
+                            repository: repository, sides: .versions("0.1.0", "0.1.1"), unconfined: Self.unconfined)))))
 
         emit(.step("Publishing the same commit again changes nothing, its signature included"))
         emit(.command("lockmaster publish --sign-key \(key.path) --repo \(repository.path)"))
-        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository, signingKey: key.key)))))
+        emit(
+            .output(
+                PublishTextFormatter.format(
+                    try await PlatformPublisher(git: git).run(
+                        PublishRequest(repository: repository, signingKey: key.key)))))
     }
 
     /// Production promoted on a review branch, the lane and the history, then a rollback.
-    func production(_ repository: URL, base: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+    func production(_ repository: URL, base: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws
+    {
         emit(.step("Promote production to exactly what staging runs, on a review branch; then merge it"))
         emit(.command("lockmaster promote production 0.1.1 --repo \(repository.path)"))
-        let promoted = try await Promoter(git: git).promote(PromoteRequest(repository: repository, environment: "production", version: "0.1.1"))
+        let promoted = try await Promoter(git: git).promote(
+            PromoteRequest(repository: repository, environment: "production", version: "0.1.1"))
         emit(.output(PromoteTextFormatter.format(promoted)))
         emit(.command("git switch main && git merge --no-ff \(promoted.branch)"))
         try await git.switchBranch("main", in: repository)
@@ -177,37 +262,60 @@ extension DemoRunner {
         let status = try await FleetStatus(git: git).run(FleetStatusRequest(repository: repository))
         emit(.output(StatusTextFormatter.format(status).components(separatedBy: "\n\n").first.map { $0 + "\n" } ?? ""))
         let page = base.appendingPathComponent("status.html")
-        let lane = StatusHTMLFormatter.format(status, history: try await EnvironmentHistory(git: git).run(repository: repository),
-                                              generated: ISO8601DateFormatter().string(from: Date()))
+        let lane = StatusHTMLFormatter.format(
+            status, history: try await EnvironmentHistory(git: git).run(repository: repository),
+            generated: ISO8601DateFormatter().string(from: Date()))
         try Data(lane.utf8).write(to: page)
         emit(.command("lockmaster status -o html --repo \(repository.path) > \(page.path)"))
-        emit(.output("a self-contained page: the lane development → staging → production and the pin history (\(lane.utf8.count) bytes)\n"))
+        emit(
+            .output(
+                "a self-contained page: the lane development → staging → production and the pin history (\(lane.utf8.count) bytes)\n"
+            ))
         emit(.command("lockmaster history production --repo \(repository.path)"))
-        emit(.output(PromoteTextFormatter.format(try await EnvironmentHistory(git: git).run(repository: repository, environment: "production"))))
+        emit(
+            .output(
+                PromoteTextFormatter.format(
+                    try await EnvironmentHistory(git: git).run(repository: repository, environment: "production"))))
 
         try await unsignedRefused(repository, git: git, emit: emit)
 
         emit(.step("Something is wrong in production: roll back to the previous pin"))
         emit(.command("lockmaster rollback production --repo \(repository.path)"))
-        let rolledBack = try await Promoter(git: git).rollback(repository: repository, environment: "production", to: nil)
+        let rolledBack = try await Promoter(git: git).rollback(
+            repository: repository, environment: "production", to: nil)
         emit(.output(PromoteTextFormatter.format(rolledBack, rollback: true)))
     }
 
     /// A release candidate published from a branch without the key: verify calls it unsigned and the
     /// promote gate refuses it, since production's OCIRepository verifies signatures.
     func unsignedRefused(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
-        emit(.step("A release candidate published without the key: verify calls it unsigned, and promote refuses it for production"))
-        emit(.command("git switch -c try-keda-2.16 && sed -i 's/version: 2.14.1/version: 2.16.0/' platform/services/keda.yaml"))
+        emit(
+            .step(
+                "A release candidate published without the key: verify calls it unsigned, and promote refuses it for production"
+            ))
+        emit(
+            .command(
+                "git switch -c try-keda-2.16 && sed -i 's/version: 2.14.1/version: 2.16.0/' platform/services/keda.yaml"
+            ))
         try await git.createBranch("try-keda-2.16", from: "main", in: repository)
         try Self.writeKeda(version: "2.16.0", into: repository)
         try await commit(repository, git: git, emit: emit, "Try KEDA 2.16.0")
         emit(.command("lockmaster publish --version 0.2.0-rc.1 --repo \(repository.path)"))
-        emit(.output(PublishTextFormatter.format(try await PlatformPublisher(git: git).run(PublishRequest(repository: repository, version: .exact("0.2.0-rc.1"))))))
+        emit(
+            .output(
+                PublishTextFormatter.format(
+                    try await PlatformPublisher(git: git).run(
+                        PublishRequest(repository: repository, version: .exact("0.2.0-rc.1"))))))
         emit(.command("lockmaster verify 0.2.0-rc.1 --repo \(repository.path)"))
-        emit(.output(VerifyTextFormatter.styled(try await ArtifactVerifier().run(VerifyRequest(repository: repository, target: "0.2.0-rc.1"))).plain))
+        emit(
+            .output(
+                VerifyTextFormatter.styled(
+                    try await ArtifactVerifier().run(VerifyRequest(repository: repository, target: "0.2.0-rc.1"))
+                ).plain))
         emit(.command("lockmaster promote production 0.2.0-rc.1 --repo \(repository.path)"))
         do {
-            _ = try await Promoter(git: git).promote(PromoteRequest(repository: repository, environment: "production", version: "0.2.0-rc.1"))
+            _ = try await Promoter(git: git).promote(
+                PromoteRequest(repository: repository, environment: "production", version: "0.2.0-rc.1"))
             throw DemoError.unexpected("an unsigned version was promoted")
         } catch let error as PromoteError {
             emit(.output("lockmaster: error: \(error)\n"))
@@ -218,16 +326,32 @@ extension DemoRunner {
 
     /// The same diff twice through a render cache: the second one builds nothing (its kubectl does not
     /// even exist) and says the same.
-    func cachedDiff(_ repository: URL, git: any GitClient, expected: DiffReport, emit: @Sendable (DemoEvent) -> Void) async throws {
+    func cachedDiff(_ repository: URL, git: any GitClient, expected: DiffReport, emit: @Sendable (DemoEvent) -> Void)
+        async throws
+    {
         emit(.step("Diff again: only what the change touches was built, and the render cache holds those builds"))
         let home = repository.deletingLastPathComponent().appendingPathComponent("cache")
         let cache = RenderCacheDirectory(url: home.appendingPathComponent("lockmaster/builds"), kubectl: "kubectl")
-        let request = DiffRequest(repository: repository, sides: .git(base: nil, head: nil), environment: "development", unconfined: Self.unconfined)
-        emit(.command("XDG_CACHE_HOME=\(home.path) lockmaster diff --env development --repo \(repository.path)   # twice"))
+        let request = DiffRequest(
+            repository: repository, sides: .git(base: nil, head: nil), environment: "development",
+            unconfined: Self.unconfined)
+        emit(
+            .command(
+                "XDG_CACHE_HOME=\(home.path) lockmaster diff --env development --repo \(repository.path)   # twice"))
         let first = try await PlatformDiffer(git: git, cacheDirectory: cache).run(request)
-        let kept = FileManager.default.enumerator(atPath: cache.url.path)?.allObjects.compactMap { $0 as? String }.filter { !$0.contains("/.") && $0.contains("/") }.count ?? 0
-        let second = try await PlatformDiffer(git: git, kubectl: home.appendingPathComponent("no-kubectl").path, cacheDirectory: cache).run(request)
-        guard first == expected, second == expected else { throw DemoError.unexpected("a diff through the render cache said something else") }
-        emit(.output("\(kept) builds kept in the render cache; the second diff ran no kubectl at all and reported the same\n"))
+        let kept =
+            FileManager.default.enumerator(atPath: cache.url.path)?.allObjects.compactMap { $0 as? String }.filter {
+                !$0.contains("/.") && $0.contains("/")
+            }.count ?? 0
+        let second = try await PlatformDiffer(
+            git: git, kubectl: home.appendingPathComponent("no-kubectl").path, cacheDirectory: cache
+        ).run(request)
+        guard first == expected, second == expected else {
+            throw DemoError.unexpected("a diff through the render cache said something else")
+        }
+        emit(
+            .output(
+                "\(kept) builds kept in the render cache; the second diff ran no kubectl at all and reported the same\n"
+            ))
     }
 }

@@ -17,7 +17,9 @@ public enum DiffFormatter {
             let width = lane.map(\.environment.count).max() ?? 0
             lines += lane.map { step in
                 StyledText("  \(step.environment.padding(toLength: width, withPad: " ", startingAt: 0))  ")
-                    + StyledText(step.when.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0), step.when == .unchanged ? .muted : step.when == .unknown ? .failed : nil)
+                    + StyledText(
+                        step.when.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0),
+                        step.when == .unchanged ? .muted : step.when == .unknown ? .failed : nil)
                     + StyledText(" \(step.detail)")
             }
         }
@@ -25,27 +27,50 @@ public enum DiffFormatter {
             lines.append("")
             lines.append("== \(environment.name)")
             if environment.kustomizations.isEmpty, environment.services.isEmpty {
-                lines.append(environment.problems.isEmpty ? "  no changes" : "  not compared: a source could not be read")
+                lines.append(
+                    environment.problems.isEmpty ? "  no changes" : "  not compared: a source could not be read")
             }
             if !environment.dangers.isEmpty { lines.append("  dangers, most severe first:") }
             for danger in environment.dangers {
-                let style: StyledText.Style = switch danger.severity { case .high: .error; case .medium: .warning; case .low: .note }
-                lines.append("    " + StyledText(danger.severity.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0), style)
-                             + StyledText(" \(danger.object): \(danger.message) [\(danger.rule.rawValue)]" + (danger.location.map { " at \($0)" } ?? "")))
+                let style: StyledText.Style =
+                    switch danger.severity {
+                    case .high: .error
+                    case .medium: .warning
+                    case .low: .note
+                    }
+                lines.append(
+                    "    "
+                        + StyledText(danger.severity.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0), style)
+                        + StyledText(
+                            " \(danger.object): \(danger.message) [\(danger.rule.rawValue)]"
+                                + (danger.location.map { " at \($0)" } ?? "")))
                 lines.append(StyledText("           \(danger.why)", .muted))
             }
             if !environment.silencedDangers.isEmpty {
-                lines.append(StyledText("  silenced: " + environment.silencedDangers.map { "\($0.rule.rawValue) on \($0.object)" }.joined(separator: ", "), .muted))
+                lines.append(
+                    StyledText(
+                        "  silenced: "
+                            + environment.silencedDangers.map { "\($0.rule.rawValue) on \($0.object)" }.joined(
+                                separator: ", "), .muted))
             }
             for kustomization in environment.kustomizations {
                 lines.append("  Kustomization \(kustomization.name)")
                 for object in kustomization.objects {
-                    let style: StyledText.Style = switch object.change { case .added: .added; case .removed: .removed; case .changed: .changed }
-                    lines.append(StyledText("    \(symbol(object.change)) \(object.object) (\(object.change.rawValue))", style))
+                    let style: StyledText.Style =
+                        switch object.change {
+                        case .added: .added
+                        case .removed: .removed
+                        case .changed: .changed
+                        }
+                    lines.append(
+                        StyledText("    \(symbol(object.change)) \(object.object) (\(object.change.rawValue))", style))
                     lines += object.diff.map { line in
-                        StyledText("        \(line)", line.hasPrefix("+") ? .added : line.hasPrefix("-") ? .removed : nil)
+                        StyledText(
+                            "        \(line)", line.hasPrefix("+") ? .added : line.hasPrefix("-") ? .removed : nil)
                     }
-                    lines += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map { StyledText("        secret \($0.key): \($0.value)") }
+                    lines += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map {
+                        StyledText("        secret \($0.key): \($0.value)")
+                    }
                 }
             }
             if !environment.services.isEmpty {
@@ -53,9 +78,15 @@ public enum DiffFormatter {
                 lines += environment.services.map { StyledText("    " + ServiceDiff.describe($0)) }
             }
             for unbuilt in environment.unbuilt {
-                lines.append(StyledText("  Kustomization \(unbuilt.kustomization): could not be built (\(unbuilt.side.rawValue)); its objects are not compared"))
+                lines.append(
+                    StyledText(
+                        "  Kustomization \(unbuilt.kustomization): could not be built (\(unbuilt.side.rawValue)); its objects are not compared"
+                    ))
             }
-            for problem in environment.problems { lines.append(StyledText("  error: \(problem.kustomization) (\(problem.path)): \(problem.message)", .failed)) }
+            for problem in environment.problems {
+                lines.append(
+                    StyledText("  error: \(problem.kustomization) (\(problem.path)): \(problem.message)", .failed))
+            }
         }
         return StyledText.joined(lines) + "\n"
     }
@@ -89,21 +120,31 @@ public enum DiffFormatter {
         // The dangers lead: a reviewer reads them before any object.
         let dangers = report.environments.flatMap(\.dangers)
         if !dangers.isEmpty {
-            lines += ["#### Dangerous changes", "", "| severity | rule | environment | object | change | where | why |", "|---|---|---|---|---|---|---|"]
+            lines += [
+                "#### Dangerous changes", "", "| severity | rule | environment | object | change | where | why |",
+                "|---|---|---|---|---|---|---|",
+            ]
             for danger in dangers {
-                lines.append("| \(danger.severity == .high ? "**high**" : danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | "
-                             + "\(MarkdownText.text(danger.environment)) | \(MarkdownText.code(danger.object.description)) | \(MarkdownText.text(danger.message)) | "
-                             + "\(danger.location.map { MarkdownText.code($0.description) } ?? "") | \(MarkdownText.text(danger.why)) |")
+                lines.append(
+                    "| \(danger.severity == .high ? "**high**" : danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | "
+                        + "\(MarkdownText.text(danger.environment)) | \(MarkdownText.code(danger.object.description)) | \(MarkdownText.text(danger.message)) | "
+                        + "\(danger.location.map { MarkdownText.code($0.description) } ?? "") | \(MarkdownText.text(danger.why)) |"
+                )
             }
             lines.append("")
         }
         // What a `# lockmaster:ignore` comment silenced stays in sight: the comment may be the change's own.
         let silenced = report.environments.flatMap(\.silencedDangers)
         if !silenced.isEmpty {
-            lines += ["#### Silenced by `# lockmaster:ignore` comments", "", "| severity | rule | environment | object | where |", "|---|---|---|---|---|"]
+            lines += [
+                "#### Silenced by `# lockmaster:ignore` comments", "",
+                "| severity | rule | environment | object | where |", "|---|---|---|---|---|",
+            ]
             for danger in silenced {
-                lines.append("| \(danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | \(MarkdownText.text(danger.environment)) | "
-                             + "\(MarkdownText.code(danger.object.description)) | \(danger.location.map { MarkdownText.code($0.description) } ?? "") |")
+                lines.append(
+                    "| \(danger.severity.rawValue) | \(MarkdownText.code(danger.rule.rawValue)) | \(MarkdownText.text(danger.environment)) | "
+                        + "\(MarkdownText.code(danger.object.description)) | \(danger.location.map { MarkdownText.code($0.description) } ?? "") |"
+                )
             }
             lines.append("")
         }
@@ -112,43 +153,59 @@ public enum DiffFormatter {
             lines.append("")
             if environment.kustomizations.isEmpty, environment.services.isEmpty {
                 // "No changes" only when both sides could be read.
-                lines += [environment.problems.isEmpty ? "No changes." : "Not compared: a source could not be read.", ""]
+                lines += [
+                    environment.problems.isEmpty ? "No changes." : "Not compared: a source could not be read.", "",
+                ]
             }
             if !environment.services.isEmpty {
                 lines += ["| change | service | from | to |", "|---|---|---|---|"]
                 for service in environment.services {
                     let change = service.change.rawValue + (service.step.map { " (\($0.rawValue))" } ?? "")
-                    lines.append("| \(change) | \(MarkdownText.text(service.kind)) \(MarkdownText.code(service.name)) | "
-                                 + "\(MarkdownText.text(service.from ?? "")) | \(MarkdownText.text(service.to ?? "")) |")
+                    lines.append(
+                        "| \(change) | \(MarkdownText.text(service.kind)) \(MarkdownText.code(service.name)) | "
+                            + "\(MarkdownText.text(service.from ?? "")) | \(MarkdownText.text(service.to ?? "")) |")
                 }
                 lines.append("")
             }
             for kustomization in environment.kustomizations {
                 let count = kustomization.objects.count
-                lines.append("<details><summary>Kustomization <code>\(MarkdownText.html(kustomization.name.description))</code>: \(count) object\(count == 1 ? "" : "s")</summary>")
+                lines.append(
+                    "<details><summary>Kustomization <code>\(MarkdownText.html(kustomization.name.description))</code>: \(count) object\(count == 1 ? "" : "s")</summary>"
+                )
                 lines.append("")
                 var body: [String] = []
                 for object in kustomization.objects {
                     body.append("\(symbol(object.change)) \(Inert.line(object.object)) (\(object.change.rawValue))")
                     body += object.diff.map(Inert.line)
-                    body += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map { "  secret \(Inert.line($0.key)): \($0.value)" }
+                    body += (object.secretKeys ?? [:]).sorted { $0.key < $1.key }.map {
+                        "  secret \(Inert.line($0.key)): \($0.value)"
+                    }
                 }
                 // GitHub refuses a comment over 65,536 characters: object diffs give way first, never a danger.
                 let used = lines.reduce(0) { $0 + $1.count + 1 }
-                var kept: [String] = [], size = used
+                var kept: [String] = []
+                var size = used
                 for line in body where size + line.count + 1 <= markdownBudget {
                     kept.append(line)
                     size += line.count + 1
                 }
-                if kept.count < body.count { kept.append("… \(body.count - kept.count) more lines left out: the comment is at its size limit (run lockmaster diff for all of it)") }
+                if kept.count < body.count {
+                    kept.append(
+                        "… \(body.count - kept.count) more lines left out: the comment is at its size limit (run lockmaster diff for all of it)"
+                    )
+                }
                 let fence = MarkdownText.fence(for: kept)
                 lines += [fence + "diff"] + kept + [fence, "", "</details>", ""]
             }
             for unbuilt in environment.unbuilt {
-                lines.append("- Kustomization \(MarkdownText.code(unbuilt.kustomization.description)): **could not be built** (\(unbuilt.side.rawValue)); its objects are not compared")
+                lines.append(
+                    "- Kustomization \(MarkdownText.code(unbuilt.kustomization.description)): **could not be built** (\(unbuilt.side.rawValue)); its objects are not compared"
+                )
             }
             for problem in environment.problems {
-                lines.append("- :warning: \(MarkdownText.code(problem.kustomization.description)) (\(MarkdownText.code(problem.path))): \(MarkdownText.text(problem.message))")
+                lines.append(
+                    "- :warning: \(MarkdownText.code(problem.kustomization.description)) (\(MarkdownText.code(problem.path))): \(MarkdownText.text(problem.message))"
+                )
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -158,15 +215,26 @@ public enum DiffFormatter {
     /// a finding without a file is annotated on the run.
     public static func github(_ report: DiffReport) -> String {
         let dangers = report.environments.flatMap(\.dangers)
-        return (dangers.map { danger in
-            let command = switch danger.severity { case .high: "error"; case .medium: "warning"; case .low: "notice" }
-            let message = "\(danger.environment): \(danger.object): \(danger.message)\nwhy: \(danger.why)"
-            return "::\(command) \(place(danger))title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue))::\(WorkflowCommand.data(message))"
-        } + report.environments.flatMap(\.silencedDangers).map { danger in
-            // Silenced, but never invisible: a notice where the comment is.
-            "::notice \(place(danger))title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue + " (silenced)"))::"
-                + WorkflowCommand.data("\(danger.environment): \(danger.object): \(danger.message)\nsilenced by a # lockmaster:ignore=\(danger.rule.rawValue) comment")
-        }).joined(separator: "\n") + (dangers.isEmpty && report.environments.allSatisfy(\.silencedDangers.isEmpty) ? "" : "\n")
+        return
+            (dangers.map { danger in
+                let command =
+                    switch danger.severity {
+                    case .high: "error"
+                    case .medium: "warning"
+                    case .low: "notice"
+                    }
+                let message = "\(danger.environment): \(danger.object): \(danger.message)\nwhy: \(danger.why)"
+                return
+                    "::\(command) \(place(danger))title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue))::\(WorkflowCommand.data(message))"
+            }
+            + report.environments.flatMap(\.silencedDangers).map { danger in
+                // Silenced, but never invisible: a notice where the comment is.
+                "::notice \(place(danger))title=\(WorkflowCommand.property("lockmaster diff: " + danger.rule.rawValue + " (silenced)"))::"
+                    + WorkflowCommand.data(
+                        "\(danger.environment): \(danger.object): \(danger.message)\nsilenced by a # lockmaster:ignore=\(danger.rule.rawValue) comment"
+                    )
+            }).joined(separator: "\n")
+            + (dangers.isEmpty && report.environments.allSatisfy(\.silencedDangers.isEmpty) ? "" : "\n")
     }
 
     private static func symbol(_ change: ObjectDiff.Change) -> String {

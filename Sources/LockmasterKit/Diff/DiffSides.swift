@@ -26,14 +26,18 @@ struct DiffSides {
         }
         for slot in head.slots {
             let kustomization = slot.job.kustomization
-            if base.slot(kustomization) != nil, let a = await Self.outputKey(kustomization, in: base), let b = await Self.outputKey(kustomization, in: head), a == b {
+            if base.slot(kustomization) != nil, let a = await Self.outputKey(kustomization, in: base),
+                let b = await Self.outputKey(kustomization, in: head), a == b
+            {
                 same.insert(kustomization)
             } else {
                 await base.force(kustomization)
                 await head.force(kustomization)
             }
         }
-        for slot in base.slots where head.slot(slot.job.kustomization) == nil { await base.force(slot.job.kustomization) }
+        for slot in base.slots where head.slot(slot.job.kustomization) == nil {
+            await base.force(slot.job.kustomization)
+        }
         await settleComparisons()
     }
 
@@ -52,7 +56,9 @@ struct DiffSides {
     /// objects it finds. Nil when it cannot be known unbuilt (not reusable, or it may find its own
     /// object).
     private static func outputKey(_ kustomization: KustomizationID, in session: RenderSession) async -> String? {
-        guard let position = session.slots.firstIndex(where: { $0.job.kustomization == kustomization }) else { return nil }
+        guard let position = session.slots.firstIndex(where: { $0.job.kustomization == kustomization }) else {
+            return nil
+        }
         let slot = session.slots[position]
         guard let fingerprint = slot.fingerprint else { return nil }
         var hasher = SHA256()
@@ -60,11 +66,14 @@ struct DiffSides {
         if let spec = slot.job.spec, let references = spec["postBuild"]?["substituteFrom"]?.items, !references.isEmpty {
             if case .deferred = slot.state {
                 let own = references.contains { reference in
-                    fingerprint.content.mayContain(kind: reference.string(at: ["kind"]) ?? "ConfigMap", name: reference.string(at: ["name"]) ?? "")
+                    fingerprint.content.mayContain(
+                        kind: reference.string(at: ["kind"]) ?? "ConfigMap", name: reference.string(at: ["name"]) ?? "")
                 }
                 if own { return nil }
             }
-            for source in await session.substitutionSources(spec, before: position, own: session.slots[position].objects) {
+            for source in await session.substitutionSources(
+                spec, before: position, own: session.slots[position].objects)
+            {
                 hasher.update(data: Data("\0\(source.kind)/\(source.name)\0".utf8))
                 hasher.update(data: Data((source.found.map { ($0.node["data"]?.jsonText() ?? "{}") } ?? "-").utf8))
             }
@@ -81,21 +90,30 @@ struct DiffSides {
     private func settleComparisons() async {
         guard let base else { return }
         let common = Set(base.slots.map(\.job.kustomization)).intersection(head.slots.map(\.job.kustomization))
-        let sameOrder = base.slots.map(\.job.kustomization).filter(common.contains) == head.slots.map(\.job.kustomization).filter(common.contains)
+        let sameOrder =
+            base.slots.map(\.job.kustomization).filter(common.contains)
+            == head.slots.map(\.job.kustomization).filter(common.contains)
         while true {
             var wanted: Set<KustomizationID> = []
             for (session, other) in [(base, head), (head, base)] {
                 let deferred = session.slots.filter { if case .deferred = $0.state { true } else { false } }
                 guard !deferred.isEmpty else { continue }
                 func want(kind: String, name: String?, namespace: String?) {
-                    for slot in deferred where slot.fingerprint?.content.mayContain(kind: kind, name: name, namespace: namespace) ?? true {
+                    for slot in deferred
+                    where slot.fingerprint?.content.mayContain(kind: kind, name: name, namespace: namespace) ?? true {
                         wanted.insert(slot.job.kustomization)
                     }
                 }
                 for slot in session.slots where !same.contains(slot.job.kustomization) {
                     let counterpart = other.slot(slot.job.kustomization)?.objects ?? []
                     for rendered in slot.objects {
-                        if sameOrder, counterpart.contains(where: { $0.reference == rendered.reference && $0.node.sameContent(as: rendered.node) }) { continue }
+                        if sameOrder,
+                            counterpart.contains(where: {
+                                $0.reference == rendered.reference && $0.node.sameContent(as: rendered.node)
+                            })
+                        {
+                            continue
+                        }
                         want(kind: rendered.kind, name: rendered.name, namespace: rendered.namespace)
                         if ["OCIRepository", "HelmChart", "ExternalArtifact"].contains(rendered.kind) {
                             // A chartRef names its source, in the release's namespace unless it says another.

@@ -1,4 +1,4 @@
-public import Artifacts
+import Artifacts
 import Foundation
 public import Platform
 
@@ -42,13 +42,22 @@ struct LanePlanner {
         for environment in ordered {
             let own = under(settings.environmentDirectory(environment.name))
             let classification = environment.classification
-            var step = LaneStep(environment: environment.name, kind: classification.kind, when: .unchanged, version: nil,
-                                detail: "the change does not reach it")
+            var step = LaneStep(
+                environment: environment.name, kind: classification.kind, when: .unchanged, version: nil,
+                detail: "the change does not reach it")
             switch classification.kind {
             case .tracksBranch where classification.ref == settings.branch:
-                if platform || own { (step.when, step.detail) = (.atMerge, "at merge: Flux applies \(settings.branch)'s new commit at its next interval") }
+                if platform || own {
+                    (step.when, step.detail) = (
+                        .atMerge, "at merge: Flux applies \(settings.branch)'s new commit at its next interval"
+                    )
+                }
             case .tracksBranch:
-                if platform || own { (step.when, step.detail) = (.unknown, "tracks branch \(classification.ref ?? "?"): it arrives when that branch has it") }
+                if platform || own {
+                    (step.when, step.detail) = (
+                        .unknown, "tracks branch \(classification.ref ?? "?"): it arrives when that branch has it"
+                    )
+                }
             case .tracksRange:
                 if platform {
                     let published = await nextPublish(environment, repository: repository)
@@ -63,13 +72,18 @@ struct LanePlanner {
                     let version = next?.version
                     step.when = .afterPromotion
                     step.version = version
-                    step.detail = "after promotion: lockmaster promote \(environment.name) \(version ?? "VERSION"), once the environment before it ran it"
+                    step.detail =
+                        "after promotion: lockmaster promote \(environment.name) \(version ?? "VERSION"), once the environment before it ran it"
                     if own { step.detail += "; the change to its own directory applies at merge" }
                 } else if own {
                     (step.when, step.detail) = (.atMerge, "at merge: its directory is read from \(settings.branch)")
                 }
             case .unknown:
-                if platform || own { (step.when, step.detail) = (.unknown, "its kind is unknown: \(classification.reason ?? "no platform source")") }
+                if platform || own {
+                    (step.when, step.detail) = (
+                        .unknown, "its kind is unknown: \(classification.reason ?? "no platform source")"
+                    )
+                }
             }
             steps.append(step)
         }
@@ -77,7 +91,9 @@ struct LanePlanner {
     }
 
     /// The version the next `publish` produces for a range environment, as publish computes it.
-    private func nextPublish(_ environment: PlatformEnvironment, repository: PlatformRepository) async -> (version: String?, detail: String) {
+    private func nextPublish(_ environment: PlatformEnvironment, repository: PlatformRepository) async -> (
+        version: String?, detail: String
+    ) {
         guard let ref = environment.classification.ref, let range = try? SemverRange(ref) else {
             return (nil, "at the next publish its range admits")
         }
@@ -85,13 +101,16 @@ struct LanePlanner {
             return (nil, "at the next publish its range \(ref) admits (no artifact repository to ask which)")
         }
         do {
-            let store = try await access.store(for: target, relativeTo: repository.root, artifact: repository.settings.artifact)
+            let store = try await access.store(
+                for: target, relativeTo: repository.root, artifact: repository.settings.artifact)
             let version = try NextVersion.inRange(range, tags: try await store.listTags()).original
             return (version, "at the next publish: \(version) (what lockmaster publish produces), which \(ref) admits")
         } catch let error as NextVersionError {
             return (nil, "not with its range as it is: \(error)")
         } catch {
-            return (nil, "at the next publish its range \(ref) admits (the artifact repository could not be read: \(error))")
+            return (
+                nil, "at the next publish its range \(ref) admits (the artifact repository could not be read: \(error))"
+            )
         }
     }
 }

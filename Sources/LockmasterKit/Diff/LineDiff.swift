@@ -7,7 +7,8 @@ enum LineDiff {
             while result.last?.isEmpty == true { result.removeLast() }
             return result
         }
-        let a = lines(old), b = lines(new)
+        let a = lines(old)
+        let b = lines(new)
         var lengths = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in stride(from: a.count - 1, through: 0, by: -1) {
             for j in stride(from: b.count - 1, through: 0, by: -1) {
@@ -15,21 +16,28 @@ enum LineDiff {
             }
         }
         var diff: [(Character, String)] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
-                diff.append((" ", a[i])); i += 1; j += 1
+                diff.append((" ", a[i]))
+                i += 1
+                j += 1
             } else if i < a.count, j == b.count || lengths[i + 1][j] >= lengths[i][j + 1] {
-                diff.append(("-", a[i])); i += 1
+                diff.append(("-", a[i]))
+                i += 1
             } else {
-                diff.append(("+", b[j])); j += 1
+                diff.append(("+", b[j]))
+                j += 1
             }
         }
         // Keep `context` unchanged lines around each change.
         let changed = diff.indices.filter { diff[$0].0 != " " }
         guard !changed.isEmpty else { return [] }
         var keep = Set<Int>()
-        for index in changed { for k in max(0, index - context)...min(diff.count - 1, index + context) { keep.insert(k) } }
+        for index in changed {
+            for k in max(0, index - context)...min(diff.count - 1, index + context) { keep.insert(k) }
+        }
         var out: [String] = []
         var skipped = false
         for (index, line) in diff.enumerated() {

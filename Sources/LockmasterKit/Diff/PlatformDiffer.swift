@@ -1,7 +1,7 @@
-public import Foundation
-public import GitKit
 import Artifacts
 import Cluster
+public import Foundation
+public import GitKit
 import Manifests
 import Platform
 import Support
@@ -28,7 +28,10 @@ public struct DiffRequest: Sendable {
     /// Build without the kernel wall (`RenderRequest.unconfined`).
     public var unconfined: Bool
 
-    public init(repository: URL, sides: Sides, environment: String? = nil, allowRemote: Bool = false, lane: Bool = false, unconfined: Bool = false) {
+    public init(
+        repository: URL, sides: Sides, environment: String? = nil, allowRemote: Bool = false, lane: Bool = false,
+        unconfined: Bool = false
+    ) {
         self.repository = repository
         self.sides = sides
         self.environment = environment
@@ -50,9 +53,11 @@ public struct PlatformDiffer: Sendable {
     ///   - cacheDirectory: where renders keep builds between runs (nil: this run only).
     ///   - buildAll: build every Kustomization on both sides, not only what the change touches (the
     ///     result is the same; this is the reference the fast path is tested against).
-    public init(git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess(),
-                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl",
-                cacheDirectory: RenderCacheDirectory? = nil, buildAll: Bool = false) {
+    public init(
+        git: any GitClient = ProcessGitClient(), access: RegistryAccess = RegistryAccess(),
+        kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl",
+        cacheDirectory: RenderCacheDirectory? = nil, buildAll: Bool = false
+    ) {
         renderer = PlatformRenderer(access: access, kubectl: kubectl, cacheDirectory: cacheDirectory, git: git)
         self.git = git
         self.access = access
@@ -68,7 +73,7 @@ public struct PlatformDiffer: Sendable {
         // cannot move what is compared); otherwise with this checkout's.
         var baseRef: String?
         var trusted: BaseSettings?
-        if case let .git(base, _) = request.sides {
+        if case .git(let base, _) = request.sides {
             baseRef = base
             if baseRef == nil, try await git.resolve("HEAD", in: root) != nil {
                 // The change's own lockmaster.yaml never picks what it is compared with.
@@ -76,14 +81,16 @@ public struct PlatformDiffer: Sendable {
                 let tip = try await BranchOfRecordSettings.tip(of: branch, root: root, git: git)
                 baseRef = try await tip.asyncFlatMap { try await git.mergeBase("HEAD", $0, in: root) }
             }
-            if let baseRef, let commit = try await git.resolve(baseRef, in: root) { trusted = try await BaseSettings.read(at: commit, root: root, git: git) }
+            if let baseRef, let commit = try await git.resolve(baseRef, in: root) {
+                trusted = try await BaseSettings.read(at: commit, root: root, git: git)
+            }
         }
         let trees = try SourceTrees(repository: root, settings: trusted?.settings)
         defer { trees.removeAll() }
         let (repository, _) = try await trees.repository(at: root).resolvingBranch(git: git)
         var report: DiffReport
         switch request.sides {
-        case let .git(_, head):
+        case .git(_, let head):
             let names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
             var environments: [EnvironmentDiff] = []
             for name in names {
@@ -91,25 +98,39 @@ public struct PlatformDiffer: Sendable {
                 var old: RenderSession?
                 if let baseRef {
                     do {
-                        old = try await renderer.session(identified(RenderRequest(repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote, unconfined: request.unconfined), by: baseRef),
-                                                         cache: cache, trees: trees, deferLeaves: !buildAll)
+                        old = try await renderer.session(
+                            identified(
+                                RenderRequest(
+                                    repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote,
+                                    unconfined: request.unconfined), by: baseRef),
+                            cache: cache, trees: trees, deferLeaves: !buildAll)
                     } catch RepositoryStateError.unknownEnvironment {
                         old = nil
                     }
                 }
-                let new = try await renderer.session(identified(RenderRequest(repository: root, environment: name, ref: head, allowRemote: request.allowRemote, unconfined: request.unconfined), by: baseRef),
-                                                     cache: cache, trees: trees, deferLeaves: !buildAll)
+                let new = try await renderer.session(
+                    identified(
+                        RenderRequest(
+                            repository: root, environment: name, ref: head, allowRemote: request.allowRemote,
+                            unconfined: request.unconfined), by: baseRef),
+                    cache: cache, trees: trees, deferLeaves: !buildAll)
                 let sides = await DiffSides(base: old, head: new).reports()
-                environments.append(await placed(compare(name: name, old: sides.base, new: sides.head), root: root) { side, path in
-                    switch side {
-                    case .base: return try? await baseRef.asyncFlatMap { try await git.contents(of: path, at: $0, in: root) }
-                    case .head:
-                        guard let head else { return RepositoryFile.contents(path, in: root) }
-                        return try? await git.contents(of: path, at: head, in: root)
-                    }
-                })
+                environments.append(
+                    await placed(compare(name: name, old: sides.base, new: sides.head), root: root) { side, path in
+                        switch side {
+                        case .base:
+                            return try? await baseRef.asyncFlatMap {
+                                try await git.contents(of: path, at: $0, in: root)
+                            }
+                        case .head:
+                            guard let head else { return RepositoryFile.contents(path, in: root) }
+                            return try? await git.contents(of: path, at: head, in: root)
+                        }
+                    })
             }
-            report = DiffReport(comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")", environments: environments)
+            report = DiffReport(
+                comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")",
+                environments: environments)
             if request.lane {
                 // Without a base every path is new.
                 var changed = [""]
@@ -121,24 +142,47 @@ public struct PlatformDiffer: Sendable {
                 // The whole lane, whatever environment the diff is limited to: it is where the change goes.
                 report.lane = await LanePlanner(access: access).plan(repository, changed: changed)
             }
-        case let .environments(from, to):
+        case .environments(let from, let to):
             // What `to` runs now, and what it would run with `from`'s content.
-            async let current = renderer.run(RenderRequest(repository: root, environment: to, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
-            async let incoming = renderer.run(RenderRequest(repository: root, environment: from, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
+            async let current = renderer.run(
+                RenderRequest(
+                    repository: root, environment: to, allowRemote: request.allowRemote, unconfined: request.unconfined),
+                cache: cache, trees: trees)
+            async let incoming = renderer.run(
+                RenderRequest(
+                    repository: root, environment: from, allowRemote: request.allowRemote,
+                    unconfined: request.unconfined), cache: cache, trees: trees)
             let compared = compare(name: to, old: try await current, new: try await incoming)
-            report = DiffReport(comparing: "environments \(to) → \(from)", environments: [await placed(compared, root: root) { _, path in RepositoryFile.contents(path, in: root) }])
-        case let .versions(a, b):
-            guard let name = request.environment ?? repository.environments.first(where: {
-                if case .oci? = $0.source { return true } else { return false }
-            })?.name else { throw ResolveError.noRepository }
-            let old = try await renderer.run(RenderRequest(repository: root, environment: name, version: a, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
-            let new = try await renderer.run(RenderRequest(repository: root, environment: name, version: b, allowRemote: request.allowRemote, unconfined: request.unconfined), cache: cache, trees: trees)
+            report = DiffReport(
+                comparing: "environments \(to) → \(from)",
+                environments: [
+                    await placed(compared, root: root) { _, path in RepositoryFile.contents(path, in: root) }
+                ])
+        case .versions(let a, let b):
+            guard
+                let name = request.environment
+                    ?? repository.environments.first(where: {
+                        if case .oci? = $0.source { return true } else { return false }
+                    })?.name
+            else { throw ResolveError.noRepository }
+            let old = try await renderer.run(
+                RenderRequest(
+                    repository: root, environment: name, version: a, allowRemote: request.allowRemote,
+                    unconfined: request.unconfined), cache: cache, trees: trees)
+            let new = try await renderer.run(
+                RenderRequest(
+                    repository: root, environment: name, version: b, allowRemote: request.allowRemote,
+                    unconfined: request.unconfined), cache: cache, trees: trees)
             // Both sides come from artifacts: no file of this repository holds the change.
-            report = DiffReport(comparing: "versions \(a) → \(b)", environments: [await placed(compare(name: name, old: old, new: new), root: root) { _, _ in nil }])
+            report = DiffReport(
+                comparing: "versions \(a) → \(b)",
+                environments: [await placed(compare(name: name, old: old, new: new), root: root) { _, _ in nil }])
         }
         await cache.finish()
         report.builds = try renderer.wall(unconfined: request.unconfined).description
-        report.settings = trusted.map { "\(LockmasterSettings.fileName) at the base (\(baseRef.map { $0.count == 40 ? String($0.prefix(12)) : $0 } ?? String($0.revision.prefix(12))))\($0.text == nil ? ", which has none: the defaults" : "")" }
+        report.settings = trusted.map {
+            "\(LockmasterSettings.fileName) at the base (\(baseRef.map { $0.count == 40 ? String($0.prefix(12)) : $0 } ?? String($0.revision.prefix(12))))\($0.text == nil ? ", which has none: the defaults" : "")"
+        }
         return report
     }
 
@@ -150,15 +194,20 @@ public struct PlatformDiffer: Sendable {
     }
 
     /// An environment's diff with its danger findings placed in their files and the silenced ones set apart.
-    private func placed(_ compared: (diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]), root: URL,
-                        read: (DangerReview.Side, String) async -> Data?) async -> EnvironmentDiff {
+    private func placed(
+        _ compared: (diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]), root: URL,
+        read: (DangerReview.Side, String) async -> Data?
+    ) async -> EnvironmentDiff {
         var diff = compared.diff
         (diff.dangers, diff.silencedDangers) = await DangerReview.place(compared.dangers, root: root, read: read)
         return diff
     }
 
-    func compare(name: String, old: RenderReport?, new: RenderReport) -> (diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]) {
-        let before = old?.objects ?? [], after = new.objects
+    func compare(name: String, old: RenderReport?, new: RenderReport) -> (
+        diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]
+    ) {
+        let before = old?.objects ?? []
+        let after = new.objects
         var byKustomization: [KustomizationID: [ObjectDiff]] = [:]
         // Objects are matched by API group, kind, namespace and name; they are shown by kind, namespace
         // and name, with the group where two groups share a key.
@@ -166,41 +215,61 @@ public struct PlatformDiffer: Sendable {
         let newIndex = Dictionary(after.map { ($0.reference, $0) }, uniquingKeysWith: { first, _ in first })
         var groups: [String: Set<String>] = [:]
         for item in before + after { groups[item.key, default: []].insert(item.group) }
-        func shown(_ item: RenderedObject) -> String { (groups[item.key]?.count ?? 0) > 1 ? item.reference.qualified : item.key }
+        func shown(_ item: RenderedObject) -> String {
+            (groups[item.key]?.count ?? 0) > 1 ? item.reference.qualified : item.key
+        }
         // A side that could not build a Kustomization says nothing about its objects.
-        let unbuiltHead = Set(new.problems.map(\.kustomization)), unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
+        let unbuiltHead = Set(new.problems.map(\.kustomization))
+        let unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
         // What the review reads: the same added, removed and changed objects, collected on the way.
         var changes: [ObjectChange] = []
         for object in after where oldIndex[object.reference] == nil && !unbuiltBase.contains(object.kustomization) {
-            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .added, diff: [],
-                                                                                 secretKeys: SecretMask.keyChanges(old: nil, new: object.node)))
+            byKustomization[object.kustomization, default: []].append(
+                ObjectDiff(
+                    object: shown(object), change: .added, diff: [],
+                    secretKeys: SecretMask.keyChanges(old: nil, new: object.node)))
             changes.append(ObjectChange(kustomization: object.kustomization, old: nil, new: object))
         }
         for object in before where newIndex[object.reference] == nil && !unbuiltHead.contains(object.kustomization) {
-            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .removed, diff: [],
-                                                                                 secretKeys: SecretMask.keyChanges(old: object.node, new: nil)))
+            byKustomization[object.kustomization, default: []].append(
+                ObjectDiff(
+                    object: shown(object), change: .removed, diff: [],
+                    secretKeys: SecretMask.keyChanges(old: object.node, new: nil)))
             changes.append(ObjectChange(kustomization: object.kustomization, old: object, new: nil))
         }
         for object in after {
-            guard let previous = oldIndex[object.reference], !previous.node.sameContent(as: object.node) else { continue }
+            guard let previous = oldIndex[object.reference], !previous.node.sameContent(as: object.node) else {
+                continue
+            }
             changes.append(ObjectChange(kustomization: object.kustomization, old: previous, new: object))
-            let diff = LineDiff.unified(SecretMask.withoutValues(previous.node).yamlText(), SecretMask.withoutValues(object.node).yamlText())
+            let diff = LineDiff.unified(
+                SecretMask.withoutValues(previous.node).yamlText(), SecretMask.withoutValues(object.node).yamlText())
             let keys = SecretMask.keyChanges(old: previous.node, new: object.node)
             guard !diff.isEmpty || keys?.values.contains(where: { $0 != "unchanged" }) == true else { continue }
-            byKustomization[object.kustomization, default: []].append(ObjectDiff(object: shown(object), change: .changed, diff: diff, secretKeys: keys))
+            byKustomization[object.kustomization, default: []].append(
+                ObjectDiff(object: shown(object), change: .changed, diff: diff, secretKeys: keys))
         }
-        let kustomizations = byKustomization.keys.sorted().map { KustomizationDiff(name: $0, objects: byKustomization[$0]!.sorted { $0.object < $1.object }) }
+        let kustomizations = byKustomization.keys.sorted().map {
+            KustomizationDiff(name: $0, objects: byKustomization[$0]!.sorted { $0.object < $1.object })
+        }
 
         // Services: HelmReleases (chart version: upgraded; anything else: reconfigured), and Kustomizations
         // whose applied objects changed.
         func objects(_ rendered: [RenderedObject]) -> [KubernetesObject] {
-            rendered.map { KubernetesObject(apiVersion: $0.apiVersion, kind: $0.kind, name: $0.name, namespace: $0.namespace,
-                                            location: .init(path: $0.source ?? ""), documentIndex: 0, root: $0.node) }
+            rendered.map {
+                KubernetesObject(
+                    apiVersion: $0.apiVersion, kind: $0.kind, name: $0.name, namespace: $0.namespace,
+                    location: .init(path: $0.source ?? ""), documentIndex: 0, root: $0.node)
+            }
         }
         // Services of a Kustomization one side could not build are not compared either.
-        let comparableBefore = before.filter { !unbuiltHead.contains($0.kustomization) }, comparableAfter = after.filter { !unbuiltBase.contains($0.kustomization) }
-        var services = ServiceDiff.compare(old: objects(comparableBefore), new: objects(comparableAfter)).map { change -> ServiceChange in
-            guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init), let to = change.to.flatMap(SemanticVersion.init) else { return change }
+        let comparableBefore = before.filter { !unbuiltHead.contains($0.kustomization) }
+        let comparableAfter = after.filter { !unbuiltBase.contains($0.kustomization) }
+        var services = ServiceDiff.compare(old: objects(comparableBefore), new: objects(comparableAfter)).map {
+            change -> ServiceChange in
+            guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init),
+                let to = change.to.flatMap(SemanticVersion.init)
+            else { return change }
             var copy = change
             // A lower version is a downgrade whatever part of it changed (the review says why it is dangerous).
             copy.step = VersionStep(from: from, to: to)
@@ -208,21 +277,33 @@ public struct PlatformDiffer: Sendable {
         }
         let named = Set(services.map { "\($0.kind)/\($0.name)" })
         // A chart source that a HelmRelease's chartRef follows changes with its release's upgrade.
-        let chartSources = Set(ServiceDiff.chartSources(objects(comparableAfter)).map { "\($0.kind)/\($0.namespace)/\($0.name)" })
+        let chartSources = Set(
+            ServiceDiff.chartSources(objects(comparableAfter)).map { "\($0.kind)/\($0.namespace)/\($0.name)" })
         // A Kustomization is a service of its own when its manifests changed: objects other than the Helm
         // ones (whose additions and removals come with the services above) changed in place.
-        for diff in kustomizations where diff.name != .entry && !named.contains("Kustomization/\(diff.name)")
-            && diff.objects.contains(where: { $0.change == .changed && !$0.object.hasPrefix("HelmRelease/") && !$0.object.hasPrefix("HelmRepository/")
-                && !chartSources.contains($0.object) }) {
+        for diff in kustomizations
+        where diff.name != .entry && !named.contains("Kustomization/\(diff.name)")
+            && diff.objects.contains(where: {
+                $0.change == .changed && !$0.object.hasPrefix("HelmRelease/") && !$0.object.hasPrefix("HelmRepository/")
+                    && !chartSources.contains($0.object)
+            })
+        {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name.description))
         }
         services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
-        var environment = EnvironmentDiff(name: name, kustomizations: kustomizations, services: services, problems: ((old?.problems ?? []) + new.problems).reduce(into: []) { unique, problem in
-            // A source missing on both sides is one problem, not two.
-            if !unique.contains(problem) { unique.append(problem) }
-        })
-        environment.unbuilt = (old?.problems ?? []).map { UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message) }
-            + new.problems.map { UnbuiltKustomization(kustomization: $0.kustomization, side: .head, message: $0.message) }
+        var environment = EnvironmentDiff(
+            name: name, kustomizations: kustomizations, services: services,
+            problems: ((old?.problems ?? []) + new.problems).reduce(into: []) { unique, problem in
+                // A source missing on both sides is one problem, not two.
+                if !unique.contains(problem) { unique.append(problem) }
+            })
+        environment.unbuilt =
+            (old?.problems ?? []).map {
+                UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message)
+            }
+            + new.problems.map {
+                UnbuiltKustomization(kustomization: $0.kustomization, side: .head, message: $0.message)
+            }
         return (environment, DangerReview.findings(environment: name, changes: changes))
     }
 }

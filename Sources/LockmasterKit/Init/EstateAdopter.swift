@@ -48,10 +48,12 @@ public enum AdoptError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .settingsExist(path):
-            return "\(path) exists; init --adopt writes only a new one (edit it, or move it aside and run init --adopt again)"
-        case let .noFluxEntry(directory):
-            return "no Flux entry found in \(directory): no flux-system/gotk-sync.yaml, no FluxInstance and no flux-instance chart with spec.sync; "
+        case .settingsExist(let path):
+            return
+                "\(path) exists; init --adopt writes only a new one (edit it, or move it aside and run init --adopt again)"
+        case .noFluxEntry(let directory):
+            return
+                "no Flux entry found in \(directory): no flux-system/gotk-sync.yaml, no FluxInstance and no flux-instance chart with spec.sync; "
                 + "run 'lockmaster init' to scaffold a new platform repository instead"
         }
     }
@@ -84,22 +86,32 @@ public struct EstateAdopter: Sendable {
 
         let (clustersDir, synced, outside) = Self.clustersDirectory(of: entries.map(\.directory))
         let kept = entries.filter { !outside.contains($0.directory) }
-        reasons.append("clustersDir: the directory above each cluster's entry: " + kept.map { "\($0.directory) (synced by \($0.syncedBy))" }.joined(separator: "; ")
-            + (outside.isEmpty ? "" : "; not under it, so not managed: " + outside.joined(separator: ", ")))
+        reasons.append(
+            "clustersDir: the directory above each cluster's entry: "
+                + kept.map { "\($0.directory) (synced by \($0.syncedBy))" }.joined(separator: "; ")
+                + (outside.isEmpty ? "" : "; not under it, so not managed: " + outside.joined(separator: ", ")))
         var settings = LockmasterSettings()
         settings.clustersDir = clustersDir
         settings.artifact = request.artifact
         // Beside the synced ones, a directory there with Flux Kustomizations is an environment too (one
         // not bootstrapped yet).
-        let directories = Set(synced + PlatformRepository.load(root: root, settings: settings).environments.map(\.directory)).sorted()
+        let directories = Set(
+            synced + PlatformRepository.load(root: root, settings: settings).environments.map(\.directory)
+        ).sorted()
 
         let paths = Self.platformPaths(of: directories, clustersDir: clustersDir, root: root)
         settings.platformPaths = paths.keys.sorted()
         if settings.platformPaths.isEmpty {
             settings.platformPaths = LockmasterSettings().platformPaths
-            reasons.append("platformPaths: no Flux Kustomization of an entry points at a directory of this repository (they read generated or other artifacts); the default is kept")
+            reasons.append(
+                "platformPaths: no Flux Kustomization of an entry points at a directory of this repository (they read generated or other artifacts); the default is kept"
+            )
         } else {
-            reasons.append("platformPaths: where the entries' Flux Kustomizations point: " + paths.keys.sorted().map { "\($0) (\(Array(Set(paths[$0]!)).sorted().prefix(3).joined(separator: ", ")))" }.joined(separator: "; "))
+            reasons.append(
+                "platformPaths: where the entries' Flux Kustomizations point: "
+                    + paths.keys.sorted().map {
+                        "\($0) (\(Array(Set(paths[$0]!)).sorted().prefix(3).joined(separator: ", ")))"
+                    }.joined(separator: "; "))
         }
 
         let branch = await BaseBranch.resolve(root: root, settings: settings, git: git)
@@ -111,22 +123,31 @@ public struct EstateAdopter: Sendable {
         let adopted = repository.environments
         let order = Self.promotionOrder(adopted, branch: branch.name)
         settings.environments = order
-        reasons.append(order.isEmpty
-            ? "environments: none tracks \(branch.name), so no promotion order is set; list development, staging and production once they exist"
-            : "environments, in promotion order (tracks \(branch.name), tracks a range, pinned): " + order.joined(separator: ", "))
+        reasons.append(
+            order.isEmpty
+                ? "environments: none tracks \(branch.name), so no promotion order is set; list development, staging and production once they exist"
+                : "environments, in promotion order (tracks \(branch.name), tracks a range, pinned): "
+                    + order.joined(separator: ", "))
 
         let environments = adopted.map { environment in
-            AdoptReport.Environment(name: environment.name, directory: environment.directory, kind: environment.classification.kind.rawValue,
-                                    ref: environment.classification.ref,
-                                    role: order.firstIndex(of: environment.name).map { ["development", "staging", "production"][$0] },
-                                    syncedBy: entries.first { $0.directory == environment.entryPath || $0.directory.hasPrefix(environment.directory + "/") || $0.directory == environment.directory }?.syncedBy ?? "-")
+            AdoptReport.Environment(
+                name: environment.name, directory: environment.directory,
+                kind: environment.classification.kind.rawValue,
+                ref: environment.classification.ref,
+                role: order.firstIndex(of: environment.name).map { ["development", "staging", "production"][$0] },
+                syncedBy: entries.first {
+                    $0.directory == environment.entryPath || $0.directory.hasPrefix(environment.directory + "/")
+                        || $0.directory == environment.directory
+                }?.syncedBy ?? "-")
         }
         let text = Self.settingsText(settings, reasons: reasons)
         // What is written must be settings Lockmaster reads.
         _ = try SettingsLoader.parse(text, path: LockmasterSettings.fileName)
         try AtomicFile.write(Data(text.utf8), to: file)
-        return AdoptReport(file: LockmasterSettings.fileName, clustersDir: clustersDir.isEmpty ? "." : clustersDir, platformPaths: settings.platformPaths,
-                           branch: branch.name, branchSource: branch.source, environments: environments, reasons: reasons)
+        return AdoptReport(
+            file: LockmasterSettings.fileName, clustersDir: clustersDir.isEmpty ? "." : clustersDir,
+            platformPaths: settings.platformPaths,
+            branch: branch.name, branchSource: branch.source, environments: environments, reasons: reasons)
     }
 
     /// Platform paths: the top-level directories of this repository that the environments' Flux
@@ -141,9 +162,12 @@ public struct EstateAdopter: Sendable {
                 guard let reference = kustomization.sourceRef, reference.kind != "ExternalArtifact" else { continue }
                 let path = kustomization.normalizedPath
                 guard !path.isEmpty, isDirectory(root.appendingPathComponent(path)),
-                      clustersDir.isEmpty || !path.hasPrefix(clustersDir + "/") else { continue }
+                    clustersDir.isEmpty || !path.hasPrefix(clustersDir + "/")
+                else { continue }
                 let named = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
-                let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(\.string).map { PathNormalizer.normalize(path + "/" + $0) }
+                let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(
+                    \.string
+                ).map { PathNormalizer.normalize(path + "/" + $0) }
                 for target in [path] + components {
                     guard let top = target.split(separator: "/").first.map(String.init) else { continue }
                     paths[top, default: []].append("\(named) → ./\(target)")
@@ -177,18 +201,25 @@ public struct EstateAdopter: Sendable {
         var syncFiles: [String] = []
         if let walk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {
             for case let url as URL in walk {
-                if url.lastPathComponent == ".git" { walk.skipDescendants(); continue }
+                if url.lastPathComponent == ".git" {
+                    walk.skipDescendants()
+                    continue
+                }
                 let path = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
                 if path.hasSuffix("flux-system/gotk-sync.yaml") { syncFiles.append(path) }
             }
         }
-        for path in syncFiles.sorted() where path.hasSuffix("/flux-system/gotk-sync.yaml") || path == "flux-system/gotk-sync.yaml" {
+        for path in syncFiles.sorted()
+        where path.hasSuffix("/flux-system/gotk-sync.yaml") || path == "flux-system/gotk-sync.yaml" {
             let directory = PathNormalizer.normalize(String(path.dropLast("/flux-system/gotk-sync.yaml".count)))
             found.append(Entry(directory: directory, syncedBy: "flux bootstrap, \(path)"))
         }
         for instance in set.objects.compactMap(FluxInstance.init) {
-            guard let sync = instance.sync, sync.kind == "GitRepository" || sync.kind == "OCIRepository", !found.contains(where: { $0.directory == sync.normalizedPath }) else { continue }
-            found.append(Entry(directory: sync.normalizedPath, syncedBy: "\(instance.displayName), \(instance.object.location)"))
+            guard let sync = instance.sync, sync.kind == "GitRepository" || sync.kind == "OCIRepository",
+                !found.contains(where: { $0.directory == sync.normalizedPath })
+            else { continue }
+            found.append(
+                Entry(directory: sync.normalizedPath, syncedBy: "\(instance.displayName), \(instance.object.location)"))
         }
         return found.sorted { $0.directory < $1.directory }
     }
@@ -201,12 +232,18 @@ public struct EstateAdopter: Sendable {
         func parent(_ path: String) -> String { path.split(separator: "/").dropLast().joined(separator: "/") }
         var candidates: [(clusters: String, environments: Set<String>, order: Int)] = []
         func add(_ clusters: String, _ environment: String, order: Int) {
-            if let index = candidates.firstIndex(where: { $0.clusters == clusters }) { candidates[index].environments.insert(environment) }
-            else { candidates.append((clusters, [environment], order)) }
+            if let index = candidates.firstIndex(where: { $0.clusters == clusters }) {
+                candidates[index].environments.insert(environment)
+            } else {
+                candidates.append((clusters, [environment], order))
+            }
         }
         for entry in entries { add(parent(entry), entry, order: 0) }
         for entry in entries where !parent(entry).isEmpty { add(parent(parent(entry)), parent(entry), order: 1) }
-        let best = candidates.max { a, b in a.environments.count != b.environments.count ? a.environments.count < b.environments.count : a.order > b.order }!
+        let best = candidates.max { a, b in
+            a.environments.count != b.environments.count
+                ? a.environments.count < b.environments.count : a.order > b.order
+        }!
         let covered = entries.filter { best.environments.contains($0) || best.environments.contains(parent($0)) }
         return (best.clusters, best.environments.sorted(), entries.filter { !covered.contains($0) })
     }
@@ -218,11 +255,15 @@ public struct EstateAdopter: Sendable {
 
     /// lockmaster.yaml with a comment before each key saying how it was found.
     static func settingsText(_ settings: LockmasterSettings, reasons: [String]) -> String {
-        func comment(_ text: String) -> String { "# " + Inert.line(text).replacingOccurrences(of: "\n", with: " ") + "\n" }
+        func comment(_ text: String) -> String {
+            "# " + Inert.line(text).replacingOccurrences(of: "\n", with: " ") + "\n"
+        }
         func list(_ values: [String]) -> String { "[" + values.map(YAMLNode.jsonString).joined(separator: ", ") + "]" }
         let reason = { (key: String) in reasons.first { $0.hasPrefix(key) }.map(comment) ?? "" }
         var text = "# Written by lockmaster init --adopt from what this repository's Flux entries declare.\n"
-        text += reason("clustersDir") + "clustersDir: \(YAMLNode.jsonString(settings.clustersDir.isEmpty ? "." : settings.clustersDir))\n"
+        text +=
+            reason("clustersDir")
+            + "clustersDir: \(YAMLNode.jsonString(settings.clustersDir.isEmpty ? "." : settings.clustersDir))\n"
         text += reason("platformPaths") + "platformPaths: \(list(settings.platformPaths))\n"
         text += reason("branch") + "branch: \(YAMLNode.jsonString(settings.branch))\n"
         text += reason("environments") + "environments: \(list(settings.environments))\n"

@@ -47,20 +47,22 @@ public enum InitError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notADirectory(path):
+        case .notADirectory(let path):
             return "\(path) exists and is not a directory; choose another directory"
         case .missingGitURL:
             return "no git URL for the platform repository: pass --git-url URL (or add an 'origin' remote)"
         case .missingArtifact:
             return "no artifact repository: pass --artifact oci://HOST/REPO (or a local OCI layout directory)"
-        case let .missingArtifactURL(path):
-            return "--artifact \(path) is a local directory; also pass --artifact-url oci://HOST/REPO for the clusters to pull from"
-        case let .invalidArtifactURL(url):
+        case .missingArtifactURL(let path):
+            return
+                "--artifact \(path) is a local directory; also pass --artifact-url oci://HOST/REPO for the clusters to pull from"
+        case .invalidArtifactURL(let url):
             return "\(url) is not an OCI repository URL; write it as oci://HOST/REPO without a tag"
-        case let .conflicts(directory, paths):
+        case .conflicts(let directory, let paths):
             let list = paths.map { "\(directory)/\($0)" }.joined(separator: ", ")
-            return "\(list) already exist\(paths.count == 1 ? "s" : "") with other content; nothing was written (move them aside, or run init in an empty directory)"
-        case let .writeFailed(path, reason):
+            return
+                "\(list) already exist\(paths.count == 1 ? "s" : "") with other content; nothing was written (move them aside, or run init in an empty directory)"
+        case .writeFailed(let path, let reason):
             return "cannot write \(path): \(reason); nothing was kept"
         }
     }
@@ -103,12 +105,19 @@ public struct RepositoryInitializer: Sendable {
         }
         guard Self.isRepositoryURL(ociURL) else { throw InitError.invalidArtifactURL(ociURL) }
 
-        let files = ScaffoldTemplates.files(.init(gitURL: gitURL, ociURL: ociURL, artifact: artifact, settings: settings))
-        var created: [(String, String)] = [], unchanged: [String] = [], conflicts: [String] = []
+        let files = ScaffoldTemplates.files(
+            .init(gitURL: gitURL, ociURL: ociURL, artifact: artifact, settings: settings))
+        var created: [(String, String)] = []
+        var unchanged: [String] = []
+        var conflicts: [String] = []
         for (path, content) in files {
             let url = directory.appendingPathComponent(path)
             if manager.fileExists(atPath: url.path) {
-                if (try? Data(contentsOf: url)) == Data(content.utf8) { unchanged.append(path) } else { conflicts.append(path) }
+                if (try? Data(contentsOf: url)) == Data(content.utf8) {
+                    unchanged.append(path)
+                } else {
+                    conflicts.append(path)
+                }
             } else {
                 created.append((path, content))
             }
@@ -137,7 +146,9 @@ public struct RepositoryInitializer: Sendable {
                 }
                 initializedGit = true
             }
-            return InitResult(directory: directory.path, created: created.map(\.0), unchanged: unchanged.sorted(), initializedGit: initializedGit)
+            return InitResult(
+                directory: directory.path, created: created.map(\.0), unchanged: unchanged.sorted(),
+                initializedGit: initializedGit)
         }
     }
 
@@ -171,12 +182,18 @@ public struct RepositoryInitializer: Sendable {
     /// Removes the directories under `root` that are empty (deepest first), and `root` too unless asked to keep it.
     static func removeEmptyDirectories(under root: URL, keepRoot: Bool) {
         let manager = FileManager.default
-        let paths = ((manager.enumerator(atPath: root.path)?.allObjects as? [String]) ?? []).sorted { $0.count > $1.count }
+        let paths = ((manager.enumerator(atPath: root.path)?.allObjects as? [String]) ?? []).sorted {
+            $0.count > $1.count
+        }
         for path in paths {
             let url = root.appendingPathComponent(path)
-            if (try? manager.contentsOfDirectory(atPath: url.path))?.isEmpty == true { try? manager.removeItem(at: url) }
+            if (try? manager.contentsOfDirectory(atPath: url.path))?.isEmpty == true {
+                try? manager.removeItem(at: url)
+            }
         }
-        if !keepRoot, (try? manager.contentsOfDirectory(atPath: root.path))?.isEmpty == true { try? manager.removeItem(at: root) }
+        if !keepRoot, (try? manager.contentsOfDirectory(atPath: root.path))?.isEmpty == true {
+            try? manager.removeItem(at: root)
+        }
     }
 
     /// `oci://host[:port]/path` with no tag or digest.

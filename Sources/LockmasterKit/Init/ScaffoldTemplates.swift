@@ -76,13 +76,16 @@ enum ScaffoldTemplates {
     }
 
     private static func staging(_ options: Options) -> String {
-        ociEnvironment(options, comment: "staging tracks a range of patch releases of the published platform artifact.",
-                       ref: "semver: \"\(options.stagingRange)\"")
+        ociEnvironment(
+            options, comment: "staging tracks a range of patch releases of the published platform artifact.",
+            ref: "semver: \"\(options.stagingRange)\"")
     }
 
     private static func production(_ options: Options) -> String {
-        ociEnvironment(options, comment: "production is pinned to exactly the version staging ran; `lockmaster promote` changes the tag.",
-                       ref: "tag: \"\(options.productionTag)\"")
+        ociEnvironment(
+            options,
+            comment: "production is pinned to exactly the version staging ran; `lockmaster promote` changes the tag.",
+            ref: "tag: \"\(options.productionTag)\"")
     }
 
     private static func ociEnvironment(_ options: Options, comment: String, ref: String) -> String {
@@ -113,28 +116,28 @@ enum ScaffoldTemplates {
         ]
         return layers.map { layer in
             var text = """
-            ---
-            apiVersion: \(FluxAPI.current.kustomize)
-            kind: Kustomization
-            metadata:
-              name: \(layer.name)
-              namespace: flux-system
-            spec:
-              interval: 10m
-              path: ./platform/\(layer.path)
-              prune: true
-              wait: true
-              sourceRef:
-                kind: \(sourceKind)
-                name: platform
-
-            """
-            if let dependsOn = layer.dependsOn {
-                text += """
-                  dependsOn:
-                    - name: \(dependsOn)
+                ---
+                apiVersion: \(FluxAPI.current.kustomize)
+                kind: Kustomization
+                metadata:
+                  name: \(layer.name)
+                  namespace: flux-system
+                spec:
+                  interval: 10m
+                  path: ./platform/\(layer.path)
+                  prune: true
+                  wait: true
+                  sourceRef:
+                    kind: \(sourceKind)
+                    name: platform
 
                 """
+            if let dependsOn = layer.dependsOn {
+                text += """
+                      dependsOn:
+                        - name: \(dependsOn)
+
+                    """
             }
             return text
         }.joined()
@@ -143,6 +146,9 @@ enum ScaffoldTemplates {
     /// Double-quotes a value when it cannot be written plain.
     private static func quoted(_ value: String) -> String {
         let safe = value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:@+~".contains($0) } && !value.isEmpty
-        return safe ? value : "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return safe
+            ? value
+            : "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                + "\""
     }
 }

@@ -40,14 +40,16 @@ public struct PlatformPackager: Sendable {
     public func packager(for repository: URL, followSymlinks: Bool) async throws -> ArtifactPackager {
         let settings = try SettingsLoader.load(repositoryRoot: repository)
         let ignored = try await git.ignoredFiles(under: settings.platformPaths, in: repository)
-        return ArtifactPackager(root: repository, platformPaths: settings.platformPaths, ignorePatterns: settings.ignore,
-                                excludedFiles: Set(ignored), followSymlinks: followSymlinks)
+        return ArtifactPackager(
+            root: repository, platformPaths: settings.platformPaths, ignorePatterns: settings.ignore,
+            excludedFiles: Set(ignored), followSymlinks: followSymlinks)
     }
 
     public func run(_ request: PackageRequest) async throws -> PackageReport {
         let packager = try await packager(for: request.repository, followSymlinks: request.followSymlinks)
         let result = try request.output.map { try packager.package(to: $0) } ?? packager.package(into: DiscardingSink())
-        return PackageReport(path: request.output?.path, digest: result.digest, size: result.size,
-                             files: result.files, directories: result.directories, platformPaths: packager.platformPaths)
+        return PackageReport(
+            path: request.output?.path, digest: result.digest, size: result.size,
+            files: result.files, directories: result.directories, platformPaths: packager.platformPaths)
     }
 }

@@ -7,7 +7,9 @@ enum ArtifactObjects {
     /// Reads the layer of `tag` and loads its YAML files; nil when the tag does not exist.
     static func load(_ tag: String, from store: any ArtifactStore, limit: Int) async throws -> [KubernetesObject]? {
         guard let fetched = try await store.manifest(tag), let manifest = OCIManifest.decode(fetched.data),
-              let layer = manifest.layers.first(where: { $0.mediaType == FluxArtifact.layerMediaType }) ?? manifest.layers.first else {
+            let layer = manifest.layers.first(where: { $0.mediaType == FluxArtifact.layerMediaType })
+                ?? manifest.layers.first
+        else {
             return nil
         }
         var set = ManifestSet()

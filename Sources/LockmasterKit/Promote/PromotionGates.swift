@@ -58,9 +58,12 @@ public enum PromotionGates {
 
     /// `id  summary`, one line per gate, for `promote --help`.
     public static var help: String {
-        HelpList.render([(cleanTree.id.rawValue, cleanTree.summary), (VersionExistsGate.id.rawValue, VersionExistsGate.summary),
-                         (SignatureGate.id.rawValue, SignatureGate.summary), (PreviousEnvironmentGate.id.rawValue, PreviousEnvironmentGate.summary),
-                         (OrderGate.id.rawValue, OrderGate.summary)])
+        HelpList.render([
+            (cleanTree.id.rawValue, cleanTree.summary), (VersionExistsGate.id.rawValue, VersionExistsGate.summary),
+            (SignatureGate.id.rawValue, SignatureGate.summary),
+            (PreviousEnvironmentGate.id.rawValue, PreviousEnvironmentGate.summary),
+            (OrderGate.id.rawValue, OrderGate.summary),
+        ])
     }
 }
 
@@ -70,7 +73,9 @@ struct VersionExistsGate: PromotionGate {
     static let summary = "VERSION is published in the artifact repository"
 
     func check(_ input: GateInput) async throws -> GatePass {
-        guard input.digest != nil else { throw PromoteError.versionMissing(version: input.tag, repository: input.store.location) }
+        guard input.digest != nil else {
+            throw PromoteError.versionMissing(version: input.tag, repository: input.store.location)
+        }
         return .passed
     }
 }
@@ -79,31 +84,46 @@ struct VersionExistsGate: PromotionGate {
 /// now, or some semver range it tracked in git history admits it (it could have run it).
 struct PreviousEnvironmentGate: PromotionGate {
     static let id = GateID.previousEnvironment
-    static let summary = "its digest is what the previous environment resolves to now, or a range that environment tracked in git history admits it (--force passes)"
+    static let summary =
+        "its digest is what the previous environment resolves to now, or a range that environment tracked in git history admits it (--force passes)"
     let access: RegistryAccess
     let git: any GitClient
 
     func check(_ input: GateInput) async throws -> GatePass {
-        let repository = input.repository, environment = input.environment
+        let repository = input.repository
+        let environment = input.environment
         guard !input.force, let digest = input.digest else { return .notApplicable }
         let order = repository.settings.environments
-        guard let index = order.firstIndex(of: environment.name), index > 0, let previous = repository.environment(named: order[index - 1]) else {
+        guard let index = order.firstIndex(of: environment.name), index > 0,
+            let previous = repository.environment(named: order[index - 1])
+        else {
             return .notApplicable
         }
-        let resolved = try? await EnvironmentResolver(access: access).run(ResolveRequest(repository: repository.root, environment: previous.name))
+        let resolved = try? await EnvironmentResolver(access: access).run(
+            ResolveRequest(repository: repository.root, environment: previous.name))
         guard resolved?.digest != digest else { return .passed }
-        guard try await !historicallyAdmits(previous, version: input.version, root: repository.root) else { return .passed }
-        throw PromoteError.notRunByPrevious(version: input.tag, digest: digest, previous: previous.name, current: resolved?.tag)
+        guard try await !historicallyAdmits(previous, version: input.version, root: repository.root) else {
+            return .passed
+        }
+        throw PromoteError.notRunByPrevious(
+            version: input.tag, digest: digest, previous: previous.name, current: resolved?.tag)
     }
 
-    private func historicallyAdmits(_ environment: PlatformEnvironment, version: SemanticVersion, root: URL) async throws -> Bool {
+    private func historicallyAdmits(_ environment: PlatformEnvironment, version: SemanticVersion, root: URL)
+        async throws -> Bool
+    {
         guard let source = environment.source?.object else { return false }
         for entry in try await git.log(of: source.location.path, in: root) {
             var set = ManifestSet()
-            ManifestLoader(root: root).read(data: try await git.contents(of: source.location.path, at: entry.commit, in: root),
-                                            path: source.location.path, into: &set)
+            ManifestLoader(root: root).read(
+                data: try await git.contents(of: source.location.path, at: entry.commit, in: root),
+                path: source.location.path, into: &set)
             for object in set.objects where object.reference == source.reference {
-                if let range = OCIRepository(object)?.ref?.semver, let parsed = try? SemverRange(range), parsed.contains(version) { return true }
+                if let range = OCIRepository(object)?.ref?.semver, let parsed = try? SemverRange(range),
+                    parsed.contains(version)
+                {
+                    return true
+                }
             }
         }
         return false
@@ -117,7 +137,9 @@ struct OrderGate: PromotionGate {
 
     func check(_ input: GateInput) async throws -> GatePass {
         guard !input.force, !input.rollback else { return .notApplicable }
-        guard let current = input.current, let pinned = SemanticVersion.flux(current), input.version.compare(to: pinned) < 0 else { return .passed }
+        guard let current = input.current, let pinned = SemanticVersion.flux(current),
+            input.version.compare(to: pinned) < 0
+        else { return .passed }
         throw PromoteError.lowerThanPin(version: input.tag, current: current, environment: input.environment.name)
     }
 }
@@ -127,11 +149,14 @@ struct OrderGate: PromotionGate {
 /// signed.
 struct SignatureGate: PromotionGate {
     static let id = GateID.signature
-    static let summary = "a trusted key signed VERSION, where spec.verify or signing.require asks for it (--force passes only signing.require)"
+    static let summary =
+        "a trusted key signed VERSION, where spec.verify or signing.require asks for it (--force passes only signing.require)"
 
     /// Why the environment needs signed versions; nil when it does not, or when Lockmaster cannot check
     /// what the cluster will (keyless or notation verification).
-    static func requirement(_ environment: PlatformEnvironment, _ source: OCIRepository, settings: LockmasterSettings) -> SignatureRequirement? {
+    static func requirement(_ environment: PlatformEnvironment, _ source: OCIRepository, settings: LockmasterSettings)
+        -> SignatureRequirement?
+    {
         if let verify = source.verify, verify.provider == "cosign", let secret = verify.secretName {
             return .specVerify(secret: secret, at: source.object.location(of: ["spec", "verify"]))
         }
@@ -139,15 +164,21 @@ struct SignatureGate: PromotionGate {
     }
 
     func check(_ input: GateInput) async throws -> GatePass {
-        let settings = input.repository.settings, environment = input.environment.name
-        guard let digest = input.digest, let requirement = Self.requirement(input.environment, input.source, settings: settings),
-              !(input.force && requirement.forceable) else { return .notApplicable }
+        let settings = input.repository.settings
+        let environment = input.environment.name
+        guard let digest = input.digest,
+            let requirement = Self.requirement(input.environment, input.source, settings: settings),
+            !(input.force && requirement.forceable)
+        else { return .notApplicable }
         let keys = try SigningKeys.trusted(settings: settings, root: input.repository.root)
-        guard !keys.isEmpty else { throw PromoteError.noTrustedKeys(environment: environment, requirement: requirement.description) }
+        guard !keys.isEmpty else {
+            throw PromoteError.noTrustedKeys(environment: environment, requirement: requirement.description)
+        }
         let verdict = try await CosignSignatures(store: input.store).verify(digest: digest, keys: keys)
         guard verdict.state == .signed else {
-            throw PromoteError.notSigned(version: input.tag, digest: digest, environment: environment, requirement: requirement.description,
-                                         verdict: verdict, expected: keys.map { "\($0.name) (\($0.fingerprint))" })
+            throw PromoteError.notSigned(
+                version: input.tag, digest: digest, environment: environment, requirement: requirement.description,
+                verdict: verdict, expected: keys.map { "\($0.name) (\($0.fingerprint))" })
         }
         return .signed(verdict)
     }
@@ -165,7 +196,8 @@ enum SignatureRequirement: Sendable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case let .specVerify(secret, location): "its OCIRepository verifies signatures (spec.verify, Secret \(secret), \(location))"
+        case .specVerify(let secret, let location):
+            "its OCIRepository verifies signatures (spec.verify, Secret \(secret), \(location))"
         case .settings: "signing.require in lockmaster.yaml names it"
         }
     }

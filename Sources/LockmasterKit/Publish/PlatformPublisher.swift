@@ -26,8 +26,11 @@ public struct PublishRequest: Sendable {
     /// Signs the published digest, cosign's way, when set.
     public var signingKey: SigningKey?
 
-    public init(repository: URL, version: Version = .next, target: String? = nil, force: Bool = false, allowDirty: Bool = false,
-                followSymlinks: Bool = false, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil, signingKey: SigningKey? = nil) {
+    public init(
+        repository: URL, version: Version = .next, target: String? = nil, force: Bool = false, allowDirty: Bool = false,
+        followSymlinks: Bool = false, progress: (@Sendable (UInt64, UInt64) -> Void)? = nil,
+        signingKey: SigningKey? = nil
+    ) {
         self.repository = repository
         self.version = version
         self.target = target
@@ -82,18 +85,21 @@ public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noArtifactRepository:
-            return "no artifact repository: pass --to oci://HOST/REPO (or a layout directory), or set 'artifact' in lockmaster.yaml"
+            return
+                "no artifact repository: pass --to oci://HOST/REPO (or a layout directory), or set 'artifact' in lockmaster.yaml"
         case .noSource:
             return "no source URL for the artifact: add an 'origin' remote (git remote add origin URL)"
-        case let .notSemver(version):
+        case .notSemver(let version):
             return "\(version) is not a version Flux can select: write MAJOR.MINOR.PATCH, e.g. 1.4.2"
-        case let .tagTaken(tag, existing, new):
+        case .tagTaken(let tag, let existing, let new):
             return "\(tag) is already published with different content (\(existing)); this content is \(new). "
                 + "Publish a new version (leave out --version, or use --bump), or pass --force to move the tag"
         case .noStagingRange:
-            return "no environment tracks a semver range, so there is no next version to compute; pass --version or --bump"
-        case let .readBack(tag, expected, actual):
-            return "after pushing, \(tag) points at \(actual ?? "nothing") instead of \(expected); another publisher may have raced; run publish again"
+            return
+                "no environment tracks a semver range, so there is no next version to compute; pass --version or --bump"
+        case .readBack(let tag, let expected, let actual):
+            return
+                "after pushing, \(tag) points at \(actual ?? "nothing") instead of \(expected); another publisher may have raced; run publish again"
         }
     }
 }
@@ -119,10 +125,13 @@ public struct PlatformPublisher: Sendable {
         let settings = repository.settings
         guard let target = request.target ?? settings.artifact else { throw PublishError.noArtifactRepository }
         if !request.allowDirty {
-            let changes = try await git.status(of: settings.platformPaths + [".sourceignore", LockmasterSettings.fileName], in: root)
+            let changes = try await git.status(
+                of: settings.platformPaths + [".sourceignore", LockmasterSettings.fileName], in: root)
             guard changes.isEmpty else { throw RepositoryStateError.dirty(changes, .publish) }
         }
-        if case let .exact(version) = request.version, SemanticVersion.flux(version) == nil { throw PublishError.notSemver(version) }
+        if case .exact(let version) = request.version, SemanticVersion.flux(version) == nil {
+            throw PublishError.notSemver(version)
+        }
 
         // Package to a private temporary file, removed on success, failure and Ctrl-C.
         let workspace = try ScratchDirectory(prefix: "lockmaster-publish")
@@ -133,34 +142,44 @@ public struct PlatformPublisher: Sendable {
         if let registry = store as? RegistryClient { try await registry.checkAPI() }
         let tags = try await store.listTags()
         func report(tag: String, uploaded: UInt64, already: Bool, taken: [String] = []) -> PublishReport {
-            PublishReport(url: Self.url(store, digest: artifact.manifestDigest), repository: Self.repositoryName(store), tag: tag, digest: artifact.manifestDigest,
-                          layerDigest: artifact.layer.digest, bytesUploaded: uploaded, alreadyPublished: already,
-                          source: artifact.source, revision: artifact.revision, created: artifact.created, takenByOthers: taken)
+            PublishReport(
+                url: Self.url(store, digest: artifact.manifestDigest), repository: Self.repositoryName(store), tag: tag,
+                digest: artifact.manifestDigest,
+                layerDigest: artifact.layer.digest, bytesUploaded: uploaded, alreadyPublished: already,
+                source: artifact.source, revision: artifact.revision, created: artifact.created, takenByOthers: taken)
         }
         // Signing comes after the tag is written (or found): the signature names the digest it points at.
         func signed(_ report: PublishReport) async throws -> PublishReport {
             guard let key = request.signingKey else { return report }
             var report = report
-            let outcome = try await CosignSignatures(store: store).sign(digest: report.digest, reference: report.repository, key: key)
+            let outcome = try await CosignSignatures(store: store).sign(
+                digest: report.digest, reference: report.repository, key: key)
             switch outcome {
-            case let .added(tag, _): report.signature = .init(tag: tag, added: true, fingerprint: key.publicKey.fingerprint)
-            case let .alreadySigned(tag): report.signature = .init(tag: tag, added: false, fingerprint: key.publicKey.fingerprint)
+            case .added(let tag, _):
+                report.signature = .init(tag: tag, added: true, fingerprint: key.publicKey.fingerprint)
+            case .alreadySigned(let tag):
+                report.signature = .init(tag: tag, added: false, fingerprint: key.publicKey.fingerprint)
             }
             return report
         }
-        let tag: String, computed: Bool
+        let tag: String
+        let computed: Bool
         switch try await version(request.version, of: artifact, tags: tags, store: store, repository: repository) {
-        case let .published(existing): return try await signed(report(tag: existing, uploaded: 0, already: true))
-        case let .exact(version): (tag, computed) = (version, false)
-        case let .computed(version): (tag, computed) = (version, true)
+        case .published(let existing): return try await signed(report(tag: existing, uploaded: 0, already: true))
+        case .exact(let version): (tag, computed) = (version, false)
+        case .computed(let version): (tag, computed) = (version, true)
         }
         // An exact version already holding other content is refused before anything is uploaded.
-        if !computed, !request.force, tags.contains(tag), let existing = try await store.manifestDigest(tag), existing != artifact.manifestDigest {
+        if !computed, !request.force, tags.contains(tag), let existing = try await store.manifestDigest(tag),
+            existing != artifact.manifestDigest
+        {
             throw PublishError.tagTaken(tag: tag, existing: existing, new: artifact.manifestDigest)
         }
         let uploaded = try await uploadBlobs(artifact, tag: tag, to: store, progress: request.progress)
-        let written = try await writeTag(tag, computed: computed, force: request.force, artifact: artifact, uploaded: uploaded, store: store)
-        return try await signed(report(tag: written.tag, uploaded: written.uploaded, already: written.already, taken: written.taken))
+        let written = try await writeTag(
+            tag, computed: computed, force: request.force, artifact: artifact, uploaded: uploaded, store: store)
+        return try await signed(
+            report(tag: written.tag, uploaded: written.uploaded, already: written.already, taken: written.taken))
     }
 
     /// The artifact to publish: its gzip layer (written into `directory`), config and manifest, with
@@ -176,7 +195,9 @@ public struct PlatformPublisher: Sendable {
         var revision: String
     }
 
-    private func build(_ repository: PlatformRepository, followSymlinks: Bool, into directory: URL) async throws -> Artifact {
+    private func build(_ repository: PlatformRepository, followSymlinks: Bool, into directory: URL) async throws
+        -> Artifact
+    {
         let root = repository.root
         let head = try await git.head(in: root)
         let created = Timestamp.rfc3339(head.time)
@@ -188,46 +209,71 @@ public struct PlatformPublisher: Sendable {
         let layer = try packager.package(to: layerFile)
         let config = Self.config(created: created, diffID: layer.uncompressedDigest)
         let manifest = OCIManifest(
-            config: OCIDescriptor(mediaType: FluxArtifact.configMediaType, digest: Digest.sha256(config), size: UInt64(config.count)),
+            config: OCIDescriptor(
+                mediaType: FluxArtifact.configMediaType, digest: Digest.sha256(config), size: UInt64(config.count)),
             layers: [OCIDescriptor(mediaType: FluxArtifact.layerMediaType, digest: layer.digest, size: layer.size)],
-            annotations: [FluxArtifact.createdAnnotation: created, FluxArtifact.sourceAnnotation: source, FluxArtifact.revisionAnnotation: revision]
+            annotations: [
+                FluxArtifact.createdAnnotation: created, FluxArtifact.sourceAnnotation: source,
+                FluxArtifact.revisionAnnotation: revision,
+            ]
         ).canonicalJSON()
-        return Artifact(layerFile: layerFile, layer: layer, config: config, manifest: manifest, manifestDigest: Digest.sha256(manifest),
-                        created: created, source: source, revision: revision)
+        return Artifact(
+            layerFile: layerFile, layer: layer, config: config, manifest: manifest,
+            manifestDigest: Digest.sha256(manifest),
+            created: created, source: source, revision: revision)
     }
 
     /// The version to publish as: exact, computed (the next in a bump or in staging's range), or the
     /// tag that already holds this very content (then nothing is published).
-    private enum Version { case exact(String), computed(String), published(String) }
+    private enum Version {
+        case exact(String)
+        case computed(String)
+        case published(String)
+    }
 
-    private func version(_ requested: PublishRequest.Version, of artifact: Artifact, tags: [String], store: any ArtifactStore,
-                         repository: PlatformRepository) async throws -> Version {
+    private func version(
+        _ requested: PublishRequest.Version, of artifact: Artifact, tags: [String], store: any ArtifactStore,
+        repository: PlatformRepository
+    ) async throws -> Version {
         switch requested {
-        case let .exact(version):
+        case .exact(let version):
             return .exact(version)
-        case let .bump(bump):
-            if let existing = try await publishedTag(of: artifact.manifestDigest, layer: artifact.layer.digest, tags: tags, store: store) { return .published(existing) }
+        case .bump(let bump):
+            if let existing = try await publishedTag(
+                of: artifact.manifestDigest, layer: artifact.layer.digest, tags: tags, store: store)
+            {
+                return .published(existing)
+            }
             return .computed(NextVersion.bumped(bump, tags: tags).original)
         case .next:
-            if let existing = try await publishedTag(of: artifact.manifestDigest, layer: artifact.layer.digest, tags: tags, store: store) { return .published(existing) }
+            if let existing = try await publishedTag(
+                of: artifact.manifestDigest, layer: artifact.layer.digest, tags: tags, store: store)
+            {
+                return .published(existing)
+            }
             guard let range = stagingRange(repository) else { throw PublishError.noStagingRange }
             return .computed(try NextVersion.inRange(try SemverRange(range), tags: tags).original)
         }
     }
 
     /// Uploads the config and the layer, and checks both are there before any tag points at them.
-    private func uploadBlobs(_ artifact: Artifact, tag: String, to store: any ArtifactStore,
-                             progress callback: (@Sendable (UInt64, UInt64) -> Void)?) async throws -> UInt64 {
+    private func uploadBlobs(
+        _ artifact: Artifact, tag: String, to store: any ArtifactStore,
+        progress callback: (@Sendable (UInt64, UInt64) -> Void)?
+    ) async throws -> UInt64 {
         var uploaded = try await store.uploadBlob(artifact.config, digest: Digest.sha256(artifact.config))
         let total = artifact.layer.size
         var layerProgress: UploadProgress?
         if let callback {
             layerProgress = { @Sendable sent in callback(sent, total) }
         }
-        uploaded += try await store.uploadBlob(from: artifact.layerFile, digest: artifact.layer.digest, size: artifact.layer.size, progress: layerProgress)
+        uploaded += try await store.uploadBlob(
+            from: artifact.layerFile, digest: artifact.layer.digest, size: artifact.layer.size, progress: layerProgress)
         // The tag is written only when every blob it references is there.
         for blob in [Digest.sha256(artifact.config), artifact.layer.digest] where try await !store.blobExists(blob) {
-            throw RegistryError.unexpectedResponse(operation: "publishing \(tag)", reason: "blob \(blob) is missing after its upload; the tag was not written")
+            throw RegistryError.unexpectedResponse(
+                operation: "publishing \(tag)",
+                reason: "blob \(blob) is missing after its upload; the tag was not written")
         }
         return uploaded
     }
@@ -235,15 +281,20 @@ public struct PlatformPublisher: Sendable {
     /// Writes the tag. Registries cannot create a tag only if it is absent, so concurrent publishers are
     /// detected: look just before writing, read back after, and look again a moment later. A computed
     /// version taken by another publisher moves on to the next one; an exact version is an error.
-    private func writeTag(_ first: String, computed: Bool, force: Bool, artifact: Artifact, uploaded blobs: UInt64,
-                          store: any ArtifactStore) async throws -> (tag: String, uploaded: UInt64, already: Bool, taken: [String]) {
-        var tag = first, uploaded = blobs
+    private func writeTag(
+        _ first: String, computed: Bool, force: Bool, artifact: Artifact, uploaded blobs: UInt64,
+        store: any ArtifactStore
+    ) async throws -> (tag: String, uploaded: UInt64, already: Bool, taken: [String]) {
+        var tag = first
+        var uploaded = blobs
         var taken: [String] = []
         while true {
             if let existing = try await store.manifestDigest(tag) {
                 if existing == artifact.manifestDigest { return (tag, uploaded, taken.isEmpty && uploaded == 0, taken) }
                 if !computed {
-                    if !force { throw PublishError.tagTaken(tag: tag, existing: existing, new: artifact.manifestDigest) }
+                    if !force {
+                        throw PublishError.tagTaken(tag: tag, existing: existing, new: artifact.manifestDigest)
+                    }
                 } else {
                     taken.append(tag)
                     tag = Self.nextPatch(after: tag)
@@ -258,7 +309,9 @@ public struct PlatformPublisher: Sendable {
                 readBack = try await store.manifestDigest(tag)
             }
             if readBack == artifact.manifestDigest { return (tag, uploaded, false, taken) }
-            guard computed else { throw PublishError.readBack(tag: tag, expected: artifact.manifestDigest, actual: readBack) }
+            guard computed else {
+                throw PublishError.readBack(tag: tag, expected: artifact.manifestDigest, actual: readBack)
+            }
             taken.append(tag)
             tag = Self.nextPatch(after: tag)
         }
@@ -266,11 +319,14 @@ public struct PlatformPublisher: Sendable {
 
     static func nextPatch(after tag: String) -> String {
         guard let version = SemanticVersion.flux(tag) else { return tag + ".1" }
-        return (tag.hasPrefix("v") ? "v" : "") + SemanticVersion(major: version.major, minor: version.minor, patch: version.patch + 1).normalized
+        return (tag.hasPrefix("v") ? "v" : "")
+            + SemanticVersion(major: version.major, minor: version.minor, patch: version.patch + 1).normalized
     }
 
     /// The tag already holding this exact manifest, looked for only when the layer blob exists.
-    private func publishedTag(of digest: String, layer: String, tags: [String], store: any ArtifactStore) async throws -> String? {
+    private func publishedTag(of digest: String, layer: String, tags: [String], store: any ArtifactStore) async throws
+        -> String?
+    {
         guard try await store.blobExists(layer) else { return nil }
         let candidates = tags.filter { SemanticVersion.flux($0) != nil }
             .sorted { SemanticVersion.flux($0)!.compare(to: SemanticVersion.flux($1)!) > 0 }
@@ -280,19 +336,25 @@ public struct PlatformPublisher: Sendable {
 
     /// The semver range of the first range-tracking environment in promotion order (staging).
     private func stagingRange(_ repository: PlatformRepository) -> String? {
-        repository.environments.first { $0.classification.kind == .tracksRange && $0.classification.refField == .semver }?.classification.ref
+        repository.environments.first {
+            $0.classification.kind == .tracksRange && $0.classification.refField == .semver
+        }?.classification.ref
     }
 
     /// The `origin` remote, else the URL of the GitRepository that a branch-tracking environment uses.
     private func sourceURL(_ repository: PlatformRepository) async throws -> String {
         if let origin = try await git.remoteURL(named: "origin", in: repository.root) { return origin }
-        if let url = repository.environments.first(where: { $0.classification.kind == .tracksBranch })?.source?.url { return url }
+        if let url = repository.environments.first(where: { $0.classification.kind == .tracksBranch })?.source?.url {
+            return url
+        }
         throw PublishError.noSource
     }
 
     /// The image config as flux 2.8 and earlier write it (FLUX.md §1.6), with Lockmaster's created time.
     static func config(created: String, diffID: String) -> Data {
-        Data(#"{"architecture":"","created":"\#(created)","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["\#(diffID)"]},"config":{}}"#.utf8)
+        Data(
+            #"{"architecture":"","created":"\#(created)","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["\#(diffID)"]},"config":{}}"#
+                .utf8)
     }
 
     static func repositoryName(_ store: any ArtifactStore) -> String {

@@ -14,8 +14,11 @@ public struct RegistryAccess: Sendable {
     /// Where the clients count their retries, if anywhere.
     public var statistics: RegistryStatistics?
 
-    public init(insecure: Bool = false, credentials: RegistryCredentials? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-                timeout: Duration = .seconds(60), retry: RetryPolicy = RetryPolicy(), statistics: RegistryStatistics? = nil) {
+    public init(
+        insecure: Bool = false, credentials: RegistryCredentials? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeout: Duration = .seconds(60), retry: RetryPolicy = RetryPolicy(), statistics: RegistryStatistics? = nil
+    ) {
         self.insecure = insecure
         self.credentials = credentials
         self.environment = environment
@@ -34,12 +37,17 @@ public struct RegistryAccess: Sendable {
         if target.hasPrefix("oci://") {
             let endpoint = try RegistryEndpoint.parse(target, insecure: insecure)
             let pinned = environment["LOCKMASTER_REGISTRY_HOST"].flatMap { $0.isEmpty ? nil : $0 }
-            if let pinned, pinned != endpoint.host { throw RegistryError.hostNotAllowed(host: endpoint.host, allowed: pinned) }
+            if let pinned, pinned != endpoint.host {
+                throw RegistryError.hostNotAllowed(host: endpoint.host, allowed: pinned)
+            }
             let trusted = pinned ?? artifact.flatMap { try? RegistryEndpoint.parse($0).host }
-            let credentials = try await CredentialResolver(explicit: credentials, environment: environment, explicitHost: trusted)
-                .credentials(for: endpoint.host)
-            return RegistryClient(endpoint: endpoint, credentials: credentials, requestTimeout: timeout, retry: retry,
-                                  statistics: statistics ?? RegistryStatistics())
+            let credentials = try await CredentialResolver(
+                explicit: credentials, environment: environment, explicitHost: trusted
+            )
+            .credentials(for: endpoint.host)
+            return RegistryClient(
+                endpoint: endpoint, credentials: credentials, requestTimeout: timeout, retry: retry,
+                statistics: statistics ?? RegistryStatistics())
         }
         if target.contains("://") { throw RegistryError.invalidURL(target) }
         return OCILayoutStore(root: URL(fileURLWithPath: target, relativeTo: base).standardizedFileURL)

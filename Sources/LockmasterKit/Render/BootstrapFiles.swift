@@ -12,8 +12,10 @@ enum BootstrapFiles {
     static let sync = "gotk-sync.yaml", components = "gotk-components.yaml"
 
     /// Files to build in place of the missing or placeholder ones; empty once bootstrap has run.
-    static func overlay(for environment: PlatformEnvironment, tree: URL, repository: PlatformRepository, checkout: URL,
-                        git: any GitClient) async -> [String: Data] {
+    static func overlay(
+        for environment: PlatformEnvironment, tree: URL, repository: PlatformRepository, checkout: URL,
+        git: any GitClient
+    ) async -> [String: Data] {
         guard environment.entry == nil, environment.instance == nil else { return [:] }
         let directory = "\(environment.directory)/flux-system"
         guard let listed = listed(in: directory, tree: tree) else { return [:] }
@@ -21,8 +23,12 @@ enum BootstrapFiles {
         for name in [sync, components] where listed.contains(name) && isPlaceholder("\(directory)/\(name)", in: tree) {
             files["\(directory)/\(name)"] = Data("# written by flux bootstrap\n".utf8)
         }
-        if files["\(directory)/\(sync)"] != nil, let url = await url(of: environment, repository: repository, checkout: checkout, git: git) {
-            let branch = environment.classification.kind == .tracksBranch ? environment.classification.ref ?? repository.settings.branch : repository.settings.branch
+        if files["\(directory)/\(sync)"] != nil,
+            let url = await url(of: environment, repository: repository, checkout: checkout, git: git)
+        {
+            let branch =
+                environment.classification.kind == .tracksBranch
+                ? environment.classification.ref ?? repository.settings.branch : repository.settings.branch
             files["\(directory)/\(sync)"] = Data(syncText(url: url, branch: branch, path: environment.directory).utf8)
         }
         return files
@@ -66,8 +72,11 @@ enum BootstrapFiles {
     private static func listed(in directory: String, tree: URL) -> [String]? {
         for name in ManifestLoader.kustomizationFileNames {
             guard let text = RepositoryFile.text("\(directory)/\(name)", in: tree),
-                  let document = try? YAMLDocumentReader.documents(in: text).first else { continue }
-            return (document["resources"]?.items ?? []).compactMap(\.string).map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 }
+                let document = try? YAMLDocumentReader.documents(in: text).first
+            else { continue }
+            return (document["resources"]?.items ?? []).compactMap(\.string).map {
+                $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0
+            }
         }
         return nil
     }
@@ -85,8 +94,10 @@ enum BootstrapFiles {
 
     /// The repository's URL as bootstrap would record it: the environment's platform GitRepository,
     /// else `origin`.
-    private static func url(of environment: PlatformEnvironment, repository: PlatformRepository, checkout: URL, git: any GitClient) async -> String? {
-        if case let .git(source)? = environment.source, let url = source.url { return url }
+    private static func url(
+        of environment: PlatformEnvironment, repository: PlatformRepository, checkout: URL, git: any GitClient
+    ) async -> String? {
+        if case .git(let source)? = environment.source, let url = source.url { return url }
         return (try? await git.remoteURL(named: "origin", in: checkout)).map(RemoteURL.withoutCredentials)
     }
 }

@@ -48,7 +48,10 @@ actor BuildCache {
     /// - Parameter reading: keep what the build reads as a `BuildContent`; without it (a render that
     ///   builds everything asks nothing of it) the content answers "may hold anything".
     /// - Parameter fetched: the remote files the build reads, as Lockmaster fetched them (`--allow-remote`).
-    func fingerprint(tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, fetched: [String: Data] = [:], reading: Bool = true) -> BuildFingerprint? {
+    func fingerprint(
+        tree: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, fetched: [String: Data] = [:],
+        reading: Bool = true
+    ) -> BuildFingerprint? {
         guard inputs.violations.isEmpty, inputs.remoteFiles.allSatisfy({ fetched[$0.url] != nil }) else { return nil }
         var hasher = SHA256()
         let specText = spec?.jsonText() ?? "entry"
@@ -57,7 +60,9 @@ actor BuildCache {
         hasher.update(data: Data(path.utf8))
         // What the spec adds to the objects: the fields that change them, and the variables it sets.
         // As YAML, so that a patch's lines stay lines (JSON would write them with `\n` escapes).
-        var text = BuildContent.objectFields.compactMap { field in spec?.node(at: field).map { "\(field.joined(separator: ".")):\n\($0.yamlText())" } }.joined(separator: "\n")
+        var text = BuildContent.objectFields.compactMap { field in
+            spec?.node(at: field).map { "\(field.joined(separator: ".")):\n\($0.yamlText())" }
+        }.joined(separator: "\n")
         var variables: [String: String] = [:]
         for pair in spec?["postBuild"]?["substitute"]?.pairs ?? [] {
             if let key = pair.key.string { variables[key] = pair.value.string ?? "" }
@@ -68,12 +73,18 @@ actor BuildCache {
             if reading { text += "\n" + String(decoding: fetched[url] ?? Data(), as: UTF8.self) }
         }
         // Exactly the files of the build's view: nothing else is readable when it runs.
-        guard let read = Self.hash(inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher, keepingText: reading) else { return nil }
+        guard
+            let read = Self.hash(
+                inputs.files.map { tree.appendingPathComponent($0) }, base: tree, into: &hasher, keepingText: reading)
+        else { return nil }
         text += "\n" + read
         let key = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         guard reading else { return BuildFingerprint(key: key, content: BuildContent(text: "", incomplete: true)) }
-        return BuildFingerprint(key: key, content: BuildContent(text: text, incomplete: false, variables: variables,
-                                                                targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
+        return BuildFingerprint(
+            key: key,
+            content: BuildContent(
+                text: text, incomplete: false, variables: variables,
+                targetNamespace: spec?.string(at: ["targetNamespace"]).flatMap { $0.contains("$") ? nil : $0 }))
     }
 
     /// Hashes each file's path and content; returns their text, when kept (nil when one cannot be read).

@@ -23,8 +23,11 @@ struct BuildContent: Sendable {
     /// The Flux spec fields whose text can reach objects; the rest (dependsOn, interval, the names of
     /// `substituteFrom` sources, …) never do. A `substituteFrom` value reaches them only through a
     /// `${…}`, which the patterns treat as anything.
-    static let objectFields = [["targetNamespace"], ["namePrefix"], ["nameSuffix"], ["patches"], ["images"], ["components"], ["commonMetadata"],
-                               ["postBuild", "substitute"]]
+    static let objectFields = [
+        ["targetNamespace"], ["namePrefix"], ["nameSuffix"], ["patches"], ["images"], ["components"],
+        ["commonMetadata"],
+        ["postBuild", "substitute"],
+    ]
 
     /// The Flux Kustomization's `targetNamespace`: every namespaced object it applies is in it.
     private let targetNamespace: String?
@@ -37,10 +40,13 @@ struct BuildContent: Sendable {
         // kustomize sets it before substitution runs, so a `${…}` in it is what the object keeps.
         self.targetNamespace = targetNamespace
         self.incomplete = incomplete
-        var namesUnknown = incomplete || ["namePrefix", "nameSuffix", "Transformer", "replacements", "!!"].contains { text.contains($0) }
+        var namesUnknown =
+            incomplete
+            || ["namePrefix", "nameSuffix", "Transformer", "replacements", "!!"].contains { text.contains($0) }
         // A JSON patch can set an object's apiVersion or kind from a value on another line, and a List's
         // items have theirs indented.
-        var typesUnknown = incomplete || Self.typePatch.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        var typesUnknown =
+            incomplete || Self.typePatch.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
             || Self.namesKind("List", in: text)
         var patterns: [NSRegularExpression] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -59,9 +65,14 @@ struct BuildContent: Sendable {
             let before = line[..<variable.lowerBound]
             // An object's own kind and apiVersion start a line (or a flow mapping); an indented one is a
             // field of it (a scaleTargetRef's kind).
-            if before.contains("apiVersion") || before.contains("kind"), let first = line.first, !first.isWhitespace { typesUnknown = true }
+            if before.contains("apiVersion") || before.contains("kind"), let first = line.first, !first.isWhitespace {
+                typesUnknown = true
+            }
             guard before.range(of: "name", options: .caseInsensitive) != nil else { continue }
-            guard let pattern = Self.pattern(line: line, variable: variable, variables: variables) else { namesUnknown = true; continue }
+            guard let pattern = Self.pattern(line: line, variable: variable, variables: variables) else {
+                namesUnknown = true
+                continue
+            }
             patterns.append(pattern)
         }
         self.namesUnknown = namesUnknown
@@ -79,13 +90,17 @@ struct BuildContent: Sendable {
 
     private static let typePatch = try! NSRegularExpression(pattern: #"path["']?\s*:\s*["']?/(apiVersion|kind)\b"#)
 
-    private static let fluxKustomizationVersion = try! NSRegularExpression(pattern: #"apiVersion["']?\s*:\s*["']?kustomize\.toolkit\.fluxcd\.io/"#)
+    private static let fluxKustomizationVersion = try! NSRegularExpression(
+        pattern: #"apiVersion["']?\s*:\s*["']?kustomize\.toolkit\.fluxcd\.io/"#)
 
     /// Whether the output could hold an object of `kind` named `name` (nil: any name) in `namespace`
     /// (nil or empty: any namespace).
     func mayContain(kind: String, name: String?, namespace: String? = nil) -> Bool {
-        guard typesUnknown || Self.namesKind(kind, in: text)
-            || (kind == "ConfigMap" && text.contains("configMapGenerator")) || (kind == "Secret" && text.contains("secretGenerator")) else { return false }
+        guard
+            typesUnknown || Self.namesKind(kind, in: text)
+                || (kind == "ConfigMap" && text.contains("configMapGenerator"))
+                || (kind == "Secret" && text.contains("secretGenerator"))
+        else { return false }
         if let namespace, !namespace.isEmpty {
             if let targetNamespace, targetNamespace != namespace { return false }
             if !mayName(namespace) { return false }
@@ -98,7 +113,9 @@ struct BuildContent: Sendable {
     /// `cert-manager.io/cluster-issuer`), since a name is written whole or made by what this type
     /// already answers "unknown" for (prefixes, suffixes, variables).
     private static func containsWord(_ value: String, in text: String) -> Bool {
-        func isNameCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber || "-._".contains(character) }
+        func isNameCharacter(_ character: Character) -> Bool {
+            character.isLetter || character.isNumber || "-._".contains(character)
+        }
         var searchRange = text.startIndex..<text.endIndex
         while let found = text.range(of: value, range: searchRange) {
             let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
@@ -129,7 +146,9 @@ struct BuildContent: Sendable {
     /// The value of `key: value` on `line` (block or flow style) as a pattern in which `${NAME}` is the
     /// value `variables` gives it and any other `${…}` is anything; nil when the value's form is not
     /// followed here (quotes left open).
-    private static func pattern(line: Substring, variable: Range<Substring.Index>, variables: [String: String]) -> NSRegularExpression? {
+    private static func pattern(line: Substring, variable: Range<Substring.Index>, variables: [String: String])
+        -> NSRegularExpression?
+    {
         guard let colon = line[..<variable.lowerBound].lastIndex(of: ":") else { return nil }
         var value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         if let quote = value.first, quote == "\"" || quote == "'" {

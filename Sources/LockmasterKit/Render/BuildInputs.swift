@@ -39,26 +39,35 @@ enum BuildViolation: Sendable, Equatable, CustomStringConvertible {
     static func isRemoteFile(_ url: String) -> Bool {
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else { return false }
         let path = url.split(separator: "?").first.map(String.init) ?? url
-        return [".yaml", ".yml", ".json"].contains { path.hasSuffix($0) } && !path.dropFirst("https://".count).contains("//")
+        return [".yaml", ".yml", ".json"].contains { path.hasSuffix($0) }
+            && !path.dropFirst("https://".count).contains("//")
     }
 
     var description: String {
         switch self {
-        case let .outsideRoot(file, field, reference):
-            return "\(file): \(field) \"\(reference)\" is outside the source root; kustomize-controller's secure build reads only inside it"
-        case let .symlink(file, field, reference):
-            return "\(file): \(field) \"\(reference)\" is a symlink; Flux's artifact leaves symlinks out, so the cluster's build cannot read it"
-        case let .remote(file, field, url):
+        case .outsideRoot(let file, let field, let reference):
+            return
+                "\(file): \(field) \"\(reference)\" is outside the source root; kustomize-controller's secure build reads only inside it"
+        case .symlink(let file, let field, let reference):
+            return
+                "\(file): \(field) \"\(reference)\" is a symlink; Flux's artifact leaves symlinks out, so the cluster's build cannot read it"
+        case .remote(let file, let field, let url):
             // FLUX.md §5.6: --no-remote-bases blocks remote bases, not a single remote file.
-            let flux = Self.isRemoteFile(url) ? "Flux fetches a single remote file even with --no-remote-bases" : "Flux fetches a remote base only where --no-remote-bases is off"
-            return "\(file): \(field) \"\(url)\" is a remote resource; it is not fetched (\(flux)); render and diff fetch it with --allow-remote"
-        case let .remoteBase(file, field, url):
-            return "\(file): \(field) \"\(url)\" is a remote base (a git repository); Lockmaster fetches single remote files only, never a repository, "
+            let flux =
+                Self.isRemoteFile(url)
+                ? "Flux fetches a single remote file even with --no-remote-bases"
+                : "Flux fetches a remote base only where --no-remote-bases is off"
+            return
+                "\(file): \(field) \"\(url)\" is a remote resource; it is not fetched (\(flux)); render and diff fetch it with --allow-remote"
+        case .remoteBase(let file, let field, let url):
+            return
+                "\(file): \(field) \"\(url)\" is a remote base (a git repository); Lockmaster fetches single remote files only, never a repository, "
                 + "so it is not built: vendor the base into this repository"
-        case let .notFetched(_, reason):
+        case .notFetched(_, let reason):
             return reason
-        case let .unsupported(file, position, construct):
-            return "\(file):\(position.line):\(position.column): \(construct); a build is made only of kustomizations Lockmaster reads exactly as kustomize does, "
+        case .unsupported(let file, let position, let construct):
+            return
+                "\(file):\(position.line):\(position.column): \(construct); a build is made only of kustomizations Lockmaster reads exactly as kustomize does, "
                 + "and this one may be read otherwise by kustomize's Go decoders (real estates rarely write it): write it out plainly"
         }
     }
@@ -90,14 +99,18 @@ struct BuildInputScanner {
         // Flux's patches hold a patch and a target, never a file: kustomize would read a `path` it was given.
         for patch in spec?["patches"]?.items ?? [] {
             for key in (patch.pairs ?? []).compactMap(\.key.string) where key != "patch" && key != "target" {
-                state.violations.append(.unsupported(file: "Flux Kustomization", position: patch.position,
-                                                     construct: "spec.patches with '\(key)' (Flux's patches hold only patch and target)"))
+                state.violations.append(
+                    .unsupported(
+                        file: "Flux Kustomization", position: patch.position,
+                        construct: "spec.patches with '\(key)' (Flux's patches hold only patch and target)"))
             }
         }
         if let directory = confined(entry, from: root, file: "spec.path", field: "path", state: &state) {
             visit(directory, state: &state, files: &files, visited: &visited)
             for component in spec?["components"]?.items?.compactMap(\.string) ?? [] {
-                reference(component, from: directory, file: "Flux Kustomization", field: "spec.components", state: &state, files: &files, visited: &visited)
+                reference(
+                    component, from: directory, file: "Flux Kustomization", field: "spec.components", state: &state,
+                    files: &files, visited: &visited)
             }
         }
         state.files = files.sorted()
@@ -107,7 +120,8 @@ struct BuildInputScanner {
     /// Kustomizations nested deeper than this are refused (real ones nest a handful of levels).
     static let maximumDepth = 64
 
-    private func visit(_ directory: URL, state: inout BuildInputs, files: inout Set<String>, visited: inout Set<String>) {
+    private func visit(_ directory: URL, state: inout BuildInputs, files: inout Set<String>, visited: inout Set<String>)
+    {
         let key = relative(directory)
         guard visited.insert(key).inserted else { return }
         // Each nested kustomization is a frame of this walk (and of kustomize's): bound it.
@@ -115,16 +129,22 @@ struct BuildInputScanner {
         defer { depth.value -= 1 }
         guard withinDepth(directory, "kustomizations", state: &state) else { return }
         // kustomize looks for each name and refuses two; a symlinked one the builder would follow.
-        let present = ManifestLoader.kustomizationFileNames.filter { FileKind.at(directory.appendingPathComponent($0).path) != nil }
+        let present = ManifestLoader.kustomizationFileNames.filter {
+            FileKind.at(directory.appendingPathComponent($0).path) != nil
+        }
         for name in present where !isRegular(directory.appendingPathComponent(name)) {
-            state.violations.append(.unsupported(file: relative(directory.appendingPathComponent(name)), position: TextPosition(line: 1, column: 1),
-                                                 construct: "a kustomization file that is a symlink or not a regular file"))
+            state.violations.append(
+                .unsupported(
+                    file: relative(directory.appendingPathComponent(name)), position: TextPosition(line: 1, column: 1),
+                    construct: "a kustomization file that is a symlink or not a regular file"))
         }
         guard let name = present.first(where: { isRegular(directory.appendingPathComponent($0)) }) else {
             if present.isEmpty { generated(directory, files: &files, state: &state, visited: &visited) }
             return
         }
-        for other in present where isRegular(directory.appendingPathComponent(other)) { files.insert(relative(directory.appendingPathComponent(other))) }
+        for other in present where isRegular(directory.appendingPathComponent(other)) {
+            files.insert(relative(directory.appendingPathComponent(other)))
+        }
         let file = directory.appendingPathComponent(name)
         let at = relative(file)
         guard let document = read(file, at: at, state: &state) else { return }
@@ -133,7 +153,8 @@ struct BuildInputScanner {
         }
         for field in ["resources", "bases", "components"] {
             for item in paths(document, field, file: at, state: &state) {
-                reference(item, from: directory, file: at, field: field, state: &state, files: &files, visited: &visited)
+                reference(
+                    item, from: directory, file: at, field: field, state: &state, files: &files, visited: &visited)
             }
         }
         for field in ["crds", "configurations"] {
@@ -146,15 +167,23 @@ struct BuildInputScanner {
             guard let text = item.string else { continue }
             if text.contains("\n") {
                 // kustomize takes an entry as a patch when it reads as one, and as a file name otherwise.
-                guard (try? YAMLDocumentReader.documents(in: text))?.allSatisfy({ $0.pairs != nil || $0.items != nil }) == true else {
-                    state.violations.append(.unsupported(file: at, position: item.position, construct: "a patchesStrategicMerge entry with a line break that is not an inline patch"))
+                guard
+                    (try? YAMLDocumentReader.documents(in: text))?.allSatisfy({ $0.pairs != nil || $0.items != nil })
+                        == true
+                else {
+                    state.violations.append(
+                        .unsupported(
+                            file: at, position: item.position,
+                            construct: "a patchesStrategicMerge entry with a line break that is not an inline patch"))
                     continue
                 }
-                inline(text, at: item.position, listedIn: directory, file: at, plugin: false, state: &state, files: &files)
+                inline(
+                    text, at: item.position, listedIn: directory, file: at, plugin: false, state: &state, files: &files)
                 continue
             }
             if let path = pathText(item, file: at, state: &state) {
-                fileReference(path, from: directory, file: at, field: "patchesStrategicMerge", state: &state, files: &files)
+                fileReference(
+                    path, from: directory, file: at, field: "patchesStrategicMerge", state: &state, files: &files)
             }
         }
         for field in ["patches", "patchesJson6902", "replacements"] {
@@ -162,8 +191,12 @@ struct BuildInputScanner {
                 if let node = item["path"], let path = pathText(node, file: at, state: &state) {
                     fileReference(path, from: directory, file: at, field: "\(field) path", state: &state, files: &files)
                 }
-                if let patch = item["patch"]?.string, patch.contains("\n") || patch.hasPrefix("[") || patch.hasPrefix("{") {
-                    inline(patch, at: item["patch"]!.position, listedIn: directory, file: at, plugin: false, state: &state, files: &files)
+                if let patch = item["patch"]?.string,
+                    patch.contains("\n") || patch.hasPrefix("[") || patch.hasPrefix("{")
+                {
+                    inline(
+                        patch, at: item["patch"]!.position, listedIn: directory, file: at, plugin: false, state: &state,
+                        files: &files)
                 }
             }
         }
@@ -180,9 +213,15 @@ struct BuildInputScanner {
         for field in ["generators", "transformers", "validators"] {
             for item in document[field]?.items ?? [] {
                 guard let text = item.string else { continue }
-                if text.contains("\n") { inline(text, at: item.position, listedIn: directory, file: at, plugin: true, state: &state, files: &files); continue }
+                if text.contains("\n") {
+                    inline(
+                        text, at: item.position, listedIn: directory, file: at, plugin: true, state: &state,
+                        files: &files)
+                    continue
+                }
                 guard let path = pathText(item, file: at, state: &state),
-                      let target = confined(path, from: directory, file: at, field: field, state: &state) else { continue }
+                    let target = confined(path, from: directory, file: at, field: field, state: &state)
+                else { continue }
                 if isDirectory(target) {
                     pluginDirectory(target, listedIn: directory, file: at, field: field, state: &state, files: &files)
                 } else if isRegular(target) {
@@ -198,15 +237,22 @@ struct BuildInputScanner {
         guard depth.value > Self.maximumDepth else { return true }
         let construct = "\(what) nested more than \(Self.maximumDepth) deep"
         if !state.violations.contains(where: { if case .unsupported(_, _, construct) = $0 { true } else { false } }) {
-            state.violations.append(.unsupported(file: relative(directory), position: TextPosition(line: 1, column: 1), construct: construct))
+            state.violations.append(
+                .unsupported(
+                    file: relative(directory), position: TextPosition(line: 1, column: 1), construct: construct))
         }
         return false
     }
 
     /// A kustomization or plugin configuration, read and checked; nil (with a violation) when it cannot be.
     private func read(_ file: URL, at: String, state: inout BuildInputs) -> YAMLNode? {
-        guard let data = FileManager.default.contents(atPath: file.path), data.count <= Self.fileLimit, let text = String(data: data, encoding: .utf8) else {
-            state.violations.append(.unsupported(file: at, position: TextPosition(line: 1, column: 1), construct: "a file that is not UTF-8 text of at most 1 MiB"))
+        guard let data = FileManager.default.contents(atPath: file.path), data.count <= Self.fileLimit,
+            let text = String(data: data, encoding: .utf8)
+        else {
+            state.violations.append(
+                .unsupported(
+                    file: at, position: TextPosition(line: 1, column: 1),
+                    construct: "a file that is not UTF-8 text of at most 1 MiB"))
             return nil
         }
         for problem in StrictYAML.problems(in: text) {
@@ -214,9 +260,12 @@ struct BuildInputScanner {
         }
         do {
             // kustomize decodes the first document only.
-            return try YAMLDocumentReader.documents(in: text).first ?? YAMLNode(.mapping([]), at: TextPosition(line: 1, column: 1))
+            return try YAMLDocumentReader.documents(in: text).first
+                ?? YAMLNode(.mapping([]), at: TextPosition(line: 1, column: 1))
         } catch {
-            state.violations.append(.unsupported(file: at, position: error.position, construct: "YAML that cannot be read (\(error.message))"))
+            state.violations.append(
+                .unsupported(
+                    file: at, position: error.position, construct: "YAML that cannot be read (\(error.message))"))
             return nil
         }
     }
@@ -228,7 +277,10 @@ struct BuildInputScanner {
     private func paths(_ document: YAMLNode, _ field: String, file: String, state: inout BuildInputs) -> [String] {
         guard let node = document[field] else { return [] }
         guard let items = node.items else {
-            if !node.isNull { state.violations.append(.unsupported(file: file, position: node.position, construct: "\(field) that is not a list")) }
+            if !node.isNull {
+                state.violations.append(
+                    .unsupported(file: file, position: node.position, construct: "\(field) that is not a list"))
+            }
             return []
         }
         return items.compactMap { pathText($0, file: file, state: &state) }
@@ -237,30 +289,45 @@ struct BuildInputScanner {
     /// A path as Go reads it, or nil with a violation: a string scalar with no control character, that
     /// YAML 1.1 does not read as null, a boolean or a number.
     private func pathText(_ node: YAMLNode, file: String, state: inout BuildInputs) -> String? {
-        guard case let .scalar(text, style, tag) = node.content, tag == nil else {
-            state.violations.append(.unsupported(file: file, position: node.position, construct: "a path that is not a string"))
+        guard case .scalar(let text, let style, let tag) = node.content, tag == nil else {
+            state.violations.append(
+                .unsupported(file: file, position: node.position, construct: "a path that is not a string"))
             return nil
         }
         if style == .plain, KustomizationGrammar.isNonString(text) {
-            state.violations.append(.unsupported(file: file, position: node.position, construct: "a path that YAML reads as null, a boolean or a number (quote it)"))
+            state.violations.append(
+                .unsupported(
+                    file: file, position: node.position,
+                    construct: "a path that YAML reads as null, a boolean or a number (quote it)"))
             return nil
         }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
-            state.violations.append(.unsupported(file: file, position: node.position, construct: "a path with a control character or a line break"))
+        if text.unicodeScalars.contains(where: {
+            $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value)
+        }) {
+            state.violations.append(
+                .unsupported(
+                    file: file, position: node.position, construct: "a path with a control character or a line break"))
             return nil
         }
         return text
     }
 
     /// An inline patch or plugin configuration: checked as a file is; a plugin's file fields are followed.
-    private func inline(_ text: String, at position: TextPosition, listedIn directory: URL, file: String, plugin: Bool, state: inout BuildInputs, files: inout Set<String>) {
+    private func inline(
+        _ text: String, at position: TextPosition, listedIn directory: URL, file: String, plugin: Bool,
+        state: inout BuildInputs, files: inout Set<String>
+    ) {
         let problems = StrictYAML.problems(in: text)
         for problem in problems {
-            state.violations.append(.unsupported(file: file, position: position, construct: "inline YAML holding \(problem.construct)"))
+            state.violations.append(
+                .unsupported(file: file, position: position, construct: "inline YAML holding \(problem.construct)"))
         }
         guard plugin else { return }
         guard let configs = try? YAMLDocumentReader.documents(in: text), configs.allSatisfy({ $0.pairs != nil }) else {
-            state.violations.append(.unsupported(file: file, position: position, construct: "an entry with a line break that is not an inline plugin configuration"))
+            state.violations.append(
+                .unsupported(
+                    file: file, position: position,
+                    construct: "an entry with a line break that is not an inline plugin configuration"))
             return
         }
         for config in configs { pluginFields(config, listedIn: directory, file: file, state: &state, files: &files) }
@@ -269,8 +336,12 @@ struct BuildInputScanner {
     /// A directory of plugin configurations is itself a kustomization: its files are read as resources.
     /// One that transforms them (patches, replacements, generators) could set a plugin's `path` where no
     /// file says so, so it is refused.
-    private func pluginDirectory(_ target: URL, listedIn directory: URL, file: String, field: String, state: inout BuildInputs, files: inout Set<String>) {
-        var own = Set<String>(), seen = Set<String>()
+    private func pluginDirectory(
+        _ target: URL, listedIn directory: URL, file: String, field: String, state: inout BuildInputs,
+        files: inout Set<String>
+    ) {
+        var own = Set<String>()
+        var seen = Set<String>()
         var inner = BuildInputs()
         visit(target, state: &inner, files: &own, visited: &seen)
         state.violations += inner.violations
@@ -279,11 +350,19 @@ struct BuildInputScanner {
         for name in own.sorted() {
             let url = root.appendingPathComponent(name)
             if ManifestLoader.kustomizationFileNames.contains(url.lastPathComponent) {
-                let document = (try? String(contentsOf: url, encoding: .utf8)).flatMap { try? YAMLDocumentReader.documents(in: $0).first }
-                let transforming = (document?.pairs ?? []).compactMap(\.key.string).filter { !KustomizationGrammar.resourceKeys.contains($0) }
+                let document = (try? String(contentsOf: url, encoding: .utf8)).flatMap {
+                    try? YAMLDocumentReader.documents(in: $0).first
+                }
+                let transforming = (document?.pairs ?? []).compactMap(\.key.string).filter {
+                    !KustomizationGrammar.resourceKeys.contains($0)
+                }
                 if !transforming.isEmpty {
-                    state.violations.append(.unsupported(file: name, position: TextPosition(line: 1, column: 1),
-                                                         construct: "a directory of \(field) whose kustomization changes the configurations (\(transforming.sorted().joined(separator: ", ")))"))
+                    state.violations.append(
+                        .unsupported(
+                            file: name, position: TextPosition(line: 1, column: 1),
+                            construct:
+                                "a directory of \(field) whose kustomization changes the configurations (\(transforming.sorted().joined(separator: ", ")))"
+                        ))
                 }
             } else {
                 pluginConfig(url, listedIn: directory, state: &state, files: &files)
@@ -293,15 +372,20 @@ struct BuildInputScanner {
 
     /// Flux's generated kustomization (FLUX.md §5.4): `.yaml`/`.yml` files, and sub-directories that hold
     /// their own kustomization. Symlinks are not in Flux's artifact, so they are not read.
-    private func generated(_ directory: URL, files: inout Set<String>, state: inout BuildInputs, visited: inout Set<String>) {
+    private func generated(
+        _ directory: URL, files: inout Set<String>, state: inout BuildInputs, visited: inout Set<String>
+    ) {
         depth.value += 1
         defer { depth.value -= 1 }
         guard withinDepth(directory, "directories", state: &state) else { return }
-        for entry in ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted() where !entry.hasPrefix(".") {
+        for entry in ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        where !entry.hasPrefix(".") {
             let child = directory.appendingPathComponent(entry)
             if isSymlink(child) { continue }
             if isDirectory(child) {
-                if ManifestLoader.kustomizationFileNames.contains(where: { FileKind.at(child.appendingPathComponent($0).path) != nil }) {
+                if ManifestLoader.kustomizationFileNames.contains(where: {
+                    FileKind.at(child.appendingPathComponent($0).path) != nil
+                }) {
                     visit(child, state: &state, files: &files, visited: &visited)
                 } else {
                     generated(child, files: &files, state: &state, visited: &visited)
@@ -313,9 +397,13 @@ struct BuildInputScanner {
     }
 
     /// A resource, base or component: remote, a directory (another kustomization) or a file.
-    private func reference(_ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs,
-                           files: inout Set<String>, visited: inout Set<String>) {
-        if Self.isRemote(item, existsLocally: FileManager.default.fileExists(atPath: directory.appendingPathComponent(item).path)) {
+    private func reference(
+        _ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs,
+        files: inout Set<String>, visited: inout Set<String>
+    ) {
+        if Self.isRemote(
+            item, existsLocally: FileManager.default.fileExists(atPath: directory.appendingPathComponent(item).path))
+        {
             if !allowRemote {
                 state.violations.append(.remote(file: file, field: field, url: item))
             } else if BuildViolation.isRemoteFile(item) {
@@ -334,7 +422,10 @@ struct BuildInputScanner {
     }
 
     /// A file a field names. kustomize's loader fetches an http(s) URL in any file field, not only in resources.
-    private func fileReference(_ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs, files: inout Set<String>) {
+    private func fileReference(
+        _ item: String, from directory: URL, file: String, field: String, state: inout BuildInputs,
+        files: inout Set<String>
+    ) {
         if item.contains("://") {
             if !allowRemote {
                 state.violations.append(.remote(file: file, field: field, url: item))
@@ -350,26 +441,40 @@ struct BuildInputScanner {
     }
 
     /// `files` (`key=path` or `path`), `envs` and `env` of a ConfigMap or Secret generator.
-    private func generatorFiles(_ generator: YAMLNode, from directory: URL, file: String, field: String, state: inout BuildInputs, files: inout Set<String>) {
-        var paths = (generator["files"]?.items ?? []).compactMap { pathText($0, file: file, state: &state) }.map { entry in
+    private func generatorFiles(
+        _ generator: YAMLNode, from directory: URL, file: String, field: String, state: inout BuildInputs,
+        files: inout Set<String>
+    ) {
+        var paths = (generator["files"]?.items ?? []).compactMap { pathText($0, file: file, state: &state) }.map {
+            entry in
             entry.firstIndex(of: "=").map { String(entry[entry.index(after: $0)...]) } ?? entry
         }
         paths += (generator["envs"]?.items ?? []).compactMap { pathText($0, file: file, state: &state) }
         if let env = generator["env"], let path = pathText(env, file: file, state: &state) { paths.append(path) }
-        for path in paths { fileReference(path, from: directory, file: file, field: "\(field) file", state: &state, files: &files) }
+        for path in paths {
+            fileReference(path, from: directory, file: file, field: "\(field) file", state: &state, files: &files)
+        }
     }
 
     private func pluginConfig(_ url: URL, listedIn directory: URL, state: inout BuildInputs, files: inout Set<String>) {
         let at = relative(url)
-        guard let data = FileManager.default.contents(atPath: url.path), data.count <= Self.fileLimit, let text = String(data: data, encoding: .utf8) else {
-            state.violations.append(.unsupported(file: at, position: TextPosition(line: 1, column: 1), construct: "a plugin configuration that is not UTF-8 text of at most 1 MiB"))
+        guard let data = FileManager.default.contents(atPath: url.path), data.count <= Self.fileLimit,
+            let text = String(data: data, encoding: .utf8)
+        else {
+            state.violations.append(
+                .unsupported(
+                    file: at, position: TextPosition(line: 1, column: 1),
+                    construct: "a plugin configuration that is not UTF-8 text of at most 1 MiB"))
             return
         }
         for problem in StrictYAML.problems(in: text) {
             state.violations.append(.unsupported(file: at, position: problem.position, construct: problem.construct))
         }
         guard let configs = try? YAMLDocumentReader.documents(in: text) else {
-            state.violations.append(.unsupported(file: at, position: TextPosition(line: 1, column: 1), construct: "a plugin configuration that cannot be read"))
+            state.violations.append(
+                .unsupported(
+                    file: at, position: TextPosition(line: 1, column: 1),
+                    construct: "a plugin configuration that cannot be read"))
             return
         }
         for config in configs { pluginFields(config, listedIn: directory, file: at, state: &state, files: &files) }
@@ -377,7 +482,9 @@ struct BuildInputScanner {
 
     /// The file-naming fields of kustomize's builtin plugins; their paths are relative to the kustomization
     /// that lists the plugin. A field named like one of them in another case is refused.
-    private func pluginFields(_ config: YAMLNode, listedIn directory: URL, file: String, state: inout BuildInputs, files: inout Set<String>) {
+    private func pluginFields(
+        _ config: YAMLNode, listedIn directory: URL, file: String, state: inout BuildInputs, files: inout Set<String>
+    ) {
         for problem in KustomizationGrammar.caseProblems(in: config) {
             state.violations.append(.unsupported(file: file, position: problem.position, construct: problem.construct))
         }
@@ -388,15 +495,23 @@ struct BuildInputScanner {
             if let node = config[key], let path = pathText(node, file: file, state: &state) { paths.append(path) }
         }
         for replacement in config["replacements"]?.items ?? [] {
-            if let node = replacement["path"], let path = pathText(node, file: file, state: &state) { paths.append(path) }
+            if let node = replacement["path"], let path = pathText(node, file: file, state: &state) {
+                paths.append(path)
+            }
         }
-        for path in paths { fileReference(path, from: directory, file: file, field: "\(kind) path", state: &state, files: &files) }
+        for path in paths {
+            fileReference(path, from: directory, file: file, field: "\(kind) path", state: &state, files: &files)
+        }
     }
 
     /// The target of `reference` when it stays inside the root with no symlink on the way; otherwise
     /// records why not and returns nil.
-    private func confined(_ reference: String, from directory: URL, file: String, field: String, state: inout BuildInputs) -> URL? {
-        let target = (reference.hasPrefix("/") ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference)).standardizedFileURL
+    private func confined(
+        _ reference: String, from directory: URL, file: String, field: String, state: inout BuildInputs
+    ) -> URL? {
+        let target =
+            (reference.hasPrefix("/") ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference))
+            .standardizedFileURL
         guard let inside = relativeIfInside(target) else {
             state.violations.append(.outsideRoot(file: file, field: field, reference: reference))
             return nil
@@ -428,7 +543,8 @@ struct BuildInputScanner {
     }
 
     private func relativeIfInside(_ url: URL) -> String? {
-        let path = url.path, base = root.path
+        let path = url.path
+        let base = root.path
         if path == base { return "" }
         return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : nil
     }

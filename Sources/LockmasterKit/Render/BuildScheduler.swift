@@ -12,20 +12,25 @@ struct BuildScheduler: Sendable {
     /// Builds jobs: each reusable one (with a key) from the cache when it is there; the rest plain jobs
     /// sharing a tree together (falling back to one by one if that fails, so errors land on the right
     /// Kustomization), every group and special job concurrently, as many at once as there are cores.
-    func build(_ jobs: [(job: BuildJob, key: String?)]) async -> [KustomizationID: Result<[KustomizeBuilder.Built], any Error>] {
+    func build(_ jobs: [(job: BuildJob, key: String?)]) async -> [KustomizationID: Result<
+        [KustomizeBuilder.Built], any Error
+    >] {
         var cached: [KustomizationID: Result<[KustomizeBuilder.Built], any Error>] = [:]
         var keys: [KustomizationID: String] = [:]
         var pending: [BuildJob] = []
         for (job, key) in jobs {
             if let key {
                 keys[job.kustomization] = key
-                if let built = await cache.get(key) { cached[job.kustomization] = .success(built); continue }
+                if let built = await cache.get(key) {
+                    cached[job.kustomization] = .success(built)
+                    continue
+                }
             }
             pending.append(job)
         }
         let built = await buildAll(pending)
         for (kustomization, result) in built {
-            if case let .success(objects) = result, let key = keys[kustomization] { await cache.put(key, objects) }
+            if case .success(let objects) = result, let key = keys[kustomization] { await cache.put(key, objects) }
         }
         return cached.merging(built) { first, _ in first }
     }
@@ -45,10 +50,15 @@ struct BuildScheduler: Sendable {
             // many other paths contain theirs: within a layer none contains another, so each layer is one
             // batch. Repeated paths go alone.
             let paths = plain.map(\.path)
-            func contains(_ outer: String, _ inner: String) -> Bool { outer != inner && (outer.isEmpty || inner.hasPrefix(outer + "/")) }
+            func contains(_ outer: String, _ inner: String) -> Bool {
+                outer != inner && (outer.isEmpty || inner.hasPrefix(outer + "/"))
+            }
             var layers: [Int: [BuildJob]] = [:]
             for job in plain {
-                if paths.filter({ $0 == job.path }).count > 1 { groups.append([job]); continue }
+                if paths.filter({ $0 == job.path }).count > 1 {
+                    groups.append([job])
+                    continue
+                }
                 layers[paths.filter { contains($0, job.path) }.count, default: []].append(job)
             }
             for (_, layer) in layers.sorted(by: { $0.key < $1.key }) {
@@ -67,16 +77,25 @@ struct BuildScheduler: Sendable {
                 }
                 running += 1
                 group.addTask {
-                    if jobs.count > 1, let built = try? await builder.buildTogether(tree: jobs[0].tree, paths: jobs.map(\.path), inputs: jobs.map(\.inputs),
-                                                                                    scratch: try await trees.scratch()) {
+                    if jobs.count > 1,
+                        let built = try? await builder.buildTogether(
+                            tree: jobs[0].tree, paths: jobs.map(\.path), inputs: jobs.map(\.inputs),
+                            scratch: try await trees.scratch())
+                    {
                         return jobs.map { ($0.kustomization, .success(built[$0.path] ?? [])) }
                     }
                     var results: [(KustomizationID, Result<[KustomizeBuilder.Built], any Error>)] = []
                     for job in jobs {
                         do {
-                            results.append((job.kustomization, .success(try await builder.build(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
-                                                                                                   scratch: try await trees.scratch(), overlay: job.overlay,
-                                                                                                   fetched: job.fetched))))
+                            results.append(
+                                (
+                                    job.kustomization,
+                                    .success(
+                                        try await builder.build(
+                                            tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
+                                            scratch: try await trees.scratch(), overlay: job.overlay,
+                                            fetched: job.fetched))
+                                ))
                         } catch {
                             results.append((job.kustomization, .failure(error)))
                         }

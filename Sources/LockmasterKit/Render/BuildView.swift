@@ -34,7 +34,9 @@ enum BuildView {
         for file in files {
             let original = root + "/" + file
             // The scan walked no symlink; this holds it to that: the file's real path is where it says.
-            guard FileKind.at(original) == .regular, let real = realpath(original, nil) else { throw Refused(path: file) }
+            guard FileKind.at(original) == .regular, let real = realpath(original, nil) else {
+                throw Refused(path: file)
+            }
             let resolved = String(cString: real)
             free(real)
             guard resolved == original else { throw Refused(path: file) }
@@ -54,12 +56,18 @@ enum BuildView {
     private static func checkBeforeKubectl(_ absolute: String, path: String) throws {
         var status = stat()
         guard stat(absolute, &status) == 0 else { throw Refused(path: path) }
-        guard Int(status.st_size) <= fileLimit else { throw Refused(path: path, reason: "is larger than \(fileLimit >> 20) MiB") }
-        guard path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json") || ManifestLoader.kustomizationFileNames.contains((path as NSString).lastPathComponent),
-              let data = FileManager.default.contents(atPath: absolute) else { return }
+        guard Int(status.st_size) <= fileLimit else {
+            throw Refused(path: path, reason: "is larger than \(fileLimit >> 20) MiB")
+        }
+        guard
+            path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json")
+                || ManifestLoader.kustomizationFileNames.contains((path as NSString).lastPathComponent),
+            let data = FileManager.default.contents(atPath: absolute)
+        else { return }
         // Only a file with an anchor can expand, and only one with many brackets nest deep: the others are not parsed twice.
         let (anchors, brackets) = data.withUnsafeBytes { bytes -> (Bool, Int) in
-            var anchor = false, count = 0
+            var anchor = false
+            var count = 0
             for byte in bytes.bindMemory(to: UInt8.self) {
                 if byte == 0x26 { anchor = true } else if byte == 0x5B || byte == 0x7B { count += 1 }
             }
@@ -70,7 +78,8 @@ enum BuildView {
             _ = try YAMLDocumentReader.documents(in: String(decoding: data, as: UTF8.self))
         } catch {
             if error.message.contains("aliases expand") || error.message.contains("nested deeper") {
-                throw Refused(path: path, reason: "at \(error.position.line):\(error.position.column): \(error.message)")
+                throw Refused(
+                    path: path, reason: "at \(error.position.line):\(error.position.column): \(error.message)")
             }
         }
     }
@@ -90,14 +99,17 @@ enum BuildView {
         guard !remote.isEmpty else { return }
         for (url, data) in fetched {
             let target = view.appendingPathComponent(remotePath(url))
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: target)
         }
         for kustomization in Set(remote.map(\.listedIn)).sorted() {
             let file = view.appendingPathComponent(kustomization)
             let depth = kustomization.split(separator: "/").count - 1
-            guard let text = try? String(contentsOf: file, encoding: .utf8), let document = try YAMLDocumentReader.documents(in: text).first,
-                  let object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any] else {
+            guard let text = try? String(contentsOf: file, encoding: .utf8),
+                let document = try YAMLDocumentReader.documents(in: text).first,
+                let object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any]
+            else {
                 throw Refused(path: kustomization, reason: "cannot be read to point it at its fetched files")
             }
             func swap(_ value: Any) -> Any {
@@ -115,7 +127,8 @@ enum BuildView {
                 }
             }
             try FileManager.default.removeItem(at: file)
-            try JSONSerialization.data(withJSONObject: swap(object), options: [.sortedKeys, .withoutEscapingSlashes]).write(to: file)
+            try JSONSerialization.data(withJSONObject: swap(object), options: [.sortedKeys, .withoutEscapingSlashes])
+                .write(to: file)
         }
     }
 }

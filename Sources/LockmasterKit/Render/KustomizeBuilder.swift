@@ -31,9 +31,10 @@ struct KustomizeBuilder {
 
         var description: String {
             switch self {
-            case let .pathNotFound(path): return "kustomization path not found: \(path)"
-            case let .kustomize(message): return "kustomize build failed: \(message)"
-            case let .confinement(violations): return "not built: " + violations.map(\.description).joined(separator: "; ")
+            case .pathNotFound(let path): return "kustomization path not found: \(path)"
+            case .kustomize(let message): return "kustomize build failed: \(message)"
+            case .confinement(let violations):
+                return "not built: " + violations.map(\.description).joined(separator: "; ")
             }
         }
     }
@@ -49,10 +50,16 @@ struct KustomizeBuilder {
     ///   - inputs: `inputs(tree:path:spec:)`; a build with violations is refused.
     ///   - overlay: files (relative to `tree`) to build as if they were there: what `flux bootstrap`
     ///     will write into a directory that lists it before it has run.
-    func build(tree source: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL, overlay: [String: Data] = [:],
-               fetched: [String: Data] = [:]) async throws -> [Built] {
+    func build(
+        tree source: URL, path: String, spec: YAMLNode?, inputs: BuildInputs, scratch: URL,
+        overlay: [String: Data] = [:],
+        fetched: [String: Data] = [:]
+    ) async throws -> [Built] {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source.appendingPathComponent(path).path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard
+            FileManager.default.fileExists(atPath: source.appendingPathComponent(path).path, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
             throw BuildError.pathNotFound(path.isEmpty ? "./" : "./" + path)
         }
         guard inputs.violations.isEmpty else { throw BuildError.confinement(inputs.violations) }
@@ -63,30 +70,49 @@ struct KustomizeBuilder {
         // see what the components add: build a merged copy where relative references still resolve.
         var files = overlay
         if let components = spec?["components"]?.items?.compactMap(\.string), !components.isEmpty,
-           let name = ManifestLoader.kustomizationFileNames.first(where: { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
-            files[path.isEmpty ? name : "\(path)/\(name)"] = try Self.merging(components, into: directory.appendingPathComponent(name), path: path)
+            let name = ManifestLoader.kustomizationFileNames.first(where: {
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
+            })
+        {
+            files[path.isEmpty ? name : "\(path)/\(name)"] = try Self.merging(
+                components, into: directory.appendingPathComponent(name), path: path)
         }
-        let merged = files.isEmpty ? nil : try Self.mirror(tree: tree, path: path, files: files, into: scratch.appendingPathComponent("tree"))
+        let merged =
+            files.isEmpty
+            ? nil : try Self.mirror(tree: tree, path: path, files: files, into: scratch.appendingPathComponent("tree"))
         // What the path lists (or Flux's generator finds) in the tree, read through the copy when there is one.
-        let copy = scratch.appendingPathComponent("tree"), base = tree.standardizedFileURL.path + "/"
+        let copy = scratch.appendingPathComponent("tree")
+        let base = tree.standardizedFileURL.path + "/"
         let resources = Self.resources(in: directory).map { url in
             let path = url.standardizedFileURL.path
-            return merged != nil && path.hasPrefix(base) ? copy.appendingPathComponent(String(path.dropFirst(base.count))) : url
+            return merged != nil && path.hasPrefix(base)
+                ? copy.appendingPathComponent(String(path.dropFirst(base.count))) : url
         }
         guard !resources.isEmpty else { return [] }
         var fields = [
             "\"apiVersion\":\"kustomize.config.k8s.io/v1beta1\"", "\"kind\":\"Kustomization\"",
-            "\"resources\":[" + resources.map { YAMLNode.jsonString(Self.relative($0, from: scratch)) }.joined(separator: ",") + "]",
+            "\"resources\":["
+                + resources.map { YAMLNode.jsonString(Self.relative($0, from: scratch)) }.joined(separator: ",") + "]",
             "\"buildMetadata\":[\"originAnnotations\"]",
         ]
         if let spec {
-            if let namespace = spec.string(at: ["targetNamespace"]) { fields.append("\"namespace\":\(YAMLNode.jsonString(namespace))") }
-            if let prefix = spec.string(at: ["namePrefix"]) { fields.append("\"namePrefix\":\(YAMLNode.jsonString(prefix))") }
-            if let suffix = spec.string(at: ["nameSuffix"]) { fields.append("\"nameSuffix\":\(YAMLNode.jsonString(suffix))") }
-            if let patches = spec["patches"], patches.items != nil { fields.append("\"patches\":" + patches.jsonText()) }
+            if let namespace = spec.string(at: ["targetNamespace"]) {
+                fields.append("\"namespace\":\(YAMLNode.jsonString(namespace))")
+            }
+            if let prefix = spec.string(at: ["namePrefix"]) {
+                fields.append("\"namePrefix\":\(YAMLNode.jsonString(prefix))")
+            }
+            if let suffix = spec.string(at: ["nameSuffix"]) {
+                fields.append("\"nameSuffix\":\(YAMLNode.jsonString(suffix))")
+            }
+            if let patches = spec["patches"], patches.items != nil {
+                fields.append("\"patches\":" + patches.jsonText())
+            }
             if let images = spec["images"], images.items != nil { fields.append("\"images\":" + images.jsonText()) }
             if merged == nil, let components = spec["components"]?.items {
-                let paths = components.compactMap(\.string).map { YAMLNode.jsonString(Self.relative(directory.appendingPathComponent($0), from: scratch)) }
+                let paths = components.compactMap(\.string).map {
+                    YAMLNode.jsonString(Self.relative(directory.appendingPathComponent($0), from: scratch))
+                }
                 fields.append("\"components\":[" + paths.joined(separator: ",") + "]")
             }
             if let labels = spec.node(at: ["commonMetadata", "labels"]), labels.pairs != nil {
@@ -97,37 +123,53 @@ struct KustomizeBuilder {
             }
         }
         let output = try await kustomize(fields, scratch: scratch)
-        guard output.status == 0 else { throw BuildError.kustomize(Self.message(output.stderr, tree: tree, scratch: scratch)) }
-        return try parse(output.stdout, tree: merged == nil ? tree : scratch.appendingPathComponent("tree"), scratch: scratch)
+        guard output.status == 0 else {
+            throw BuildError.kustomize(Self.message(output.stderr, tree: tree, scratch: scratch))
+        }
+        return try parse(
+            output.stdout, tree: merged == nil ? tree : scratch.appendingPathComponent("tree"), scratch: scratch)
     }
 
     /// Builds several plain paths (no Flux fields that change objects) of one tree in a single kustomize
     /// run, and sorts the objects back to their path by their origin. Throws when the paths cannot be
     /// built together (a missing path, a conflict, any kustomize error): build them one by one then.
-    func buildTogether(tree source: URL, paths: [String], inputs: [BuildInputs], scratch: URL) async throws -> [String: [Built]] {
-        guard inputs.allSatisfy(\.violations.isEmpty) else { throw BuildError.kustomize("a path reads outside its source root") }
+    func buildTogether(tree source: URL, paths: [String], inputs: [BuildInputs], scratch: URL) async throws -> [String:
+        [Built]]
+    {
+        guard inputs.allSatisfy(\.violations.isEmpty) else {
+            throw BuildError.kustomize("a path reads outside its source root")
+        }
         for path in paths {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: source.appendingPathComponent(path).path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard
+                FileManager.default.fileExists(
+                    atPath: source.appendingPathComponent(path).path, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw BuildError.pathNotFound(path)
             }
         }
-        let tree = try BuildView.make(from: source, files: Array(Set(inputs.flatMap(\.files))).sorted(), directories: paths, in: scratch)
+        let tree = try BuildView.make(
+            from: source, files: Array(Set(inputs.flatMap(\.files))).sorted(), directories: paths, in: scratch)
         var resources: [URL] = []
         for path in paths { resources += Self.resources(in: tree.appendingPathComponent(path)) }
         var result = Dictionary(paths.map { ($0, [Built]()) }, uniquingKeysWith: { first, _ in first })
         guard !resources.isEmpty else { return result }
         let fields = [
             "\"apiVersion\":\"kustomize.config.k8s.io/v1beta1\"", "\"kind\":\"Kustomization\"",
-            "\"resources\":[" + resources.map { YAMLNode.jsonString(Self.relative($0, from: scratch)) }.joined(separator: ",") + "]",
+            "\"resources\":["
+                + resources.map { YAMLNode.jsonString(Self.relative($0, from: scratch)) }.joined(separator: ",") + "]",
             "\"buildMetadata\":[\"originAnnotations\"]",
         ]
         let output = try await kustomize(fields, scratch: scratch)
-        guard output.status == 0 else { throw BuildError.kustomize(Self.message(output.stderr, tree: tree, scratch: scratch)) }
+        guard output.status == 0 else {
+            throw BuildError.kustomize(Self.message(output.stderr, tree: tree, scratch: scratch))
+        }
         // Longest path first, so a nested path wins over its parent.
         let ordered = paths.sorted { $0.count > $1.count }
         for built in try parse(output.stdout, tree: tree, scratch: scratch) {
-            guard let source = built.source, let owner = ordered.first(where: { $0.isEmpty || source.hasPrefix($0 + "/") }) else {
+            guard let source = built.source,
+                let owner = ordered.first(where: { $0.isEmpty || source.hasPrefix($0 + "/") })
+            else {
                 throw BuildError.kustomize("an object without a recognisable origin")
             }
             result[owner, default: []].append(built)
@@ -137,7 +179,8 @@ struct KustomizeBuilder {
 
     /// Writes the wrapper kustomization into `scratch` and builds it, confined.
     private func kustomize(_ fields: [String], scratch: URL) async throws -> ProcessOutput {
-        try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(to: scratch.appendingPathComponent("kustomization.yaml"))
+        try Data(("{" + fields.joined(separator: ",") + "}\n").utf8).write(
+            to: scratch.appendingPathComponent("kustomization.yaml"))
         let home = scratch.appendingPathComponent(".home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         return try await confined.build(scratch, home: home)
@@ -153,14 +196,20 @@ struct KustomizeBuilder {
         return documents.filter { $0.pairs != nil }.map { document in
             var source: String?
             if let text = document.string(at: origin),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("path: ") || $0.hasPrefix("configuredIn: ") }) {
+                let line = text.split(separator: "\n").first(where: {
+                    $0.hasPrefix("path: ") || $0.hasPrefix("configuredIn: ")
+                })
+            {
                 let raw = String(line.drop { $0 != " " }.dropFirst())
                 // Lexically: a merged copy's files are symlinks, and their path in the copy is the answer.
-                let full = Self.lexical(raw.hasPrefix("/") ? raw : scratch.path + "/" + raw), base = Self.lexical(tree.path) + "/"
+                let full = Self.lexical(raw.hasPrefix("/") ? raw : scratch.path + "/" + raw)
+                let base = Self.lexical(tree.path) + "/"
                 source = full.hasPrefix(base) ? String(full.dropFirst(base.count)) : raw
             }
             var node = document.removing(origin)
-            if node.node(at: ["metadata", "annotations"])?.pairs?.isEmpty == true { node = node.removing(["metadata", "annotations"]) }
+            if node.node(at: ["metadata", "annotations"])?.pairs?.isEmpty == true {
+                node = node.removing(["metadata", "annotations"])
+            }
             return Built(node: node, source: source)
         }
     }
@@ -180,11 +229,15 @@ struct KustomizeBuilder {
         var text = stderr
         for base in [scratch.appendingPathComponent("tree").path, tree.standardizedFileURL.path, scratch.path] {
             let relative = base.hasPrefix("/") ? String(base.dropFirst()) : base
-            text = text.replacingOccurrences(of: "(\\.\\./)+" + NSRegularExpression.escapedPattern(for: relative) + "/?", with: "./", options: .regularExpression)
+            text = text.replacingOccurrences(
+                of: "(\\.\\./)+" + NSRegularExpression.escapedPattern(for: relative) + "/?", with: "./",
+                options: .regularExpression)
             text = text.replacingOccurrences(of: base + "/", with: "./").replacingOccurrences(of: base, with: ".")
         }
-        text = text.replacingOccurrences(of: #"(?m)^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "#, with: "", options: .regularExpression)
-        return text.split(separator: "\n").filter { !$0.hasPrefix("# Warning:") }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        text = text.replacingOccurrences(
+            of: #"(?m)^[EWI]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "#, with: "", options: .regularExpression)
+        return text.split(separator: "\n").filter { !$0.hasPrefix("# Warning:") }.joined(separator: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A copy of the source tree made of symlinks, except along the directories of `files`, which are
@@ -204,7 +257,8 @@ struct KustomizeBuilder {
             for entry in (try? manager.contentsOfDirectory(atPath: source.path)) ?? [] {
                 let relative = directory.isEmpty ? entry : "\(directory)/\(entry)"
                 guard !real.contains(relative), files[relative] == nil else { continue }
-                try manager.createSymbolicLink(at: copy.appendingPathComponent(entry), withDestinationURL: source.appendingPathComponent(entry))
+                try manager.createSymbolicLink(
+                    at: copy.appendingPathComponent(entry), withDestinationURL: source.appendingPathComponent(entry))
             }
         }
         for (file, data) in files { try data.write(to: mirror.appendingPathComponent(file)) }
@@ -216,14 +270,20 @@ struct KustomizeBuilder {
         let text = try String(contentsOf: file, encoding: .utf8)
         // Appended as text where the file has no components of its own, so that every other value is
         // read by kustomize as the file wrote it (re-serialised, YAML 1.1 scalars such as `yes` would change).
-        if let document = try YAMLDocumentReader.documents(in: text).first, document.pairs != nil, document["components"] == nil,
-           text.split(separator: "\n").contains(where: { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
-           text.trimmingCharacters(in: .whitespacesAndNewlines).first != "{", !text.contains("\n---"), !text.hasPrefix("---") {
+        if let document = try YAMLDocumentReader.documents(in: text).first, document.pairs != nil,
+            document["components"] == nil,
+            text.split(separator: "\n").contains(where: {
+                !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty
+            }),
+            text.trimmingCharacters(in: .whitespacesAndNewlines).first != "{", !text.contains("\n---"),
+            !text.hasPrefix("---")
+        {
             let list = components.map { "- " + YAMLNode.jsonString($0) }.joined(separator: "\n")
             return Data((text + (text.hasSuffix("\n") ? "" : "\n") + "components:\n" + list + "\n").utf8)
         }
         guard let document = try YAMLDocumentReader.documents(in: text).first,
-              var object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any] else {
+            var object = try JSONSerialization.jsonObject(with: Data(document.jsonText().utf8)) as? [String: Any]
+        else {
             throw BuildError.kustomize("\(path)/\(file.lastPathComponent) is not a kustomization")
         }
         object["components"] = (object["components"] as? [Any] ?? []) + components
@@ -233,7 +293,8 @@ struct KustomizeBuilder {
     /// Whether a Flux Kustomization's spec changes objects (then its path is built on its own).
     static func changesObjects(_ spec: YAMLNode?) -> Bool {
         guard let spec else { return false }
-        return ["targetNamespace", "namePrefix", "nameSuffix", "patches", "images", "components", "commonMetadata"].contains { spec[$0] != nil }
+        return ["targetNamespace", "namePrefix", "nameSuffix", "patches", "images", "components", "commonMetadata"]
+            .contains { spec[$0] != nil }
     }
 
     /// kustomize refuses absolute roots for directories: a path from `base` up to `/` and down again.
@@ -246,7 +307,9 @@ struct KustomizeBuilder {
     /// file in lexical order, and sub-directories with their own kustomization as a whole.
     static func resources(in directory: URL) -> [URL] {
         let names = ManifestLoader.kustomizationFileNames
-        func hasKustomization(_ url: URL) -> Bool { names.contains { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) } }
+        func hasKustomization(_ url: URL) -> Bool {
+            names.contains { FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path) }
+        }
         if hasKustomization(directory) { return [directory] }
         var found: [URL] = []
         func walk(_ url: URL) {

@@ -1,6 +1,6 @@
-public import Foundation
 import Artifacts
 import Cluster
+public import Foundation
 public import GitKit
 import Manifests
 public import Platform
@@ -30,8 +30,11 @@ public struct RenderRequest: Sendable {
     /// base), so that a change cannot declare another repository its own; nil: the revision rendered.
     var identityRef: String?
 
-    public init(repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false, offline: Bool = false,
-                unconfined: Bool = false) {
+    public init(
+        repository: URL, environment: String, ref: String? = nil, version: String? = nil, allowRemote: Bool = false,
+        offline: Bool = false,
+        unconfined: Bool = false
+    ) {
         self.repository = repository
         self.environment = environment
         self.ref = ref
@@ -52,9 +55,12 @@ public struct PlatformRenderer: Sendable {
     /// Where builds are kept between runs; nil keeps them for this run only.
     let cacheDirectory: RenderCacheDirectory?
 
-    public init(access: RegistryAccess = RegistryAccess(), runner: any ProcessRunner = SystemProcessRunner(),
-                kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl", cacheDirectory: RenderCacheDirectory? = nil,
-                git: any GitClient = ProcessGitClient()) {
+    public init(
+        access: RegistryAccess = RegistryAccess(), runner: any ProcessRunner = SystemProcessRunner(),
+        kubectl: String = ProcessInfo.processInfo.environment["LOCKMASTER_KUBECTL"] ?? "kubectl",
+        cacheDirectory: RenderCacheDirectory? = nil,
+        git: any GitClient = ProcessGitClient()
+    ) {
         self.access = access
         self.runner = runner
         self.kubectl = kubectl
@@ -93,25 +99,37 @@ public struct PlatformRenderer: Sendable {
 
     /// Renders an environment into a session whose slots can still be read and built; with
     /// `deferLeaves`, Kustomizations that hold no other are left unbuilt until asked for.
-    func session(_ request: RenderRequest, cache: BuildCache, trees: SourceTrees, deferLeaves: Bool = false) async throws -> RenderSession {
+    func session(_ request: RenderRequest, cache: BuildCache, trees: SourceTrees, deferLeaves: Bool = false)
+        async throws -> RenderSession
+    {
         let snapshot = try await trees.git(request.ref)
         let repository = try await trees.repository(at: snapshot)
         guard let environment = repository.environment(named: request.environment) else {
             throw RepositoryStateError.unknownEnvironment(request.environment, in: repository)
         }
-        let builder = KustomizeBuilder(runner: runner, kubectl: kubectl, allowRemote: request.allowRemote, unconfined: request.unconfined)
+        let builder = KustomizeBuilder(
+            runner: runner, kubectl: kubectl, allowRemote: request.allowRemote, unconfined: request.unconfined)
         // Where the kernel cannot confine builds, nothing is built (not one problem per Kustomization).
         let wall = try builder.confined.wall()
         // The hosts --allow-remote may fetch from are the branch of record's, never a branch's own.
-        let hosts = request.allowRemote ? (try? await BranchOfRecordSettings.read(root: request.repository, git: git).settings.remoteHosts) ?? [] : []
-        let context = Context(repository: repository, builder: builder, wall: wall, fetcher: RemoteFileFetcher(allowedHosts: hosts),
-                              trees: trees, cache: cache,
-                              identity: await RepositoryIdentity.read(try await identitySource(request, trees: trees) ?? repository, checkout: request.repository, git: git),
-                              scheduler: BuildScheduler(builder: builder, trees: trees, cache: cache),
-                              sources: SourceResolver(access: access, repository: repository, trees: trees))
-        let session = RenderSession(request: request, context: context, environment: environment, deferLeaves: deferLeaves)
-        await session.run(entry: BuildJob(kustomization: .entry, tree: snapshot, path: environment.entryPath, spec: nil,
-                                     overlay: await BootstrapFiles.overlay(for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git)))
+        let hosts =
+            request.allowRemote
+            ? (try? await BranchOfRecordSettings.read(root: request.repository, git: git).settings.remoteHosts) ?? []
+            : []
+        let context = Context(
+            repository: repository, builder: builder, wall: wall, fetcher: RemoteFileFetcher(allowedHosts: hosts),
+            trees: trees, cache: cache,
+            identity: await RepositoryIdentity.read(
+                try await identitySource(request, trees: trees) ?? repository, checkout: request.repository, git: git),
+            scheduler: BuildScheduler(builder: builder, trees: trees, cache: cache),
+            sources: SourceResolver(access: access, repository: repository, trees: trees))
+        let session = RenderSession(
+            request: request, context: context, environment: environment, deferLeaves: deferLeaves)
+        await session.run(
+            entry: BuildJob(
+                kustomization: .entry, tree: snapshot, path: environment.entryPath, spec: nil,
+                overlay: await BootstrapFiles.overlay(
+                    for: environment, tree: snapshot, repository: repository, checkout: request.repository, git: git)))
         return session
     }
 

@@ -13,13 +13,21 @@ enum PostBuildSubstitution {
 
     /// `postBuild`: variables from `substituteFrom` (ConfigMaps found in the render, in order; Secrets
     /// stay placeholders) and `substitute` (last wins), applied per object unless it opts out.
-    static func apply(to objects: [RenderedObject], spec: YAMLNode, kustomization: KustomizationID, sources: [Source], warnings: inout [String]) -> [RenderedObject] {
+    static func apply(
+        to objects: [RenderedObject], spec: YAMLNode, kustomization: KustomizationID, sources: [Source],
+        warnings: inout [String]
+    ) -> [RenderedObject] {
         guard let postBuild = spec["postBuild"] else { return objects }
         var variables: [String: String] = [:]
         for source in sources {
-            let kind = source.kind, name = source.name
+            let kind = source.kind
+            let name = source.name
             guard let found = source.found else {
-                if !source.optional { warnings.append("\(kustomization): substituteFrom \(kind)/\(name) is not in the render; its variables are left empty") }
+                if !source.optional {
+                    warnings.append(
+                        "\(kustomization): substituteFrom \(kind)/\(name) is not in the render; its variables are left empty"
+                    )
+                }
                 continue
             }
             for pair in found.node["data"]?.pairs ?? [] {
@@ -27,7 +35,9 @@ enum PostBuildSubstitution {
                 // Secret values are never rendered: the variable stays a placeholder.
                 variables[key] = kind == "Secret" ? "${\(key)}" : pair.value.string ?? ""
             }
-            if kind == "Secret" { warnings.append("\(kustomization): variables from Secret \(name) are left as placeholders") }
+            if kind == "Secret" {
+                warnings.append("\(kustomization): variables from Secret \(name) are left as placeholders")
+            }
         }
         for pair in postBuild["substitute"]?.pairs ?? [] {
             if let key = pair.key.string { variables[key] = pair.value.string ?? "" }
@@ -37,14 +47,19 @@ enum PostBuildSubstitution {
         let optOut = "kustomize.toolkit.fluxcd.io/substitute"
         return objects.map { rendered in
             if rendered.node.string(at: ["metadata", "labels", optOut]) == "disabled"
-                || rendered.node.string(at: ["metadata", "annotations", optOut]) == "disabled" { return rendered }
+                || rendered.node.string(at: ["metadata", "annotations", optOut]) == "disabled"
+            {
+                return rendered
+            }
             // Without a `$` there is nothing to substitute (nor a `$$` to unescape).
             guard rendered.node.anyScalar(contains: "$") else { return rendered }
             var substitution = Substitution(variables: variables)
             do {
                 let text = try substitution.apply(rendered.node.yamlText())
                 if !substitution.undefined.isEmpty {
-                    warnings.append("\(kustomization): \(rendered.key) uses undefined variables \(substitution.undefined.joined(separator: ", ")) (empty)")
+                    warnings.append(
+                        "\(kustomization): \(rendered.key) uses undefined variables \(substitution.undefined.joined(separator: ", ")) (empty)"
+                    )
                 }
                 guard let node = try YAMLDocumentReader.documents(in: text).first else { return rendered }
                 var copy = rendered

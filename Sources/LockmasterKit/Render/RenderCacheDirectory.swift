@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 import Manifests
 import Support
 
@@ -28,7 +28,9 @@ public struct RenderCacheDirectory: Sendable {
     public static let defaultLimit = 512 << 20
 
     /// The user's cache directory, or nil when there is no home to put it in.
-    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment, kubectl: String) -> RenderCacheDirectory? {
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment, kubectl: String)
+        -> RenderCacheDirectory?
+    {
         let base: URL
         if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") {
             base = URL(fileURLWithPath: cache, isDirectory: true)
@@ -38,13 +40,19 @@ public struct RenderCacheDirectory: Sendable {
             return nil
         }
         let limit = environment["LOCKMASTER_CACHE_MIB"].flatMap(Int.init).map { max(0, $0) << 20 } ?? defaultLimit
-        return RenderCacheDirectory(url: base.appendingPathComponent("lockmaster/builds"), limit: limit, kubectl: kubectl, environment: environment)
+        return RenderCacheDirectory(
+            url: base.appendingPathComponent("lockmaster/builds"), limit: limit, kubectl: kubectl,
+            environment: environment)
     }
 
-    public init(url: URL, limit: Int = defaultLimit, kubectl: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(
+        url: URL, limit: Int = defaultLimit, kubectl: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.url = url
         self.limit = limit
-        let program = kubectl.contains("/") ? kubectl : ExecutableLookup.find(kubectl, path: environment["PATH"])?.path ?? kubectl
+        let program =
+            kubectl.contains("/") ? kubectl : ExecutableLookup.find(kubectl, path: environment["PATH"])?.path ?? kubectl
         let programs = [program, "/proc/self/exe"]
         salt = programs.map(Self.identity).joined(separator: "\n")
     }
@@ -67,7 +75,9 @@ public struct RenderCacheDirectory: Sendable {
     private static func isOwn(_ path: String, kind: mode_t, privately: Bool = false) -> String? {
         var status = stat()
         guard lstat(path, &status) == 0 else { return nil }
-        guard status.st_mode & S_IFMT == kind else { return "is not a \(kind == S_IFDIR ? "directory" : "regular file") (a symlink?)" }
+        guard status.st_mode & S_IFMT == kind else {
+            return "is not a \(kind == S_IFDIR ? "directory" : "regular file") (a symlink?)"
+        }
         guard status.st_uid == geteuid() else { return "belongs to another user (uid \(status.st_uid))" }
         let wider = privately ? status.st_mode & 0o077 : status.st_mode & 0o022
         guard wider == 0 else { return "has mode \(String(status.st_mode & 0o777, radix: 8)), open to other users" }
@@ -77,7 +87,9 @@ public struct RenderCacheDirectory: Sendable {
     /// The directory (and its parent) are this user's and closed to others; nil when they are not there yet.
     private func directoryProblem() -> String? {
         for directory in [url.deletingLastPathComponent().path, url.path] {
-            if let problem = Self.isOwn(directory, kind: S_IFDIR) { return "the render cache \(directory) \(problem); it is not used (fix: chmod go-w, or remove it)" }
+            if let problem = Self.isOwn(directory, kind: S_IFDIR) {
+                return "the render cache \(directory) \(problem); it is not used (fix: chmod go-w, or remove it)"
+            }
         }
         return nil
     }
@@ -85,12 +97,18 @@ public struct RenderCacheDirectory: Sendable {
     /// The build stored under `key`, or nil.
     func read(_ key: String) -> [KustomizeBuilder.Built]? {
         let file = file(key)
-        if let problem = directoryProblem() { notices.add(problem); return nil }
-        if let problem = Self.isOwn(file.deletingLastPathComponent().path, kind: S_IFDIR) ?? Self.isOwn(file.path, kind: S_IFREG, privately: true) {
+        if let problem = directoryProblem() {
+            notices.add(problem)
+            return nil
+        }
+        if let problem = Self.isOwn(file.deletingLastPathComponent().path, kind: S_IFDIR)
+            ?? Self.isOwn(file.path, kind: S_IFREG, privately: true)
+        {
             notices.add("a render cache entry under \(url.path) \(problem); such entries are ignored and built again")
             return nil
         }
-        guard let data = try? Data(contentsOf: file), let entries = try? JSONDecoder().decode([Entry].self, from: data) else { return nil }
+        guard let data = try? Data(contentsOf: file), let entries = try? JSONDecoder().decode([Entry].self, from: data)
+        else { return nil }
         // Used now: the last to be removed.
         try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: file.path)
         var built: [KustomizeBuilder.Built] = []
@@ -105,22 +123,34 @@ public struct RenderCacheDirectory: Sendable {
     func write(_ key: String, _ built: [KustomizeBuilder.Built]) {
         let file = file(key)
         guard directoryProblem() == nil else { return }
-        guard let data = try? JSONEncoder().encode(built.map { Entry(source: $0.source, object: $0.node.yamlText()) }) else { return }
+        guard let data = try? JSONEncoder().encode(built.map { Entry(source: $0.source, object: $0.node.yamlText()) })
+        else { return }
         let directory = file.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let temporary = directory.appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString.prefix(8))")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+        else { return }
         if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
     }
 
     /// Removes the least recently used entries until the directory holds at most `limit` bytes.
     public func trim() {
-        guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]) else { return }
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: url, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey])
+        else { return }
         var entries: [(url: URL, size: Int, used: Date)] = []
         var total = 0
         for case let entry as URL in enumerator {
-            guard let values = try? entry.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]),
-                  values.isRegularFile == true else { continue }
+            guard
+                let values = try? entry.resourceValues(forKeys: [
+                    .isRegularFileKey, .fileSizeKey, .contentModificationDateKey,
+                ]),
+                values.isRegularFile == true
+            else { continue }
             let size = values.fileSize ?? 0
             entries.append((entry, size, values.contentModificationDate ?? .distantPast))
             total += size

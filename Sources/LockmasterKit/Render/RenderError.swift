@@ -7,8 +7,8 @@ enum RenderError: Error, Sendable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case let .notOffline(source): "\(source) is another repository; it is not rendered offline"
-        case let .notOCIURL(source, url):
+        case .notOffline(let source): "\(source) is another repository; it is not rendered offline"
+        case .notOCIURL(let source, let url):
             "\(source)'s url \(url) is not oci://; it is not read (a local OCI layout is read only where lockmaster.yaml's artifact names it)"
         }
     }

@@ -5,7 +5,8 @@ import Manifests
 public enum RenderFormatter {
     public static func yaml(_ report: RenderReport) -> String {
         report.objects.map { object in
-            "# kustomization: \(object.kustomization)" + (object.source.map { "  source: \($0)" } ?? "") + "\n" + SecretMask.masked(object.node).yamlText()
+            "# kustomization: \(object.kustomization)" + (object.source.map { "  source: \($0)" } ?? "") + "\n"
+                + SecretMask.masked(object.node).yamlText()
         }.map { "---\n" + $0 }.joined()
     }
 
@@ -17,7 +18,8 @@ public enum RenderFormatter {
         let problems = report.problems.map {
             "{\"kustomization\":\(YAMLNode.jsonString($0.kustomization.description)),\"path\":\(YAMLNode.jsonString($0.path)),\"message\":\(YAMLNode.jsonString($0.message))}"
         }
-        return "{\"environment\":\(YAMLNode.jsonString(report.environment)),\"objects\":[\(objects.joined(separator: ","))],"
+        return
+            "{\"environment\":\(YAMLNode.jsonString(report.environment)),\"objects\":[\(objects.joined(separator: ","))],"
             + "\"problems\":[\(problems.joined(separator: ","))],\"warnings\":[\(report.warnings.map(YAMLNode.jsonString).joined(separator: ","))],"
             + "\"builds\":\(YAMLNode.jsonString(report.builds))}\n"
     }

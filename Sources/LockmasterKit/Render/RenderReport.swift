@@ -28,8 +28,9 @@ public struct RenderedObject: Sendable {
 
     /// As a manifest object, for the readers of Flux kinds: located at the file it was built from.
     public var object: KubernetesObject {
-        KubernetesObject(apiVersion: apiVersion, kind: kind, name: name, namespace: namespace,
-                         location: SourceLocation(path: source ?? kustomization.description), documentIndex: 0, root: node)
+        KubernetesObject(
+            apiVersion: apiVersion, kind: kind, name: name, namespace: namespace,
+            location: SourceLocation(path: source ?? kustomization.description), documentIndex: 0, root: node)
     }
 }
 

@@ -31,7 +31,7 @@ final class RenderSession {
         var warnings: [String] = []
 
         var objects: [RenderedObject] {
-            if case let .built(objects) = state { objects } else { [] }
+            if case .built(let objects) = state { objects } else { [] }
         }
     }
 
@@ -44,7 +44,8 @@ final class RenderSession {
     /// Problems met while following a wave's Kustomizations to their sources, by wave.
     private var discoveryProblems: [Int: [RenderProblem]] = [:]
 
-    init(request: RenderRequest, context: PlatformRenderer.Context, environment: PlatformEnvironment, deferLeaves: Bool) {
+    init(request: RenderRequest, context: PlatformRenderer.Context, environment: PlatformEnvironment, deferLeaves: Bool)
+    {
         self.request = request
         self.context = context
         self.environment = environment
@@ -88,8 +89,11 @@ final class RenderSession {
                     job.inputs.violations.append(.notFetched(url: url, reason: error.description))
                 }
             }
-            let fingerprint = job.overlay.isEmpty ? await context.cache.fingerprint(tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
-                                                                                                    fetched: job.fetched, reading: deferLeaves) : nil
+            let fingerprint =
+                job.overlay.isEmpty
+                ? await context.cache.fingerprint(
+                    tree: job.tree, path: job.path, spec: job.spec, inputs: job.inputs,
+                    fetched: job.fetched, reading: deferLeaves) : nil
             prepared.append(Slot(job: job, wave: number, fingerprint: fingerprint))
         }
         let now = prepared.filter { !mayWait($0) }
@@ -124,21 +128,27 @@ final class RenderSession {
     private func fill(_ position: Int, with result: Result<[KustomizeBuilder.Built], any Error>) async {
         let job = slots[position].job
         switch result {
-        case let .success(built):
-            var objects = built.map { RenderedObject(kustomization: job.kustomization, source: $0.source, node: $0.node) }
+        case .success(let built):
+            var objects = built.map {
+                RenderedObject(kustomization: job.kustomization, source: $0.source, node: $0.node)
+            }
             var warnings: [String] = []
             if let spec = job.spec {
                 let sources = await substitutionSources(spec, before: position, own: objects)
-                objects = PostBuildSubstitution.apply(to: objects, spec: spec, kustomization: job.kustomization, sources: sources, warnings: &warnings)
+                objects = PostBuildSubstitution.apply(
+                    to: objects, spec: spec, kustomization: job.kustomization, sources: sources, warnings: &warnings)
             }
             slots[position].state = .built(objects)
             slots[position].warnings = warnings
-        case let .failure(error):
-            let remote = if case let KustomizeBuilder.BuildError.confinement(violations) = error {
-                violations.allSatisfy { if case .remote = $0 { true } else { false } }
-            } else { false }
+        case .failure(let error):
+            let remote =
+                if case KustomizeBuilder.BuildError.confinement(let violations) = error {
+                    violations.allSatisfy { if case .remote = $0 { true } else { false } }
+                } else { false }
             slots[position].state = .failed
-            slots[position].problem = RenderProblem(kustomization: job.kustomization, path: "./" + job.path, message: "\(error)", cause: remote ? .remote : .build)
+            slots[position].problem = RenderProblem(
+                kustomization: job.kustomization, path: "./" + job.path, message: "\(error)",
+                cause: remote ? .remote : .build)
         }
     }
 
@@ -146,11 +156,16 @@ final class RenderSession {
 
     /// The first object of the slots before `end` (then of `own`) of `kind` named `name` that
     /// satisfies `match`; deferred slots that might hold it are built first.
-    func first(before end: Int, own: [RenderedObject] = [], kind: String, name: String?, namespace: String? = nil,
-               where match: (RenderedObject) -> Bool) async -> RenderedObject? {
+    func first(
+        before end: Int, own: [RenderedObject] = [], kind: String, name: String?, namespace: String? = nil,
+        where match: (RenderedObject) -> Bool
+    ) async -> RenderedObject? {
         for position in 0..<end {
             if case .deferred = slots[position].state {
-                guard slots[position].fingerprint?.content.mayContain(kind: kind, name: name, namespace: namespace) ?? true else { continue }
+                guard
+                    slots[position].fingerprint?.content.mayContain(kind: kind, name: name, namespace: namespace)
+                        ?? true
+                else { continue }
                 await force(position)
             }
             if let found = slots[position].objects.first(where: match) { return found }
@@ -160,12 +175,18 @@ final class RenderSession {
 
     /// `postBuild.substituteFrom`: each reference and the object it finds (kind and name, as Flux reads
     /// it in the Kustomization's namespace from what is applied before it).
-    func substitutionSources(_ spec: YAMLNode, before end: Int, own: [RenderedObject]) async -> [PostBuildSubstitution.Source] {
+    func substitutionSources(_ spec: YAMLNode, before end: Int, own: [RenderedObject]) async -> [PostBuildSubstitution
+        .Source]
+    {
         var sources: [PostBuildSubstitution.Source] = []
         for reference in spec["postBuild"]?["substituteFrom"]?.items ?? [] {
-            let kind = reference.string(at: ["kind"]) ?? "ConfigMap", name = reference.string(at: ["name"]) ?? ""
-            let found = await first(before: end, own: own, kind: kind, name: name) { $0.kind == kind && $0.name == name }
-            sources.append(.init(kind: kind, name: name, optional: reference.string(at: ["optional"]) == "true", found: found))
+            let kind = reference.string(at: ["kind"]) ?? "ConfigMap"
+            let name = reference.string(at: ["name"]) ?? ""
+            let found = await first(before: end, own: own, kind: kind, name: name) {
+                $0.kind == kind && $0.name == name
+            }
+            sources.append(
+                .init(kind: kind, name: name, optional: reference.string(at: ["optional"]) == "true", found: found))
         }
         return sources
     }
@@ -174,7 +195,8 @@ final class RenderSession {
     func all(mayBe kinds: [String]) async -> [RenderedObject] {
         for position in slots.indices {
             guard case .deferred = slots[position].state,
-                  kinds.contains(where: { slots[position].fingerprint?.content.mayContain(kind: $0, name: nil) ?? true }) else { continue }
+                kinds.contains(where: { slots[position].fingerprint?.content.mayContain(kind: $0, name: nil) ?? true })
+            else { continue }
             await force(position)
         }
         return slots.flatMap(\.objects)
@@ -185,26 +207,34 @@ final class RenderSession {
     /// The job for a Flux Kustomization found in a wave, or nil (not one, already seen, or a problem).
     private func follow(_ rendered: RenderedObject, wave: Int, visited: inout Set<KustomizationID>) async -> BuildJob? {
         guard rendered.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"), rendered.kind == "Kustomization",
-              let kustomization = FluxKustomization(rendered.object) else { return nil }
+            let kustomization = FluxKustomization(rendered.object)
+        else { return nil }
         let id = KustomizationID(kustomization.object)
         guard visited.insert(id).inserted else { return nil }
         let path = "./" + kustomization.normalizedPath
         func problem(_ message: String, _ cause: RenderProblem.Cause) -> BuildJob? {
-            discoveryProblems[wave, default: []].append(RenderProblem(kustomization: id, path: path, message: message, cause: cause))
+            discoveryProblems[wave, default: []].append(
+                RenderProblem(kustomization: id, path: path, message: message, cause: cause))
             return nil
         }
         var source: RenderedObject?
         if let reference = kustomization.sourceRef {
-            source = await first(before: slots.count, kind: reference.kind, name: reference.name, namespace: reference.namespace) {
+            source = await first(
+                before: slots.count, kind: reference.kind, name: reference.name, namespace: reference.namespace
+            ) {
                 $0.object.reference == reference
             }
         }
         // The GitRepository that flux bootstrap will write (before bootstrap), or that a FluxInstance's
         // spec.sync makes, is this repository (offline, an operator's OCI sync too: it is this
         // repository published).
-        let instanceSource = environment.instance?.syncObjects.first.flatMap { $0.kind == "GitRepository" || request.offline ? $0 : nil }
-        let thisRepository = source == nil && kustomization.sourceRef != nil
-            && (environment.entry == nil && environment.instance == nil && kustomization.sourceRef == FluxAPI.bootstrapSource
+        let instanceSource = environment.instance?.syncObjects.first.flatMap {
+            $0.kind == "GitRepository" || request.offline ? $0 : nil
+        }
+        let thisRepository =
+            source == nil && kustomization.sourceRef != nil
+            && (environment.entry == nil && environment.instance == nil
+                && kustomization.sourceRef == FluxAPI.bootstrapSource
                 || kustomization.sourceRef == instanceSource)
         guard source != nil || thisRepository else {
             let everything = await all(mayBe: ["FluxInstance", "ArtifactGenerator"]).map(\.object)
@@ -213,19 +243,25 @@ final class RenderSession {
         }
         let git = source.flatMap { GitRepository($0.object) }
         if let git, let url = git.url, !context.identity.isThisRepository(url) {
-            return problem("its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") is another repository (\(Inert.line(url))); "
-                           + "it is not rendered offline, and never read from this one", .unavailable)
+            return problem(
+                "its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") is another repository (\(Inert.line(url))); "
+                    + "it is not rendered offline, and never read from this one", .unavailable)
         }
         do {
-            let tree = if let source {
-                try await context.sources.tree(for: source.object, environment: environment, request: request)
-            } else {
-                try await context.trees.git(request.ref)
-            }
-            if let git, let elsewhere = SourceResolver.elsewhere(git, path: kustomization.normalizedPath, in: tree, branch: context.repository.settings.branch) {
+            let tree =
+                if let source {
+                    try await context.sources.tree(for: source.object, environment: environment, request: request)
+                } else {
+                    try await context.trees.git(request.ref)
+                }
+            if let git,
+                let elsewhere = SourceResolver.elsewhere(
+                    git, path: kustomization.normalizedPath, in: tree, branch: context.repository.settings.branch)
+            {
                 return problem(elsewhere, .unavailable)
             }
-            return BuildJob(kustomization: id, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"])
+            return BuildJob(
+                kustomization: id, tree: tree, path: kustomization.normalizedPath, spec: rendered.node["spec"])
         } catch {
             return problem("source unavailable: \(error)", .unavailable)
         }
@@ -236,7 +272,9 @@ final class RenderSession {
     /// What the render found: objects in slot order (deferred slots hold none), each wave's build
     /// problems then the problems of following its Kustomizations, and the warnings.
     func report() -> RenderReport {
-        var report = RenderReport(environment: environment.name, objects: slots.flatMap(\.objects), problems: [], warnings: slots.flatMap(\.warnings))
+        var report = RenderReport(
+            environment: environment.name, objects: slots.flatMap(\.objects), problems: [],
+            warnings: slots.flatMap(\.warnings))
         report.builds = context.wall.description
         let waves = (slots.map(\.wave).max() ?? -1) + 1
         for wave in 0..<max(waves, (discoveryProblems.keys.max() ?? -1) + 1) {

@@ -18,10 +18,14 @@ struct RepositoryIdentity: Sendable {
         var urls: [String] = []
         if let origin = try? await git.remoteURL(named: "origin", in: checkout) { urls.append(origin) }
         for environment in repository.environments {
-            if case let .git(source)? = environment.source, let url = source.url { urls.append(url) }
-            if let sync = environment.instance?.sync, sync.kind == "GitRepository", let url = sync.url { urls.append(url) }
+            if case .git(let source)? = environment.source, let url = source.url { urls.append(url) }
+            if let sync = environment.instance?.sync, sync.kind == "GitRepository", let url = sync.url {
+                urls.append(url)
+            }
             if let entry = environment.entry, let reference = entry.sourceRef,
-               let url = environment.objects.first(where: { $0.reference == reference }).flatMap(GitRepository.init)?.url {
+                let url = environment.objects.first(where: { $0.reference == reference }).flatMap(GitRepository.init)?
+                    .url
+            {
                 urls.append(url)
             }
         }
@@ -33,12 +37,17 @@ struct RepositoryIdentity: Sendable {
     static func normalize(_ url: String) -> String {
         var text = url.trimmingCharacters(in: .whitespaces).lowercased()
         var scpLike = true
-        for scheme in ["git+ssh://", "git+https://", "ssh://", "https://", "http://", "git://", "file://"] where text.hasPrefix(scheme) {
+        for scheme in ["git+ssh://", "git+https://", "ssh://", "https://", "http://", "git://", "file://"]
+        where text.hasPrefix(scheme) {
             text.removeFirst(scheme.count)
             scpLike = false
         }
-        if let at = text.firstIndex(of: "@"), !text[..<at].contains("/") { text = String(text[text.index(after: at)...]) }
-        if scpLike, let colon = text.firstIndex(of: ":"), !text[..<colon].contains("/") { text.replaceSubrange(colon...colon, with: "/") }
+        if let at = text.firstIndex(of: "@"), !text[..<at].contains("/") {
+            text = String(text[text.index(after: at)...])
+        }
+        if scpLike, let colon = text.firstIndex(of: ":"), !text[..<colon].contains("/") {
+            text.replaceSubrange(colon...colon, with: "/")
+        }
         while text.hasSuffix("/") { text.removeLast() }
         if text.hasSuffix(".git") { text.removeLast(4) }
         return text

@@ -19,12 +19,16 @@ enum SecretMask {
 
     /// The Secret with each value replaced by `<hidden sha256:…>`; any other object as it is.
     static func masked(_ node: YAMLNode) -> YAMLNode {
-        guard isSecret(node), case var .mapping(pairs) = node.content else { return node }
+        guard isSecret(node), case .mapping(var pairs) = node.content else { return node }
         for index in pairs.indices where fields.contains(pairs[index].key.string ?? "") {
-            guard case let .mapping(entries) = pairs[index].value.content else { continue }
+            guard case .mapping(let entries) = pairs[index].value.content else { continue }
             let hidden = entries.map { entry -> YAMLNode.Pair in
-                YAMLNode.Pair(key: entry.key, value: YAMLNode(.scalar("<hidden sha256:\(hash(entry.value.string ?? "").prefix(12))>", style: .plain, tag: nil),
-                                                              at: entry.value.position))
+                YAMLNode.Pair(
+                    key: entry.key,
+                    value: YAMLNode(
+                        .scalar(
+                            "<hidden sha256:\(hash(entry.value.string ?? "").prefix(12))>", style: .plain, tag: nil),
+                        at: entry.value.position))
             }
             pairs[index].value.content = .mapping(hidden)
         }
@@ -53,10 +57,13 @@ enum SecretMask {
             }
             return result
         }
-        let before = hashes(old), after = hashes(new)
+        let before = hashes(old)
+        let after = hashes(new)
         var keys: [String: String] = [:]
         for key in Set(before.keys).union(after.keys) {
-            keys[key] = before[key] == nil ? "added" : after[key] == nil ? "removed" : before[key] == after[key] ? "unchanged" : "changed"
+            keys[key] =
+                before[key] == nil
+                ? "added" : after[key] == nil ? "removed" : before[key] == after[key] ? "unchanged" : "changed"
         }
         return keys
     }

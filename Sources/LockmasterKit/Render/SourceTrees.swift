@@ -46,7 +46,9 @@ actor SourceTrees {
     func artifact(_ tag: String, digest: String, from store: any ArtifactStore, limit: Int) async throws -> URL {
         if let tree = trees["oci:\(digest)"] { return tree }
         guard let fetched = try await store.manifest(digest), let manifest = OCIManifest.decode(fetched.data),
-              let layer = manifest.layers.first(where: { $0.mediaType == FluxArtifact.layerMediaType }) ?? manifest.layers.first else {
+            let layer = manifest.layers.first(where: { $0.mediaType == FluxArtifact.layerMediaType })
+                ?? manifest.layers.first
+        else {
             throw ResolveError.tagMissing(tag: tag, repository: store.location)
         }
         let tree = workspace.appendingPathComponent("oci-\(trees.count)")
@@ -54,7 +56,8 @@ actor SourceTrees {
             let clean = file.path.split(separator: "/").filter { $0 != "." && $0 != ".." }.joined(separator: "/")
             guard !clean.isEmpty else { continue }
             let target = tree.appendingPathComponent(clean)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try file.data.write(to: target)
         }
         trees["oci:\(digest)"] = tree
@@ -64,7 +67,9 @@ actor SourceTrees {
     /// The repository model of a tree, read once however many renders ask for it.
     func repository(at tree: URL) throws -> PlatformRepository {
         if let known = repositories[tree] { return known }
-        let repository = try settings.map { PlatformRepository.load(root: tree, settings: $0) } ?? PlatformRepository.load(root: tree)
+        let repository =
+            try settings.map { PlatformRepository.load(root: tree, settings: $0) }
+            ?? PlatformRepository.load(root: tree)
         repositories[tree] = repository
         return repository
     }

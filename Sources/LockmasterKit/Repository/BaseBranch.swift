@@ -17,18 +17,24 @@ public struct BaseBranch: Sendable, Equatable {
         self.source = source
     }
 
-    public var description: String { source == "lockmaster.yaml" ? "\(name) (branch in lockmaster.yaml)" : "\(name) (\(source))" }
+    public var description: String {
+        source == "lockmaster.yaml" ? "\(name) (branch in lockmaster.yaml)" : "\(name) (\(source))"
+    }
 
     public static func resolve(root: URL, settings: LockmasterSettings, git: any GitClient) async -> BaseBranch {
-        await resolve(root: root, settings: settings, text: RepositoryFile.text(LockmasterSettings.fileName, in: root), git: git)
+        await resolve(
+            root: root, settings: settings, text: RepositoryFile.text(LockmasterSettings.fileName, in: root), git: git)
     }
 
     /// - Parameter text: the settings file `settings` was read from (the base's, for check and diff).
-    static func resolve(root: URL, settings: LockmasterSettings, text: String?, git: any GitClient) async -> BaseBranch {
+    static func resolve(root: URL, settings: LockmasterSettings, text: String?, git: any GitClient) async -> BaseBranch
+    {
         if let text, (try? YAMLDocumentReader.documents(in: text).first?["branch"]) != nil {
             return BaseBranch(name: settings.branch, source: "lockmaster.yaml")
         }
-        if let remote = try? await git.remoteDefaultBranch(in: root) { return BaseBranch(name: remote, source: "the remote's default branch, origin/HEAD") }
+        if let remote = try? await git.remoteDefaultBranch(in: root) {
+            return BaseBranch(name: remote, source: "the remote's default branch, origin/HEAD")
+        }
         for candidate in ["main", "master"] {
             for ref in [candidate, "origin/\(candidate)"] where (try? await git.resolve(ref, in: root)) != nil {
                 return BaseBranch(name: candidate, source: "\(candidate) exists")

@@ -22,9 +22,9 @@ struct BaseSettings: Sendable {
 
         var description: String {
             switch self {
-            case let .unreadable(revision, reason):
+            case .unreadable(let revision, let reason):
                 "\(LockmasterSettings.fileName) at the base (\(revision.prefix(12))) cannot be used: \(reason); check and diff read their settings from the base only"
-            case let .invalid(revision, error):
+            case .invalid(let revision, let error):
                 "\(LockmasterSettings.fileName) at the base (\(revision.prefix(12))) is not valid, and check and diff read their settings from the base only:\n\(error)"
             }
         }
@@ -33,12 +33,18 @@ struct BaseSettings: Sendable {
     /// - Parameter revision: a commit, or git's empty tree (no commit yet: the defaults).
     static func read(at revision: String, root: URL, git: any GitClient) async throws -> BaseSettings {
         let name = LockmasterSettings.fileName
-        guard revision != WellKnownRevision.emptyTree, try await git.files(at: revision, under: name, in: root).contains(name) else {
+        guard revision != WellKnownRevision.emptyTree,
+            try await git.files(at: revision, under: name, in: root).contains(name)
+        else {
             return BaseSettings(settings: LockmasterSettings(), text: nil, revision: revision)
         }
         let data = try await git.contents(of: name, at: revision, in: root)
-        guard data.count <= sizeLimit else { throw ReadError.unreadable(revision: revision, reason: "it is larger than \(sizeLimit >> 10) KiB") }
-        guard let text = String(data: data, encoding: .utf8) else { throw ReadError.unreadable(revision: revision, reason: "it is not UTF-8 text") }
+        guard data.count <= sizeLimit else {
+            throw ReadError.unreadable(revision: revision, reason: "it is larger than \(sizeLimit >> 10) KiB")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ReadError.unreadable(revision: revision, reason: "it is not UTF-8 text")
+        }
         do {
             return BaseSettings(settings: try SettingsLoader.parse(text, path: name), text: text, revision: revision)
         } catch {
@@ -55,13 +61,16 @@ public enum BranchOfRecordSettings {
         case noBranch(String)
         public var description: String {
             switch self {
-            case let .noBranch(name): "the branch of record \(name) is not here (neither \(name) nor origin/\(name)): its lockmaster.yaml decides what a teardown may do; fetch it first"
+            case .noBranch(let name):
+                "the branch of record \(name) is not here (neither \(name) nor origin/\(name)): its lockmaster.yaml decides what a teardown may do; fetch it first"
             }
         }
     }
 
     /// The branch of record's settings (with `branch` set) and its tip.
-    public static func read(root: URL, git: any GitClient = ProcessGitClient()) async throws -> (settings: LockmasterSettings, tip: String) {
+    public static func read(root: URL, git: any GitClient = ProcessGitClient()) async throws -> (
+        settings: LockmasterSettings, tip: String
+    ) {
         let name = await trustedBranch(root: root, git: git)
         guard let tip = try await tip(of: name, root: root, git: git) else { throw Missing.noBranch(name) }
         var settings = try await BaseSettings.read(at: tip, root: root, git: git).settings
@@ -78,15 +87,22 @@ public enum BranchOfRecordSettings {
         if let remote = try? await git.remoteDefaultBranch(in: root) { candidates.append(remote) }
         candidates += ["main", "master"]
         let current = try? await git.currentBranch(in: root)
-        if let named = try? SettingsLoader.load(repositoryRoot: root).branch, named != current { candidates.append(named) }
+        if let named = try? SettingsLoader.load(repositoryRoot: root).branch, named != current {
+            candidates.append(named)
+        }
         var chosen = "main"
         for candidate in candidates where candidate != "HEAD" {
-            if (try? await tip(of: candidate, root: root, git: git)) ?? nil != nil { chosen = candidate; break }
+            if (try? await tip(of: candidate, root: root, git: git)) ?? nil != nil {
+                chosen = candidate
+                break
+            }
         }
         // One step: the branch of record's own settings may name another branch of record.
         if let tip = (try? await tip(of: chosen, root: root, git: git)) ?? nil,
-           let named = (try? await BaseSettings.read(at: tip, root: root, git: git))?.settings.branch, named != chosen, named != "HEAD",
-           (try? await Self.tip(of: named, root: root, git: git)) ?? nil != nil {
+            let named = (try? await BaseSettings.read(at: tip, root: root, git: git))?.settings.branch, named != chosen,
+            named != "HEAD",
+            (try? await Self.tip(of: named, root: root, git: git)) ?? nil != nil
+        {
             return named
         }
         return chosen

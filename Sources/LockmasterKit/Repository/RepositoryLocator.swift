@@ -8,8 +8,9 @@ public enum RepositoryLocationError: Error, Sendable, Equatable, CustomStringCon
 
     public var description: String {
         switch self {
-        case let .notADirectory(path): "--repo \(path) is not a directory; pass the platform repository's directory"
-        case let .notInWorkTree(path): "\(path) is not inside a git work tree; run from the platform repository or pass --repo DIR"
+        case .notADirectory(let path): "--repo \(path) is not a directory; pass the platform repository's directory"
+        case .notInWorkTree(let path):
+            "\(path) is not inside a git work tree; run from the platform repository or pass --repo DIR"
         }
     }
 }
@@ -22,11 +23,14 @@ public struct RepositoryLocator: Sendable {
         self.git = git
     }
 
-    public func locate(explicit: String?, currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) async throws -> URL {
+    public func locate(
+        explicit: String?, currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) async throws -> URL {
         if let explicit {
             let url = URL(fileURLWithPath: explicit, relativeTo: currentDirectory).standardizedFileURL
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw RepositoryLocationError.notADirectory(explicit)
             }
             return url

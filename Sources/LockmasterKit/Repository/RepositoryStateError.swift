@@ -23,20 +23,23 @@ public enum RepositoryStateError: Error, Sendable, Equatable, CustomStringConver
 
     public var description: String {
         switch self {
-        case let .dirty(entries, purpose):
-            let paths = entries.prefix(3).map { $0.description.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        case .dirty(let entries, let purpose):
+            let paths =
+                entries.prefix(3).map { $0.description.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
                 + (entries.count > 3 ? ", …" : "")
             switch purpose {
             case .commit: return "the work tree has uncommitted changes (\(paths)); commit or stash them first"
-            case .promote: return "gate clean-tree: the work tree has uncommitted changes (\(paths)); commit or stash them first"
+            case .promote:
+                return "gate clean-tree: the work tree has uncommitted changes (\(paths)); commit or stash them first"
             case .publish:
                 return "the platform files have uncommitted changes (\(paths)); "
                     + "commit them so the revision annotation describes what is published, or pass --allow-dirty"
             }
-        case let .unknownEnvironment(name, known):
+        case .unknownEnvironment(let name, let known):
             return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
-        case let .sandboxNotInWorkTree(name, directory):
-            return "no sandbox \(name) here: \(directory) is not in this work tree; run the command on its branch (git switch \(name)), "
+        case .sandboxNotInWorkTree(let name, let directory):
+            return
+                "no sandbox \(name) here: \(directory) is not in this work tree; run the command on its branch (git switch \(name)), "
                 + "or see lockmaster sandbox list"
         }
     }

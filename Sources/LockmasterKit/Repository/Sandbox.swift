@@ -35,9 +35,11 @@ public struct Sandbox: Sendable, Equatable {
     /// The kube context of its cluster: `contexts` (`--context NAME=CTX`, by name or environment), else
     /// `template` (`sandbox.contextTemplate`) with `{name}` and `{directory}` filled in.
     public func context(_ contexts: [String: String], template: String?) -> String? {
-        Self.context(named: name, contexts) ?? template.map {
-            $0.replacingOccurrences(of: "{name}", with: name).replacingOccurrences(of: "{directory}", with: environment)
-        }
+        Self.context(named: name, contexts)
+            ?? template.map {
+                $0.replacingOccurrences(of: "{name}", with: name).replacingOccurrences(
+                    of: "{directory}", with: environment)
+            }
     }
 
     /// The context `contexts` gives the sandbox `name`, by its name or its environment's.
@@ -47,7 +49,10 @@ public struct Sandbox: Sendable, Equatable {
 
     /// The variables every `sandbox.create` and `sandbox.destroy` hook sees.
     public func hookEnvironment(repositoryURL: String?) -> [String: String] {
-        ["LOCKMASTER_SANDBOX": environment, "LOCKMASTER_BRANCH": branch, "LOCKMASTER_PATH": directory, "LOCKMASTER_REPO_URL": repositoryURL ?? ""]
+        [
+            "LOCKMASTER_SANDBOX": environment, "LOCKMASTER_BRANCH": branch, "LOCKMASTER_PATH": directory,
+            "LOCKMASTER_REPO_URL": repositoryURL ?? "",
+        ]
     }
 
     /// Refuses unless the sandbox's directory is in the work tree at `root` (its branch is checked out).

@@ -48,27 +48,31 @@ public struct WorkTreeChange: Sendable {
     ///     a failure restored (when HEAD has them) or removed.
     ///   - message: the commit message for the edit's value; nil stages without committing.
     ///   - edit: writes the files.
-    public func run<Value: Sendable>(on branch: Branch, paths: [String], message: @escaping @Sendable (Value) -> String?,
-                              _ edit: @Sendable () async throws -> Value) async throws -> Result<Value> {
+    public func run<Value: Sendable>(
+        on branch: Branch, paths: [String], message: @escaping @Sendable (Value) -> String?,
+        _ edit: @Sendable () async throws -> Value
+    ) async throws -> Result<Value> {
         try await Interruption.deferring {
             var original = try await git.currentBranch(in: root)
             if original == nil { original = try await git.head(in: root).commit }  // a detached HEAD
             let start = original ?? "HEAD"
             var name = start
-            if case let .new(branchName, base) = branch {
+            if case .new(let branchName, let base) = branch {
                 try await git.createBranch(branchName, from: base, in: root)
                 name = branchName
             }
             do {
                 // What the branch's HEAD already has goes back to it on a failure; the rest is new.
                 var tracked: [String] = []
-                for path in paths where !(try await git.files(at: "HEAD", under: path, in: root)).isEmpty { tracked.append(path) }
+                for path in paths where !(try await git.files(at: "HEAD", under: path, in: root)).isEmpty {
+                    tracked.append(path)
+                }
                 do {
-                let value = try await edit()
-                try await git.add(paths, in: root)
-                var commit: String?
-                if let text = message(value) { commit = try await git.commit(message: text, in: root) }
-                return Result(value: value, commit: commit, branch: name)
+                    let value = try await edit()
+                    try await git.add(paths, in: root)
+                    var commit: String?
+                    if let text = message(value) { commit = try await git.commit(message: text, in: root) }
+                    return Result(value: value, commit: commit, branch: name)
                 } catch {
                     await undo(paths: paths, tracked: tracked)
                     throw error
@@ -81,8 +85,10 @@ public struct WorkTreeChange: Sendable {
     }
 
     /// Makes the change and commits it with `message`.
-    public func commit<Value: Sendable>(on branch: Branch, paths: [String], message: @escaping @Sendable (Value) -> String,
-                                 _ edit: @Sendable () async throws -> Value) async throws -> (value: Value, commit: String, branch: String) {
+    public func commit<Value: Sendable>(
+        on branch: Branch, paths: [String], message: @escaping @Sendable (Value) -> String,
+        _ edit: @Sendable () async throws -> Value
+    ) async throws -> (value: Value, commit: String, branch: String) {
         let result = try await run(on: branch, paths: paths, message: { Optional(message($0)) }, edit)
         guard let commit = result.commit else { throw WorkTreeChangeError.notCommitted }
         return (result.value, commit, result.branch)
@@ -100,7 +106,7 @@ public struct WorkTreeChange: Sendable {
 
     /// Checks the original branch out again and deletes the one the change made.
     private func undo(branch: Branch, original: String) async {
-        guard case let .new(name, _) = branch else { return }
+        guard case .new(let name, _) = branch else { return }
         try? await git.switchBranch(original, in: root)
         try? await git.deleteBranch(name, in: root)
     }

@@ -21,17 +21,27 @@ struct DowngradeGuard {
     let access: RegistryAccess
 
     /// The highest version the environment's range admits that a later environment's pin history holds.
-    func check(_ environment: PlatformEnvironment, resolved: String, repository: PlatformRepository) async -> Downgrade? {
-        guard environment.classification.kind == .tracksRange, let ref = environment.classification.ref, let range = try? SemverRange(ref),
-              let now = SemanticVersion.flux(resolved) else { return nil }
+    func check(_ environment: PlatformEnvironment, resolved: String, repository: PlatformRepository) async -> Downgrade?
+    {
+        guard environment.classification.kind == .tracksRange, let ref = environment.classification.ref,
+            let range = try? SemverRange(ref),
+            let now = SemanticVersion.flux(resolved)
+        else { return nil }
         let order = repository.settings.environments
         guard let index = order.firstIndex(of: environment.name) else { return nil }
         var highest: (version: SemanticVersion, tag: String, evidence: String)?
         for later in order.dropFirst(index + 1) {
-            let pins = (try? await EnvironmentHistory(git: git, access: access).pins(repository: repository.root, environment: later, loaded: repository)) ?? []
+            let pins =
+                (try? await EnvironmentHistory(git: git, access: access).pins(
+                    repository: repository.root, environment: later, loaded: repository)) ?? []
             for pin in pins where pin.field == .tag {
-                guard let version = SemanticVersion.flux(pin.to), range.contains(version), version.compare(to: highest?.version ?? now) > 0 else { continue }
-                highest = (version, pin.to, "\(later) was pinned to \(pin.to) in \(pin.commit.prefix(12)) (\(pin.date)), so \(environment.name) ran it")
+                guard let version = SemanticVersion.flux(pin.to), range.contains(version),
+                    version.compare(to: highest?.version ?? now) > 0
+                else { continue }
+                highest = (
+                    version, pin.to,
+                    "\(later) was pinned to \(pin.to) in \(pin.commit.prefix(12)) (\(pin.date)), so \(environment.name) ran it"
+                )
             }
         }
         return highest.map { Downgrade(from: $0.tag, to: resolved, evidence: $0.evidence) }
@@ -39,8 +49,10 @@ struct DowngradeGuard {
 
     /// What the cluster runs, from its source's revision (`<tag>@sha256:…`), when higher than `resolved`.
     static func live(_ revision: String?, resolved: String, context: String) -> Downgrade? {
-        guard let revision, let tag = revision.split(separator: "@").first.map(String.init), let ran = SemanticVersion.flux(tag),
-              let now = SemanticVersion.flux(resolved), ran.compare(to: now) > 0 else { return nil }
+        guard let revision, let tag = revision.split(separator: "@").first.map(String.init),
+            let ran = SemanticVersion.flux(tag),
+            let now = SemanticVersion.flux(resolved), ran.compare(to: now) > 0
+        else { return nil }
         return Downgrade(from: tag, to: resolved, evidence: "its cluster (context \(context)) runs \(revision)")
     }
 }

@@ -17,8 +17,10 @@ public struct ResolveRequest: Sendable {
     /// Public key files that replace `signing.trustedKeys` for the signature check (`verify --key`).
     public var keys: [String] = []
 
-    public init(repository: URL?, environment: String? = nil, range: String? = nil, filter: String? = nil, from: String? = nil,
-                checkDowngrade: Bool = false) {
+    public init(
+        repository: URL?, environment: String? = nil, range: String? = nil, filter: String? = nil, from: String? = nil,
+        checkDowngrade: Bool = false
+    ) {
         self.checkDowngrade = checkDowngrade
         self.repository = repository
         self.environment = environment
@@ -67,13 +69,15 @@ public enum ResolveError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notOCI(environment, kind, ref):
-            return "\(environment) \(kind == "tracks-branch" ? "tracks branch \(ref ?? "?")" : "is \(kind)"), not OCI artifacts; resolve works on environments whose platform source is an OCIRepository"
+        case .notOCI(let environment, let kind, let ref):
+            return
+                "\(environment) \(kind == "tracks-branch" ? "tracks branch \(ref ?? "?")" : "is \(kind)"), not OCI artifacts; resolve works on environments whose platform source is an OCIRepository"
         case .noRepository:
-            return "no artifact repository: pass --from oci://HOST/REPO (or a layout directory), or set 'artifact' in lockmaster.yaml"
-        case let .tagMissing(tag, repository):
+            return
+                "no artifact repository: pass --from oci://HOST/REPO (or a layout directory), or set 'artifact' in lockmaster.yaml"
+        case .tagMissing(let tag, let repository):
             return "tag \(tag) does not exist in \(repository); publish it, or pin an existing tag"
-        case let .digestMissing(digest, repository):
+        case .digestMissing(let digest, let repository):
             return "\(digest) does not exist in \(repository)"
         case .missingArguments:
             return "name an environment (lockmaster resolve staging), or give --range and --from"
@@ -93,7 +97,9 @@ public struct EnvironmentResolver: Sendable {
 
     public func run(_ request: ResolveRequest) async throws -> ResolveReport {
         var refField = RefField.semver
-        var ref = request.range, filter = request.filter, target = request.from
+        var ref = request.range
+        var filter = request.filter
+        var target = request.from
         var artifact = request.from
         var trusted: [PublicKey] = []
         var loaded: (PlatformRepository, PlatformEnvironment)?
@@ -104,9 +110,12 @@ public struct EnvironmentResolver: Sendable {
             guard let environment = repository.environment(named: name) else {
                 throw RepositoryStateError.unknownEnvironment(name, in: repository)
             }
-            guard case let .oci(source) = environment.source, let field = environment.classification.refField,
-                  environment.classification.kind != .unknown || field == .tag else {
-                throw ResolveError.notOCI(environment: name, kind: environment.classification.kind.rawValue, ref: environment.classification.ref)
+            guard case .oci(let source) = environment.source, let field = environment.classification.refField,
+                environment.classification.kind != .unknown || field == .tag
+            else {
+                throw ResolveError.notOCI(
+                    environment: name, kind: environment.classification.kind.rawValue,
+                    ref: environment.classification.ref)
             }
             trusted = try SigningKeys.trusted(settings: repository.settings, root: root, explicit: request.keys)
             loaded = (repository, environment)
@@ -120,15 +129,20 @@ public struct EnvironmentResolver: Sendable {
         guard let target else { throw ResolveError.noRepository }
         let store = try await access.store(for: target, relativeTo: base, artifact: artifact)
 
-        var report = ResolveReport(environment: request.environment, repository: store.location, refField: refField, ref: ref,
-                                   semverFilter: filter, tag: nil, digest: "", revision: "", candidates: [])
+        var report = ResolveReport(
+            environment: request.environment, repository: store.location, refField: refField, ref: ref,
+            semverFilter: filter, tag: nil, digest: "", revision: "", candidates: [])
         switch refField {
         case .digest:
-            guard try await store.manifest(ref) != nil else { throw ResolveError.digestMissing(digest: ref, repository: store.location) }
+            guard try await store.manifest(ref) != nil else {
+                throw ResolveError.digestMissing(digest: ref, repository: store.location)
+            }
             report.digest = ref
             report.revision = ref
         case .tag:
-            guard let digest = try await store.manifestDigest(ref) else { throw ResolveError.tagMissing(tag: ref, repository: store.location) }
+            guard let digest = try await store.manifestDigest(ref) else {
+                throw ResolveError.tagMissing(tag: ref, repository: store.location)
+            }
             report.tag = ref
             report.digest = digest
             report.revision = "\(ref)@\(digest)"
@@ -148,9 +162,12 @@ public struct EnvironmentResolver: Sendable {
             report.sourceRevision = manifest.annotations?[FluxArtifact.revisionAnnotation]
             report.created = manifest.annotations?[FluxArtifact.createdAnnotation]
         }
-        if !trusted.isEmpty { report.signature = try await CosignSignatures(store: store).verify(digest: report.digest, keys: trusted) }
+        if !trusted.isEmpty {
+            report.signature = try await CosignSignatures(store: store).verify(digest: report.digest, keys: trusted)
+        }
         if request.checkDowngrade, let (repository, environment) = loaded, let tag = report.tag {
-            report.downgrade = await DowngradeGuard(git: git, access: access).check(environment, resolved: tag, repository: repository)
+            report.downgrade = await DowngradeGuard(git: git, access: access).check(
+                environment, resolved: tag, repository: repository)
         }
         return report
     }

@@ -23,8 +23,11 @@ public struct SandboxCreateRequest: Sendable {
     /// The clock the lease starts from.
     public var now: Date
 
-    public init(repository: URL, name: String, from: String? = nil, base: String? = nil, noCommit: Bool = false, resume: Bool = false,
-                hookOutput: (@Sendable (Data) -> Void)? = nil, owner: String? = nil, ttl: TimeSpan? = nil, now: Date = Date()) {
+    public init(
+        repository: URL, name: String, from: String? = nil, base: String? = nil, noCommit: Bool = false,
+        resume: Bool = false,
+        hookOutput: (@Sendable (Data) -> Void)? = nil, owner: String? = nil, ttl: TimeSpan? = nil, now: Date = Date()
+    ) {
         self.owner = owner
         self.ttl = ttl
         self.now = now
@@ -74,7 +77,8 @@ public struct SandboxCreator: Sendable {
         settings.branch = await BaseBranch.resolve(root: root, settings: settings, git: git).name
         let name = request.name
         guard let pattern = try? NSRegularExpression(pattern: settings.sandbox.namePattern),
-              pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil else {
+            pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+        else {
             throw SandboxError.invalidName(name, pattern: settings.sandbox.namePattern)
         }
         let from = request.from ?? settings.sandbox.from
@@ -82,48 +86,71 @@ public struct SandboxCreator: Sendable {
         let sandbox = Sandbox(name: name, settings: settings)
         let directory = sandbox.directory
         let lease = try await lease(for: request, settings: settings)
-        if request.resume { return try await resume(request, settings: settings, from: from, base: base, directory: directory, lease: lease) }
+        if request.resume {
+            return try await resume(
+                request, settings: settings, from: from, base: base, directory: directory, lease: lease)
+        }
         // A run stopped hard (kill -9, a power cut) between the branch and the commit: say what it left.
-        if let leftovers = try await leftovers(name: name, base: base, directory: directory, root: root) { throw leftovers }
+        if let leftovers = try await leftovers(name: name, base: base, directory: directory, root: root) {
+            throw leftovers
+        }
 
         try await WorkTreeChange(git: git, root: root).requireClean { RepositoryStateError.dirty($0, .commit) }
         guard try await !git.branchExists(name, in: root) else { throw SandboxError.branchExists(name) }
         guard try await git.resolve(base, in: root) != nil else { throw SandboxError.unknownBase(base) }
         if let max = settings.sandbox.max {
             let open = try await SandboxLister(git: git).open(repository: root)
-            if open.count >= max { throw SandboxError.tooMany(max: max, oldest: open.prefix(3).map { "\($0.name) (since \($0.created))" }) }
+            if open.count >= max {
+                throw SandboxError.tooMany(max: max, oldest: open.prefix(3).map { "\($0.name) (since \($0.created))" })
+            }
         }
         var original = try await git.currentBranch(in: root)
         if original == nil { original = try await git.head(in: root).commit }
         let originalRef = original ?? base
 
         // The branch, the copy and the commit are all in place or all undone.
-        let (files, commit) = try await copyAndCommit(request, on: .new(name, from: base), settings: settings, from: from, base: base, directory: directory, lease: lease)
-        var report = SandboxCreateReport(name: name, branch: name, base: base, from: from, directory: directory, commit: commit,
-                                         files: files, hooks: settings.sandbox.hooks.create, nextSteps: [], lease: lease)
+        let (files, commit) = try await copyAndCommit(
+            request, on: .new(name, from: base), settings: settings, from: from, base: base, directory: directory,
+            lease: lease)
+        var report = SandboxCreateReport(
+            name: name, branch: name, base: base, from: from, directory: directory, commit: commit,
+            files: files, hooks: settings.sandbox.hooks.create, nextSteps: [], lease: lease)
         if settings.sandbox.hooks.create.isEmpty {
             report.nextSteps = try await nextSteps(name: name, directory: directory, root: root, settings: settings)
         } else {
-            try await runHooks(from: 0, request: request, settings: settings, directory: directory, original: originalRef)
+            try await runHooks(
+                from: 0, request: request, settings: settings, directory: directory, original: originalRef)
         }
         return report
     }
 
     /// The sandbox's own change: copy, point, stage, commit (unless --no-commit), on `branch`; on a
     /// failure all of it is undone, the branch included when this made it.
-    private func copyAndCommit(_ request: SandboxCreateRequest, on branch: WorkTreeChange.Branch, settings: LockmasterSettings, from: String, base: String,
-                               directory: String, lease: SandboxLease) async throws -> ([String], String?) {
+    private func copyAndCommit(
+        _ request: SandboxCreateRequest, on branch: WorkTreeChange.Branch, settings: LockmasterSettings, from: String,
+        base: String,
+        directory: String, lease: SandboxLease
+    ) async throws -> ([String], String?) {
         let root = request.repository
-        let message = request.noCommit ? nil : """
+        let message =
+            request.noCommit
+            ? nil
+            : """
             Create sandbox \(request.name) from \(from) at \(base)
 
             Copies \(settings.environmentDirectory(from)) to \(directory) without \(settings.sandbox.exclude.joined(separator: ", ")) \
             and points its platform GitRepository at branch \(request.name).
             """
-        let done = try await WorkTreeChange(git: git, root: root).run(on: branch, paths: [directory], message: { _ in message }) {
-            guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else { throw SandboxError.directoryExists(directory) }
+        let done = try await WorkTreeChange(git: git, root: root).run(
+            on: branch, paths: [directory], message: { _ in message }
+        ) {
+            guard !FileManager.default.fileExists(atPath: root.appendingPathComponent(directory).path) else {
+                throw SandboxError.directoryExists(directory)
+            }
             var files = try await copy(from: from, to: directory, settings: settings, root: root)
-            try point(directory: directory, copiedFrom: settings.environmentDirectory(from), at: request.name, root: root, settings: settings)
+            try point(
+                directory: directory, copiedFrom: settings.environmentDirectory(from), at: request.name, root: root,
+                settings: settings)
             let leaseFile = Sandbox(name: request.name, settings: settings).leasePath
             try AtomicFile.write(Data(lease.text.utf8), to: root.appendingPathComponent(leaseFile))
             files.append(leaseFile)
@@ -138,7 +165,9 @@ public struct SandboxCreator: Sendable {
         var owner = request.owner
         if owner == nil { owner = try await SandboxLease.defaultOwner(git: git, root: request.repository) }
         guard let owner else { throw SandboxLeaseError.noOwner }
-        return SandboxLease(owner: owner, created: request.now, expires: request.now.addingTimeInterval(ttl.seconds), ticket: SandboxLease.ticket(in: request.name))
+        return SandboxLease(
+            owner: owner, created: request.now, expires: request.now.addingTimeInterval(ttl.seconds),
+            ticket: SandboxLease.ticket(in: request.name))
     }
 
     /// The sandbox commit: the newest commit of the branch's own that touches the sandbox directory (which
@@ -152,24 +181,31 @@ public struct SandboxCreator: Sendable {
     /// when nothing is left (or the branch is not this command's).
     private func leftovers(name: String, base: String, directory: String, root: URL) async throws -> SandboxError? {
         guard try await git.branchExists(name, in: root), try await git.currentBranch(in: root) == name,
-              try await sandboxCommit(name: name, base: base, directory: directory, root: root) == nil else { return nil }
+            try await sandboxCommit(name: name, base: base, directory: directory, root: root) == nil
+        else { return nil }
         let uncommitted = try await git.status(of: [directory], in: root)
         var found = ["branch \(name), checked out, with no sandbox commit"]
         if !uncommitted.isEmpty {
             let staged = uncommitted.filter(\.isStaged).count
-            found.append("\(uncommitted.count) uncommitted path\(uncommitted.count == 1 ? "" : "s") under \(directory) (\(staged) staged)")
+            found.append(
+                "\(uncommitted.count) uncommitted path\(uncommitted.count == 1 ? "" : "s") under \(directory) (\(staged) staged)"
+            )
         }
         return .interrupted(name: name, found: found, directory: directory, base: base)
     }
 
     /// Copies the tracked files of the source environment, leaving out the excluded paths.
-    private func copy(from environment: String, to directory: String, settings: LockmasterSettings, root: URL) async throws -> [String] {
+    private func copy(from environment: String, to directory: String, settings: LockmasterSettings, root: URL)
+        async throws -> [String]
+    {
         let repository = PlatformRepository.load(root: root, settings: settings)
         guard let source = repository.environment(named: environment) else {
             throw RepositoryStateError.unknownEnvironment(environment, in: repository)
         }
         guard source.classification.kind == .tracksBranch else {
-            throw SandboxError.notBranchTracking(environment: environment, kind: source.classification.kind.rawValue, reason: source.classification.reason)
+            throw SandboxError.notBranchTracking(
+                environment: environment, kind: source.classification.kind.rawValue,
+                reason: source.classification.reason)
         }
         let target = root.appendingPathComponent(directory)
         let prefix = source.directory + "/"
@@ -178,7 +214,8 @@ public struct SandboxCreator: Sendable {
             let relative = String(path.dropFirst(prefix.count))
             if settings.sandbox.exclude.contains(where: { relative == $0 || relative.hasPrefix($0 + "/") }) { continue }
             let destination = target.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: root.appendingPathComponent(path), to: destination)
             written.append("\(directory)/\(relative)")
         }
@@ -186,42 +223,60 @@ public struct SandboxCreator: Sendable {
     }
 
     /// Sets the copied platform GitRepository's `spec.ref.branch` to the sandbox branch, byte for byte otherwise.
-    private func point(directory: String, copiedFrom source: String, at branch: String, root: URL, settings: LockmasterSettings) throws {
+    private func point(
+        directory: String, copiedFrom source: String, at branch: String, root: URL, settings: LockmasterSettings
+    ) throws {
         let name = (directory as NSString).lastPathComponent
         let objects = ManifestLoader(root: root).load(under: directory).objects
-        let environment = PlatformEnvironment.read(name: name, directory: directory, objects: objects, settings: settings)
+        let environment = PlatformEnvironment.read(
+            name: name, directory: directory, objects: objects, settings: settings)
         // A Flux Operator environment whose FluxInstance is in the copy: its sync follows the branch and
         // builds the copy's directory.
         if environment.source == nil, let instance = environment.instance, instance.sync?.kind == "GitRepository",
-           instance.specPath == ["spec"], instance.object.location.path.hasPrefix(directory + "/") {
+            instance.specPath == ["spec"], instance.object.location.path.hasPrefix(directory + "/")
+        {
             let object = instance.object
-            let selector = ObjectSelector(kind: "FluxInstance", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
+            let selector = ObjectSelector(
+                kind: "FluxInstance", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group
+            )
             let file = root.appendingPathComponent(object.location.path)
-            try ScalarEditor.edit(file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("ref"), value: "refs/heads/\(branch)")
+            try ScalarEditor.edit(
+                file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("ref"),
+                value: "refs/heads/\(branch)")
             // The same place in the copy: a sync of `clusters/dev/flux` becomes `clusters/sandbox-x/flux`.
             var path = instance.sync?.path ?? ""
             while path.hasPrefix("./") { path.removeFirst(2) }
             let inside = path == source ? "" : path.hasPrefix(source + "/") ? String(path.dropFirst(source.count)) : ""
-            try ScalarEditor.edit(file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("path"), value: directory + inside)
+            try ScalarEditor.edit(
+                file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("path"),
+                value: directory + inside)
             return
         }
-        guard case let .git(repository) = environment.source else {
-            throw SandboxError.noGitSource(directory: directory, reason: environment.classification.reason ?? "its platform source is not a GitRepository")
+        guard case .git(let repository) = environment.source else {
+            throw SandboxError.noGitSource(
+                directory: directory,
+                reason: environment.classification.reason ?? "its platform source is not a GitRepository")
         }
         let object = repository.object
-        try ScalarEditor.edit(file: root.appendingPathComponent(object.location.path), displayPath: object.location.path,
-                              selector: ObjectSelector(kind: "GitRepository", name: object.name ?? "", namespace: object.effectiveNamespace,
-                                                       group: object.group),
-                              path: ["spec", "ref", "branch"], value: branch)
+        try ScalarEditor.edit(
+            file: root.appendingPathComponent(object.location.path), displayPath: object.location.path,
+            selector: ObjectSelector(
+                kind: "GitRepository", name: object.name ?? "", namespace: object.effectiveNamespace,
+                group: object.group),
+            path: ["spec", "ref", "branch"], value: branch)
     }
 
     /// Finishes what a failed or interrupted run left on the sandbox branch: the copy and its commit when
     /// they are missing (a stray half-copy is replaced), then the hooks from the one that failed. It
     /// reports success only with the sandbox commit in hand.
-    private func resume(_ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String, directory: String,
-                        lease: SandboxLease) async throws -> SandboxCreateReport {
+    private func resume(
+        _ request: SandboxCreateRequest, settings: LockmasterSettings, from: String, base: String, directory: String,
+        lease: SandboxLease
+    ) async throws -> SandboxCreateReport {
         let root = request.repository
-        guard try await git.currentBranch(in: root) == request.name else { throw SandboxError.notResumable(request.name) }
+        guard try await git.currentBranch(in: root) == request.name else {
+            throw SandboxError.notResumable(request.name)
+        }
         var files: [String] = []
         var commit = try await sandboxCommit(name: request.name, base: base, directory: directory, root: root)
         if commit == nil {
@@ -230,34 +285,51 @@ public struct SandboxCreator: Sendable {
             (files, commit) = try await Interruption.deferring {
                 try? await git.unstage([directory], in: root)
                 try? FileManager.default.removeItem(at: root.appendingPathComponent(directory))
-                return try await copyAndCommit(request, on: .current, settings: settings, from: from, base: base, directory: directory, lease: lease)
+                return try await copyAndCommit(
+                    request, on: .current, settings: settings, from: from, base: base, directory: directory,
+                    lease: lease)
             }
         }
         guard let commit else { throw SandboxError.notResumable(request.name) }
         let state = try stateFile(root: root, name: request.name)
-        let start = (try? String(contentsOf: state, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-        try await runHooks(from: start, request: request, settings: settings, directory: directory, original: settings.branch)
-        let written = (try? String(contentsOf: root.appendingPathComponent(Sandbox(name: request.name, settings: settings).leasePath), encoding: .utf8))
+        let start =
+            (try? String(contentsOf: state, encoding: .utf8)).flatMap {
+                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            } ?? 0
+        try await runHooks(
+            from: start, request: request, settings: settings, directory: directory, original: settings.branch)
+        let written =
+            (try? String(
+                contentsOf: root.appendingPathComponent(Sandbox(name: request.name, settings: settings).leasePath),
+                encoding: .utf8))
             .flatMap { try? SandboxLease.parse($0, path: Sandbox.leaseFileName) }
-        return SandboxCreateReport(name: request.name, branch: request.name, base: base, from: from, directory: directory, commit: commit,
-                                   files: files, hooks: settings.sandbox.hooks.create, nextSteps: [], lease: written ?? lease)
+        return SandboxCreateReport(
+            name: request.name, branch: request.name, base: base, from: from, directory: directory, commit: commit,
+            files: files, hooks: settings.sandbox.hooks.create, nextSteps: [], lease: written ?? lease)
     }
 
     /// Runs `sandbox.create` hooks in order from `start`; on a failure, remembers where to resume.
-    private func runHooks(from start: Int, request: SandboxCreateRequest, settings: LockmasterSettings, directory: String, original: String) async throws {
+    private func runHooks(
+        from start: Int, request: SandboxCreateRequest, settings: LockmasterSettings, directory: String,
+        original: String
+    ) async throws {
         let root = request.repository
         let runner = SandboxHooks(runner: self.runner, git: git)
-        let environment = await runner.environment(for: Sandbox(name: request.name, settings: settings), repository: root)
+        let environment = await runner.environment(
+            for: Sandbox(name: request.name, settings: settings), repository: root)
         let hooks = settings.sandbox.hooks.create
         let state = try stateFile(root: root, name: request.name)
         for index in start..<hooks.count {
-            let output = try await runner.run(hooks[index], in: root, environment: environment, streaming: request.hookOutput)
+            let output = try await runner.run(
+                hooks[index], in: root, environment: environment, streaming: request.hookOutput)
             guard output.status == 0 else {
-                try FileManager.default.createDirectory(at: state.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: state.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try AtomicFile.write(Data("\(index)\n".utf8), to: state)
                 let lines = (output.stdout + output.stderr).split(separator: "\n").suffix(5).map(String.init)
-                throw SandboxError.hookFailed(index: index, command: hooks[index], status: output.status, lastLines: lines,
-                                              name: request.name, original: original)
+                throw SandboxError.hookFailed(
+                    index: index, command: hooks[index], status: output.status, lastLines: lines,
+                    name: request.name, original: original)
             }
         }
         try? FileManager.default.removeItem(at: state)
@@ -269,23 +341,37 @@ public struct SandboxCreator: Sendable {
     }
 
     /// The operator's next steps, with the values of this sandbox filled in.
-    private func nextSteps(name: String, directory: String, root: URL, settings: LockmasterSettings) async throws -> [String] {
+    private func nextSteps(name: String, directory: String, root: URL, settings: LockmasterSettings) async throws
+        -> [String]
+    {
         let objects = ManifestLoader(root: root).load(under: directory).objects
-        let environment = PlatformEnvironment.read(name: (directory as NSString).lastPathComponent, directory: directory, objects: objects, settings: settings)
-        let url = try await git.remoteURL(named: "origin", in: root).map(RemoteURL.withoutCredentials) ?? environment.source?.url ?? "<repository URL>"
-        var steps = ["Create the cluster for \(Sandbox.environment(for: name)) with your infrastructure-as-code (or configure sandbox.hooks.create in lockmaster.yaml to do it for you)."]
-        let sourceObjects = objects.compactMap(GitRepository.init).map(\.object) + objects.compactMap(OCIRepository.init).map(\.object)
+        let environment = PlatformEnvironment.read(
+            name: (directory as NSString).lastPathComponent, directory: directory, objects: objects, settings: settings)
+        let url =
+            try await git.remoteURL(named: "origin", in: root).map(RemoteURL.withoutCredentials) ?? environment.source?
+            .url ?? "<repository URL>"
+        var steps = [
+            "Create the cluster for \(Sandbox.environment(for: name)) with your infrastructure-as-code (or configure sandbox.hooks.create in lockmaster.yaml to do it for you)."
+        ]
+        let sourceObjects =
+            objects.compactMap(GitRepository.init).map(\.object) + objects.compactMap(OCIRepository.init).map(\.object)
         for object in sourceObjects {
             guard let secret = object.root.string(at: ["spec", "secretRef", "name"]) else { continue }
             let namespace = object.effectiveNamespace
             let sourceURL = object.root.string(at: ["spec", "url"]) ?? ""
             if object.kind == "OCIRepository" {
                 let host = sourceURL.dropFirst("oci://".count).prefix { $0 != "/" }
-                steps.append("kubectl create secret docker-registry \(secret) --namespace \(namespace) --docker-server=\(host) --docker-username=<user> --docker-password=<token>")
+                steps.append(
+                    "kubectl create secret docker-registry \(secret) --namespace \(namespace) --docker-server=\(host) --docker-username=<user> --docker-password=<token>"
+                )
             } else if sourceURL.hasPrefix("ssh://") || sourceURL.contains("@") && !sourceURL.hasPrefix("http") {
-                steps.append("kubectl create secret generic \(secret) --namespace \(namespace) --from-file=identity=<private key> --from-file=identity.pub=<public key> --from-file=known_hosts=<known_hosts>")
+                steps.append(
+                    "kubectl create secret generic \(secret) --namespace \(namespace) --from-file=identity=<private key> --from-file=identity.pub=<public key> --from-file=known_hosts=<known_hosts>"
+                )
             } else {
-                steps.append("kubectl create secret generic \(secret) --namespace \(namespace) --from-literal=username=<user> --from-literal=password=<token>")
+                steps.append(
+                    "kubectl create secret generic \(secret) --namespace \(namespace) --from-literal=username=<user> --from-literal=password=<token>"
+                )
             }
         }
         steps.append("flux bootstrap git --url=\(url) --branch=\(name) --path=\(directory)")

@@ -19,37 +19,45 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .tooMany(max, oldest):
-            return "\(max) sandbox\(max == 1 ? " is" : "es are") open, the most sandbox.max in lockmaster.yaml allows; the oldest: \(oldest.joined(separator: ", ")). "
+        case .tooMany(let max, let oldest):
+            return
+                "\(max) sandbox\(max == 1 ? " is" : "es are") open, the most sandbox.max in lockmaster.yaml allows; the oldest: \(oldest.joined(separator: ", ")). "
                 + "Tear one down (lockmaster sandbox gc, or sandbox delete NAME), or raise sandbox.max"
-        case let .unknownSandbox(name, known):
-            return "no sandbox \(name) on any branch; sandboxes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
-        case let .invalidName(name, pattern):
-            return "'\(name)' is not a sandbox name: it must match \(pattern) (ticket prefix and a hyphenated summary, e.g. OPS-123-add-keda; set sandbox.namePattern in lockmaster.yaml to change the rule)"
-        case let .branchExists(name):
+        case .unknownSandbox(let name, let known):
+            return
+                "no sandbox \(name) on any branch; sandboxes: \(known.isEmpty ? "none" : known.joined(separator: ", "))"
+        case .invalidName(let name, let pattern):
+            return
+                "'\(name)' is not a sandbox name: it must match \(pattern) (ticket prefix and a hyphenated summary, e.g. OPS-123-add-keda; set sandbox.namePattern in lockmaster.yaml to change the rule)"
+        case .branchExists(let name):
             return "a branch named \(name) already exists; choose another name, or delete the branch"
-        case let .directoryExists(path):
+        case .directoryExists(let path):
             return "\(path) already exists; choose another name, or remove that sandbox first"
-        case let .unknownBase(base):
+        case .unknownBase(let base):
             return "base \(base) is not a branch or commit here; pass --base with an existing branch"
-        case let .notBranchTracking(environment, kind, reason):
-            return "\(environment) is \(kind), not an environment that tracks a branch" + (reason.map { " (\($0))" } ?? "")
+        case .notBranchTracking(let environment, let kind, let reason):
+            return "\(environment) is \(kind), not an environment that tracks a branch"
+                + (reason.map { " (\($0))" } ?? "")
                 + "; a sandbox is cloned from one that does (pass --from development)"
-        case let .noGitSource(directory, reason):
-            return "the copied \(directory) has no platform GitRepository of its own to point at the branch: \(reason). "
+        case .noGitSource(let directory, let reason):
+            return
+                "the copied \(directory) has no platform GitRepository of its own to point at the branch: \(reason). "
                 + "Declare the platform GitRepository outside flux-system/gotk-sync.yaml"
-        case let .hookFailed(index, command, status, lastLines, name, original):
+        case .hookFailed(let index, let command, let status, let lastLines, let name, let original):
             let tail = lastLines.isEmpty ? "" : "\n" + lastLines.map { "  | \($0)" }.joined(separator: "\n")
             return "sandbox.create hook \(index + 1) ('\(command)') exited with status \(status)\(tail)\n"
                 + "The branch \(name) and its commit are kept. Fix the cause and resume with: lockmaster sandbox create \(name) --resume\n"
                 + "or undo with: git switch \(original) && git branch -D \(name)"
-        case let .interrupted(name, found, directory, base):
+        case .interrupted(let name, let found, let directory, let base):
             // Names come from the repository: the commands are quoted to be pasted as they are.
-            let (name, directory, base) = (ShellQuoting.quote(name), ShellQuoting.quote(directory), ShellQuoting.quote(base))
-            return "an earlier sandbox create \(name) stopped before its commit; found: \(found.joined(separator: "; ")).\n"
+            let (name, directory, base) = (
+                ShellQuoting.quote(name), ShellQuoting.quote(directory), ShellQuoting.quote(base)
+            )
+            return
+                "an earlier sandbox create \(name) stopped before its commit; found: \(found.joined(separator: "; ")).\n"
                 + "Finish it with: lockmaster sandbox create \(name) --resume\n"
                 + "or remove what it left: git rm -r -q --cached --ignore-unmatch -- \(directory) && rm -rf -- \(directory) && git switch \(base) && git branch -D \(name)"
-        case let .notResumable(name):
+        case .notResumable(let name):
             return "nothing to resume: check out the sandbox branch \(name) (created by 'sandbox create') first"
         }
     }

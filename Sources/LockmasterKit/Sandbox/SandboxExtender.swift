@@ -39,7 +39,8 @@ public struct SandboxExtender: Sendable {
         let settings = try SettingsLoader.load(repositoryRoot: root)
         let ttl = try SandboxLease.ttl(request.ttl, settings: settings)
         guard try await git.branchExists(request.name, in: root) else {
-            let known = Set(try await SandboxLister(git: git).run(repository: root, now: request.now).map(\.name)).sorted()
+            let known = Set(try await SandboxLister(git: git).run(repository: root, now: request.now).map(\.name))
+                .sorted()
             throw SandboxError.unknownSandbox(request.name, known: known)
         }
         let original = try await git.currentBranch(in: root)
@@ -57,7 +58,9 @@ public struct SandboxExtender: Sendable {
         }
     }
 
-    private func extend(_ request: SandboxExtendRequest, ttl: TimeSpan, settings: LockmasterSettings) async throws -> SandboxExtendReport {
+    private func extend(_ request: SandboxExtendRequest, ttl: TimeSpan, settings: LockmasterSettings) async throws
+        -> SandboxExtendReport
+    {
         let root = request.repository
         let sandbox = Sandbox(name: request.name, settings: settings)
         try sandbox.requireDirectory(in: root)
@@ -67,13 +70,18 @@ public struct SandboxExtender: Sendable {
             lease = try SandboxLease.parse(text, path: path)
         } else {
             // A sandbox made before leases gets one now.
-            lease = SandboxLease(owner: try await SandboxLease.defaultOwner(git: git, root: root), created: request.now, expires: request.now, ticket: SandboxLease.ticket(in: request.name))
+            lease = SandboxLease(
+                owner: try await SandboxLease.defaultOwner(git: git, root: root), created: request.now,
+                expires: request.now, ticket: SandboxLease.ticket(in: request.name))
         }
         lease.expires = request.now.addingTimeInterval(ttl.seconds)
-        let text = lease.text, message = "Extend sandbox \(request.name)'s lease to \(LeaseTime.format(lease.expires))"
-        let done = try await WorkTreeChange(git: git, root: root).commit(on: .current, paths: [path], message: { _ in message }) {
+        let text = lease.text
+        let message = "Extend sandbox \(request.name)'s lease to \(LeaseTime.format(lease.expires))"
+        let done = try await WorkTreeChange(git: git, root: root).commit(
+            on: .current, paths: [path], message: { _ in message }
+        ) {
             try AtomicFile.write(Data(text.utf8), to: root.appendingPathComponent(path))
         }
-        return SandboxExtendReport(name: request.name, branch: request.name, commit: done.commit ?? "", lease: lease)
+        return SandboxExtendReport(name: request.name, branch: request.name, commit: done.commit, lease: lease)
     }
 }

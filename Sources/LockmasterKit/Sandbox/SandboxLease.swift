@@ -44,16 +44,25 @@ public struct SandboxLease: Sendable, Codable, Equatable {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
-            guard let colon = trimmed.firstIndex(of: ":") else { throw .malformed(SourceLocation(path: path, line: index + 1), "expected key: value") }
-            fields[String(trimmed[..<colon])] = (trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces), index + 1)
+            guard let colon = trimmed.firstIndex(of: ":") else {
+                throw .malformed(SourceLocation(path: path, line: index + 1), "expected key: value")
+            }
+            fields[String(trimmed[..<colon])] = (
+                trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces), index + 1
+            )
         }
         func time(_ key: String) throws(SandboxLeaseError) -> Date {
             guard let field = fields[key] else { throw .malformed(SourceLocation(path: path), "no \(key)") }
-            guard let date = LeaseTime.parse(field.value) else { throw .malformed(SourceLocation(path: path, line: field.line), "\(key) is not an RFC 3339 time") }
+            guard let date = LeaseTime.parse(field.value) else {
+                throw .malformed(SourceLocation(path: path, line: field.line), "\(key) is not an RFC 3339 time")
+            }
             return date
         }
-        guard let owner = fields["owner"]?.value, !owner.isEmpty else { throw .malformed(SourceLocation(path: path), "no owner") }
-        return SandboxLease(owner: owner, created: try time("created"), expires: try time("expires"), ticket: fields["ticket"]?.value)
+        guard let owner = fields["owner"]?.value, !owner.isEmpty else {
+            throw .malformed(SourceLocation(path: path), "no owner")
+        }
+        return SandboxLease(
+            owner: owner, created: try time("created"), expires: try time("expires"), ticket: fields["ticket"]?.value)
     }
 
     /// Who owns a lease nobody named: whom git authors commits as.
@@ -64,7 +73,9 @@ public struct SandboxLease: Sendable, Codable, Equatable {
 
     /// `OPS-123` of `OPS-123-add-keda`: the leading letters, a hyphen and digits.
     public static func ticket(in name: String) -> String? {
-        guard let match = name.range(of: "^[A-Za-z][A-Za-z0-9]*-[0-9]+", options: .regularExpression) else { return nil }
+        guard let match = name.range(of: "^[A-Za-z][A-Za-z0-9]*-[0-9]+", options: .regularExpression) else {
+            return nil
+        }
         return String(name[match])
     }
 
@@ -74,8 +85,10 @@ public struct SandboxLease: Sendable, Codable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         owner = try container.decode(String.self, forKey: .owner)
         guard let created = LeaseTime.parse(try container.decode(String.self, forKey: .created)),
-              let expires = LeaseTime.parse(try container.decode(String.self, forKey: .expires)) else {
-            throw DecodingError.dataCorruptedError(forKey: .created, in: container, debugDescription: "not an RFC 3339 time")
+            let expires = LeaseTime.parse(try container.decode(String.self, forKey: .expires))
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .created, in: container, debugDescription: "not an RFC 3339 time")
         }
         self.created = created
         self.expires = expires
@@ -100,11 +113,13 @@ public enum SandboxLeaseError: Error, Sendable, Equatable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case let .malformed(location, what): "\(location): the sandbox lease is malformed: \(what)"
-        case let .badDuration(text): "'\(text)' is not a lease duration: \(TimeSpan.grammar)"
-        case let .badTime(text): "'\(text)' is not a time: write RFC 3339, e.g. 2026-12-01T09:00:00Z"
-        case let .tooLarge(path, limit): "\(path): the sandbox lease is larger than \(limit >> 10) KiB; it was not read (sandbox create writes a few lines)"
-        case .noOwner: "no owner for the lease: set git's user.email (git config user.email you@example.com), or pass --owner"
+        case .malformed(let location, let what): "\(location): the sandbox lease is malformed: \(what)"
+        case .badDuration(let text): "'\(text)' is not a lease duration: \(TimeSpan.grammar)"
+        case .badTime(let text): "'\(text)' is not a time: write RFC 3339, e.g. 2026-12-01T09:00:00Z"
+        case .tooLarge(let path, let limit):
+            "\(path): the sandbox lease is larger than \(limit >> 10) KiB; it was not read (sandbox create writes a few lines)"
+        case .noOwner:
+            "no owner for the lease: set git's user.email (git config user.email you@example.com), or pass --owner"
         }
     }
 }
@@ -123,7 +138,9 @@ public enum LeaseTime {
 
     /// The clock: `explicit` (`--now`), else `LOCKMASTER_NOW`, else the system's.
     public static func now(explicit: String?, environment: [String: String]) throws(SandboxLeaseError) -> Date {
-        guard let text = explicit ?? environment["LOCKMASTER_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) else { return Date() }
+        guard let text = explicit ?? environment["LOCKMASTER_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return Date()
+        }
         guard let date = parse(text) else { throw .badTime(text) }
         return date
     }

@@ -39,7 +39,9 @@ public struct SandboxLister: Sendable {
 
     /// Asks each sandbox's cluster whether it answers: its context is `contexts[NAME]` or
     /// `contexts[sandbox-<name>]` (lockmaster.yaml's `contexts`); nil where none is known.
-    public func withLiveState(_ sandboxes: [SandboxInfo], contexts: [String: String], kubectl: any Kubectl = ProcessKubectl()) async -> [SandboxInfo] {
+    public func withLiveState(
+        _ sandboxes: [SandboxInfo], contexts: [String: String], kubectl: any Kubectl = ProcessKubectl()
+    ) async -> [SandboxInfo] {
         await withTaskGroup(of: (Int, Bool?).self) { group in
             for (index, sandbox) in sandboxes.enumerated() {
                 guard let context = Sandbox.context(named: sandbox.name, contexts) else { continue }
@@ -65,55 +67,74 @@ public struct SandboxLister: Sendable {
     }
 
     /// - Parameter settings: what to read the branches with (gc: the branch of record's); nil: the work tree's.
-    public func run(repository root: URL, now: Date = Date(), settings given: LockmasterSettings? = nil) async throws -> [SandboxInfo] {
+    public func run(repository root: URL, now: Date = Date(), settings given: LockmasterSettings? = nil) async throws
+        -> [SandboxInfo]
+    {
         let settings = try given ?? SettingsLoader.load(repositoryRoot: root)
         let main = settings.branch
         var found: [SandboxInfo] = []
         for ref in try await git.branches(in: root) {
-            let short = ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/remotes/".count))
+            let short =
+                ref.hasPrefix("refs/heads/")
+                ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/remotes/".count))
             let branch = ref.hasPrefix("refs/heads/") ? short : String(short.drop { $0 != "/" }.dropFirst())
-            let paths = try await git.files(at: ref, under: settings.clustersDir.isEmpty ? "" : settings.clustersDir + "/", in: root)
+            let paths = try await git.files(
+                at: ref, under: settings.clustersDir.isEmpty ? "" : settings.clustersDir + "/", in: root)
             // clusters/sandbox-x/… : the component right below the clusters directory.
             let depth = settings.clustersDepth
-            let directories = Set(paths.compactMap { path -> String? in
-                let parts = path.split(separator: "/")
-                guard parts.count > depth + 1, Sandbox.isSandbox(environment: String(parts[depth])) else { return nil }
-                return settings.environmentDirectory(String(parts[depth]))
-            })
+            let directories = Set(
+                paths.compactMap { path -> String? in
+                    let parts = path.split(separator: "/")
+                    guard parts.count > depth + 1, Sandbox.isSandbox(environment: String(parts[depth])) else {
+                        return nil
+                    }
+                    return settings.environmentDirectory(String(parts[depth]))
+                })
             for directory in directories.sorted() {
                 var set = ManifestSet()
                 let loader = ManifestLoader(root: root)
-                for path in paths where path.hasPrefix(directory + "/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) {
+                for path in paths
+                where path.hasPrefix(directory + "/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) {
                     loader.read(data: try await git.contents(of: path, at: ref, in: root), path: path, into: &set)
                 }
-                let environment = PlatformEnvironment.read(name: (directory as NSString).lastPathComponent, directory: directory,
-                                                           objects: set.objects, settings: settings)
-                guard environment.classification.kind == .tracksBranch, environment.classification.ref == branch else { continue }
+                let environment = PlatformEnvironment.read(
+                    name: (directory as NSString).lastPathComponent, directory: directory,
+                    objects: set.objects, settings: settings)
+                guard environment.classification.kind == .tracksBranch, environment.classification.ref == branch else {
+                    continue
+                }
                 let touching = try await git.commits(on: ref, touching: directory, limit: nil, in: root)
-                guard let last = try await git.commits(on: ref, touching: nil, limit: 1, in: root).first else { continue }
+                guard let last = try await git.commits(on: ref, touching: nil, limit: 1, in: root).first else {
+                    continue
+                }
                 let counts = try await git.aheadBehind(ref, main, in: root)
                 let leasePath = "\(directory)/\(Sandbox.leaseFileName)"
                 // One branch's broken lease does not hide the other sandboxes: it is reported on its row.
-                var lease: SandboxLease?, leaseError: String?
+                var lease: SandboxLease?
+                var leaseError: String?
                 if paths.contains(leasePath) {
                     let data = try await git.contents(of: leasePath, at: ref, in: root)
                     let text = String(decoding: data.prefix(SandboxLease.sizeLimit), as: UTF8.self)
                     do throws(SandboxLeaseError) {
                         // A branch decides these bytes: a lease is a few lines, read no further than its bound.
-                        guard data.count <= SandboxLease.sizeLimit else { throw SandboxLeaseError.tooLarge(path: "\(short):\(leasePath)", limit: SandboxLease.sizeLimit) }
+                        guard data.count <= SandboxLease.sizeLimit else {
+                            throw SandboxLeaseError.tooLarge(
+                                path: "\(short):\(leasePath)", limit: SandboxLease.sizeLimit)
+                        }
                         lease = try SandboxLease.parse(text, path: "\(short):\(leasePath)")
                     } catch {
                         leaseError = "\(error)"
                     }
                 }
-                found.append(SandboxInfo(
-                    name: branch, branch: short, directory: directory,
-                    created: Timestamp.rfc3339(touching.last?.time ?? last.time),
-                    lastCommit: last.commit, lastCommitTime: Timestamp.rfc3339(last.time),
-                    ahead: counts.onlyA, behind: counts.onlyB,
-                    merged: try await git.isAncestor(ref, of: main, in: root),
-                    lease: lease, leaseError: leaseError, expired: lease?.isExpired(at: now) ?? false
-                ))
+                found.append(
+                    SandboxInfo(
+                        name: branch, branch: short, directory: directory,
+                        created: Timestamp.rfc3339(touching.last?.time ?? last.time),
+                        lastCommit: last.commit, lastCommitTime: Timestamp.rfc3339(last.time),
+                        ahead: counts.onlyA, behind: counts.onlyB,
+                        merged: try await git.isAncestor(ref, of: main, in: root),
+                        lease: lease, leaseError: leaseError, expired: lease?.isExpired(at: now) ?? false
+                    ))
             }
         }
         return found

@@ -1,5 +1,5 @@
-public import Foundation
 import Artifacts
+public import Foundation
 import Support
 
 /// What `lockmaster keygen` wrote (`-o json`).
@@ -15,10 +15,14 @@ public struct KeygenReport: Sendable, Codable, Equatable {
 /// passphrase is given) and `<prefix>.pub` (PKIX PEM, the `cosign.pub` of Flux's verify Secret).
 public enum KeyGenerator {
     public static func run(prefix: URL, passphrase: String?) throws -> KeygenReport {
-        let privateURL = URL(fileURLWithPath: prefix.path + ".key"), publicURL = URL(fileURLWithPath: prefix.path + ".pub")
-        for url in [privateURL, publicURL] where FileKind.at(url.path) != nil { throw SigningError.exists(path: url.path) }
+        let privateURL = URL(fileURLWithPath: prefix.path + ".key")
+        let publicURL = URL(fileURLWithPath: prefix.path + ".pub")
+        for url in [privateURL, publicURL] where FileKind.at(url.path) != nil {
+            throw SigningError.exists(path: url.path)
+        }
         // `--output keys/platform` in a fresh repository: the directory is made, as the README shows.
-        try FileManager.default.createDirectory(at: privateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: privateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         let key = SigningKey.generate()
         let encrypted = !(passphrase ?? "").isEmpty
         try AtomicFile.write(Data(try key.pem(passphrase: passphrase).utf8), to: privateURL, permissions: 0o600)
@@ -28,7 +32,9 @@ public enum KeyGenerator {
             try? FileManager.default.removeItem(at: privateURL)  // nothing half-written
             throw error
         }
-        return KeygenReport(privateKey: privateURL.path, publicKey: publicURL.path, fingerprint: key.publicKey.fingerprint, encrypted: encrypted)
+        return KeygenReport(
+            privateKey: privateURL.path, publicKey: publicURL.path, fingerprint: key.publicKey.fingerprint,
+            encrypted: encrypted)
     }
 }
 

@@ -44,25 +44,33 @@ public enum StatusHTMLFormatter {
             case .unknown: return 4
             }
         }
-        return environments.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        return environments.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
+            \.element)
     }
 
     static func station(_ environment: StatusReport.Environment) -> String {
-        var lines = ["<li class=\"station \(HTMLText.escape(environment.kind.rawValue))\" data-environment=\"\(HTMLText.escape(environment.name))\">",
-                     "<h2>\(HTMLText.escape(environment.name))</h2>",
-                     "<p class=\"kind\">\(HTMLText.escape(environment.kind.rawValue))</p>"]
+        var lines = [
+            "<li class=\"station \(HTMLText.escape(environment.kind.rawValue))\" data-environment=\"\(HTMLText.escape(environment.name))\">",
+            "<h2>\(HTMLText.escape(environment.name))</h2>",
+            "<p class=\"kind\">\(HTMLText.escape(environment.kind.rawValue))</p>",
+        ]
         if let ref = environment.ref {
-            lines.append("<p class=\"ref\">\(HTMLText.escape(environment.refField?.rawValue ?? "ref")) <code>\(HTMLText.escape(ref))</code></p>")
+            lines.append(
+                "<p class=\"ref\">\(HTMLText.escape(environment.refField?.rawValue ?? "ref")) <code>\(HTMLText.escape(ref))</code></p>"
+            )
         }
         if let runs = environment.runs {
             if let error = runs.error {
                 lines.append("<p class=\"runs problem\">runs: unknown — \(HTMLText.escape(error))</p>")
             } else {
-                let what = runs.tag.map { "\($0) \(runs.digest.map { String($0.prefix(19)) } ?? "")" }
+                let what =
+                    runs.tag.map { "\($0) \(runs.digest.map { String($0.prefix(19)) } ?? "")" }
                     ?? runs.branch.map { "\($0)@\(String((runs.commit ?? "").prefix(7)))" } ?? runs.revision ?? "-"
                 lines.append("<p class=\"runs\">runs <code>\(HTMLText.escape(what))</code></p>")
                 if let signature = runs.signature {
-                    lines.append("<p class=\"signature \(signature.state == .signed ? "ok" : "problem")\">signature: \(HTMLText.escape(SignatureText.summary(signature)))</p>")
+                    lines.append(
+                        "<p class=\"signature \(signature.state == .signed ? "ok" : "problem")\">signature: \(HTMLText.escape(SignatureText.summary(signature)))</p>"
+                    )
                 }
             }
         }
@@ -75,7 +83,9 @@ public enum StatusHTMLFormatter {
     /// Live health when a cluster was asked; otherwise says it was not.
     static func health(_ live: StatusReport.Live?) -> String {
         guard let live else { return "<p class=\"health unknown\">health: not asked (status --live)</p>" }
-        if let error = live.error { return "<p class=\"health problem\">\(HTMLText.escape(live.context)): \(HTMLText.escape(error))</p>" }
+        if let error = live.error {
+            return "<p class=\"health problem\">\(HTMLText.escape(live.context)): \(HTMLText.escape(error))</p>"
+        }
         let ready = live.objects.filter { $0.ready == true }.count
         let state = ready == live.objects.count ? "ready" : "problem"
         return "<p class=\"health \(state)\">\(HTMLText.escape(live.context)): \(ready)/\(live.objects.count) ready</p>"
@@ -83,14 +93,19 @@ public enum StatusHTMLFormatter {
 
     static func historyTable(_ history: [PinChange]) -> String {
         guard !history.isEmpty else { return "<h2>Recent changes</h2>\n<p>No pin has changed yet.</p>\n" }
-        var lines = ["<h2>Recent changes</h2>", "<table class=\"history\">",
-                     "<tr><th>date</th><th>environment</th><th>change</th><th>commit</th><th>author</th></tr>"]
+        var lines = [
+            "<h2>Recent changes</h2>", "<table class=\"history\">",
+            "<tr><th>date</th><th>environment</th><th>change</th><th>commit</th><th>author</th></tr>",
+        ]
         // Newest first; within one second, later in git's order first.
-        let newest = history.enumerated().sorted { ($0.element.date, $0.offset) > ($1.element.date, $1.offset) }.map(\.element)
+        let newest = history.enumerated().sorted { ($0.element.date, $0.offset) > ($1.element.date, $1.offset) }.map(
+            \.element)
         for change in newest.prefix(20) {
             let what = "\(change.field) \(change.from ?? "-") → \(change.to)"
-            lines.append("<tr><td>\(HTMLText.escape(change.date))</td><td>\(HTMLText.escape(change.environment))</td><td><code>\(HTMLText.escape(what))</code></td>"
-                         + "<td><code>\(HTMLText.escape(String(change.commit.prefix(12))))</code></td><td>\(HTMLText.escape(change.author))</td></tr>")
+            lines.append(
+                "<tr><td>\(HTMLText.escape(change.date))</td><td>\(HTMLText.escape(change.environment))</td><td><code>\(HTMLText.escape(what))</code></td>"
+                    + "<td><code>\(HTMLText.escape(String(change.commit.prefix(12))))</code></td><td>\(HTMLText.escape(change.author))</td></tr>"
+            )
         }
         lines.append("</table>")
         return lines.joined(separator: "\n") + "\n"

@@ -17,8 +17,11 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var branch: String?
     public var branchSource: String?
 
-    public init(repository: String, clustersDir: String, environments: [Environment], explanation: String? = nil, hint: String? = nil,
-                diagnostics: [Diagnostic]) {
+    public init(
+        repository: String, clustersDir: String, environments: [Environment], explanation: String? = nil,
+        hint: String? = nil,
+        diagnostics: [Diagnostic]
+    ) {
         self.repository = repository
         self.clustersDir = clustersDir
         self.environments = environments
@@ -27,7 +30,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
         self.diagnostics = diagnostics
     }
 
-    private enum CodingKeys: String, CodingKey { case repository, clustersDir, environments, notEnvironments, branch, branchSource, explanation, hint, diagnostics }
+    private enum CodingKeys: String, CodingKey {
+        case repository, clustersDir, environments, notEnvironments, branch, branchSource, explanation, hint,
+            diagnostics
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -130,19 +136,22 @@ public struct StatusReport: Sendable, Codable, Equatable {
 
         public subscript<Value>(dynamicMember path: KeyPath<ClusterObject, Value>) -> Value { object[keyPath: path] }
 
-        private enum CodingKeys: String, CodingKey { case kind, namespace, name, ready, message, suspended, revision, matches }
+        private enum CodingKeys: String, CodingKey {
+            case kind, namespace, name, ready, message, suspended, revision, matches
+        }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let kind = try container.decode(String.self, forKey: .kind)
             let revision = try container.decodeIfPresent(String.self, forKey: .revision)
-            object = ClusterObject(kind: kind, namespace: try container.decode(String.self, forKey: .namespace),
-                                   name: try container.decode(String.self, forKey: .name),
-                                   ready: try container.decodeIfPresent(Bool.self, forKey: .ready),
-                                   message: try container.decodeIfPresent(String.self, forKey: .message),
-                                   suspended: try container.decode(Bool.self, forKey: .suspended),
-                                   appliedRevision: kind == "Kustomization" ? revision : nil,
-                                   artifactRevision: kind == "Kustomization" ? nil : revision)
+            object = ClusterObject(
+                kind: kind, namespace: try container.decode(String.self, forKey: .namespace),
+                name: try container.decode(String.self, forKey: .name),
+                ready: try container.decodeIfPresent(Bool.self, forKey: .ready),
+                message: try container.decodeIfPresent(String.self, forKey: .message),
+                suspended: try container.decode(Bool.self, forKey: .suspended),
+                appliedRevision: kind == "Kustomization" ? revision : nil,
+                artifactRevision: kind == "Kustomization" ? nil : revision)
             matches = try container.decodeIfPresent(Bool.self, forKey: .matches)
         }
 

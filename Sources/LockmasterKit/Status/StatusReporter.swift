@@ -1,6 +1,6 @@
 public import Foundation
-public import Platform
 import Manifests
+public import Platform
 import Support
 
 /// Builds the offline `status` view of every environment.
@@ -20,16 +20,23 @@ public enum StatusReporter {
         )
         report.notEnvironments = repository.notEnvironments
         // A symlinked manifest is declared in git but not applied: status says so, check makes it an error.
-        report.diagnostics += repository.symlinks.filter { SymlinkRule.readByFlux(repository.root.appendingPathComponent($0)) }.map {
-            Diagnostic(.warning, at: SourceLocation(path: $0), "\($0) is a symlink: Flux leaves it out of its artifact, so what it declares is not applied",
-                       hint: "commit the file itself in its place (lockmaster check reports it as [symlink])")
+        report.diagnostics += repository.symlinks.filter {
+            SymlinkRule.readByFlux(repository.root.appendingPathComponent($0))
+        }.map {
+            Diagnostic(
+                .warning, at: SourceLocation(path: $0),
+                "\($0) is a symlink: Flux leaves it out of its artifact, so what it declares is not applied",
+                hint: "commit the file itself in its place (lockmaster check reports it as [symlink])")
         }
-        let hint = "set clustersDir in \(LockmasterSettings.fileName) if your clusters live elsewhere, or run 'lockmaster init'"
+        let hint =
+            "set clustersDir in \(LockmasterSettings.fileName) if your clusters live elsewhere, or run 'lockmaster init'"
         if !repository.hasClustersDirectory {
-            report.explanation = "no environments: there is no \(repository.settings.clustersPrefix) directory in \(repository.root.path)"
+            report.explanation =
+                "no environments: there is no \(repository.settings.clustersPrefix) directory in \(repository.root.path)"
             report.hint = hint
         } else if repository.environments.allSatisfy({ $0.objects.isEmpty }) {
-            report.explanation = repository.notEnvironments.isEmpty
+            report.explanation =
+                repository.notEnvironments.isEmpty
                 ? "no environments: \(repository.settings.clustersPrefix) holds no Flux objects"
                 : "no environments: nothing syncs the directories under \(repository.settings.clustersPrefix) (\(repository.notEnvironments.joined(separator: ", "))) and none holds a Flux Kustomization"
             report.hint = hint
@@ -40,8 +47,9 @@ public enum StatusReporter {
     private static func environment(_ environment: PlatformEnvironment, root: URL) -> StatusReport.Environment {
         let source = environment.source.map { source in
             let object = source.object
-            return StatusReport.Source(kind: object.kind, apiVersion: object.apiVersion, name: object.name ?? "",
-                                       namespace: object.effectiveNamespace, url: source.url, location: object.location)
+            return StatusReport.Source(
+                kind: object.kind, apiVersion: object.apiVersion, name: object.name ?? "",
+                namespace: object.effectiveNamespace, url: source.url, location: object.location)
         }
         return StatusReport.Environment(
             name: environment.name,
@@ -54,12 +62,18 @@ public enum StatusReporter {
             source: source,
             entry: environment.entry.map(kustomization),
             instance: environment.instance.flatMap { instance in
-                instance.sync.map { StatusReport.Instance(name: "\(instance.namespace)/\(instance.object.name ?? "")", declaredBy: instance.object.kind,
-                                                          kind: $0.kind, url: $0.url, ref: $0.ref, path: $0.path,
-                                                          location: instance.object.location(of: instance.specPath + ["sync"])) }
+                instance.sync.map {
+                    StatusReport.Instance(
+                        name: "\(instance.namespace)/\(instance.object.name ?? "")", declaredBy: instance.object.kind,
+                        kind: $0.kind, url: $0.url, ref: $0.ref, path: $0.path,
+                        location: instance.object.location(of: instance.specPath + ["sync"]))
+                }
             },
-            syncFile: environment.entry != nil || environment.instance != nil ? nil
-                : FileManager.default.fileExists(atPath: root.appendingPathComponent("\(environment.directory)/flux-system/gotk-sync.yaml").path) ? "placeholder" : "missing",
+            syncFile: environment.entry != nil || environment.instance != nil
+                ? nil
+                : FileManager.default.fileExists(
+                    atPath: root.appendingPathComponent("\(environment.directory)/flux-system/gotk-sync.yaml").path)
+                    ? "placeholder" : "missing",
             kustomizations: environment.platformKustomizations.map(kustomization)
         )
     }

@@ -1,5 +1,7 @@
 import Artifacts
+import Cluster
 import Foundation
+import Manifests
 import Platform
 public import Support
 
@@ -19,24 +21,34 @@ public enum StatusTextFormatter {
         let resolved = report.environments.contains { $0.runs != nil }
         let signatures = report.environments.contains { $0.runs?.signature != nil }
         let rows = report.environments.map { environment -> [StyledText] in
-            let ref = environment.ref.map { value in
-                let field = environment.refField.map { "\($0) " } ?? ""
-                return field + value + (environment.semverFilter.map { " (filter \($0))" } ?? "")
-            } ?? "-"
-            let source = environment.source.map { "\($0.kind)/\($0.name)" } ?? environment.instance.map { "\($0.kind) (operator)" } ?? "-"
-            var row = [StyledText(environment.name), StyledText(environment.kind.rawValue, environment.kind == .unknown ? .failed : nil),
-                       StyledText(source), StyledText(ref)]
+            let ref =
+                environment.ref.map { value in
+                    let field = environment.refField.map { "\($0) " } ?? ""
+                    return field + value + (environment.semverFilter.map { " (filter \($0))" } ?? "")
+                } ?? "-"
+            let source =
+                environment.source.map { "\($0.kind)/\($0.name)" } ?? environment.instance.map {
+                    "\($0.kind) (operator)"
+                } ?? "-"
+            var row = [
+                StyledText(environment.name),
+                StyledText(environment.kind.rawValue, environment.kind == .unknown ? .failed : nil),
+                StyledText(source), StyledText(ref),
+            ]
             if resolved {
                 let runs = runs(environment.runs)
                 row += [StyledText(runs, runs == "unknown" ? .failed : nil), behind(environment.behind)]
             }
             if signatures {
                 let state = environment.runs?.signature?.state
-                row.append(StyledText(state?.rawValue ?? "-", state == .signed ? .success : state == nil ? nil : .error))
+                row.append(
+                    StyledText(state?.rawValue ?? "-", state == .signed ? .success : state == nil ? nil : .error))
             }
             return row + [StyledText(environment.source?.url ?? environment.instance?.url ?? "-")]
         }
-        let header = ["ENVIRONMENT", "KIND", "SOURCE", "REF"] + (resolved ? ["RUNS", "BEHIND"] : []) + (signatures ? ["SIGNATURE"] : []) + ["URL"]
+        let header =
+            ["ENVIRONMENT", "KIND", "SOURCE", "REF"] + (resolved ? ["RUNS", "BEHIND"] : [])
+            + (signatures ? ["SIGNATURE"] : []) + ["URL"]
         lines += TextTable.render(header: header.map { StyledText($0) }, rows: rows)
         for environment in report.environments {
             lines.append("")
@@ -45,47 +57,80 @@ public enum StatusTextFormatter {
             if let entry = environment.entry {
                 lines.append("  entry: Kustomization \(entry.namespace)/\(entry.name) path \(entry.path)")
             } else if let instance = environment.instance {
-                let declared = instance.declaredBy == "FluxInstance" ? "FluxInstance \(instance.name)" : "FluxInstance of HelmRelease \(instance.name) (flux-instance chart)"
-                lines.append(StyledText("  entry: \(declared) at \(instance.location) syncs \(instance.kind) \(instance.url ?? "-")"
-                             + (instance.ref.map { " ref \($0)" } ?? "") + (instance.path.map { " path \($0)" } ?? "")))
+                let declared =
+                    instance.declaredBy == "FluxInstance"
+                    ? "FluxInstance \(instance.name)"
+                    : "FluxInstance of HelmRelease \(instance.name) (flux-instance chart)"
+                lines.append(
+                    StyledText(
+                        "  entry: \(declared) at \(instance.location) syncs \(instance.kind) \(instance.url ?? "-")"
+                            + (instance.ref.map { " ref \($0)" } ?? "") + (instance.path.map { " path \($0)" } ?? "")))
             } else {
-                lines.append(StyledText(environment.syncFile == "placeholder"
-                             ? "  entry: not bootstrapped (\(environment.directory)/flux-system/gotk-sync.yaml is a placeholder that flux bootstrap replaces)"
-                             : "  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)"))
+                lines.append(
+                    StyledText(
+                        environment.syncFile == "placeholder"
+                            ? "  entry: not bootstrapped (\(environment.directory)/flux-system/gotk-sync.yaml is a placeholder that flux bootstrap replaces)"
+                            : "  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)"))
             }
             for kustomization in environment.kustomizations {
-                let depends = kustomization.dependsOn.isEmpty ? "" : "  dependsOn " + kustomization.dependsOn.map(\.description).joined(separator: ", ")
-                lines.append("  Kustomization \(kustomization.namespace)/\(kustomization.name)  \(kustomization.path)\(depends)")
+                let depends =
+                    kustomization.dependsOn.isEmpty
+                    ? "" : "  dependsOn " + kustomization.dependsOn.map(\.description).joined(separator: ", ")
+                lines.append(
+                    "  Kustomization \(kustomization.namespace)/\(kustomization.name)  \(kustomization.path)\(depends)")
             }
             if let runs = environment.runs {
                 if let error = runs.error { lines.append("  runs: " + StyledText("unknown", .failed) + ": \(error)") }
-                if let revision = runs.revision { lines.append(StyledText("  runs: \(revision)" + (runs.sourceRevision.map { " (from \($0))" } ?? ""))) }
-                if let signature = runs.signature { lines.append(StyledText("  signature: \(SignatureText.summary(signature))")) }
-                if let downgrade = runs.downgrade { lines.append("  " + StyledText("warning:", .warning) + StyledText(" \(DowngradeText.summary(downgrade, environment: environment.name))")) }
+                if let revision = runs.revision {
+                    lines.append(
+                        StyledText("  runs: \(revision)" + (runs.sourceRevision.map { " (from \($0))" } ?? "")))
+                }
+                if let signature = runs.signature {
+                    lines.append(StyledText("  signature: \(SignatureText.summary(signature))"))
+                }
+                if let downgrade = runs.downgrade {
+                    lines.append(
+                        "  " + StyledText("warning:", .warning)
+                            + StyledText(" \(DowngradeText.summary(downgrade, environment: environment.name))"))
+                }
             }
             if let live = environment.live {
                 if let error = live.error {
                     lines.append("  live (\(live.context)): " + StyledText("unreachable:", .error) + " \(error)")
                 } else {
-                    let verdict = live.matches.map { $0 ? StyledText("applies the expected revision", .success) : StyledText("NOT at the expected revision", .error) }
+                    let verdict =
+                        live.matches.map {
+                            $0
+                                ? StyledText("applies the expected revision", .success)
+                                : StyledText("NOT at the expected revision", .error)
+                        }
                         ?? "no expectation"
                     lines.append("  live (\(live.context)): " + verdict)
                     for object in live.objects {
-                        let ready = object.ready.map { $0 ? StyledText("Ready", .success) : StyledText("NotReady", .failed) } ?? "Unknown"
+                        let ready =
+                            object.ready.map { $0 ? StyledText("Ready", .success) : StyledText("NotReady", .failed) }
+                            ?? "Unknown"
                         let suspended = object.suspended ? " suspended" : ""
-                        lines.append("    \(object.kind) \(object.namespace)/\(object.name)  " + ready
-                                     + StyledText("\(suspended)  \(object.revision ?? "-")" + (object.matches == false ? "  (expected other)" : "")))
+                        lines.append(
+                            "    \(object.kind) \(object.namespace)/\(object.name)  " + ready
+                                + StyledText(
+                                    "\(suspended)  \(object.revision ?? "-")"
+                                        + (object.matches == false ? "  (expected other)" : "")))
                     }
                 }
             }
         }
         if let branch = report.branch, let source = report.branchSource, source != "lockmaster.yaml", branch != "main" {
             lines.append("")
-            lines.append(StyledText("branch of record: \(branch) (\(source)); set branch in lockmaster.yaml to name another"))
+            lines.append(
+                StyledText("branch of record: \(branch) (\(source)); set branch in lockmaster.yaml to name another"))
         }
         if !report.notEnvironments.isEmpty {
             lines.append("")
-            lines.append(StyledText("not environments (nothing syncs them and they hold no Flux Kustomization): " + report.notEnvironments.joined(separator: ", ")))
+            lines.append(
+                StyledText(
+                    "not environments (nothing syncs them and they hold no Flux Kustomization): "
+                        + report.notEnvironments.joined(separator: ", ")))
         }
         return StyledText.joined(lines) + "\n"
     }
@@ -96,7 +141,8 @@ extension StatusTextFormatter {
     static func behind(_ text: String?) -> StyledText {
         guard let text else { return "-" }
         if let range = text.firstRange(of: " behind ") {
-            return StyledText(String(text[..<range.lowerBound]) + " behind", .attention) + StyledText(" " + text[range.upperBound...])
+            return StyledText(String(text[..<range.lowerBound]) + " behind", .attention)
+                + StyledText(" " + text[range.upperBound...])
         }
         if text.hasPrefix("up to date with") {
             return StyledText("up to date with", .success) + StyledText(String(text.dropFirst("up to date with".count)))

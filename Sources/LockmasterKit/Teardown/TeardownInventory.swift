@@ -5,16 +5,20 @@ import Manifests
 enum TeardownInventory {
     /// API groups of Kubernetes itself: objects in these are not custom resources.
     static let builtinGroups: Set<String> = [
-        "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
-        "apiextensions.k8s.io", "admissionregistration.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io",
-        "node.k8s.io", "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "apiregistration.k8s.io", "resource.k8s.io",
+        "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io",
+        "storage.k8s.io",
+        "apiextensions.k8s.io", "admissionregistration.k8s.io", "scheduling.k8s.io", "coordination.k8s.io",
+        "discovery.k8s.io",
+        "node.k8s.io", "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io", "apiregistration.k8s.io",
+        "resource.k8s.io",
     ]
 
     /// The CRD groups a Kustomization's cluster inventory provides and the custom resource groups it
     /// owns. Entry ids are `<namespace>_<name>_<group>_<kind>` (FLUX.md §5.3); Kubernetes names hold no
     /// underscore, so the four parts split cleanly. A CRD's name is `<plural>.<group>`.
     static func groups(inventory ids: [String]) -> (provides: [String], owns: [String]) {
-        var provides: Set<String> = [], owns: Set<String> = []
+        var provides: Set<String> = []
+        var owns: Set<String> = []
         for id in ids {
             let parts = id.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 4 else { continue }
@@ -34,12 +38,16 @@ enum TeardownInventory {
         return rendered.compactMap { object in
             let group = object.apiVersion.split(separator: "/").dropLast().first.map(String.init) ?? ""
             let isFlux = group.hasSuffix(".toolkit.fluxcd.io")
-            guard isFlux, ["Kustomization", "HelmRelease", "GitRepository", "OCIRepository", "HelmRepository", "Bucket"].contains(object.kind) else { return nil }
+            guard isFlux,
+                ["Kustomization", "HelmRelease", "GitRepository", "OCIRepository", "HelmRepository", "Bucket"].contains(
+                    object.kind)
+            else { return nil }
             let namespace = object.namespace ?? "default"
             let spec = object.node["spec"]
             let dependsOn = (spec?["dependsOn"]?.items ?? []).compactMap { item -> ObjectReference? in
                 guard let name = item.string(at: ["name"]) else { return nil }
-                return ObjectReference(kind: object.kind, name: name, namespace: item.string(at: ["namespace"]) ?? namespace)
+                return ObjectReference(
+                    kind: object.kind, name: name, namespace: item.string(at: ["namespace"]) ?? namespace)
             }
             let annotations = object.node.node(at: ["metadata", "annotations"])
             var provides: [String] = []
@@ -47,7 +55,9 @@ enum TeardownInventory {
             if object.kind == "Kustomization" {
                 for child in applied[KustomizationID(namespace: namespace, name: object.name)] ?? [] {
                     let childGroup = child.apiVersion.split(separator: "/").dropLast().first.map(String.init) ?? ""
-                    if child.kind == "CustomResourceDefinition", let crdGroup = child.node.string(at: ["spec", "group"]) {
+                    if child.kind == "CustomResourceDefinition",
+                        let crdGroup = child.node.string(at: ["spec", "group"])
+                    {
                         provides.append(crdGroup)
                     } else if !builtinGroups.contains(childGroup), !childGroup.hasSuffix(".toolkit.fluxcd.io") {
                         owns.append(childGroup)

@@ -1,4 +1,5 @@
 public import Manifests
+
 /// A Flux object the teardown handles: a Kustomization, a HelmRelease, or a source.
 public struct TeardownObject: Sendable, Codable, Hashable {
     public var kind: String
@@ -23,9 +24,13 @@ public struct TeardownObject: Sendable, Codable, Hashable {
     /// Found in the cluster but not in git.
     public var clusterOnly: Bool
 
-    public init(kind: String, namespace: String, name: String, dependsOn: [ObjectReference] = [], suspended: Bool = false, prune: Bool? = nil,
-                deletionPolicy: String? = nil, appliedBy: ObjectReference? = nil, providesCRDGroups: [String] = [], ownsCustomResourceGroups: [String] = [],
-                externalState: Bool = false, clusterOnly: Bool = false) {
+    public init(
+        kind: String, namespace: String, name: String, dependsOn: [ObjectReference] = [], suspended: Bool = false,
+        prune: Bool? = nil,
+        deletionPolicy: String? = nil, appliedBy: ObjectReference? = nil, providesCRDGroups: [String] = [],
+        ownsCustomResourceGroups: [String] = [],
+        externalState: Bool = false, clusterOnly: Bool = false
+    ) {
         self.kind = kind
         self.namespace = namespace
         self.name = name

@@ -1,4 +1,5 @@
-public import Manifests
+import Manifests
+
 /// Computes the order in which a sandbox is taken down (DESIGN.md §4.5, FLUX.md §7). No I/O: it is
 /// fed with the objects and returns the plan.
 ///
@@ -27,7 +28,8 @@ public enum TeardownPlanner {
             if let parent = object.appliedBy { edge(object.id, before: parent) }
             // Custom resources before the CRDs and controllers that finalize them.
             for provider in doomed where provider.id != object.id && !provider.providesCRDGroups.isEmpty {
-                let consumes = provider.providesCRDGroups.contains("*")
+                let consumes =
+                    provider.providesCRDGroups.contains("*")
                     ? !object.ownsCustomResourceGroups.isEmpty
                     : !Set(provider.providesCRDGroups).isDisjoint(with: object.ownsCustomResourceGroups)
                 if consumes { edge(object.id, before: provider.id) }
@@ -41,35 +43,48 @@ public enum TeardownPlanner {
             var ready = remaining.filter { (mustPrecede[$0] ?? []).isDisjoint(with: remaining) }
             if ready.isEmpty {
                 let cycle = cycleMembers(in: remaining, edges: mustPrecede)
-                warnings.append("ordering cycle among \(cycle.sorted().map(\.description).joined(separator: ", ")) (dependsOn, owner or CRD relations): "
-                                + "they are deleted in name order; check that none waits on another")
+                warnings.append(
+                    "ordering cycle among \(cycle.sorted().map(\.description).joined(separator: ", ")) (dependsOn, owner or CRD relations): "
+                        + "they are deleted in name order; check that none waits on another")
                 ready = [cycle.min()!]
             }
             let wave = ready.compactMap { byID[$0] }.sorted { a, b in
-                a.externalState != b.externalState ? a.externalState : (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name)
+                a.externalState != b.externalState
+                    ? a.externalState : (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name)
             }
             waves.append(wave)
             remaining.subtract(ready)
         }
 
         for object in doomed {
-            if object.kind == "Kustomization", object.prune == false, object.deletionPolicy == nil || object.deletionPolicy == "MirrorPrune" {
-                warnings.append("\(object.id) has prune: false: deleting it leaves everything it applied in the cluster (orphans); set prune: true first")
+            if object.kind == "Kustomization", object.prune == false,
+                object.deletionPolicy == nil || object.deletionPolicy == "MirrorPrune"
+            {
+                warnings.append(
+                    "\(object.id) has prune: false: deleting it leaves everything it applied in the cluster (orphans); set prune: true first"
+                )
             }
             if object.deletionPolicy == "Orphan" {
-                warnings.append("\(object.id) has deletionPolicy: Orphan: its objects stay in the cluster after it is deleted")
+                warnings.append(
+                    "\(object.id) has deletionPolicy: Orphan: its objects stay in the cluster after it is deleted")
             }
-            if object.clusterOnly { warnings.append("\(object.id) is in the cluster but not in git; it is deleted too") }
+            if object.clusterOnly {
+                warnings.append("\(object.id) is in the cluster but not in git; it is deleted too")
+            }
         }
 
         var steps: [TeardownStep] = []
         func add(_ action: TeardownStep.Action, _ object: ObjectReference?, wave: Int? = nil, _ reason: String) {
-            steps.append(TeardownStep(number: steps.count + 1, action: action, object: object, wave: wave, reason: reason))
+            steps.append(
+                TeardownStep(number: steps.count + 1, action: action, object: object, wave: wave, reason: reason))
         }
-        add(.suspend, .root,
+        add(
+            .suspend, .root,
             "stop the root sync re-creating what is deleted; it is the only object suspended")
         for object in doomed where object.suspended {
-            add(.resume, object.id, "a suspended \(object.kind) deleted would orphan its objects instead of pruning them")
+            add(
+                .resume, object.id,
+                "a suspended \(object.kind) deleted would orphan its objects instead of pruning them")
         }
         for (index, wave) in waves.enumerated() {
             for object in wave {
@@ -77,12 +92,21 @@ public enum TeardownPlanner {
             }
         }
         for source in sources {
-            add(.delete, source.id, wave: waves.count + 1, "sources last: Kustomizations and HelmReleases no longer need them")
+            add(
+                .delete, source.id, wave: waves.count + 1,
+                "sources last: Kustomizations and HelmReleases no longer need them")
         }
-        add(.verify, nil, "only the flux-system Kustomization left, no HelmRelease, no namespace of the platform left terminating")
-        add(.destroy, nil, hooks.isEmpty ? "no sandbox.destroy hooks configured: destroy the cluster with your infrastructure-as-code"
-                                        : "run \(hooks.count) sandbox.destroy hook\(hooks.count == 1 ? "" : "s")")
-        add(.removeDirectory, nil, "remove the sandbox directory in a commit on its branch; delete the branch when merged")
+        add(
+            .verify, nil,
+            "only the flux-system Kustomization left, no HelmRelease, no namespace of the platform left terminating")
+        add(
+            .destroy, nil,
+            hooks.isEmpty
+                ? "no sandbox.destroy hooks configured: destroy the cluster with your infrastructure-as-code"
+                : "run \(hooks.count) sandbox.destroy hook\(hooks.count == 1 ? "" : "s")")
+        add(
+            .removeDirectory, nil,
+            "remove the sandbox directory in a commit on its branch; delete the branch when merged")
         return TeardownPlan(sandbox: sandbox, steps: steps, warnings: warnings)
     }
 
@@ -90,12 +114,17 @@ public enum TeardownPlanner {
         var parts: [String] = []
         if object.externalState { parts.append("owns external state: as early as its dependencies allow") }
         if !object.providesCRDGroups.isEmpty { parts.append("provides CRDs: after their custom resources") }
-        parts.append(mustPrecede.isEmpty ? "nothing has to go first" : "after \(mustPrecede.sorted().map(\.description).joined(separator: ", "))")
+        parts.append(
+            mustPrecede.isEmpty
+                ? "nothing has to go first" : "after \(mustPrecede.sorted().map(\.description).joined(separator: ", "))"
+        )
         return parts.joined(separator: "; ")
     }
 
     /// Nodes on a cycle among `nodes` (those that cannot be reached by peeling ready nodes).
-    private static func cycleMembers(in nodes: Set<ObjectReference>, edges: [ObjectReference: Set<ObjectReference>]) -> Set<ObjectReference> {
+    private static func cycleMembers(in nodes: Set<ObjectReference>, edges: [ObjectReference: Set<ObjectReference>])
+        -> Set<ObjectReference>
+    {
         var left = nodes
         var changed = true
         // Drop nodes nobody in the set waits for, repeatedly; what stays is cycles and what they block.

@@ -7,13 +7,16 @@ enum HelpList {
         let column = rows.map(\.name.count).max() ?? 0
         return rows.map { row in
             wrap(row.text, width: width).enumerated().map { index, line in
-                (index == 0 ? row.name.padding(toLength: column, withPad: " ", startingAt: 0) : String(repeating: " ", count: column)) + "  " + line
+                (index == 0
+                    ? row.name.padding(toLength: column, withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: column)) + "  " + line
             }.joined(separator: "\n")
         }.joined(separator: "\n")
     }
 
     private static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = [], current = ""
+        var lines: [String] = []
+        var current = ""
         for word in text.split(separator: " ") {
             if !current.isEmpty, current.count + 1 + word.count > width {
                 lines.append(current)

@@ -13,13 +13,15 @@ public enum MarkdownText {
             case ">": result += "&gt;"
             case "&": result += "&amp;"
             case "|": result += "\\|"
-            case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}", "$": result += "\\" + String(character)
+            case "\\", "`", "*", "_", "[", "]", "(", ")", "#", "!", "~", "{", "}", "$":
+                result += "\\" + String(character)
             // GitHub links `@name` (a notification to that user or team), `www.host` and `scheme://` in text
             // however they are escaped: a zero-width space breaks each, as Dependabot does for mentions.
             case "@": result += "@" + zeroWidthSpace
             case ":" where characters[(index + 1)...].starts(with: ["/", "/"]): result += zeroWidthSpace + "\\:"
             case ":": result += "\\:"
-            case "." where characters[..<index].suffix(3).map { $0.lowercased() }.joined() == "www": result += zeroWidthSpace + "."
+            case "." where characters[..<index].suffix(3).map { $0.lowercased() }.joined() == "www":
+                result += zeroWidthSpace + "."
             default: result.append(character)
             }
         }
@@ -51,7 +53,8 @@ public enum MarkdownText {
     }
 
     private static func longestRun(of character: Character, in text: String) -> Int {
-        var longest = 0, current = 0
+        var longest = 0
+        var current = 0
         for each in text {
             current = each == character ? current + 1 : 0
             longest = max(longest, current)

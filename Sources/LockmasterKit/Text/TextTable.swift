@@ -15,7 +15,9 @@ public enum TextTable {
             for (index, cell) in row.enumerated() {
                 if index > 0 { line.append("  ") }
                 line.append(cell)
-                if index < row.count - 1 { line.append(String(repeating: " ", count: max(0, widths[index] - cell.plain.count))) }
+                if index < row.count - 1 {
+                    line.append(String(repeating: " ", count: max(0, widths[index] - cell.plain.count)))
+                }
             }
             return line
         }

@@ -41,9 +41,10 @@ public enum VerifyError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownTarget(target, environments):
-            return "'\(target)' is neither an environment (\(environments.joined(separator: ", "))) nor a version (MAJOR.MINOR.PATCH)"
-        case let .versionMissing(version, repository):
+        case .unknownTarget(let target, let environments):
+            return
+                "'\(target)' is neither an environment (\(environments.joined(separator: ", "))) nor a version (MAJOR.MINOR.PATCH)"
+        case .versionMissing(let version, let repository):
             return "\(version) is not published in \(repository)"
         }
     }
@@ -68,16 +69,22 @@ public struct ArtifactVerifier: Sendable {
             resolve.keys = request.keys
             let resolved = try await EnvironmentResolver(access: access).run(resolve)
             guard let verdict = resolved.signature else { throw SigningError.noTrustedKeys }
-            return VerifyReport(environment: request.target, repository: resolved.repository, tag: resolved.tag, digest: resolved.digest,
-                                signature: verdict, trustedKeys: trusted)
+            return VerifyReport(
+                environment: request.target, repository: resolved.repository, tag: resolved.tag,
+                digest: resolved.digest,
+                signature: verdict, trustedKeys: trusted)
         }
         guard SemanticVersion.flux(request.target) != nil else {
             throw VerifyError.unknownTarget(request.target, environments: repository.environments.map(\.name))
         }
         guard let target = request.from ?? repository.settings.artifact else { throw ResolveError.noRepository }
         let store = try await access.store(for: target, relativeTo: root, artifact: repository.settings.artifact)
-        guard let digest = try await store.manifestDigest(request.target) else { throw VerifyError.versionMissing(version: request.target, repository: store.location) }
+        guard let digest = try await store.manifestDigest(request.target) else {
+            throw VerifyError.versionMissing(version: request.target, repository: store.location)
+        }
         let verdict = try await CosignSignatures(store: store).verify(digest: digest, keys: keys)
-        return VerifyReport(environment: nil, repository: store.location, tag: request.target, digest: digest, signature: verdict, trustedKeys: trusted)
+        return VerifyReport(
+            environment: nil, repository: store.location, tag: request.target, digest: digest, signature: verdict,
+            trustedKeys: trusted)
     }
 }

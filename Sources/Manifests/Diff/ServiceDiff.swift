@@ -24,7 +24,9 @@ public struct ServiceChange: Sendable, Codable, Equatable {
     /// For an upgrade, when both versions are semver: how far it goes.
     public var step: VersionStep?
 
-    public init(change: Kind, kind: String, name: String, from: String? = nil, to: String? = nil, step: VersionStep? = nil) {
+    public init(
+        change: Kind, kind: String, name: String, from: String? = nil, to: String? = nil, step: VersionStep? = nil
+    ) {
         self.change = change
         self.kind = kind
         self.name = name
@@ -41,9 +43,13 @@ public enum ServiceDiff {
     /// OCIRepository follows (digest, semver range or tag, in Flux's precedence) or its HelmChart's version.
     public static func chartVersion(_ release: HelmRelease, among objects: [KubernetesObject]) -> String? {
         if let version = release.chart?.version { return version }
-        guard let reference = release.chartRef, let source = objects.first(where: { $0.reference == reference }) else { return nil }
+        guard let reference = release.chartRef, let source = objects.first(where: { $0.reference == reference }) else {
+            return nil
+        }
         if let oci = OCIRepository(source) { return oci.ref?.digest ?? oci.ref?.semver ?? oci.ref?.tag ?? "latest" }
-        if FluxAPI.matches(source, group: FluxAPI.sourceGroup, kind: "HelmChart") { return source.root.string(at: ["spec", "version"]) ?? "*" }
+        if FluxAPI.matches(source, group: FluxAPI.sourceGroup, kind: "HelmChart") {
+            return source.root.string(at: ["spec", "version"]) ?? "*"
+        }
         return nil
     }
 
@@ -54,26 +60,41 @@ public enum ServiceDiff {
 
     public static func compare(old: [KubernetesObject], new: [KubernetesObject]) -> [ServiceChange] {
         var changes: [ServiceChange] = []
-        func keyed<View>(_ objects: [KubernetesObject], _ view: (KubernetesObject) -> View?) -> [ObjectReference: (KubernetesObject, View)] {
+        func keyed<View>(_ objects: [KubernetesObject], _ view: (KubernetesObject) -> View?) -> [ObjectReference: (
+            KubernetesObject, View
+        )] {
             var result: [ObjectReference: (KubernetesObject, View)] = [:]
             for object in objects { if let typed = view(object) { result[object.reference] = (object, typed) } }
             return result
         }
-        func diff<View>(_ kind: String, _ view: (KubernetesObject) -> View?, detail: (View, [KubernetesObject]) -> String?, upgrade: Bool) {
-            let before = keyed(old, view), after = keyed(new, view)
+        func diff<View>(
+            _ kind: String, _ view: (KubernetesObject) -> View?, detail: (View, [KubernetesObject]) -> String?,
+            upgrade: Bool
+        ) {
+            let before = keyed(old, view)
+            let after = keyed(new, view)
             for (reference, (_, added)) in after where before[reference] == nil {
-                changes.append(ServiceChange(change: .added, kind: kind, name: "\(reference.namespace)/\(reference.name)", to: detail(added, new)))
+                changes.append(
+                    ServiceChange(
+                        change: .added, kind: kind, name: "\(reference.namespace)/\(reference.name)",
+                        to: detail(added, new)))
             }
             for (reference, (_, removed)) in before where after[reference] == nil {
-                changes.append(ServiceChange(change: .removed, kind: kind, name: "\(reference.namespace)/\(reference.name)", from: detail(removed, old)))
+                changes.append(
+                    ServiceChange(
+                        change: .removed, kind: kind, name: "\(reference.namespace)/\(reference.name)",
+                        from: detail(removed, old)))
             }
             for (reference, (oldObject, oldView)) in before {
                 guard let (newObject, newView) = after[reference] else { continue }
-                let from = detail(oldView, old), to = detail(newView, new)
+                let from = detail(oldView, old)
+                let to = detail(newView, new)
                 let name = "\(reference.namespace)/\(reference.name)"
                 if upgrade, from != to {
                     changes.append(ServiceChange(change: .upgraded, kind: kind, name: name, from: from, to: to))
-                } else if let oldSpec = oldObject.root["spec"], let newSpec = newObject.root["spec"], !oldSpec.sameContent(as: newSpec) {
+                } else if let oldSpec = oldObject.root["spec"], let newSpec = newObject.root["spec"],
+                    !oldSpec.sameContent(as: newSpec)
+                {
                     changes.append(ServiceChange(change: .reconfigured, kind: kind, name: name, from: from, to: to))
                 }
             }
@@ -81,7 +102,9 @@ public enum ServiceDiff {
         diff("HelmRelease", HelmRelease.init, detail: chartVersion, upgrade: true)
         diff("HelmRepository", HelmRepository.init, detail: { view, _ in view.url }, upgrade: false)
         diff("Kustomization", FluxKustomization.init, detail: { view, _ in view.path }, upgrade: false)
-        return changes.sorted { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
+        return changes.sorted {
+            $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name)
+        }
     }
 
     /// `+ HelmRelease keda/keda 2.14.0`, `^ HelmRelease keda/keda 2.14.0 → 2.14.1`, …
@@ -89,7 +112,9 @@ public enum ServiceDiff {
         switch change.change {
         case .added: return "+ added       \(change.kind) \(change.name)" + (change.to.map { " \($0)" } ?? "")
         case .removed: return "- removed     \(change.kind) \(change.name)" + (change.from.map { " \($0)" } ?? "")
-        case .upgraded: return "^ upgraded    \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")" + (change.step.map { " (\($0.rawValue))" } ?? "")
+        case .upgraded:
+            return "^ upgraded    \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")"
+                + (change.step.map { " (\($0.rawValue))" } ?? "")
         case .reconfigured: return "~ reconfigured \(change.kind) \(change.name)"
         }
     }

@@ -10,16 +10,19 @@ enum PlainScalar {
     ]
 
     /// Numbers (decimal, octal, hex, binary, floats with exponent, sexagesimal) and dates.
-    private static let numberLike = try! NSRegularExpression(pattern: """
-        ^([-+]?(0|[1-9][0-9_]*|0[0-7_]+|0o[0-7]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+)\
-        |[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+\
-        |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?)$
-        """)
+    private static let numberLike = try! NSRegularExpression(
+        pattern: """
+            ^([-+]?(0|[1-9][0-9_]*|0[0-7_]+|0o[0-7]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+)\
+            |[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+\
+            |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?)$
+            """)
 
     static func canBePlain(_ value: String, inFlow: Bool) -> Bool {
         if reserved.contains(value) { return false }
         if value.first?.isWhitespace == true || value.last?.isWhitespace == true { return false }
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+        if value.unicodeScalars.contains(where: {
+            $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}"
+        }) {
             return false
         }
         if let first = value.first, "-?:,[]{}#&*!|>'\"%@`".contains(first) {

@@ -18,33 +18,35 @@ public enum ScalarEditError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         switch self {
-        case let .unreadable(path, reason):
+        case .unreadable(let path, let reason):
             return "\(path): cannot read: \(reason)"
-        case let .invalidYAML(location, message):
+        case .invalidYAML(let location, let message):
             return "\(location): invalid YAML: \(message); fix the file before editing it"
-        case let .noMatchingDocument(path, selector):
+        case .noMatchingDocument(let path, let selector):
             return "\(path): no document is \(selector)"
-        case let .multipleMatchingDocuments(path, selector, locations):
+        case .multipleMatchingDocuments(let path, let selector, let locations):
             let lines = locations.map { "line \($0.line)" }.joined(separator: ", ")
             return "\(path): \(selector) is declared more than once (\(lines)); keep one, or name the namespace"
-        case let .keyMissing(location, key):
+        case .keyMissing(let location, let key):
             return "\(location): \(key) is not set; add it by hand, or ask for it to be created"
-        case let .parentMissing(location, key):
+        case .parentMissing(let location, let key):
             return "\(location): cannot create \(key) because its parent mapping does not exist; add it by hand"
-        case let .notAScalar(location, key):
+        case .notAScalar(let location, let key):
             return "\(location): \(key) is a mapping or a list, not a single value"
-        case let .alias(location, key):
-            return "\(location): \(key) is an alias (*name) of a value defined elsewhere; edit the anchored value instead"
-        case let .blockScalar(location, key):
+        case .alias(let location, let key):
+            return
+                "\(location): \(key) is an alias (*name) of a value defined elsewhere; edit the anchored value instead"
+        case .blockScalar(let location, let key):
             return "\(location): \(key) is a block scalar (| or >); edit it by hand"
-        case let .multiline(location, key):
+        case .multiline(let location, let key):
             return "\(location): \(key) spans several lines; put it on one line first"
-        case let .cannotInsert(location, key, reason):
+        case .cannotInsert(let location, let key, let reason):
             return "\(location): cannot add \(key): \(reason); add it by hand"
-        case let .unsafe(location, key, reason):
+        case .unsafe(let location, let key, let reason):
             return "\(location): refusing to change \(key): \(reason)"
-        case let .unsupportedLineBreaks(path):
-            return "\(path): uses bare carriage returns or Unicode line separators as line breaks; convert them to \\n or \\r\\n"
+        case .unsupportedLineBreaks(let path):
+            return
+                "\(path): uses bare carriage returns or Unicode line separators as line breaks; convert them to \\n or \\r\\n"
         }
     }
 }

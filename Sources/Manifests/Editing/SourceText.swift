@@ -48,7 +48,9 @@ struct SourceText {
     }
 
     /// The range of the scalar's own characters (after any `&anchor` or `!tag`), on one line.
-    func scalarSpan(of node: YAMLNode, style: ScalarStyle, inFlow: Bool, key: String, at location: SourceLocation) throws(ScalarEditError) -> Range<Int> {
+    func scalarSpan(of node: YAMLNode, style: ScalarStyle, inFlow: Bool, key: String, at location: SourceLocation)
+        throws(ScalarEditError) -> Range<Int>
+    {
         var start = offset(node.position)
         let end = lineEnd(from: start)
         // Skip node properties: `&anchor`, `!tag`, in any order, each followed by blanks.
@@ -61,24 +63,37 @@ struct SourceText {
         case .literal, .folded:
             throw .blockScalar(location, key: key)
         case .singleQuoted:
-            guard start < end, scalars[start] == "'" else { throw .unsafe(location, key: key, reason: "cannot find the quoted value") }
+            guard start < end, scalars[start] == "'" else {
+                throw .unsafe(location, key: key, reason: "cannot find the quoted value")
+            }
             stop = start + 1
             while true {
                 guard stop < end else { throw .multiline(location, key: key) }
                 if scalars[stop] == "'" {
-                    if stop + 1 < end, scalars[stop + 1] == "'" { stop += 2; continue }
+                    if stop + 1 < end, scalars[stop + 1] == "'" {
+                        stop += 2
+                        continue
+                    }
                     stop += 1
                     break
                 }
                 stop += 1
             }
         case .doubleQuoted:
-            guard start < end, scalars[start] == "\"" else { throw .unsafe(location, key: key, reason: "cannot find the quoted value") }
+            guard start < end, scalars[start] == "\"" else {
+                throw .unsafe(location, key: key, reason: "cannot find the quoted value")
+            }
             stop = start + 1
             while true {
                 guard stop < end else { throw .multiline(location, key: key) }
-                if scalars[stop] == "\\" { stop += 2; continue }
-                if scalars[stop] == "\"" { stop += 1; break }
+                if scalars[stop] == "\\" {
+                    stop += 2
+                    continue
+                }
+                if scalars[stop] == "\"" {
+                    stop += 1
+                    break
+                }
                 stop += 1
             }
         case .plain:
@@ -107,11 +122,15 @@ struct SourceText {
 
     /// The 0-based line before which a sibling of `first` can be inserted: the line after it when
     /// its value is a one-line scalar, otherwise its own line when the key starts that line.
-    func insertionLine(after first: YAMLNode.Pair, key: String, at location: SourceLocation) throws(ScalarEditError) -> Int {
+    func insertionLine(after first: YAMLNode.Pair, key: String, at location: SourceLocation) throws(ScalarEditError)
+        -> Int
+    {
         let keyLine = first.key.position.line - 1
-        if case let .scalar(_, style, _) = first.value.content, !first.value.isAlias, style != .literal, style != .folded,
-           first.value.position.line == first.key.position.line,
-           (try? scalarSpan(of: first.value, style: style, inFlow: false, key: key, at: location)) != nil {
+        if case .scalar(_, let style, _) = first.value.content, !first.value.isAlias, style != .literal,
+            style != .folded,
+            first.value.position.line == first.key.position.line,
+            (try? scalarSpan(of: first.value, style: style, inFlow: false, key: key, at: location)) != nil
+        {
             return keyLine + 1
         }
         let lineStart = lineStarts[keyLine]

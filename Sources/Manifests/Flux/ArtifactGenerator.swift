@@ -9,10 +9,14 @@ public struct ArtifactGenerator: Sendable, Hashable {
     public var artifacts: [ObjectReference]
 
     public init?(_ object: KubernetesObject) {
-        guard object.group == Self.group, object.kind == "ArtifactGenerator", object.version == "v1beta1" else { return nil }
+        guard object.group == Self.group, object.kind == "ArtifactGenerator", object.version == "v1beta1" else {
+            return nil
+        }
         self.object = object
         artifacts = (object.root.node(at: ["spec", "artifacts"])?.items ?? []).compactMap { entry in
-            entry.string(at: ["name"]).map { ObjectReference(kind: "ExternalArtifact", name: $0, namespace: object.effectiveNamespace) }
+            entry.string(at: ["name"]).map {
+                ObjectReference(kind: "ExternalArtifact", name: $0, namespace: object.effectiveNamespace)
+            }
         }
     }
 }

@@ -29,14 +29,18 @@ public enum FluxAPI {
     }
 
     /// The source `flux bootstrap` writes into `<env>/flux-system/gotk-sync.yaml`: this repository.
-    public static let bootstrapSource = ObjectReference(kind: "GitRepository", name: "flux-system", namespace: "flux-system")
+    public static let bootstrapSource = ObjectReference(
+        kind: "GitRepository", name: "flux-system", namespace: "flux-system")
 
     /// The versions `lockmaster init` writes.
-    public static let current = (source: "\(sourceGroup)/v1", kustomize: "\(kustomizeGroup)/v1", helm: "\(helmGroup)/v2")
+    public static let current = (
+        source: "\(sourceGroup)/v1", kustomize: "\(kustomizeGroup)/v1", helm: "\(helmGroup)/v2"
+    )
 
     /// Whether `object` is `kind` in `group` at a version Flux has served.
     static func matches(_ object: KubernetesObject, group: String, kind: String) -> Bool {
-        object.group == group && object.kind == kind && (servedVersions["\(group)/\(kind)"]?.contains(object.version) ?? false)
+        object.group == group && object.kind == kind
+            && (servedVersions["\(group)/\(kind)"]?.contains(object.version) ?? false)
     }
 }
 
@@ -74,7 +78,9 @@ extension ObjectReference {
         guard let node, let name = node.string(at: ["name"]) else { return nil }
         let kind = node.string(at: ["kind"]) ?? defaultKind
         // A reference may name its apiVersion; otherwise the kind fixes the group.
-        let group = node.string(at: ["apiVersion"]).map { apiVersion in apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? "" }
+        let group = node.string(at: ["apiVersion"]).map { apiVersion in
+            apiVersion.firstIndex(of: "/").map { String(apiVersion[..<$0]) } ?? ""
+        }
         return ObjectReference(
             group: group ?? FluxAPI.group(ofKind: kind),
             kind: kind,

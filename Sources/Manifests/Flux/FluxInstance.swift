@@ -38,10 +38,13 @@ public struct FluxInstance: Sendable, Hashable {
     public init?(_ object: KubernetesObject) {
         if object.group == Self.group, object.kind == "FluxInstance" {
             self.init(object, specPath: ["spec"], namespace: object.namespace ?? Self.defaultNamespace)
-        } else if HelmRelease(object) != nil, object.root.node(at: ["spec", "values", "instance", "sync", "kind"]) != nil {
+        } else if HelmRelease(object) != nil,
+            object.root.node(at: ["spec", "values", "instance", "sync", "kind"]) != nil
+        {
             // The chart creates the FluxInstance in the release's namespace: spec.targetNamespace, else
             // the HelmRelease's own (docs/flux-facts.md §1).
-            let namespace = object.root.string(at: ["spec", "targetNamespace"]) ?? object.namespace ?? Self.defaultNamespace
+            let namespace =
+                object.root.string(at: ["spec", "targetNamespace"]) ?? object.namespace ?? Self.defaultNamespace
             self.init(object, specPath: ["spec", "values", "instance"], namespace: namespace)
         } else {
             return nil
@@ -53,7 +56,9 @@ public struct FluxInstance: Sendable, Hashable {
         self.specPath = specPath
         self.namespace = namespace
         if let node = object.root.node(at: specPath + ["sync"]), let kind = node.string(at: ["kind"]) {
-            sync = Sync(kind: kind, url: node.string(at: ["url"]), ref: node.string(at: ["ref"]), path: node.string(at: ["path"]))
+            sync = Sync(
+                kind: kind, url: node.string(at: ["url"]), ref: node.string(at: ["ref"]),
+                path: node.string(at: ["path"]))
         }
         distributionVersion = object.root.string(at: specPath + ["distribution", "version"])
     }
@@ -68,8 +73,10 @@ public struct FluxInstance: Sendable, Hashable {
     /// The source and Kustomization the operator creates for `spec.sync`.
     public var syncObjects: [ObjectReference] {
         guard let sync else { return [] }
-        return [ObjectReference(kind: sync.kind, name: namespace, namespace: namespace),
-                ObjectReference(kind: "Kustomization", name: namespace, namespace: namespace)]
+        return [
+            ObjectReference(kind: sync.kind, name: namespace, namespace: namespace),
+            ObjectReference(kind: "Kustomization", name: namespace, namespace: namespace),
+        ]
     }
 
     /// `FluxInstance ns/name`, or `HelmRelease ns/name (flux-instance chart)`.

@@ -16,8 +16,9 @@ public struct FluxKustomization: Sendable, Hashable {
         guard FluxAPI.matches(object, group: FluxAPI.kustomizeGroup, kind: "Kustomization") else { return nil }
         self.object = object
         path = object.root.string(at: ["spec", "path"])
-        sourceRef = ObjectReference.read(object.root.node(at: ["spec", "sourceRef"]), defaultKind: "GitRepository",
-                                         defaultNamespace: object.effectiveNamespace)
+        sourceRef = ObjectReference.read(
+            object.root.node(at: ["spec", "sourceRef"]), defaultKind: "GitRepository",
+            defaultNamespace: object.effectiveNamespace)
         dependsOn = object.dependsOn(kind: "Kustomization")
         prune = object.bool(at: ["spec", "prune"])
         suspend = object.bool(at: ["spec", "suspend"]) ?? false

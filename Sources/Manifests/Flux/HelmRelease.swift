@@ -27,7 +27,8 @@ public struct HelmRelease: Sendable, Hashable {
     }
 
     public init?(_ object: KubernetesObject) {
-        guard FluxAPI.matches(object, group: FluxAPI.helmGroup, kind: "HelmRelease"), Self.partialReason(object) == nil else { return nil }
+        guard FluxAPI.matches(object, group: FluxAPI.helmGroup, kind: "HelmRelease"), Self.partialReason(object) == nil
+        else { return nil }
         self.object = object
         let namespace = object.effectiveNamespace
         if let spec = object.root.node(at: ["spec", "chart", "spec"]) {
@@ -35,10 +36,12 @@ public struct HelmRelease: Sendable, Hashable {
                 chart: spec.string(at: ["chart"]),
                 version: spec.string(at: ["version"]),
                 // The HelmChart lives in the source's namespace, which defaults to the release's.
-                sourceRef: ObjectReference.read(spec["sourceRef"], defaultKind: "HelmRepository", defaultNamespace: namespace)
+                sourceRef: ObjectReference.read(
+                    spec["sourceRef"], defaultKind: "HelmRepository", defaultNamespace: namespace)
             )
         }
-        chartRef = ObjectReference.read(object.root.node(at: ["spec", "chartRef"]), defaultKind: "OCIRepository", defaultNamespace: namespace)
+        chartRef = ObjectReference.read(
+            object.root.node(at: ["spec", "chartRef"]), defaultKind: "OCIRepository", defaultNamespace: namespace)
         dependsOn = object.dependsOn(kind: "HelmRelease")
         suspend = object.bool(at: ["spec", "suspend"]) ?? false
         targetNamespace = object.root.string(at: ["spec", "targetNamespace"])

@@ -28,7 +28,8 @@ public struct KustomizationID: Sendable, Hashable, Comparable, Codable, CustomSt
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let slash = text.firstIndex(of: "/") else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(text) is not namespace/name"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\(text) is not namespace/name"))
         }
         self.init(namespace: String(text[..<slash]), name: String(text[text.index(after: slash)...]))
     }

@@ -13,7 +13,9 @@ public struct KustomizeFile: Sendable, Hashable {
     public var patchPaths: [String]
 
     public init?(_ object: KubernetesObject) {
-        guard object.group == Self.group, object.kind == "Kustomization" || object.kind == "Component" else { return nil }
+        guard object.group == Self.group, object.kind == "Kustomization" || object.kind == "Component" else {
+            return nil
+        }
         self.object = object
         isComponent = object.kind == "Component"
         let root = object.root
@@ -22,7 +24,9 @@ public struct KustomizeFile: Sendable, Hashable {
         components = strings("components")
         namespace = root.string(at: ["namespace"])
         // Inline patches (`patch: |`) have no path; `patchesStrategicMerge` may hold inline YAML too.
-        let withPath = ((root["patches"]?.items ?? []) + (root["patchesJson6902"]?.items ?? [])).compactMap { $0.string(at: ["path"]) }
+        let withPath = ((root["patches"]?.items ?? []) + (root["patchesJson6902"]?.items ?? [])).compactMap {
+            $0.string(at: ["path"])
+        }
         let strategic = strings("patchesStrategicMerge").filter { !$0.contains("\n") && !$0.contains(":") }
         patchPaths = withPath + strategic
     }

@@ -34,7 +34,8 @@ public struct OCIRepository: Sendable, Hashable {
             )
         }
         if let node = object.root.node(at: ["spec", "verify"]), node.pairs != nil {
-            verify = Verify(provider: node.string(at: ["provider"]) ?? "cosign", secretName: node.string(at: ["secretRef", "name"]))
+            verify = Verify(
+                provider: node.string(at: ["provider"]) ?? "cosign", secretName: node.string(at: ["secretRef", "name"]))
         }
     }
 }

@@ -34,7 +34,8 @@ public struct ManifestLoader: Sendable {
         let needles = markers.map { Data($0.utf8) }
         for file in yamlFiles(under: start, into: &set) {
             guard let data = try? Data(contentsOf: root.appendingPathComponent(file)),
-                  needles.contains(where: { data.range(of: $0) != nil }) else { continue }
+                needles.contains(where: { data.range(of: $0) != nil })
+            else { continue }
             set.files.append(file)
             read(data: data, path: file, into: &set)
         }
@@ -51,7 +52,10 @@ public struct ManifestLoader: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            set.diagnostics.append(Diagnostic(.error, at: fileStart, "cannot read file: \(Self.reason(error))", hint: "check the file's permissions"))
+            set.diagnostics.append(
+                Diagnostic(
+                    .error, at: fileStart, "cannot read file: \(Self.reason(error))",
+                    hint: "check the file's permissions"))
             return
         }
         read(data: data, path: relativePath, into: &set)
@@ -61,7 +65,8 @@ public struct ManifestLoader: Sendable {
     public func read(data: Data, path relativePath: String, into set: inout ManifestSet) {
         let fileStart = SourceLocation(path: relativePath)
         guard let text = String(data: data, encoding: .utf8) else {
-            set.diagnostics.append(Diagnostic(.error, at: fileStart, "file is not UTF-8 text", hint: "save it as UTF-8"))
+            set.diagnostics.append(
+                Diagnostic(.error, at: fileStart, "file is not UTF-8 text", hint: "save it as UTF-8"))
             return
         }
         let documents: [YAMLNode]
@@ -70,15 +75,20 @@ public struct ManifestLoader: Sendable {
         } catch {
             let location = SourceLocation(path: relativePath, line: error.position.line, column: error.position.column)
             if text.contains("{{") {
-                set.skipped.append(SkippedDocument(location: location, reason: "Go template ({{ }}) that is not plain YAML"))
+                set.skipped.append(
+                    SkippedDocument(location: location, reason: "Go template ({{ }}) that is not plain YAML"))
             } else {
-                set.diagnostics.append(Diagnostic(.error, at: location, "invalid YAML: \(error.message)", hint: "fix the syntax; the rest of the repository was still read"))
+                set.diagnostics.append(
+                    Diagnostic(
+                        .error, at: location, "invalid YAML: \(error.message)",
+                        hint: "fix the syntax; the rest of the repository was still read"))
             }
             return
         }
         let isKustomizationFile = Self.kustomizationFileNames.contains((relativePath as NSString).lastPathComponent)
         for (index, document) in documents.enumerated() {
-            let location = SourceLocation(path: relativePath, line: document.position.line, column: document.position.column)
+            let location = SourceLocation(
+                path: relativePath, line: document.position.line, column: document.position.column)
             if document.isNull { continue }  // empty document: nothing to read
             guard document.pairs != nil else {
                 set.skipped.append(SkippedDocument(location: location, reason: "not a mapping"))
@@ -92,7 +102,8 @@ public struct ManifestLoader: Sendable {
                 kind = "Kustomization"
             }
             guard let apiVersion, let kind else {
-                set.skipped.append(SkippedDocument(location: location, reason: "not a Kubernetes object (no apiVersion and kind)"))
+                set.skipped.append(
+                    SkippedDocument(location: location, reason: "not a Kubernetes object (no apiVersion and kind)"))
                 continue
             }
             let object = KubernetesObject(
@@ -132,7 +143,8 @@ public struct ManifestLoader: Sendable {
         }
         set.objects.removeAll { object in
             guard let owner = patchFiles[object.location.path] else { return false }
-            set.skipped.append(SkippedDocument(location: object.location, reason: "kustomize patch referenced by \(owner)"))
+            set.skipped.append(
+                SkippedDocument(location: object.location, reason: "kustomize patch referenced by \(owner)"))
             return true
         }
     }
@@ -148,13 +160,17 @@ public struct ManifestLoader: Sendable {
             do {
                 entries = try manager.contentsOfDirectory(atPath: directory.path)
             } catch {
-                set.diagnostics.append(Diagnostic(.error, at: SourceLocation(path: relativeDirectory.isEmpty ? "." : relativeDirectory),
-                                                  "cannot read directory: \(Self.reason(error))", hint: "check its permissions"))
+                set.diagnostics.append(
+                    Diagnostic(
+                        .error, at: SourceLocation(path: relativeDirectory.isEmpty ? "." : relativeDirectory),
+                        "cannot read directory: \(Self.reason(error))", hint: "check its permissions"))
                 continue
             }
             if directory != start, entries.contains("Chart.yaml") {
-                set.skipped.append(SkippedDocument(location: SourceLocation(path: relativeDirectory),
-                                                   reason: "Helm chart (Chart.yaml): its templates are rendered by helm-controller"))
+                set.skipped.append(
+                    SkippedDocument(
+                        location: SourceLocation(path: relativeDirectory),
+                        reason: "Helm chart (Chart.yaml): its templates are rendered by helm-controller"))
                 continue
             }
             for entry in entries where entry != ".git" {
@@ -184,7 +200,8 @@ public struct ManifestLoader: Sendable {
     static func reason(_ error: any Error) -> String {
         let error = error as NSError
         if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
             return String(cString: strerror(code.rawValue)).lowercased()
         }
         if error.domain == NSCocoaErrorDomain, error.code == NSFileReadNoPermissionError { return "permission denied" }

@@ -18,52 +18,73 @@ public enum StrictYAML {
     public static func problems(in text: String) -> [StrictYAMLProblem] {
         // Anchors, aliases, tags, merge keys and complex keys all need one of these bytes; duplicate keys
         // the ordinary reader refuses. Most files hold none, and are not parsed a second time.
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x2A || $0 == 0x21 || $0 == 0x3C || $0 == 0x3F }) else { return [] }
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x2A || $0 == 0x21 || $0 == 0x3C || $0 == 0x3F }) else {
+            return []
+        }
         var found: [StrictYAMLProblem] = []
         do {
             let parser = try Parser(yaml: text)
             while let root = try parser.nextRoot() { walk(root, into: &found) }
         } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            found.append(StrictYAMLProblem(position: TextPosition(line: context.mark.line, column: context.mark.column),
-                                           construct: "a key written twice (\(names))"))
+            found.append(
+                StrictYAMLProblem(
+                    position: TextPosition(line: context.mark.line, column: context.mark.column),
+                    construct: "a key written twice (\(names))"))
         } catch {
             // A syntax error: the caller's reader reports it with its place.
         }
         return found
     }
 
-    private static let plainTags: Set<String> = ["", Tag.Name.str.rawValue, Tag.Name.map.rawValue, Tag.Name.seq.rawValue]
+    private static let plainTags: Set<String> = [
+        "", Tag.Name.str.rawValue, Tag.Name.map.rawValue, Tag.Name.seq.rawValue,
+    ]
 
     private static func walk(_ node: Node, into found: inout [StrictYAMLProblem]) {
-        let position = node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
+        let position =
+            node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
         switch node {
-        case let .scalar(scalar):
-            if scalar.anchor != nil { found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)")) }
-            if !plainTags.contains(scalar.tag.rawValue) || scalar.tag.rawValue == Tag.Name.map.rawValue || scalar.tag.rawValue == Tag.Name.seq.rawValue {
-                found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(scalar.tag.rawValue))"))
+        case .scalar(let scalar):
+            if scalar.anchor != nil {
+                found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
             }
-        case let .mapping(mapping):
-            if mapping.anchor != nil { found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)")) }
+            if !plainTags.contains(scalar.tag.rawValue) || scalar.tag.rawValue == Tag.Name.map.rawValue
+                || scalar.tag.rawValue == Tag.Name.seq.rawValue
+            {
+                found.append(
+                    StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(scalar.tag.rawValue))"))
+            }
+        case .mapping(let mapping):
+            if mapping.anchor != nil {
+                found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
+            }
             if !plainTags.contains(mapping.tag.rawValue) || mapping.tag.rawValue == Tag.Name.str.rawValue {
-                found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(mapping.tag.rawValue))"))
+                found.append(
+                    StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(mapping.tag.rawValue))"))
             }
             for (key, value) in mapping {
                 let keyPosition = key.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? position
-                if case let .scalar(scalar) = key {
+                if case .scalar(let scalar) = key {
                     if scalar.string == "<<", scalar.style == .plain || scalar.style == .any {
                         found.append(StrictYAMLProblem(position: keyPosition, construct: "a merge key (<<)"))
                     }
                 } else {
-                    found.append(StrictYAMLProblem(position: keyPosition, construct: "a key that is not a plain string"))
+                    found.append(
+                        StrictYAMLProblem(position: keyPosition, construct: "a key that is not a plain string"))
                 }
                 walk(key, into: &found)
                 walk(value, into: &found)
             }
-        case let .sequence(sequence):
-            if sequence.anchor != nil { found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)")) }
-            if !plainTags.contains(sequence.tag.rawValue) || sequence.tag.rawValue == Tag.Name.str.rawValue || sequence.tag.rawValue == Tag.Name.map.rawValue {
-                found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(sequence.tag.rawValue))"))
+        case .sequence(let sequence):
+            if sequence.anchor != nil {
+                found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
+            }
+            if !plainTags.contains(sequence.tag.rawValue) || sequence.tag.rawValue == Tag.Name.str.rawValue
+                || sequence.tag.rawValue == Tag.Name.map.rawValue
+            {
+                found.append(
+                    StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(sequence.tag.rawValue))"))
             }
             for item in sequence { walk(item, into: &found) }
         case .alias:

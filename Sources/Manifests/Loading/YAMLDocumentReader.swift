@@ -15,7 +15,8 @@ public enum YAMLDocumentReader {
     public static func documents(in text: String) throws(YAMLSyntaxError) -> [YAMLNode] {
         // libyaml and Yams recurse once per nesting level; refuse absurd depths before they do.
         if let position = tooDeep(text) {
-            throw YAMLSyntaxError(position: position, message: "nested deeper than \(maximumDepth) levels; refusing to read it")
+            throw YAMLSyntaxError(
+                position: position, message: "nested deeper than \(maximumDepth) levels; refusing to read it")
         }
         do {
             let parser = try Parser(yaml: text)
@@ -24,8 +25,12 @@ public enum YAMLDocumentReader {
             while let root = try parser.nextRoot() {
                 roots.append(converter.convert(root))
                 if converter.budget < 0 {
-                    throw YAMLSyntaxError(position: root.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1),
-                                          message: "aliases expand to more than \(Converter.limit) nodes (an alias bomb?); refusing to read further")
+                    throw YAMLSyntaxError(
+                        position: root.mark.map { TextPosition(line: $0.line, column: $0.column) }
+                            ?? TextPosition(line: 1, column: 1),
+                        message:
+                            "aliases expand to more than \(Converter.limit) nodes (an alias bomb?); refusing to read further"
+                    )
                 }
             }
             return roots
@@ -43,11 +48,21 @@ public enum YAMLDocumentReader {
     /// Where the text nests deeper than `maximumDepth`: flow brackets outside quotes, or block
     /// indentation and `- ` runs at a line's start. A cheap over-estimate, never an under-estimate.
     private static func tooDeep(_ text: String) -> TextPosition? {
-        var depth = 0, line = 1, column = 0, quote: Character?, comment = false, lineStart = true, leading = 0
+        var depth = 0
+        var line = 1
+        var column = 0
+        var quote: Character?
+        var comment = false
+        var lineStart = true
+        var leading = 0
         for character in text {
             column += 1
             if character == "\n" {
-                line += 1; column = 0; comment = false; lineStart = true; leading = 0
+                line += 1
+                column = 0
+                comment = false
+                lineStart = true
+                leading = 0
                 continue
             }
             if lineStart {
@@ -75,19 +90,24 @@ public enum YAMLDocumentReader {
     private static func syntaxError(from error: YamlError) -> YAMLSyntaxError {
         func make(_ problem: String, _ context: YamlError.Context?, _ mark: Mark) -> YAMLSyntaxError {
             // libyaml's context says what it was reading and where that began, e.g. an unclosed quote.
-            let text = context.map { "\(problem) \($0.text) that starts at line \($0.mark.line), column \($0.mark.column)" } ?? problem
+            let text =
+                context.map { "\(problem) \($0.text) that starts at line \($0.mark.line), column \($0.mark.column)" }
+                ?? problem
             return YAMLSyntaxError(position: TextPosition(line: mark.line, column: mark.column), message: text)
         }
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             return make(problem, context, mark)
-        case let .duplicatedKeysInMapping(duplicates, context):
+        case .duplicatedKeysInMapping(let duplicates, let context):
             let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return YAMLSyntaxError(position: TextPosition(line: context.mark.line, column: context.mark.column),
-                                   message: "duplicate key \(names) in one mapping")
-        case let .reader(problem, offset, _, _):
-            return YAMLSyntaxError(position: TextPosition(line: 1, column: 1),
-                                   message: problem + (offset.map { " at byte \($0)" } ?? ""))
+            return YAMLSyntaxError(
+                position: TextPosition(line: context.mark.line, column: context.mark.column),
+                message: "duplicate key \(names) in one mapping")
+        case .reader(let problem, let offset, _, _):
+            return YAMLSyntaxError(
+                position: TextPosition(line: 1, column: 1),
+                message: problem + (offset.map { " at byte \($0)" } ?? ""))
         default:
             return YAMLSyntaxError(position: TextPosition(line: 1, column: 1), message: "\(error)")
         }
@@ -105,8 +125,11 @@ private struct Converter {
 
     mutating func convert(_ node: Node) -> YAMLNode {
         budget -= 1
-        guard budget >= 0 else { return YAMLNode(.scalar("", style: .plain, tag: nil), at: TextPosition(line: 1, column: 1)) }
-        let position = node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
+        guard budget >= 0 else {
+            return YAMLNode(.scalar("", style: .plain, tag: nil), at: TextPosition(line: 1, column: 1))
+        }
+        let position =
+            node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
         let anchor = node.anchor?.rawValue
         var isAlias = false
         if let anchor {
@@ -114,23 +137,25 @@ private struct Converter {
             isAlias = !seenAnchors.insert(key).inserted
         }
         switch node {
-        case let .scalar(scalar):
-            let style: ScalarStyle = switch scalar.style {
-            case .singleQuoted: .singleQuoted
-            case .doubleQuoted: .doubleQuoted
-            case .literal: .literal
-            case .folded: .folded
-            case .plain, .any: .plain
-            }
+        case .scalar(let scalar):
+            let style: ScalarStyle =
+                switch scalar.style {
+                case .singleQuoted: .singleQuoted
+                case .doubleQuoted: .doubleQuoted
+                case .literal: .literal
+                case .folded: .folded
+                case .plain, .any: .plain
+                }
             // A string is a string whether the file wrote `!!str` or Yams resolved it (it does for
             // quoted scalars and mapping keys), so only other tags (`!env_var`, `!!int`) are kept.
             var tag: String? = scalar.tag.rawValue
             if tag == "" || tag == Tag.Name.str.rawValue { tag = nil }
-            return YAMLNode(.scalar(scalar.string, style: style, tag: tag), at: position, anchor: anchor, isAlias: isAlias)
-        case let .mapping(mapping):
+            return YAMLNode(
+                .scalar(scalar.string, style: style, tag: tag), at: position, anchor: anchor, isAlias: isAlias)
+        case .mapping(let mapping):
             let pairs = mapping.map { YAMLNode.Pair(key: convert($0.key), value: convert($0.value)) }
             return YAMLNode(.mapping(pairs), at: position, anchor: anchor, isAlias: isAlias)
-        case let .sequence(sequence):
+        case .sequence(let sequence):
             let items = sequence.map { convert($0) }
             return YAMLNode(.sequence(items), at: position, anchor: anchor, isAlias: isAlias)
         case .alias:
@@ -143,9 +168,9 @@ private struct Converter {
 extension Node {
     fileprivate var anchor: Anchor? {
         switch self {
-        case let .scalar(scalar): scalar.anchor
-        case let .mapping(mapping): mapping.anchor
-        case let .sequence(sequence): sequence.anchor
+        case .scalar(let scalar): scalar.anchor
+        case .mapping(let mapping): mapping.anchor
+        case .sequence(let sequence): sequence.anchor
         case .alias: nil
         }
     }

@@ -12,7 +12,10 @@ public struct KubernetesObject: Sendable, Hashable {
     public var documentIndex: Int
     public var root: YAMLNode
 
-    public init(apiVersion: String, kind: String, name: String?, namespace: String?, location: SourceLocation, documentIndex: Int, root: YAMLNode) {
+    public init(
+        apiVersion: String, kind: String, name: String?, namespace: String?, location: SourceLocation,
+        documentIndex: Int, root: YAMLNode
+    ) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.name = name

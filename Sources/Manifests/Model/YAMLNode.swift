@@ -53,32 +53,33 @@ public struct YAMLNode: Sendable, Hashable {
 
     /// The scalar's text, or nil for mappings and sequences.
     public var string: String? {
-        if case let .scalar(text, _, _) = content { return text }
+        if case .scalar(let text, _, _) = content { return text }
         return nil
     }
 
     /// Whether any scalar of this tree (keys included) holds `character`.
     public func anyScalar(contains character: Character) -> Bool {
         switch content {
-        case let .scalar(text, _, _): text.contains(character)
-        case let .mapping(pairs): pairs.contains { $0.key.anyScalar(contains: character) || $0.value.anyScalar(contains: character) }
-        case let .sequence(items): items.contains { $0.anyScalar(contains: character) }
+        case .scalar(let text, _, _): text.contains(character)
+        case .mapping(let pairs):
+            pairs.contains { $0.key.anyScalar(contains: character) || $0.value.anyScalar(contains: character) }
+        case .sequence(let items): items.contains { $0.anyScalar(contains: character) }
         }
     }
 
     /// A scalar that YAML reads as null: empty plain, `~` or `null`.
     public var isNull: Bool {
-        guard case let .scalar(text, style, tag) = content, style == .plain, tag == nil else { return false }
+        guard case .scalar(let text, let style, let tag) = content, style == .plain, tag == nil else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(text)
     }
 
     public var pairs: [Pair]? {
-        if case let .mapping(pairs) = content { return pairs }
+        if case .mapping(let pairs) = content { return pairs }
         return nil
     }
 
     public var items: [YAMLNode]? {
-        if case let .sequence(items) = content { return items }
+        if case .sequence(let items) = content { return items }
         return nil
     }
 
@@ -103,11 +104,12 @@ public struct YAMLNode: Sendable, Hashable {
     /// Compares content only: positions, anchors and styles do not count, tags and values do.
     public func sameContent(as other: YAMLNode) -> Bool {
         switch (content, other.content) {
-        case let (.scalar(a, _, tagA), .scalar(b, _, tagB)):
+        case (.scalar(let a, _, let tagA), .scalar(let b, _, let tagB)):
             return a == b && tagA == tagB
-        case let (.mapping(a), .mapping(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.key.sameContent(as: $1.key) && $0.value.sameContent(as: $1.value) }
-        case let (.sequence(a), .sequence(b)):
+        case (.mapping(let a), .mapping(let b)):
+            return a.count == b.count
+                && zip(a, b).allSatisfy { $0.key.sameContent(as: $1.key) && $0.value.sameContent(as: $1.value) }
+        case (.sequence(let a), .sequence(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.sameContent(as: $1) }
         default:
             return false

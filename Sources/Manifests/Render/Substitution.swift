@@ -11,7 +11,9 @@ public struct Substitution: Sendable {
 
     public init(variables: [String: String]) {
         // Flux strips newlines from every value.
-        self.variables = variables.mapValues { $0.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "\r", with: "") }
+        self.variables = variables.mapValues {
+            $0.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "\r", with: "")
+        }
     }
 
     public enum SubstitutionError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -20,8 +22,8 @@ public struct Substitution: Sendable {
 
         public var description: String {
             switch self {
-            case let .unterminated(text): return "unterminated variable expression \"\(text)\""
-            case let .badSyntax(text): return "unsupported variable expression \"${\(text)}\""
+            case .unterminated(let text): return "unterminated variable expression \"\(text)\""
+            case .badSyntax(let text): return "unsupported variable expression \"${\(text)}\""
             }
         }
     }
@@ -39,14 +41,23 @@ public struct Substitution: Sendable {
     }
 
     /// Expands from `index` to the end (or to an unmatched `until` character, which is consumed).
-    private mutating func expand(_ text: [Character], _ index: inout Int, until terminator: Character?) throws(SubstitutionError) -> String {
+    private mutating func expand(_ text: [Character], _ index: inout Int, until terminator: Character?)
+        throws(SubstitutionError) -> String
+    {
         var out = ""
         while index < text.count {
             let c = text[index]
-            if let terminator, c == terminator { index += 1; return out }
+            if let terminator, c == terminator {
+                index += 1
+                return out
+            }
             if c == "$", index + 1 < text.count {
                 let next = text[index + 1]
-                if next == "$" { out.append("$"); index += 2; continue }
+                if next == "$" {
+                    out.append("$")
+                    index += 2
+                    continue
+                }
                 if next == "{" {
                     index += 2
                     out += try expression(text, &index)
@@ -64,9 +75,15 @@ public struct Substitution: Sendable {
     private mutating func expression(_ text: [Character], _ index: inout Int) throws(SubstitutionError) -> String {
         let start = index
         var lengthOf = false
-        if index < text.count, text[index] == "#" { lengthOf = true; index += 1 }
+        if index < text.count, text[index] == "#" {
+            lengthOf = true
+            index += 1
+        }
         var name = ""
-        while index < text.count, text[index] == "_" || text[index].isLetter || text[index].isNumber { name.append(text[index]); index += 1 }
+        while index < text.count, text[index] == "_" || text[index].isLetter || text[index].isNumber {
+            name.append(text[index])
+            index += 1
+        }
         guard index < text.count else { throw .unterminated("${" + String(text[start...])) }
         guard !name.isEmpty else { throw .badSyntax(String(text[start..<min(index + 1, text.count)])) }
         let value = variables[name]
@@ -100,7 +117,9 @@ public struct Substitution: Sendable {
             return value ?? fallback
         case (":", _):
             index += 1
-            let spec = try argument().split(separator: ":", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let spec = try argument().split(separator: ":", omittingEmptySubsequences: false).map {
+                Int($0.trimmingCharacters(in: .whitespaces))
+            }
             let characters = Array(value ?? "")
             guard let offset = spec.first ?? nil, offset >= 0 else { throw .badSyntax(name + ":") }
             let from = min(offset, characters.count)
@@ -159,15 +178,20 @@ public struct Substitution: Sendable {
     }
 
     /// `/p/r` (first), `//p/r` (all), `/#p/r` (at the start), `/%p/r` (at the end): longest match at each place.
-    private func replace(_ value: String, _ pattern: String, _ replacement: String, all: Bool, anchor: Character?) -> String {
+    private func replace(_ value: String, _ pattern: String, _ replacement: String, all: Bool, anchor: Character?)
+        -> String
+    {
         guard !pattern.isEmpty else { return value }
         let characters = Array(value)
-        var out = "", start = 0, replaced = false
+        var out = ""
+        var start = 0
+        var replaced = false
         while start <= characters.count {
             var matched: Int?
             if !(replaced && !all), anchor != "#" || start == 0 {
                 for end in stride(from: characters.count, through: start + 1, by: -1)
-                where (anchor != "%" || end == characters.count) && Glob.match(pattern, String(characters[start..<end])) {
+                where (anchor != "%" || end == characters.count) && Glob.match(pattern, String(characters[start..<end]))
+                {
                     matched = end
                     break
                 }

@@ -4,8 +4,8 @@ public import Manifests
 public enum EnvironmentClassifier {
     public static func classify(_ source: PlatformSource) -> Classification {
         switch source {
-        case let .git(repository): classify(repository)
-        case let .oci(repository): classify(repository)
+        case .git(let repository): classify(repository)
+        case .oci(let repository): classify(repository)
         }
     }
 
@@ -13,16 +13,18 @@ public enum EnvironmentClassifier {
     /// branch; no ref means branch `master`.
     public static func classify(_ repository: GitRepository) -> Classification {
         guard let ref = repository.ref else {
-            return Classification(kind: .tracksBranch, ref: "master", refField: .branch,
-                                  reason: "spec.ref is not set, so Flux follows branch master")
+            return Classification(
+                kind: .tracksBranch, ref: "master", refField: .branch,
+                reason: "spec.ref is not set, so Flux follows branch master")
         }
         if let commit = ref.commit { return Classification(kind: .pinned, ref: commit, refField: .commit) }
         if let name = ref.name { return Classification(kind: .pinned, ref: name, refField: .name) }
         if let tag = ref.tag { return Classification(kind: .pinned, ref: tag, refField: .tag) }
         if let semver = ref.semver { return Classification(kind: .tracksRange, ref: semver, refField: .semver) }
         if let branch = ref.branch { return Classification(kind: .tracksBranch, ref: branch, refField: .branch) }
-        return Classification(kind: .tracksBranch, ref: "master", refField: .branch,
-                              reason: "spec.ref names no branch, tag, semver, name or commit, so Flux follows branch master")
+        return Classification(
+            kind: .tracksBranch, ref: "master", refField: .branch,
+            reason: "spec.ref names no branch, tag, semver, name or commit, so Flux follows branch master")
     }
 
     /// OCIRepository precedence (FLUX.md §2.2): digest, semver, tag; no ref means tag `latest`.
@@ -33,8 +35,9 @@ public enum EnvironmentClassifier {
             return Classification(kind: .tracksRange, ref: semver, refField: .semver, semverFilter: ref?.semverFilter)
         }
         if let tag = ref?.tag, tag != "latest" { return Classification(kind: .pinned, ref: tag, refField: .tag) }
-        return Classification(kind: .unknown, ref: "latest", refField: .tag,
-                              reason: "the OCIRepository follows tag 'latest', which moves; pin spec.ref.tag or track spec.ref.semver")
+        return Classification(
+            kind: .unknown, ref: "latest", refField: .tag,
+            reason: "the OCIRepository follows tag 'latest', which moves; pin spec.ref.tag or track spec.ref.semver")
     }
 
     /// A Flux Operator sync (`spec.sync` of a FluxInstance, or the flux-instance chart's values). The
@@ -45,22 +48,35 @@ public enum EnvironmentClassifier {
         switch sync.kind {
         case "GitRepository":
             if ref.isEmpty {
-                return Classification(kind: .unknown, reason: "spec.sync.ref is not set, and the operator needs a Git ref such as refs/heads/main")
+                return Classification(
+                    kind: .unknown,
+                    reason: "spec.sync.ref is not set, and the operator needs a Git ref such as refs/heads/main")
             }
-            if ref.hasPrefix("refs/heads/") { return Classification(kind: .tracksBranch, ref: String(ref.dropFirst(11)), refField: .branch) }
-            if ref.hasPrefix("refs/tags/") { return Classification(kind: .pinned, ref: String(ref.dropFirst(10)), refField: .tag) }
-            if (ref.count == 40 || ref.count == 64), ref.allSatisfy(\.isHexDigit) { return Classification(kind: .pinned, ref: ref, refField: .commit) }
+            if ref.hasPrefix("refs/heads/") {
+                return Classification(kind: .tracksBranch, ref: String(ref.dropFirst(11)), refField: .branch)
+            }
+            if ref.hasPrefix("refs/tags/") {
+                return Classification(kind: .pinned, ref: String(ref.dropFirst(10)), refField: .tag)
+            }
+            if ref.count == 40 || ref.count == 64, ref.allSatisfy(\.isHexDigit) {
+                return Classification(kind: .pinned, ref: ref, refField: .commit)
+            }
             return Classification(kind: .pinned, ref: ref, refField: .name)
         case "OCIRepository":
-            if let at = ref.firstRange(of: "sha256:") { return Classification(kind: .pinned, ref: String(ref[at.lowerBound...]), refField: .digest) }
+            if let at = ref.firstRange(of: "sha256:") {
+                return Classification(kind: .pinned, ref: String(ref[at.lowerBound...]), refField: .digest)
+            }
             if ref.isEmpty || ref == "latest" {
-                return Classification(kind: .unknown, ref: "latest", refField: .tag,
-                                      reason: "the FluxInstance syncs OCI tag 'latest', which moves with every push; pin a tag or digest in spec.sync.ref")
+                return Classification(
+                    kind: .unknown, ref: "latest", refField: .tag,
+                    reason:
+                        "the FluxInstance syncs OCI tag 'latest', which moves with every push; pin a tag or digest in spec.sync.ref"
+                )
             }
             return Classification(kind: .pinned, ref: ref, refField: .tag)
         default:
-            return Classification(kind: .unknown, reason: "the FluxInstance syncs a \(sync.kind), which has no ref to follow")
+            return Classification(
+                kind: .unknown, reason: "the FluxInstance syncs a \(sync.kind), which has no ref to follow")
         }
     }
 }
-

@@ -29,7 +29,10 @@ public struct Classification: Sendable, Equatable, Codable {
     /// Why the kind is `unknown`, or a note about a default Flux applies.
     public var reason: String?
 
-    public init(kind: EnvironmentKind, ref: String? = nil, refField: RefField? = nil, semverFilter: String? = nil, reason: String? = nil) {
+    public init(
+        kind: EnvironmentKind, ref: String? = nil, refField: RefField? = nil, semverFilter: String? = nil,
+        reason: String? = nil
+    ) {
         self.kind = kind
         self.ref = ref
         self.refField = refField

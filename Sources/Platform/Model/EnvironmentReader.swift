@@ -7,17 +7,21 @@ struct EnvironmentReader {
 
     /// - Parameter instances: the Flux Operator instances found anywhere in the repository; the one whose
     ///   `spec.sync.path` is this directory syncs it (home-ops repositories keep it among the apps).
-    func read(name: String, directory: String, objects: [KubernetesObject], instances: [FluxInstance] = []) -> PlatformEnvironment {
+    func read(name: String, directory: String, objects: [KubernetesObject], instances: [FluxInstance] = [])
+        -> PlatformEnvironment
+    {
         let kustomizations = objects.compactMap(FluxKustomization.init)
         // `flux bootstrap` writes the sync Kustomization `flux-system` under <env>/flux-system/.
         let entry = kustomizations.first {
             $0.object.name == "flux-system" && $0.object.location.path.hasPrefix("\(directory)/flux-system/")
         }
         let platform = kustomizations.filter { kustomization in
-            kustomization != entry && settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
+            kustomization != entry
+                && settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
         }
         var environment = PlatformEnvironment(
-            name: name, directory: directory, entry: entry, instance: Self.instance(syncing: directory, objects: objects, instances: instances),
+            name: name, directory: directory, entry: entry,
+            instance: Self.instance(syncing: directory, objects: objects, instances: instances),
             platformKustomizations: platform, source: nil,
             classification: Classification(kind: .unknown), objects: objects
         )
@@ -28,16 +32,19 @@ struct EnvironmentReader {
                 environment.classification = EnvironmentClassifier.classify(sync)
                 return environment
             }
-            environment.classification.reason = kustomizations.isEmpty
+            environment.classification.reason =
+                kustomizations.isEmpty
                 ? "no Flux Kustomization in \(directory)"
                 : "no Flux Kustomization in \(directory) has a path under \(paths) (platformPaths in lockmaster.yaml)"
             return environment
         }
         let references = Set(platform.compactMap(\.sourceRef))
         guard references.count == 1, let reference = references.first else {
-            environment.classification.reason = references.isEmpty
+            environment.classification.reason =
+                references.isEmpty
                 ? "the platform Kustomizations have no sourceRef"
-                : "the platform Kustomizations use \(references.count) different sources: " + references.map(\.description).sorted().joined(separator: ", ")
+                : "the platform Kustomizations use \(references.count) different sources: "
+                    + references.map(\.description).sorted().joined(separator: ", ")
             return environment
         }
         let source: PlatformSource? = objects.lazy.filter { $0.reference == reference }.compactMap { object in
@@ -47,7 +54,8 @@ struct EnvironmentReader {
             if let instance = environment.instance, let sync = instance.sync, instance.syncObjects.contains(reference) {
                 environment.classification = EnvironmentClassifier.classify(sync)
             } else if entry == nil, reference == FluxAPI.bootstrapSource {
-                environment.classification.reason = "sourceRef \(reference) is the source flux bootstrap writes, and it has not run for \(directory) yet"
+                environment.classification.reason =
+                    "sourceRef \(reference) is the source flux bootstrap writes, and it has not run for \(directory) yet"
             } else {
                 environment.classification.reason = "sourceRef \(reference) is not declared in \(directory)"
             }
@@ -59,7 +67,9 @@ struct EnvironmentReader {
     }
 
     /// The instance whose sync path is `directory`, else one declared inside it with a sync.
-    static func instance(syncing directory: String, objects: [KubernetesObject], instances: [FluxInstance]) -> FluxInstance? {
+    static func instance(syncing directory: String, objects: [KubernetesObject], instances: [FluxInstance])
+        -> FluxInstance?
+    {
         let own = objects.compactMap(FluxInstance.init).filter { $0.sync != nil }
         let candidates = own + instances
         return candidates.first { $0.sync?.normalizedPath == directory }

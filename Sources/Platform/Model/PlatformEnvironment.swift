@@ -28,7 +28,9 @@ extension PlatformEnvironment {
     }
 
     /// Reads one environment from its objects (read from the work tree or from a git revision).
-    public static func read(name: String, directory: String, objects: [KubernetesObject], settings: LockmasterSettings) -> PlatformEnvironment {
+    public static func read(name: String, directory: String, objects: [KubernetesObject], settings: LockmasterSettings)
+        -> PlatformEnvironment
+    {
         EnvironmentReader(settings: settings).read(name: name, directory: directory, objects: objects)
     }
 }
@@ -40,15 +42,15 @@ public enum PlatformSource: Sendable {
 
     public var object: KubernetesObject {
         switch self {
-        case let .git(source): source.object
-        case let .oci(source): source.object
+        case .git(let source): source.object
+        case .oci(let source): source.object
         }
     }
 
     public var url: String? {
         switch self {
-        case let .git(source): source.url
-        case let .oci(source): source.url
+        case .git(let source): source.url
+        case .oci(let source): source.url
         }
     }
 }

@@ -6,7 +6,10 @@ public import Support
 /// `additionalProperties`, `items`, `minLength`, `minimum`, `format: regex` — applied to YAML as an editor's
 /// language server reads it (YAML 1.2 core schema: `true` is a boolean, `8080` a number, `'8080'` a string).
 public struct JSONSchema: Sendable {
-    public indirect enum Additional: Sendable { case allowed, forbidden, schema(JSONSchema) }
+    public indirect enum Additional: Sendable {
+        case allowed, forbidden
+        case schema(JSONSchema)
+    }
 
     public var type: String?
     public var properties: [String: JSONSchema] = [:]
@@ -29,7 +32,9 @@ public struct JSONSchema: Sendable {
 
     init(_ object: [String: Any]) {
         type = object["type"] as? String
-        for (key, value) in object["properties"] as? [String: [String: Any]] ?? [:] { properties[key] = JSONSchema(value) }
+        for (key, value) in object["properties"] as? [String: [String: Any]] ?? [:] {
+            properties[key] = JSONSchema(value)
+        }
         switch object["additionalProperties"] {
         case let flag as Bool: additionalProperties = flag ? .allowed : .forbidden
         case let schema as [String: Any]: additionalProperties = .schema(JSONSchema(schema))
@@ -40,8 +45,10 @@ public struct JSONSchema: Sendable {
         minimum = object["minimum"] as? Int
         format = object["format"] as? String
         if let first = (object["examples"] as? [Any])?.first {
-            example = first as? String
-                ?? (try? JSONSerialization.data(withJSONObject: first, options: [.sortedKeys, .fragmentsAllowed])).flatMap { String(data: $0, encoding: .utf8) }
+            example =
+                first as? String
+                ?? (try? JSONSerialization.data(withJSONObject: first, options: [.sortedKeys, .fragmentsAllowed]))
+                .flatMap { String(data: $0, encoding: .utf8) }
         }
     }
 
@@ -69,17 +76,19 @@ public struct JSONSchema: Sendable {
                 }
                 switch additionalProperties {
                 case .allowed: break
-                case let .schema(schema): schema.check(pair.value, key: prefix + field, problems: &problems)
+                case .schema(let schema): schema.check(pair.value, key: prefix + field, problems: &problems)
                 case .forbidden:
-                    let hint = Suggestion.nearest(to: field, in: known).map { "did you mean '\(prefix)\($0)'?" }
+                    let hint =
+                        Suggestion.nearest(to: field, in: known).map { "did you mean '\(prefix)\($0)'?" }
                         ?? "valid keys here: " + known.map { prefix + $0 }.joined(separator: ", ")
                     problems.report(pair.key, "unknown key '\(prefix)\(field)'", hint: hint)
                 }
             }
         case "array":
             guard let elements = node.items else {
-                return problems.report(node, "\(name) must be a list of \(items.first?.type.map { $0 + "s" } ?? "values")",
-                                       hint: "write it as [a, b] or one '- item' per line")
+                return problems.report(
+                    node, "\(name) must be a list of \(items.first?.type.map { $0 + "s" } ?? "values")",
+                    hint: "write it as [a, b] or one '- item' per line")
             }
             // One message for a list, not one per bad item.
             for element in elements {
@@ -89,20 +98,27 @@ public struct JSONSchema: Sendable {
             }
         case "string":
             guard YAMLScalarType.of(node) == .string, let text = node.string, text.count >= (minLength ?? 0) else {
-                let quoting = YAMLScalarType.of(node).map { $0 != .string && $0 != .null } == true ? "quote it to make it text: '\(node.string ?? "")'" : nil
-                return problems.report(node, "\(name) must be a \((minLength ?? 0) > 0 ? "non-empty " : "")string", hint: quoting)
+                let quoting =
+                    YAMLScalarType.of(node).map { $0 != .string && $0 != .null } == true
+                    ? "quote it to make it text: '\(node.string ?? "")'" : nil
+                return problems.report(
+                    node, "\(name) must be a \((minLength ?? 0) > 0 ? "non-empty " : "")string", hint: quoting)
             }
             if format == "regex", (try? NSRegularExpression(pattern: text)) == nil {
-                problems.report(node, "\(name) is not a valid regular expression", hint: example.map { "for example \($0)" })
+                problems.report(
+                    node, "\(name) is not a valid regular expression", hint: example.map { "for example \($0)" })
             }
         case "integer":
             // Decimal only: what Go's YAML reader and an editor both take as this number.
             guard YAMLScalarType.of(node) == .integer, let value = node.string.flatMap({ Int($0) }) else {
-                return problems.report(node, "\(name) must be a whole number", hint: example.map { "for example \($0)" })
+                return problems.report(
+                    node, "\(name) must be a whole number", hint: example.map { "for example \($0)" })
             }
             if let minimum, value < minimum { problems.report(node, "\(name) must be at least \(minimum)") }
         case "boolean":
-            guard YAMLScalarType.of(node) == .boolean else { return problems.report(node, "\(name) must be true or false") }
+            guard YAMLScalarType.of(node) == .boolean else {
+                return problems.report(node, "\(name) must be true or false")
+            }
         default:
             break
         }
@@ -113,7 +129,10 @@ public struct JSONSchema: Sendable {
         var diagnostics: [Diagnostic] = []
 
         mutating func report(_ node: YAMLNode, _ message: String, hint: String? = nil) {
-            diagnostics.append(Diagnostic(.error, at: SourceLocation(path: file, line: node.position.line, column: node.position.column), message, hint: hint))
+            diagnostics.append(
+                Diagnostic(
+                    .error, at: SourceLocation(path: file, line: node.position.line, column: node.position.column),
+                    message, hint: hint))
         }
     }
 }
@@ -124,7 +143,7 @@ public enum YAMLScalarType: Sendable, Equatable {
 
     /// - Returns: nil for mappings and sequences.
     public static func of(_ node: YAMLNode) -> YAMLScalarType? {
-        guard case let .scalar(text, style, tag) = node.content else { return nil }
+        guard case .scalar(let text, let style, let tag) = node.content else { return nil }
         if let tag { return tag.hasSuffix(":str") || tag == "!" ? .string : resolved(text) }
         return style == .plain ? resolved(text) : .string
     }
@@ -133,7 +152,11 @@ public enum YAMLScalarType: Sendable, Equatable {
         if ["", "~", "null", "Null", "NULL"].contains(text) { return .null }
         if ["true", "True", "TRUE", "false", "False", "FALSE"].contains(text) { return .boolean }
         if text.wholeMatch(of: /[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+/) != nil { return .integer }
-        if text.wholeMatch(of: /[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)/) != nil { return .float }
+        if text.wholeMatch(
+            of: /[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)/) != nil
+        {
+            return .float
+        }
         return .string
     }
 }

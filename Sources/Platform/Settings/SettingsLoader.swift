@@ -19,10 +19,14 @@ public enum SettingsLoader {
         guard FileManager.default.fileExists(atPath: url.path) else { return LockmasterSettings() }
         let path = LockmasterSettings.fileName
         guard let data = try? Data(contentsOf: url) else {
-            throw SettingsError(diagnostics: [Diagnostic(.error, at: SourceLocation(path: path), "cannot read file", hint: "check its permissions")])
+            throw SettingsError(diagnostics: [
+                Diagnostic(.error, at: SourceLocation(path: path), "cannot read file", hint: "check its permissions")
+            ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw SettingsError(diagnostics: [Diagnostic(.error, at: SourceLocation(path: path), "file is not UTF-8 text")])
+            throw SettingsError(diagnostics: [
+                Diagnostic(.error, at: SourceLocation(path: path), "file is not UTF-8 text")
+            ])
         }
         return try parse(text, path: path)
     }
@@ -33,8 +37,11 @@ public enum SettingsLoader {
         do {
             documents = try YAMLDocumentReader.documents(in: text)
         } catch {
-            throw SettingsError(diagnostics: [Diagnostic(.error, at: SourceLocation(path: path, line: error.position.line, column: error.position.column),
-                                                         "invalid YAML: \(error.message)")])
+            throw SettingsError(diagnostics: [
+                Diagnostic(
+                    .error, at: SourceLocation(path: path, line: error.position.line, column: error.position.column),
+                    "invalid YAML: \(error.message)")
+            ])
         }
         var settings = LockmasterSettings()
         guard let root = documents.first(where: { !$0.isNull }) else { return settings }
@@ -49,8 +56,8 @@ public enum SettingsLoader {
 }
 
 /// Takes the values of a document the schema has accepted, so every type here is already right.
-private extension LockmasterSettings {
-    mutating func read(_ root: YAMLNode) {
+extension LockmasterSettings {
+    fileprivate mutating func read(_ root: YAMLNode) {
         for pair in root.pairs ?? [] {
             let value = pair.value
             switch pair.key.string {
@@ -65,7 +72,9 @@ private extension LockmasterSettings {
             case "artifactSizeLimitMiB": artifactSizeLimitMiB = value.string.flatMap { Int($0) } ?? artifactSizeLimitMiB
             case "contexts":
                 for context in value.pairs ?? [] {
-                    if let environment = context.key.string, let name = context.value.string { contexts[environment] = name }
+                    if let environment = context.key.string, let name = context.value.string {
+                        contexts[environment] = name
+                    }
                 }
             case "sandbox":
                 for field in value.pairs ?? [] {
@@ -89,7 +98,8 @@ private extension LockmasterSettings {
                 for field in value.pairs ?? [] {
                     switch field.key.string {
                     case "key": signing.key = field.value.string
-                    case "trustedKeys": signing.trustedKeys = Self.strings(field.value)  // as written: a path that leaves the repository is refused, not rewritten
+                    // As written: a path that leaves the repository is refused, not rewritten.
+                    case "trustedKeys": signing.trustedKeys = Self.strings(field.value)
                     case "require": signing.require = Self.strings(field.value)
                     default: break
                     }
@@ -99,5 +109,5 @@ private extension LockmasterSettings {
         }
     }
 
-    static func strings(_ node: YAMLNode) -> [String] { (node.items ?? []).compactMap(\.string) }
+    fileprivate static func strings(_ node: YAMLNode) -> [String] { (node.items ?? []).compactMap(\.string) }
 }

@@ -6,7 +6,9 @@ import LockmasterKit
 extension TimeSpan {
     /// For `@Option(transform:)`: the value, or an error that says how to write one.
     static func parse(_ text: String, option: String) throws -> TimeSpan {
-        guard let value = TimeSpan(text) else { throw ValidationError("\(option) \(text) is not a duration: \(TimeSpan.grammar)") }
+        guard let value = TimeSpan(text) else {
+            throw ValidationError("\(option) \(text) is not a duration: \(TimeSpan.grammar)")
+        }
         return value
     }
 }
@@ -17,14 +19,18 @@ struct ContextPair: ExpressibleByArgument, Sendable {
     var context: String
 
     init?(argument: String) {
-        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex, argument.index(after: equals) != argument.endIndex else { return nil }
+        guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex,
+            argument.index(after: equals) != argument.endIndex
+        else { return nil }
         environment = String(argument[..<equals])
         context = String(argument[argument.index(after: equals)...])
     }
 
     /// For `@Option(transform:)`: the pair, or an error that shows the form.
     static func parse(_ text: String) throws -> ContextPair {
-        guard let pair = ContextPair(argument: text) else { throw ValidationError("--context takes ENV=NAME, e.g. --context production=prod-eu") }
+        guard let pair = ContextPair(argument: text) else {
+            throw ValidationError("--context takes ENV=NAME, e.g. --context production=prod-eu")
+        }
         return pair
     }
 }
@@ -41,7 +47,9 @@ struct VersionArgument: ExpressibleByArgument, Sendable {
 
     /// For `transform:`: the version, or an error that shows the form.
     static func parse(_ text: String) throws -> VersionArgument {
-        guard let version = VersionArgument(argument: text) else { throw ValidationError("\(text) is not a version Flux can select: write MAJOR.MINOR.PATCH, e.g. 1.4.2") }
+        guard let version = VersionArgument(argument: text) else {
+            throw ValidationError("\(text) is not a version Flux can select: write MAJOR.MINOR.PATCH, e.g. 1.4.2")
+        }
         return version
     }
 }
@@ -49,7 +57,9 @@ struct VersionArgument: ExpressibleByArgument, Sendable {
 extension KubernetesRelease {
     /// For `--kube-version`: the release, or an error that shows the form.
     static func parse(_ text: String) throws -> KubernetesRelease {
-        guard let release = KubernetesRelease(text) else { throw ValidationError("--kube-version \(text) is not a Kubernetes version; write it as 1.29") }
+        guard let release = KubernetesRelease(text) else {
+            throw ValidationError("--kube-version \(text) is not a Kubernetes version; write it as 1.29")
+        }
         return release
     }
 }

@@ -18,7 +18,9 @@ enum Completions {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return entries.filter { name in
             var isDirectory: ObjCBool = false
-            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
+            return !name.hasPrefix(".")
+                && FileManager.default.fileExists(
+                    atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }.sorted()
     }
@@ -28,10 +30,14 @@ enum Completions {
         if let index = arguments.firstIndex(of: "--repo"), index + 1 < arguments.count {
             return URL(fileURLWithPath: arguments[index + 1])
         }
-        if let repo = arguments.first(where: { $0.hasPrefix("--repo=") }) { return URL(fileURLWithPath: String(repo.dropFirst(7))) }
+        if let repo = arguments.first(where: { $0.hasPrefix("--repo=") }) {
+            return URL(fileURLWithPath: String(repo.dropFirst(7)))
+        }
         var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         while true {
-            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) { return directory }
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".git").path) {
+                return directory
+            }
             let parent = directory.deletingLastPathComponent()
             if parent.path == directory.path { return nil }
             directory = parent

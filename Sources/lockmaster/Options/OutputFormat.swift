@@ -10,7 +10,9 @@ protocol OutputChoice: ExpressibleByArgument, CaseIterable, Equatable {
 
 /// `-o/--output FORMAT`, declared once for every command that prints a report.
 struct OutputOptions<Format: OutputChoice>: ParsableArguments {
-    @Option(name: [.customLong("output"), .customShort("o")], help: ArgumentHelp("Output format: \(Format.help)", valueName: "FORMAT"))
+    @Option(
+        name: [.customLong("output"), .customShort("o")],
+        help: ArgumentHelp("Output format: \(Format.help)", valueName: "FORMAT"))
     var format: Format = .fallback
 }
 

@@ -8,7 +8,9 @@ struct RegistryOptions: ParsableArguments {
     @Flag(help: "Allow plain HTTP to a registry that is not on this machine (loopback hosts always may).")
     var insecure = false
 
-    @Option(help: ArgumentHelp("Registry user name; the password is read from standard input (--password-stdin).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "Registry user name; the password is read from standard input (--password-stdin).", valueName: "NAME"))
     var username: String?
 
     @Flag(help: "Read the registry password or token from standard input.")
@@ -16,7 +18,9 @@ struct RegistryOptions: ParsableArguments {
 
     func validate() throws {
         if passwordStdin, username == nil { throw ValidationError("--password-stdin needs --username") }
-        if username != nil, !passwordStdin { throw ValidationError("--username needs --password-stdin (passwords are never taken as arguments)") }
+        if username != nil, !passwordStdin {
+            throw ValidationError("--username needs --password-stdin (passwords are never taken as arguments)")
+        }
     }
 
     /// The access a command uses; reads the password from stdin when asked.

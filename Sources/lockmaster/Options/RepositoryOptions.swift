@@ -4,7 +4,9 @@ import LockmasterKit
 
 /// `--repo DIR`, shared by every command that reads the platform repository.
 struct RepositoryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The platform repository (default: the git work tree you stand in).", valueName: "DIR"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The platform repository (default: the git work tree you stand in).", valueName: "DIR"))
     var repo: String?
 
     /// The repository's root: `--repo`, or the work tree the command runs in.

@@ -11,7 +11,9 @@ struct PassphraseOptions: ParsableArguments {
     func passphrase() -> String? {
         guard passphraseStdin else { return nil }
         let input = FileHandle.standardInput.readDataToEndOfFile()
-        return String(decoding: input, as: UTF8.self).split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map {
+        return String(decoding: input, as: UTF8.self).split(
+            separator: "\n", maxSplits: 1, omittingEmptySubsequences: false
+        ).first.map {
             String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
         }
     }

@@ -5,7 +5,11 @@ import Foundation
 /// The root command declares the group, so its parse takes them from anywhere in the arguments; each
 /// command declares it too, and ArgumentParser hands it the root's value (and shows it in its help).
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("color"), help: ArgumentHelp("Colour the text of check, diff and status; auto: on a terminal, unless NO_COLOR is set or TERM is dumb.", valueName: "when"))
+    @Option(
+        name: .customLong("color"),
+        help: ArgumentHelp(
+            "Colour the text of check, diff and status; auto: on a terminal, unless NO_COLOR is set or TERM is dumb.",
+            valueName: "when"))
     var colour: Colour.Mode = .auto
 
     @Flag(help: "Leave out progress and success notices on stderr; warnings and errors stay.")
@@ -20,7 +24,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// The output context these flags make for a run whose stdout is (or is not) a terminal.
     func context(environment: [String: String], stdoutIsTerminal: Bool) -> OutputContext {
-        OutputContext(colour: Colour.resolve(colour, environment: environment, stdoutIsTerminal: stdoutIsTerminal), quiet: quiet)
+        OutputContext(
+            colour: Colour.resolve(colour, environment: environment, stdoutIsTerminal: stdoutIsTerminal), quiet: quiet)
     }
 }
 

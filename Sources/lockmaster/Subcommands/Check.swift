@@ -33,7 +33,8 @@ extension Lockmaster {
             case text, json, github, gitlab
 
             static let fallback = Format.text
-            static let help = "text, json, github (GitHub Actions annotations) or gitlab (a GitLab Code Quality report)."
+            static let help =
+                "text, json, github (GitHub Actions annotations) or gitlab (a GitLab Code Quality report)."
         }
 
         @OptionGroup var repository: RepositoryOptions
@@ -41,10 +42,16 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("Compare with this revision (default: the merge base with main).", valueName: "REF"))
         var base: String?
 
-        @Option(help: ArgumentHelp("Report Kubernetes API versions deprecated or removed in this release.", valueName: "X.Y"), transform: KubernetesRelease.parse)
+        @Option(
+            help: ArgumentHelp(
+                "Report Kubernetes API versions deprecated or removed in this release.", valueName: "X.Y"),
+            transform: KubernetesRelease.parse)
         var kubeVersion: KubernetesRelease?
 
-        @Option(help: ArgumentHelp("The branch the change merges into (default: the CI's target branch, else main; on a sandbox's own branch its directory is allowed).", valueName: "BRANCH"))
+        @Option(
+            help: ArgumentHelp(
+                "The branch the change merges into (default: the CI's target branch, else main; on a sandbox's own branch its directory is allowed).",
+                valueName: "BRANCH"))
         var target: String?
 
         @OptionGroup var cache: RenderCacheOptions
@@ -60,7 +67,10 @@ extension Lockmaster {
             try await Terminal.run {
                 let root = try await repository.root()
                 let cacheDirectory = cache.directory
-                let report = try await MergeGuard(cacheDirectory: cacheDirectory).run(CheckRequest(repository: root, base: base, kubeVersion: kubeVersion, target: target, unconfined: wall.unconfined))
+                let report = try await MergeGuard(cacheDirectory: cacheDirectory).run(
+                    CheckRequest(
+                        repository: root, base: base, kubeVersion: kubeVersion, target: target,
+                        unconfined: wall.unconfined))
                 RenderCacheOptions.sayNotices(cacheDirectory)
                 switch output.format {
                 case .text: Terminal.out(CheckFormatter.styled(report))

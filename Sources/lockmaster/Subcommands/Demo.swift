@@ -5,7 +5,8 @@ extension Lockmaster {
     struct Demo: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the whole story end to end in a temporary directory, offline.",
-            discussion: "Prints each command as a user would type it, then what it printed. Needs no network and no services."
+            discussion:
+                "Prints each command as a user would type it, then what it printed. Needs no network and no services."
         )
 
         @OptionGroup(title: "Output") var global: GlobalOptions
@@ -17,9 +18,9 @@ extension Lockmaster {
             try await Terminal.run {
                 try await DemoRunner(keep: keep).run { event in
                     switch event {
-                    case let .step(title): Terminal.out("\n== \(title)\n")
-                    case let .command(command): Terminal.out("$ \(command)\n")
-                    case let .output(text): Terminal.out(text)
+                    case .step(let title): Terminal.out("\n== \(title)\n")
+                    case .command(let command): Terminal.out("$ \(command)\n")
+                    case .output(let text): Terminal.out(text)
                     }
                 }
             }

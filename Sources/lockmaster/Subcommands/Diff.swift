@@ -55,10 +55,14 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("Only this environment.", valueName: "ENV"), completion: Completions.environments)
         var env: String?
 
-        @Option(help: ArgumentHelp("Compare environments: the one changes come from.", valueName: "ENV"), completion: Completions.environments)
+        @Option(
+            help: ArgumentHelp("Compare environments: the one changes come from.", valueName: "ENV"),
+            completion: Completions.environments)
         var envFrom: String?
 
-        @Option(help: ArgumentHelp("Compare environments: the one that would change.", valueName: "ENV"), completion: Completions.environments)
+        @Option(
+            help: ArgumentHelp("Compare environments: the one that would change.", valueName: "ENV"),
+            completion: Completions.environments)
         var envTo: String?
 
         @Option(parsing: .upToNextOption, help: ArgumentHelp("Compare two artifact versions.", valueName: "V1 V2"))
@@ -73,7 +77,9 @@ extension Lockmaster {
         @Flag(help: "Let kustomize fetch remote resources (Flux does unless --no-remote-bases is set).")
         var allowRemote = false
 
-        @Flag(help: "Build every Kustomization on both sides, not only those the change touches (the same result, slower).")
+        @Flag(
+            help:
+                "Build every Kustomization on both sides, not only those the change touches (the same result, slower).")
         var buildAll = false
 
         @OptionGroup var cache: RenderCacheOptions
@@ -92,30 +98,45 @@ extension Lockmaster {
 
         @OptionGroup var output: OutputOptions<Format>
 
-        @Option(help: ArgumentHelp("Exit 1 when a danger finding is this severe or more: high, medium or low.", valueName: "SEVERITY"))
+        @Option(
+            help: ArgumentHelp(
+                "Exit 1 when a danger finding is this severe or more: high, medium or low.", valueName: "SEVERITY"))
         var failOn: DangerSeverity?
 
         func validate() throws {
             if (envFrom == nil) != (envTo == nil) { throw ValidationError("--env-from and --env-to go together") }
-            if !versions.isEmpty, versions.count != 2 { throw ValidationError("--versions takes two versions: --versions 0.1.0 0.1.1") }
+            if !versions.isEmpty, versions.count != 2 {
+                throw ValidationError("--versions takes two versions: --versions 0.1.0 0.1.1")
+            }
             let modes = [base != nil, envFrom != nil, !versions.isEmpty].filter { $0 }.count
-            if modes > 1 { throw ValidationError("compare git revisions, environments (--env-from/--env-to) or versions (--versions), one at a time") }
-            if lane, envFrom != nil || !versions.isEmpty { throw ValidationError("--lane follows a git change; it does not go with --env-from or --versions") }
+            if modes > 1 {
+                throw ValidationError(
+                    "compare git revisions, environments (--env-from/--env-to) or versions (--versions), one at a time")
+            }
+            if lane, envFrom != nil || !versions.isEmpty {
+                throw ValidationError("--lane follows a git change; it does not go with --env-from or --versions")
+            }
         }
 
         func run() async throws {
             try await Terminal.run {
                 let root = try await repository.root()
-                let sides: DiffRequest.Sides = if let envFrom, let envTo {
-                    .environments(from: envFrom, to: envTo)
-                } else if versions.count == 2 {
-                    .versions(versions[0], versions[1])
-                } else {
-                    .git(base: base, head: head)
-                }
+                let sides: DiffRequest.Sides =
+                    if let envFrom, let envTo {
+                        .environments(from: envFrom, to: envTo)
+                    } else if versions.count == 2 {
+                        .versions(versions[0], versions[1])
+                    } else {
+                        .git(base: base, head: head)
+                    }
                 let cacheDirectory = cache.directory
                 let report = try await Activity.during("rendering both sides") {
-                    try await PlatformDiffer(access: registry.access(), cacheDirectory: cacheDirectory, buildAll: buildAll).run(DiffRequest(repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane, unconfined: wall.unconfined))
+                    try await PlatformDiffer(
+                        access: registry.access(), cacheDirectory: cacheDirectory, buildAll: buildAll
+                    ).run(
+                        DiffRequest(
+                            repository: root, sides: sides, environment: env, allowRemote: allowRemote, lane: lane,
+                            unconfined: wall.unconfined))
                 }
                 RenderCacheOptions.sayNotices(cacheDirectory)
                 switch output.format {
@@ -124,8 +145,12 @@ extension Lockmaster {
                 case .json: Terminal.out(try Terminal.json(report))
                 case .github: Terminal.outWorkflowCommands(DiffFormatter.github(report))
                 }
-                if report.environments.contains(where: { !$0.problems.isEmpty }) || (exitCode && report.hasChanges) { throw ExitCode.failure }
-                if let failOn, report.environments.contains(where: { $0.dangers.contains { $0.severity >= failOn } }) { throw ExitCode.failure }
+                if report.environments.contains(where: { !$0.problems.isEmpty }) || (exitCode && report.hasChanges) {
+                    throw ExitCode.failure
+                }
+                if let failOn, report.environments.contains(where: { $0.dangers.contains { $0.severity >= failOn } }) {
+                    throw ExitCode.failure
+                }
             }
         }
     }

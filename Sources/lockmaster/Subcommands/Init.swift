@@ -38,13 +38,20 @@ extension Lockmaster {
         @Argument(help: ArgumentHelp("The directory to scaffold (created if missing).", valueName: "DIR"))
         var directory: String = "."
 
-        @Option(help: ArgumentHelp("The platform repository's git URL (default: the 'origin' remote).", valueName: "URL"))
+        @Option(
+            help: ArgumentHelp("The platform repository's git URL (default: the 'origin' remote).", valueName: "URL"))
         var gitURL: String?
 
-        @Option(help: ArgumentHelp("Where platform artifacts are published: oci://HOST/REPO, or a local OCI layout directory (default: 'artifact' in lockmaster.yaml).", valueName: "oci://HOST/REPO|PATH"))
+        @Option(
+            help: ArgumentHelp(
+                "Where platform artifacts are published: oci://HOST/REPO, or a local OCI layout directory (default: 'artifact' in lockmaster.yaml).",
+                valueName: "oci://HOST/REPO|PATH"))
         var artifact: String?
 
-        @Option(help: ArgumentHelp("The oci:// URL clusters pull from, when --artifact is a local directory.", valueName: "oci://HOST/REPO"))
+        @Option(
+            help: ArgumentHelp(
+                "The oci:// URL clusters pull from, when --artifact is a local directory.", valueName: "oci://HOST/REPO"
+            ))
         var artifactURL: String?
 
         @Flag(help: "Adopt the Flux estate in DIR: detect its layout and write only lockmaster.yaml.")
@@ -54,13 +61,17 @@ extension Lockmaster {
 
         func validate() throws {
             if adopt, gitURL != nil || artifactURL != nil {
-                throw ValidationError("--adopt reads the git URL from the repository and writes no manifests: leave out --git-url and --artifact-url")
+                throw ValidationError(
+                    "--adopt reads the git URL from the repository and writes no manifests: leave out --git-url and --artifact-url"
+                )
             }
         }
 
         func run() async throws {
             try await Terminal.run {
-                let directory = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                let directory = URL(
+                    fileURLWithPath: directory,
+                    relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 if adopt {
                     let report = try await EstateAdopter().run(AdoptRequest(directory: directory, artifact: artifact))
                     Terminal.out(try output.render(report, text: AdoptTextFormatter.format))

@@ -44,11 +44,14 @@ extension Lockmaster {
                 let root = try await repository.root()
                 let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
                 let file = out.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
-                let report = try await PlatformPackager().run(PackageRequest(repository: root, output: file, followSymlinks: followSymlinks))
+                let report = try await PlatformPackager().run(
+                    PackageRequest(repository: root, output: file, followSymlinks: followSymlinks))
                 if output.format == .json {
                     Terminal.out(try Terminal.json(report))
                 } else {
-                    Terminal.out("\(report.digest)  \(report.size) bytes  \(report.files) files" + (report.path.map { "  \($0)" } ?? "") + "\n")
+                    Terminal.out(
+                        "\(report.digest)  \(report.size) bytes  \(report.files) files"
+                            + (report.path.map { "  \($0)" } ?? "") + "\n")
                 }
             }
         }

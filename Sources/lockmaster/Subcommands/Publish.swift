@@ -53,13 +53,17 @@ extension Lockmaster {
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
-        @Option(help: ArgumentHelp("Publish exactly this version (MAJOR.MINOR.PATCH).", valueName: "X"), transform: VersionArgument.parse)
+        @Option(
+            help: ArgumentHelp("Publish exactly this version (MAJOR.MINOR.PATCH).", valueName: "X"),
+            transform: VersionArgument.parse)
         var version: VersionArgument?
 
         @Option(help: ArgumentHelp("Raise the highest published version: patch, minor or major.", valueName: "PART"))
         var bump: VersionBump?
 
-        @Option(help: ArgumentHelp("Where to publish (default: 'artifact' in lockmaster.yaml).", valueName: "oci://HOST/REPO|PATH"))
+        @Option(
+            help: ArgumentHelp(
+                "Where to publish (default: 'artifact' in lockmaster.yaml).", valueName: "oci://HOST/REPO|PATH"))
         var to: String?
 
         @Flag(help: "Move an existing tag that holds other content.")
@@ -71,8 +75,11 @@ extension Lockmaster {
         @Flag(help: "Package what symbolic links inside the repository point to.")
         var followSymlinks = false
 
-        @Option(help: ArgumentHelp("Sign the published digest with this ECDSA P-256 private key (PKCS#8 PEM), or env://NAME.", valueName: "FILE"),
-                completion: .file())
+        @Option(
+            help: ArgumentHelp(
+                "Sign the published digest with this ECDSA P-256 private key (PKCS#8 PEM), or env://NAME.",
+                valueName: "FILE"),
+            completion: .file())
         var signKey: String?
 
         @OptionGroup var passphrase: PassphraseOptions
@@ -81,18 +88,25 @@ extension Lockmaster {
 
         func validate() throws {
             if version != nil, bump != nil { throw ValidationError("--version and --bump exclude each other") }
-            if passphrase.passphraseStdin, registry.passwordStdin { throw ValidationError("--passphrase-stdin and --password-stdin both read standard input; set LOCKMASTER_SIGNING_PASSWORD instead") }
+            if passphrase.passphraseStdin, registry.passwordStdin {
+                throw ValidationError(
+                    "--passphrase-stdin and --password-stdin both read standard input; set LOCKMASTER_SIGNING_PASSWORD instead"
+                )
+            }
         }
 
         func run() async throws {
             try await Terminal.run {
                 let root = try await repository.root()
                 let choice: PublishRequest.Version = version.map { .exact($0.tag) } ?? bump.map { .bump($0) } ?? .next
-                let key = try SigningKeys.signingKey(explicit: signKey, settings: try SettingsLoader.load(repositoryRoot: root), root: root,
-                                                     environment: ProcessInfo.processInfo.environment, passphrase: passphrase.passphrase())
-                let report = try await PlatformPublisher(access: registry.access()).run(PublishRequest(
-                    repository: root, version: choice, target: to, force: force, allowDirty: allowDirty, followSymlinks: followSymlinks,
-                    progress: Terminal.uploadProgress(), signingKey: key))
+                let key = try SigningKeys.signingKey(
+                    explicit: signKey, settings: try SettingsLoader.load(repositoryRoot: root), root: root,
+                    environment: ProcessInfo.processInfo.environment, passphrase: passphrase.passphrase())
+                let report = try await PlatformPublisher(access: registry.access()).run(
+                    PublishRequest(
+                        repository: root, version: choice, target: to, force: force, allowDirty: allowDirty,
+                        followSymlinks: followSymlinks,
+                        progress: Terminal.uploadProgress(), signingKey: key))
                 Terminal.out(try output.render(report, text: PublishTextFormatter.format))
             }
         }

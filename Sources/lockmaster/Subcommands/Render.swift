@@ -64,13 +64,18 @@ extension Lockmaster {
                 let root = try await repository.root()
                 let cacheDirectory = cache.directory
                 let report = try await Activity.during("rendering \(environment)") {
-                    try await PlatformRenderer(access: registry.access(), cacheDirectory: cacheDirectory).run(RenderRequest(repository: root, environment: environment, ref: ref, version: version, allowRemote: allowRemote, unconfined: wall.unconfined))
+                    try await PlatformRenderer(access: registry.access(), cacheDirectory: cacheDirectory).run(
+                        RenderRequest(
+                            repository: root, environment: environment, ref: ref, version: version,
+                            allowRemote: allowRemote, unconfined: wall.unconfined))
                 }
                 RenderCacheOptions.sayNotices(cacheDirectory)
                 Terminal.out(output.format == .json ? RenderFormatter.json(report) : RenderFormatter.yaml(report))
                 Terminal.err("note: \(report.builds)\n")
                 for warning in report.warnings { Terminal.err("warning: \(warning)\n") }
-                for problem in report.problems { Terminal.err("error: \(problem.kustomization) (\(problem.path)): \(problem.message)\n") }
+                for problem in report.problems {
+                    Terminal.err("error: \(problem.kustomization) (\(problem.path)): \(problem.message)\n")
+                }
                 if !report.problems.isEmpty { throw ExitCode.failure }
             }
         }

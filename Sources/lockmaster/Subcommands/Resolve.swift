@@ -31,7 +31,8 @@ extension Lockmaster {
 
         @OptionGroup(title: "Output") var global: GlobalOptions
 
-        @Argument(help: "The environment to resolve (a directory under clusters/).", completion: Completions.environments)
+        @Argument(
+            help: "The environment to resolve (a directory under clusters/).", completion: Completions.environments)
         var environment: String?
 
         @OptionGroup var repository: RepositoryOptions
@@ -40,7 +41,9 @@ extension Lockmaster {
         @Option(help: ArgumentHelp("A semver range to resolve instead of an environment's.", valueName: "R"))
         var range: String?
 
-        @Option(help: ArgumentHelp("A regular expression tags must match first (like spec.ref.semverFilter).", valueName: "REGEX"))
+        @Option(
+            help: ArgumentHelp(
+                "A regular expression tags must match first (like spec.ref.semverFilter).", valueName: "REGEX"))
         var filter: String?
 
         @Option(help: ArgumentHelp("The artifact repository.", valueName: "oci://HOST/REPO|PATH"))
@@ -52,8 +55,12 @@ extension Lockmaster {
         @OptionGroup var output: OutputOptions<OutputFormat>
 
         func validate() throws {
-            if environment == nil, range == nil || from == nil { throw ValidationError("name an environment, or give both --range and --from") }
-            if environment != nil, range != nil { throw ValidationError("--range replaces the environment's range; give one or the other") }
+            if environment == nil, range == nil || from == nil {
+                throw ValidationError("name an environment, or give both --range and --from")
+            }
+            if environment != nil, range != nil {
+                throw ValidationError("--range replaces the environment's range; give one or the other")
+            }
         }
 
         func run() async throws {
@@ -61,7 +68,9 @@ extension Lockmaster {
                 let root: URL? = environment == nil && repository.repo == nil ? nil : try await repository.root()
                 let report = try await Activity.during("asking the artifact repository") {
                     try await EnvironmentResolver(access: registry.access()).run(
-                        ResolveRequest(repository: root, environment: environment, range: range, filter: filter, from: from, checkDowngrade: true))
+                        ResolveRequest(
+                            repository: root, environment: environment, range: range, filter: filter, from: from,
+                            checkDowngrade: true))
                 }
                 Terminal.out(try output.render(report, text: ResolveTextFormatter.format))
                 if failOnDowngrade, report.downgrade != nil { throw ExitCode.failure }

@@ -31,17 +31,21 @@ extension Lockmaster {
 
         @OptionGroup(title: "Output") var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("Where to write: PREFIX.key and PREFIX.pub.", valueName: "PREFIX"), completion: .file())
+        @Option(
+            help: ArgumentHelp("Where to write: PREFIX.key and PREFIX.pub.", valueName: "PREFIX"), completion: .file())
         var output: String = "cosign"
 
         @OptionGroup var passphrase: PassphraseOptions
 
-        @Option(name: [.customShort("o"), .customLong("format")], help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
+        @Option(
+            name: [.customShort("o"), .customLong("format")],
+            help: ArgumentHelp("Output format: text or json.", valueName: "FORMAT"))
         var format: OutputFormat = .text
 
         func run() async throws {
             try await Terminal.run {
-                let secret = passphrase.passphrase() ?? ProcessInfo.processInfo.environment["LOCKMASTER_SIGNING_PASSWORD"]
+                let secret =
+                    passphrase.passphrase() ?? ProcessInfo.processInfo.environment["LOCKMASTER_SIGNING_PASSWORD"]
                 let report = try KeyGenerator.run(prefix: URL(fileURLWithPath: output), passphrase: secret)
                 Terminal.out(format == .json ? try Terminal.json(report) : KeygenTextFormatter.format(report))
             }
@@ -73,14 +77,19 @@ extension Lockmaster {
 
         @OptionGroup(title: "Output") var global: GlobalOptions
 
-        @Argument(help: ArgumentHelp("An environment, or a published version.", valueName: "ENV|VERSION"), completion: Completions.environments)
+        @Argument(
+            help: ArgumentHelp("An environment, or a published version.", valueName: "ENV|VERSION"),
+            completion: Completions.environments)
         var target: String
 
         @OptionGroup var repository: RepositoryOptions
         @OptionGroup var registry: RegistryOptions
 
-        @Option(name: .customLong("key"), help: ArgumentHelp("A trusted public key (PEM) instead of signing.trustedKeys; repeatable.", valueName: "FILE"),
-                completion: .file())
+        @Option(
+            name: .customLong("key"),
+            help: ArgumentHelp(
+                "A trusted public key (PEM) instead of signing.trustedKeys; repeatable.", valueName: "FILE"),
+            completion: .file())
         var keys: [String] = []
 
         @Option(help: ArgumentHelp("The artifact repository.", valueName: "oci://HOST/REPO|PATH"))
@@ -92,9 +101,14 @@ extension Lockmaster {
             try await Terminal.run {
                 let root = try await repository.root()
                 let report = try await Activity.during("checking signatures") {
-                    try await ArtifactVerifier(access: registry.access()).run(VerifyRequest(repository: root, target: target, keys: keys, from: from))
+                    try await ArtifactVerifier(access: registry.access()).run(
+                        VerifyRequest(repository: root, target: target, keys: keys, from: from))
                 }
-                if output.format == .json { Terminal.out(try Terminal.json(report)) } else { Terminal.out(VerifyTextFormatter.styled(report)) }
+                if output.format == .json {
+                    Terminal.out(try Terminal.json(report))
+                } else {
+                    Terminal.out(VerifyTextFormatter.styled(report))
+                }
                 if report.signature.state != .signed { throw ExitCode.failure }
             }
         }

@@ -47,8 +47,11 @@ extension Lockmaster {
         @Flag(help: "Also ask each environment's cluster (contexts from lockmaster.yaml).")
         var live = false
 
-        @Option(help: ArgumentHelp("The kube context of an environment's cluster (repeatable); implies --live for it.", valueName: "ENV=NAME"),
-                transform: ContextPair.parse)
+        @Option(
+            help: ArgumentHelp(
+                "The kube context of an environment's cluster (repeatable); implies --live for it.",
+                valueName: "ENV=NAME"),
+            transform: ContextPair.parse)
         var context: [ContextPair] = []
 
         @OptionGroup var output: OutputOptions<StatusFormat>
@@ -77,17 +80,24 @@ extension Lockmaster {
             try await Terminal.run {
                 let root = try await repository.root()
                 let contexts = Dictionary(context.map { ($0.environment, $0.context) }) { _, last in last }
-                let waiting = live || !contexts.isEmpty ? "asking the registry and the clusters" : "resolving what each environment runs"
+                let waiting =
+                    live || !contexts.isEmpty
+                    ? "asking the registry and the clusters" : "resolving what each environment runs"
                 let report = try await Activity.during(waiting) {
-                    try await FleetStatus(access: registry.access()).run(FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
+                    try await FleetStatus(access: registry.access()).run(
+                        FleetStatusRequest(repository: root, resolve: !offline, live: live, contexts: contexts))
                 }
                 for diagnostic in report.diagnostics { Terminal.err("\(diagnostic)\n") }
                 switch output.format {
                 case .text: Terminal.out(StatusTextFormatter.styled(report))
                 case .json: Terminal.out(try Terminal.json(report))
                 case .html:
-                    let history = report.explanation == nil ? try await EnvironmentHistory(access: registry.access()).run(repository: root) : []
-                    Terminal.out(StatusHTMLFormatter.format(report, history: history, generated: ISO8601DateFormatter().string(from: Date())))
+                    let history =
+                        report.explanation == nil
+                        ? try await EnvironmentHistory(access: registry.access()).run(repository: root) : []
+                    Terminal.out(
+                        StatusHTMLFormatter.format(
+                            report, history: history, generated: ISO8601DateFormatter().string(from: Date())))
                 }
                 // The report is still printed, but a file that could not be read is a finding.
                 if report.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode.failure }

@@ -20,7 +20,9 @@ struct ChangeContext {
         let depth = settings.clustersDepth
         return changes.compactMap { change in
             let parts = change.path.split(separator: "/").map(String.init)
-            guard change.status != "D", parts.count > depth, parts.prefix(depth).joined(separator: "/") == settings.clustersDir else { return nil }
+            guard change.status != "D", parts.count > depth,
+                parts.prefix(depth).joined(separator: "/") == settings.clustersDir
+            else { return nil }
             return (change.status, change.path, parts[depth], Array(parts.dropFirst(depth + 1)))
         }
     }
@@ -28,7 +30,9 @@ struct ChangeContext {
     /// A sandbox on its own branch (the branch its directory tracks), with no target named: its directory
     /// and sync file belong there until the pull request to the branch of record.
     func isOwnBranch(of environment: String) -> Bool {
-        let home = repository.environment(named: environment).flatMap { $0.classification.kind == .tracksBranch ? $0.classification.ref : nil }
+        let home = repository.environment(named: environment).flatMap {
+            $0.classification.kind == .tracksBranch ? $0.classification.ref : nil
+        }
         return environment.hasPrefix("sandbox-") && target == nil && current != nil && current == home
     }
 }

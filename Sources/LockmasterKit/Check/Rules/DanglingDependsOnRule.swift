@@ -12,17 +12,21 @@ enum DanglingDependsOnRule: ScopeRule {
 
     /// Kustomizations and HelmReleases with their dependencies, per kind.
     static func nodes(_ scope: EnvironmentScope) -> [[(KubernetesObject, [ObjectReference])]] {
-        [scope.objects.compactMap(FluxKustomization.init).map { ($0.object, $0.dependsOn) },
-         scope.objects.compactMap(HelmRelease.init).map { ($0.object, $0.dependsOn) }]
+        [
+            scope.objects.compactMap(FluxKustomization.init).map { ($0.object, $0.dependsOn) },
+            scope.objects.compactMap(HelmRelease.init).map { ($0.object, $0.dependsOn) },
+        ]
     }
 
     static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
         nodes(scope).flatMap { nodes in
             nodes.flatMap { object, dependencies in
                 dependencies.enumerated().filter { !declared.contains($0.element) }.map { offset, dependency in
-                    CheckFinding(id, declared.severity, at: scope.location(object, item: offset, of: ["spec", "dependsOn"]),
-                                 "\(object.displayName) depends on \(dependency), which \(scope.environment.name) does not declare" + declared.unknown,
-                                 hint: "declare it, or remove the dependency")
+                    CheckFinding(
+                        id, declared.severity, at: scope.location(object, item: offset, of: ["spec", "dependsOn"]),
+                        "\(object.displayName) depends on \(dependency), which \(scope.environment.name) does not declare"
+                            + declared.unknown,
+                        hint: "declare it, or remove the dependency")
                 }
             }
         }

@@ -14,9 +14,12 @@ enum DanglingSourceRefRule: ScopeRule {
         var findings: [CheckFinding] = []
         for kustomization in scope.objects.compactMap(FluxKustomization.init) {
             guard let ref = kustomization.sourceRef, !declared.contains(ref) else { continue }
-            findings.append(CheckFinding(id, declared.severity, at: scope.location(kustomization.object, ["spec", "sourceRef"]),
-                                         "\(kustomization.object.displayName) uses \(ref), which \(name) does not declare" + declared.unknown,
-                                         hint: "declare the source, or fix the sourceRef name, kind or namespace"))
+            findings.append(
+                CheckFinding(
+                    id, declared.severity, at: scope.location(kustomization.object, ["spec", "sourceRef"]),
+                    "\(kustomization.object.displayName) uses \(ref), which \(name) does not declare"
+                        + declared.unknown,
+                    hint: "declare the source, or fix the sourceRef name, kind or namespace"))
         }
         for release in scope.objects.compactMap(HelmRelease.init) {
             let refs: [(ObjectReference, [String])] = [
@@ -24,9 +27,11 @@ enum DanglingSourceRefRule: ScopeRule {
                 release.chartRef.map { ($0, ["spec", "chartRef"]) },
             ].compactMap { $0 }
             for (ref, path) in refs where !declared.contains(ref) {
-                findings.append(CheckFinding(id, declared.severity, at: scope.location(release.object, path),
-                                             "\(release.object.displayName) uses \(ref), which \(name) does not declare" + declared.unknown,
-                                             hint: "declare the \(ref.kind), or fix the reference"))
+                findings.append(
+                    CheckFinding(
+                        id, declared.severity, at: scope.location(release.object, path),
+                        "\(release.object.displayName) uses \(ref), which \(name) does not declare" + declared.unknown,
+                        hint: "declare the \(ref.kind), or fix the reference"))
             }
         }
         return findings

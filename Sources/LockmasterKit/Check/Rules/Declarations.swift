@@ -15,14 +15,20 @@ struct Declarations {
 
     init(_ scope: EnvironmentScope, alsoDeclared: Set<ObjectReference>) {
         let objects = scope.objects
-        index = Set(objects.compactMap { $0.name == nil ? nil : $0.reference } + objects.compactMap(ArtifactGenerator.init).flatMap(\.artifacts)
-                    + objects.compactMap(FluxInstance.init).flatMap(\.syncObjects) + (scope.environment.instance?.syncObjects ?? []))
+        index = Set(
+            objects.compactMap { $0.name == nil ? nil : $0.reference }
+                + objects.compactMap(ArtifactGenerator.init).flatMap(\.artifacts)
+                + objects.compactMap(FluxInstance.init).flatMap(\.syncObjects)
+                + (scope.environment.instance?.syncObjects ?? []))
         if scope.environment.entry == nil, scope.environment.instance == nil { index.insert(FluxAPI.bootstrapSource) }
         index.formUnion(alsoDeclared)
         let unavailable = scope.unavailable
         severity = unavailable.isEmpty ? .error : .warning
-        unknown = unavailable.isEmpty ? "" : "; \(unavailable.count) Kustomization\(unavailable.count == 1 ? "" : "s") of \(scope.environment.name) could not be rendered offline "
-            + "(\(unavailable.prefix(3).map(\.kustomization.description).joined(separator: ", "))\(unavailable.count > 3 ? ", …" : "")), so it may be declared there"
+        unknown =
+            unavailable.isEmpty
+            ? ""
+            : "; \(unavailable.count) Kustomization\(unavailable.count == 1 ? "" : "s") of \(scope.environment.name) could not be rendered offline "
+                + "(\(unavailable.prefix(3).map(\.kustomization.description).joined(separator: ", "))\(unavailable.count > 3 ? ", …" : "")), so it may be declared there"
     }
 
     func contains(_ reference: ObjectReference) -> Bool { index.contains(reference) }

@@ -13,7 +13,9 @@ enum DependsOnCycleRule: ScopeRule {
         DanglingDependsOnRule.nodes(scope).flatMap { cycles($0, scope: scope) }
     }
 
-    private static func cycles(_ nodes: [(KubernetesObject, [ObjectReference])], scope: EnvironmentScope) -> [CheckFinding] {
+    private static func cycles(_ nodes: [(KubernetesObject, [ObjectReference])], scope: EnvironmentScope)
+        -> [CheckFinding]
+    {
         var edges: [ObjectReference: [ObjectReference]] = [:]
         var objects: [ObjectReference: KubernetesObject] = [:]
         for (object, dependencies) in nodes {
@@ -32,8 +34,11 @@ enum DependsOnCycleRule: ScopeRule {
                     let cycle = Array(stack[start...])
                     if reported.insert(Set(cycle)).inserted, let object = objects[next] {
                         let path = (cycle + [next]).map { "\($0.namespace)/\($0.name)" }.joined(separator: " → ")
-                        findings.append(CheckFinding(id, .error, at: scope.location(object, ["spec", "dependsOn"]),
-                                                     "dependsOn cycle: \(path)", hint: "Flux never becomes ready on a cycle; remove one dependency"))
+                        findings.append(
+                            CheckFinding(
+                                id, .error, at: scope.location(object, ["spec", "dependsOn"]),
+                                "dependsOn cycle: \(path)",
+                                hint: "Flux never becomes ready on a cycle; remove one dependency"))
                     }
                 } else if state[next] == nil {
                     visit(next)

@@ -16,7 +16,9 @@ enum DuplicateObjectRule: ScopeRule {
             object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).yamlText()
         }
         func by(_ index: Int) -> String {
-            scope.appliedBy[index].map { $0 == .entry ? " (applied by \(name)'s entry)" : " (applied by Kustomization \($0))" } ?? ""
+            scope.appliedBy[index].map {
+                $0 == .entry ? " (applied by \(name)'s entry)" : " (applied by Kustomization \($0))"
+            } ?? ""
         }
         var findings: [CheckFinding] = []
         var first: [String: (Int, KubernetesObject)] = [:]
@@ -25,9 +27,13 @@ enum DuplicateObjectRule: ScopeRule {
             let key = "\(object.group)/\(object.kind)/\(object.effectiveNamespace)/\(objectName)"
             if let (earlierIndex, earlier) = first[key] {
                 guard content(earlier) != content(object) else { continue }
-                findings.append(CheckFinding(id, .error, at: object.location,
-                                             "\(object.apiVersion) \(object.displayName) is applied twice in \(name) with different content: here\(by(index)) and at \(earlier.location)\(by(earlierIndex))",
-                                             hint: "keep one of them; two Kustomizations applying different content undo each other on every reconciliation"))
+                findings.append(
+                    CheckFinding(
+                        id, .error, at: object.location,
+                        "\(object.apiVersion) \(object.displayName) is applied twice in \(name) with different content: here\(by(index)) and at \(earlier.location)\(by(earlierIndex))",
+                        hint:
+                            "keep one of them; two Kustomizations applying different content undo each other on every reconciliation"
+                    ))
             } else {
                 first[key] = (index, object)
             }

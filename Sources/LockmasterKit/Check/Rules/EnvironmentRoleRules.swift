@@ -7,7 +7,8 @@ import Support
 func roleLocation(_ environment: PlatformEnvironment) -> SourceLocation {
     if let source = environment.source?.object { return source.location(of: ["spec", "ref"]) }
     if let instance = environment.instance { return instance.object.location(of: instance.syncPath("ref")) }
-    return environment.entry?.object.location ?? environment.objects.first?.location ?? SourceLocation(path: environment.directory)
+    return environment.entry?.object.location ?? environment.objects.first?.location
+        ?? SourceLocation(path: environment.directory)
 }
 
 /// `development-tracks-main`: the first environment of the promotion order tracks the branch of record.
@@ -18,12 +19,16 @@ enum DevelopmentTracksMainRule: RepositoryRule {
 
     static func check(_ repository: PlatformRepository) -> [CheckFinding] {
         let branch = repository.settings.branch
-        guard let name = repository.settings.environments.first, let development = repository.environment(named: name) else { return [] }
+        guard let name = repository.settings.environments.first, let development = repository.environment(named: name)
+        else { return [] }
         let classification = development.classification
         guard classification.kind != .tracksBranch || classification.ref != branch else { return [] }
-        return [CheckFinding(id, .error, at: roleLocation(development),
-                             "\(development.name) must track branch \(branch); it is \(([classification.kind.rawValue] + [classification.ref].compactMap { $0 }).joined(separator: " "))",
-                             hint: "set its platform GitRepository's spec.ref.branch to \(branch)")]
+        return [
+            CheckFinding(
+                id, .error, at: roleLocation(development),
+                "\(development.name) must track branch \(branch); it is \(([classification.kind.rawValue] + [classification.ref].compactMap { $0 }).joined(separator: " "))",
+                hint: "set its platform GitRepository's spec.ref.branch to \(branch)")
+        ]
     }
 }
 
@@ -38,8 +43,13 @@ enum ProductionPinnedRule: RepositoryRule {
         guard order.count > 2, let production = repository.environment(named: order[2]) else { return [] }
         let kind = production.classification.kind
         guard kind == .tracksRange || kind == .tracksBranch else { return [] }
-        return [CheckFinding(id, .error, at: roleLocation(production),
-                             "\(production.name) must be pinned to one exact tag or digest; it \(kind == .tracksRange ? "tracks the range" : "tracks branch") \(production.classification.ref ?? "")",
-                             hint: "set spec.ref.tag to the version staging ran (lockmaster resolve staging), and remove spec.ref.semver")]
+        return [
+            CheckFinding(
+                id, .error, at: roleLocation(production),
+                "\(production.name) must be pinned to one exact tag or digest; it \(kind == .tracksRange ? "tracks the range" : "tracks branch") \(production.classification.ref ?? "")",
+                hint:
+                    "set spec.ref.tag to the version staging ran (lockmaster resolve staging), and remove spec.ref.semver"
+            )
+        ]
     }
 }

@@ -9,9 +9,12 @@ private func problemLocation(_ problem: RenderProblem, scope: EnvironmentScope) 
     let declared = scope.objects.first { object in
         FluxKustomization(object) != nil && KustomizationID(object) == problem.kustomization
     }
-    let location = declared.map { scope.location($0, ["spec", "path"]) } ?? environment.entry?.object.location
+    let location =
+        declared.map { scope.location($0, ["spec", "path"]) } ?? environment.entry?.object.location
         ?? environment.objects.first?.location ?? SourceLocation(path: environment.directory)
-    let subject = problem.kustomization == .entry ? "\(environment.name)'s entry \(problem.path)" : "Kustomization \(problem.kustomization) (\(problem.path))"
+    let subject =
+        problem.kustomization == .entry
+        ? "\(environment.name)'s entry \(problem.path)" : "Kustomization \(problem.kustomization) (\(problem.path))"
     return (location, subject)
 }
 
@@ -24,8 +27,11 @@ enum BuildFailedRule: ScopeRule {
     static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
         scope.problems.filter { $0.cause == .build }.map { problem in
             let (location, subject) = problemLocation(problem, scope: scope)
-            return CheckFinding(id, .error, at: location, "\(subject) cannot be built, so Flux cannot apply it: \(problem.message)",
-                                hint: "fix the kustomization (lockmaster render \(scope.environment.name) shows the build); its files were checked as written")
+            return CheckFinding(
+                id, .error, at: location, "\(subject) cannot be built, so Flux cannot apply it: \(problem.message)",
+                hint:
+                    "fix the kustomization (lockmaster render \(scope.environment.name) shows the build); its files were checked as written"
+            )
         }
     }
 }
@@ -42,12 +48,14 @@ enum NotRenderedRule: ScopeRule {
         scope.problems.compactMap { problem in
             let hint: String
             switch problem.cause {
-            case .remote: hint = "its own files were checked as written; what the remote resources declare is not known here"
+            case .remote:
+                hint = "its own files were checked as written; what the remote resources declare is not known here"
             case .unavailable: hint = "references into what it applies are not judged"
             case .build, .undeclared: return nil
             }
             let (location, subject) = problemLocation(problem, scope: scope)
-            return CheckFinding(id, .warning, at: location, "\(subject) is not rendered offline: \(problem.message)", hint: hint)
+            return CheckFinding(
+                id, .warning, at: location, "\(subject) is not rendered offline: \(problem.message)", hint: hint)
         }
     }
 }
@@ -59,6 +67,8 @@ enum ParseErrorRule: Rule {
     static let summary = "YAML that cannot be read"
 
     static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
-        input.diagnostics.map { CheckFinding(id, .error, at: $0.location ?? SourceLocation(path: "."), $0.message, hint: $0.hint) }
+        input.diagnostics.map {
+            CheckFinding(id, .error, at: $0.location ?? SourceLocation(path: "."), $0.message, hint: $0.hint)
+        }
     }
 }

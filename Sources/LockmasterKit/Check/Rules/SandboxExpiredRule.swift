@@ -21,14 +21,25 @@ enum SandboxExpiredRule: Rule {
         guard let text = RepositoryFile.text(path, in: repository.root, limit: 64 << 10) else { return [] }
         let lease: SandboxLease
         do { lease = try SandboxLease.parse(text, path: path) } catch {
-            guard case let .malformed(location, what) = error else { return [] }
-            return [CheckFinding(id, .warning, at: location, "the lease of sandbox \(branch) is malformed: \(what)",
-                                 hint: "rewrite it with lockmaster sandbox extend \(branch)")]
+            guard case .malformed(let location, let what) = error else { return [] }
+            return [
+                CheckFinding(
+                    id, .warning, at: location, "the lease of sandbox \(branch) is malformed: \(what)",
+                    hint: "rewrite it with lockmaster sandbox extend \(branch)")
+            ]
         }
         guard lease.isExpired(at: now) else { return [] }
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("expires:") }.map { $0 + 1 } ?? 1
-        return [CheckFinding(id, .warning, at: SourceLocation(path: path, line: line),
-                             "sandbox \(branch)'s lease (\(lease.owner)) expired \(LeaseTime.format(lease.expires)), \(TimeSpan.describe(now.timeIntervalSince(lease.expires))) ago",
-                             hint: "extend it (lockmaster sandbox extend \(branch) --ttl 3d) or tear it down (lockmaster sandbox delete \(branch))")]
+        let line =
+            text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("expires:") }.map {
+                $0 + 1
+            } ?? 1
+        return [
+            CheckFinding(
+                id, .warning, at: SourceLocation(path: path, line: line),
+                "sandbox \(branch)'s lease (\(lease.owner)) expired \(LeaseTime.format(lease.expires)), \(TimeSpan.describe(now.timeIntervalSince(lease.expires))) ago",
+                hint:
+                    "extend it (lockmaster sandbox extend \(branch) --ttl 3d) or tear it down (lockmaster sandbox delete \(branch))"
+            )
+        ]
     }
 }

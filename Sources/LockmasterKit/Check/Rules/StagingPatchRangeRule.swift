@@ -1,5 +1,5 @@
-import Manifests
 import Artifacts
+import Manifests
 import Platform
 import Support
 
@@ -14,14 +14,24 @@ enum StagingPatchRangeRule: RepositoryRule {
         guard order.count > 1, let staging = repository.environment(named: order[1]) else { return [] }
         let classification = staging.classification
         if classification.kind != .tracksRange || classification.refField != .semver {
-            return [CheckFinding(id, .warning, at: roleLocation(staging),
-                                 "\(staging.name) should track a semver range of patch releases; it is \(classification.kind.rawValue)",
-                                 hint: "set its OCIRepository's spec.ref.semver to a patch range such as ~1.4.0")]
+            return [
+                CheckFinding(
+                    id, .warning, at: roleLocation(staging),
+                    "\(staging.name) should track a semver range of patch releases; it is \(classification.kind.rawValue)",
+                    hint: "set its OCIRepository's spec.ref.semver to a patch range such as ~1.4.0")
+            ]
         }
-        guard let text = classification.ref, let range = try? SemverRange(text), let wider = admitsMoreThanPatches(range) else { return [] }
-        return [CheckFinding(id, .warning, at: roleLocation(staging),
-                             "\(staging.name)'s range \"\(text)\" admits \(wider), not only patch releases",
-                             hint: "use a patch range such as ~\(wider.split(separator: " ").last.map(String.init) ?? "1.4.0") or 1.4.x")]
+        guard let text = classification.ref, let range = try? SemverRange(text),
+            let wider = admitsMoreThanPatches(range)
+        else { return [] }
+        return [
+            CheckFinding(
+                id, .warning, at: roleLocation(staging),
+                "\(staging.name)'s range \"\(text)\" admits \(wider), not only patch releases",
+                hint:
+                    "use a patch range such as ~\(wider.split(separator: " ").last.map(String.init) ?? "1.4.0") or 1.4.x"
+            )
+        ]
     }
 
     /// A description of a minor or major release the range admits, or nil for a patch-only range.

@@ -13,23 +13,30 @@ enum SymlinkRule: Rule {
     static let severity = RuleSeverity.error
     static let summary = "a symlink, which Flux leaves out"
 
-    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] { check(input.symlinks, root: input.root) }
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
+        check(input.symlinks, root: input.root)
+    }
 
     static func check(_ symlinks: [String], root: URL) -> [CheckFinding] {
         symlinks.compactMap { relative in
             let link = root.appendingPathComponent(relative)
             guard readByFlux(link) else { return nil }
             let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) ?? "?"
-            return CheckFinding(id, .error, at: SourceLocation(path: relative),
-                                "\(relative) is a symlink (to \(target)): Flux leaves symlinks out of its artifact, so what it declares is not applied, and may be pruned",
-                                hint: "commit the file itself in its place, or point the kustomization at the target's own path")
+            return CheckFinding(
+                id, .error, at: SourceLocation(path: relative),
+                "\(relative) is a symlink (to \(target)): Flux leaves symlinks out of its artifact, so what it declares is not applied, and may be pruned",
+                hint: "commit the file itself in its place, or point the kustomization at the target's own path")
         }
     }
 
     /// Whether Flux would read what the link names: a manifest, a kustomization file, a directory.
     static func readByFlux(_ link: URL) -> Bool {
         let name = link.lastPathComponent
-        if ManifestLoader.kustomizationFileNames.contains(name) || [".yaml", ".yml", ".json"].contains(where: { name.hasSuffix($0) }) { return true }
+        if ManifestLoader.kustomizationFileNames.contains(name)
+            || [".yaml", ".yml", ".json"].contains(where: { name.hasSuffix($0) })
+        {
+            return true
+        }
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: link.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }

@@ -9,19 +9,26 @@ enum SyncFileChangedRule: Rule {
     static let severity = RuleSeverity.error
     static let summary = "a gotk-sync.yaml added or changed"
 
-    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] { check(input.change, notes: &notes) }
+    static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
+        check(input.change, notes: &notes)
+    }
 
     static func check(_ change: ChangeContext, notes: inout [String]) -> [CheckFinding] {
         let branch = change.repository.settings.branch
         return change.underEnvironments().compactMap { status, path, environment, rest in
             guard rest == ["flux-system", "gotk-sync.yaml"] else { return nil }
             if change.isOwnBranch(of: environment) {
-                notes.append("\(path) is this sandbox branch's own sync file (\(change.current ?? "")); [sync-file-changed] applies when the change targets \(branch)")
+                notes.append(
+                    "\(path) is this sandbox branch's own sync file (\(change.current ?? "")); [sync-file-changed] applies when the change targets \(branch)"
+                )
                 return nil
             }
-            return CheckFinding(id, .error, at: SourceLocation(path: path),
-                                "\(path) is \(status == "A" ? "added" : "changed"): merging it would point \(environment) at another branch or path",
-                                hint: "drop this file from the change (git checkout \(String(change.base.prefix(12))) -- \(path), or git rm it)")
+            return CheckFinding(
+                id, .error, at: SourceLocation(path: path),
+                "\(path) is \(status == "A" ? "added" : "changed"): merging it would point \(environment) at another branch or path",
+                hint:
+                    "drop this file from the change (git checkout \(String(change.base.prefix(12))) -- \(path), or git rm it)"
+            )
         }
     }
 }

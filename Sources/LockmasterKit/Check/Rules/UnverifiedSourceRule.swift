@@ -14,24 +14,32 @@ enum UnverifiedSourceRule: RepositoryRule {
         guard !repository.settings.signing.trustedKeys.isEmpty else { return [] }
         return repository.environments.compactMap { environment in
             guard [.tracksRange, .pinned].contains(environment.classification.kind) else { return nil }
-            if case let .oci(source) = environment.source {
+            if case .oci(let source) = environment.source {
                 guard source.verify == nil else { return nil }
-                return CheckFinding(id, .warning, at: source.object.location(of: ["spec"]),
-                                    "\(environment.name)'s OCIRepository \(source.object.name ?? "") does not verify signatures: its cluster applies unsigned artifacts",
-                                    hint: "add spec.verify {provider: cosign, secretRef: {name: cosign-pub}} and a Secret holding the public key as cosign.pub")
+                return CheckFinding(
+                    id, .warning, at: source.object.location(of: ["spec"]),
+                    "\(environment.name)'s OCIRepository \(source.object.name ?? "") does not verify signatures: its cluster applies unsigned artifacts",
+                    hint:
+                        "add spec.verify {provider: cosign, secretRef: {name: cosign-pub}} and a Secret holding the public key as cosign.pub"
+                )
             }
             // A Flux Operator sync's OCIRepository is the operator's: only a patch of the instance adds verify to it.
-            guard let instance = environment.instance, instance.sync?.kind == "OCIRepository", !patchesVerify(instance) else { return nil }
-            return CheckFinding(id, .warning, at: instance.object.location(of: instance.syncPath("kind")),
-                                "\(environment.name)'s sync OCIRepository (made by the Flux Operator) does not verify signatures: its cluster applies unsigned artifacts",
-                                hint: "patch it through the instance's spec.kustomize.patches (target kind OCIRepository) with spec.verify {provider: cosign, secretRef: {name: cosign-pub}}")
+            guard let instance = environment.instance, instance.sync?.kind == "OCIRepository", !patchesVerify(instance)
+            else { return nil }
+            return CheckFinding(
+                id, .warning, at: instance.object.location(of: instance.syncPath("kind")),
+                "\(environment.name)'s sync OCIRepository (made by the Flux Operator) does not verify signatures: its cluster applies unsigned artifacts",
+                hint:
+                    "patch it through the instance's spec.kustomize.patches (target kind OCIRepository) with spec.verify {provider: cosign, secretRef: {name: cosign-pub}}"
+            )
         }
     }
 
     /// Whether one of the instance's kustomize patches targets OCIRepository and writes `verify`.
     private static func patchesVerify(_ instance: FluxInstance) -> Bool {
         (instance.object.root.node(at: instance.specPath + ["kustomize", "patches"])?.items ?? []).contains { patch in
-            patch.string(at: ["target", "kind"]) == "OCIRepository" && (patch.string(at: ["patch"])?.contains("verify") ?? false)
+            patch.string(at: ["target", "kind"]) == "OCIRepository"
+                && (patch.string(at: ["patch"])?.contains("verify") ?? false)
         }
     }
 }

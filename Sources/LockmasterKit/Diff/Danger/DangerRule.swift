@@ -35,9 +35,11 @@ public enum DangerRule: String, Sendable, Codable, CaseIterable {
 
     public var severity: DangerSeverity {
         switch self {
-        case .immutableSelector, .immutableStatefulSet, .immutableServiceIP, .immutableJobTemplate, .immutableClaim, .deletesNamespace,
-             .deletesCRD, .deletesVolume, .deletesPruningKustomization, .deletesHelmRelease, .inventoryReplaced, .releaseIdentityChanged,
-             .bindsClusterAdmin, .wildcardRBAC, .downgrade:
+        case .immutableSelector, .immutableStatefulSet, .immutableServiceIP, .immutableJobTemplate, .immutableClaim,
+            .deletesNamespace,
+            .deletesCRD, .deletesVolume, .deletesPruningKustomization, .deletesHelmRelease, .inventoryReplaced,
+            .releaseIdentityChanged,
+            .bindsClusterAdmin, .wildcardRBAC, .downgrade:
             .high
         case .pruneEnabled, .suspendChanged, .roleWidened, .majorUpgrade:
             .medium
@@ -102,7 +104,8 @@ public enum DangerRules {
         let rules = DangerReview.checks.flatMap { $0.rules }
         let width = rules.map(\.rawValue.count).max() ?? 0
         return rules.map { rule in
-            rule.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + rule.severity.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+            rule.rawValue.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                + rule.severity.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
         }.joined(separator: "\n")
     }
 }

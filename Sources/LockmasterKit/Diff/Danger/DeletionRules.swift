@@ -2,7 +2,9 @@ import Manifests
 
 /// Objects whose removal takes more with it than the object itself.
 enum DeletionRules: DangerCheck {
-    static let rules: [DangerRule] = [.deletesNamespace, .deletesCRD, .deletesVolume, .deletesPruningKustomization, .deletesHelmRelease]
+    static let rules: [DangerRule] = [
+        .deletesNamespace, .deletesCRD, .deletesVolume, .deletesPruningKustomization, .deletesHelmRelease,
+    ]
 
     static func check(_ change: ObjectChange) -> [DangerHit] {
         guard let old = change.old, change.new == nil else { return [] }
@@ -15,9 +17,15 @@ enum DeletionRules: DangerCheck {
         if change.group == "", change.kind == "PersistentVolumeClaim" || change.kind == "PersistentVolume" {
             return [DangerHit(rule: .deletesVolume, field: [], message: "\(change.kind) \(old.name) removed")]
         }
-        if change.is("Kustomization", group: FluxAPI.kustomizeGroup), ObjectChange.truthy(old.node.string(at: ["spec", "prune"])),
-           old.node.string(at: ["spec", "deletionPolicy"]) != "Orphan" {
-            return [DangerHit(rule: .deletesPruningKustomization, field: [], message: "Kustomization \(old.name) with prune: true removed")]
+        if change.is("Kustomization", group: FluxAPI.kustomizeGroup),
+            ObjectChange.truthy(old.node.string(at: ["spec", "prune"])),
+            old.node.string(at: ["spec", "deletionPolicy"]) != "Orphan"
+        {
+            return [
+                DangerHit(
+                    rule: .deletesPruningKustomization, field: [],
+                    message: "Kustomization \(old.name) with prune: true removed")
+            ]
         }
         if change.is("HelmRelease", group: FluxAPI.helmGroup) {
             return [DangerHit(rule: .deletesHelmRelease, field: [], message: "HelmRelease \(old.name) removed")]

@@ -16,7 +16,10 @@ struct ObjectChange {
 
     /// The node at `path` on each side.
     func nodes(_ path: [String]) -> (old: YAMLNode?, new: YAMLNode?) {
-        (old?.node.node(at: path).flatMap { $0.isNull ? nil : $0 }, new?.node.node(at: path).flatMap { $0.isNull ? nil : $0 })
+        (
+            old?.node.node(at: path).flatMap { $0.isNull ? nil : $0 },
+            new?.node.node(at: path).flatMap { $0.isNull ? nil : $0 }
+        )
     }
 
     /// The string at `path` on each side.
@@ -29,7 +32,7 @@ struct ObjectChange {
         guard old != nil, new != nil else { return false }
         switch nodes(path) {
         case (nil, nil): return false
-        case let (a?, b?): return !a.sameContent(as: b)
+        case (let a?, let b?): return !a.sameContent(as: b)
         default: return true
         }
     }

@@ -9,15 +9,22 @@ enum PrivilegeRules: DangerCheck {
     static func check(_ change: ObjectChange) -> [DangerHit] {
         guard change.group == Self.group, let new = change.new else { return [] }
         if change.kind == "ClusterRoleBinding" || change.kind == "RoleBinding" {
-            guard new.node.string(at: ["roleRef", "kind"]) == "ClusterRole", new.node.string(at: ["roleRef", "name"]) == "cluster-admin" else { return [] }
+            guard new.node.string(at: ["roleRef", "kind"]) == "ClusterRole",
+                new.node.string(at: ["roleRef", "name"]) == "cluster-admin"
+            else { return [] }
             let before = change.old.map { subjects($0.node) } ?? []
             let boundBefore = change.old?.node.string(at: ["roleRef", "name"]) == "cluster-admin"
             let added = subjects(new.node).subtracting(boundBefore ? before : [])
             guard !added.isEmpty else { return [] }
-            return [DangerHit(rule: .bindsClusterAdmin, field: ["roleRef"], message: "cluster-admin bound to \(added.sorted().joined(separator: ", "))")]
+            return [
+                DangerHit(
+                    rule: .bindsClusterAdmin, field: ["roleRef"],
+                    message: "cluster-admin bound to \(added.sorted().joined(separator: ", "))")
+            ]
         }
         guard change.kind == "ClusterRole" || change.kind == "Role" else { return [] }
-        let before = change.old.map { permissions($0.node) } ?? [], after = permissions(new.node)
+        let before = change.old.map { permissions($0.node) } ?? []
+        let after = permissions(new.node)
         let gained = after.subtracting(before)
         let wildcards = gained.filter { $0.verb == "*" || $0.resource == "*" }
         var hits: [DangerHit] = []
@@ -40,10 +47,14 @@ enum PrivilegeRules: DangerCheck {
         var result: Set<Permission> = []
         for rule in node.node(at: ["rules"])?.items ?? [] {
             let groups = rule["apiGroups"]?.items?.compactMap(\.string) ?? [""]
-            let resources = rule["resources"]?.items?.compactMap(\.string) ?? (rule["nonResourceURLs"]?.items?.compactMap(\.string) ?? [])
+            let resources =
+                rule["resources"]?.items?.compactMap(\.string)
+                ?? (rule["nonResourceURLs"]?.items?.compactMap(\.string) ?? [])
             for group in groups.isEmpty ? [""] : groups {
                 for resource in resources {
-                    for verb in rule["verbs"]?.items?.compactMap(\.string) ?? [] { result.insert(Permission(group: group, resource: resource, verb: verb)) }
+                    for verb in rule["verbs"]?.items?.compactMap(\.string) ?? [] {
+                        result.insert(Permission(group: group, resource: resource, verb: verb))
+                    }
                 }
             }
         }
@@ -51,9 +62,13 @@ enum PrivilegeRules: DangerCheck {
     }
 
     static func subjects(_ node: YAMLNode) -> Set<String> {
-        Set((node.node(at: ["subjects"])?.items ?? []).map { subject in
-            [subject.string(at: ["kind"]) ?? "", subject.string(at: ["namespace"]), subject.string(at: ["name"]) ?? ""].compactMap { $0 }.joined(separator: "/")
-        })
+        Set(
+            (node.node(at: ["subjects"])?.items ?? []).map { subject in
+                [
+                    subject.string(at: ["kind"]) ?? "", subject.string(at: ["namespace"]),
+                    subject.string(at: ["name"]) ?? "",
+                ].compactMap { $0 }.joined(separator: "/")
+            })
     }
 
     private static func describe(_ permissions: Set<Permission>) -> String {
