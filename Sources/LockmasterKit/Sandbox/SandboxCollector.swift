@@ -14,8 +14,10 @@ public struct SandboxGCRequest: Sendable {
     public var timeout: Duration
     public var poll: Duration
 
-    public init(repository: URL, now: Date = Date(), execute: Bool = false, contexts: [String: String] = [:],
-                timeout: Duration = .seconds(600), poll: Duration = .seconds(2)) {
+    public init(
+        repository: URL, now: Date = Date(), execute: Bool = false, contexts: [String: String] = [:],
+        timeout: Duration = .seconds(600), poll: Duration = .seconds(2)
+    ) {
         self.repository = repository
         self.now = now
         self.execute = execute
@@ -63,13 +65,15 @@ public enum SandboxGCError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .noContext(names):
-            return "no kube context for \(names.joined(separator: ", ")): pass --context NAME=CTX for each, or set sandbox.contextTemplate in the branch of record's "
+        case .noContext(let names):
+            return
+                "no kube context for \(names.joined(separator: ", ")): pass --context NAME=CTX for each, or set sandbox.contextTemplate in the branch of record's "
                 + "lockmaster.yaml (gc never uses an environment's context); nothing was torn down"
-        case let .collision(found):
-            return "refused: \(found.joined(separator: "; ")). A sandbox is never named like the branch of record, an environment, a branch an environment "
+        case .collision(let found):
+            return
+                "refused: \(found.joined(separator: "; ")). A sandbox is never named like the branch of record, an environment, a branch an environment "
                 + "tracks or a name in sandbox.protected; nothing was run and nothing was deleted. Rename or delete those branches by hand"
-        case let .noPlan(name, reason):
+        case .noPlan(let name, let reason):
             return "no teardown plan for \(name) (\(reason)); nothing was torn down"
         }
     }
@@ -87,28 +91,57 @@ public struct SandboxCollector: Sendable {
     }
 
     /// - Parameter progress: told a line per teardown event.
-    public func run(_ request: SandboxGCRequest, progress: @escaping @Sendable (String) -> Void = { _ in },
-                    interrupted: @escaping @Sendable () -> Bool = { false }) async throws -> SandboxGCReport {
+    public func run(
+        _ request: SandboxGCRequest, progress: @escaping @Sendable (String) -> Void = { _ in },
+        interrupted: @escaping @Sendable () -> Bool = { false }
+    ) async throws -> SandboxGCReport {
         let root = request.repository
         // What a sandbox is, which names are protected, hooks and contexts: the branch of record decides,
         // never the branches being collected (nor a work tree that one of them may have checked out).
         let (settings, tip) = try await BranchOfRecordSettings.read(root: root, git: git)
-        let sandboxes = SandboxLister.onePerName(try await SandboxLister(git: git).run(repository: root, now: request.now, settings: settings))
+        let sandboxes = SandboxLister.onePerName(
+            try await SandboxLister(git: git).run(repository: root, now: request.now, settings: settings))
         let protected = try await protectedNames(settings: settings, tip: tip, root: root)
         var report = SandboxGCReport(now: LeaseTime.format(request.now), candidates: [])
         var collisions: [String] = []
         let pattern = try? NSRegularExpression(pattern: settings.sandbox.namePattern)
+        // Branches whose names differ only in case (under a case-insensitive sandbox.namePattern) share one
+        // sandbox directory and cluster: gc tears none of them down.
+        let sharing = Dictionary(grouping: sandboxes.map(\.name)) { Sandbox.environment(for: $0) }.filter {
+            Set($0.value).count > 1
+        }
         for sandbox in sandboxes {
             var reasons: [String] = []
-            if sandbox.expired, let lease = sandbox.lease { reasons.append("lease expired \(LeaseTime.format(lease.expires)) (\(TimeSpan.describe(request.now.timeIntervalSince(lease.expires))) ago)") }
+            if sandbox.expired, let lease = sandbox.lease {
+                reasons.append(
+                    "lease expired \(LeaseTime.format(lease.expires)) (\(TimeSpan.describe(request.now.timeIntervalSince(lease.expires))) ago)"
+                )
+            }
             if sandbox.merged { reasons.append("merged into \(settings.branch)") }
             if let reason = protected[sandbox.name.lowercased()] {
-                if !reasons.isEmpty { collisions.append("branch \(Inert.line(sandbox.branch)) is named like \(reason)") }
+                if !reasons.isEmpty {
+                    collisions.append("branch \(Inert.line(sandbox.branch)) is named like \(reason)")
+                }
                 continue
             }
-            let skip = { (why: String) in report.skipped.append(.init(name: sandbox.name, branch: sandbox.branch, reason: why)) }
-            guard let pattern, pattern.firstMatch(in: sandbox.name, range: NSRange(sandbox.name.startIndex..., in: sandbox.name)) != nil else {
-                if !reasons.isEmpty { skip("its name does not match sandbox.namePattern \(settings.sandbox.namePattern)") }
+            let skip = { (why: String) in
+                report.skipped.append(.init(name: sandbox.name, branch: sandbox.branch, reason: why))
+            }
+            if let names = sharing[Sandbox.environment(for: sandbox.name)] {
+                if !reasons.isEmpty {
+                    skip(
+                        "its cluster is also the sandbox of \(names.filter { $0 != sandbox.name }.joined(separator: ", ")) (names that differ only in case); delete each with sandbox delete"
+                    )
+                }
+                continue
+            }
+            guard let pattern,
+                pattern.firstMatch(in: sandbox.name, range: NSRange(sandbox.name.startIndex..., in: sandbox.name))
+                    != nil
+            else {
+                if !reasons.isEmpty {
+                    skip("its name does not match sandbox.namePattern \(settings.sandbox.namePattern)")
+                }
                 continue
             }
             let expected = Sandbox(name: sandbox.name, settings: settings).directory
@@ -117,15 +150,26 @@ public struct SandboxCollector: Sendable {
                 continue
             }
             guard sandbox.lease != nil else {
-                if !reasons.isEmpty { skip(sandbox.leaseError.map { "its lease cannot be read: \($0)" } ?? "it has no lease (sandbox create writes one); delete it with sandbox delete") }
+                if !reasons.isEmpty {
+                    skip(
+                        sandbox.leaseError.map { "its lease cannot be read: \($0)" }
+                            ?? "it has no lease (sandbox create writes one); delete it with sandbox delete")
+                }
                 continue
             }
-            if !reasons.isEmpty { report.candidates.append(.init(name: sandbox.name, branch: sandbox.branch, reasons: reasons, lease: sandbox.lease, tornDown: false)) }
+            if !reasons.isEmpty {
+                report.candidates.append(
+                    .init(
+                        name: sandbox.name, branch: sandbox.branch, reasons: reasons, lease: sandbox.lease,
+                        tornDown: false))
+            }
         }
         guard collisions.isEmpty else { throw SandboxGCError.collision(collisions) }
         guard !report.candidates.isEmpty else { return report }
         if request.execute {
-            let missing = report.candidates.filter { context(for: $0.name, request: request, settings: settings) == nil }.map(\.name)
+            let missing = report.candidates.filter {
+                context(for: $0.name, request: request, settings: settings) == nil
+            }.map(\.name)
             guard missing.isEmpty else { throw SandboxGCError.noContext(missing) }
         }
 
@@ -136,17 +180,26 @@ public struct SandboxCollector: Sendable {
             for index in report.candidates.indices {
                 let candidate = report.candidates[index]
                 guard candidate.branch == candidate.name else {
-                    report.candidates[index].planError = "only on \(candidate.branch): git switch \(candidate.name) to plan its teardown here"
-                    if request.execute { throw SandboxGCError.noPlan(name: candidate.name, reason: report.candidates[index].planError!) }
+                    report.candidates[index].planError =
+                        "only on \(candidate.branch): git switch \(candidate.name) to plan its teardown here"
+                    if request.execute {
+                        throw SandboxGCError.noPlan(name: candidate.name, reason: report.candidates[index].planError!)
+                    }
                     continue
                 }
                 try await git.switchBranch(candidate.name, in: root)
                 let context = context(for: candidate.name, request: request, settings: settings)
-                let view = request.execute ? context.map { context in
-                    { @Sendable (objects: [TeardownObject]) in try await TeardownExecutor(context: context).clusterView(known: objects) }
-                } : nil
+                let view =
+                    request.execute
+                    ? context.map { context in
+                        { @Sendable (objects: [TeardownObject]) in
+                            try await TeardownExecutor(context: context).clusterView(known: objects)
+                        }
+                    } : nil
                 do {
-                    report.candidates[index].plan = try await SandboxTeardown(access: access).plan(TeardownRequest(repository: root, name: candidate.name, settings: settings), cluster: view).plan
+                    report.candidates[index].plan = try await SandboxTeardown(access: access).plan(
+                        TeardownRequest(repository: root, name: candidate.name, settings: settings), cluster: view
+                    ).plan
                 } catch {
                     report.candidates[index].planError = "\(error)"
                     if request.execute { throw SandboxGCError.noPlan(name: candidate.name, reason: "\(error)") }
@@ -156,7 +209,9 @@ public struct SandboxCollector: Sendable {
                 progress("sandbox \(candidate.name): \(candidate.reasons.joined(separator: "; "))")
                 var executor = TeardownExecutor(context: context, timeout: request.timeout, poll: request.poll)
                 executor.settings = settings
-                try await executor.run(plan, sandbox: Sandbox(name: candidate.name, settings: settings), repository: root, keepBranch: false, progress: progress, interrupted: interrupted)
+                try await executor.run(
+                    plan, sandbox: Sandbox(name: candidate.name, settings: settings), repository: root,
+                    keepBranch: false, progress: progress, interrupted: interrupted)
                 report.candidates[index].tornDown = true
             }
         } catch {

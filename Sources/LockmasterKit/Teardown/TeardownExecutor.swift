@@ -1,7 +1,7 @@
-import Manifests
 public import Cluster
 public import Foundation
 public import GitKit
+import Manifests
 public import Platform
 public import Support
 
@@ -16,18 +16,20 @@ public enum TeardownError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unreachable(context, reason):
+        case .unreachable(let context, let reason):
             return "cannot reach the cluster of context \(context): \(reason); nothing was changed"
-        case let .stuck(object, waited, finalizers, step):
-            return "step \(step): \(object) is still there after \(waited)" + (finalizers.isEmpty ? "" : ", held by finalizers \(finalizers.joined(separator: ", "))")
+        case .stuck(let object, let waited, let finalizers, let step):
+            return "step \(step): \(object) is still there after \(waited)"
+                + (finalizers.isEmpty ? "" : ", held by finalizers \(finalizers.joined(separator: ", "))")
                 + "; the controller that runs them must be up (see FLUX.md §7). Fix that and run the same command again to continue"
-        case let .notBootstrapped(remaining):
+        case .notBootstrapped(let remaining):
             return "the cluster is not back to its bootstrapped state: \(remaining.joined(separator: ", ")) remain"
-        case let .destroyFailed(command, status):
-            return "sandbox.destroy hook '\(command)' exited with status \(status); the cluster objects are gone, fix the hook and run again"
-        case let .interrupted(step):
+        case .destroyFailed(let command, let status):
+            return
+                "sandbox.destroy hook '\(command)' exited with status \(status); the cluster objects are gone, fix the hook and run again"
+        case .interrupted(let step):
             return "interrupted: stopped after step \(step); run the same command again to continue"
-        case let .stepFailed(step, reason):
+        case .stepFailed(let step, let reason):
             return "step \(step) failed: \(reason)"
         }
     }
@@ -44,11 +46,15 @@ public struct TeardownExecutor: Sendable {
     public var reportEvery: Duration
     private let git: any GitClient
     private let runner: any ProcessRunner
-    /// The settings hooks and the branch of record come from (`BranchOfRecordSettings`); nil: the work tree's.
+    /// The settings hooks and the branch of record come from (`BranchOfRecordSettings`); nil: read here, the same way.
     public var settings: LockmasterSettings?
 
-    public init(kubectl: any Kubectl = ProcessKubectl(), context: String, timeout: Duration = .seconds(600), poll: Duration = .seconds(2),
-                reportEvery: Duration = .seconds(10), git: any GitClient = ProcessGitClient(), runner: any ProcessRunner = SystemProcessRunner()) {
+    public init(
+        kubectl: any Kubectl = ProcessKubectl(), context: String, timeout: Duration = .seconds(600),
+        poll: Duration = .seconds(2),
+        reportEvery: Duration = .seconds(10), git: any GitClient = ProcessGitClient(),
+        runner: any ProcessRunner = SystemProcessRunner()
+    ) {
         self.kubectl = kubectl
         self.context = context
         self.timeout = timeout
@@ -65,11 +71,16 @@ public struct TeardownExecutor: Sendable {
         let cluster: [ClusterObject]
         do {
             cluster = try await kubectl.fluxObjects(context: context)
-                .filter { ["Kustomization", "HelmRelease"].contains($0.kind) && !($0.namespace == "flux-system" && $0.name == "flux-system") }
+                .filter {
+                    ["Kustomization", "HelmRelease"].contains($0.kind)
+                        && !($0.namespace == "flux-system" && $0.name == "flux-system")
+                }
         } catch let error as ClusterError {
             throw TeardownError.unreachable(context: context, reason: "\(error)")
         }
-        let live = Dictionary(cluster.map { (ObjectReference(kind: $0.kind, name: $0.name, namespace: $0.namespace), $0) }) { first, _ in first }
+        let live = Dictionary(
+            cluster.map { (ObjectReference(kind: $0.kind, name: $0.name, namespace: $0.namespace), $0) }
+        ) { first, _ in first }
         var objects = known.map { object in
             guard let found = live[object.id] else { return object }
             var merged = object
@@ -79,11 +90,15 @@ public struct TeardownExecutor: Sendable {
             return merged
         }
         let ids = Set(known.map(\.id))
-        for object in cluster where !ids.contains(ObjectReference(kind: object.kind, name: object.name, namespace: object.namespace)) {
+        for object in cluster
+        where !ids.contains(ObjectReference(kind: object.kind, name: object.name, namespace: object.namespace)) {
             let groups = TeardownInventory.groups(inventory: object.inventory)
-            objects.append(TeardownObject(kind: object.kind, namespace: object.namespace, name: object.name,
-                                          dependsOn: object.dependsOn.compactMap { ObjectReference("\(object.kind)/\($0)") }, suspended: object.suspended,
-                                          providesCRDGroups: groups.provides, ownsCustomResourceGroups: groups.owns, clusterOnly: true))
+            objects.append(
+                TeardownObject(
+                    kind: object.kind, namespace: object.namespace, name: object.name,
+                    dependsOn: object.dependsOn.compactMap { ObjectReference("\(object.kind)/\($0)") },
+                    suspended: object.suspended,
+                    providesCRDGroups: groups.provides, ownsCustomResourceGroups: groups.owns, clusterOnly: true))
         }
         return objects
     }
@@ -91,8 +106,10 @@ public struct TeardownExecutor: Sendable {
     /// - Parameters:
     ///   - progress: told a line per event, as it happens.
     ///   - interrupted: asked between steps; true stops after the current one.
-    public func run(_ plan: TeardownPlan, sandbox: Sandbox, repository: URL, keepBranch: Bool,
-                    progress: @escaping @Sendable (String) -> Void, interrupted: @Sendable () -> Bool) async throws {
+    public func run(
+        _ plan: TeardownPlan, sandbox: Sandbox, repository: URL, keepBranch: Bool,
+        progress: @escaping @Sendable (String) -> Void, interrupted: @Sendable () -> Bool
+    ) async throws {
         // Nothing is changed on a cluster that cannot be reached.
         do { _ = try await kubectl.namespaces(context: context) } catch {
             throw TeardownError.unreachable(context: context, reason: "\(error)")
@@ -101,7 +118,8 @@ public struct TeardownExecutor: Sendable {
             if interrupted() { throw TeardownError.interrupted(afterStep: step.number - 1) }
             progress("step \(step.number): \(step.action.rawValue) \(step.object?.description ?? "")")
             do {
-                try await perform(step, repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress)
+                try await perform(
+                    step, repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress)
             } catch let error as TeardownError {
                 throw error
             } catch {
@@ -112,27 +130,38 @@ public struct TeardownExecutor: Sendable {
 
     /// Deletes one object and waits until it is gone, saying what holds it; a suspended object is
     /// resumed first, since deleting it would orphan what it applied.
-    private func delete(_ target: ObjectReference, step: Int, progress: @escaping @Sendable (String) -> Void) async throws {
-        guard let live = try await kubectl.get(context: context, kind: target.kind, namespace: target.namespace, name: target.name) else {
+    private func delete(_ target: ObjectReference, step: Int, progress: @escaping @Sendable (String) -> Void)
+        async throws
+    {
+        guard
+            let live = try await kubectl.get(
+                context: context, kind: target.kind, namespace: target.namespace, name: target.name)
+        else {
             progress("  \(target) is already gone")
             return
         }
         if live.suspended, !live.deleting, target.kind == "Kustomization" || target.kind == "HelmRelease" {
-            try await kubectl.patch(context: context, kind: target.kind, namespace: target.namespace, name: target.name, mergePatch: #"{"spec":{"suspend":false}}"#)
+            try await kubectl.patch(
+                context: context, kind: target.kind, namespace: target.namespace, name: target.name,
+                mergePatch: #"{"spec":{"suspend":false}}"#)
             progress("  resumed \(target) first: it was suspended, and deleting it would orphan its objects")
         }
         try await kubectl.delete(context: context, kind: target.kind, namespace: target.namespace, name: target.name)
         let clock = ContinuousClock()
         let start = clock.now
         var lastReport = start
-        while let object = try await kubectl.get(context: context, kind: target.kind, namespace: target.namespace, name: target.name) {
+        while let object = try await kubectl.get(
+            context: context, kind: target.kind, namespace: target.namespace, name: target.name)
+        {
             let waited = clock.now - start
             if waited >= timeout {
-                throw TeardownError.stuck(object: target.description, waited: "\(waited)", finalizers: object.finalizers, step: step)
+                throw TeardownError.stuck(
+                    object: target.description, waited: "\(waited)", finalizers: object.finalizers, step: step)
             }
             if clock.now - lastReport >= reportEvery {
-                progress("  waiting for \(target) (\(waited)): finalizers \(object.finalizers.isEmpty ? "none" : object.finalizers.joined(separator: ", "))"
-                         + (object.message.map { "; \($0)" } ?? ""))
+                progress(
+                    "  waiting for \(target) (\(waited)): finalizers \(object.finalizers.isEmpty ? "none" : object.finalizers.joined(separator: ", "))"
+                        + (object.message.map { "; \($0)" } ?? ""))
                 lastReport = clock.now
             }
             try await Task.sleep(for: poll)
@@ -140,53 +169,93 @@ public struct TeardownExecutor: Sendable {
         progress("  deleted \(target) (\(clock.now - start))")
     }
 
-    private func perform(_ step: TeardownStep, repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @escaping @Sendable (String) -> Void) async throws {
+    private func perform(
+        _ step: TeardownStep, repository: URL, sandbox: Sandbox, keepBranch: Bool,
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws {
         switch step.action {
         case .suspend, .resume:
             guard let target = step.object else { return }
-            guard try await kubectl.get(context: context, kind: target.kind, namespace: target.namespace, name: target.name) != nil else {
+            guard
+                try await kubectl.get(
+                    context: context, kind: target.kind, namespace: target.namespace, name: target.name) != nil
+            else {
                 progress("  \(target) is not there; nothing to \(step.action.rawValue)")
                 return
             }
-            try await kubectl.patch(context: context, kind: target.kind, namespace: target.namespace, name: target.name,
-                                    mergePatch: step.action == .suspend ? #"{"spec":{"suspend":true}}"# : #"{"spec":{"suspend":false}}"#)
+            try await kubectl.patch(
+                context: context, kind: target.kind, namespace: target.namespace, name: target.name,
+                mergePatch: step.action == .suspend ? #"{"spec":{"suspend":true}}"# : #"{"spec":{"suspend":false}}"#)
             progress("  \(step.action == .suspend ? "suspended" : "resumed") \(target)")
         case .delete:
             guard let target = step.object else { return }
             try await delete(target, step: step.number, progress: progress)
         case .verify:
             let remaining = try await kubectl.fluxObjects(context: context).filter { object in
-                (object.kind == "Kustomization" && !(object.namespace == "flux-system" && object.name == "flux-system")) || object.kind == "HelmRelease"
+                (object.kind == "Kustomization" && !(object.namespace == "flux-system" && object.name == "flux-system"))
+                    || object.kind == "HelmRelease"
             }.map { "\($0.kind)/\($0.namespace)/\($0.name)" }
-            let terminating = try await kubectl.namespaces(context: context).filter { $0.value == "Terminating" }.map { "Namespace/\($0.key) (terminating)" }
-            guard remaining.isEmpty, terminating.isEmpty else { throw TeardownError.notBootstrapped(remaining: (remaining + terminating).sorted()) }
+            let terminating = try await kubectl.namespaces(context: context).filter { $0.value == "Terminating" }.map {
+                "Namespace/\($0.key) (terminating)"
+            }
+            guard remaining.isEmpty, terminating.isEmpty else {
+                throw TeardownError.notBootstrapped(remaining: (remaining + terminating).sorted())
+            }
             progress("  only flux-system is left")
         case .destroy:
-            let settings = try self.settings ?? SettingsLoader.load(repositoryRoot: repository)
+            let settings = try await trustedSettings(repository)
+            guard !settings.sandbox.hooks.destroy.isEmpty else { return }
+            // The code a hook runs comes from the branch of record, as its command does: the hooks run in
+            // a copy of that branch's tree, never in the sandbox branch's checkout (its Makefile, its scripts).
+            guard let tip = try await BranchOfRecordSettings.tip(of: settings.branch, root: repository, git: git) else {
+                throw BranchOfRecordSettings.Missing.noBranch(settings.branch)
+            }
+            let tree = try ScratchDirectory(prefix: "lockmaster-hooks")
+            defer { tree.remove() }
+            try await git.export(tip, to: tree.url, in: repository)
             let hooks = SandboxHooks(runner: runner, git: git)
             let environment = await hooks.environment(for: sandbox, repository: repository)
             for hook in settings.sandbox.hooks.destroy {
-                let output = try await hooks.run(hook, in: repository, environment: environment,
-                                                 streaming: { progress(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .newlines)) })
-                guard output.status == 0 else { throw TeardownError.destroyFailed(command: hook, status: output.status) }
+                let output = try await hooks.run(
+                    hook, in: tree.url, environment: environment,
+                    streaming: { progress(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .newlines)) })
+                guard output.status == 0 else {
+                    throw TeardownError.destroyFailed(command: hook, status: output.status)
+                }
             }
         case .removeDirectory:
-            try await removeDirectory(repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress)
+            try await removeDirectory(
+                repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress)
         }
     }
 
-    private func removeDirectory(repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
-        try await Interruption.deferring { try await removeDirectoryNow(repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress) }
+    /// The settings hooks and the branch of record come from: the caller's (the branch of record's, read
+    /// once), else the branch of record's own; never the sandbox branch's lockmaster.yaml.
+    private func trustedSettings(_ repository: URL) async throws -> LockmasterSettings {
+        if let settings { return settings }
+        return try await BranchOfRecordSettings.read(root: repository, git: git).settings
     }
 
-    private func removeDirectoryNow(repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @Sendable (String) -> Void) async throws {
-        let settings = try self.settings ?? SettingsLoader.load(repositoryRoot: repository)
+    private func removeDirectory(
+        repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @Sendable (String) -> Void
+    ) async throws {
+        try await Interruption.deferring {
+            try await removeDirectoryNow(
+                repository: repository, sandbox: sandbox, keepBranch: keepBranch, progress: progress)
+        }
+    }
+
+    private func removeDirectoryNow(
+        repository: URL, sandbox: Sandbox, keepBranch: Bool, progress: @Sendable (String) -> Void
+    ) async throws {
+        let settings = try await trustedSettings(repository)
         let (name, directory) = (sandbox.branch, sandbox.directory)
         if try await git.currentBranch(in: repository) != name { try await git.switchBranch(name, in: repository) }
         if FileManager.default.fileExists(atPath: repository.appendingPathComponent(directory).path) {
             // On a failure the directory comes back, in the index and on disk, as it was.
             _ = try await WorkTreeChange(git: git, root: repository).commit(
-                on: .current, paths: [directory], message: { _ in "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete." }
+                on: .current, paths: [directory],
+                message: { _ in "Remove sandbox \(name)\n\nIts cluster was torn down by lockmaster sandbox delete." }
             ) {
                 try FileManager.default.removeItem(at: repository.appendingPathComponent(directory))
             }

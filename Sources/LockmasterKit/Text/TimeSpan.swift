@@ -1,5 +1,6 @@
 /// A length of time as people write it, the one grammar for lease TTLs and command timeouts: a positive
-/// number and a unit — `30s`, `10m`, `36h`, `7d`, `2w` — or plain seconds (`2.5`); at most a century.
+/// number (digits, one decimal part) and a unit — `30s`, `10m`, `36h`, `7d`, `2w` — or plain seconds
+/// (`2.5`); from a millisecond to a century.
 public struct TimeSpan: Sendable, Equatable, CustomStringConvertible {
     public let seconds: Double
     /// As it was written.
@@ -7,14 +8,17 @@ public struct TimeSpan: Sendable, Equatable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
-        let value: Double?
-        if let unit = text.last, let factor = units[unit] {
-            value = Double(text.dropLast()).map { $0 * factor }
-        } else {
-            value = Double(text)
-        }
-        // More than a century is a typo, and past it date arithmetic would overflow.
-        guard let value, value.isFinite, value > 0, value <= Self.century else { return nil }
+        var number = Substring(text)
+        var factor = 1.0
+        if let unit = text.last, let seconds = units[unit] { (number, factor) = (number.dropLast(), seconds) }
+        // Digits, with one decimal part: no sign, exponent, hex or other digits that Double would read.
+        let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }),
+            let value = Double(number).map({ $0 * factor })
+        else { return nil }
+        // Less than a millisecond is nothing to wait for; more than a century is a typo, and past it date
+        // arithmetic would overflow.
+        guard value >= 0.001, value <= Self.century else { return nil }
         seconds = value
         self.text = text
     }

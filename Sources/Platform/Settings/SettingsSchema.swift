@@ -7,123 +7,123 @@ public enum SettingsSchema {
     public static let modeline = "# yaml-language-server: $schema=\(fileName)"
 
     public static let json = #"""
-    {
-      "$schema": "http://json-schema.org/draft-07/schema#",
-      "title": "lockmaster.yaml",
-      "description": "Lockmaster settings, at the repository root. Every key is optional.",
-      "type": "object",
-      "additionalProperties": false,
-      "properties": {
-        "branch": {
-          "description": "The branch of record, which development tracks. Without this key: the remote's default branch (origin/HEAD), else main, else master.",
-          "type": "string", "minLength": 1, "default": "main", "examples": ["main"]
-        },
-        "clustersDir": {
-          "description": "The directory with one sub-directory per environment.",
-          "type": "string", "minLength": 1, "default": "clusters", "examples": ["clusters"]
-        },
-        "platformPaths": {
-          "description": "Repository paths that make up the platform; a Kustomization whose path is under one is a platform Kustomization, and they are what an artifact holds.",
-          "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["platform"], "examples": [["platform", "shared/crds"]]
-        },
-        "ignore": {
-          "description": "gitignore-style patterns left out of the platform artifact, applied after .sourceignore files.",
-          "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["*.md", "platform/**/test-values.yaml"]]
-        },
-        "artifact": {
-          "description": "Where platform artifacts are published: oci://HOST/REPO for a registry, or a local OCI image layout directory.",
-          "type": "string", "minLength": 1, "examples": ["oci://ghcr.io/acme/platform"]
-        },
-        "environments": {
-          "description": "The promotion order: the environment that tracks the branch, the one that tracks a semver range, the pinned one. status lists these first; check and promote read it.",
-          "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["development", "staging", "production"], "examples": [["development", "staging", "production"]]
-        },
-        "pinDigest": {
-          "description": "promote also sets spec.ref.digest, so Flux pulls by digest; the tag stays for people.",
-          "type": "boolean", "default": false, "examples": [true]
-        },
-        "remoteHosts": {
-          "description": "Hosts (host or host:port) that render and diff --allow-remote may fetch a kustomization's remote files from; Lockmaster fetches them itself, never the confined build. check and diff read this from the base.",
-          "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["raw.githubusercontent.com"]]
-        },
-        "artifactSizeLimitMiB": {
-          "description": "The most an artifact may inflate to when render, diff or promote read it (MiB); a larger one stops with an error.",
-          "type": "integer", "minimum": 1, "default": 512, "examples": [2048]
-        },
-        "contexts": {
-          "description": "The kube context of each environment's cluster, asked by status --live.",
-          "type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {}, "examples": [{"development": "dev-eu-1", "staging": "stage-eu-1", "production": "prod-eu-1"}]
-        },
-        "signing": {
-          "description": "cosign-compatible signatures: the key publish signs with, the public keys verify and promote trust, and the environments that must run signed versions.",
+        {
+          "$schema": "http://json-schema.org/draft-07/schema#",
+          "title": "lockmaster.yaml",
+          "description": "Lockmaster settings, at the repository root. Every key is optional.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
-            "key": {
-              "description": "The ECDSA P-256 private key (PKCS#8 PEM) publish signs with; a path, ~ for the home directory. --sign-key and LOCKMASTER_SIGNING_KEY come first. Keep it out of the repository.",
-              "type": "string", "minLength": 1, "examples": ["~/.config/lockmaster/cosign.key"]
+            "branch": {
+              "description": "The branch of record, which development tracks. Without this key: the remote's default branch (origin/HEAD), else main, else master.",
+              "type": "string", "minLength": 1, "default": "main", "examples": ["main"]
             },
-            "trustedKeys": {
-              "description": "Public keys (PKIX PEM, the cosign.pub of Flux's verify Secret) as paths in the repository; a signature verifies when one of them made it.",
-              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["keys/cosign.pub"]]
+            "clustersDir": {
+              "description": "The directory with one sub-directory per environment.",
+              "type": "string", "minLength": 1, "default": "clusters", "examples": ["clusters"]
             },
-            "require": {
-              "description": "Environments promote refuses to pin to a version no trusted key signed, beyond those whose OCIRepository has spec.verify.",
-              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["production"]]
-            }
-          }
-        },
-        "sandbox": {
-          "description": "How sandboxes are made and destroyed.",
-          "type": "object",
-          "additionalProperties": false,
-          "properties": {
-            "from": {
-              "description": "The environment a sandbox is cloned from.",
-              "type": "string", "minLength": 1, "default": "development", "examples": ["development"]
+            "platformPaths": {
+              "description": "Repository paths that make up the platform; a Kustomization whose path is under one is a platform Kustomization, and they are what an artifact holds.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["platform"], "examples": [["platform", "shared/crds"]]
             },
-            "namePattern": {
-              "description": "A regular expression every sandbox name must match: ticket prefix and a hyphenated summary, such as OPS-123-add-keda.",
-              "type": "string", "minLength": 1, "format": "regex", "default": "^[A-Z][A-Z0-9]*-[0-9]+(-[a-z0-9]+)+$", "examples": ["^[A-Z]+-[0-9]+(-[a-z0-9]+)+$"]
+            "ignore": {
+              "description": "gitignore-style patterns left out of the platform artifact, applied after .sourceignore files.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["*.md", "platform/**/test-values.yaml"]]
             },
-            "exclude": {
-              "description": "Paths inside the source environment that a sandbox does not copy.",
-              "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["flux-system/gotk-sync.yaml"], "examples": [["flux-system/gotk-sync.yaml"]]
+            "artifact": {
+              "description": "Where platform artifacts are published: oci://HOST/REPO for a registry, or a local OCI image layout directory.",
+              "type": "string", "minLength": 1, "examples": ["oci://ghcr.io/acme/platform"]
             },
-            "ttl": {
-              "description": "How long a sandbox's lease runs when sandbox create or sandbox extend get no --ttl: a number and a unit, m, h, d or w.",
-              "type": "string", "pattern": "^[1-9][0-9]*[mhdw]$", "default": "7d", "examples": ["7d", "36h"]
+            "environments": {
+              "description": "The promotion order: the environment that tracks the branch, the one that tracks a semver range, the pinned one. status lists these first; check and promote read it.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["development", "staging", "production"], "examples": [["development", "staging", "production"]]
             },
-            "max": {
-              "description": "The most sandboxes open at once (on branches not merged into the branch of record); sandbox create refuses past it, naming the oldest.",
-              "type": "integer", "minimum": 1, "examples": [5]
+            "pinDigest": {
+              "description": "promote also sets spec.ref.digest, so Flux pulls by digest; the tag stays for people.",
+              "type": "boolean", "default": false, "examples": [true]
             },
-            "protected": {
-              "description": "Branch names sandbox gc never collects, besides main, master, the branch of record, every environment and every branch an environment tracks.",
-              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["release", "hotfix"]]
+            "remoteHosts": {
+              "description": "Hosts (host or host:port) that render and diff --allow-remote may fetch a kustomization's remote files from; Lockmaster fetches them itself, never the confined build. check and diff read this from the base.",
+              "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["raw.githubusercontent.com"]]
             },
-            "contextTemplate": {
-              "description": "The kube context of a sandbox's cluster for sandbox gc, with {name} (the branch) and {directory} (sandbox-<name>) filled in; without it gc takes contexts from --context only, never from contexts.",
-              "type": "string", "minLength": 1, "examples": ["kind-{directory}", "sandbox-{name}"]
+            "artifactSizeLimitMiB": {
+              "description": "The most an artifact may inflate to when render, diff or promote read it (MiB); a larger one stops with an error.",
+              "type": "integer", "minimum": 1, "default": 512, "examples": [2048]
             },
-            "hooks": {
-              "description": "Commands run with bash -c, in order, with LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH and LOCKMASTER_REPO_URL set.",
+            "contexts": {
+              "description": "The kube context of each environment's cluster, asked by status --live.",
+              "type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {}, "examples": [{"development": "dev-eu-1", "staging": "stage-eu-1", "production": "prod-eu-1"}]
+            },
+            "signing": {
+              "description": "cosign-compatible signatures: the key publish signs with, the public keys verify and promote trust, and the environments that must run signed versions.",
               "type": "object",
               "additionalProperties": false,
               "properties": {
-                "create": {
-                  "description": "Commands run after a sandbox is created: make its cluster and bootstrap Flux.",
-                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["make -C infra sandbox NAME=$LOCKMASTER_SANDBOX"]]
+                "key": {
+                  "description": "The ECDSA P-256 private key (PKCS#8 PEM) publish signs with; a path, ~ for the home directory. --sign-key and LOCKMASTER_SIGNING_KEY come first. Keep it out of the repository.",
+                  "type": "string", "minLength": 1, "examples": ["~/.config/lockmaster/cosign.key"]
                 },
-                "destroy": {
-                  "description": "Commands run by sandbox delete after the teardown: destroy the sandbox's cluster.",
-                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["make -C infra destroy NAME=$LOCKMASTER_SANDBOX"]]
+                "trustedKeys": {
+                  "description": "Public keys (PKIX PEM, the cosign.pub of Flux's verify Secret) as paths in the repository; a signature verifies when one of them made it.",
+                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["keys/cosign.pub"]]
+                },
+                "require": {
+                  "description": "Environments promote refuses to pin to a version no trusted key signed, beyond those whose OCIRepository has spec.verify.",
+                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["production"]]
+                }
+              }
+            },
+            "sandbox": {
+              "description": "How sandboxes are made and destroyed.",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "from": {
+                  "description": "The environment a sandbox is cloned from.",
+                  "type": "string", "minLength": 1, "default": "development", "examples": ["development"]
+                },
+                "namePattern": {
+                  "description": "A regular expression every sandbox name must match: ticket prefix and a hyphenated summary, such as OPS-123-add-keda.",
+                  "type": "string", "minLength": 1, "format": "regex", "default": "^[A-Z][A-Z0-9]*-[0-9]+(-[a-z0-9]+)+$", "examples": ["^[A-Z]+-[0-9]+(-[a-z0-9]+)+$"]
+                },
+                "exclude": {
+                  "description": "Paths inside the source environment that a sandbox does not copy.",
+                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": ["flux-system/gotk-sync.yaml"], "examples": [["flux-system/gotk-sync.yaml"]]
+                },
+                "ttl": {
+                  "description": "How long a sandbox's lease runs when sandbox create or sandbox extend get no --ttl: a number and a unit, s, m, h, d or w (the grammar of --ttl), at most a century.",
+                  "type": "string", "pattern": "^[0-9]+([.][0-9]+)?[smhdw]?$", "default": "7d", "examples": ["7d", "36h"]
+                },
+                "max": {
+                  "description": "The most sandboxes open at once (on branches not merged into the branch of record); sandbox create refuses past it, naming the oldest.",
+                  "type": "integer", "minimum": 1, "examples": [5]
+                },
+                "protected": {
+                  "description": "Branch names sandbox gc never collects, besides main, master, the branch of record, every environment and every branch an environment tracks.",
+                  "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["release", "hotfix"]]
+                },
+                "contextTemplate": {
+                  "description": "The kube context of a sandbox's cluster for sandbox gc, with {name} (the branch) and {directory} (sandbox-<name>) filled in; without it gc takes contexts from --context only, never from contexts.",
+                  "type": "string", "minLength": 1, "examples": ["kind-{directory}", "sandbox-{name}"]
+                },
+                "hooks": {
+                  "description": "Commands run with bash -c, in order, with LOCKMASTER_SANDBOX, LOCKMASTER_BRANCH, LOCKMASTER_PATH and LOCKMASTER_REPO_URL set.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "create": {
+                      "description": "Commands run after a sandbox is created: make its cluster and bootstrap Flux.",
+                      "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["make -C infra sandbox NAME=$LOCKMASTER_SANDBOX"]]
+                    },
+                    "destroy": {
+                      "description": "Commands run by sandbox delete after the teardown: destroy the sandbox's cluster.",
+                      "type": "array", "items": {"type": "string", "minLength": 1}, "default": [], "examples": [["make -C infra destroy NAME=$LOCKMASTER_SANDBOX"]]
+                    }
+                  }
                 }
               }
             }
           }
         }
-      }
-    }
-    """#
+        """#
 }

@@ -39,7 +39,7 @@ extension Terminal {
             default: false
             }
         case SandboxError.invalidName: true
-        case PromoteError.notSemver: true
+        case PromoteError.notSemver, PromoteError.forceNeedsReason: true
         case PublishError.notSemver: true
         default: false
         }

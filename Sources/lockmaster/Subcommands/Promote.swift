@@ -22,7 +22,10 @@ extension Lockmaster {
         @Argument(help: "The pinned environment, e.g. production.", completion: Completions.environments)
         var environment: String
 
-        @Option(help: ArgumentHelp("The version to go back to (default: the pin before the current one).", valueName: "VERSION"), transform: VersionArgument.parse)
+        @Option(
+            help: ArgumentHelp(
+                "The version to go back to (default: the pin before the current one).", valueName: "VERSION"),
+            transform: VersionArgument.parse)
         var to: VersionArgument?
 
         @OptionGroup var repository: RepositoryOptions
@@ -37,7 +40,8 @@ extension Lockmaster {
                 let root = try await repository.root()
                 let report = try await Activity.during("checking the gates") {
                     try await Promoter(access: registry.access()).rollback(
-                        repository: root, environment: environment, to: to?.tag, branch: branch.choice, force: forcing.force, reason: forcing.reason)
+                        repository: root, environment: environment, to: to?.tag, branch: branch.choice,
+                        force: forcing.force, reason: forcing.reason)
                 }
                 Terminal.out(try output.render(report) { PromoteTextFormatter.format($0, rollback: true) })
             }
@@ -47,7 +51,8 @@ extension Lockmaster {
     struct History: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             abstract: "What ran where and when: each environment's pins and ranges over git history.",
-            discussion: "Each change shows the commit, author and date, old → new, and for tags the artifact's digest and source revision where the repository still has it."
+            discussion:
+                "Each change shows the commit, author and date, old → new, and for tags the artifact's digest and source revision where the repository still has it."
         )
 
         @OptionGroup(title: "Output") var global: GlobalOptions
@@ -64,7 +69,8 @@ extension Lockmaster {
             try await Terminal.run {
                 let root = try await repository.root()
                 let history = try await Activity.during("reading the pins' history") {
-                    try await EnvironmentHistory(access: registry.access()).run(repository: root, environment: environment)
+                    try await EnvironmentHistory(access: registry.access()).run(
+                        repository: root, environment: environment)
                 }
                 Terminal.out(try output.render(history, text: PromoteTextFormatter.format))
             }
@@ -74,7 +80,10 @@ extension Lockmaster {
 
 /// `--branch NAME | --no-branch`: where a promotion's commit goes.
 struct CommitBranchOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Commit on a new branch of this name (default: a promote/ or rollback/ branch from main).", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "Commit on a new branch of this name (default: a promote/ or rollback/ branch from main).",
+            valueName: "NAME"))
     var branch: String?
 
     @Flag(help: "Commit on the current branch instead of a new one.")
@@ -96,7 +105,9 @@ struct ForceOptions: ParsableArguments {
     var reason: String?
 
     func validate() throws {
-        if force, (reason ?? "").isEmpty { throw ValidationError("--force needs --reason TEXT") }
+        if force, (reason ?? "").allSatisfy(\.isWhitespace) {
+            throw ValidationError("--force needs --reason TEXT (words, not only white space)")
+        }
     }
 }
 
@@ -141,8 +152,10 @@ extension Lockmaster.Promote {
             try await Terminal.run {
                 let root = try await repository.root()
                 let report = try await Activity.during("checking the gates") {
-                    try await Promoter(access: registry.access()).promote(PromoteRequest(
-                        repository: root, environment: environment, version: version.tag, branch: branch.choice, force: forcing.force, reason: forcing.reason))
+                    try await Promoter(access: registry.access()).promote(
+                        PromoteRequest(
+                            repository: root, environment: environment, version: version.tag, branch: branch.choice,
+                            force: forcing.force, reason: forcing.reason))
                 }
                 Terminal.out(try output.render(report, text: { PromoteTextFormatter.format($0) }))
             }
@@ -153,7 +166,8 @@ extension Lockmaster.Promote {
 extension Lockmaster.Promote {
     struct App: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Copy an application HelmRelease's chart version (and --values) from one environment to the next.",
+            abstract:
+                "Copy an application HelmRelease's chart version (and --values) from one environment to the next.",
             discussion: """
                 The HelmRelease NAME must exist under clusters/<from>/apps and clusters/<to>/apps. Its \
                 spec.chart.spec.version is copied with the byte-preserving edit (and, with --values, its \
@@ -171,10 +185,12 @@ extension Lockmaster.Promote {
         @Argument(help: "The HelmRelease name.")
         var name: String
 
-        @Option(help: ArgumentHelp("The environment to copy from.", valueName: "ENV"), completion: Completions.environments)
+        @Option(
+            help: ArgumentHelp("The environment to copy from.", valueName: "ENV"), completion: Completions.environments)
         var from: String
 
-        @Option(help: ArgumentHelp("The environment to copy to.", valueName: "ENV"), completion: Completions.environments)
+        @Option(
+            help: ArgumentHelp("The environment to copy to.", valueName: "ENV"), completion: Completions.environments)
         var to: String
 
         @Flag(help: "Also copy spec.values.")
@@ -189,12 +205,16 @@ extension Lockmaster.Promote {
         func run() async throws {
             try await Terminal.run {
                 let root = try await repository.root()
-                let report = try await AppPromoter().run(AppPromoteRequest(repository: root, name: name, from: from, to: to, values: values, branch: branch.choice))
+                let report = try await AppPromoter().run(
+                    AppPromoteRequest(
+                        repository: root, name: name, from: from, to: to, values: values, branch: branch.choice))
                 if output.format == .json {
                     Terminal.out(try Terminal.json(report))
                 } else {
-                    Terminal.out("promoted \(report.name) to \(report.to): \(report.previousVersion ?? "-") → \(report.fromVersion)"
-                                 + (report.valuesCopied ? ", values copied" : "") + "\n  commit \(report.commit.prefix(12)) on \(report.branch) (\(report.file))\n")
+                    Terminal.out(
+                        "promoted \(report.name) to \(report.to): \(report.previousVersion ?? "-") → \(report.fromVersion)"
+                            + (report.valuesCopied ? ", values copied" : "")
+                            + "\n  commit \(report.commit.prefix(12)) on \(report.branch) (\(report.file))\n")
                 }
             }
         }

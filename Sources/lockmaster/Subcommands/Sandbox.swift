@@ -7,7 +7,8 @@ import Support
 extension Lockmaster {
     struct Sandbox: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create, list, extend, delete and collect sandboxes: a branch and a cluster directory that tracks it.",
+            abstract:
+                "Create, list, extend, delete and collect sandboxes: a branch and a cluster directory that tracks it.",
             subcommands: [Create.self, List.self, Extend.self, Delete.self, GC.self]
         )
     }
@@ -58,20 +59,27 @@ extension Lockmaster.Sandbox {
         @Option(help: ArgumentHelp("The environment to clone (default: sandbox.from, development).", valueName: "ENV"))
         var from: String?
 
-        @Option(help: ArgumentHelp("The branch to start from (default: the branch of record, main).", valueName: "BRANCH"))
+        @Option(
+            help: ArgumentHelp("The branch to start from (default: the branch of record, main).", valueName: "BRANCH"))
         var base: String?
 
         @Flag(help: "Leave the copy staged instead of committing it.")
         var noCommit = false
 
-        @Flag(help: "On the sandbox branch: make the copy and commit if they are missing, then run the hooks from the one that failed.")
+        @Flag(
+            help:
+                "On the sandbox branch: make the copy and commit if they are missing, then run the hooks from the one that failed."
+        )
         var resume = false
 
-        @Option(help: ArgumentHelp("Who owns the sandbox (default: the e-mail git authors commits with).", valueName: "EMAIL"))
+        @Option(
+            help: ArgumentHelp(
+                "Who owns the sandbox (default: the e-mail git authors commits with).", valueName: "EMAIL"))
         var owner: String?
 
-        @Option(help: ArgumentHelp("How long the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
-                transform: { try TimeSpan.parse($0, option: "--ttl") })
+        @Option(
+            help: ArgumentHelp("How long the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
+            transform: { try TimeSpan.parse($0, option: "--ttl") })
         var ttl: TimeSpan?
 
         @OptionGroup var clock: ClockOptions
@@ -81,9 +89,10 @@ extension Lockmaster.Sandbox {
         func run() async throws {
             try await Terminal.run {
                 let root = try await repository.root()
-                let report = try await SandboxCreator().run(SandboxCreateRequest(
-                    repository: root, name: name, from: from, base: base, noCommit: noCommit, resume: resume,
-                    hookOutput: { Terminal.errData($0) }, owner: owner, ttl: ttl, now: try clock.now()))
+                let report = try await SandboxCreator().run(
+                    SandboxCreateRequest(
+                        repository: root, name: name, from: from, base: base, noCommit: noCommit, resume: resume,
+                        hookOutput: { Terminal.errData($0) }, owner: owner, ttl: ttl, now: try clock.now()))
                 Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
         }
@@ -118,8 +127,15 @@ extension Lockmaster.Sandbox {
                 let root = try await repository.root()
                 let now = try clock.now()
                 var sandboxes = try await SandboxLister().run(repository: root, now: now)
-                if live { sandboxes = await SandboxLister().withLiveState(sandboxes, contexts: try SettingsLoader.load(repositoryRoot: root).contexts) }
-                if output.format == .json { Terminal.out(try Terminal.json(sandboxes)) } else { Terminal.out(SandboxTextFormatter.styled(sandboxes, now: now)) }
+                if live {
+                    sandboxes = await SandboxLister().withLiveState(
+                        sandboxes, contexts: try SettingsLoader.load(repositoryRoot: root).contexts)
+                }
+                if output.format == .json {
+                    Terminal.out(try Terminal.json(sandboxes))
+                } else {
+                    Terminal.out(SandboxTextFormatter.styled(sandboxes, now: now))
+                }
             }
         }
     }
@@ -172,8 +188,10 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Carry the plan out (needs --context).")
         var execute = false
 
-        @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-                transform: { try TimeSpan.parse($0, option: "--timeout") })
+        @Option(
+            help: ArgumentHelp(
+                "How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
+            transform: { try TimeSpan.parse($0, option: "--timeout") })
         var timeout = TimeSpan("10m")!
 
         @Option(help: .hidden, transform: { try TimeSpan.parse($0, option: "--poll") })
@@ -187,27 +205,44 @@ extension Lockmaster.Sandbox {
         @OptionGroup var wall: BuildWallOptions
 
         func validate() throws {
-            if execute, context == nil { throw ValidationError("--execute needs --context CTX: the cluster to tear down") }
+            if execute, context == nil {
+                throw ValidationError("--execute needs --context CTX: the cluster to tear down")
+            }
         }
 
         func run() async throws {
             try await Terminal.run {
                 let root = try await repository.root()
                 // With a context, the cluster's view refines the plan: its inventories and what only it has.
-                let view = context.map { context in { @Sendable (objects: [TeardownObject]) in try await TeardownExecutor(context: context).clusterView(known: objects) } }
+                let view = context.map { context in
+                    { @Sendable (objects: [TeardownObject]) in
+                        try await TeardownExecutor(context: context).clusterView(known: objects)
+                    }
+                }
+                // The plan and the hooks come from the branch of record's settings, never from the sandbox
+                // branch's own lockmaster.yaml; only a repository without one plans with the work tree's.
+                let record = try? await BranchOfRecordSettings.read(root: root).settings
                 let (plan, _) = try await Activity.during("planning the teardown") {
-                    try await SandboxTeardown(access: RegistryAccess()).plan(TeardownRequest(repository: root, name: name, unconfined: wall.unconfined), cluster: view)
+                    try await SandboxTeardown(access: RegistryAccess()).plan(
+                        TeardownRequest(repository: root, name: name, unconfined: wall.unconfined, settings: record),
+                        cluster: view)
                 }
                 Terminal.out(try output.render(plan, text: TeardownFormatter.format))
                 guard execute, let context else { return }
                 var executor = TeardownExecutor(context: context, timeout: timeout.duration, poll: poll.duration)
-                // Hooks come from the branch of record, never from the sandbox branch's own lockmaster.yaml.
-                let settings = try await BranchOfRecordSettings.read(root: root).settings
+                let settings: LockmasterSettings
+                if let record {
+                    settings = record
+                } else {
+                    settings = try await BranchOfRecordSettings.read(root: root).settings
+                }
                 executor.settings = settings
                 // Ctrl-C stops the teardown between steps, never inside one.
                 try await Interruption.deferring {
-                    try await executor.run(plan, sandbox: Sandbox(name: name, settings: settings), repository: root, keepBranch: keepBranch,
-                                           progress: Terminal.progressLines(), interrupted: { Interruption.requested })
+                    try await executor.run(
+                        plan, sandbox: Sandbox(name: name, settings: settings), repository: root,
+                        keepBranch: keepBranch,
+                        progress: Terminal.progressLines(), interrupted: { Interruption.requested })
                 }
                 Terminal.progress("sandbox \(name) is torn down\n")
             }
@@ -237,8 +272,10 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var repository: RepositoryOptions
 
-        @Option(help: ArgumentHelp("How long from now the lease runs: 3d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
-                transform: { try TimeSpan.parse($0, option: "--ttl") })
+        @Option(
+            help: ArgumentHelp(
+                "How long from now the lease runs: 3d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
+            transform: { try TimeSpan.parse($0, option: "--ttl") })
         var ttl: TimeSpan?
 
         @OptionGroup var clock: ClockOptions
@@ -248,7 +285,8 @@ extension Lockmaster.Sandbox {
         func run() async throws {
             try await Terminal.run {
                 let root = try await repository.root()
-                let report = try await SandboxExtender().run(SandboxExtendRequest(repository: root, name: name, ttl: ttl, now: try clock.now()))
+                let report = try await SandboxExtender().run(
+                    SandboxExtendRequest(repository: root, name: name, ttl: ttl, now: try clock.now()))
                 Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
         }
@@ -257,7 +295,8 @@ extension Lockmaster.Sandbox {
     struct GC: AsyncParsableCommand, GlobalOptionsCommand {
         static let configuration = CommandConfiguration(
             commandName: "gc",
-            abstract: "List sandboxes whose lease expired or whose branch is merged, with each teardown plan; --execute tears them down.",
+            abstract:
+                "List sandboxes whose lease expired or whose branch is merged, with each teardown plan; --execute tears them down.",
             discussion: """
                 For each such sandbox, oldest first: why it is collected and the teardown plan \
                 'sandbox delete' would carry out, made on its branch (the work tree must be clean; \
@@ -293,11 +332,15 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Tear the sandboxes down, one at a time, stopping at the first failure.")
         var execute = false
 
-        @Option(name: .customLong("context"), help: ArgumentHelp("The kube context of a sandbox's cluster; repeatable.", valueName: "NAME=CTX"))
+        @Option(
+            name: .customLong("context"),
+            help: ArgumentHelp("The kube context of a sandbox's cluster; repeatable.", valueName: "NAME=CTX"))
         var contexts: [ContextPair] = []
 
-        @Option(help: ArgumentHelp("How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-                transform: { try TimeSpan.parse($0, option: "--timeout") })
+        @Option(
+            help: ArgumentHelp(
+                "How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
+            transform: { try TimeSpan.parse($0, option: "--timeout") })
         var timeout = TimeSpan("10m")!
 
         @Option(help: .hidden, transform: { try TimeSpan.parse($0, option: "--poll") })
@@ -310,11 +353,14 @@ extension Lockmaster.Sandbox {
         func run() async throws {
             try await Terminal.run {
                 let root = try await repository.root()
-                let request = SandboxGCRequest(repository: root, now: try clock.now(), execute: execute,
-                                               contexts: Dictionary(contexts.map { ($0.environment, $0.context) }, uniquingKeysWith: { _, last in last }),
-                                               timeout: timeout.duration, poll: poll.duration)
+                let request = SandboxGCRequest(
+                    repository: root, now: try clock.now(), execute: execute,
+                    contexts: Dictionary(
+                        contexts.map { ($0.environment, $0.context) }, uniquingKeysWith: { _, last in last }),
+                    timeout: timeout.duration, poll: poll.duration)
                 let report = try await Interruption.deferring {
-                    try await SandboxCollector().run(request, progress: Terminal.progressLines(), interrupted: { Interruption.requested })
+                    try await SandboxCollector().run(
+                        request, progress: Terminal.progressLines(), interrupted: { Interruption.requested })
                 }
                 Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
