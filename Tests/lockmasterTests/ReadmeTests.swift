@@ -3,13 +3,15 @@ import Support
 import TestSupport
 import Testing
 
-/// The README's walk-through is true: every ```console block after a `<!-- runnable -->` line is run,
-/// in order, in one shell in an empty directory, as a new user would type it, and each command must
-/// print what the README shows. `…` stands for any text within a line; a line holding only `…` for any
+/// The walk-through is true (the README's five minutes, then docs/walkthrough.md): every ```console
+/// block after a `<!-- runnable -->` line is run, in order, in one shell in an empty directory, as a new
+/// user would type it, and each command must print what the page shows. `…` stands for any text within a line; a line holding only `…` for any
 /// number of lines. A command must succeed unless the README shows it failing (an `error:` line).
 @Suite struct ReadmeTests {
-    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md")
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    /// The README's five minutes, then the rest of the walk-through, which goes on in the same shell.
+    static let walkThrough = ["README.md", "docs/walkthrough.md"].map { root.appendingPathComponent($0) }
 
     struct Step {
         var command: String
@@ -84,7 +86,7 @@ import Testing
     }
 
     @Test func everyRunnableBlockPrintsWhatTheReadmeShows() async throws {
-        let steps = Self.steps(in: try String(contentsOf: Self.readme, encoding: .utf8))
+        let steps = try Self.walkThrough.flatMap { Self.steps(in: try String(contentsOf: $0, encoding: .utf8)) }
         #expect(steps.count >= 20)
         let directory = try TemporaryDirectory()
         var script = ""
