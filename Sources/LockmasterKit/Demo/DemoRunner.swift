@@ -133,15 +133,20 @@ public struct DemoRunner: Sendable {
         BootstrapFiles.syncText(url: gitURL, branch: "OPS-123-add-keda", path: path)
     }
 
-    func publishAndResolve(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void)
+    /// `lockmaster publish --sign-key`, shown with what it prints.
+    func publishSigned(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void)
         async throws
     {
         emit(.command("lockmaster publish --sign-key \(key.path) --repo \(repository.path)"))
-        emit(
-            .output(
-                PublishTextFormatter.format(
-                    try await PlatformPublisher(git: git).run(
-                        PublishRequest(repository: repository, signingKey: key.key)))))
+        let report = try await PlatformPublisher(git: git).run(
+            PublishRequest(repository: repository, signingKey: key.key))
+        emit(.output(PublishTextFormatter.format(report)))
+    }
+
+    func publishAndResolve(_ repository: URL, key: Signer, git: any GitClient, emit: @Sendable (DemoEvent) -> Void)
+        async throws
+    {
+        try await publishSigned(repository, key: key, git: git, emit: emit)
         emit(.command("lockmaster resolve staging --repo \(repository.path)"))
         emit(
             .output(

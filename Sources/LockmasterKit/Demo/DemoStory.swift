@@ -237,12 +237,7 @@ extension DemoRunner {
                             repository: repository, sides: .versions("0.1.0", "0.1.1"), unconfined: Self.unconfined)))))
 
         emit(.step("Publishing the same commit again changes nothing, its signature included"))
-        emit(.command("lockmaster publish --sign-key \(key.path) --repo \(repository.path)"))
-        emit(
-            .output(
-                PublishTextFormatter.format(
-                    try await PlatformPublisher(git: git).run(
-                        PublishRequest(repository: repository, signingKey: key.key)))))
+        try await publishSigned(repository, key: key, git: git, emit: emit)
     }
 
     /// Production promoted on a review branch, the lane and the history, then a rollback.

@@ -244,20 +244,27 @@ struct BuildInputScanner {
         return false
     }
 
-    /// A kustomization or plugin configuration, read and checked; nil (with a violation) when it cannot be.
-    private func read(_ file: URL, at: String, state: inout BuildInputs) -> YAMLNode? {
+    /// A file's text, at most 1 MiB of UTF-8, with what the strict YAML pass refuses in it as violations;
+    /// nil (with a violation naming `what`) when it is not such text.
+    private func strictText(_ file: URL, at: String, what: String, state: inout BuildInputs) -> String? {
         guard let data = FileManager.default.contents(atPath: file.path), data.count <= Self.fileLimit,
             let text = String(data: data, encoding: .utf8)
         else {
             state.violations.append(
                 .unsupported(
                     file: at, position: TextPosition(line: 1, column: 1),
-                    construct: "a file that is not UTF-8 text of at most 1 MiB"))
+                    construct: "\(what) that is not UTF-8 text of at most 1 MiB"))
             return nil
         }
         for problem in StrictYAML.problems(in: text) {
             state.violations.append(.unsupported(file: at, position: problem.position, construct: problem.construct))
         }
+        return text
+    }
+
+    /// A kustomization or plugin configuration, read and checked; nil (with a violation) when it cannot be.
+    private func read(_ file: URL, at: String, state: inout BuildInputs) -> YAMLNode? {
+        guard let text = strictText(file, at: at, what: "a file", state: &state) else { return nil }
         do {
             // kustomize decodes the first document only.
             return try YAMLDocumentReader.documents(in: text).first
@@ -458,18 +465,7 @@ struct BuildInputScanner {
 
     private func pluginConfig(_ url: URL, listedIn directory: URL, state: inout BuildInputs, files: inout Set<String>) {
         let at = relative(url)
-        guard let data = FileManager.default.contents(atPath: url.path), data.count <= Self.fileLimit,
-            let text = String(data: data, encoding: .utf8)
-        else {
-            state.violations.append(
-                .unsupported(
-                    file: at, position: TextPosition(line: 1, column: 1),
-                    construct: "a plugin configuration that is not UTF-8 text of at most 1 MiB"))
-            return
-        }
-        for problem in StrictYAML.problems(in: text) {
-            state.violations.append(.unsupported(file: at, position: problem.position, construct: problem.construct))
-        }
+        guard let text = strictText(url, at: at, what: "a plugin configuration", state: &state) else { return }
         guard let configs = try? YAMLDocumentReader.documents(in: text) else {
             state.violations.append(
                 .unsupported(

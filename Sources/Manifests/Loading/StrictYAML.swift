@@ -46,23 +46,9 @@ public enum StrictYAML {
             node.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? TextPosition(line: 1, column: 1)
         switch node {
         case .scalar(let scalar):
-            if scalar.anchor != nil {
-                found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
-            }
-            if !plainTags.contains(scalar.tag.rawValue) || scalar.tag.rawValue == Tag.Name.map.rawValue
-                || scalar.tag.rawValue == Tag.Name.seq.rawValue
-            {
-                found.append(
-                    StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(scalar.tag.rawValue))"))
-            }
+            check(anchor: scalar.anchor, tag: scalar.tag, refusing: [.map, .seq], at: position, into: &found)
         case .mapping(let mapping):
-            if mapping.anchor != nil {
-                found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
-            }
-            if !plainTags.contains(mapping.tag.rawValue) || mapping.tag.rawValue == Tag.Name.str.rawValue {
-                found.append(
-                    StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(mapping.tag.rawValue))"))
-            }
+            check(anchor: mapping.anchor, tag: mapping.tag, refusing: [.str], at: position, into: &found)
             for (key, value) in mapping {
                 let keyPosition = key.mark.map { TextPosition(line: $0.line, column: $0.column) } ?? position
                 if case .scalar(let scalar) = key {
@@ -77,18 +63,24 @@ public enum StrictYAML {
                 walk(value, into: &found)
             }
         case .sequence(let sequence):
-            if sequence.anchor != nil {
-                found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
-            }
-            if !plainTags.contains(sequence.tag.rawValue) || sequence.tag.rawValue == Tag.Name.str.rawValue
-                || sequence.tag.rawValue == Tag.Name.map.rawValue
-            {
-                found.append(
-                    StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(sequence.tag.rawValue))"))
-            }
+            check(anchor: sequence.anchor, tag: sequence.tag, refusing: [.str, .map], at: position, into: &found)
             for item in sequence { walk(item, into: &found) }
         case .alias:
             found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
+        }
+    }
+
+    /// A node's anchor, and a tag that is not the plain one for its kind (`refusing` names the plain tags
+    /// of the other kinds, which a resolver would apply to this node only if written).
+    private static func check(
+        anchor: Anchor?, tag: Tag, refusing: [Tag.Name], at position: TextPosition,
+        into found: inout [StrictYAMLProblem]
+    ) {
+        if anchor != nil {
+            found.append(StrictYAMLProblem(position: position, construct: "an anchor or alias (&name, *name)"))
+        }
+        if !plainTags.contains(tag.rawValue) || refusing.contains(where: { $0.rawValue == tag.rawValue }) {
+            found.append(StrictYAMLProblem(position: position, construct: "an explicit YAML tag (\(tag.rawValue))"))
         }
     }
 }

@@ -28,22 +28,15 @@ extension Lockmaster {
             transform: VersionArgument.parse)
         var to: VersionArgument?
 
-        @OptionGroup var repository: RepositoryOptions
-        @OptionGroup var registry: RegistryOptions
-        @OptionGroup var branch: CommitBranchOptions
-        @OptionGroup var forcing: ForceOptions
-
-        @OptionGroup var output: OutputOptions<OutputFormat>
+        @OptionGroup var options: PromotionOptions
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await repository.root()
-                let report = try await Activity.during("checking the gates") {
-                    try await Promoter(access: registry.access()).rollback(
-                        repository: root, environment: environment, to: to?.tag, branch: branch.choice,
-                        force: forcing.force, reason: forcing.reason)
+                try await options.pin(rollback: true) { promoter, root in
+                    try await promoter.rollback(
+                        repository: root, environment: environment, to: to?.tag, branch: options.branch.choice,
+                        force: options.forcing.force, reason: options.forcing.reason)
                 }
-                Terminal.out(try output.render(report) { PromoteTextFormatter.format($0, rollback: true) })
             }
         }
     }
@@ -79,6 +72,25 @@ extension Lockmaster {
 }
 
 /// `--branch NAME | --no-branch`: where a promotion's commit goes.
+/// What promote and rollback share: the repository, the registry, the branch the pin is committed on,
+/// `--force --reason`, and `-o`.
+struct PromotionOptions: ParsableArguments {
+    @OptionGroup var repository: RepositoryOptions
+    @OptionGroup var registry: RegistryOptions
+    @OptionGroup var branch: CommitBranchOptions
+    @OptionGroup var forcing: ForceOptions
+
+    @OptionGroup var output: OutputOptions<OutputFormat>
+
+    /// Checks the gates and pins, through `pin`, then prints the report.
+    func pin(rollback: Bool, _ pin: (Promoter, URL) async throws -> PromoteReport) async throws {
+        let root = try await repository.root()
+        let promoter = Promoter(access: registry.access())
+        let report = try await Activity.during("checking the gates") { try await pin(promoter, root) }
+        Terminal.out(try output.render(report) { PromoteTextFormatter.format($0, rollback: rollback) })
+    }
+}
+
 struct CommitBranchOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -141,23 +153,17 @@ extension Lockmaster.Promote {
         @Argument(help: "The version to pin, e.g. 1.4.2.", transform: VersionArgument.parse)
         var version: VersionArgument
 
-        @OptionGroup var repository: RepositoryOptions
-        @OptionGroup var registry: RegistryOptions
-        @OptionGroup var branch: CommitBranchOptions
-        @OptionGroup var forcing: ForceOptions
-
-        @OptionGroup var output: OutputOptions<OutputFormat>
+        @OptionGroup var options: PromotionOptions
 
         func run() async throws {
             try await Terminal.run {
-                let root = try await repository.root()
-                let report = try await Activity.during("checking the gates") {
-                    try await Promoter(access: registry.access()).promote(
+                try await options.pin(rollback: false) { promoter, root in
+                    try await promoter.promote(
                         PromoteRequest(
-                            repository: root, environment: environment, version: version.tag, branch: branch.choice,
-                            force: forcing.force, reason: forcing.reason))
+                            repository: root, environment: environment, version: version.tag,
+                            branch: options.branch.choice,
+                            force: options.forcing.force, reason: options.forcing.reason))
                 }
-                Terminal.out(try output.render(report, text: { PromoteTextFormatter.format($0) }))
             }
         }
     }

@@ -77,12 +77,7 @@ extension Lockmaster.Sandbox {
                 "Who owns the sandbox (default: the e-mail git authors commits with).", valueName: "EMAIL"))
         var owner: String?
 
-        @Option(
-            help: ArgumentHelp("How long the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
-            transform: { try TimeSpan.parse($0, option: "--ttl") })
-        var ttl: TimeSpan?
-
-        @OptionGroup var clock: ClockOptions
+        @OptionGroup var lease: LeaseOptions
 
         @OptionGroup var output: OutputOptions<OutputFormat>
 
@@ -92,7 +87,7 @@ extension Lockmaster.Sandbox {
                 let report = try await SandboxCreator().run(
                     SandboxCreateRequest(
                         repository: root, name: name, from: from, base: base, noCommit: noCommit, resume: resume,
-                        hookOutput: { Terminal.errData($0) }, owner: owner, ttl: ttl, now: try clock.now()))
+                        hookOutput: { Terminal.errData($0) }, owner: owner, ttl: lease.ttl, now: try lease.clock.now()))
                 Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
         }
@@ -272,13 +267,7 @@ extension Lockmaster.Sandbox {
 
         @OptionGroup var repository: RepositoryOptions
 
-        @Option(
-            help: ArgumentHelp(
-                "How long from now the lease runs: 3d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
-            transform: { try TimeSpan.parse($0, option: "--ttl") })
-        var ttl: TimeSpan?
-
-        @OptionGroup var clock: ClockOptions
+        @OptionGroup var lease: LeaseOptions
 
         @OptionGroup var output: OutputOptions<OutputFormat>
 
@@ -286,7 +275,7 @@ extension Lockmaster.Sandbox {
             try await Terminal.run {
                 let root = try await repository.root()
                 let report = try await SandboxExtender().run(
-                    SandboxExtendRequest(repository: root, name: name, ttl: ttl, now: try clock.now()))
+                    SandboxExtendRequest(repository: root, name: name, ttl: lease.ttl, now: try lease.clock.now()))
                 Terminal.out(try output.render(report, text: SandboxTextFormatter.format))
             }
         }
@@ -366,4 +355,15 @@ extension Lockmaster.Sandbox {
             }
         }
     }
+}
+
+/// `--ttl` and the clock, for the commands that write a lease (create, extend).
+struct LeaseOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "How long from now the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
+        transform: { try TimeSpan.parse($0, option: "--ttl") })
+    var ttl: TimeSpan?
+
+    @OptionGroup var clock: ClockOptions
 }
