@@ -66,6 +66,17 @@ import Testing
         #expect(output.stdout.contains("development  tracks-branch"))
     }
 
+    /// `--repo` names the work tree it is in: a subdirectory reads the same repository, settings and all.
+    @Test func aSubdirectoryNamesItsRepository() async throws {
+        let repository = try await platformRepository()
+        let atRoot = try await LockmasterBinary.run(["status", "--offline", "-o", "json", "--repo", repository.path])
+        let below = try await LockmasterBinary.run([
+            "status", "--offline", "-o", "json", "--repo", repository.path + "/clusters",
+        ])
+        #expect(atRoot.status == 0 && below.status == 0, "\(below.stderr)")
+        #expect(below.stdout == atRoot.stdout)
+    }
+
     @Test func unreadableFileIsNamed() async throws {
         let repository = try await platformRepository()
         try repository.write("clusters/production/secret.yaml", "apiVersion: v1\nkind: Secret\n")

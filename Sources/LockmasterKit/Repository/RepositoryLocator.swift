@@ -15,7 +15,8 @@ public enum RepositoryLocationError: Error, Sendable, Equatable, CustomStringCon
     }
 }
 
-/// Finds the platform repository: `--repo DIR` when given, otherwise the git work tree around the current directory.
+/// Finds the platform repository: the git work tree around `--repo DIR` (or DIR itself outside git), otherwise
+/// the work tree around the current directory.
 public struct RepositoryLocator: Sendable {
     private let git: any GitClient
 
@@ -33,7 +34,9 @@ public struct RepositoryLocator: Sendable {
             else {
                 throw RepositoryLocationError.notADirectory(explicit)
             }
-            return url
+            // A directory inside a work tree means that work tree, as git reads it: settings, the base and
+            // every path are the repository's, never a subdirectory's.
+            return try await git.workTreeRoot(containing: url) ?? url
         }
         guard let root = try await git.workTreeRoot(containing: currentDirectory) else {
             throw RepositoryLocationError.notInWorkTree(currentDirectory.path)
