@@ -174,7 +174,7 @@ import Testing
                 expect: "--execute needs --context"),
             Case(
                 name: "bad duration", arguments: ["sandbox", "delete", "OPS-1-x", "--timeout", "soon"], status: 64,
-                expect: "--timeout soon is not a duration"),
+                expect: "The value 'soon' is invalid for '--timeout <DURATION>': not a duration"),
         ]
         return cases
     }()

@@ -100,7 +100,7 @@ import Testing
             try await LockmasterBinary.run([
                 "sandbox", "extend", "OPS-1-first", "--ttl", "soon", "--repo", repository.path,
             ]).stderr
-                .contains("--ttl soon is not a duration"))
+                .contains("The value 'soon' is invalid for '--ttl <DURATION>': not a duration: write a number"))
 
         // check on the expired sandbox's branch warns, at the lease's expiry line.
         try await TestGit.run(["switch", "-q", "OPS-2-second"], in: repository.url)

@@ -5,9 +5,9 @@ import LockmasterKit
 /// A duration on the command line, in the one grammar lease TTLs use too (`TimeSpan`).
 extension TimeSpan {
     /// For `@Option(transform:)`: the value, or an error that says how to write one.
-    static func parse(_ text: String, option: String) throws -> TimeSpan {
+    static func parse(_ text: String) throws -> TimeSpan {
         guard let value = TimeSpan(text) else {
-            throw ValidationError("\(option) \(text) is not a duration: \(TimeSpan.grammar)")
+            throw ValidationError("not a duration: \(TimeSpan.grammar)")
         }
         return value
     }

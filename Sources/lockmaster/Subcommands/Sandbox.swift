@@ -186,10 +186,10 @@ extension Lockmaster.Sandbox {
         @Option(
             help: ArgumentHelp(
                 "How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-            transform: { try TimeSpan.parse($0, option: "--timeout") })
+            transform: TimeSpan.parse)
         var timeout = TimeSpan("10m")!
 
-        @Option(help: .hidden, transform: { try TimeSpan.parse($0, option: "--poll") })
+        @Option(help: .hidden, transform: TimeSpan.parse)
         var poll = TimeSpan("2s")!
 
         @Flag(help: "Keep the sandbox branch after removing its directory.")
@@ -329,10 +329,10 @@ extension Lockmaster.Sandbox {
         @Option(
             help: ArgumentHelp(
                 "How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-            transform: { try TimeSpan.parse($0, option: "--timeout") })
+            transform: TimeSpan.parse)
         var timeout = TimeSpan("10m")!
 
-        @Option(help: .hidden, transform: { try TimeSpan.parse($0, option: "--poll") })
+        @Option(help: .hidden, transform: TimeSpan.parse)
         var poll = TimeSpan("2s")!
 
         @OptionGroup var clock: ClockOptions
@@ -362,7 +362,7 @@ struct LeaseOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "How long from now the lease runs: 7d, 36h, 2w (default: sandbox.ttl).", valueName: "DURATION"),
-        transform: { try TimeSpan.parse($0, option: "--ttl") })
+        transform: TimeSpan.parse)
     var ttl: TimeSpan?
 
     @OptionGroup var clock: ClockOptions
