@@ -183,14 +183,7 @@ extension Lockmaster.Sandbox {
         @Flag(help: "Carry the plan out (needs --context).")
         var execute = false
 
-        @Option(
-            help: ArgumentHelp(
-                "How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-            transform: TimeSpan.parse)
-        var timeout = TimeSpan("10m")!
-
-        @Option(help: .hidden, transform: TimeSpan.parse)
-        var poll = TimeSpan("2s")!
+        @OptionGroup var waiting: TeardownWaitOptions
 
         @Flag(help: "Keep the sandbox branch after removing its directory.")
         var keepBranch = false
@@ -224,7 +217,8 @@ extension Lockmaster.Sandbox {
                 }
                 Terminal.out(try output.render(plan, text: TeardownFormatter.format))
                 guard execute, let context else { return }
-                var executor = TeardownExecutor(context: context, timeout: timeout.duration, poll: poll.duration)
+                var executor = TeardownExecutor(
+                    context: context, timeout: waiting.timeout.duration, poll: waiting.poll.duration)
                 let settings: LockmasterSettings
                 if let record {
                     settings = record
@@ -326,14 +320,7 @@ extension Lockmaster.Sandbox {
             help: ArgumentHelp("The kube context of a sandbox's cluster; repeatable.", valueName: "NAME=CTX"))
         var contexts: [ContextPair] = []
 
-        @Option(
-            help: ArgumentHelp(
-                "How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
-            transform: TimeSpan.parse)
-        var timeout = TimeSpan("10m")!
-
-        @Option(help: .hidden, transform: TimeSpan.parse)
-        var poll = TimeSpan("2s")!
+        @OptionGroup var waiting: TeardownWaitOptions
 
         @OptionGroup var clock: ClockOptions
 
@@ -346,7 +333,7 @@ extension Lockmaster.Sandbox {
                     repository: root, now: try clock.now(), execute: execute,
                     contexts: Dictionary(
                         contexts.map { ($0.environment, $0.context) }, uniquingKeysWith: { _, last in last }),
-                    timeout: timeout.duration, poll: poll.duration)
+                    timeout: waiting.timeout.duration, poll: waiting.poll.duration)
                 let report = try await Interruption.deferring {
                     try await SandboxCollector().run(
                         request, progress: Terminal.progressLines(), interrupted: { Interruption.requested })
@@ -366,4 +353,16 @@ struct LeaseOptions: ParsableArguments {
     var ttl: TimeSpan?
 
     @OptionGroup var clock: ClockOptions
+}
+
+/// How long a teardown waits for each object to go, and how often it looks (delete, gc).
+struct TeardownWaitOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "How long one object may take to disappear: 30s, 10m, 1h (default: 10m).", valueName: "DURATION"),
+        transform: TimeSpan.parse)
+    var timeout = TimeSpan("10m")!
+
+    @Option(help: .hidden, transform: TimeSpan.parse)
+    var poll = TimeSpan("2s")!
 }
