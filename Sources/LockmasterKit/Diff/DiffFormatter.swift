@@ -87,8 +87,21 @@ public enum DiffFormatter {
                 lines.append(
                     StyledText("  error: \(problem.kustomization) (\(problem.path)): \(problem.message)", .failed))
             }
+            if !environment.untouched.isEmpty {
+                lines.append(StyledText("  note: " + untouchedNote(environment.untouched), .muted))
+            }
         }
         return StyledText.joined(lines) + "\n"
+    }
+
+    /// One line for the Kustomizations the change does not touch and no side can read: how many, the first
+    /// few, and why they do not fail the diff.
+    static func untouchedNote(_ problems: [RenderProblem]) -> String {
+        let names =
+            problems.prefix(3).map { "\($0.kustomization)" }.joined(separator: ", ") + (problems.count > 3 ? ", …" : "")
+        return
+            "\(problems.count) Kustomization\(problems.count == 1 ? "" : "s") the change does not touch cannot be read on "
+            + "either side (\(names)); not compared, and not a failure (--strict makes it one)"
     }
 
     /// An annotation's `file=…,line=…,col=…,` for a finding, or nothing for one without a file.
@@ -206,6 +219,9 @@ public enum DiffFormatter {
                 lines.append(
                     "- :warning: \(MarkdownText.code(problem.kustomization.description)) (\(MarkdownText.code(problem.path))): \(MarkdownText.text(problem.message))"
                 )
+            }
+            if !environment.untouched.isEmpty {
+                lines += ["- " + MarkdownText.text(untouchedNote(environment.untouched)), ""]
             }
         }
         return lines.joined(separator: "\n") + "\n"

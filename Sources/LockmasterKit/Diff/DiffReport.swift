@@ -13,6 +13,11 @@ public struct DiffReport: Sendable, Codable, Equatable {
     public var settings: String?
 
     public var hasChanges: Bool { environments.contains { !$0.kustomizations.isEmpty || !$0.services.isEmpty } }
+
+    /// Whether a Kustomization could not be compared: one the change touches, or (`strict`) any.
+    public func hasProblems(strict: Bool) -> Bool {
+        environments.contains { !$0.problems.isEmpty || (strict && !$0.untouched.isEmpty) }
+    }
 }
 
 public struct EnvironmentDiff: Sendable, Codable, Equatable {
@@ -21,8 +26,11 @@ public struct EnvironmentDiff: Sendable, Codable, Equatable {
     public var kustomizations: [KustomizationDiff]
     /// Platform services added, removed, upgraded and reconfigured, lowest risk first.
     public var services: [ServiceChange]
-    /// Kustomizations that could not be rendered on either side.
+    /// Kustomizations that could not be rendered, on one side or differently on the two: what the change
+    /// touches and the diff cannot show.
     public var problems: [RenderProblem]
+    /// Kustomizations that cannot be rendered, the same way on both sides: the change does not touch them.
+    public var untouched: [RenderProblem] = []
     /// Kustomizations whose objects were not compared because a side could not be built: never shown as
     /// objects removed (or added).
     public var unbuilt: [UnbuiltKustomization] = []

@@ -291,17 +291,19 @@ public struct PlatformDiffer: Sendable {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name.description))
         }
         services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
+        // A Kustomization that cannot be read the same way on both sides is one the change does not touch:
+        // said, not a failure of the diff (`--strict` makes it one).
+        let baseProblems = old?.problems ?? []
+        let untouched = old == nil ? [] : new.problems.filter { baseProblems.contains($0) }
         var environment = EnvironmentDiff(
             name: name, kustomizations: kustomizations, services: services,
-            problems: ((old?.problems ?? []) + new.problems).reduce(into: []) { unique, problem in
-                // A source missing on both sides is one problem, not two.
-                if !unique.contains(problem) { unique.append(problem) }
-            })
+            problems: (baseProblems + new.problems).filter { !untouched.contains($0) })
+        environment.untouched = untouched
         environment.unbuilt =
-            (old?.problems ?? []).map {
+            baseProblems.filter { !untouched.contains($0) }.map {
                 UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message)
             }
-            + new.problems.map {
+            + new.problems.filter { !untouched.contains($0) }.map {
                 UnbuiltKustomization(kustomization: $0.kustomization, side: .head, message: $0.message)
             }
         return (environment, DangerReview.findings(environment: name, changes: changes))

@@ -71,6 +71,9 @@ extension Lockmaster {
         @Flag(help: "Exit 1 when there are changes, like git diff --exit-code.")
         var exitCode = false
 
+        @Flag(help: "Exit 1 also when a Kustomization the change does not touch cannot be read on either side.")
+        var strict = false
+
         @Flag(help: "Also show where the change goes after it merges: each environment, when, and in which version.")
         var lane = false
 
@@ -145,7 +148,7 @@ extension Lockmaster {
                 case .json: Terminal.out(try Terminal.json(report))
                 case .github: Terminal.outWorkflowCommands(DiffFormatter.github(report))
                 }
-                if report.environments.contains(where: { !$0.problems.isEmpty }) || (exitCode && report.hasChanges) {
+                if report.hasProblems(strict: strict) || (exitCode && report.hasChanges) {
                     throw ExitCode.failure
                 }
                 if let failOn, report.environments.contains(where: { $0.dangers.contains { $0.severity >= failOn } }) {
