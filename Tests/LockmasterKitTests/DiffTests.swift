@@ -188,5 +188,10 @@ import Testing
         try await TestGit.commitAll(in: repository.url)
         try repository.write("platform/services/podinfo.yaml", podinfo("7.0.0"))
         #expect(try await base.diff(repository).services.map(\.step) == [.major])
+        // Going down is a downgrade, never an upgrade.
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write("platform/services/podinfo.yaml", podinfo("6.7.0"))
+        let down = try await base.diff(repository).services
+        #expect(down.map(\.change) == [.downgraded] && down.map(\.step) == [.downgrade], "\(down)")
     }
 }

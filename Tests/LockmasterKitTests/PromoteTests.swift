@@ -126,7 +126,9 @@ import Testing
         #expect(message.contains("^ upgraded    HelmRelease keda/keda 2.14.0 → 2.14.1"))
         #expect(
             report.changes == [
-                ServiceChange(change: .upgraded, kind: "HelmRelease", name: "keda/keda", from: "2.14.0", to: "2.14.1")
+                ServiceChange(
+                    change: .upgraded, kind: "HelmRelease", name: "keda/keda", from: "2.14.0", to: "2.14.1",
+                    step: .patch)
             ])
 
         // History and rollback once the promotion is merged.

@@ -265,16 +265,8 @@ public struct PlatformDiffer: Sendable {
         // Services of a Kustomization one side could not build are not compared either.
         let comparableBefore = before.filter { !unbuiltHead.contains($0.kustomization) }
         let comparableAfter = after.filter { !unbuiltBase.contains($0.kustomization) }
-        var services = ServiceDiff.compare(old: objects(comparableBefore), new: objects(comparableAfter)).map {
-            change -> ServiceChange in
-            guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init),
-                let to = change.to.flatMap(SemanticVersion.init)
-            else { return change }
-            var copy = change
-            // A lower version is a downgrade whatever part of it changed (the review says why it is dangerous).
-            copy.step = VersionStep(from: from, to: to)
-            return copy
-        }
+        var services = VersionStep.classify(
+            ServiceDiff.compare(old: objects(comparableBefore), new: objects(comparableAfter)))
         let named = Set(services.map { "\($0.kind)/\($0.name)" })
         // A chart source that a HelmRelease's chartRef follows changes with its release's upgrade.
         let chartSources = Set(

@@ -15,4 +15,17 @@ extension VersionStep {
             self = .patch
         }
     }
+
+    /// Each chart version change with its step; one that goes down is `downgraded`, never `upgraded`.
+    static func classify(_ changes: [ServiceChange]) -> [ServiceChange] {
+        changes.map { change in
+            guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init),
+                let to = change.to.flatMap(SemanticVersion.init)
+            else { return change }
+            var copy = change
+            copy.step = VersionStep(from: from, to: to)
+            if copy.step == .downgrade { copy.change = .downgraded }
+            return copy
+        }.sorted { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
+    }
 }

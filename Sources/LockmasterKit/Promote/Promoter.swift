@@ -217,7 +217,7 @@ public struct Promoter: Sendable {
             let new = try await ArtifactObjects.load(
                 request.version, from: store, limit: settings.artifactSizeLimitMiB << 20)
         {
-            changes = ServiceDiff.compare(old: old, new: new)
+            changes = VersionStep.classify(ServiceDiff.compare(old: old, new: new))
         } else {
             changes = []
         }

@@ -7,9 +7,9 @@ public enum VersionStep: String, Sendable, Codable {
 public struct ServiceChange: Sendable, Codable, Equatable {
     /// Ordered by risk as the platform guide ranks them: adding < removing < upgrading.
     public enum Kind: String, Sendable, Codable, Comparable {
-        case added, removed, upgraded, reconfigured
+        case added, removed, upgraded, downgraded, reconfigured
 
-        var rank: Int { [.added: 0, .removed: 1, .upgraded: 2, .reconfigured: 3][self] ?? 4 }
+        var rank: Int { [.added: 0, .removed: 1, .upgraded: 2, .downgraded: 3, .reconfigured: 4][self] ?? 5 }
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rank < rhs.rank }
     }
 
@@ -115,6 +115,8 @@ public enum ServiceDiff {
         case .upgraded:
             return "^ upgraded    \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")"
                 + (change.step.map { " (\($0.rawValue))" } ?? "")
+        case .downgraded:
+            return "v downgraded  \(change.kind) \(change.name) \(change.from ?? "none") → \(change.to ?? "none")"
         case .reconfigured: return "~ reconfigured \(change.kind) \(change.name)"
         }
     }
