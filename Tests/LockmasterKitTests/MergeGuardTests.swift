@@ -287,12 +287,50 @@ import Testing
                 "clusters/staging/platform.yaml", "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository",
                 "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: OCIRepository")
         }
-        // No Flux version in git: judged against current Flux, which serves neither.
-        #expect(flux.map(\.severity) == [.error, .error])
+        // No Flux version in git: a removed API is a warning that says what would make it certain.
+        #expect(flux.map(\.severity) == [.warning, .warning])
         #expect(
-            flux.last?.message == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is not served by current Flux "
-                + "(development: no Flux version in git, so current Flux is assumed): Flux 2.7 removed it")
-        #expect(flux.last?.hint == "use helm.toolkit.fluxcd.io/v2, served since Flux 2.3")
+            flux.last?.message == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is removed in Flux 2.7 "
+                + "(development: no Flux version in git): an error if development runs Flux 2.7 or later")
+        #expect(
+            flux.last?.hint
+                == "use helm.toolkit.fluxcd.io/v2, served since Flux 2.3; or set fluxVersion for development in lockmaster.yaml to make this certain"
+        )
+        // fluxVersion in lockmaster.yaml (at the base) settles it.
+        let settled = try await findings(.deprecatedAPI) { repository in
+            let settings = try repository.read("lockmaster.yaml")
+            try repository.write("lockmaster.yaml", settings + "fluxVersion: {development: \"2.7\"}\n")
+            try await TestGit.commitAll(in: repository.url, message: "Flux 2.7")
+            try repository.replace(
+                "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+        }
+        #expect(settled.map(\.severity) == [.error], "\(settled)")
+        #expect(
+            settled.first?.message.contains("(development installs Flux 2.7, from fluxVersion in lockmaster.yaml)")
+                == true)
+        // Flux installed from the flux-manifests artifact, or from the flux2 repository's install base.
+        for (file, text) in [
+            (
+                "clusters/development/flux.yaml",
+                "apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: flux-manifests, namespace: flux-system}\n"
+                    + "spec: {interval: 1h, url: oci://ghcr.io/fluxcd/flux-manifests, ref: {tag: v2.8.0}}\n"
+            ),
+            (
+                "clusters/development/flux-system/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- https://github.com/fluxcd/flux2/manifests/install?ref=v2.8.0\n"
+            ),
+        ] {
+            let found = try await findings(.deprecatedAPI) { repository in
+                try repository.write(file, text)
+                try repository.replace(
+                    "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+            }
+            // Development's verdict is certain; staging's (it applies the same file) is not.
+            #expect(
+                found.contains {
+                    $0.severity == .error && $0.message.contains("(development installs Flux 2.8, from \(file)")
+                }, "\(file): \(found.map(\.message))")
+        }
         // On Flux 2.4 (bootstrap's header in gotk-components.yaml) both are still served; OCIRepository v1
         // is not yet, so the fix is an upgrade.
         let old = try await findings(.deprecatedAPI) { repository in
@@ -312,7 +350,7 @@ import Testing
         #expect(old.first?.hint == "upgrade Flux to 2.6 or later, then use source.toolkit.fluxcd.io/v1")
         #expect(
             old.last?.message
-                == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is deprecated and removed in Flux 2.7 (development installs Flux 2.4)"
+                == "HelmRelease helm.toolkit.fluxcd.io/v2beta1 is deprecated and removed in Flux 2.7 (development installs Flux 2.4, from clusters/development/flux-system/gotk-components.yaml)"
         )
         let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: keda\n  namespace: keda\n"
         let removed = try await findings(.deprecatedAPI, kubeVersion: KubernetesRelease(minor: 25)) {

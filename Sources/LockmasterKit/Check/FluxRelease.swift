@@ -3,8 +3,7 @@ import Manifests
 import Platform
 import Support
 
-/// Which Flux an environment installs, as far as git says: the `# Flux Version:` header `flux bootstrap`
-/// writes into gotk-components.yaml, or a Flux Operator instance's `spec.distribution.version`.
+/// Which Flux an environment installs, as far as git (or lockmaster.yaml) says, and where that was read.
 enum FluxRelease: Sendable, Equatable {
     /// Flux 2.X.
     case minor(Int)
@@ -13,22 +12,72 @@ enum FluxRelease: Sendable, Equatable {
     /// Nothing in git says.
     case unknown
 
-    static func installed(by environment: PlatformEnvironment, root: URL) -> FluxRelease {
-        if let head = RepositoryFile.contents(
-            "\(environment.directory)/flux-system/gotk-components.yaml", in: root, limit: 4096)
+    /// The release and where it was read (nil when nothing says), trying in turn: `fluxVersion` in
+    /// lockmaster.yaml; the `# Flux Version:` header `flux bootstrap` writes into gotk-components.yaml; a
+    /// Flux Operator instance's `spec.distribution.version`; an OCIRepository of `flux-manifests` (the
+    /// install manifests as an artifact) by its tag; a kustomization that installs Flux from the
+    /// `fluxcd/flux2` repository's `manifests/install?ref=` or a release's `install.yaml`.
+    static func installed(by environment: PlatformEnvironment, root: URL, settings: LockmasterSettings) -> (
+        release: FluxRelease, source: String?
+    ) {
+        if let version = settings.fluxVersion[environment.name], let minor = minor(in: version) {
+            return (.minor(minor), "fluxVersion in lockmaster.yaml")
+        }
+        let components = "\(environment.directory)/flux-system/gotk-components.yaml"
+        if let head = RepositoryFile.contents(components, in: root, limit: 4096),
+            let match = String(decoding: head, as: UTF8.self).firstMatch(of: #/# Flux Version: v?2\.(\d+)/#),
+            let minor = Int(match.1)
         {
-            let text = String(decoding: head, as: UTF8.self)
-            if let match = text.firstMatch(of: #/# Flux Version: v?2\.(\d+)/#), let minor = Int(match.1) {
-                return .minor(minor)
+            return (.minor(minor), components)
+        }
+        if let instance = environment.instance,
+            let version = instance.distributionVersion?.trimmingCharacters(in: .whitespaces)
+        {
+            let source = "\(instance.object.location)"
+            if let match = version.wholeMatch(of: #/v?2\.(\d+)(\.[0-9x*]+.*)?/#), let minor = Int(match.1) {
+                return (.minor(minor), source)
+            }
+            return (.newest, source)
+        }
+        for object in environment.objects {
+            guard let source = OCIRepository(object), source.url?.hasSuffix("/flux-manifests") == true,
+                let tag = source.ref?.tag, source.ref?.digest == nil, source.ref?.semver == nil,
+                let minor = minor(in: tag)
+            else { continue }
+            return (.minor(minor), "\(object.location)")
+        }
+        if let (minor, file) = installBase(under: environment.directory, root: root) { return (.minor(minor), file) }
+        return (.unknown, nil)
+    }
+
+    /// `2.4`, `v2.5.1` → 4, 5.
+    private static func minor(in version: String) -> Int? {
+        version.trimmingCharacters(in: .whitespaces).wholeMatch(of: #/v?2\.(\d+)(\.\d+)?(-.*)?/#).flatMap { Int($0.1) }
+    }
+
+    /// A kustomization under `directory` that installs Flux from its repository by a ref or a release.
+    private static func installBase(under directory: String, root: URL) -> (Int, String)? {
+        let base = root.appendingPathComponent(directory)
+        guard let walker = FileManager.default.enumerator(atPath: base.path) else { return nil }
+        let names: Set = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+        var seen = 0
+        while let relative = walker.nextObject() as? String, seen < 10_000 {
+            seen += 1
+            guard names.contains((relative as NSString).lastPathComponent),
+                let data = RepositoryFile.contents("\(directory)/\(relative)", in: root, limit: 1 << 20)
+            else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            let patterns = [
+                #/fluxcd/flux2/+manifests/install\?ref=v?2\.(\d+)/#,
+                #/fluxcd/flux2/releases/download/v?2\.(\d+)\.\d+/install\.yaml/#,
+            ]
+            for pattern in patterns {
+                if let match = text.firstMatch(of: pattern), let minor = Int(match.1) {
+                    return (minor, "\(directory)/\(relative)")
+                }
             }
         }
-        guard let version = environment.instance?.distributionVersion?.trimmingCharacters(in: .whitespaces) else {
-            return .unknown
-        }
-        if let match = version.wholeMatch(of: #/v?2\.(\d+)(\.[0-9x*]+.*)?/#), let minor = Int(match.1) {
-            return .minor(minor)
-        }
-        return .newest
+        return nil
     }
 
     /// Whether this release serves an API that `removedIn` (a Flux 2.X minor) stopped serving.

@@ -20,6 +20,8 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
     public var remoteHosts: [String] = []
     /// The kube context of each environment's cluster, for `status --live`.
     public var contexts: [String: String] = [:]
+    /// The Flux each environment runs (`2.4`, `v2.5.1`), where nothing in git says: check judges Flux APIs by it.
+    public var fluxVersion: [String: String] = [:]
     public var sandbox = Sandbox()
     public var signing = Signing()
 

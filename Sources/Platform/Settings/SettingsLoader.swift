@@ -76,6 +76,12 @@ extension LockmasterSettings {
                         contexts[environment] = name
                     }
                 }
+            case "fluxVersion":
+                for pair in value.pairs ?? [] {
+                    if let environment = pair.key.string, let version = pair.value.string {
+                        fluxVersion[environment] = version
+                    }
+                }
             case "sandbox":
                 for field in value.pairs ?? [] {
                     switch field.key.string {

@@ -54,6 +54,10 @@ public enum SettingsSchema {
               "description": "The kube context of each environment's cluster, asked by status --live.",
               "type": "object", "additionalProperties": {"type": "string", "minLength": 1}, "default": {}, "examples": [{"development": "dev-eu-1", "staging": "stage-eu-1", "production": "prod-eu-1"}]
             },
+            "fluxVersion": {
+              "description": "The Flux each environment runs, where nothing in git says (no gotk-components.yaml header, FluxInstance, flux-manifests OCIRepository or install base): check judges removed and deprecated Flux APIs by it.",
+              "type": "object", "additionalProperties": {"type": "string", "pattern": "^v?2[.][0-9]+([.][0-9]+)?$"}, "default": {}, "examples": [{"production": "2.4", "staging": "v2.5.1"}]
+            },
             "signing": {
               "description": "cosign-compatible signatures: the key publish signs with, the public keys verify and promote trust, and the environments that must run signed versions.",
               "type": "object",

@@ -11,17 +11,20 @@ enum DeprecatedAPIRule: Rule {
     static let summary = "Flux APIs its Flux removed (error) or deprecated (warning); Kubernetes APIs at --kube-version"
 
     static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
-        flux(scopes: input.scopes.map(\.scope), all: input.objects, root: input.root)
+        flux(scopes: input.scopes.map(\.scope), root: input.root, settings: input.repository.settings)
             + kubernetes(input.objects, kubeMinor: input.kubeMinor)
     }
 
-    /// Flux APIs: an error where the environment's release no longer serves the API, else a warning whose
-    /// fix names the release that serves the replacement. An object several environments apply gets the
-    /// most severe verdict; one that no environment applies is judged against current Flux.
-    static func flux(scopes: [EnvironmentScope], all: [KubernetesObject], root: URL) -> [CheckFinding] {
+    /// Flux APIs, for the objects Flux applies: an error where the environment's release is known and no
+    /// longer serves the API; a warning where no release is known (what would make it certain is said),
+    /// or where the API is only deprecated, whose fix names the release that serves the replacement. An
+    /// object several environments apply gets the most severe verdict.
+    static func flux(scopes: [EnvironmentScope], root: URL, settings: LockmasterSettings) -> [CheckFinding] {
         var verdicts: [SourceLocation: CheckFinding] = [:]
-        func judge(_ object: KubernetesObject, at location: SourceLocation, release: FluxRelease, environment: String?)
-        {
+        func judge(
+            _ object: KubernetesObject, at location: SourceLocation, release: FluxRelease, source: String?,
+            environment: String
+        ) {
             guard
                 let entry = APIDeprecations.match(
                     APIDeprecations.flux, apiVersion: object.apiVersion, kind: object.kind)
@@ -29,13 +32,19 @@ enum DeprecatedAPIRule: Rule {
             let since = entry.replacementSinceFlux ?? 0
             let subject = "\(object.kind) \(object.apiVersion)"
             let place =
-                environment.map {
-                    release == .unknown
-                        ? " (\($0): no Flux version in git, so current Flux is assumed)"
-                        : " (\($0) installs \(release.description))"
-                } ?? ""
+                release == .unknown
+                ? " (\(environment): no Flux version in git)"
+                : " (\(environment) installs \(release.description)" + (source.map { ", from \($0)" } ?? "") + ")"
             let finding: CheckFinding
-            if !release.serves(removedIn: entry.removedInFlux), let removed = entry.removedInFlux {
+            if release == .unknown, let removed = entry.removedInFlux {
+                // Flux 2.`removed` and later refuse it; whether this environment runs such a Flux is not known.
+                finding = CheckFinding(
+                    id, .warning, at: location,
+                    "\(subject) is removed in Flux 2.\(removed)\(place): an error if \(environment) runs Flux 2.\(removed) or later",
+                    hint:
+                        "use \(entry.replacement), served since Flux 2.\(since); or set fluxVersion for \(environment) in lockmaster.yaml to make this certain"
+                )
+            } else if !release.serves(removedIn: entry.removedInFlux), let removed = entry.removedInFlux {
                 finding = CheckFinding(
                     id, .error, at: location,
                     "\(subject) is not served by \(release.description)\(place): Flux 2.\(removed) removed it",
@@ -54,17 +63,13 @@ enum DeprecatedAPIRule: Rule {
             if let earlier = verdicts[location], earlier.severity == .error || finding.severity == .warning { return }
             verdicts[location] = finding
         }
-        var judged = Set<SourceLocation>()
         for scope in scopes {
-            let release = FluxRelease.installed(by: scope.environment, root: root)
+            let (release, source) = FluxRelease.installed(by: scope.environment, root: root, settings: settings)
             for object in scope.objects {
-                let location = scope.location(object, ["apiVersion"])
-                judged.insert(object.location)
-                judge(object, at: location, release: release, environment: scope.environment.name)
+                judge(
+                    object, at: scope.location(object, ["apiVersion"]), release: release, source: source,
+                    environment: scope.environment.name)
             }
-        }
-        for object in all where !judged.contains(object.location) {
-            judge(object, at: object.location(of: ["apiVersion"]), release: .unknown, environment: nil)
         }
         return Array(verdicts.values)
     }
