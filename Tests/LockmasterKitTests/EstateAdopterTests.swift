@@ -32,6 +32,11 @@ import Testing
         #expect(
             settings.clustersDir == "kubernetes/flux" && settings.platformPaths == ["kubernetes"]
                 && settings.environments == ["cluster"])
+        // Sandboxes copy the environment that tracks the branch of record, whatever its name.
+        #expect(settings.sandbox.from == "cluster")
+        #expect(
+            written.contains(
+                "# sandbox.from: cluster tracks main, so a sandbox is a copy of it\nsandbox:\n  from: \"cluster\"\n"))
         // Only lockmaster.yaml is new.
         #expect(try await TestGit.run(["status", "--porcelain"], in: directory.url) == "?? lockmaster.yaml\n")
         // Adopting again is refused and changes nothing.
@@ -75,9 +80,11 @@ import Testing
     @Test func theGuidesLayoutGetsItsPromotionOrder() async throws {
         var files = PlatformFixture.files()
         files["lockmaster.yaml"] = nil
-        let (_, report) = try await adopt(files)
+        let (directory, report) = try await adopt(files)
         #expect(report.clustersDir == "clusters" && report.platformPaths == ["platform"], "\(report)")
         #expect(report.environments.compactMap(\.role) == ["development", "staging", "production"])
+        // Named development already: nothing to write.
+        #expect(try SettingsLoader.load(repositoryRoot: directory.url).sandbox.from == "development")
     }
 
     @Test func noFluxEntryIsAnErrorAndWritesNothing() async throws {

@@ -128,6 +128,13 @@ public struct EstateAdopter: Sendable {
                 ? "environments: none tracks \(branch.name), so no promotion order is set; list development, staging and production once they exist"
                 : "environments, in promotion order (tracks \(branch.name), tracks a range, pinned): "
                     + order.joined(separator: ", "))
+        // Sandboxes are copies of the environment that tracks the branch of record.
+        if let first = order.first, first != LockmasterSettings.Sandbox().from,
+            adopted.first(where: { $0.name == first })?.classification.kind == .tracksBranch
+        {
+            settings.sandbox.from = first
+            reasons.append("sandbox.from: \(first) tracks \(branch.name), so a sandbox is a copy of it")
+        }
 
         let environments = adopted.map { environment in
             AdoptReport.Environment(
@@ -267,6 +274,9 @@ public struct EstateAdopter: Sendable {
         text += reason("platformPaths") + "platformPaths: \(list(settings.platformPaths))\n"
         text += reason("branch") + "branch: \(YAMLNode.jsonString(settings.branch))\n"
         text += reason("environments") + "environments: \(list(settings.environments))\n"
+        if settings.sandbox.from != LockmasterSettings.Sandbox().from {
+            text += reason("sandbox.from") + "sandbox:\n  from: \(YAMLNode.jsonString(settings.sandbox.from))\n"
+        }
         if let artifact = settings.artifact { text += "artifact: \(YAMLNode.jsonString(artifact))\n" }
         return text
     }

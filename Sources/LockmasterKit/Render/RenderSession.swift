@@ -244,8 +244,8 @@ final class RenderSession {
         let git = source.flatMap { GitRepository($0.object) }
         if let git, let url = git.url, !context.identity.isThisRepository(url) {
             return problem(
-                "its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") is another repository (\(Inert.line(url))); "
-                    + "it is not rendered offline, and never read from this one", .unavailable)
+                "its source GitRepository \(git.object.effectiveNamespace)/\(git.object.name ?? "") is another repository (\(Inert.line(url))), "
+                    + "never read from this one", .unavailable)
         }
         do {
             let tree =
