@@ -58,6 +58,25 @@ import Testing
         }
     }
 
+    /// What installs Flux (a flux-operator HelmRelease) and the Kustomization applying it go after every
+    /// other object and after the sources: Flux's controllers serve the finalizers until then.
+    @Test func whatInstallsFluxGoesLast() {
+        var operatorRelease = hr("flux-operator", "flux-system", appliedBy: "flux-system/flux")
+        operatorRelease.installsFlux = true
+        let source = TeardownObject(kind: "HelmRepository", namespace: "flux-system", name: "charts")
+        let plan = TeardownPlanner.plan(
+            sandbox: "sandbox-x",
+            objects: [
+                ks("flux"), operatorRelease, ks("apps"), hr("keda", "keda", appliedBy: "flux-system/apps"), source,
+            ],
+            hooks: [])
+        let steps = order(plan)
+        let last = [steps["HelmRelease/flux-system/flux-operator"]!, steps["Kustomization/flux-system/flux"]!]
+        #expect(last.allSatisfy { $0 > steps["HelmRepository/flux-system/charts"]! }, "\(plan.steps)")
+        #expect(last.allSatisfy { $0 > steps["Kustomization/flux-system/apps"]! })
+        #expect(steps["HelmRelease/flux-system/flux-operator"]! < steps["Kustomization/flux-system/flux"]!)
+    }
+
     @Test func chain() {
         let objects = [ks("a"), ks("b", dependsOn: ["flux-system/a"]), ks("c", dependsOn: ["flux-system/b"])]
         let plan = TeardownPlanner.plan(sandbox: "s", objects: objects, hooks: [])

@@ -65,7 +65,11 @@ enum TeardownInventory {
                 }
             }
             if annotations?.string(at: ["lockmaster.io/provides"]) == "crds" { provides.append("*") }
-            return TeardownObject(
+            let children =
+                object.kind == "Kustomization"
+                ? applied[KustomizationID(namespace: namespace, name: object.name)] ?? [] : []
+            let installsFlux = Self.installsFlux(object) || children.contains(where: Self.installsFlux)
+            var teardown = TeardownObject(
                 kind: object.kind, namespace: namespace, name: object.name, dependsOn: dependsOn,
                 suspended: spec?.string(at: ["suspend"]) == "true",
                 prune: object.kind == "Kustomization" ? spec?.string(at: ["prune"]).map { $0 == "true" } ?? false : nil,
@@ -74,6 +78,27 @@ enum TeardownInventory {
                 providesCRDGroups: Array(Set(provides)).sorted(), ownsCustomResourceGroups: Array(Set(owns)).sorted(),
                 externalState: annotations?.string(at: ["lockmaster.io/external-state"]) == "true"
             )
+            teardown.installsFlux = installsFlux
+            return teardown
+        }
+    }
+
+    /// Flux's own installation: the flux-operator or flux-instance chart, a FluxInstance, or a
+    /// Deployment of Flux's controllers.
+    static func installsFlux(_ object: RenderedObject) -> Bool {
+        switch object.kind {
+        case "HelmRelease":
+            let chart =
+                object.node.string(at: ["spec", "chart", "spec", "chart"])
+                ?? object.node.string(at: ["spec", "chartRef", "name"])
+            return ["flux-operator", "flux-instance", "flux2"].contains(chart ?? "")
+        case "FluxInstance":
+            return true
+        case "Deployment":
+            return ["source-controller", "kustomize-controller", "helm-controller", "flux-operator"].contains(
+                object.name)
+        default:
+            return false
         }
     }
 }

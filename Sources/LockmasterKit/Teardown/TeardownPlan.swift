@@ -23,6 +23,9 @@ public struct TeardownObject: Sendable, Codable, Hashable {
     public var externalState: Bool
     /// Found in the cluster but not in git.
     public var clusterOnly: Bool
+    /// It installs Flux itself (the flux-operator or flux-instance chart, a FluxInstance, Flux's
+    /// controllers): deleted last, since those controllers serve the finalizers of everything else.
+    public var installsFlux: Bool = false
 
     public init(
         kind: String, namespace: String, name: String, dependsOn: [ObjectReference] = [], suspended: Bool = false,

@@ -7,7 +7,8 @@ import Manifests
 /// deleted; delete in waves where an object goes before everything it depends on, before the
 /// Kustomization that applies it, and before the objects providing the CRDs of the custom resources it
 /// owns; objects owning external state first within a wave; sources after all Kustomizations and
-/// HelmReleases; never `flux-system` itself; then verify, destroy, and remove the directory.
+/// HelmReleases; what installs Flux (and the Kustomizations applying it) after the sources, since its
+/// controllers serve every finalizer; never `flux-system` itself; then verify, destroy, and remove the directory.
 public enum TeardownPlanner {
     public static func plan(sandbox: String, objects: [TeardownObject], hooks: [String]) -> TeardownPlan {
         var warnings: [String] = []
@@ -36,25 +37,19 @@ public enum TeardownPlanner {
             }
         }
 
-        // Kahn's algorithm, a wave at a time; a cycle is reported and broken in name order.
-        var remaining = Set(doomed.map(\.id))
-        var waves: [[TeardownObject]] = []
-        while !remaining.isEmpty {
-            var ready = remaining.filter { (mustPrecede[$0] ?? []).isDisjoint(with: remaining) }
-            if ready.isEmpty {
-                let cycle = cycleMembers(in: remaining, edges: mustPrecede)
-                warnings.append(
-                    "ordering cycle among \(cycle.sorted().map(\.description).joined(separator: ", ")) (dependsOn, owner or CRD relations): "
-                        + "they are deleted in name order; check that none waits on another")
-                ready = [cycle.min()!]
+        // What installs Flux, and the Kustomizations that apply it (deleting one prunes it), goes last:
+        // Flux's controllers serve the finalizers of everything deleted before.
+        var last = Set(doomed.filter(\.installsFlux).map(\.id))
+        var grew = true
+        while grew {
+            grew = false
+            for object in doomed where last.contains(object.id) {
+                if let parent = object.appliedBy, byID[parent] != nil, last.insert(parent).inserted { grew = true }
             }
-            let wave = ready.compactMap { byID[$0] }.sorted { a, b in
-                a.externalState != b.externalState
-                    ? a.externalState : (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name)
-            }
-            waves.append(wave)
-            remaining.subtract(ready)
         }
+        let waves = Self.waves(
+            of: Set(doomed.map(\.id)).subtracting(last), byID: byID, mustPrecede: mustPrecede, warnings: &warnings)
+        let finalWaves = Self.waves(of: last, byID: byID, mustPrecede: mustPrecede, warnings: &warnings)
 
         for object in doomed {
             if object.kind == "Kustomization", object.prune == false,
@@ -96,6 +91,14 @@ public enum TeardownPlanner {
                 .delete, source.id, wave: waves.count + 1,
                 "sources last: Kustomizations and HelmReleases no longer need them")
         }
+        for (index, wave) in finalWaves.enumerated() {
+            for object in wave {
+                add(
+                    .delete, object.id, wave: waves.count + 2 + index,
+                    "installs Flux: after everything else, whose finalizers its controllers serve; "
+                        + reason(for: object, mustPrecede: mustPrecede[object.id] ?? []))
+            }
+        }
         add(
             .verify, nil,
             "only the flux-system Kustomization left, no HelmRelease, no namespace of the platform left terminating")
@@ -108,6 +111,32 @@ public enum TeardownPlanner {
             .removeDirectory, nil,
             "remove the sandbox directory in a commit on its branch; delete the branch when merged")
         return TeardownPlan(sandbox: sandbox, steps: steps, warnings: warnings)
+    }
+
+    /// Kahn's algorithm over `nodes`, a wave at a time; a cycle is reported and broken in name order.
+    private static func waves(
+        of nodes: Set<ObjectReference>, byID: [ObjectReference: TeardownObject],
+        mustPrecede: [ObjectReference: Set<ObjectReference>], warnings: inout [String]
+    ) -> [[TeardownObject]] {
+        var remaining = nodes
+        var waves: [[TeardownObject]] = []
+        while !remaining.isEmpty {
+            var ready = remaining.filter { (mustPrecede[$0] ?? []).isDisjoint(with: remaining) }
+            if ready.isEmpty {
+                let cycle = cycleMembers(in: remaining, edges: mustPrecede)
+                warnings.append(
+                    "ordering cycle among \(cycle.sorted().map(\.description).joined(separator: ", ")) (dependsOn, owner or CRD relations): "
+                        + "they are deleted in name order; check that none waits on another")
+                ready = [cycle.min()!]
+            }
+            let wave = ready.compactMap { byID[$0] }.sorted { a, b in
+                a.externalState != b.externalState
+                    ? a.externalState : (a.kind, a.namespace, a.name) < (b.kind, b.namespace, b.name)
+            }
+            waves.append(wave)
+            remaining.subtract(ready)
+        }
+        return waves
     }
 
     private static func reason(for object: TeardownObject, mustPrecede: Set<ObjectReference>) -> String {
