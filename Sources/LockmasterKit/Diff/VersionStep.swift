@@ -19,13 +19,25 @@ extension VersionStep {
     /// Each chart version change with its step; one that goes down is `downgraded`, never `upgraded`.
     static func classify(_ changes: [ServiceChange]) -> [ServiceChange] {
         changes.map { change in
-            guard change.change == .upgraded, let from = change.from.flatMap(SemanticVersion.init),
-                let to = change.to.flatMap(SemanticVersion.init)
-            else { return change }
+            guard change.change == .upgraded, let before = change.from, let after = change.to else { return change }
             var copy = change
-            copy.step = VersionStep(from: from, to: to)
+            if let from = SemanticVersion(before), let to = SemanticVersion(after) {
+                copy.step = VersionStep(from: from, to: to)
+            } else if let from = rangeMajor(before), let to = rangeMajor(after), from != to {
+                // Two ranges that start in different majors: what they admit crosses a major (or goes down).
+                copy.step = to < from ? .downgrade : .major
+            }
             if copy.step == .downgrade { copy.change = .downgraded }
             return copy
         }.sorted { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
+    }
+
+    /// The major a semver range starts at, where it starts with a lower bound (`~1.2.0`, `^2`, `>=3.1 <4`,
+    /// `1.x`); nil for anything else (`<2.0.0`, `*`, a union of ranges), which is then not called major.
+    static func rangeMajor(_ text: String) -> UInt64? {
+        guard (try? SemverRange(text)) != nil, !text.contains("||"),
+            let match = text.wholeMatch(of: #/\s*(?:\^|~|>=|=)?\s*v?(\d+)(?:\.(?:\d+|[xX*])){0,2}(?:\s.*)?/#)
+        else { return nil }
+        return UInt64(match.1)
     }
 }
