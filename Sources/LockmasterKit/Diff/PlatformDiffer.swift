@@ -203,16 +203,58 @@ public struct PlatformDiffer: Sendable {
         return diff
     }
 
+    /// The objects of two sides paired: by Kustomization and identity, in order (the n-th copy with the
+    /// n-th), then the rest by identity alone; what is left is added (head) or removed (base).
+    static func pair(_ before: [RenderedObject], _ after: [RenderedObject]) -> (
+        pairs: [(old: RenderedObject, new: RenderedObject)], added: [RenderedObject], removed: [RenderedObject]
+    ) {
+        var pairs: [(old: RenderedObject, new: RenderedObject)] = []
+        var unpaired = Array(before.indices)
+        var leftover: [RenderedObject] = []
+        var byOwner: [String: [Int]] = [:]
+        for index in before.indices {
+            byOwner["\(before[index].kustomization)\u{0}\(before[index].reference.qualified)", default: []].append(
+                index)
+        }
+        var taken = Set<Int>()
+        for object in after {
+            let key = "\(object.kustomization)\u{0}\(object.reference.qualified)"
+            if let index = byOwner[key]?.first {
+                byOwner[key]!.removeFirst()
+                taken.insert(index)
+                pairs.append((before[index], object))
+            } else {
+                leftover.append(object)
+            }
+        }
+        unpaired.removeAll { taken.contains($0) }
+        var byIdentity: [ObjectReference: [Int]] = [:]
+        for index in unpaired { byIdentity[before[index].reference, default: []].append(index) }
+        var added: [RenderedObject] = []
+        for object in leftover {
+            if let index = byIdentity[object.reference]?.first {
+                byIdentity[object.reference]!.removeFirst()
+                taken.insert(index)
+                pairs.append((before[index], object))
+            } else {
+                added.append(object)
+            }
+        }
+        let removed = before.indices.filter { !taken.contains($0) }.map { before[$0] }
+        return (pairs, added, removed)
+    }
+
     func compare(name: String, old: RenderReport?, new: RenderReport) -> (
         diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]
     ) {
         let before = old?.objects ?? []
         let after = new.objects
         var byKustomization: [KustomizationID: [ObjectDiff]] = [:]
-        // Objects are matched by API group, kind, namespace and name; they are shown by kind, namespace
-        // and name, with the group where two groups share a key.
-        let oldIndex = Dictionary(before.map { ($0.reference, $0) }, uniquingKeysWith: { first, _ in first })
-        let newIndex = Dictionary(after.map { ($0.reference, $0) }, uniquingKeysWith: { first, _ in first })
+        // Objects are matched by the Kustomization that applies them and their API group, kind, namespace
+        // and name (copies for different clusters pair with their own), then what is left by identity alone
+        // (an object moved to another Kustomization); they are shown by kind, namespace and name, with the
+        // group where two groups share a key.
+        let (pairs, added, removed) = Self.pair(before, after)
         var groups: [String: Set<String>] = [:]
         for item in before + after { groups[item.key, default: []].insert(item.group) }
         func shown(_ item: RenderedObject) -> String {
@@ -223,24 +265,21 @@ public struct PlatformDiffer: Sendable {
         let unbuiltBase = Set((old?.problems ?? []).map(\.kustomization))
         // What the review reads: the same added, removed and changed objects, collected on the way.
         var changes: [ObjectChange] = []
-        for object in after where oldIndex[object.reference] == nil && !unbuiltBase.contains(object.kustomization) {
+        for object in added where !unbuiltBase.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(
                 ObjectDiff(
                     object: shown(object), change: .added, diff: [],
                     secretKeys: SecretMask.keyChanges(old: nil, new: object.node)))
             changes.append(ObjectChange(kustomization: object.kustomization, old: nil, new: object))
         }
-        for object in before where newIndex[object.reference] == nil && !unbuiltHead.contains(object.kustomization) {
+        for object in removed where !unbuiltHead.contains(object.kustomization) {
             byKustomization[object.kustomization, default: []].append(
                 ObjectDiff(
                     object: shown(object), change: .removed, diff: [],
                     secretKeys: SecretMask.keyChanges(old: object.node, new: nil)))
             changes.append(ObjectChange(kustomization: object.kustomization, old: object, new: nil))
         }
-        for object in after {
-            guard let previous = oldIndex[object.reference], !previous.node.sameContent(as: object.node) else {
-                continue
-            }
+        for (previous, object) in pairs where !previous.node.sameContent(as: object.node) {
             changes.append(ObjectChange(kustomization: object.kustomization, old: previous, new: object))
             let diff = LineDiff.unified(
                 SecretMask.withoutValues(previous.node).yamlText(), SecretMask.withoutValues(object.node).yamlText())
