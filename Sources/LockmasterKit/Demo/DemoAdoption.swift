@@ -78,7 +78,13 @@ extension DemoRunner {
             .step(
                 "The merge guard reads what Flux applies: web's dependsOn database/postgres resolves through the kustomization.yaml namespaces"
             ))
-        emit(.command("lockmaster check --repo \(estate.path)"))
+        // check reads its settings from the base: the adopted lockmaster.yaml counts once it is committed.
+        try await git.add(["lockmaster.yaml"], in: estate)
+        _ = try await git.commit(message: "Adopt the estate", in: estate)
+        emit(
+            .command(
+                "git add lockmaster.yaml && git commit -m 'Adopt the estate' && lockmaster check --repo \(estate.path)")
+        )
         emit(
             .output(
                 CheckFormatter.text(
