@@ -23,7 +23,11 @@ enum PostBuildSubstitution {
             let kind = source.kind
             let name = source.name
             guard let found = source.found else {
-                if !source.optional {
+                if kind == "Secret" {
+                    warnings.append(
+                        "\(kustomization): substituteFrom Secret/\(name) is not in the render; its variables stay placeholders (${NAME})"
+                    )
+                } else if !source.optional {
                     warnings.append(
                         "\(kustomization): substituteFrom \(kind)/\(name) is not in the render; its variables are left empty"
                     )
@@ -43,7 +47,10 @@ enum PostBuildSubstitution {
             if let key = pair.key.string { variables[key] = pair.value.string ?? "" }
         }
         let always = postBuild.string(at: ["substituteStrategy"]) == "Always"
-        guard always || !variables.isEmpty else { return objects }
+        // A Secret's variables are never read: whatever no other source defines stays a visible `${NAME}`,
+        // whether or not other variables are set.
+        let secrets = sources.contains { $0.kind == "Secret" }
+        guard always || secrets || !variables.isEmpty else { return objects }
         let optOut = "kustomize.toolkit.fluxcd.io/substitute"
         return objects.map { rendered in
             if rendered.node.string(at: ["metadata", "labels", optOut]) == "disabled"
@@ -54,11 +61,13 @@ enum PostBuildSubstitution {
             // Without a `$` there is nothing to substitute (nor a `$$` to unescape).
             guard rendered.node.anyScalar(contains: "$") else { return rendered }
             var substitution = Substitution(variables: variables)
+            substitution.keepsUndefined = secrets
             do {
                 let text = try substitution.apply(rendered.node.yamlText())
                 if !substitution.undefined.isEmpty {
                     warnings.append(
-                        "\(kustomization): \(rendered.key) uses undefined variables \(substitution.undefined.joined(separator: ", ")) (empty)"
+                        "\(kustomization): \(rendered.key) uses undefined variables \(substitution.undefined.joined(separator: ", "))"
+                            + (secrets ? " (left as placeholders: a Secret may set them)" : " (empty)")
                     )
                 }
                 guard let node = try YAMLDocumentReader.documents(in: text).first else { return rendered }

@@ -8,6 +8,9 @@ public struct Substitution: Sendable {
     public var variables: [String: String]
     /// Variables used without a value or default, in order of first use.
     public private(set) var undefined: [String] = []
+    /// A plain `${NAME}` that no variable defines stays as written (a Secret's value Lockmaster does not
+    /// read), instead of expanding to nothing; still reported in `undefined`.
+    public var keepsUndefined = false
 
     public init(variables: [String: String]) {
         // Flux strips newlines from every value.
@@ -96,7 +99,7 @@ public struct Substitution: Sendable {
         if op == "}" {
             index += 1
             if value == nil { noteUndefined(name) }
-            return value ?? ""
+            return value ?? (keepsUndefined ? "${\(name)}" : "")
         }
         // Operators followed by an argument that may itself hold expansions.
         func argument() throws(SubstitutionError) -> String { try expand(text, &index, until: "}") }
