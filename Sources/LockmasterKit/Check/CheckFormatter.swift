@@ -11,11 +11,28 @@ public enum CheckFormatter {
 
     /// The text, with each finding's severity and the verdict marked.
     public static func styled(_ report: CheckReport) -> StyledText {
-        var lines = report.findings.map { finding in
-            StyledText("\(finding.location): ")
+        // One entry per problem: the same finding at several places is printed once, with the others.
+        var places: [CheckFinding: [SourceLocation]] = [:]
+        var order: [CheckFinding] = []
+        for finding in report.findings {
+            var key = finding
+            key.location = SourceLocation(path: "")
+            if places[key] == nil { order.append(key) }
+            places[key, default: []].append(finding.location)
+        }
+        var lines = order.map { finding in
+            let at = places[finding] ?? []
+            let others = at.dropFirst()
+            let also =
+                others.isEmpty
+                ? ""
+                : "\n    also at \(others.count) more place\(others.count == 1 ? "" : "s"): "
+                    + others.prefix(3).map(\.description).joined(separator: ", ") + (others.count > 3 ? ", …" : "")
+            return StyledText("\(at.first ?? finding.location): ")
                 + StyledText(finding.severity.rawValue, finding.severity == .error ? .error : .warning)
                 + StyledText(
-                    ": \(finding.message) [\(finding.rule.rawValue)]" + (finding.hint.map { "\n    fix: \($0)" } ?? ""))
+                    ": \(finding.message) [\(finding.rule.rawValue)]" + (finding.hint.map { "\n    fix: \($0)" } ?? "")
+                        + also)
         }
         for finding in report.silenced {
             lines.append(
