@@ -54,7 +54,9 @@ public enum AdoptError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noFluxEntry(let directory):
             return
                 "no Flux entry found in \(directory): no flux-system/gotk-sync.yaml, no FluxInstance and no flux-instance chart with spec.sync; "
-                + "run 'lockmaster init' to scaffold a new platform repository instead"
+                + "where Flux reads this repository through an entry applied by hand, or one flux bootstrap has not written yet, "
+                + "write lockmaster.yaml yourself (clustersDir, platformPaths, environments; see docs/lockmaster-yaml.md); "
+                + "for a new platform repository, run 'lockmaster init'"
         }
     }
 }
