@@ -132,6 +132,30 @@ import Testing
         #expect(duplicate.first?.location.path == "platform/services/keda.yaml")
     }
 
+    /// A hub applying to spokes through spec.kubeConfig: the same identity in two spoke clusters is two
+    /// objects, not a duplicate; without kubeConfig it is one object applied twice.
+    @Test func copiesForOtherClustersAreNotDuplicates() async throws {
+        func spokes(kubeConfig: Bool) -> String {
+            ["a", "b"].map { spoke in
+                "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: spoke-\(spoke), namespace: flux-system}\n"
+                    + "spec: {interval: 1h, path: ./platform/spoke-\(spoke), prune: true, sourceRef: {kind: GitRepository, name: platform}"
+                    + (kubeConfig ? ", kubeConfig: {secretRef: {name: spoke-\(spoke)-kubeconfig}}" : "") + "}\n"
+            }.joined(separator: "---\n")
+        }
+        for kubeConfig in [true, false] {
+            let found = try await findings(.duplicateObject) { repository in
+                try repository.write("clusters/development/spokes.yaml", spokes(kubeConfig: kubeConfig))
+                for spoke in ["a", "b"] {
+                    try repository.write(
+                        "platform/spoke-\(spoke)/settings.yaml",
+                        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shared}\ndata: {cluster: \(spoke)}\n"
+                    )
+                }
+            }
+            #expect(found.count == (kubeConfig ? 0 : 1), "kubeConfig \(kubeConfig): \(found.map(\.message))")
+        }
+    }
+
     /// Flux 2.7's ArtifactGenerator declares one ExternalArtifact per spec.artifacts entry, in its namespace.
     static let generated = """
         apiVersion: source.extensions.fluxcd.io/v1beta1

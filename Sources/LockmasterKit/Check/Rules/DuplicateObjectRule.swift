@@ -2,8 +2,8 @@ import Manifests
 import Platform
 import Support
 
-/// `duplicate-object`: one API group/kind/namespace/name applied twice in an environment with different
-/// content. The same object applied by two Kustomizations (a Namespace or Secret that a shared component
+/// `duplicate-object`: one API group/kind/namespace/name applied twice to one cluster of an environment
+/// with different content (what a Kustomization applies through `spec.kubeConfig` is another cluster's). The same object applied by two Kustomizations (a Namespace or Secret that a shared component
 /// makes, labels aside) is applied as one; different specs or data flap on every reconciliation.
 enum DuplicateObjectRule: ScopeRule {
     static let id = CheckRule.duplicateObject
@@ -20,11 +20,20 @@ enum DuplicateObjectRule: ScopeRule {
                 $0 == .entry ? " (applied by \(name)'s entry)" : " (applied by Kustomization \($0))"
             } ?? ""
         }
+        // A Kustomization with spec.kubeConfig applies to another cluster: what it applies is that
+        // cluster's, and the same identity there is another object.
+        var cluster: [KustomizationID: String] = [:]
+        for object in scope.objects where FluxKustomization(object) != nil {
+            if let secret = object.root.string(at: ["spec", "kubeConfig", "secretRef", "name"]) {
+                cluster[KustomizationID(object)] = "kubeConfig \(object.effectiveNamespace)/\(secret)"
+            }
+        }
         var findings: [CheckFinding] = []
         var first: [String: (Int, KubernetesObject)] = [:]
         for (index, object) in scope.objects.enumerated().sorted(by: { $0.1.location < $1.1.location }) {
             guard let objectName = object.name, object.group != KustomizeFile.group else { continue }
-            let key = "\(object.group)/\(object.kind)/\(object.effectiveNamespace)/\(objectName)"
+            let target = scope.appliedBy[index].flatMap { cluster[$0] } ?? ""
+            let key = "\(target)\u{0}\(object.group)/\(object.kind)/\(object.effectiveNamespace)/\(objectName)"
             if let (earlierIndex, earlier) = first[key] {
                 guard content(earlier) != content(object) else { continue }
                 findings.append(
