@@ -322,10 +322,12 @@ public struct PlatformDiffer: Sendable {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name.description))
         }
         services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
-        // A Kustomization that cannot be read the same way on both sides is one the change does not touch:
-        // said, not a failure of the diff (`--strict` makes it one).
+        // A Kustomization whose content lives elsewhere (another repository, a registry, a source made in
+        // the cluster) and cannot be read the same way on both sides is one the change does not touch:
+        // said, not a failure of the diff (`--strict` makes it one). One that this repository's files fail
+        // to build may hold what the change touches: it fails the diff.
         let baseProblems = old?.problems ?? []
-        let untouched = old == nil ? [] : new.problems.filter { baseProblems.contains($0) }
+        let untouched = old == nil ? [] : new.problems.filter { $0.cause == .unavailable && baseProblems.contains($0) }
         var environment = EnvironmentDiff(
             name: name, kustomizations: kustomizations, services: services,
             problems: (baseProblems + new.problems).filter { !untouched.contains($0) })
