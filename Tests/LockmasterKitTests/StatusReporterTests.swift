@@ -27,6 +27,25 @@ import Testing
             ))
     }
 
+    /// status says which Flux each environment installs and where that was read, or that git does not say.
+    @Test func theFluxEachEnvironmentInstalls() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(PlatformFixture.files())
+        try directory.write(
+            "clusters/staging/flux-system/gotk-components.yaml",
+            "# Flux Version: v2.6.1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: flux-system}\n")
+        try directory.write("lockmaster.yaml", "fluxVersion: {production: \"2.4\"}\n")
+        let report = try StatusReporter.report(repositoryRoot: directory.url)
+        #expect(report.environments.map(\.fluxVersion) == [nil, "2.6", "2.4"])
+        #expect(
+            report.environments.map(\.fluxVersionFrom) == [
+                nil, "clusters/staging/flux-system/gotk-components.yaml", "fluxVersion in lockmaster.yaml",
+            ])
+        let text = StatusTextFormatter.format(report)
+        #expect(text.contains("  flux: Flux 2.6, from clusters/staging/flux-system/gotk-components.yaml"), "\(text)")
+        #expect(text.contains("  flux: not known from git (fluxVersion in lockmaster.yaml can say)"))
+    }
+
     @Test func noClustersDirectoryExplainsAndHints() throws {
         let directory = try TemporaryDirectory()
         let report = try StatusReporter.report(repositoryRoot: directory.url)

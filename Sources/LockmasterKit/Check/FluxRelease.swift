@@ -93,6 +93,15 @@ enum FluxRelease: Sendable, Equatable {
         return true
     }
 
+    /// `2.6`, `newest`, or nil when unknown: the release as status reports it.
+    var version: String? {
+        switch self {
+        case .minor(let minor): "2.\(minor)"
+        case .newest: "newest"
+        case .unknown: nil
+        }
+    }
+
     var description: String {
         switch self {
         case .minor(let minor): "Flux 2.\(minor)"

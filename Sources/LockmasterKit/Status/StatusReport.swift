@@ -80,6 +80,10 @@ public struct StatusReport: Sendable, Codable, Equatable {
         public var behind: String?
         /// What its cluster reports (`--live`).
         public var live: Live?
+        /// The Flux it installs (`2.6`, or `newest` for a range such as `2.x`) and where that was read;
+        /// neither when nothing in git or lockmaster.yaml says.
+        public var fluxVersion: String? = nil
+        public var fluxVersionFrom: String? = nil
     }
 
     public struct Instance: Sendable, Codable, Equatable {

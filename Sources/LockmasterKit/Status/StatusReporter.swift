@@ -15,7 +15,9 @@ public enum StatusReporter {
         var report = StatusReport(
             repository: repository.root.path,
             clustersDir: clustersDir,
-            environments: repository.environments.map { environment($0, root: repository.root) },
+            environments: repository.environments.map {
+                environment($0, root: repository.root, settings: repository.settings)
+            },
             diagnostics: repository.diagnostics
         )
         report.notEnvironments = repository.notEnvironments
@@ -44,7 +46,10 @@ public enum StatusReporter {
         return report
     }
 
-    private static func environment(_ environment: PlatformEnvironment, root: URL) -> StatusReport.Environment {
+    private static func environment(_ environment: PlatformEnvironment, root: URL, settings: LockmasterSettings)
+        -> StatusReport.Environment
+    {
+        let (flux, fluxFrom) = FluxRelease.installed(by: environment, root: root, settings: settings)
         let source = environment.source.map { source in
             let object = source.object
             return StatusReport.Source(
@@ -74,7 +79,8 @@ public enum StatusReporter {
                 : FileManager.default.fileExists(
                     atPath: root.appendingPathComponent("\(environment.directory)/flux-system/gotk-sync.yaml").path)
                     ? "placeholder" : "missing",
-            kustomizations: environment.platformKustomizations.map(kustomization)
+            kustomizations: environment.platformKustomizations.map(kustomization),
+            fluxVersion: flux.version, fluxVersionFrom: fluxFrom
         )
     }
 

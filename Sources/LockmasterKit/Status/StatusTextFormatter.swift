@@ -72,6 +72,12 @@ public enum StatusTextFormatter {
                             ? "  entry: not bootstrapped (\(environment.directory)/flux-system/gotk-sync.yaml is a placeholder that flux bootstrap replaces)"
                             : "  entry: not bootstrapped (no \(environment.directory)/flux-system/gotk-sync.yaml)"))
             }
+            lines.append(
+                environment.fluxVersion.map { version in
+                    StyledText(
+                        "  flux: " + (version == "newest" ? "the newest" : "Flux \(version)")
+                            + (environment.fluxVersionFrom.map { ", from \($0)" } ?? ""))
+                } ?? StyledText("  flux: not known from git (fluxVersion in lockmaster.yaml can say)", .muted))
             for kustomization in environment.kustomizations {
                 let depends =
                     kustomization.dependsOn.isEmpty
