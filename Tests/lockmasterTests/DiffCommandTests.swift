@@ -37,12 +37,7 @@ import Testing
     /// A Kustomization that no side can read (here: its source is another repository) and the change does
     /// not touch is a note, not a failure; `--strict` makes it one; with nothing else changed it is "no changes".
     @Test func whatTheChangeDoesNotTouchDoesNotFailTheDiff() async throws {
-        let repository = try TemporaryDirectory()
-        #expect(
-            try await LockmasterBinary.run([
-                "init", repository.path, "--git-url", "https://git.example.com/p.git",
-                "--artifact", "oci://registry.example.com/p",
-            ]).status == 0)
+        let (_, repository) = try await LockmasterBinary.scaffold(service: nil)
         try repository.write(
             "clusters/development/elsewhere.yaml",
             """

@@ -321,7 +321,7 @@ public struct PlatformDiffer: Sendable {
         {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name.description))
         }
-        services.sort { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
+        services.sort(by: ServiceChange.inRiskOrder)
         // A Kustomization whose content lives elsewhere (another repository, a registry, a source made in
         // the cluster) and cannot be read the same way on both sides is one the change does not touch:
         // said, not a failure of the diff (`--strict` makes it one). One that this repository's files fail

@@ -29,7 +29,7 @@ extension VersionStep {
             }
             if copy.step == .downgrade { copy.change = .downgraded }
             return copy
-        }.sorted { $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name) }
+        }.sorted(by: ServiceChange.inRiskOrder)
     }
 
     /// The major a semver range starts at, where it starts with a lower bound (`~1.2.0`, `^2`, `>=3.1 <4`,

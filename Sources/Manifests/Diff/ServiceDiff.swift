@@ -24,6 +24,11 @@ public struct ServiceChange: Sendable, Codable, Equatable {
     /// For an upgrade, when both versions are semver: how far it goes.
     public var step: VersionStep?
 
+    /// Lowest risk first, then by kind and name: the order every list of service changes is shown in.
+    public static func inRiskOrder(_ a: ServiceChange, _ b: ServiceChange) -> Bool {
+        a.change != b.change ? a.change < b.change : (a.kind, a.name) < (b.kind, b.name)
+    }
+
     public init(
         change: Kind, kind: String, name: String, from: String? = nil, to: String? = nil, step: VersionStep? = nil
     ) {
@@ -102,9 +107,7 @@ public enum ServiceDiff {
         diff("HelmRelease", HelmRelease.init, detail: chartVersion, upgrade: true)
         diff("HelmRepository", HelmRepository.init, detail: { view, _ in view.url }, upgrade: false)
         diff("Kustomization", FluxKustomization.init, detail: { view, _ in view.path }, upgrade: false)
-        return changes.sorted {
-            $0.change != $1.change ? $0.change < $1.change : ($0.kind, $0.name) < ($1.kind, $1.name)
-        }
+        return changes.sorted(by: ServiceChange.inRiskOrder)
     }
 
     /// `+ HelmRelease keda/keda 2.14.0`, `^ HelmRelease keda/keda 2.14.0 → 2.14.1`, …
