@@ -36,9 +36,12 @@ public struct ProcessGitClient: GitClient {
     }
 
     public func remoteURL(named name: String, in repository: URL) async throws -> String? {
-        let output = try await runner.run(invocation(["remote", "get-url", name], in: repository))
+        // The URL as configured: `remote get-url` applies `url.<base>.insteadOf` rewrites (a mirror, a
+        // proxy), and what a Flux source names is the URL as written.
+        let output = try await runner.run(invocation(["config", "--get-all", "remote.\(name).url"], in: repository))
         guard output.status == 0 else { return nil }
-        let url = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = (output.stdout.split(separator: "\n").first.map(String.init) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         return url.isEmpty ? nil : url
     }
 

@@ -36,7 +36,7 @@ public struct PlatformRepository: Sendable {
                 root: root, settings: settings, environments: [], diagnostics: [], skipped: [],
                 hasClustersDirectory: false)
         }
-        let set = loader.load(under: settings.clustersDir)
+        var set = loader.load(under: settings.clustersDir)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: clusters.path)) ?? []).filter { name in
             var isDirectory: ObjCBool = false
             return !name.hasPrefix(".")
@@ -44,6 +44,8 @@ public struct PlatformRepository: Sendable {
                     atPath: clusters.appendingPathComponent(name).path, isDirectory: &isDirectory)
                 && isDirectory.boolValue
         }
+        // Namespaces as Flux applies them: status and adopt list these objects by `namespace/name`.
+        set.objects = AppliedNamespaces.apply(to: set.objects, roots: names.map(settings.environmentDirectory))
         let instances = Self.instances(root: root, settings: settings, clusters: set.objects)
         let environments = names.map { name in
             let directory = settings.environmentDirectory(name)

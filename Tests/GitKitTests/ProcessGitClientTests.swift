@@ -21,6 +21,9 @@ import Testing
         #expect(try await git.remoteURL(named: "origin", in: directory.url) == nil)
         try await TestGit.run(["remote", "add", "origin", "ssh://git@example.com/acme/platform"], in: directory.url)
         #expect(try await git.remoteURL(named: "origin", in: directory.url) == "ssh://git@example.com/acme/platform")
+        // A mirror rule changes where git fetches from, not the URL Flux sources name.
+        try await TestGit.run(["config", "url./srv/mirror/.insteadOf", "ssh://git@example.com/"], in: directory.url)
+        #expect(try await git.remoteURL(named: "origin", in: directory.url) == "ssh://git@example.com/acme/platform")
     }
 
     /// A path git would quote in its line form ("a b", a quote, a newline) is the path itself, and a

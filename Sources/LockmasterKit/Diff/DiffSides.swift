@@ -116,8 +116,9 @@ struct DiffSides {
                         }
                         want(kind: rendered.kind, name: rendered.name, namespace: rendered.namespace)
                         if ["OCIRepository", "HelmChart", "ExternalArtifact"].contains(rendered.kind) {
-                            // A chartRef names its source, in the release's namespace unless it says another.
-                            want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
+                            // A chartRef names its source by name, from the release's namespace or any
+                            // other it writes: the release can be anywhere, but its text holds the name.
+                            want(kind: "HelmRelease", name: rendered.name, namespace: nil)
                         }
                         // A changed release shows its chart version, read from its source wherever that is.
                         if let reference = HelmRelease(rendered.object)?.chartRef {
