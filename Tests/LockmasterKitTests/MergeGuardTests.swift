@@ -130,6 +130,39 @@ import Testing
                 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keda\nspec:\n  finalizers: [example.com/hold]\n")
         }
         #expect(duplicate.first?.location.path == "platform/services/keda.yaml")
+        // SOPS's metadata block is not applied: a decrypted copy is the same object.
+        let sops = try await findings(.duplicateObject) {
+            try $0.write(
+                "platform/configs/namespaces.yaml",
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: keda\nsops:\n  version: 3.9.0\n  mac: ENC[AES256_GCM,data:x]\n"
+            )
+        }
+        #expect(sops.isEmpty, "\(sops.map(\.message))")
+    }
+
+    /// A chart written with the estate (here from the platform GitRepository) may template Flux
+    /// objects: a dependency nothing else declares is then a warning that names the chart.
+    @Test func aLocalChartMayDeclareWhatADependencyNames() async throws {
+        let dependency = { (repository: TemporaryDirectory) in
+            try repository.replace(
+                "clusters/development/platform.yaml", "  path: ./platform/configs\n",
+                "  path: ./platform/configs\n  dependsOn:\n    - name: made-by-a-chart\n")
+        }
+        let plain = try await findings(.danglingDependsOn, dependency)
+        #expect(plain.map(\.severity) == [.error], "\(plain.map(\.message))")
+        let charted = try await findings(.danglingDependsOn) { repository in
+            try dependency(repository)
+            try repository.write(
+                "platform/services/local-chart.yaml",
+                "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: spokes, namespace: flux-system}\n"
+                    + "spec:\n  interval: 1h\n  chart:\n    spec: {chart: ./charts/spokes, sourceRef: {kind: GitRepository, name: platform}}\n"
+            )
+        }
+        #expect(charted.map(\.severity) == [.warning], "\(charted.map(\.message))")
+        #expect(
+            charted.first?.message.hasSuffix(
+                "; the chart of HelmRelease flux-system/spokes is not rendered, so it may be declared there") == true,
+            "\(charted.map(\.message))")
     }
 
     /// A hub applying to spokes through spec.kubeConfig: the same identity in two spoke clusters is two

@@ -203,12 +203,15 @@ import Testing
     }
 
     /// A FluxInstance syncing from git makes the GitRepository flux-system: this repository. One syncing
-    /// from OCI makes an OCIRepository that git does not declare, and render says where it comes from.
-    @Test func aFluxInstanceSyncSourceIsThisRepositoryWhenItIsGit() async throws {
-        for (kind, expected) in [
-            ("GitRepository", [String]()),
+    /// from OCI a path this repository holds syncs the artifact its CI publishes from here: this
+    /// repository too. One syncing a path it does not hold makes an OCIRepository that git does not
+    /// declare, and render says where it comes from.
+    @Test func aFluxInstanceSyncSourceIsThisRepositoryWhenItHoldsThePath() async throws {
+        for (kind, path, expected) in [
+            ("GitRepository", "clusters/development", [String]()),
+            ("OCIRepository", "clusters/development", []),
             (
-                "OCIRepository",
+                "OCIRepository", "fleet/development",
                 [
                     "its source OCIRepository/flux-system/flux-system is made in the cluster by FluxInstance flux-system/flux "
                         + "from https://git.example.com/acme/platform.git; render reads only sources declared in git"
@@ -227,7 +230,7 @@ import Testing
                 metadata: {name: flux, namespace: flux-system}
                 spec:
                   distribution: {version: "2.x", registry: ghcr.io/fluxcd}
-                  sync: {kind: \(kind), url: "https://git.example.com/acme/platform.git", ref: refs/heads/main, path: clusters/development}
+                  sync: {kind: \(kind), url: "https://git.example.com/acme/platform.git", ref: refs/heads/main, path: \(path)}
                 ---
                 apiVersion: kustomize.toolkit.fluxcd.io/v1
                 kind: Kustomization

@@ -74,3 +74,102 @@ import Testing
         #expect(strict.status == 1)
     }
 }
+
+/// A Kustomization diff cannot read is "untouched" only when the change touches nothing of this
+/// repository its content comes from; otherwise the diff fails rather than say "no changes".
+@Suite struct UntouchedContentTests {
+    func diff(_ repository: TemporaryDirectory) async throws -> ProcessOutput {
+        try await LockmasterBinary.run(["diff", "--repo", repository.path, "--env", "development"])
+    }
+
+    @Test func aGeneratedArtifactOfThisRepositoryIsTouchedByItsFolders() async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold(service: nil)
+        try repository.write(
+            "clusters/development/generated.yaml",
+            """
+            apiVersion: source.extensions.fluxcd.io/v1beta1
+            kind: ArtifactGenerator
+            metadata: {name: apps, namespace: flux-system}
+            spec:
+              sources: [{alias: repo, kind: GitRepository, name: flux-system}]
+              artifacts:
+              - name: apps
+                copy: [{from: "@repo/apps/base/**", to: "@artifact/"}]
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: apps, namespace: flux-system}
+            spec: {interval: 1h, path: ./, prune: true, sourceRef: {kind: ExternalArtifact, name: apps}}
+
+            """)
+        try repository.write("apps/base/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app}\n")
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write("apps/other/readme.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+        let elsewhere = try await diff(repository)
+        #expect(elsewhere.status == 0, "\(elsewhere.stdout)")
+        #expect(elsewhere.stdout.contains("the change does not touch cannot be read on either side (flux-system/apps)"))
+        try repository.write("apps/base/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app2}\n")
+        let touched = try await diff(repository)
+        #expect(touched.status == 1, "\(touched.stdout)")
+        #expect(!touched.stdout.contains("no changes"), "\(touched.stdout)")
+        #expect(touched.stdout.contains("Kustomization flux-system/apps: could not be built"), "\(touched.stdout)")
+    }
+
+    @Test func aRemoteResourceLeavesItsKustomizationUntouchedUnlessItsOwnFilesOrChildrenChange() async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold(service: nil)
+        let ks = { (name: String, path: String) in
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: \(name), namespace: flux-system}\nspec: {interval: 1h, path: \(path), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n"
+        }
+        try repository.write(
+            "clusters/development/crds.yaml", ks("crds", "./crds") + "---\n" + ks("holder", "./holder"))
+        try repository.write(
+            "crds/kustomization.yaml", "resources: [https://example.com/crds.yaml, ./local.yaml]\n")
+        try repository.write("crds/local.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: local}\n")
+        // A Kustomization that cannot be built and applies another: what its child reads is unknown.
+        try repository.write(
+            "holder/kustomization.yaml", "resources: [https://example.com/more.yaml, ./child.yaml]\n")
+        try repository.write("holder/child.yaml", ks("child", "./child"))
+        try repository.write("child/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: child}\n")
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write("platform/services/keda.yaml", PlatformFixture.keda())
+        let elsewhere = try await diff(repository)
+        #expect(elsewhere.status == 1, "\(elsewhere.stdout)")
+        #expect(elsewhere.stdout.contains("flux-system/holder: could not be built"), "\(elsewhere.stdout)")
+        #expect(
+            elsewhere.stdout.contains("the change does not touch cannot be read on either side (flux-system/crds)"),
+            "\(elsewhere.stdout)")
+        try repository.write("crds/local.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: local2}\n")
+        let own = try await diff(repository)
+        #expect(own.stdout.contains("flux-system/crds: could not be built"), "\(own.stdout)")
+    }
+
+    /// A FluxInstance that syncs an OCI artifact of a path this repository holds syncs this repository,
+    /// published: diff compares what git holds there.
+    @Test func anOperatorsOCISyncOfThisRepositoryIsReadFromGit() async throws {
+        let repository = try TemporaryDirectory()
+        try repository.write(
+            "lockmaster.yaml",
+            "clustersDir: clusters\nplatformPaths: [tenants]\nbranch: main\nenvironments: [staging]\n")
+        try repository.write(
+            "clusters/staging/flux-system/instance.yaml",
+            """
+            apiVersion: fluxcd.controlplane.io/v1
+            kind: FluxInstance
+            metadata: {name: flux, namespace: flux-system}
+            spec:
+              distribution: {version: "2.7.x", registry: ghcr.io/fluxcd}
+              sync: {kind: OCIRepository, url: "oci://ghcr.io/acme/fleet", ref: latest, path: clusters/staging}
+
+            """)
+        try repository.write(
+            "clusters/staging/tenants.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: tenants, namespace: flux-system}\nspec: {interval: 1h, path: ./tenants, prune: true, sourceRef: {kind: OCIRepository, name: flux-system}}\n"
+        )
+        try repository.write("tenants/team.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")
+        try await TestGit.commitAll(in: repository.url)
+        try repository.replace("tenants/team.yaml", "name: team", "name: team-b")
+        let result = try await LockmasterBinary.run(["diff", "--repo", repository.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("+ Namespace/team-b (added)"), "\(result.stdout)")
+    }
+}

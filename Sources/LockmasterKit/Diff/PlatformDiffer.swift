@@ -92,6 +92,13 @@ public struct PlatformDiffer: Sendable {
         switch request.sides {
         case .git(_, let head):
             let names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
+            // What the change touches, to tell a Kustomization it cannot read from one it may change.
+            var changed = [""]
+            if let baseRef, let head {
+                changed = try await git.changes(from: baseRef, to: head, in: root).map(\.path)
+            } else if let baseRef {
+                changed = try await git.changes(since: baseRef, in: root).map(\.path)
+            }
             var environments: [EnvironmentDiff] = []
             for name in names {
                 // An environment that did not exist at the base has only additions.
@@ -116,7 +123,8 @@ public struct PlatformDiffer: Sendable {
                     cache: cache, trees: trees, deferLeaves: !buildAll)
                 let sides = await DiffSides(base: old, head: new).reports()
                 environments.append(
-                    await placed(compare(name: name, old: sides.base, new: sides.head), root: root) { side, path in
+                    await placed(compare(name: name, old: sides.base, new: sides.head, changed: changed), root: root) {
+                        side, path in
                         switch side {
                         case .base:
                             return try? await baseRef.asyncFlatMap {
@@ -132,13 +140,6 @@ public struct PlatformDiffer: Sendable {
                 comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")",
                 environments: environments)
             if request.lane {
-                // Without a base every path is new.
-                var changed = [""]
-                if let baseRef, let head {
-                    changed = try await git.changes(from: baseRef, to: head, in: root).map(\.path)
-                } else if let baseRef {
-                    changed = try await git.changes(since: baseRef, in: root).map(\.path)
-                }
                 // The whole lane, whatever environment the diff is limited to: it is where the change goes.
                 report.lane = await LanePlanner(access: access).plan(repository, changed: changed)
             }
@@ -244,7 +245,8 @@ public struct PlatformDiffer: Sendable {
         return (pairs, added, removed)
     }
 
-    func compare(name: String, old: RenderReport?, new: RenderReport) -> (
+    /// - Parameter changed: the repository paths the change touches (`""`: all of them).
+    func compare(name: String, old: RenderReport?, new: RenderReport, changed: [String] = []) -> (
         diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]
     ) {
         let before = old?.objects ?? []
@@ -323,11 +325,18 @@ public struct PlatformDiffer: Sendable {
         }
         services.sort(by: ServiceChange.inRiskOrder)
         // A Kustomization whose content lives elsewhere (another repository, a registry, a source made in
-        // the cluster) and cannot be read the same way on both sides is one the change does not touch:
-        // said, not a failure of the diff (`--strict` makes it one). One that this repository's files fail
-        // to build may hold what the change touches: it fails the diff.
+        // the cluster, a remote resource) and cannot be read the same way on both sides is one the change
+        // does not touch, unless the change touches a file of this repository its content comes from (a
+        // generator's copy, the local files of a remote build): said, not a failure of the diff
+        // (`--strict` makes it one). One that this repository's files fail to build may hold what the
+        // change touches: it fails the diff.
         let baseProblems = old?.problems ?? []
-        let untouched = old == nil ? [] : new.problems.filter { $0.cause == .unavailable && baseProblems.contains($0) }
+        let untouched =
+            old == nil
+            ? []
+            : new.problems.filter {
+                [.unavailable, .remote].contains($0.cause) && baseProblems.contains($0) && !$0.reads(any: changed)
+            }
         var environment = EnvironmentDiff(
             name: name, kustomizations: kustomizations, services: services,
             problems: (baseProblems + new.problems).filter { !untouched.contains($0) })

@@ -53,11 +53,23 @@ public struct RenderProblem: Sendable, Codable, Equatable {
         case undeclared
     }
 
-    public init(kustomization: KustomizationID, path: String, message: String, cause: Cause = .build) {
+    /// The files of this repository its content comes from, as paths or folders (`apps/staging` holds
+    /// everything beneath): what `diff` checks before calling it untouched. Not part of the JSON shape.
+    public var reads: [String] = []
+
+    public init(
+        kustomization: KustomizationID, path: String, message: String, cause: Cause = .build, reads: [String] = []
+    ) {
         self.kustomization = kustomization
         self.path = path
         self.message = message
         self.cause = cause
+        self.reads = reads
+    }
+
+    /// Whether one of `paths` (relative to the repository root) is a file its content comes from.
+    public func reads(any paths: [String]) -> Bool {
+        reads.contains { read in paths.contains { $0 == read || read.isEmpty || $0.hasPrefix(read + "/") } }
     }
 
     private enum CodingKeys: String, CodingKey { case kustomization, path, message }

@@ -146,9 +146,20 @@ final class RenderSession {
                     violations.allSatisfy { if case .remote = $0 { true } else { false } }
                 } else { false }
             slots[position].state = .failed
+            // What a remote build reads of this repository: the same remote text on both sides leaves
+            // it untouched only if none of these changed, and only if it applies no Kustomizations
+            // (whose content, unfound, could be anything of this repository).
+            // (The remote text itself is not read: it is the same on both sides, and is taken to apply
+            // nothing of this repository.)
+            let local = job.inputs.files.compactMap {
+                try? String(contentsOf: job.tree.appendingPathComponent($0), encoding: .utf8)
+            }
+            let parent =
+                local.count < job.inputs.files.count
+                || BuildContent(text: local.joined(separator: "\n"), incomplete: false).mayYieldFluxKustomization
             slots[position].problem = RenderProblem(
                 kustomization: job.kustomization, path: "./" + job.path, message: "\(error)",
-                cause: remote ? .remote : .build)
+                cause: remote ? .remote : .build, reads: parent ? [""] : [job.path] + job.inputs.files)
         }
     }
 
@@ -226,10 +237,17 @@ final class RenderSession {
             }
         }
         // The GitRepository that flux bootstrap will write (before bootstrap), or that a FluxInstance's
-        // spec.sync makes, is this repository (offline, an operator's OCI sync too: it is this
-        // repository published).
-        let instanceSource = environment.instance?.syncObjects.first.flatMap {
-            $0.kind == "GitRepository" || request.offline ? $0 : nil
+        // spec.sync makes, is this repository; so is an operator's OCI sync whose path this repository
+        // holds: the artifact its CI publishes from here (read from git, as every GitRepository is).
+        var instanceSource = environment.instance?.syncObjects.first
+        if instanceSource?.kind != "GitRepository", !request.offline {
+            let syncPath = environment.instance?.sync?.normalizedPath ?? ""
+            let tree = try? await context.trees.git(request.ref)
+            if syncPath.isEmpty
+                || tree.map({ FileKind.at($0.appendingPathComponent(syncPath).path) != .directory }) ?? true
+            {
+                instanceSource = nil
+            }
         }
         let thisRepository =
             source == nil && kustomization.sourceRef != nil
@@ -238,8 +256,10 @@ final class RenderSession {
                 || kustomization.sourceRef == instanceSource)
         guard source != nil || thisRepository else {
             let everything = await all(mayBe: ["FluxInstance", "ArtifactGenerator"]).map(\.object)
-            let (message, cause) = SourceResolver.missingSource(kustomization.sourceRef, in: everything)
-            return problem(message, cause)
+            let (message, cause, reads) = SourceResolver.missingSource(kustomization.sourceRef, in: everything)
+            discoveryProblems[wave, default: []].append(
+                RenderProblem(kustomization: id, path: path, message: message, cause: cause, reads: reads))
+            return nil
         }
         let git = source.flatMap { GitRepository($0.object) }
         if let git, let url = git.url, !context.identity.isThisRepository(url) {

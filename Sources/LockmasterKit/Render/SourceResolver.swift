@@ -79,24 +79,26 @@ struct SourceResolver: Sendable {
     /// there; they have no offline form).
     /// A source made in the cluster cannot be read offline (`unavailable`); one declared nowhere is a
     /// dangling reference the merge guard reports (`undeclared`).
+    /// `reads`: the folders of this repository a generated artifact copies (fail closed: every
+    /// GitRepository a generator reads may be this one).
     static func missingSource(_ reference: ObjectReference?, in objects: [KubernetesObject]) -> (
-        message: String, cause: RenderProblem.Cause
+        message: String, cause: RenderProblem.Cause, reads: [String]
     ) {
-        guard let reference else { return ("it has no sourceRef", .undeclared) }
+        guard let reference else { return ("it has no sourceRef", .undeclared, []) }
         if let instance = objects.compactMap(FluxInstance.init).first(where: { $0.syncObjects.contains(reference) }) {
             return (
                 "its source \(reference) is made in the cluster by FluxInstance \(instance.object.effectiveNamespace)/\(instance.object.name ?? "")"
                     + " from \(instance.sync?.url ?? "its spec.sync"); render reads only sources declared in git",
-                .unavailable
+                .unavailable, []
             )
         }
         if let generator = objects.compactMap(ArtifactGenerator.init).first(where: { $0.artifacts.contains(reference) })
         {
             return (
                 "its source \(reference) is generated in the cluster by ArtifactGenerator \(generator.object.effectiveNamespace)/\(generator.object.name ?? ""); render cannot build it offline",
-                .unavailable
+                .unavailable, generator.copiedFolders(into: reference)
             )
         }
-        return ("its source \(reference) is not in the render", .undeclared)
+        return ("its source \(reference) is not in the render", .undeclared, [])
     }
 }

@@ -22,13 +22,29 @@ struct Declarations {
                 + (scope.environment.instance?.syncObjects ?? []))
         if scope.environment.entry == nil, scope.environment.instance == nil { index.insert(FluxAPI.bootstrapSource) }
         index.formUnion(alsoDeclared)
+        // Content Lockmaster has not read may declare anything: Kustomizations whose source is elsewhere,
+        // and charts written with the estate (from a GitRepository, a Bucket or an
+        // ExternalArtifact), whose templates may hold Flux objects. Charts from Helm repositories are
+        // taken to hold none.
         let unavailable = scope.unavailable
-        severity = unavailable.isEmpty ? .error : .warning
-        unknown =
-            unavailable.isEmpty
-            ? ""
-            : "; \(unavailable.count) Kustomization\(unavailable.count == 1 ? "" : "s") of \(scope.environment.name) could not be rendered offline "
-                + "(\(unavailable.prefix(3).map(\.kustomization.description).joined(separator: ", "))\(unavailable.count > 3 ? ", …" : "")), so it may be declared there"
+        let charts = objects.compactMap(HelmRelease.init).filter { release in
+            let kind = release.chartRef?.kind ?? release.chart?.sourceRef?.kind
+            return ["GitRepository", "Bucket", "ExternalArtifact"].contains(kind ?? "")
+        }
+        severity = unavailable.isEmpty && charts.isEmpty ? .error : .warning
+        var unread: [String] = []
+        if !unavailable.isEmpty {
+            unread.append(
+                "\(unavailable.count) Kustomization\(unavailable.count == 1 ? "" : "s") of \(scope.environment.name) could not be rendered offline "
+                    + "(\(unavailable.prefix(3).map(\.kustomization.description).joined(separator: ", "))\(unavailable.count > 3 ? ", …" : ""))"
+            )
+        }
+        if !charts.isEmpty {
+            unread.append(
+                "the chart\(charts.count == 1 ? "" : "s") of \(charts.prefix(3).map { "HelmRelease \($0.object.effectiveNamespace)/\($0.object.name ?? "")" }.joined(separator: ", "))\(charts.count > 3 ? ", …" : "") "
+                    + "\(charts.count == 1 ? "is" : "are") not rendered")
+        }
+        unknown = unread.isEmpty ? "" : "; " + unread.joined(separator: ", and ") + ", so it may be declared there"
     }
 
     func contains(_ reference: ObjectReference) -> Bool { index.contains(reference) }

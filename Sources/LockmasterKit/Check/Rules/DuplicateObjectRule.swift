@@ -12,8 +12,11 @@ enum DuplicateObjectRule: ScopeRule {
 
     static func check(_ scope: EnvironmentScope, _ declared: Declarations) -> [CheckFinding] {
         let name = scope.environment.name
+        // A top-level `sops` block is SOPS's metadata: kustomize-controller decrypts the document and
+        // applies it without (and no Kubernetes object has such a field).
         func content(_ object: KubernetesObject) -> String {
-            object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).yamlText()
+            object.root.removing(["metadata", "labels"]).removing(["metadata", "annotations"]).removing(["sops"])
+                .yamlText()
         }
         func by(_ index: Int) -> String {
             scope.appliedBy[index].map {
