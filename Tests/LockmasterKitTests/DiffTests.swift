@@ -152,6 +152,26 @@ import Testing
         #expect(changed.kustomizations.flatMap(\.objects).map(\.object) == ["ServiceAccount.talos.dev/keda/robot"])
     }
 
+    /// A change that only removes an object still reconfigures its Kustomization; an app's Namespace
+    /// added beside its release comes with the release's line.
+    @Test func aRemovalAloneHasAServiceLine() async throws {
+        let repository = try await base.repository()
+        try repository.write(
+            "platform/configs/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: keda}\n"
+        )
+        try await TestGit.commitAll(in: repository.url)
+        try FileManager.default.removeItem(at: repository.url.appendingPathComponent("platform/configs/extra.yaml"))
+        let removed = try await base.diff(repository)
+        #expect(removed.services.map(\.change) == [.reconfigured], "\(removed.services)")
+        #expect(removed.services.map(\.kind) == ["Kustomization"])
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write(
+            "platform/services/other.yaml", PlatformFixture.keda().replacingOccurrences(of: "keda", with: "other"))
+        let added = try await base.diff(repository)
+        #expect(added.services.map(\.kind).filter { $0 == "Kustomization" }.isEmpty, "\(added.services)")
+        #expect(added.services.map(\.kind).contains("HelmRelease"), "\(added.services)")
+    }
+
     /// A HelmRelease whose chart comes through chartRef from an OCIRepository: a tag bump is an upgrade
     /// of the release, not a reconfigured Kustomization.
     @Test func aChartRefUpgradeIsAnUpgradeOfTheRelease() async throws {

@@ -311,14 +311,20 @@ public struct PlatformDiffer: Sendable {
         let named = Set(services.map { "\($0.kind)/\($0.name)" })
         // A chart source that a HelmRelease's chartRef follows changes with its release's upgrade.
         let chartSources = Set(
-            ServiceDiff.chartSources(objects(comparableAfter)).map { "\($0.kind)/\($0.namespace)/\($0.name)" })
+            ServiceDiff.chartSources(objects(comparableBefore) + objects(comparableAfter)).map {
+                "\($0.kind)/\($0.namespace)/\($0.name)"
+            })
         // A Kustomization is a service of its own when its manifests changed: objects other than the Helm
-        // ones (whose additions and removals come with the services above) changed in place.
+        // ones (whose services are above) changed in place, or added or removed where no Helm service
+        // came with them (a change that only removes a ConfigMap; not an app's Namespace beside its
+        // release).
+        func helm(_ object: String) -> Bool {
+            object.hasPrefix("HelmRelease/") || object.hasPrefix("HelmRepository/") || chartSources.contains(object)
+        }
         for diff in kustomizations
         where diff.name != .entry && !named.contains("Kustomization/\(diff.name)")
             && diff.objects.contains(where: {
-                $0.change == .changed && !$0.object.hasPrefix("HelmRelease/") && !$0.object.hasPrefix("HelmRepository/")
-                    && !chartSources.contains($0.object)
+                !helm($0.object) && ($0.change == .changed || !diff.objects.contains { helm($0.object) })
             })
         {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name.description))
