@@ -365,6 +365,16 @@ import Testing
         #expect(
             settled.first?.message.contains("(development installs Flux 2.7, from fluxVersion in lockmaster.yaml)")
                 == true)
+        // Flux 0.x serves the beta APIs and none of their replacements: upgrade Flux first.
+        let legacy = try await findings(.deprecatedAPI) { repository in
+            let settings = try repository.read("lockmaster.yaml")
+            try repository.write("lockmaster.yaml", settings + "fluxVersion: {development: \"v0.31.1\"}\n")
+            try await TestGit.commitAll(in: repository.url, message: "Flux 0.31")
+            try repository.replace(
+                "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+        }
+        #expect(legacy.map(\.severity) == [.warning], "\(legacy)")
+        #expect(legacy.first?.hint == "upgrade Flux to 2.3 or later, then use helm.toolkit.fluxcd.io/v2", "\(legacy)")
         // Flux installed from the flux-manifests artifact, or from the flux2 repository's install base.
         for (file, text) in [
             (

@@ -44,6 +44,18 @@ import Testing
         let text = StatusTextFormatter.format(report)
         #expect(text.contains("  flux: Flux 2.6, from clusters/staging/flux-system/gotk-components.yaml"), "\(text)")
         #expect(text.contains("  flux: not known from git (fluxVersion in lockmaster.yaml can say)"))
+        // Flux 0.x is a version too; a value that is no Flux version is refused with where it is.
+        try directory.write(
+            "clusters/staging/flux-system/gotk-components.yaml",
+            "# Flux Version: v0.31.1\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: flux-system}\n")
+        #expect(try StatusReporter.report(repositoryRoot: directory.url).environments.map(\.fluxVersion)[1] == "0.31")
+        try directory.write("lockmaster.yaml", "fluxVersion: {production: banana}\n")
+        #expect {
+            try StatusReporter.report(repositoryRoot: directory.url)
+        } throws: { error in
+            "\(error)".contains("lockmaster.yaml:1:27")
+                && "\(error)".contains("fluxVersion.production is not of the form")
+        }
     }
 
     @Test func noClustersDirectoryExplainsAndHints() throws {

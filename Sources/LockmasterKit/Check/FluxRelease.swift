@@ -7,6 +7,8 @@ import Support
 enum FluxRelease: Sendable, Equatable {
     /// Flux 2.X.
     case minor(Int)
+    /// Flux 0.X, before the v1 APIs: it serves every beta API and none of their replacements.
+    case legacy(Int)
     /// A range such as `2.x` or `*`: the operator installs the newest release.
     case newest
     /// Nothing in git says.
@@ -20,15 +22,15 @@ enum FluxRelease: Sendable, Equatable {
     static func installed(by environment: PlatformEnvironment, root: URL, settings: LockmasterSettings) -> (
         release: FluxRelease, source: String?
     ) {
-        if let version = settings.fluxVersion[environment.name], let minor = minor(in: version) {
-            return (.minor(minor), "fluxVersion in lockmaster.yaml")
+        if let version = settings.fluxVersion[environment.name], let release = release(in: version) {
+            return (release, "fluxVersion in lockmaster.yaml")
         }
         let components = "\(environment.directory)/flux-system/gotk-components.yaml"
         if let head = RepositoryFile.contents(components, in: root, limit: 4096),
-            let match = String(decoding: head, as: UTF8.self).firstMatch(of: #/# Flux Version: v?2\.(\d+)/#),
-            let minor = Int(match.1)
+            let match = String(decoding: head, as: UTF8.self).firstMatch(of: #/# Flux Version: (v?[02]\.\d+)/#),
+            let release = release(in: String(match.1))
         {
-            return (.minor(minor), components)
+            return (release, components)
         }
         if let instance = environment.instance,
             let version = instance.distributionVersion?.trimmingCharacters(in: .whitespaces)
@@ -53,6 +55,13 @@ enum FluxRelease: Sendable, Equatable {
     /// `2.4`, `v2.5.1` → 4, 5.
     private static func minor(in version: String) -> Int? {
         version.trimmingCharacters(in: .whitespaces).wholeMatch(of: #/v?2\.(\d+)(\.\d+)?(-.*)?/#).flatMap { Int($0.1) }
+    }
+
+    /// `2.4` → Flux 2.4, `v0.31.1` → Flux 0.31.
+    private static func release(in version: String) -> FluxRelease? {
+        if let minor = minor(in: version) { return .minor(minor) }
+        return version.trimmingCharacters(in: .whitespaces).wholeMatch(of: #/v?0\.(\d+)(\.\d+)?(-.*)?/#)
+            .flatMap { Int($0.1) }.map(FluxRelease.legacy)
     }
 
     /// A kustomization under `directory` that installs Flux from its repository by a ref or a release.
@@ -83,20 +92,27 @@ enum FluxRelease: Sendable, Equatable {
     /// Whether this release serves an API that `removedIn` (a Flux 2.X minor) stopped serving.
     func serves(removedIn: Int?) -> Bool {
         guard let removedIn else { return true }
-        if case .minor(let minor) = self { return minor < removedIn }
-        return false
+        switch self {
+        case .minor(let minor): return minor < removedIn
+        case .legacy: return true
+        case .newest, .unknown: return false
+        }
     }
 
     /// Whether this release serves an API served from Flux 2.`since` on.
     func serves(since: Int) -> Bool {
-        if case .minor(let minor) = self { return minor >= since }
-        return true
+        switch self {
+        case .minor(let minor): return minor >= since
+        case .legacy: return false
+        case .newest, .unknown: return true
+        }
     }
 
     /// `2.6`, `newest`, or nil when unknown: the release as status reports it.
     var version: String? {
         switch self {
         case .minor(let minor): "2.\(minor)"
+        case .legacy(let minor): "0.\(minor)"
         case .newest: "newest"
         case .unknown: nil
         }
@@ -105,6 +121,7 @@ enum FluxRelease: Sendable, Equatable {
     var description: String {
         switch self {
         case .minor(let minor): "Flux 2.\(minor)"
+        case .legacy(let minor): "Flux 0.\(minor)"
         case .newest: "the newest Flux"
         case .unknown: "current Flux"
         }

@@ -19,6 +19,8 @@ public struct JSONSchema: Sendable {
     public var minLength: Int?
     public var minimum: Int?
     public var format: String?
+    /// A regular expression a string must match (JSON Schema's `pattern`).
+    public var pattern: String?
     /// The first example, as JSON text, for hints.
     public var example: String?
 
@@ -44,6 +46,7 @@ public struct JSONSchema: Sendable {
         minLength = object["minLength"] as? Int
         minimum = object["minimum"] as? Int
         format = object["format"] as? String
+        pattern = object["pattern"] as? String
         if let first = (object["examples"] as? [Any])?.first {
             example =
                 first as? String
@@ -103,6 +106,12 @@ public struct JSONSchema: Sendable {
                     ? "quote it to make it text: '\(node.string ?? "")'" : nil
                 return problems.report(
                     node, "\(name) must be a \((minLength ?? 0) > 0 ? "non-empty " : "")string", hint: quoting)
+            }
+            if let pattern, let regex = try? NSRegularExpression(pattern: pattern),
+                regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
+            {
+                problems.report(
+                    node, "\(name) is not of the form \(pattern)", hint: example.map { "for example \($0)" })
             }
             if format == "regex", (try? NSRegularExpression(pattern: text)) == nil {
                 problems.report(

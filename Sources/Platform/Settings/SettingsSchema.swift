@@ -56,7 +56,7 @@ public enum SettingsSchema {
             },
             "fluxVersion": {
               "description": "The Flux each environment runs, where nothing in git says (no gotk-components.yaml header, FluxInstance, flux-manifests OCIRepository or install base): check judges removed and deprecated Flux APIs by it.",
-              "type": "object", "additionalProperties": {"type": "string", "pattern": "^v?2[.][0-9]+([.][0-9]+)?$"}, "default": {}, "examples": [{"production": "2.4", "staging": "v2.5.1"}]
+              "type": "object", "additionalProperties": {"type": "string", "pattern": "^v?(0|2)[.][0-9]+([.][0-9]+)?$"}, "default": {}, "examples": [{"production": "2.4", "staging": "v2.5.1"}]
             },
             "signing": {
               "description": "cosign-compatible signatures: the key publish signs with, the public keys verify and promote trust, and the environments that must run signed versions.",
