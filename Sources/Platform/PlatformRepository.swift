@@ -86,12 +86,13 @@ public struct PlatformRepository: Sendable {
         var seen = Set(clusters.map(\.location))
         for path in settings.platformPaths
         where FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) {
-            for object in loader.load(under: path, containing: ["FluxInstance", "instance:"]).objects
+            for object in loader.load(under: path, containing: ["FluxInstance", "instance:", "valuesFrom"]).objects
             where seen.insert(object.location).inserted {
                 objects.append(object)
             }
         }
-        return objects.compactMap(FluxInstance.init).filter { $0.sync != nil }
+        return (objects.compactMap(FluxInstance.init) + GeneratedInstanceValues.instances(in: objects, root: root))
+            .filter { $0.sync != nil }
     }
 
     /// Environments in promotion order first, then the others (sandboxes) by name.

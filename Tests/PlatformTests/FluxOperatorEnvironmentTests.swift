@@ -69,6 +69,44 @@ import Testing
         #expect(instance.syncObjects.first == FluxAPI.bootstrapSource)
     }
 
+    /// The chart's values through `valuesFrom`, from a ConfigMap the kustomization beside the release
+    /// generates from a file; `sync.name` names the source and Kustomization the operator creates.
+    @Test func chartValuesFromAGeneratedConfigMapAndASyncName() async throws {
+        let directory = try TemporaryDirectory()
+        var files = Self.homeOps
+        files["kubernetes/apps/flux-system/flux-instance/helmrelease.yaml"] = """
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata: {name: flux-instance}
+            spec:
+              chartRef: {kind: OCIRepository, name: flux-instance}
+              valuesFrom: [{kind: ConfigMap, name: flux-instance-values}]
+            """
+        files["kubernetes/apps/flux-system/flux-instance/kustomization.yaml"] =
+            "resources: [./helmrelease.yaml]\nconfigMapGenerator:\n- name: flux-instance-values\n  files: [values.yaml=./helm-values.yaml]\n"
+        files["kubernetes/apps/flux-system/flux-instance/helm-values.yaml"] = """
+            instance:
+              distribution: {version: 2.6.4}
+              sync: {kind: GitRepository, name: home-kubernetes, url: https://example.com/home-ops.git, ref: refs/heads/main, path: kubernetes/flux/cluster}
+            """
+        files["kubernetes/flux/cluster/ks.yaml"] = files["kubernetes/flux/cluster/ks.yaml"]!
+            .replacingOccurrences(of: "name: flux-system, namespace", with: "name: home-kubernetes, namespace")
+        files["kubernetes/apps/flux-system/kustomization.yaml"] = files[
+            "kubernetes/apps/flux-system/kustomization.yaml"]!
+            .replacingOccurrences(of: "./flux-instance/helmrelease.yaml", with: "./flux-instance")
+        try directory.write(files)
+        let repository = PlatformRepository.load(root: directory.url, settings: Self.homeOpsSettings)
+        let cluster = try #require(repository.environment(named: "cluster"))
+        #expect(cluster.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
+        let instance = try #require(cluster.instance)
+        #expect(instance.object.location.path == "kubernetes/apps/flux-system/flux-instance/helm-values.yaml")
+        #expect(instance.distributionVersion == "2.6.4")
+        #expect(
+            instance.syncObjects.map(\.description) == [
+                "GitRepository/flux-system/home-kubernetes", "Kustomization/flux-system/home-kubernetes",
+            ])
+    }
+
     @Test func aFluxInstanceInGitClassifiesFromItsSync() throws {
         let directory = try TemporaryDirectory()
         func instance(_ name: String, kind: String, ref: String) -> String {

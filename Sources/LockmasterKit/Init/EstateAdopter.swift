@@ -205,7 +205,7 @@ public struct EstateAdopter: Sendable {
     /// Every cluster entry in the repository: directories holding bootstrap's `flux-system/gotk-sync.yaml`
     /// (written or a placeholder), and the sync paths of Flux Operator instances.
     static func entries(root: URL) -> [Entry] {
-        let set = ManifestLoader(root: root).load(under: "", containing: ["FluxInstance", "instance:"])
+        let set = ManifestLoader(root: root).load(under: "", containing: ["FluxInstance", "instance:", "valuesFrom"])
         var found: [Entry] = []
         var syncFiles: [String] = []
         if let walk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {
@@ -223,7 +223,9 @@ public struct EstateAdopter: Sendable {
             let directory = PathNormalizer.normalize(String(path.dropLast("/flux-system/gotk-sync.yaml".count)))
             found.append(Entry(directory: directory, syncedBy: "flux bootstrap, \(path)"))
         }
-        for instance in set.objects.compactMap(FluxInstance.init) {
+        let instances =
+            set.objects.compactMap(FluxInstance.init) + GeneratedInstanceValues.instances(in: set.objects, root: root)
+        for instance in instances {
             guard let sync = instance.sync, sync.kind == "GitRepository" || sync.kind == "OCIRepository",
                 !found.contains(where: { $0.directory == sync.normalizedPath })
             else { continue }

@@ -1,3 +1,5 @@
+import Support
+
 /// A Flux Operator `FluxInstance` (fluxcd.controlplane.io v1), read-only. With `spec.sync`, the operator
 /// creates what `flux bootstrap` would write: a source of kind `spec.sync.kind` (GitRepository,
 /// OCIRepository or Bucket) and a Kustomization, both named after the instance's namespace, in it.
@@ -23,12 +25,16 @@ public struct FluxInstance: Sendable, Hashable {
         public var url: String?
         public var ref: String?
         public var path: String?
+        /// `spec.sync.name`: the name of the source and Kustomization the operator creates (default:
+        /// the instance's namespace).
+        public var name: String?
 
-        public init(kind: String, url: String?, ref: String?, path: String?) {
+        public init(kind: String, url: String?, ref: String?, path: String?, name: String? = nil) {
             self.kind = kind
             self.url = url
             self.ref = ref
             self.path = path
+            self.name = name
         }
 
         /// `path` as Flux reads it: relative to the source root, no `./`, no trailing `/`.
@@ -51,6 +57,20 @@ public struct FluxInstance: Sendable, Hashable {
         }
     }
 
+    /// The flux-instance chart's values that `release` takes through `valuesFrom` from a ConfigMap its
+    /// kustomization generates from a file: `values` is that file's YAML, at `file`. Locations and edits
+    /// of the instance are in that file.
+    public init?(release: KubernetesObject, values: YAMLNode, file: String) {
+        guard values.node(at: ["instance", "sync", "kind"]) != nil else { return nil }
+        let namespace =
+            release.root.string(at: ["spec", "targetNamespace"]) ?? release.namespace ?? Self.defaultNamespace
+        let object = KubernetesObject(
+            apiVersion: release.apiVersion, kind: release.kind, name: release.name, namespace: release.namespace,
+            location: SourceLocation(path: file, line: values.position.line, column: values.position.column),
+            documentIndex: 0, root: values)
+        self.init(object, specPath: ["instance"], namespace: namespace)
+    }
+
     private init(_ object: KubernetesObject, specPath: [String], namespace: String) {
         self.object = object
         self.specPath = specPath
@@ -58,7 +78,7 @@ public struct FluxInstance: Sendable, Hashable {
         if let node = object.root.node(at: specPath + ["sync"]), let kind = node.string(at: ["kind"]) {
             sync = Sync(
                 kind: kind, url: node.string(at: ["url"]), ref: node.string(at: ["ref"]),
-                path: node.string(at: ["path"]))
+                path: node.string(at: ["path"]), name: node.string(at: ["name"]))
         }
         distributionVersion = object.root.string(at: specPath + ["distribution", "version"])
     }
@@ -70,12 +90,14 @@ public struct FluxInstance: Sendable, Hashable {
     /// Where `spec.sync.<field>` is written, for findings and edits.
     public func syncPath(_ field: String) -> [String] { specPath + ["sync", field] }
 
-    /// The source and Kustomization the operator creates for `spec.sync`.
+    /// The source and Kustomization the operator creates for `spec.sync`, named `spec.sync.name` or
+    /// after the namespace.
     public var syncObjects: [ObjectReference] {
         guard let sync else { return [] }
+        let name = sync.name ?? namespace
         return [
-            ObjectReference(kind: sync.kind, name: namespace, namespace: namespace),
-            ObjectReference(kind: "Kustomization", name: namespace, namespace: namespace),
+            ObjectReference(kind: sync.kind, name: name, namespace: namespace),
+            ObjectReference(kind: "Kustomization", name: name, namespace: namespace),
         ]
     }
 
