@@ -54,11 +54,31 @@ public struct PlatformRepository: Sendable {
                 name: name, directory: directory, objects: objects, instances: instances)
         }
         // A directory that nothing syncs and that holds no Flux Kustomization (shared variables, a list
-        // of repositories beside the cluster's entry) is not an environment, unless settings name it.
+        // of repositories beside the cluster's entry) is not an environment, unless settings name it;
+        // nor is one without an entry of its own that another environment's Kustomization applies
+        // (its apps, where the clusters directory is the repository root), even if it holds the
+        // FluxInstance that syncs the other.
+        func appliedByAnother(_ environment: PlatformEnvironment) -> Bool {
+            guard environment.entry == nil,
+                environment.instance?.sync.map({
+                    $0.normalizedPath == environment.directory
+                        || $0.normalizedPath.hasPrefix(environment.directory + "/")
+                }) != true
+            else { return false }
+            return environments.contains { other in
+                other.directory != environment.directory
+                    && other.objects.compactMap(FluxKustomization.init).contains { kustomization in
+                        let path = kustomization.normalizedPath
+                        return !path.isEmpty
+                            && (environment.directory == path || environment.directory.hasPrefix(path + "/"))
+                    }
+            }
+        }
         let (kept, others) = environments.reduce(into: ([PlatformEnvironment](), [String]())) { result, environment in
-            if environment.entry != nil || environment.instance != nil
-                || !environment.objects.compactMap(FluxKustomization.init).isEmpty
-                || settings.environments.contains(environment.name)
+            if settings.environments.contains(environment.name)
+                || ((environment.entry != nil || environment.instance != nil
+                    || !environment.objects.compactMap(FluxKustomization.init).isEmpty)
+                    && !appliedByAnother(environment))
             {
                 result.0.append(environment)
             } else {

@@ -87,6 +87,55 @@ import Testing
         #expect(try SettingsLoader.load(repositoryRoot: directory.url).sandbox.from == "development")
     }
 
+    /// Before bootstrap: the directory whose Kustomizations use the GitRepository bootstrap will write
+    /// is the entry, and the environment is taken to follow the branch of record, said so.
+    @Test func aRepositoryBeforeBootstrap() async throws {
+        func ks(_ name: String, _ path: String) -> String {
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: \(name), namespace: flux-system}\n"
+                + "spec: {interval: 1h, path: \(path), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n"
+        }
+        let (directory, report) = try await adopt([
+            "cluster/apps.yaml": ks("apps", "./apps"),
+            "cluster/infrastructure.yaml": ks("infrastructure", "./infrastructure"),
+            "apps/podinfo/ks.yaml": ks("podinfo", "./apps/podinfo/app"),
+            "apps/podinfo/app/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: podinfo}\n",
+            "infrastructure/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: infra}\n",
+        ])
+        #expect(report.environments.map(\.name) == ["cluster"] && report.environments.first?.role == "development")
+        #expect(
+            report.environments.first?.syncedBy
+                == "nothing yet: flux bootstrap --path=cluster will write GitRepository/flux-system/flux-system, which its Kustomizations use"
+        )
+        let repository = try PlatformRepository.load(root: directory.url)
+        let cluster = try #require(repository.environment(named: "cluster"))
+        #expect(cluster.classification.kind == .tracksBranch && cluster.classification.ref == "main")
+        #expect(cluster.classification.reason?.hasPrefix("not bootstrapped yet: flux bootstrap will write") == true)
+    }
+
+    /// The FluxInstance kept among the apps it syncs: the apps folder is the entry's content, not an
+    /// environment, and, beside the entry in the clusters directory, a platform path of its own.
+    @Test func theFolderThatHoldsTheInstanceIsNotAnEnvironment() async throws {
+        let ks = { (name: String, path: String) in
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: \(name), namespace: flux-system}\n"
+                + "spec: {interval: 1h, path: \(path), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n"
+        }
+        let (_, report) = try await adopt([
+            "kubernetes/flux/apps.yaml": ks("cluster-apps", "./kubernetes/apps"),
+            "kubernetes/apps/flux-system/instance.yaml": """
+            apiVersion: fluxcd.controlplane.io/v1
+            kind: FluxInstance
+            metadata: {name: flux, namespace: flux-system}
+            spec:
+              distribution: {version: 2.x, registry: ghcr.io/fluxcd}
+              sync: {kind: GitRepository, url: https://example.com/home-ops.git, ref: refs/heads/main, path: kubernetes/flux}
+            """,
+            "kubernetes/apps/web/ks.yaml": ks("web", "./kubernetes/apps/web/app"),
+            "kubernetes/apps/web/app/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n",
+        ])
+        #expect(report.clustersDir == "kubernetes" && report.platformPaths == ["kubernetes/apps"], "\(report)")
+        #expect(report.environments.map(\.name) == ["flux"], "\(report.environments.map(\.name))")
+    }
+
     @Test func noFluxEntryIsAnErrorAndWritesNothing() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("README.md", "nothing here\n")

@@ -57,9 +57,12 @@ import Testing
 
             """)
         let repository = try PlatformRepository.load(root: directory.url)
+        // Before bootstrap: classified by what bootstrap will write, and said so.
+        #expect(repository.environment(named: "bare")?.classification.kind == .tracksBranch)
         #expect(
             repository.environment(named: "bare")?.classification.reason
-                == "sourceRef GitRepository/flux-system/flux-system is the source flux bootstrap writes, and it has not run for clusters/bare yet"
+                == "not bootstrapped yet: flux bootstrap will write GitRepository/flux-system/flux-system into clusters/bare/flux-system; "
+                + "taken to follow the branch of record, main (bootstrap with --branch=main)"
         )
         // The operator's sync is classified like a bootstrap sync: it follows refs/heads/main.
         #expect(

@@ -170,15 +170,24 @@ public struct EstateAdopter: Sendable {
             for kustomization in loader.load(under: directory).objects.compactMap(FluxKustomization.init) {
                 guard let reference = kustomization.sourceRef, reference.kind != "ExternalArtifact" else { continue }
                 let path = kustomization.normalizedPath
-                guard !path.isEmpty, isDirectory(root.appendingPathComponent(path)),
-                    clustersDir.isEmpty || !path.hasPrefix(clustersDir + "/")
-                else { continue }
+                guard !path.isEmpty, isDirectory(root.appendingPathComponent(path)) else { continue }
                 let named = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
                 let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(
                     \.string
                 ).map { PathNormalizer.normalize(path + "/" + $0) }
                 for target in [path] + components {
-                    guard let top = target.split(separator: "/").first.map(String.init) else { continue }
+                    // A folder beside the environments in the clusters directory (`kubernetes/apps` beside
+                    // `kubernetes/flux`) is a platform path of its own; an environment's folder is not.
+                    let top: String
+                    if !clustersDir.isEmpty, target.hasPrefix(clustersDir + "/") {
+                        guard let first = target.dropFirst(clustersDir.count + 1).split(separator: "/").first
+                        else { continue }
+                        top = "\(clustersDir)/\(first)"
+                        guard !directories.contains(top) else { continue }
+                    } else {
+                        guard let first = target.split(separator: "/").first else { continue }
+                        top = String(first)
+                    }
                     paths[top, default: []].append("\(named) → ./\(target)")
                 }
             }
@@ -232,7 +241,32 @@ public struct EstateAdopter: Sendable {
             found.append(
                 Entry(directory: sync.normalizedPath, syncedBy: "\(instance.displayName), \(instance.object.location)"))
         }
+        if found.isEmpty { found = preBootstrapEntries(root: root) }
         return found.sorted { $0.directory < $1.directory }
+    }
+
+    /// Before bootstrap: the directories whose Flux Kustomizations use the GitRepository flux bootstrap
+    /// writes (`flux-system/flux-system`), leaving out those another Kustomization's path applies (an
+    /// app's own Kustomization). `flux bootstrap --path=DIR` will make each an entry.
+    static func preBootstrapEntries(root: URL) -> [Entry] {
+        let kustomizations = ManifestLoader(root: root).load(under: "", containing: [FluxAPI.kustomizeGroup]).objects
+            .compactMap(FluxKustomization.init)
+        let applied = Set(kustomizations.map(\.normalizedPath))
+        var directories: Set<String> = []
+        for kustomization in kustomizations where kustomization.sourceRef == FluxAPI.bootstrapSource {
+            let directory = (kustomization.object.location.path as NSString).deletingLastPathComponent
+            let appliedByAnother = applied.contains { path in
+                path.isEmpty || directory == path || directory.hasPrefix(path + "/")
+            }
+            if !appliedByAnother { directories.insert(directory) }
+        }
+        return directories.sorted().map {
+            Entry(
+                directory: $0,
+                syncedBy:
+                    "nothing yet: flux bootstrap --path=\($0) will write \(FluxAPI.bootstrapSource), which its Kustomizations use"
+            )
+        }
     }
 
     /// The clusters directory and the environment directories under it, and the entries it leaves out.

@@ -53,6 +53,15 @@ struct EnvironmentReader {
         guard let source else {
             if let instance = environment.instance, let sync = instance.sync, instance.syncObjects.contains(reference) {
                 environment.classification = EnvironmentClassifier.classify(sync)
+            } else if entry == nil, reference == FluxAPI.bootstrapSource, !name.hasPrefix("sandbox-") {
+                // Before bootstrap: `flux bootstrap --branch` will write the source; an environment of the
+                // repository is bootstrapped on the branch of record (a sandbox, on its own branch).
+                environment.classification = Classification(
+                    kind: .tracksBranch, ref: settings.branch, refField: .branch,
+                    reason:
+                        "not bootstrapped yet: flux bootstrap will write \(reference) into \(directory)/flux-system; "
+                        + "taken to follow the branch of record, \(settings.branch) (bootstrap with --branch=\(settings.branch))"
+                )
             } else if entry == nil, reference == FluxAPI.bootstrapSource {
                 environment.classification.reason =
                     "sourceRef \(reference) is the source flux bootstrap writes, and it has not run for \(directory) yet"
