@@ -152,6 +152,27 @@ import Testing
         #expect(changed.kustomizations.flatMap(\.objects).map(\.object) == ["ServiceAccount.talos.dev/keda/robot"])
     }
 
+    /// A value that reaches a release through a hashed configMapGenerator and valuesFrom: the merged
+    /// values are shown, and the release is reconfigured.
+    @Test func valuesThroughAGeneratedConfigMapAreShown() async throws {
+        let repository = try TemporaryDirectory()
+        try FleetEstate.write(repository)
+        try await TestGit.commitAll(in: repository.url)
+        try repository.replace("infrastructure/controllers/ingress-values.yaml", "replicaCount: 2", "replicaCount: 3")
+        let report = try await PlatformDiffer(git: TestGit.client).run(
+            DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "staging"))
+        let environment = try #require(report.environments.first)
+        let change = try #require(environment.values.first, "\(environment)")
+        #expect(change.release == "ingress/ingress-nginx")
+        #expect(change.diff.prefix(2) == ["- replicaCount: 2", "+ replicaCount: 3"], "\(change.diff)")
+        #expect(change.sources.first?.hasPrefix("ConfigMap ingress/ingress-values-") == true)
+        #expect(
+            environment.services.contains {
+                $0.kind == "HelmRelease" && $0.name == "ingress/ingress-nginx" && $0.change == .reconfigured
+            }, "\(environment.services)")
+        #expect(DiffFormatter.text(report).contains("  values of HelmRelease ingress/ingress-nginx, through ConfigMap"))
+    }
+
     /// A change that only removes an object still reconfigures its Kustomization; an app's Namespace
     /// added beside its release comes with the release's line.
     @Test func aRemovalAloneHasAServiceLine() async throws {

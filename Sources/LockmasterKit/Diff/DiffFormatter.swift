@@ -73,6 +73,14 @@ public enum DiffFormatter {
                     }
                 }
             }
+            for change in environment.values {
+                lines.append(
+                    "  values of HelmRelease \(change.release), through \(change.sources.joined(separator: ", ")):")
+                lines += change.diff.map { line in
+                    StyledText("        \(line)", line.hasPrefix("+") ? .added : line.hasPrefix("-") ? .removed : nil)
+                }
+                if change.secretsChanged { lines.append("        what it reads from Secrets changed (not shown)") }
+            }
             if !environment.services.isEmpty {
                 lines.append("  services, lowest risk first:")
                 lines += environment.services.map { StyledText("    " + ServiceDiff.describe($0)) }
@@ -209,6 +217,17 @@ public enum DiffFormatter {
                 }
                 let fence = MarkdownText.fence(for: kept)
                 lines += [fence + "diff"] + kept + [fence, "", "</details>", ""]
+            }
+            for change in environment.values {
+                lines.append(
+                    "<details><summary>values of HelmRelease <code>\(MarkdownText.html(change.release))</code>, through \(MarkdownText.html(change.sources.joined(separator: ", ")))</summary>"
+                )
+                lines.append("")
+                let body =
+                    change.diff.map(Inert.line)
+                    + (change.secretsChanged ? ["what it reads from Secrets changed (not shown)"] : [])
+                let fence = MarkdownText.fence(for: body)
+                lines += [fence + "diff"] + body + [fence, "", "</details>", ""]
             }
             for unbuilt in environment.unbuilt {
                 lines.append(

@@ -36,6 +36,8 @@ public struct EnvironmentDiff: Sendable, Codable, Equatable {
     public var unbuilt: [UnbuiltKustomization] = []
     /// What in the change Kubernetes or Flux will not do quietly, most severe first.
     public var dangers: [DangerFinding] = []
+    /// Releases whose values changed through what `valuesFrom` reads.
+    public var values: [ValuesChange] = []
     /// Danger findings a `# lockmaster:ignore=rule` comment silences.
     public var silencedDangers: [DangerFinding] = []
 }
@@ -64,4 +66,17 @@ public struct ObjectDiff: Sendable, Codable, Equatable {
     public var diff: [String]
     /// For Secrets: each `data`/`stringData` key and whether it was added, removed, changed or unchanged.
     public var secretKeys: [String: String]?
+}
+
+/// A HelmRelease whose values changed through what `spec.valuesFrom` reads (a generated ConfigMap
+/// renamed by its hash, a Secret), shown as the merged values it installs with, line by line.
+public struct ValuesChange: Sendable, Codable, Equatable {
+    /// `namespace/name` of the release.
+    public var release: String
+    /// `ConfigMap ns/name` or `Secret ns/name`, as the new side reads them.
+    public var sources: [String]
+    /// The merged values (`valuesFrom`, then `spec.values`; Secrets left out), as a line diff.
+    public var diff: [String]
+    /// Whether what it reads from Secrets changed (never shown).
+    public var secretsChanged: Bool
 }

@@ -329,6 +329,34 @@ public struct PlatformDiffer: Sendable {
         {
             services.append(ServiceChange(change: .reconfigured, kind: "Kustomization", name: diff.name.description))
         }
+        // Values that reach a release through valuesFrom: a ConfigMap generated with a hashed name shows
+        // only as a renamed reference, so the merged values are compared, and the release is
+        // reconfigured even when its own spec is the same.
+        let (beforeObjects, afterObjects) = (objects(comparableBefore), objects(comparableAfter))
+        var previousReleases: [ObjectReference: HelmRelease] = [:]
+        for release in beforeObjects.compactMap(HelmRelease.init) {
+            previousReleases[release.object.reference] = release
+        }
+        var values: [ValuesChange] = []
+        for release in afterObjects.compactMap(HelmRelease.init) {
+            guard let previous = previousReleases[release.object.reference],
+                let new = HelmValues.of(release, among: afterObjects, inline: false),
+                let old = HelmValues.of(previous, among: beforeObjects, inline: false),
+                new.text != old.text || new.secretsDiffer(from: old)
+            else { continue }
+            let merged = (
+                HelmValues.of(previous, among: beforeObjects)?.text ?? "",
+                HelmValues.of(release, among: afterObjects)?.text ?? ""
+            )
+            let name = "\(release.object.effectiveNamespace)/\(release.object.name ?? "")"
+            values.append(
+                ValuesChange(
+                    release: name, sources: new.sources, diff: LineDiff.unified(merged.0, merged.1),
+                    secretsChanged: new.secretsDiffer(from: old)))
+            if !services.contains(where: { $0.kind == "HelmRelease" && $0.name == name }) {
+                services.append(ServiceChange(change: .reconfigured, kind: "HelmRelease", name: name))
+            }
+        }
         services.sort(by: ServiceChange.inRiskOrder)
         // A Kustomization whose content lives elsewhere (another repository, a registry, a source made in
         // the cluster, a remote resource) and cannot be read the same way on both sides is one the change
@@ -347,6 +375,7 @@ public struct PlatformDiffer: Sendable {
             name: name, kustomizations: kustomizations, services: services,
             problems: (baseProblems + new.problems).filter { !untouched.contains($0) })
         environment.untouched = untouched
+        environment.values = values.sorted { $0.release < $1.release }
         environment.unbuilt =
             baseProblems.filter { !untouched.contains($0) }.map {
                 UnbuiltKustomization(kustomization: $0.kustomization, side: .base, message: $0.message)
