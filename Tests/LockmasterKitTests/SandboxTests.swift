@@ -118,9 +118,10 @@ import Testing
         #expect(try await snapshot(repository) == dirty)
     }
 
-    @Test func sourceInTheSyncFileCannotBeCloned() async throws {
+    /// The platform source is the one flux bootstrap writes: the copy leaves the sync file out, and the
+    /// bootstrap the next steps give (`--branch=NAME --path=<copy>`) writes it following the branch.
+    @Test func aSourceInTheSyncFileIsWrittenByTheSandboxsBootstrap() async throws {
         let repository = try await repository()
-        // development's platform Kustomizations use the bootstrap GitRepository from gotk-sync.yaml.
         try repository.write(
             "clusters/development/platform.yaml",
             """
@@ -130,13 +131,46 @@ import Testing
             spec: {path: ./platform/services, sourceRef: {kind: GitRepository, name: flux-system}}
             """)
         try await TestGit.commitAll(in: repository.url, message: "use flux-system")
-        let before = try await snapshot(repository)
+        let report = try await creator().run(SandboxCreateRequest(repository: repository.url, name: name))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: repository.url.appendingPathComponent("\(report.directory)/flux-system/gotk-sync.yaml").path))
+        #expect(
+            report.nextSteps.contains {
+                $0.hasPrefix("flux bootstrap git") && $0.contains("--branch=\(name) --path=\(report.directory)")
+            }, "\(report.nextSteps)")
+    }
+
+    /// The flux-instance chart syncs the environment: inside its directory, the copy's values are pointed
+    /// at the branch and the copy; among the shared apps, the sandbox is refused, naming where it is.
+    @Test func aFluxInstanceChartIsRetargetedOrTheRefusalSaysWhereItIs() async throws {
+        let outside = try TemporaryDirectory()
+        var files = RealEstateGuardTests.homeOps
+        files["lockmaster.yaml"]! += "sandbox: {from: cluster}\n"
+        try outside.write(files)
+        try await TestGit.commitAll(in: outside.url)
+        let before = try await snapshot(outside)
         await #expect {
-            try await creator().run(SandboxCreateRequest(repository: repository.url, name: name))
+            try await creator().run(SandboxCreateRequest(repository: outside.url, name: name))
         } throws: {
-            "\($0)".contains("has no platform GitRepository of its own")
+            "\($0)".contains(
+                "kubernetes/flux/cluster is synced by HelmRelease flux-system/flux-instance (flux-instance chart values) at kubernetes/apps/flux-system/flux-instance.yaml, outside the copied directory"
+            )
         }
-        #expect(try await snapshot(repository) == before)
+        #expect(try await snapshot(outside) == before)
+
+        let inside = try TemporaryDirectory()
+        files["kubernetes/flux/cluster/flux-instance.yaml"] = files.removeValue(
+            forKey: "kubernetes/apps/flux-system/flux-instance.yaml")!.replacingOccurrences(
+                of: "metadata: {name: flux-instance}", with: "metadata: {name: flux-instance, namespace: flux-system}")
+        files["kubernetes/apps/flux-system/kustomization.yaml"] = files[
+            "kubernetes/apps/flux-system/kustomization.yaml"]!
+            .replacingOccurrences(of: "./flux-instance.yaml", with: "./repositories.yaml")
+        try inside.write(files)
+        try await TestGit.commitAll(in: inside.url)
+        let report = try await creator().run(SandboxCreateRequest(repository: inside.url, name: name))
+        let copied = try inside.read("\(report.directory)/flux-instance.yaml")
+        #expect(copied.contains("ref: refs/heads/\(name), path: \(report.directory)}"), "\(copied)")
     }
 
     @Test func hooksRunWithTheirVariablesAndAFailureCanBeResumed() async throws {

@@ -7,7 +7,7 @@ import Manifests
 /// the same data on both sides renders the same objects on both, so neither side needs them. Only
 /// Kustomizations that hold others are built regardless (their children must be found), and what a
 /// comparison reads across Kustomizations is built on demand: the first object of a duplicated
-/// identity, the chart source of a HelmRelease, the HelmRelease of a chart source.
+/// identity, the chart source of a HelmRelease, the HelmRelease of a chart source or of a values source.
 ///
 /// The result equals a diff of two full renders (`buildAll` makes one, and tests compare them).
 struct DiffSides {
@@ -119,6 +119,11 @@ struct DiffSides {
                             // A chartRef names its source by name, from the release's namespace or any
                             // other it writes: the release can be anywhere, but its text holds the name.
                             want(kind: "HelmRelease", name: rendered.name, namespace: nil)
+                        }
+                        // A release takes values from a ConfigMap or Secret of its namespace by name
+                        // (valuesFrom), and the diff shows them merged.
+                        if ["ConfigMap", "Secret"].contains(rendered.kind) {
+                            want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
                         }
                         // A changed release shows its chart version, read from its source wherever that is.
                         if let reference = HelmRelease(rendered.object)?.chartRef {

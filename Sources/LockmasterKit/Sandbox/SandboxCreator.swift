@@ -232,13 +232,14 @@ public struct SandboxCreator: Sendable {
             name: name, directory: directory, objects: objects, settings: settings)
         // A Flux Operator environment whose FluxInstance is in the copy: its sync follows the branch and
         // builds the copy's directory.
+        // The same for the flux-instance chart's values in its HelmRelease.
         if environment.source == nil, let instance = environment.instance, instance.sync?.kind == "GitRepository",
-            instance.specPath == ["spec"], instance.object.location.path.hasPrefix(directory + "/")
+            instance.specPath == ["spec"] || instance.specPath == ["spec", "values", "instance"],
+            instance.object.location.path.hasPrefix(directory + "/")
         {
             let object = instance.object
             let selector = ObjectSelector(
-                kind: "FluxInstance", name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group
-            )
+                kind: object.kind, name: object.name ?? "", namespace: object.effectiveNamespace, group: object.group)
             let file = root.appendingPathComponent(object.location.path)
             try ScalarEditor.edit(
                 file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("ref"),
@@ -246,11 +247,45 @@ public struct SandboxCreator: Sendable {
             // The same place in the copy: a sync of `clusters/dev/flux` becomes `clusters/sandbox-x/flux`.
             var path = instance.sync?.path ?? ""
             while path.hasPrefix("./") { path.removeFirst(2) }
+            while path.hasSuffix("/") { path.removeLast() }
             let inside = path == source ? "" : path.hasPrefix(source + "/") ? String(path.dropFirst(source.count)) : ""
             try ScalarEditor.edit(
                 file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("path"),
                 value: directory + inside)
             return
+        }
+        // A Flux Operator instance outside the copy syncs the original: the sandbox cluster would install
+        // it with the apps and follow the original's directory on the branch of record.
+        if environment.instance == nil,
+            let instance = PlatformRepository.load(root: root, settings: settings).environments.first(where: {
+                $0.directory == source
+            })?.instance, let sync = instance.sync
+        {
+            throw SandboxError.noGitSource(
+                directory: directory,
+                reason:
+                    "\(source) is synced by \(instance.displayName) at \(instance.object.location.path), outside the copied directory, from its \(sync.kind) sync of \(sync.path ?? source); "
+                    + "the sandbox cluster would install it and follow \(source) on the branch of record. Keep a copy of that instance inside the environment's directory, so the copy can point it at the branch"
+            )
+        }
+        // The platform source is the one flux bootstrap writes (its sync file is not copied): the
+        // bootstrap the next steps give, `--branch=NAME --path=<copy>`, writes it following the branch.
+        if environment.source == nil, environment.entry == nil, environment.instance == nil,
+            Set(environment.platformKustomizations.compactMap(\.sourceRef)) == [FluxAPI.bootstrapSource]
+        {
+            return
+        }
+        if environment.source == nil, let instance = environment.instance, let sync = instance.sync {
+            // Say what the estate has: the sync is there, but not where the copy can retarget it.
+            let place =
+                instance.object.location.path.hasPrefix(directory + "/")
+                ? "in \(instance.object.location.path), which the copy cannot retarget in place"
+                : "at \(instance.object.location.path), outside the copied directory"
+            throw SandboxError.noGitSource(
+                directory: directory,
+                reason:
+                    "its platform source is made by \(instance.displayName) from its \(sync.kind) sync \(place); point a copy of that sync at the branch and \(directory) by hand"
+            )
         }
         guard case .git(let repository) = environment.source else {
             throw SandboxError.noGitSource(

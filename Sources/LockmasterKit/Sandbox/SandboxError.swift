@@ -41,8 +41,7 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "; a sandbox is cloned from one that does (pass --from development)"
         case .noGitSource(let directory, let reason):
             return
-                "the copied \(directory) has no platform GitRepository of its own to point at the branch: \(reason). "
-                + "Declare the platform GitRepository outside flux-system/gotk-sync.yaml"
+                "the copied \(directory) has no platform source of its own to point at the branch: \(reason)"
         case .hookFailed(let index, let command, let status, let lastLines, let name, let original):
             let tail = lastLines.isEmpty ? "" : "\n" + lastLines.map { "  | \($0)" }.joined(separator: "\n")
             return "sandbox.create hook \(index + 1) ('\(command)') exited with status \(status)\(tail)\n"
