@@ -173,6 +173,29 @@ import Testing
         #expect(DiffFormatter.text(report).contains("  values of HelmRelease ingress/ingress-nginx, through ConfigMap"))
     }
 
+    /// A release applied to the hub and, through kubeConfig, to a spoke is two services, the spoke's named
+    /// with its cluster; a chart source is read in the release's own cluster.
+    @Test func servicesOfOtherClustersAreTheirs() async throws {
+        let repository = try TemporaryDirectory()
+        try FleetEstate.write(repository)
+        try await TestGit.commitAll(in: repository.url)
+        try repository.replace("tenants/base/release.yaml", "interval: 1h", "interval: 2h")
+        let report = try await PlatformDiffer(git: TestGit.client).run(
+            DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "staging"))
+        let names = try #require(report.environments.first).services.filter { $0.kind == "HelmRelease" }.map(\.name)
+        #expect(
+            names.sorted() == [
+                "team-a/extras", "team-a/extras (cluster of kubeConfig flux-system/west-kubeconfig)",
+                "team-b/extras", "team-b/extras (cluster of kubeConfig flux-system/west-kubeconfig)",
+            ], "\(names)")
+        try await TestGit.commitAll(in: repository.url)
+        try repository.replace("infrastructure/controllers/tenant-chart.yaml", "tag: 1.0.0", "tag: 1.1.0")
+        let bump = try await PlatformDiffer(git: TestGit.client).run(
+            DiffRequest(repository: repository.url, sides: .git(base: nil, head: nil), environment: "staging"))
+        let upgraded = try #require(bump.environments.first).services.filter { $0.change == .upgraded }.map(\.name)
+        #expect(upgraded.sorted() == ["team-a/extras", "team-b/extras"], "\(upgraded)")
+    }
+
     /// A change that only removes an object still reconfigures its Kustomization; an app's Namespace
     /// added beside its release comes with the release's line.
     @Test func aRemovalAloneHasAServiceLine() async throws {

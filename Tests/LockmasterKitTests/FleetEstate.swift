@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 
 /// A fleet-shaped estate, unlike `FastDiffTests.estate`'s home-ops: a hub per environment applies
-/// infrastructure to itself and tenants to two spoke clusters through `kubeConfig`, so the same objects
-/// go to several clusters; charts come from a HelmRepository (`spec.chart.spec`) and, for the tenants'
+/// infrastructure and the east tenants to itself and the west tenants to a spoke cluster through
+/// `kubeConfig`, so the same objects go to two clusters; charts come from a HelmRepository (`spec.chart.spec`) and, for the tenants'
 /// releases, from an OCIRepository in another namespace; values from a hashed `configMapGenerator`
 /// through `valuesFrom`; the Flux Kustomizations use `targetNamespace`, `images`, `patches` and
 /// `components`.
@@ -131,7 +131,7 @@ enum FleetEstate {
                           sourceRef: {kind: GitRepository, name: flux-system}
                           dependsOn: [{name: infra-controllers}]
                           targetNamespace: \(tenant)
-                          kubeConfig: {secretRef: {name: \(spoke)-kubeconfig}}
+                          kubeConfig: \(spoke == "west" ? "{secretRef: {name: \(spoke)-kubeconfig}}" : "null")
                           components: [../../components/monitoring]
                           images: [{name: ghcr.io/acme/web, newTag: \(environment == "staging" ? "1.1.0" : "1.0.0")}]
                           postBuild:

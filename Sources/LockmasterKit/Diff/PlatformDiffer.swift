@@ -306,8 +306,29 @@ public struct PlatformDiffer: Sendable {
         // Services of a Kustomization one side could not build are not compared either.
         let comparableBefore = before.filter { !unbuiltHead.contains($0.kustomization) }
         let comparableAfter = after.filter { !unbuiltBase.contains($0.kustomization) }
-        var services = VersionStep.classify(
-            ServiceDiff.compare(old: objects(comparableBefore), new: objects(comparableAfter)))
+        // Per cluster: what a Kustomization applies through spec.kubeConfig is another cluster's, and the
+        // same release there is another service (named with its cluster).
+        var remote: [KustomizationID: String] = [:]
+        for object in before + after where object.kind == "Kustomization" {
+            if object.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"),
+                let secret = object.node.string(at: ["spec", "kubeConfig", "secretRef", "name"])
+            {
+                remote[KustomizationID(namespace: object.namespace ?? "default", name: object.name)] =
+                    "\(object.namespace ?? "default")/\(secret)"
+            }
+        }
+        var services: [ServiceChange] = []
+        for cluster in Set((comparableBefore + comparableAfter).map { remote[$0.kustomization] }) {
+            let found = VersionStep.classify(
+                ServiceDiff.compare(
+                    old: objects(comparableBefore.filter { remote[$0.kustomization] == cluster }),
+                    new: objects(comparableAfter.filter { remote[$0.kustomization] == cluster })))
+            services += found.map { change in
+                var change = change
+                if let cluster { change.name += " (cluster of kubeConfig \(cluster))" }
+                return change
+            }
+        }
         let named = Set(services.map { "\($0.kind)/\($0.name)" })
         // A chart source that a HelmRelease's chartRef follows changes with its release's upgrade.
         let chartSources = Set(
