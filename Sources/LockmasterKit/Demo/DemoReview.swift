@@ -46,6 +46,53 @@ extension DemoRunner {
         try await git.deleteBranch("OPS-126-risky", in: repository)
     }
 
+    /// KEDA takes values from a ConfigMap through valuesFrom; a change to that ConfigMap alone shows as
+    /// the values the release installs with. The branch is dropped afterwards.
+    func values(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(.step("A value that reaches a release through valuesFrom is shown as the values it installs with"))
+        emit(.command("git switch -c OPS-127-values   # keda takes values from ConfigMap keda-values"))
+        try await git.createBranch("OPS-127-values", from: "main", in: repository)
+        let keda = repository.appendingPathComponent("platform/services/keda.yaml")
+        let text = try String(contentsOf: keda, encoding: .utf8)
+        guard let spec = text.range(of: "spec:\n  interval: 30m\n") else {
+            throw DemoError.unexpected("keda.yaml has no HelmRelease spec")
+        }
+        try Data(
+            text.replacingCharacters(
+                in: spec,
+                with: "spec:\n  interval: 30m\n  valuesFrom:\n    - kind: ConfigMap\n      name: keda-values\n"
+            ).utf8
+        ).write(to: keda)
+        let values = repository.appendingPathComponent("platform/services/keda-values.yaml")
+        func writeValues(replicas: Int) throws {
+            try Data(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keda-values\n  namespace: keda\ndata:\n  values.yaml: |\n    operator:\n      replicaCount: \(replicas)\n"
+                    .utf8
+            ).write(to: values)
+        }
+        try writeValues(replicas: 1)
+        try await commit(repository, git: git, emit: emit, "KEDA values from a ConfigMap")
+        emit(.command("sed -i 's/replicaCount: 1/replicaCount: 2/' platform/services/keda-values.yaml"))
+        try writeValues(replicas: 2)
+        emit(.command("lockmaster diff HEAD --env development --repo \(repository.path)"))
+        let report = try await PlatformDiffer(git: git).run(
+            DiffRequest(
+                repository: repository, sides: .git(base: "HEAD", head: nil), environment: "development",
+                unconfined: DemoRunner.unconfined))
+        let compared = report.environments.contains { !$0.kustomizations.isEmpty }
+        guard !compared || report.environments.contains(where: { !$0.values.isEmpty }) else {
+            throw DemoError.unexpected("the diff did not show KEDA's values")
+        }
+        // The values and the services: what the ConfigMap's change does to the release.
+        let lines = DiffFormatter.text(report).components(separatedBy: "\n")
+        let shown = ["== development", "  …"] + lines.drop { !$0.hasPrefix("  values of ") }
+        emit(.output(shown.joined(separator: "\n")))
+        emit(.command("git checkout -- . && git switch main && git branch -D OPS-127-values"))
+        try await git.restore(["platform/services/keda-values.yaml"], in: repository)
+        try await git.switchBranch("main", in: repository)
+        try await git.deleteBranch("OPS-127-values", in: repository)
+    }
+
     /// 0.1.1, which production was pinned to, is deleted from the artifact repository: staging's range
     /// falls back to 0.1.0 without a word from Flux, and resolve warns. The tag is put back afterwards.
     func deletedTag(_ repository: URL, artifacts: URL, emit: @Sendable (DemoEvent) -> Void) async throws {
