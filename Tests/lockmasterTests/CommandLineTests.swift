@@ -40,6 +40,19 @@ import Testing
         #expect(kustomizations[1]["dependsOn"] as? [String] == ["flux-system/platform-services"])
     }
 
+    /// init takes the directory as DIR or, like every other command, as --repo DIR; not both.
+    @Test func initTakesTheRepositoryAsEveryCommandDoes() async throws {
+        let directory = try TemporaryDirectory()
+        let made = try await LockmasterBinary.run([
+            "init", "--repo", directory.path, "--git-url", "https://git.example.com/acme/platform.git", "--artifact",
+            "oci://registry.example.com/acme/platform",
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("lockmaster.yaml").path))
+        let both = try await LockmasterBinary.run(["init", "other", "--repo", directory.path])
+        #expect(both.status == 64 && both.stderr.contains("give the directory once: as DIR or as --repo DIR"))
+    }
+
     @Test func statusWithoutClustersExplainsAndExitsZero() async throws {
         let directory = try TemporaryDirectory()
         let output = try await LockmasterBinary.run(["status", "--repo", directory.path])

@@ -39,6 +39,11 @@ extension Lockmaster {
         var directory: String = "."
 
         @Option(
+            name: .long,
+            help: ArgumentHelp("DIR, spelled as every other command takes the repository.", valueName: "DIR"))
+        var repo: String?
+
+        @Option(
             help: ArgumentHelp("The platform repository's git URL (default: the 'origin' remote).", valueName: "URL"))
         var gitURL: String?
 
@@ -60,6 +65,9 @@ extension Lockmaster {
         @OptionGroup var output: OutputOptions<OutputFormat>
 
         func validate() throws {
+            if repo != nil, directory != "." {
+                throw ValidationError("give the directory once: as DIR or as --repo DIR")
+            }
             if adopt, gitURL != nil || artifactURL != nil {
                 throw ValidationError(
                     "--adopt reads the git URL from the repository and writes no manifests: leave out --git-url and --artifact-url"
@@ -70,7 +78,7 @@ extension Lockmaster {
         func run() async throws {
             try await Terminal.run {
                 let directory = URL(
-                    fileURLWithPath: directory,
+                    fileURLWithPath: repo ?? directory,
                     relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 if adopt {
                     let report = try await EstateAdopter().run(AdoptRequest(directory: directory, artifact: artifact))
