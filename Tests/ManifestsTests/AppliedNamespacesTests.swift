@@ -74,4 +74,18 @@ import Testing
         ])
         #expect(result["web"] == "web")
     }
+
+    @Test func whatAKustomizationFileLeavesOutIsNotApplied() {
+        let objects = objects([
+            "apps/kustomization.yaml": "resources: [./a]\n",
+            "apps/a/ks.yaml": ks("a", path: "deep"),
+            "apps/b/ks.yaml": ks("b"),
+            "deep/kustomization.yaml": "resources: [ks.yaml]\n",
+            "deep/ks.yaml": ks("c"),
+            "deep/left-out.yaml": ks("d"),
+        ])
+        let applied = AppliedNamespaces.applied(objects, roots: ["apps"])
+        #expect(applied.contains("apps/a/ks.yaml") && applied.contains("deep/ks.yaml"))
+        #expect(!applied.contains("apps/b/ks.yaml") && !applied.contains("deep/left-out.yaml"))
+    }
 }

@@ -50,6 +50,33 @@ public enum AppliedNamespaces {
         return result
     }
 
+    /// The files of `objects` that Flux applies from `roots` (each root's kustomization files followed,
+    /// or everything beneath a root without one), and from the paths of the Flux Kustomizations among
+    /// them: a file a kustomization.yaml leaves out (or comments out) is not applied.
+    public static func applied(_ objects: [KubernetesObject], roots: [String]) -> Set<String> {
+        let files = Set(objects.map(\.location.path))
+        let kustomizationFiles = Dictionary(
+            objects.compactMap { object in KustomizeFile(object).map { (object.location.path, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        let walker = Walker(files: files, kustomizationFiles: kustomizationFiles)
+        var applied: Set<String> = []
+        var pending = roots.map(normalized)
+        var seen: Set<String> = []
+        while let root = pending.popLast() {
+            guard seen.insert(root).inserted else { continue }
+            let reached = walker.walk(directory: root, namespace: nil).keys
+            applied.formUnion(reached)
+            for object in objects where reached.contains(object.location.path) {
+                guard object.kind == "Kustomization", object.group == FluxAPI.kustomizeGroup,
+                    let path = object.root["spec"]?.string(at: ["path"])
+                else { continue }
+                pending.append(normalized(path))
+            }
+        }
+        // Kustomization files themselves are read, not applied; keep them so their objects stay known.
+        return applied.union(kustomizationFiles.keys)
+    }
+
     /// `./apps/x/` → `apps/x`.
     static func normalized(_ path: String) -> String {
         var parts: [Substring] = []

@@ -15,13 +15,17 @@ struct EnvironmentReader {
         let entry = kustomizations.first {
             $0.object.name == "flux-system" && $0.object.location.path.hasPrefix("\(directory)/flux-system/")
         }
+        let instance = Self.instance(syncing: directory, objects: objects, instances: instances)
+        // Only what Flux applies: a Kustomization its kustomization.yaml leaves out (or comments out) is not.
+        let applied = AppliedNamespaces.applied(
+            objects, roots: [directory] + [entry?.normalizedPath, instance?.sync?.normalizedPath].compactMap { $0 })
         let platform = kustomizations.filter { kustomization in
-            kustomization != entry
+            kustomization != entry && applied.contains(kustomization.object.location.path)
                 && settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
         }
         var environment = PlatformEnvironment(
             name: name, directory: directory, entry: entry,
-            instance: Self.instance(syncing: directory, objects: objects, instances: instances),
+            instance: instance,
             platformKustomizations: platform, source: nil,
             classification: Classification(kind: .unknown), objects: objects
         )
