@@ -38,6 +38,15 @@ public enum Interruption {
         while state.withLock({ $0.stopping }) { usleep(50_000) }
     }
 
+    /// Waits up to half a second for a signal this process is about to receive (its child just died of
+    /// one sent to the whole process group) to be recorded; returns at once when it already is.
+    static func settle() {
+        for _ in 0..<20 {
+            if state.withLock({ $0.pending != nil || $0.stopping }) || state.withLock({ $0.sources.isEmpty }) { return }
+            usleep(25_000)
+        }
+    }
+
     /// Whether a signal is being held: long steps poll this to stop at their next safe point.
     public static var requested: Bool { state.withLock { $0.pending != nil } }
 

@@ -97,6 +97,9 @@ public struct SystemProcessRunner: ProcessRunner {
             throw ProcessError.timedOut(invocation: invocation, after: invocation.timeout)
         }
         readers.wait()
+        // A child stopped by Ctrl-C or SIGTERM most likely shares the signal with this process, whose
+        // handler may not have run yet: let it, so the step that fails next stops as interrupted.
+        if [128 + SIGINT, 128 + SIGTERM].contains(exit.code) { Interruption.settle() }
         return ProcessOutput(status: exit.code, standardOutput: collected.stdout, standardError: collected.stderr)
     }
 

@@ -82,6 +82,16 @@ import Testing
         #expect(content("kind: List\nitems:\n- apiVersion: x\n").mayYieldFluxKustomization)
     }
 
+    /// A chartRef names its source's namespace, or the release is in it: a build that writes the
+    /// namespace nowhere follows no source there.
+    @Test func aNamespaceMentionedOrNot() {
+        let release =
+            "kind: HelmRelease\nmetadata:\n  name: web\nspec:\n  chartRef: {kind: OCIRepository, name: app-template, namespace: flux-system}\n"
+        #expect(content(release).mayMention("flux-system"))
+        #expect(!content(release).mayMention("media"))
+        #expect(content("kind: HelmRelease\nmetadata:\n  namespace: ${NS}\n").mayMention("media"))
+    }
+
     @Test func anIncompleteScanAnswersYes() {
         let incomplete = BuildContent(text: "", incomplete: true)
         #expect(incomplete.mayContain(kind: "Secret", name: "x"))

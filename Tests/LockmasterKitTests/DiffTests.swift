@@ -196,6 +196,26 @@ import Testing
         #expect(upgraded.sorted() == ["team-a/extras", "team-b/extras"], "\(upgraded)")
     }
 
+    /// Two Kustomizations applying one release (check calls it a duplicate): a change to either copy is
+    /// a service change, not hidden behind the other copy.
+    @Test func aChangeToOneOfTwoCopiesOfAReleaseIsAService() async throws {
+        let repository = try await base.repository()
+        let release = { (interval: String) in
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: keda, namespace: keda}\n"
+                + "spec:\n  interval: \(interval)\n  chart:\n    spec: {chart: keda, version: 2.14.0, sourceRef: {kind: HelmRepository, name: kedacore}}\n"
+        }
+        // The copy in another Kustomization than platform/services/keda.yaml's (one build refuses two).
+        try repository.write("platform/configs/keda-copy.yaml", release("1h"))
+        try await TestGit.commitAll(in: repository.url)
+        try repository.write("platform/configs/keda-copy.yaml", release("2h"))
+        let environment = try await base.diff(repository)
+        #expect(environment.problems.isEmpty, "\(environment.problems)")
+        #expect(
+            environment.services.contains {
+                $0.kind == "HelmRelease" && $0.name == "keda/keda" && $0.change == .reconfigured
+            }, "\(environment.services)")
+    }
+
     /// A change that only removes an object still reconfigures its Kustomization; an app's Namespace
     /// added beside its release comes with the release's line.
     @Test func aRemovalAloneHasAServiceLine() async throws {

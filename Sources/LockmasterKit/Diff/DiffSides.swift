@@ -98,10 +98,17 @@ struct DiffSides {
             for (session, other) in [(base, head), (head, base)] {
                 let deferred = session.slots.filter { if case .deferred = $0.state { true } else { false } }
                 guard !deferred.isEmpty else { continue }
-                func want(kind: String, name: String?, namespace: String?) {
-                    for slot in deferred
-                    where slot.fingerprint?.content.mayContain(kind: kind, name: name, namespace: namespace) ?? true {
-                        wanted.insert(slot.job.kustomization)
+                func want(kind: String, name: String?, namespace: String?, mentioning: String? = nil) {
+                    for slot in deferred {
+                        guard let content = slot.fingerprint?.content else {
+                            wanted.insert(slot.job.kustomization)
+                            continue
+                        }
+                        if content.mayContain(kind: kind, name: name, namespace: namespace),
+                            mentioning.map(content.mayMention) ?? true
+                        {
+                            wanted.insert(slot.job.kustomization)
+                        }
                     }
                 }
                 for slot in session.slots where !same.contains(slot.job.kustomization) {
@@ -117,8 +124,12 @@ struct DiffSides {
                         want(kind: rendered.kind, name: rendered.name, namespace: rendered.namespace)
                         if ["OCIRepository", "HelmChart", "ExternalArtifact"].contains(rendered.kind) {
                             // A chartRef names its source by name, from the release's namespace or any
-                            // other it writes: the release can be anywhere, but its text holds the name.
-                            want(kind: "HelmRelease", name: rendered.name, namespace: nil)
+                            // other it writes: the release can be anywhere, but its text holds the name,
+                            // and the source's namespace (as the release's own, or as the chartRef's;
+                            // where a targetNamespace puts the release, it is the chartRef's).
+                            want(
+                                kind: "HelmRelease", name: rendered.name, namespace: nil,
+                                mentioning: rendered.namespace)
                         }
                         // A release takes values from a ConfigMap or Secret of its namespace by name
                         // (valuesFrom), and the diff shows them merged.

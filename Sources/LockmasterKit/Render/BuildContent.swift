@@ -109,6 +109,10 @@ struct BuildContent: Sendable {
         return mayName(name)
     }
 
+    /// Whether the output could write `value` as a name anywhere (a reference's namespace, say): it is
+    /// in the text as a whole name, or a name-like line with variables could become it.
+    func mayMention(_ value: String) -> Bool { mayName(value) }
+
     /// Whether `value` is in `text` as a whole name: not as part of a longer one (`cert-manager` in
     /// `cert-manager.io/cluster-issuer`), since a name is written whole or made by what this type
     /// already answers "unknown" for (prefixes, suffixes, variables).

@@ -24,9 +24,12 @@ public struct ServiceChange: Sendable, Codable, Equatable {
     /// For an upgrade, when both versions are semver: how far it goes.
     public var step: VersionStep?
 
-    /// Lowest risk first, then by kind and name: the order every list of service changes is shown in.
+    /// Lowest risk first, then by kind and name (then versions, for copies of one name): the order every
+    /// list of service changes is shown in, the same on every run.
     public static func inRiskOrder(_ a: ServiceChange, _ b: ServiceChange) -> Bool {
-        a.change != b.change ? a.change < b.change : (a.kind, a.name) < (b.kind, b.name)
+        a.change != b.change
+            ? a.change < b.change
+            : (a.kind, a.name, a.from ?? "", a.to ?? "") < (b.kind, b.name, b.from ?? "", b.to ?? "")
     }
 
     public init(
@@ -65,11 +68,23 @@ public enum ServiceDiff {
 
     public static func compare(old: [KubernetesObject], new: [KubernetesObject]) -> [ServiceChange] {
         var changes: [ServiceChange] = []
-        func keyed<View>(_ objects: [KubernetesObject], _ view: (KubernetesObject) -> View?) -> [ObjectReference: (
+        // Copies of one identity (two Kustomizations applying it, which check reports) are paired in
+        // order: the first with the first, so a change to either copy is seen.
+        struct Key: Hashable {
+            var reference: ObjectReference
+            var copy: Int
+        }
+        func keyed<View>(_ objects: [KubernetesObject], _ view: (KubernetesObject) -> View?) -> [Key: (
             KubernetesObject, View
         )] {
-            var result: [ObjectReference: (KubernetesObject, View)] = [:]
-            for object in objects { if let typed = view(object) { result[object.reference] = (object, typed) } }
+            var result: [Key: (KubernetesObject, View)] = [:]
+            var copies: [ObjectReference: Int] = [:]
+            for object in objects {
+                guard let typed = view(object) else { continue }
+                let copy = copies[object.reference, default: 0]
+                copies[object.reference] = copy + 1
+                result[Key(reference: object.reference, copy: copy)] = (object, typed)
+            }
             return result
         }
         func diff<View>(
@@ -78,20 +93,23 @@ public enum ServiceDiff {
         ) {
             let before = keyed(old, view)
             let after = keyed(new, view)
-            for (reference, (_, added)) in after where before[reference] == nil {
+            for (key, (_, added)) in after where before[key] == nil {
+                let reference = key.reference
                 changes.append(
                     ServiceChange(
                         change: .added, kind: kind, name: "\(reference.namespace)/\(reference.name)",
                         to: detail(added, new)))
             }
-            for (reference, (_, removed)) in before where after[reference] == nil {
+            for (key, (_, removed)) in before where after[key] == nil {
+                let reference = key.reference
                 changes.append(
                     ServiceChange(
                         change: .removed, kind: kind, name: "\(reference.namespace)/\(reference.name)",
                         from: detail(removed, old)))
             }
-            for (reference, (oldObject, oldView)) in before {
-                guard let (newObject, newView) = after[reference] else { continue }
+            for (key, (oldObject, oldView)) in before {
+                guard let (newObject, newView) = after[key] else { continue }
+                let reference = key.reference
                 let from = detail(oldView, old)
                 let to = detail(newView, new)
                 let name = "\(reference.namespace)/\(reference.name)"
