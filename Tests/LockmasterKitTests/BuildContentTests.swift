@@ -90,6 +90,11 @@ import Testing
         #expect(content(release).mayMention("flux-system"))
         #expect(!content(release).mayMention("media"))
         #expect(content("kind: HelmRelease\nmetadata:\n  namespace: ${NS}\n").mayMention("media"))
+        // The spec's targetNamespace heads its own line, as the cache writes spec fields; only a variable
+        // there makes every namespace possible. A variable in another name does not.
+        #expect(!content("targetNamespace:\nai\n" + release).mayMention("media"))
+        #expect(content("targetNamespace:\n${NS}\n" + release).mayMention("media"))
+        #expect(!content("metadata:\n  name: ${SECRET_DOMAIN}\n" + release).mayMention("media"))
     }
 
     @Test func anIncompleteScanAnswersYes() {

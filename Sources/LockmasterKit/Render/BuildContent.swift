@@ -17,6 +17,10 @@ struct BuildContent: Sendable {
     private let namesUnknown: Bool
     /// Kinds or API versions come from variables.
     private let typesUnknown: Bool
+    /// Namespaces may be written in a way this reader does not follow.
+    private let namespacesUnknown: Bool
+    /// The namespace values that hold variables, as patterns.
+    private let namespacePatterns: [NSRegularExpression]
     /// The name-like values that hold variables, as patterns (`${APP}-config` → `^.*-config$`).
     private let namePatterns: [NSRegularExpression]
 
@@ -49,7 +53,28 @@ struct BuildContent: Sendable {
             incomplete || Self.typePatch.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
             || Self.namesKind("List", in: text)
         var patterns: [NSRegularExpression] = []
+        var namespacesUnknown =
+            incomplete || ["Transformer", "replacements", "!!"].contains { text.contains($0) }
+        var namespaceValues: [NSRegularExpression] = []
+        var afterTargetNamespace = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            // The spec's own `targetNamespace:` heads its value's line (as the cache writes the spec
+            // fields); a variable there could be any namespace.
+            if afterTargetNamespace, line.contains("${") { namespacesUnknown = true }
+            afterTargetNamespace = line == "targetNamespace:"
+            // A namespace key (`namespace:`, `targetNamespace:`) whose value is escaped or starts on the
+            // next lines.
+            if !afterTargetNamespace, line.range(of: "namespace", options: .caseInsensitive) != nil,
+                let colon = line.firstIndex(of: ":")
+            {
+                let key = line[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: " -\"'{,")).lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                if key.hasSuffix("namespace"),
+                    line.contains("\\") || value.isEmpty || value.hasPrefix("|") || value.hasPrefix(">")
+                {
+                    namespacesUnknown = true
+                }
+            }
             // An escape can spell a name, a kind or a line break inside one: not followed here.
             if line.contains("\\") {
                 if line.range(of: "name", options: .caseInsensitive) != nil { namesUnknown = true }
@@ -69,14 +94,24 @@ struct BuildContent: Sendable {
                 typesUnknown = true
             }
             guard before.range(of: "name", options: .caseInsensitive) != nil else { continue }
+            // A namespace key's value (the last key before the variable ends in `namespace`).
+            let key = before.trimmingCharacters(in: CharacterSet(charactersIn: " \"'")).dropLast(
+                before.trimmingCharacters(in: CharacterSet(charactersIn: " \"'")).hasSuffix(":") ? 1 : 0)
+            let namespaced =
+                key.split(whereSeparator: { " {,:-\"'".contains($0) }).last?.lowercased().hasSuffix("namespace")
+                ?? false
             guard let pattern = Self.pattern(line: line, variable: variable, variables: variables) else {
                 namesUnknown = true
+                if namespaced { namespacesUnknown = true }
                 continue
             }
             patterns.append(pattern)
+            if namespaced { namespaceValues.append(pattern) }
         }
         self.namesUnknown = namesUnknown
         self.typesUnknown = typesUnknown
+        self.namespacesUnknown = namespacesUnknown
+        namespacePatterns = namespaceValues
         namePatterns = patterns
     }
 
@@ -109,9 +144,15 @@ struct BuildContent: Sendable {
         return mayName(name)
     }
 
-    /// Whether the output could write `value` as a name anywhere (a reference's namespace, say): it is
-    /// in the text as a whole name, or a name-like line with variables could become it.
-    func mayMention(_ value: String) -> Bool { mayName(value) }
+    /// Whether the output could write `value` as a namespace anywhere (a reference's, say): it is in
+    /// the text as a whole name, a namespace value with variables could become it, or what could make it
+    /// otherwise is there (a transformer, replacements, a tag, an escape or a block scalar on a
+    /// namespace line). Prefixes and suffixes, which make names unknown, never touch a namespace.
+    func mayMention(_ value: String) -> Bool {
+        if namespacesUnknown || Self.containsWord(value, in: text) { return true }
+        let range = NSRange(value.startIndex..., in: value)
+        return namespacePatterns.contains { $0.firstMatch(in: value, range: range) != nil }
+    }
 
     /// Whether `value` is in `text` as a whole name: not as part of a longer one (`cert-manager` in
     /// `cert-manager.io/cluster-issuer`), since a name is written whole or made by what this type
