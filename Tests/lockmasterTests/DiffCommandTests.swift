@@ -113,6 +113,8 @@ import Testing
         #expect(touched.status == 1, "\(touched.stdout)")
         #expect(!touched.stdout.contains("no changes"), "\(touched.stdout)")
         #expect(touched.stdout.contains("Kustomization flux-system/apps: could not be built"), "\(touched.stdout)")
+        // The same problem on both sides is said once.
+        #expect(touched.stdout.components(separatedBy: "error: flux-system/apps").count == 2, "\(touched.stdout)")
     }
 
     @Test func aRemoteResourceLeavesItsKustomizationUntouchedUnlessItsOwnFilesOrChildrenChange() async throws {

@@ -394,7 +394,10 @@ public struct PlatformDiffer: Sendable {
             }
         var environment = EnvironmentDiff(
             name: name, kustomizations: kustomizations, services: services,
-            problems: (baseProblems + new.problems).filter { !untouched.contains($0) })
+            // A problem both sides have is one problem (`unbuilt` says which sides).
+            problems: (baseProblems + new.problems.filter { !baseProblems.contains($0) }).filter {
+                !untouched.contains($0)
+            })
         environment.untouched = untouched
         environment.values = values.sorted { $0.release < $1.release }
         environment.unbuilt =
