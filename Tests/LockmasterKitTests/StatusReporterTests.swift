@@ -58,6 +58,19 @@ import Testing
         }
     }
 
+    /// A flux-instance chart release whose values leave out the version installs the chart's default, 2.x.
+    @Test func theFluxInstanceChartsDefaultVersion() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            RealEstateGuardTests.homeOps.mapValues {
+                $0.replacingOccurrences(of: "distribution: {version: 2.6.x}\n", with: "")
+            })
+        let report = try StatusReporter.report(repositoryRoot: directory.url)
+        #expect(report.environments.map(\.fluxVersion) == ["newest"], "\(report.environments.map(\.fluxVersionFrom))")
+        #expect(
+            report.environments.first?.fluxVersionFrom?.hasSuffix("(the flux-instance chart's default, 2.x)") == true)
+    }
+
     @Test func noClustersDirectoryExplainsAndHints() throws {
         let directory = try TemporaryDirectory()
         let report = try StatusReporter.report(repositoryRoot: directory.url)

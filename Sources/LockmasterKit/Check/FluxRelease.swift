@@ -32,6 +32,10 @@ enum FluxRelease: Sendable, Equatable {
         {
             return (release, components)
         }
+        // The flux-instance chart's values default to `instance.distribution.version: 2.x`, the newest.
+        if let instance = environment.instance, instance.distributionVersion == nil, instance.specPath != ["spec"] {
+            return (.newest, "\(instance.object.location) (the flux-instance chart's default, 2.x)")
+        }
         if let instance = environment.instance,
             let version = instance.distributionVersion?.trimmingCharacters(in: .whitespaces)
         {
