@@ -309,13 +309,8 @@ public struct PlatformDiffer: Sendable {
         // Per cluster: what a Kustomization applies through spec.kubeConfig is another cluster's, and the
         // same release there is another service (named with its cluster).
         var remote: [KustomizationID: String] = [:]
-        for object in before + after where object.kind == "Kustomization" {
-            if object.apiVersion.hasPrefix(FluxAPI.kustomizeGroup + "/"),
-                let secret = object.node.string(at: ["spec", "kubeConfig", "secretRef", "name"])
-            {
-                remote[KustomizationID(namespace: object.namespace ?? "default", name: object.name)] =
-                    "\(object.namespace ?? "default")/\(secret)"
-            }
+        for kustomization in objects(before + after).compactMap(FluxKustomization.init) {
+            if let cluster = kustomization.remoteCluster { remote[KustomizationID(kustomization.object)] = cluster }
         }
         var services: [ServiceChange] = []
         for cluster in Set((comparableBefore + comparableAfter).map { remote[$0.kustomization] }) {

@@ -25,6 +25,12 @@ public struct FluxKustomization: Sendable, Hashable {
         targetNamespace = object.root.string(at: ["spec", "targetNamespace"])
     }
 
+    /// The cluster it applies to when not its own: `namespace/secret` of `spec.kubeConfig.secretRef`.
+    /// What it applies there is that cluster's (identity, duplicates, services).
+    public var remoteCluster: String? {
+        object.root.string(at: ["spec", "kubeConfig", "secretRef", "name"]).map { "\(object.effectiveNamespace)/\($0)" }
+    }
+
     /// `spec.path` as a repository-relative path without `./` or a trailing slash (empty for the root).
     public var normalizedPath: String {
         PathNormalizer.normalize(path ?? "")

@@ -26,9 +26,9 @@ enum DuplicateObjectRule: ScopeRule {
         // A Kustomization with spec.kubeConfig applies to another cluster: what it applies is that
         // cluster's, and the same identity there is another object.
         var cluster: [KustomizationID: String] = [:]
-        for object in scope.objects where FluxKustomization(object) != nil {
-            if let secret = object.root.string(at: ["spec", "kubeConfig", "secretRef", "name"]) {
-                cluster[KustomizationID(object)] = "kubeConfig \(object.effectiveNamespace)/\(secret)"
+        for kustomization in scope.objects.compactMap(FluxKustomization.init) {
+            if let remote = kustomization.remoteCluster {
+                cluster[KustomizationID(kustomization.object)] = "kubeConfig \(remote)"
             }
         }
         var findings: [CheckFinding] = []
