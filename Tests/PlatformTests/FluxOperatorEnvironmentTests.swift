@@ -136,6 +136,18 @@ import Testing
         #expect(repository.environments.allSatisfy { $0.classification.reason?.contains("bootstrap") != true })
     }
 
+    /// d2-fleet's production syncs `latest-stable`, a tag its CI moves on every release: not a pin.
+    @Test(arguments: ["latest-stable", "stable", "latest", ""])
+    func aChannelTagIsNotAPin(ref: String) {
+        let classification = EnvironmentClassifier.classify(
+            FluxInstance.Sync(kind: "OCIRepository", url: nil, ref: ref, path: "clusters/x"))
+        let tag = ref.isEmpty ? "latest" : ref
+        #expect(classification.kind == .unknown)
+        #expect(classification.ref == tag)
+        #expect(classification.reason?.contains("OCI tag '\(tag)', ") == true)
+        #expect(classification.reason?.contains("pin a version tag or a digest") == true)
+    }
+
     @Test(arguments: [
         ("GitRepository", "refs/heads/release-1", EnvironmentKind.tracksBranch, "release-1", "branch"),
         ("GitRepository", "refs/tags/v2.0.0", .pinned, "v2.0.0", "tag"),
@@ -146,6 +158,7 @@ import Testing
         ("GitRepository", "refs/pull/7/head", .pinned, "refs/pull/7/head", "name"),
         ("OCIRepository", "1.2.3@sha256:abcd", .pinned, "sha256:abcd", "digest"),
         ("OCIRepository", "1.2.3", .pinned, "1.2.3", "tag"),
+        ("OCIRepository", "build-812", .pinned, "build-812", "tag"),
     ])
     func syncRefs(kind: String, ref: String, expected: EnvironmentKind, value: String, field: String) {
         let classification = EnvironmentClassifier.classify(

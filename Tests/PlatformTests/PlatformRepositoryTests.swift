@@ -118,6 +118,17 @@ import Testing
             metadata: {name: platform, namespace: flux-system}
             spec: {path: ./platform, sourceRef: {kind: OCIRepository, name: platform}}
             """,
+            "clusters/stable/platform.yaml": """
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: OCIRepository
+            metadata: {name: platform, namespace: flux-system}
+            spec: {url: oci://example.com/platform, ref: {tag: latest-stable}}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: platform, namespace: flux-system}
+            spec: {path: ./platform, sourceRef: {kind: OCIRepository, name: platform}}
+            """,
             "clusters/apps-only/apps.yaml": """
             apiVersion: kustomize.toolkit.fluxcd.io/v1
             kind: Kustomization
@@ -135,6 +146,7 @@ import Testing
             reason("missing-source")
                 == "sourceRef OCIRepository/flux-system/gone is not declared in clusters/missing-source")
         #expect(reason("latest")?.contains("tag 'latest', which moves") == true)
+        #expect(reason("stable")?.contains("tag 'latest-stable', a channel that says no version") == true)
         #expect(
             reason("apps-only")
                 == "no Flux Kustomization in clusters/apps-only has a path under ./platform (platformPaths in lockmaster.yaml)"

@@ -34,10 +34,13 @@ public enum EnvironmentClassifier {
         if let semver = ref?.semver {
             return Classification(kind: .tracksRange, ref: semver, refField: .semver, semverFilter: ref?.semverFilter)
         }
-        if let tag = ref?.tag, tag != "latest" { return Classification(kind: .pinned, ref: tag, refField: .tag) }
+        let tag = ref?.tag ?? "latest"
+        if !OCIChannel.names(tag) { return Classification(kind: .pinned, ref: tag, refField: .tag) }
         return Classification(
-            kind: .unknown, ref: "latest", refField: .tag,
-            reason: "the OCIRepository follows tag 'latest', which moves; pin spec.ref.tag or track spec.ref.semver")
+            kind: .unknown, ref: tag, refField: .tag,
+            reason:
+                "the OCIRepository follows tag '\(tag)', \(OCIChannel.why(tag)); pin spec.ref.tag to a version or track spec.ref.semver"
+        )
     }
 
     /// A Flux Operator sync (`spec.sync` of a FluxInstance, or the flux-instance chart's values). The
@@ -66,11 +69,12 @@ public enum EnvironmentClassifier {
             if let at = ref.firstRange(of: "sha256:") {
                 return Classification(kind: .pinned, ref: String(ref[at.lowerBound...]), refField: .digest)
             }
-            if ref.isEmpty || ref == "latest" {
+            let tag = ref.isEmpty ? "latest" : ref
+            if OCIChannel.names(tag) {
                 return Classification(
-                    kind: .unknown, ref: "latest", refField: .tag,
+                    kind: .unknown, ref: tag, refField: .tag,
                     reason:
-                        "the FluxInstance syncs OCI tag 'latest', which moves with every push; pin a tag or digest in spec.sync.ref"
+                        "the FluxInstance syncs OCI tag '\(tag)', \(OCIChannel.why(tag)); pin a version tag or a digest in spec.sync.ref"
                 )
             }
             return Classification(kind: .pinned, ref: ref, refField: .tag)
@@ -78,5 +82,17 @@ public enum EnvironmentClassifier {
             return Classification(
                 kind: .unknown, reason: "the FluxInstance syncs a \(sync.kind), which has no ref to follow")
         }
+    }
+}
+
+/// An OCI tag that names a channel rather than a build: `latest`, `latest-stable`, `stable`, `edge`. A registry
+/// lets any push move a tag, and a tag without a single digit says no version, so an environment that follows
+/// one is not pinned (d2-fleet's production follows `latest-stable`, which its CI moves on every release). A tag
+/// with a digit (`v1.4.2`, a commit id, `build-812`) is taken as one build.
+enum OCIChannel {
+    static func names(_ tag: String) -> Bool { !tag.unicodeScalars.contains { ("0"..."9").contains($0) } }
+
+    static func why(_ tag: String) -> String {
+        tag == "latest" ? "which moves with every push" : "a channel that says no version, moved by whoever pushes it"
     }
 }
