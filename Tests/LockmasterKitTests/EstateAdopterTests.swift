@@ -1,5 +1,6 @@
 import Foundation
 import LockmasterKit
+import Manifests
 import Platform
 import TestSupport
 import Testing
@@ -134,6 +135,64 @@ import Testing
         ])
         #expect(report.clustersDir == "kubernetes" && report.platformPaths == ["kubernetes/apps"], "\(report)")
         #expect(report.environments.map(\.name) == ["flux"], "\(report.environments.map(\.name))")
+    }
+
+    /// flux2-kustomize-helm-example: each cluster's Kustomizations read ExternalArtifacts that an
+    /// ArtifactGenerator copies from the bootstrap GitRepository. The platform paths are the folders it
+    /// copies, and each cluster follows that GitRepository's branch; a generator that copies from
+    /// elsewhere classifies nothing.
+    @Test func kustomizationsOfGeneratedArtifactsFollowTheRepositoryTheyAreCopiedFrom() async throws {
+        func sync(_ cluster: String) -> String {
+            """
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata: {name: flux-system, namespace: flux-system}
+            spec: {interval: 1m, url: https://example.com/fleet.git, ref: {branch: main}}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: flux-system, namespace: flux-system}
+            spec: {interval: 10m, path: ./clusters/\(cluster), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+
+            """
+        }
+        func generated(_ cluster: String, from folder: String) -> String {
+            """
+            apiVersion: source.extensions.fluxcd.io/v1beta1
+            kind: ArtifactGenerator
+            metadata: {name: flux-system, namespace: flux-system}
+            spec:
+              sources: [{alias: monorepo, kind: GitRepository, name: flux-system}]
+              artifacts:
+                - name: apps
+                  copy:
+                    - {from: "@monorepo/\(folder)/base/**", to: "@artifact/base/"}
+                    - {from: "@monorepo/\(folder)/\(cluster)/**", to: "@artifact/\(cluster)/"}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: apps, namespace: flux-system}
+            spec: {interval: 1h, path: ./\(cluster), prune: true, sourceRef: {kind: ExternalArtifact, name: apps}}
+
+            """
+        }
+        let podinfo = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: podinfo}\n"
+        let (directory, report) = try await adopt([
+            "clusters/staging/flux-system/gotk-sync.yaml": sync("staging"),
+            "clusters/staging/apps.yaml": generated("staging", from: "apps"),
+            "clusters/production/flux-system/gotk-sync.yaml": sync("production"),
+            "clusters/production/apps.yaml": generated("production", from: "elsewhere"),
+            "apps/base/config.yaml": podinfo, "apps/staging/config.yaml": podinfo,
+        ])
+        #expect(report.platformPaths == ["apps"], "\(report)")
+        #expect(report.environments.map(\.name) == ["staging", "production"])
+        #expect(report.environments.map(\.role) == ["development", nil])
+        let repository = try PlatformRepository.load(root: directory.url)
+        let staging = try #require(repository.environment(named: "staging"))
+        #expect(staging.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
+        #expect(staging.platformKustomizations.map(\.object.name) == ["apps"])
+        // `elsewhere` is not a platform path, so production's artifact is not the platform.
+        #expect(repository.environment(named: "production")?.classification.kind == .unknown)
     }
 
     @Test func noFluxEntryIsAnErrorAndWritesNothing() async throws {

@@ -161,21 +161,35 @@ public struct EstateAdopter: Sendable {
 
     /// Platform paths: the top-level directories of this repository that the environments' Flux
     /// Kustomizations (and their components) point at, each with a few of the Kustomizations that do.
-    /// An ExternalArtifact's paths, or another repository's, are not directories here; paths inside the
-    /// clusters directory are the environments' own (unless it is the root).
+    /// An ExternalArtifact's paths are not directories here, but the folders its ArtifactGenerator copies
+    /// are; another repository's paths are not; paths inside the clusters directory are the environments'
+    /// own (unless it is the root).
     static func platformPaths(of directories: [String], clustersDir: String, root: URL) -> [String: [String]] {
         let loader = ManifestLoader(root: root)
         var paths: [String: [String]] = [:]
         for directory in directories {
-            for kustomization in loader.load(under: directory).objects.compactMap(FluxKustomization.init) {
-                guard let reference = kustomization.sourceRef, reference.kind != "ExternalArtifact" else { continue }
-                let path = kustomization.normalizedPath
-                guard !path.isEmpty, isDirectory(root.appendingPathComponent(path)) else { continue }
+            let objects = loader.load(under: directory).objects
+            let generators = objects.compactMap(ArtifactGenerator.init)
+            for kustomization in objects.compactMap(FluxKustomization.init) {
+                guard let reference = kustomization.sourceRef else { continue }
                 let named = "\(kustomization.object.effectiveNamespace)/\(kustomization.object.name ?? "")"
-                let components = (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(
-                    \.string
-                ).map { PathNormalizer.normalize(path + "/" + $0) }
-                for target in [path] + components {
+                let targets: [String]
+                if reference.kind == "ExternalArtifact" {
+                    // The folders of this repository its ArtifactGenerator copies into the artifact.
+                    let generator = generators.first { $0.artifacts.contains(reference) }
+                    targets = (generator?.gitCopies(into: reference) ?? []).map(\.folder).filter {
+                        !$0.isEmpty && isDirectory(root.appendingPathComponent($0))
+                    }
+                } else {
+                    let path = kustomization.normalizedPath
+                    guard !path.isEmpty, isDirectory(root.appendingPathComponent(path)) else { continue }
+                    targets =
+                        [path]
+                        + (kustomization.object.root.node(at: ["spec", "components"])?.items ?? []).compactMap(
+                            \.string
+                        ).map { PathNormalizer.normalize(path + "/" + $0) }
+                }
+                for target in targets {
                     // A folder beside the environments in the clusters directory (`kubernetes/apps` beside
                     // `kubernetes/flux`) is a platform path of its own; an environment's folder is not.
                     let top: String

@@ -8,36 +8,61 @@ public struct ArtifactGenerator: Sendable, Hashable {
     /// The `ExternalArtifact`s it declares.
     public var artifacts: [ObjectReference]
 
-    /// The folders of a git source that the artifact `reference` copies (`@repo/apps/staging/**` →
-    /// `apps/staging`): everything before the first wildcard, so a pattern reads at most that folder.
-    /// The repository root when a copy cannot be read.
-    public func copiedFolders(into reference: ObjectReference) -> [String] {
-        let gitAliases = Set(
-            (object.root.node(at: ["spec", "sources"])?.items ?? []).filter {
-                $0.string(at: ["kind"]) == "GitRepository"
-            }.compactMap { $0.string(at: ["alias"]) })
-        guard !gitAliases.isEmpty else { return [] }
+    /// What one copy of an artifact reads from a GitRepository: the source, and the folder the pattern reads
+    /// at most (`@repo/apps/staging/**` → `apps/staging`; `@repo/apps/*.yaml` → `apps`).
+    public struct GitCopy: Sendable, Hashable {
+        public var source: ObjectReference
+        public var folder: String
+    }
+
+    /// The copies of the artifact `reference` that read a GitRepository; nil when a copy cannot be read
+    /// (no copy list, a `from` that names no source).
+    public func gitCopies(into reference: ObjectReference) -> [GitCopy]? {
+        let namespace = object.effectiveNamespace
+        let gitSources = Dictionary(
+            (object.root.node(at: ["spec", "sources"])?.items ?? []).compactMap {
+                source -> (String, ObjectReference)? in
+                guard source.string(at: ["kind"]) == "GitRepository", let alias = source.string(at: ["alias"]),
+                    let name = source.string(at: ["name"])
+                else { return nil }
+                let sourceNamespace = source.string(at: ["namespace"]) ?? namespace
+                return (alias, ObjectReference(kind: "GitRepository", name: name, namespace: sourceNamespace))
+            }, uniquingKeysWith: { first, _ in first })
+        let namedNothing = (object.root.node(at: ["spec", "sources"])?.items ?? []).contains {
+            $0.string(at: ["kind"]) == "GitRepository"
+                && ($0.string(at: ["alias"]) == nil || $0.string(at: ["name"]) == nil)
+        }
         let artifact = (object.root.node(at: ["spec", "artifacts"])?.items ?? []).first {
             $0.string(at: ["name"]) == reference.name
         }
-        guard let copies = artifact?.node(at: ["copy"])?.items, !copies.isEmpty else { return [""] }
-        var folders: [String] = []
+        guard !namedNothing, let copies = artifact?.node(at: ["copy"])?.items, !copies.isEmpty else { return nil }
+        var found: [GitCopy] = []
         for copy in copies {
-            guard let from = copy.string(at: ["from"]), from.hasPrefix("@") else { return [""] }
+            guard let from = copy.string(at: ["from"]), from.hasPrefix("@") else { return nil }
             let slash = from.firstIndex(of: "/") ?? from.endIndex
-            guard gitAliases.contains(String(from[from.index(after: from.startIndex)..<slash])) else { continue }
+            guard let source = gitSources[String(from[from.index(after: from.startIndex)..<slash])] else { continue }
             let rest = slash == from.endIndex ? "" : String(from[from.index(after: slash)...])
             let literal = rest.prefix { !"*?[{".contains($0) }
-            // `apps/*.yaml` reads in `apps`; `apps/base/**` reads `apps/base`.
             let folder =
                 literal.hasSuffix("/") || literal.count < rest.count
                 ? String(literal).split(separator: "/", omittingEmptySubsequences: true).dropLast(
                     literal.hasSuffix("/") ? 0 : 1
                 ).joined(separator: "/")
                 : String(literal)
-            folders.append(folder)
+            found.append(GitCopy(source: source, folder: folder))
         }
-        return folders
+        return found
+    }
+
+    /// The folders of a git source that the artifact `reference` copies: everything before the first
+    /// wildcard, so a pattern reads at most that folder. The repository root when a copy cannot be read.
+    public func copiedFolders(into reference: ObjectReference) -> [String] {
+        let hasGitSource = (object.root.node(at: ["spec", "sources"])?.items ?? []).contains {
+            $0.string(at: ["kind"]) == "GitRepository"
+        }
+        guard hasGitSource else { return [] }
+        guard let copies = gitCopies(into: reference) else { return [""] }
+        return copies.map(\.folder)
     }
 
     public init?(_ object: KubernetesObject) {

@@ -19,9 +19,11 @@ struct EnvironmentReader {
         // Only what Flux applies: a Kustomization its kustomization.yaml leaves out (or comments out) is not.
         let applied = AppliedNamespaces.applied(
             objects, roots: [directory] + [entry?.normalizedPath, instance?.sync?.normalizedPath].compactMap { $0 })
+        let generated = GeneratedSources(objects: objects, settings: settings)
         let platform = kustomizations.filter { kustomization in
             kustomization != entry && applied.contains(kustomization.object.location.path)
-                && settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
+                && (settings.platformPaths.contains { isPath(kustomization.normalizedPath, under: $0) }
+                    || generated.gitSources(of: kustomization) != nil)
         }
         var environment = PlatformEnvironment(
             name: name, directory: directory, entry: entry,
@@ -42,7 +44,8 @@ struct EnvironmentReader {
                 : "no Flux Kustomization in \(directory) has a path under \(paths) (platformPaths in lockmaster.yaml)"
             return environment
         }
-        let references = Set(platform.compactMap(\.sourceRef))
+        // A Kustomization of an ExternalArtifact follows the GitRepository its generator copies from.
+        let references = Set(platform.flatMap { generated.gitSources(of: $0) ?? [$0.sourceRef].compactMap { $0 } })
         guard references.count == 1, let reference = references.first else {
             environment.classification.reason =
                 references.isEmpty
@@ -89,7 +92,33 @@ struct EnvironmentReader {
             ?? candidates.first { $0.sync?.normalizedPath.hasPrefix(directory + "/") == true } ?? own.first
     }
 
-    private func isPath(_ path: String, under prefix: String) -> Bool {
-        path == prefix || path.hasPrefix(prefix + "/")
+}
+
+/// ExternalArtifacts that an ArtifactGenerator assembles from platform folders of this repository
+/// (flux2-kustomize-helm-example copies `apps/staging/**` into the artifact its `apps` Kustomization reads).
+struct GeneratedSources {
+    let generators: [ArtifactGenerator]
+    let settings: LockmasterSettings
+
+    init(objects: [KubernetesObject], settings: LockmasterSettings) {
+        generators = objects.compactMap(ArtifactGenerator.init)
+        self.settings = settings
     }
+
+    /// The GitRepositories a Kustomization's ExternalArtifact is copied from, when every copy reads a
+    /// folder under the platform paths; nil otherwise.
+    func gitSources(of kustomization: FluxKustomization) -> [ObjectReference]? {
+        guard let reference = kustomization.sourceRef, reference.kind == "ExternalArtifact",
+            let copies = generators.first(where: { $0.artifacts.contains(reference) })?.gitCopies(into: reference),
+            !copies.isEmpty,
+            copies.allSatisfy({ copy in
+                !copy.folder.isEmpty && settings.platformPaths.contains { isPath(copy.folder, under: $0) }
+            })
+        else { return nil }
+        return copies.map(\.source)
+    }
+}
+
+private func isPath(_ path: String, under prefix: String) -> Bool {
+    path == prefix || path.hasPrefix(prefix + "/")
 }
