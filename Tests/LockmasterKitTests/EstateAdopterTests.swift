@@ -139,8 +139,7 @@ import Testing
 
     /// flux2-kustomize-helm-example: each cluster's Kustomizations read ExternalArtifacts that an
     /// ArtifactGenerator copies from the bootstrap GitRepository. The platform paths are the folders it
-    /// copies, and each cluster follows that GitRepository's branch; a generator that copies from
-    /// elsewhere classifies nothing.
+    /// copies, and each cluster follows that GitRepository's branch.
     @Test func kustomizationsOfGeneratedArtifactsFollowTheRepositoryTheyAreCopiedFrom() async throws {
         func sync(_ cluster: String) -> String {
             """
@@ -191,8 +190,11 @@ import Testing
         let staging = try #require(repository.environment(named: "staging"))
         #expect(staging.classification == Classification(kind: .tracksBranch, ref: "main", refField: .branch))
         #expect(staging.platformKustomizations.map(\.object.name) == ["apps"])
-        // `elsewhere` is not a platform path, so production's artifact is not the platform.
-        #expect(repository.environment(named: "production")?.classification.kind == .unknown)
+        // `elsewhere` is not a platform path, so production's artifact is not the platform: it follows its
+        // entry's source, and takes no role.
+        let production = try #require(repository.environment(named: "production"))
+        #expect(production.platformKustomizations.isEmpty)
+        #expect(production.classification.reason?.hasPrefix("nothing it applies is under ./apps") == true)
     }
 
     @Test func noFluxEntryIsAnErrorAndWritesNothing() async throws {

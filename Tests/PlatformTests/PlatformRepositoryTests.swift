@@ -153,6 +153,63 @@ import Testing
         )
     }
 
+    /// flux-mt-demo: each tenant's Kustomization has its own GitRepository, all on branch main, so the
+    /// cluster follows main; with one source on another branch it is unknown. A management cluster whose
+    /// entry applies only Flux (multicluster-gitops' `base`) follows its entry's source, said so.
+    @Test func tenantSourcesThatAgreeAndAClusterOfFluxAlone() throws {
+        func tenant(_ name: String, branch: String) -> String {
+            """
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata: {name: \(name), namespace: \(name)}
+            spec: {interval: 1m, url: https://example.com/fleet.git, ref: {branch: \(branch)}}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: \(name), namespace: \(name)}
+            spec: {interval: 1m, path: ./platform/\(name), prune: true, sourceRef: {kind: GitRepository, name: \(name)}}
+            """
+        }
+        let entry = { (cluster: String) in
+            """
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata: {name: flux-system, namespace: flux-system}
+            spec: {interval: 1m, url: https://example.com/fleet.git, ref: {branch: main}}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: flux-system, namespace: flux-system}
+            spec: {interval: 1m, path: ./clusters/\(cluster), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
+            """
+        }
+        let directory = try TemporaryDirectory()
+        try directory.write([
+            "clusters/kind/tenants.yaml": tenant("team-a", branch: "main") + "\n---\n"
+                + tenant("team-b", branch: "main"),
+            "clusters/mixed/tenants.yaml": tenant("team-a", branch: "main") + "\n---\n"
+                + tenant("team-b", branch: "next"),
+            "clusters/base/flux-system/gotk-sync.yaml": entry("base"),
+        ])
+        let repository = PlatformRepository.load(root: directory.url, settings: LockmasterSettings())
+        let kind = try #require(repository.environment(named: "kind"))
+        #expect(kind.classification.kind == .tracksBranch && kind.classification.ref == "main")
+        #expect(
+            kind.classification.reason
+                == "the platform Kustomizations use 2 sources, all following branch main: GitRepository/team-a/team-a, GitRepository/team-b/team-b"
+        )
+        #expect(kind.source == nil)
+        let mixed = try #require(repository.environment(named: "mixed"))
+        #expect(mixed.classification.kind == .unknown)
+        #expect(mixed.classification.reason?.hasPrefix("the platform Kustomizations use 2 different sources") == true)
+        let base = try #require(repository.environment(named: "base"))
+        #expect(base.classification.kind == .tracksBranch && base.classification.ref == "main")
+        #expect(
+            base.classification.reason
+                == "nothing it applies is under ./platform (platformPaths in lockmaster.yaml): classified by its entry's source, GitRepository/flux-system/flux-system"
+        )
+    }
+
     @Test func sourceNamespacesDefaultToTheKustomizations() throws {
         let directory = try TemporaryDirectory()
         try directory.write(

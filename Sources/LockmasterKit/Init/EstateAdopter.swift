@@ -218,8 +218,10 @@ public struct EstateAdopter: Sendable {
             { $0.classification.kind == .pinned },
         ]
         var order: [String] = []
+        // A cluster that applies nothing of the platform (only its own Flux) takes no role.
+        let platform = environments.filter { !$0.platformKustomizations.isEmpty || $0.instance != nil }
         for role in roles {
-            guard let environment = environments.first(where: role) else { break }
+            guard let environment = platform.first(where: role) else { break }
             order.append(environment.name)
         }
         return order

@@ -38,6 +38,15 @@ struct EnvironmentReader {
                 environment.classification = EnvironmentClassifier.classify(sync)
                 return environment
             }
+            // A cluster whose entry applies only Flux (a management cluster) follows its entry's source.
+            if let reference = entry?.sourceRef,
+                let source = objects.lazy.filter({ $0.reference == reference }).compactMap(PlatformSource.init).first
+            {
+                environment.classification = EnvironmentClassifier.classify(source)
+                environment.classification.reason =
+                    "nothing it applies is under \(paths) (platformPaths in lockmaster.yaml): classified by its entry's source, \(reference)"
+                return environment
+            }
             environment.classification.reason =
                 kustomizations.isEmpty
                 ? "no Flux Kustomization in \(directory)"
@@ -47,16 +56,29 @@ struct EnvironmentReader {
         // A Kustomization of an ExternalArtifact follows the GitRepository its generator copies from.
         let references = Set(platform.flatMap { generated.gitSources(of: $0) ?? [$0.sourceRef].compactMap { $0 } })
         guard references.count == 1, let reference = references.first else {
+            let listed = references.map(\.description).sorted().joined(separator: ", ")
+            // Tenants with a GitRepository each (flux-mt-demo): when every source is declared here and follows
+            // the same branch, so does the environment. None is the platform's source, so none is ever edited.
+            let classifications = references.map { reference in
+                objects.lazy.filter { $0.reference == reference }.compactMap(PlatformSource.init).first.map {
+                    EnvironmentClassifier.classify($0)
+                }
+            }
+            if references.count > 1, case var agreed?? = classifications.first, agreed.kind == .tracksBranch,
+                classifications.allSatisfy({ $0 == agreed })
+            {
+                agreed.reason =
+                    "the platform Kustomizations use \(references.count) sources, all following branch \(agreed.ref ?? ""): \(listed)"
+                environment.classification = agreed
+                return environment
+            }
             environment.classification.reason =
                 references.isEmpty
                 ? "the platform Kustomizations have no sourceRef"
-                : "the platform Kustomizations use \(references.count) different sources: "
-                    + references.map(\.description).sorted().joined(separator: ", ")
+                : "the platform Kustomizations use \(references.count) different sources: \(listed)"
             return environment
         }
-        let source: PlatformSource? = objects.lazy.filter { $0.reference == reference }.compactMap { object in
-            GitRepository(object).map(PlatformSource.git) ?? OCIRepository(object).map(PlatformSource.oci)
-        }.first
+        let source = objects.lazy.filter { $0.reference == reference }.compactMap(PlatformSource.init).first
         guard let source else {
             if let instance = environment.instance, let sync = instance.sync, instance.syncObjects.contains(reference) {
                 environment.classification = EnvironmentClassifier.classify(sync)

@@ -40,6 +40,13 @@ public enum PlatformSource: Sendable {
     case git(GitRepository)
     case oci(OCIRepository)
 
+    public init?(_ object: KubernetesObject) {
+        guard let source = GitRepository(object).map(Self.git) ?? OCIRepository(object).map(Self.oci) else {
+            return nil
+        }
+        self = source
+    }
+
     public var object: KubernetesObject {
         switch self {
         case .git(let source): source.object
