@@ -145,6 +145,29 @@ import Testing
         #expect(own.stdout.contains("flux-system/crds: could not be built"), "\(own.stdout)")
     }
 
+    /// An entry that fails to build on both sides hides the Kustomizations it would apply, so a change may
+    /// be among them: it fails the diff (it said "no changes", exit 0). With nothing changed it is a note.
+    @Test func anEntryThatCannotBeBuiltFailsTheDiffOfAnyChange() async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold()
+        // Flux makes the entry's kustomization.yaml from every folder that has one: this one lists a missing file.
+        try repository.write("clusters/development/broken/kustomization.yaml", "resources: [./missing.yaml]\n")
+        try await TestGit.commitAll(in: repository.url)
+        let unchanged = try await diff(repository)
+        #expect(unchanged.status == 0, "\(unchanged.stdout)")
+        #expect(unchanged.stdout.contains("  no changes"), "\(unchanged.stdout)")
+        #expect(
+            unchanged.stdout.contains("cannot be read on either side (flux-system/flux-system)"), "\(unchanged.stdout)")
+        try repository.write(
+            "platform/services/keda.yaml", PlatformFixture.keda().replacingOccurrences(of: "2.14.0", with: "2.15.0"))
+        for extra in [[], ["--build-all"]] {
+            let changed = try await LockmasterBinary.run(
+                ["diff", "--repo", repository.path, "--env", "development"] + extra)
+            #expect(changed.status == 1, "\(changed.stdout)")
+            #expect(!changed.stdout.contains("no changes"), "\(changed.stdout)")
+            #expect(changed.stdout.contains("could not be built"), "\(changed.stdout)")
+        }
+    }
+
     /// A FluxInstance that syncs an OCI artifact of a path this repository holds syncs this repository,
     /// published: diff compares what git holds there.
     @Test func anOperatorsOCISyncOfThisRepositoryIsReadFromGit() async throws {

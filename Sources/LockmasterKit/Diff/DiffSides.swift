@@ -41,12 +41,15 @@ struct DiffSides {
         await settleComparisons()
     }
 
-    /// The two reports, without the problems of Kustomizations that are the same on both sides (the
-    /// change does not touch them; `check` reports them).
+    /// The two reports, without the build failures of Kustomizations that are the same on both sides (the
+    /// change does not touch them; `check` reports them). A failed build that may apply Flux Kustomizations
+    /// stays: the Kustomizations it hides may hold what the change touches (an entry with a broken folder).
     func reports() -> (base: RenderReport?, head: RenderReport) {
         func filtered(_ report: RenderReport) -> RenderReport {
             var report = report
-            report.problems.removeAll { same.contains($0.kustomization) && $0.cause == .build }
+            report.problems.removeAll {
+                same.contains($0.kustomization) && $0.cause == .build && !$0.reads.contains("")
+            }
             return report
         }
         return (base.map { filtered($0.report()) }, filtered(head.report()))

@@ -379,13 +379,14 @@ public struct PlatformDiffer: Sendable {
         // does not touch, unless the change touches a file of this repository its content comes from (a
         // generator's copy, the local files of a remote build): said, not a failure of the diff
         // (`--strict` makes it one). One that this repository's files fail to build may hold what the
-        // change touches: it fails the diff.
+        // change touches: it fails the diff, unless nothing changed at all.
         let baseProblems = old?.problems ?? []
         let untouched =
             old == nil
             ? []
             : new.problems.filter {
-                [.unavailable, .remote].contains($0.cause) && baseProblems.contains($0) && !$0.reads(any: changed)
+                ($0.cause != .undeclared) && baseProblems.contains($0) && !$0.reads(any: changed)
+                    && ($0.cause != .build || changed.isEmpty)
             }
         var environment = EnvironmentDiff(
             name: name, kustomizations: kustomizations, services: services,
