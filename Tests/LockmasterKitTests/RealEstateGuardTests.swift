@@ -203,6 +203,40 @@ import Testing
         #expect(!report.notes.contains { $0.contains("not installed") })
     }
 
+    /// A Kustomization that cannot be built is read from the files its kustomization.yaml lists, and so are
+    /// the Kustomizations it declares: a file no kustomization lists is never applied, so it collides with
+    /// nothing (a home lab had five false duplicate-object errors from such files).
+    @Test func aFailedBuildIsReadFromTheFilesItListsOnly() async throws {
+        let configMap = { (data: String) in
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: default}\ndata: {a: \"\(data)\"}\n"
+        }
+        let ks = { (name: String, path: String) in
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: \(name), namespace: flux-system}\n"
+                + "spec: {interval: 1h, path: \(path), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}\n"
+        }
+        let report = try await check([
+            "clusters/dev/flux-system/gotk-sync.yaml": """
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata: {name: flux-system, namespace: flux-system}
+            spec: {interval: 1m, url: https://example.com/lab.git, ref: {branch: main}}
+            ---
+            \(ks("flux-system", "./clusters/dev"))
+            """,
+            "clusters/dev/platform.yaml": ks("platform", "./platform"),
+            "platform/kustomization.yaml": "resources: [./app.yaml, ./missing.yaml, ./child.yaml]\n",
+            "platform/app.yaml": configMap("1"),
+            "platform/unlisted.yaml": configMap("2"),
+            "platform/child.yaml": ks("child", "./child"),
+            "child/kustomization.yaml": "resources: [./listed.yaml]\n",
+            "child/listed.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: child, namespace: default}\n",
+            "child/old.yaml": configMap("3"),
+        ])
+        #expect(
+            report.findings.filter { $0.severity == .error }.map(\.rule) == [.buildFailed],
+            "\(report.findings.map { "\($0.location): \($0.message)" })")
+    }
+
     /// Before: a ks.yaml's namespace read from the file (none, so `default`) made every dependsOn on it
     /// dangle; reading raw files also counted an unlisted file as a duplicate.
     @Test func withoutKubectlTheFilesAreReadAndANoteSaysSo() async throws {

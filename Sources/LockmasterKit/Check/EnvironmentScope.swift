@@ -47,9 +47,12 @@ struct EnvironmentScope {
     }
 
     /// `objects`, and the files under every path their Flux Kustomizations name (outside `directories`).
-    static func files(from objects: [KubernetesObject], directories: Set<String>, all: [KubernetesObject])
-        -> [KubernetesObject]
-    {
+    /// With a `scanner`, a path whose kustomization Lockmaster reads exactly gives only the files it lists as
+    /// resources, as kustomize counts them: an unlisted file is never applied.
+    static func files(
+        from objects: [KubernetesObject], directories: Set<String>, all: [KubernetesObject],
+        scanner: BuildInputScanner? = nil
+    ) -> [KubernetesObject] {
         var directories = directories
         var pending = objects.compactMap(FluxKustomization.init)
         var objects = objects
@@ -60,7 +63,11 @@ struct EnvironmentScope {
                 continue
             }
             directories.insert(path)
-            for object in all where object.location.path.hasPrefix(path + "/") && !seen.contains(object.location) {
+            let listed = scanner.flatMap { Self.listed(at: path, spec: kustomization.object.root["spec"], by: $0) }
+            for object in all
+            where (listed?.contains(object.location.path) ?? object.location.path.hasPrefix(path + "/"))
+                && !seen.contains(object.location)
+            {
                 seen.insert(object.location)
                 objects.append(object)
                 if let nested = FluxKustomization(object) { pending.append(nested) }
@@ -107,8 +114,10 @@ struct EnvironmentScope {
                 FluxKustomization($0) != nil && KustomizationID($0) == problem.kustomization
             }
             let target = owner?.root.string(at: ["spec", "targetNamespace"])
-            let written = all.filter { $0.location.path.hasPrefix(path + "/") }
-            scope.objects += files(from: written, directories: [path], all: all).map { object in
+            let scanner = BuildInputScanner(root: root)
+            let listed = Self.listed(at: path, spec: owner?.root["spec"], by: scanner)
+            let written = all.filter { listed?.contains($0.location.path) ?? $0.location.path.hasPrefix(path + "/") }
+            scope.objects += files(from: written, directories: [path], all: all, scanner: scanner).map { object in
                 guard let target, !clusterScoped.contains(object.kind) else { return object }
                 var moved = object
                 moved.namespace = target
@@ -118,6 +127,13 @@ struct EnvironmentScope {
         scope.unavailable = report.problems.filter { $0.cause == .unavailable }
         scope.problems = report.problems
         return scope
+    }
+
+    /// The files whose documents building `path` emits, when every construct of its kustomizations is one
+    /// Lockmaster reads exactly; nil otherwise (then every file under it is read).
+    static func listed(at path: String, spec: YAMLNode?, by scanner: BuildInputScanner) -> Set<String>? {
+        let inputs = scanner.scan(path: path, spec: spec)
+        return inputs.violations.isEmpty ? inputs.resources : nil
     }
 
     /// Kinds a namespace transformer leaves alone (the common built-ins).

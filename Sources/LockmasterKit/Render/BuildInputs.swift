@@ -10,6 +10,9 @@ import Support
 struct BuildInputs: Sendable {
     /// Regular files read, relative to the source root, sorted.
     var files: [String] = []
+    /// The files among them whose documents the build emits (resources, bases, components, and the files of
+    /// Flux's generated kustomization), not its patches, generators or configurations.
+    var resources: Set<String> = []
     /// Remote files the build reads (allowed with `--allow-remote`): Lockmaster fetches them into the view.
     var remoteFiles: [RemoteFile] = []
     var violations: [BuildViolation] = []
@@ -399,6 +402,7 @@ struct BuildInputScanner {
                 }
             } else if entry.hasSuffix(".yaml") || entry.hasSuffix(".yml") {
                 files.insert(relative(child))
+                state.resources.insert(relative(child))
             }
         }
     }
@@ -425,6 +429,7 @@ struct BuildInputScanner {
             visit(target, state: &state, files: &files, visited: &visited)
         } else if isRegular(target) {
             files.insert(relative(target))
+            state.resources.insert(relative(target))
         }
     }
 
