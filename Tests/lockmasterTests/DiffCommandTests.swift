@@ -168,6 +168,23 @@ import Testing
         }
     }
 
+    /// A change that deletes an environment's directory: Flux there finds no path and stops applying (it
+    /// prunes nothing), so the diff fails and says so; it said "no changes" for the others and nothing of it.
+    @Test func deletingAnEnvironmentFailsTheDiff() async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold()
+        try FileManager.default.removeItem(at: repository.url.appendingPathComponent("clusters/staging"))
+        for extra in [[], ["--build-all"]] {
+            let deleted = try await LockmasterBinary.run(["diff", "--repo", repository.path] + extra)
+            #expect(deleted.status == 1, "\(deleted.stdout)")
+            #expect(deleted.stdout.contains("== staging"), "\(deleted.stdout)")
+            #expect(
+                deleted.stdout.contains(
+                    "the change deletes clusters/staging: Flux there fails with 'kustomization path not found'"),
+                "\(deleted.stdout)")
+            #expect(!deleted.stdout.contains("(removed)"), "\(deleted.stdout)")
+        }
+    }
+
     /// A FluxInstance that syncs an OCI artifact of a path this repository holds syncs this repository,
     /// published: diff compares what git holds there.
     @Test func anOperatorsOCISyncOfThisRepositoryIsReadFromGit() async throws {

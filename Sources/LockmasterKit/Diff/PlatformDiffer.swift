@@ -91,7 +91,12 @@ public struct PlatformDiffer: Sendable {
         var report: DiffReport
         switch request.sides {
         case .git(_, let head):
-            let names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
+            var names = request.environment.map { [$0] } ?? repository.environments.map(\.name)
+            if request.environment == nil, let baseRef {
+                // An environment the change removes is compared with nothing: all it applied goes.
+                let base = try await trees.repository(at: trees.git(baseRef))
+                names += base.environments.map(\.name).filter { !names.contains($0) }
+            }
             // What the change touches, to tell a Kustomization it cannot read from one it may change.
             var changed = [""]
             if let baseRef, let head {
@@ -115,25 +120,48 @@ public struct PlatformDiffer: Sendable {
                         old = nil
                     }
                 }
-                let new = try await renderer.session(
-                    identified(
-                        RenderRequest(
-                            repository: root, environment: name, ref: head, allowRemote: request.allowRemote,
-                            unconfined: request.unconfined), by: baseRef),
-                    cache: cache, trees: trees, deferLeaves: !buildAll)
+                let baseRef = baseRef
+                func contents(_ side: DangerReview.Side, _ path: String) async -> Data? {
+                    switch side {
+                    case .base:
+                        return try? await baseRef.asyncFlatMap { try await git.contents(of: path, at: $0, in: root) }
+                    case .head:
+                        guard let head else { return RepositoryFile.contents(path, in: root) }
+                        return try? await git.contents(of: path, at: head, in: root)
+                    }
+                }
+                let new: RenderSession
+                do {
+                    new = try await renderer.session(
+                        identified(
+                            RenderRequest(
+                                repository: root, environment: name, ref: head, allowRemote: request.allowRemote,
+                                unconfined: request.unconfined), by: baseRef),
+                        cache: cache, trees: trees, deferLeaves: !buildAll)
+                } catch RepositoryStateError.unknownEnvironment where old != nil {
+                    // The change deletes the environment: Flux there finds no path (`kustomization path not
+                    // found`, FLUX.md §5.4), stops applying this repository and prunes nothing, so what it
+                    // applied stays. That is a failure of the change, not a list of removals.
+                    let kept = await DiffSides(base: nil, head: old!).reports().head
+                    var stuck = kept
+                    stuck.objects.removeAll { $0.kustomization == .entry }
+                    let directory = old!.environment.directory
+                    stuck.problems.append(
+                        RenderProblem(
+                            kustomization: .entry, path: "./" + directory,
+                            message:
+                                "the change deletes \(directory): Flux there fails with 'kustomization path not found' and stops applying this repository (nothing is pruned); remove an environment by tearing it down first",
+                            reads: [""]))
+                    environments.append(
+                        await placed(compare(name: name, old: kept, new: stuck, changed: changed), root: root) {
+                            await contents($0, $1)
+                        })
+                    continue
+                }
                 let sides = await DiffSides(base: old, head: new).reports()
                 environments.append(
                     await placed(compare(name: name, old: sides.base, new: sides.head, changed: changed), root: root) {
-                        side, path in
-                        switch side {
-                        case .base:
-                            return try? await baseRef.asyncFlatMap {
-                                try await git.contents(of: path, at: $0, in: root)
-                            }
-                        case .head:
-                            guard let head else { return RepositoryFile.contents(path, in: root) }
-                            return try? await git.contents(of: path, at: head, in: root)
-                        }
+                        await contents($0, $1)
                     })
             }
             report = DiffReport(
