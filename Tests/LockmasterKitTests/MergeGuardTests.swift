@@ -57,6 +57,46 @@ import Testing
         #expect(changed.first?.message.contains("is changed") == true)
     }
 
+    /// Deleting a cluster's directory stops Flux there ('kustomization path not found'); deleting a
+    /// sandbox's directory, or one file of an environment, is not this rule's.
+    @Test func anEnvironmentsDirectoryDeleted() async throws {
+        let removed = try await findings(.environmentRemoved) { repository in
+            try FileManager.default.removeItem(at: repository.url.appendingPathComponent("clusters/staging"))
+        }
+        #expect(removed.map(\.location.path) == ["clusters/staging/platform.yaml"], "\(removed)")
+        #expect(removed.first?.severity == .error)
+        #expect(
+            removed.first?.message.hasPrefix(
+                "clusters/staging is deleted, with Kustomization/flux-system/platform-configs declared here") == true)
+        let partly = try await findings(.environmentRemoved) { repository in
+            try repository.write("clusters/staging/readme.md", "kept\n")
+            try await TestGit.commitAll(in: repository.url, message: "readme")
+            try FileManager.default.removeItem(
+                at: repository.url.appendingPathComponent("clusters/staging/platform.yaml"))
+        }
+        #expect(partly.isEmpty)
+        let sandbox = try await findings(.environmentRemoved) { repository in
+            try repository.write(
+                "clusters/sandbox-ops-1-x/platform.yaml", try repository.read("clusters/development/platform.yaml"))
+            try await TestGit.commitAll(in: repository.url, message: "sandbox")
+            try FileManager.default.removeItem(at: repository.url.appendingPathComponent("clusters/sandbox-ops-1-x"))
+        }
+        #expect(sandbox.isEmpty)
+    }
+
+    /// A .sourceignore decides which files Flux reads, and render does not apply it.
+    @Test func aSourceIgnoreAddedChangedOrDeleted() async throws {
+        let added = try await findings(.sourceIgnoreChanged) {
+            try $0.write("platform/services/.sourceignore", "keda.yaml\n")
+        }
+        #expect(added.map(\.location.path) == ["platform/services/.sourceignore"])
+        #expect(added.first?.message.hasPrefix("platform/services/.sourceignore is added: Flux leaves out") == true)
+        let silenced = try await findings(.sourceIgnoreChanged) {
+            try $0.write(".sourceignore", "# lockmaster:ignore=source-ignore-changed\n/docs\n")
+        }
+        #expect(silenced.isEmpty)
+    }
+
     @Test func sandboxDirectoryReachingMain() async throws {
         let found = try await findings(.sandboxInMain) { repository in
             _ = try await SandboxCreator(git: TestGit.client).run(

@@ -185,6 +185,18 @@ import Testing
         }
     }
 
+    /// A .sourceignore decides which files Flux reads; render does not apply it, so a change to one fails
+    /// the diff (a branch that added one hiding a NetworkPolicy was "no changes", exit 0).
+    @Test func aSourceIgnoreChangeFailsTheDiff() async throws {
+        let (_, repository) = try await LockmasterBinary.scaffold()
+        try repository.write("platform/services/.sourceignore", "keda.yaml\n")
+        let changed = try await LockmasterBinary.run(["diff", "--repo", repository.path, "--env", "development"])
+        #expect(changed.status == 1, "\(changed.stdout)")
+        #expect(
+            changed.stdout.contains("the change edits platform/services/.sourceignore: Flux leaves out"),
+            "\(changed.stdout)")
+    }
+
     /// A FluxInstance that syncs an OCI artifact of a path this repository holds syncs this repository,
     /// published: diff compares what git holds there.
     @Test func anOperatorsOCISyncOfThisRepositoryIsReadFromGit() async throws {

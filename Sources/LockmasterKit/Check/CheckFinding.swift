@@ -20,6 +20,8 @@ public enum CheckRule: String, Sendable, Codable, CaseIterable {
     case unverifiedSource = "unverified-source"
     case sandboxExpired = "sandbox-expired"
     case settingsChanged = "settings-changed"
+    case environmentRemoved = "environment-removed"
+    case sourceIgnoreChanged = "source-ignore-changed"
 }
 
 /// One finding: `path:line:col: error|warning: message [rule-id]`, with a hint to fix it.

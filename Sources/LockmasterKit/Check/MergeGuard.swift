@@ -100,9 +100,10 @@ public struct MergeGuard: Sendable {
         // Rules about the change itself: they always have a base, or check stops before any verdict.
         let target = request.target ?? ciTarget
         let current = try await git.currentBranch(in: root)
-        let change = ChangeContext(
+        var change = ChangeContext(
             changes: try await git.changes(since: base, in: root), repository: repository, target: target,
             current: current, base: base)
+        change.removedEnvironments = await removedEnvironments(change, root: root)
         var keys: [String: String] = [:]
         let named = Set(
             trusted.settings.signing.trustedKeys
@@ -271,6 +272,41 @@ public struct MergeGuard: Sendable {
 
     /// `--base`, else the merge base with the branch of record, else with its remote-tracking branch
     /// (CI's single-branch checkouts have no local one); before the first commit, the empty tree.
+    /// Directories of the clusters directory that the change deletes whole, with the first Flux
+    /// Kustomization or FluxInstance their files declared at the base.
+    private func removedEnvironments(_ change: ChangeContext, root: URL) async -> [ChangeContext.RemovedEnvironment] {
+        let settings = change.repository.settings
+        let depth = settings.clustersDepth
+        var deleted: [String: [String]] = [:]
+        for (status, path) in change.changes where status == "D" {
+            let parts = path.split(separator: "/").map(String.init)
+            guard parts.count > depth + 1, parts.prefix(depth).joined(separator: "/") == settings.clustersDir else {
+                continue
+            }
+            deleted[parts[depth], default: []].append(path)
+        }
+        var removed: [ChangeContext.RemovedEnvironment] = []
+        let loader = ManifestLoader(root: root)
+        for (name, paths) in deleted.sorted(by: { $0.key < $1.key }) {
+            let directory = settings.environmentDirectory(name)
+            guard FileKind.at(root.appendingPathComponent(directory).path) == nil else { continue }
+            for path in paths.sorted() {
+                guard let data = try? await git.contents(of: path, at: change.base, in: root) else { continue }
+                var set = ManifestSet()
+                loader.read(data: data, path: path, into: &set)
+                guard let object = set.objects.first(where: { FluxKustomization($0) != nil || FluxInstance($0) != nil })
+                else { continue }
+                removed.append(
+                    ChangeContext.RemovedEnvironment(
+                        name: name, directory: directory,
+                        object: "\(object.kind)/\(object.effectiveNamespace)/\(object.name ?? "")",
+                        location: object.location))
+                break
+            }
+        }
+        return removed
+    }
+
     private func base(_ requested: String?, branch: String, root: URL) async throws -> (commit: String, ref: String) {
         // A change needs history: a directory outside git has none (and git's own error is its usage text).
         guard try await git.workTreeRoot(containing: root) != nil else {

@@ -164,6 +164,19 @@ public struct PlatformDiffer: Sendable {
                         await contents($0, $1)
                     })
             }
+            // source-controller leaves out of every artifact what a .sourceignore matches (FLUX.md §2.6); render
+            // reads every file, so a change to one is not compared: it fails the diff.
+            let ignores = changed.filter { $0 == ".sourceignore" || $0.hasSuffix("/.sourceignore") }
+            if let first = ignores.first {
+                for index in environments.indices {
+                    environments[index].problems.append(
+                        RenderProblem(
+                            kustomization: .entry, path: "./" + first,
+                            message:
+                                "the change edits \(ignores.joined(separator: ", ")): Flux leaves out of its artifacts every file these match, and prunes what those declared; render does not apply them, so what Flux applies is not compared"
+                        ))
+                }
+            }
             report = DiffReport(
                 comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")",
                 environments: environments)

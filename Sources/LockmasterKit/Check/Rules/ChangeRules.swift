@@ -13,6 +13,17 @@ struct ChangeContext {
     var current: String?
     /// The commit compared with.
     var base: String
+    /// Environments the change deletes: a directory of the clusters directory whose files are all gone,
+    /// with a Flux object that one of them declared at the base (`Kustomization/flux-system/flux-system`).
+    var removedEnvironments: [RemovedEnvironment] = []
+
+    struct RemovedEnvironment {
+        var name: String
+        var directory: String
+        /// The first Flux object the deleted files declared, and where.
+        var object: String
+        var location: SourceLocation
+    }
 
     /// Each change under an environment directory: the environment's name and the path's parts below it.
     func underEnvironments() -> [(status: Character, path: String, environment: String, rest: [String])] {

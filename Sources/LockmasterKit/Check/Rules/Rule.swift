@@ -44,7 +44,8 @@ enum RuleSeverity: String, Sendable {
 /// Every rule, in the order `check --help` lists them.
 public enum CheckRules {
     static let all: [any Rule.Type] = [
-        SettingsChangedRule.self, SyncFileChangedRule.self, SandboxInMainRule.self, SandboxExpiredRule.self,
+        SettingsChangedRule.self, SyncFileChangedRule.self, EnvironmentRemovedRule.self, SourceIgnoreChangedRule.self,
+        SandboxInMainRule.self, SandboxExpiredRule.self,
         DevelopmentTracksMainRule.self,
         StagingPatchRangeRule.self, ProductionPinnedRule.self, UnverifiedSourceRule.self, DanglingSourceRefRule.self,
         DanglingDependsOnRule.self, DependsOnCycleRule.self, DuplicateObjectRule.self,
