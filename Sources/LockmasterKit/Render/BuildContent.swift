@@ -75,10 +75,12 @@ struct BuildContent: Sendable {
                     namespacesUnknown = true
                 }
             }
-            // An escape can spell a name, a kind or a line break inside one: not followed here.
+            // An escape in a double-quoted scalar can spell any key or value (`"api\u0056ersion"`), and such
+            // a scalar may span lines: any backslash makes names, kinds and namespaces unknown.
             if line.contains("\\") {
-                if line.range(of: "name", options: .caseInsensitive) != nil { namesUnknown = true }
-                if line.contains("kind") || line.contains("apiVersion") { typesUnknown = true }
+                namesUnknown = true
+                typesUnknown = true
+                namespacesUnknown = true
             }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             // A name whose value starts on the next lines (block scalar, or nothing yet).
@@ -88,11 +90,8 @@ struct BuildContent: Sendable {
             }
             guard let variable = line.range(of: "${") else { continue }
             let before = line[..<variable.lowerBound]
-            // An object's own kind and apiVersion start a line (or a flow mapping); an indented one is a
-            // field of it (a scaleTargetRef's kind).
-            if before.contains("apiVersion") || before.contains("kind"), let first = line.first, !first.isWhitespace {
-                typesUnknown = true
-            }
+            // A variable in a kind or apiVersion: at any indentation, since a whole document may be indented.
+            if before.contains("apiVersion") || before.contains("kind") { typesUnknown = true }
             guard before.range(of: "name", options: .caseInsensitive) != nil else { continue }
             // A namespace key's value (the last key before the variable ends in `namespace`).
             let key = before.trimmingCharacters(in: CharacterSet(charactersIn: " \"'")).dropLast(
@@ -115,18 +114,30 @@ struct BuildContent: Sendable {
         namePatterns = patterns
     }
 
-    /// Whether the output could hold a Flux Kustomization (and so children to render): an `apiVersion`
-    /// of its group is written somewhere (annotations and schema comments that merely name the group do
-    /// not count).
+    /// Whether the output could hold a Flux Kustomization (and so children to render): its group is
+    /// written somewhere other than as an annotation or label key (`kustomize.toolkit.fluxcd.io/prune:`)
+    /// or in a comment line (a schema URL). Every other mention counts, however the YAML around it is
+    /// written (a comment between key and value, an anchor, a complex key).
     var mayYieldFluxKustomization: Bool {
         guard !typesUnknown, text.contains("kustomize.toolkit.fluxcd.io") else { return typesUnknown }
-        return Self.fluxKustomizationVersion.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true)
+        where line.contains("kustomize.toolkit.fluxcd.io") {
+            if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#") { continue }
+            let line = String(line)
+            let range = NSRange(line.startIndex..., in: line)
+            let mentions = Self.groupMention.numberOfMatches(in: line, range: range)
+            let keys = Self.groupKey.numberOfMatches(in: line, range: range)
+            if mentions > keys { return true }
+        }
+        return false
     }
 
     private static let typePatch = try! NSRegularExpression(pattern: #"path["']?\s*:\s*["']?/(apiVersion|kind)\b"#)
 
-    private static let fluxKustomizationVersion = try! NSRegularExpression(
-        pattern: #"apiVersion["']?\s*:\s*["']?kustomize\.toolkit\.fluxcd\.io/"#)
+    private static let groupMention = try! NSRegularExpression(pattern: #"kustomize\.toolkit\.fluxcd\.io"#)
+    /// The group as the prefix of a metadata key: `kustomize.toolkit.fluxcd.io/name: value`, quoted or not.
+    private static let groupKey = try! NSRegularExpression(
+        pattern: #"(^|[\s{,"'])kustomize\.toolkit\.fluxcd\.io/[A-Za-z0-9._-]+["']?\s*:(\s|$)"#)
 
     /// Whether the output could hold an object of `kind` named `name` (nil: any name) in `namespace`
     /// (nil or empty: any namespace).

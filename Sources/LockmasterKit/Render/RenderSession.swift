@@ -163,6 +163,23 @@ final class RenderSession {
         }
     }
 
+    /// Whether any file under `folder` of `tree` could declare a Flux Kustomization.
+    static func mayYieldFluxKustomization(under folder: String, in tree: URL) -> Bool {
+        let root = tree.appendingPathComponent(folder)
+        if let data = FileManager.default.contents(atPath: root.path) {
+            return BuildContent(text: String(decoding: data, as: UTF8.self), incomplete: false)
+                .mayYieldFluxKustomization
+        }
+        guard let walk = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return false }
+        for case let url as URL in walk {
+            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+            if BuildContent(text: String(decoding: data, as: UTF8.self), incomplete: false).mayYieldFluxKustomization {
+                return true
+            }
+        }
+        return false
+    }
+
     // MARK: Lookups
 
     /// The first object of the slots before `end` (then of `own`) of `kind` named `name` that
@@ -256,7 +273,14 @@ final class RenderSession {
                 || kustomization.sourceRef == instanceSource)
         guard source != nil || thisRepository else {
             let everything = await all(mayBe: ["FluxInstance", "ArtifactGenerator"]).map(\.object)
-            let (message, cause, reads) = SourceResolver.missingSource(kustomization.sourceRef, in: everything)
+            var (message, cause, reads) = SourceResolver.missingSource(kustomization.sourceRef, in: everything)
+            // A copied Flux Kustomization applies paths of this repository that the copied folders do not
+            // name: then anything of it may be what the artifact applies.
+            if !reads.isEmpty, !reads.contains(""), let tree = try? await context.trees.git(request.ref),
+                reads.contains(where: { Self.mayYieldFluxKustomization(under: $0, in: tree) })
+            {
+                reads = [""]
+            }
             discoveryProblems[wave, default: []].append(
                 RenderProblem(kustomization: id, path: path, message: message, cause: cause, reads: reads))
             return nil
