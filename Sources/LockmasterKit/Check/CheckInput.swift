@@ -25,6 +25,9 @@ struct CheckInput {
     var scopes: [(scope: EnvironmentScope, declared: Declarations)]
     /// `--kube-version`'s minor version, for Kubernetes built-in API deprecations.
     var kubeMinor: Int?
+    /// The Flux each environment installs as the base has it: the change cannot lower what its objects
+    /// are judged by (an edited `# Flux Version:` header made a removed API a warning).
+    var baseFlux: [String: (release: FluxRelease, source: String?)] = [:]
 
     var root: URL { repository.root }
 }

@@ -56,6 +56,26 @@ enum FluxRelease: Sendable, Equatable {
         return (.unknown, nil)
     }
 
+    /// Of the release the change installs and the one its base does, the one that serves the fewest old
+    /// APIs: a change cannot make its own objects pass by saying it installs an older Flux (or nothing).
+    /// The base's is said to be the base's.
+    static func stricter(
+        _ head: (release: FluxRelease, source: String?), _ base: (release: FluxRelease, source: String?)?
+    ) -> (release: FluxRelease, source: String?) {
+        guard let base, base.release.rank > head.release.rank else { return head }
+        return (base.release, base.source.map { "\($0) at the base" })
+    }
+
+    /// Newer releases remove more: unknown, then Flux 0.x, then 2.x by minor, then the newest.
+    private var rank: Int {
+        switch self {
+        case .unknown: 0
+        case .legacy(let minor): 1 + minor
+        case .minor(let minor): 10_000 + minor
+        case .newest: 1_000_000
+        }
+    }
+
     /// `2.4`, `v2.5.1` → 4, 5.
     private static func minor(in version: String) -> Int? {
         version.trimmingCharacters(in: .whitespaces).wholeMatch(of: #/v?2\.(\d+)(\.\d+)?(-.*)?/#).flatMap { Int($0.1) }

@@ -124,7 +124,8 @@ public struct MergeGuard: Sendable {
             repository: repository, change: change, base: trusted, baseKeys: keys, sourceBranch: source,
             now: try LeaseTime.now(explicit: nil, environment: request.environment), objects: set.objects,
             symlinks: symlinks,
-            diagnostics: set.diagnostics, scopes: Self.declarations(scopes), kubeMinor: request.kubeVersion?.minor)
+            diagnostics: set.diagnostics, scopes: Self.declarations(scopes), kubeMinor: request.kubeVersion?.minor,
+            baseFlux: await baseFlux(at: base, settings: settings, root: root))
         var findings: [CheckFinding] = []
         for rule in CheckRules.all { findings += rule.check(input, notes: &notes) }
         notes += renderNotes
@@ -272,6 +273,22 @@ public struct MergeGuard: Sendable {
 
     /// `--base`, else the merge base with the branch of record, else with its remote-tracking branch
     /// (CI's single-branch checkouts have no local one); before the first commit, the empty tree.
+    /// The Flux each environment of the base installs, read from an export of the base with its settings.
+    private func baseFlux(at base: String, settings: LockmasterSettings, root: URL) async -> [String: (
+        release: FluxRelease, source: String?
+    )] {
+        guard base != WellKnownRevision.emptyTree, let scratch = try? ScratchDirectory(prefix: "lockmaster-base"),
+            (try? await git.export(base, to: scratch.url, in: root)) != nil
+        else { return [:] }
+        defer { scratch.remove() }
+        let repository = PlatformRepository.load(root: scratch.url, settings: settings)
+        var found: [String: (release: FluxRelease, source: String?)] = [:]
+        for environment in repository.environments {
+            found[environment.name] = FluxRelease.installed(by: environment, root: scratch.url, settings: settings)
+        }
+        return found
+    }
+
     /// Directories of the clusters directory that the change deletes whole, with the first Flux
     /// Kustomization or FluxInstance their files declared at the base.
     private func removedEnvironments(_ change: ChangeContext, root: URL) async -> [ChangeContext.RemovedEnvironment] {

@@ -11,15 +11,19 @@ enum DeprecatedAPIRule: Rule {
     static let summary = "Flux APIs its Flux removed (error) or deprecated (warning); Kubernetes APIs at --kube-version"
 
     static func check(_ input: CheckInput, notes: inout [String]) -> [CheckFinding] {
-        flux(scopes: input.scopes.map(\.scope), root: input.root, settings: input.repository.settings)
-            + kubernetes(input.objects, kubeMinor: input.kubeMinor)
+        flux(
+            scopes: input.scopes.map(\.scope), root: input.root, settings: input.repository.settings,
+            base: input.baseFlux) + kubernetes(input.objects, kubeMinor: input.kubeMinor)
     }
 
     /// Flux APIs, for the objects Flux applies: an error where the environment's release is known and no
     /// longer serves the API; a warning where no release is known (what would make it certain is said),
     /// or where the API is only deprecated, whose fix names the release that serves the replacement. An
     /// object several environments apply gets the most severe verdict.
-    static func flux(scopes: [EnvironmentScope], root: URL, settings: LockmasterSettings) -> [CheckFinding] {
+    static func flux(
+        scopes: [EnvironmentScope], root: URL, settings: LockmasterSettings,
+        base: [String: (release: FluxRelease, source: String?)] = [:]
+    ) -> [CheckFinding] {
         var verdicts: [SourceLocation: CheckFinding] = [:]
         func judge(
             _ object: KubernetesObject, at location: SourceLocation, release: FluxRelease, source: String?,
@@ -64,7 +68,9 @@ enum DeprecatedAPIRule: Rule {
             verdicts[location] = finding
         }
         for scope in scopes {
-            let (release, source) = FluxRelease.installed(by: scope.environment, root: root, settings: settings)
+            let (release, source) = FluxRelease.stricter(
+                FluxRelease.installed(by: scope.environment, root: root, settings: settings),
+                base[scope.environment.name])
             for object in scope.objects {
                 judge(
                     object, at: scope.location(object, ["apiVersion"]), release: release, source: source,
