@@ -110,6 +110,16 @@ import Testing
         #expect(!content("metadata:\n  name: ${SECRET_DOMAIN}\n" + release).mayMention("media"))
     }
 
+    /// An object that writes no namespace is in `default`: the word need not be written.
+    @Test func theDefaultNamespaceNeedNotBeWritten() {
+        let release = "kind: HelmRelease\nmetadata:\n  name: web\n"
+        #expect(content(release).mayContain(kind: "HelmRelease", name: "web", namespace: "default"))
+        #expect(content(release).mayMention("default"))
+        #expect(
+            !content(release, targetNamespace: "apps").mayContain(
+                kind: "HelmRelease", name: "web", namespace: "default"))
+    }
+
     @Test func anIncompleteScanAnswersYes() {
         let incomplete = BuildContent(text: "", incomplete: true)
         #expect(incomplete.mayContain(kind: "Secret", name: "x"))

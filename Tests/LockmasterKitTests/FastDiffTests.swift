@@ -64,6 +64,12 @@ import Testing
                 Self.kustomization(
                     "sources", namespace: "media", path: "./\(base)/sources", app: "sources", component: false))
             try directory.write("\(base)/sources/chart.yaml", Self.chart("shared-chart", tag: "1.0.0"))
+            // Values plex takes through valuesFrom, from another Kustomization (both in media).
+            try directory.write(
+                "\(base)/sources/values.yaml",
+                ["small": "1", "large": "500"].sorted(by: { $0.key < $1.key }).map { size, replicas in
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: plex-\(size)}\ndata:\n  values.yaml: |\n    replicas: \(replicas)\n"
+                }.joined(separator: "---\n"))
             for (namespace, apps) in [("media", ["plex", "sonarr", "radarr"]), ("tools", ["echo", "dex", "kite"])] {
                 try directory.write(
                     "\(base)/\(namespace)/kustomization.yaml",
@@ -92,7 +98,8 @@ import Testing
                         "\(base)/\(namespace)/\(app)/app/helmrelease.yaml",
                         Self.release(
                             app, chart: app == "dex" ? "shared-chart" : app,
-                            chartNamespace: app == "dex" ? "media" : nil))
+                            chartNamespace: app == "dex" ? "media" : nil)
+                            + (app == "plex" ? "  valuesFrom: [{kind: ConfigMap, name: plex-small}]\n" : ""))
                 }
             }
         }
@@ -213,6 +220,15 @@ import Testing
                         .replacingOccurrences(of: "clusters/production", with: "clusters/staging"))
             }
             try directory.replace("lockmaster.yaml", "[development, production]", "[development, staging, production]")
+        },
+        Change(name: "a release switching valuesFrom to a ConfigMap of an unchanged Kustomization") { directory in
+            try directory.replace("\(apps)/media/plex/app/helmrelease.yaml", "name: plex-small", "name: plex-large")
+        },
+        Change(name: "a child Kustomization whose apiVersion follows a comment") { directory in
+            try directory.replace(
+                "\(apps)/media/radarr/ks.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1",
+                "apiVersion: # Flux\n  kustomize.toolkit.fluxcd.io/v1")
+            try directory.replace("\(apps)/media/radarr/app/helmrelease.yaml", "replicas: 1", "replicas: 2")
         },
         Change(name: "a generated ConfigMap") { directory in
             try directory.replace(

@@ -139,9 +139,18 @@ struct DiffSides {
                         if ["ConfigMap", "Secret"].contains(rendered.kind) {
                             want(kind: "HelmRelease", name: rendered.name, namespace: rendered.namespace)
                         }
-                        // A changed release shows its chart version, read from its source wherever that is.
-                        if let reference = HelmRelease(rendered.object)?.chartRef {
-                            want(kind: reference.kind, name: reference.name, namespace: reference.namespace)
+                        // A changed release shows its chart version, read from its source wherever that is,
+                        // and the values it reads through valuesFrom, from its namespace.
+                        if let release = HelmRelease(rendered.object) {
+                            if let reference = release.chartRef {
+                                want(kind: reference.kind, name: reference.name, namespace: reference.namespace)
+                            }
+                            for reference in release.object.root.node(at: ["spec", "valuesFrom"])?.items ?? [] {
+                                want(
+                                    kind: reference.string(at: ["kind"]) ?? "ConfigMap",
+                                    name: reference.string(at: ["name"]),
+                                    namespace: release.object.effectiveNamespace)
+                            }
                         }
                     }
                 }

@@ -149,7 +149,8 @@ struct BuildContent: Sendable {
         else { return false }
         if let namespace, !namespace.isEmpty {
             if let targetNamespace, targetNamespace != namespace { return false }
-            if !mayName(namespace) { return false }
+            // An object that writes no namespace is in `default` without saying so.
+            if namespace != "default", !mayName(namespace) { return false }
         }
         guard let name else { return true }
         return mayName(name)
@@ -160,7 +161,8 @@ struct BuildContent: Sendable {
     /// otherwise is there (a transformer, replacements, a tag, an escape or a block scalar on a
     /// namespace line). Prefixes and suffixes, which make names unknown, never touch a namespace.
     func mayMention(_ value: String) -> Bool {
-        if namespacesUnknown || Self.containsWord(value, in: text) { return true }
+        // An object that writes no namespace is in `default` (or the targetNamespace) without saying so.
+        if value == "default" || namespacesUnknown || Self.containsWord(value, in: text) { return true }
         let range = NSRange(value.startIndex..., in: value)
         return namespacePatterns.contains { $0.firstMatch(in: value, range: range) != nil }
     }
