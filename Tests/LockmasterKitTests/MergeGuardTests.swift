@@ -181,7 +181,9 @@ import Testing
     }
 
     /// A chart written with the estate (here from the platform GitRepository) may template Flux
-    /// objects: a dependency nothing else declares is then a warning that names the chart.
+    /// objects: a dependency nothing else declares is then a warning that names the chart, if the chart's
+    /// files name that kind. A chart path that is not in the repository declares nothing (a branch that
+    /// added one made every dangling reference a warning).
     @Test func aLocalChartMayDeclareWhatADependencyNames() async throws {
         let dependency = { (repository: TemporaryDirectory) in
             try repository.replace(
@@ -190,13 +192,25 @@ import Testing
         }
         let plain = try await findings(.danglingDependsOn, dependency)
         #expect(plain.map(\.severity) == [.error], "\(plain.map(\.message))")
+        let release =
+            "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: spokes, namespace: flux-system}\n"
+            + "spec:\n  interval: 1h\n  chart:\n    spec: {chart: ./charts/spokes, sourceRef: {kind: GitRepository, name: platform}}\n"
+        let missing = try await findings(.danglingDependsOn) { repository in
+            try dependency(repository)
+            try repository.write("platform/services/local-chart.yaml", release)
+        }
+        #expect(missing.map(\.severity) == [.error], "\(missing.map(\.message))")
+        let otherKinds = try await findings(.danglingDependsOn) { repository in
+            try dependency(repository)
+            try repository.write("platform/services/local-chart.yaml", release)
+            try repository.write("charts/spokes/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\n")
+        }
+        #expect(otherKinds.map(\.severity) == [.error], "\(otherKinds.map(\.message))")
         let charted = try await findings(.danglingDependsOn) { repository in
             try dependency(repository)
+            try repository.write("platform/services/local-chart.yaml", release)
             try repository.write(
-                "platform/services/local-chart.yaml",
-                "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: spokes, namespace: flux-system}\n"
-                    + "spec:\n  interval: 1h\n  chart:\n    spec: {chart: ./charts/spokes, sourceRef: {kind: GitRepository, name: platform}}\n"
-            )
+                "charts/spokes/templates/ks.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n")
         }
         #expect(charted.map(\.severity) == [.warning], "\(charted.map(\.message))")
         #expect(

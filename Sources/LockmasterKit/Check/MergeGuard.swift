@@ -124,7 +124,8 @@ public struct MergeGuard: Sendable {
             repository: repository, change: change, base: trusted, baseKeys: keys, sourceBranch: source,
             now: try LeaseTime.now(explicit: nil, environment: request.environment), objects: set.objects,
             symlinks: symlinks,
-            diagnostics: set.diagnostics, scopes: Self.declarations(scopes), kubeMinor: request.kubeVersion?.minor,
+            diagnostics: set.diagnostics, scopes: Self.declarations(scopes, root: root),
+            kubeMinor: request.kubeVersion?.minor,
             baseFlux: await baseFlux(at: base, settings: settings, root: root))
         var findings: [CheckFinding] = []
         for rule in CheckRules.all { findings += rule.check(input, notes: &notes) }
@@ -227,7 +228,7 @@ public struct MergeGuard: Sendable {
     }
 
     /// Each scope with what it declares, and what the environments sharing its cluster declare.
-    private static func declarations(_ scopes: [EnvironmentScope]) -> [(
+    private static func declarations(_ scopes: [EnvironmentScope], root: URL) -> [(
         scope: EnvironmentScope, declared: Declarations
     )] {
         scopes.map { scope in
@@ -241,7 +242,7 @@ public struct MergeGuard: Sendable {
             }
             let alsoDeclared = Set(
                 sameCluster.flatMap { $0.objects.compactMap { $0.name == nil ? nil : $0.reference } })
-            return (scope, Declarations(scope, alsoDeclared: alsoDeclared))
+            return (scope, Declarations(scope, alsoDeclared: alsoDeclared, root: root))
         }
     }
 

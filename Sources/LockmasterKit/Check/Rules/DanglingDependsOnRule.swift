@@ -23,9 +23,10 @@ enum DanglingDependsOnRule: ScopeRule {
             nodes.flatMap { object, dependencies in
                 dependencies.enumerated().filter { !declared.contains($0.element) }.map { offset, dependency in
                     CheckFinding(
-                        id, declared.severity, at: scope.location(object, item: offset, of: ["spec", "dependsOn"]),
+                        id, declared.severity(for: dependency),
+                        at: scope.location(object, item: offset, of: ["spec", "dependsOn"]),
                         "\(object.displayName) depends on \(dependency), which \(scope.environment.name) does not declare"
-                            + declared.unknown,
+                            + declared.unknown(for: dependency),
                         hint: "declare it, or remove the dependency")
                 }
             }

@@ -16,9 +16,9 @@ enum DanglingSourceRefRule: ScopeRule {
             guard let ref = kustomization.sourceRef, !declared.contains(ref) else { continue }
             findings.append(
                 CheckFinding(
-                    id, declared.severity, at: scope.location(kustomization.object, ["spec", "sourceRef"]),
+                    id, declared.severity(for: ref), at: scope.location(kustomization.object, ["spec", "sourceRef"]),
                     "\(kustomization.object.displayName) uses \(ref), which \(name) does not declare"
-                        + declared.unknown,
+                        + declared.unknown(for: ref),
                     hint: "declare the source, or fix the sourceRef name, kind or namespace"))
         }
         for release in scope.objects.compactMap(HelmRelease.init) {
@@ -29,8 +29,9 @@ enum DanglingSourceRefRule: ScopeRule {
             for (ref, path) in refs where !declared.contains(ref) {
                 findings.append(
                     CheckFinding(
-                        id, declared.severity, at: scope.location(release.object, path),
-                        "\(release.object.displayName) uses \(ref), which \(name) does not declare" + declared.unknown,
+                        id, declared.severity(for: ref), at: scope.location(release.object, path),
+                        "\(release.object.displayName) uses \(ref), which \(name) does not declare"
+                            + declared.unknown(for: ref),
                         hint: "declare the \(ref.kind), or fix the reference"))
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Manifests
 import Platform
 import Support
@@ -9,11 +10,16 @@ import Support
 /// then a dangling reference is a warning that says so.
 struct Declarations {
     var index: Set<ObjectReference>
-    var severity: Severity
-    /// Appended to a dangling reference's message when what is unknown could declare it.
-    var unknown: String
+    /// Kustomizations of the environment that could not be read offline: they may declare anything.
+    private let unavailable: [RenderProblem]
+    /// Charts whose templates are not here (another repository, a Bucket, an ExternalArtifact).
+    private let opaqueCharts: [HelmRelease]
+    /// Charts of this repository, with the text of their files.
+    private let localCharts: [(release: HelmRelease, text: String)]
+    private let environment: String
 
-    init(_ scope: EnvironmentScope, alsoDeclared: Set<ObjectReference>) {
+    /// - Parameter root: the work tree, where a chart of this repository's GitRepository is read.
+    init(_ scope: EnvironmentScope, alsoDeclared: Set<ObjectReference>, root: URL? = nil) {
         let objects = scope.objects
         index = Set(
             objects.compactMap { $0.name == nil ? nil : $0.reference }
@@ -22,30 +28,77 @@ struct Declarations {
                 + (scope.environment.instance?.syncObjects ?? []))
         if scope.environment.entry == nil, scope.environment.instance == nil { index.insert(FluxAPI.bootstrapSource) }
         index.formUnion(alsoDeclared)
-        // Content Lockmaster has not read may declare anything: Kustomizations whose source is elsewhere,
-        // and charts written with the estate (from a GitRepository, a Bucket or an
-        // ExternalArtifact), whose templates may hold Flux objects. Charts from Helm repositories are
-        // taken to hold none.
-        let unavailable = scope.unavailable
-        let charts = objects.compactMap(HelmRelease.init).filter { release in
-            let kind = release.chartRef?.kind ?? release.chart?.sourceRef?.kind
-            return ["GitRepository", "Bucket", "ExternalArtifact"].contains(kind ?? "")
+        environment = scope.environment.name
+        unavailable = scope.unavailable
+        // Charts written with the estate (from a GitRepository, a Bucket or an ExternalArtifact) may hold
+        // Flux objects in their templates; charts from Helm repositories are taken to hold none. A chart of
+        // this repository is read: it may declare a kind its files name (or template); a path that is not
+        // here declares nothing, since Flux cannot fetch it.
+        var opaque: [HelmRelease] = []
+        var local: [(HelmRelease, String)] = []
+        var own: Set<ObjectReference> = [FluxAPI.bootstrapSource]
+        if let source = scope.environment.source?.object, let name = source.name {
+            own.insert(ObjectReference(kind: source.kind, name: name, namespace: source.effectiveNamespace))
         }
-        severity = unavailable.isEmpty && charts.isEmpty ? .error : .warning
+        for release in objects.compactMap(HelmRelease.init) {
+            let kind = release.chartRef?.kind ?? release.chart?.sourceRef?.kind
+            guard ["GitRepository", "Bucket", "ExternalArtifact"].contains(kind ?? "") else { continue }
+            guard let root, release.chartRef == nil, let source = release.chart?.sourceRef, own.contains(source),
+                let path = release.chart?.chart
+            else {
+                opaque.append(release)
+                continue
+            }
+            local.append((release, Self.text(under: PathNormalizer.normalize(path), in: root)))
+        }
+        opaqueCharts = opaque
+        localCharts = local
+    }
+
+    func contains(_ reference: ObjectReference) -> Bool { index.contains(reference) }
+
+    /// An error where nothing unread could declare `reference`; a warning otherwise.
+    func severity(for reference: ObjectReference) -> Severity {
+        unavailable.isEmpty && opaqueCharts.isEmpty && mayDeclare(reference).isEmpty ? .error : .warning
+    }
+
+    /// Appended to a dangling reference's message: what could declare it unread.
+    func unknown(for reference: ObjectReference) -> String {
         var unread: [String] = []
         if !unavailable.isEmpty {
             unread.append(
-                "\(unavailable.count) Kustomization\(unavailable.count == 1 ? "" : "s") of \(scope.environment.name) could not be rendered offline "
+                "\(unavailable.count) Kustomization\(unavailable.count == 1 ? "" : "s") of \(environment) could not be rendered offline "
                     + "(\(unavailable.prefix(3).map(\.kustomization.description).joined(separator: ", "))\(unavailable.count > 3 ? ", …" : ""))"
             )
         }
+        let charts = opaqueCharts + mayDeclare(reference)
         if !charts.isEmpty {
             unread.append(
                 "the chart\(charts.count == 1 ? "" : "s") of \(charts.prefix(3).map { "HelmRelease \($0.object.effectiveNamespace)/\($0.object.name ?? "")" }.joined(separator: ", "))\(charts.count > 3 ? ", …" : "") "
                     + "\(charts.count == 1 ? "is" : "are") not rendered")
         }
-        unknown = unread.isEmpty ? "" : "; " + unread.joined(separator: ", and ") + ", so it may be declared there"
+        return unread.isEmpty ? "" : "; " + unread.joined(separator: ", and ") + ", so it may be declared there"
     }
 
-    func contains(_ reference: ObjectReference) -> Bool { index.contains(reference) }
+    /// The charts of this repository whose files name `reference`'s kind, or template a kind.
+    private func mayDeclare(_ reference: ObjectReference) -> [HelmRelease] {
+        localCharts.filter { _, text in
+            text.contains("kind: \(reference.kind)") || text.contains("kind: {{") || text.contains("kind: \"{{")
+        }.map(\.release)
+    }
+
+    /// Every file under `path` of `root`, joined (at most 4 MiB read).
+    private static func text(under path: String, in root: URL) -> String {
+        let directory = root.appendingPathComponent(path)
+        guard let walk = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
+            return ""
+        }
+        var text = ""
+        for case let url as URL in walk where text.utf8.count < 4 << 20 {
+            if let data = FileManager.default.contents(atPath: url.path) {
+                text += String(decoding: data, as: UTF8.self) + "\n"
+            }
+        }
+        return text
+    }
 }
