@@ -171,6 +171,21 @@ import Testing
         let report = try await creator().run(SandboxCreateRequest(repository: inside.url, name: name))
         let copied = try inside.read("\(report.directory)/flux-instance.yaml")
         #expect(copied.contains("ref: refs/heads/\(name), path: \(report.directory)}"), "\(copied)")
+
+        // An instance in the copy whose sync climbs out of it (`cluster/../other`) syncs another directory:
+        // refused, nothing written (the copy synced `<copy>/../other`, another environment's directory).
+        let climbing = try TemporaryDirectory()
+        files["kubernetes/flux/cluster/flux-instance.yaml"] = files["kubernetes/flux/cluster/flux-instance.yaml"]!
+            .replacingOccurrences(of: "path: kubernetes/flux/cluster", with: "path: kubernetes/flux/cluster/../other")
+        try climbing.write(files)
+        try await TestGit.commitAll(in: climbing.url)
+        let untouched = try await snapshot(climbing)
+        await #expect {
+            try await creator().run(SandboxCreateRequest(repository: climbing.url, name: name))
+        } throws: {
+            "\($0)".contains("syncs kubernetes/flux/other, outside kubernetes/flux/cluster")
+        }
+        #expect(try await snapshot(climbing) == untouched)
     }
 
     @Test func hooksRunWithTheirVariablesAndAFailureCanBeResumed() async throws {

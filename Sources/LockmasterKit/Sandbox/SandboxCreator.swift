@@ -244,11 +244,17 @@ public struct SandboxCreator: Sendable {
             try ScalarEditor.edit(
                 file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("ref"),
                 value: "refs/heads/\(branch)")
-            // The same place in the copy: a sync of `clusters/dev/flux` becomes `clusters/sandbox-x/flux`.
-            var path = instance.sync?.path ?? ""
-            while path.hasPrefix("./") { path.removeFirst(2) }
-            while path.hasSuffix("/") { path.removeLast() }
-            let inside = path == source ? "" : path.hasPrefix(source + "/") ? String(path.dropFirst(source.count)) : ""
+            // The same place in the copy: a sync of `clusters/dev/flux` becomes `clusters/sandbox-x/flux`. The
+            // path as Flux joins it (`..` resolved); one outside the copied directory is not the copy's.
+            let path = PathNormalizer.normalize(instance.sync?.path ?? "")
+            guard path == source || path.hasPrefix(source + "/") else {
+                throw SandboxError.noGitSource(
+                    directory: directory,
+                    reason:
+                        "\(instance.displayName) at \(instance.object.location.path) syncs \(path.isEmpty ? "the repository root" : path), outside \(source); "
+                        + "a sandbox copies a directory whose instance syncs that directory (or a folder of it)")
+            }
+            let inside = String(path.dropFirst(source.count))
             try ScalarEditor.edit(
                 file: file, displayPath: object.location.path, selector: selector, path: instance.syncPath("path"),
                 value: directory + inside)
