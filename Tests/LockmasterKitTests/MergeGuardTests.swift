@@ -42,6 +42,22 @@ import Testing
         #expect(report.base != nil)
     }
 
+    /// A repository where no environment is found, here or at the base, is not passed: nothing Flux
+    /// applies was judged (a CI job on a misconfigured clustersDir went green).
+    @Test func noEnvironmentIsNotAPass() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("README.md", "not an estate\n")
+        try await TestGit.commitAll(in: directory.url)
+        await #expect(throws: RepositoryStateError.noEnvironments(clustersDir: "clusters")) {
+            try await MergeGuard(git: TestGit.client).run(
+                CheckRequest(repository: directory.url, target: "main", environment: [:]))
+        }
+        await #expect(throws: RepositoryStateError.noEnvironments(clustersDir: "clusters")) {
+            try await PlatformDiffer(git: TestGit.client).run(
+                DiffRequest(repository: directory.url, sides: .git(base: "HEAD", head: nil)))
+        }
+    }
+
     @Test func syncFileAddedOrChanged() async throws {
         let added = try await findings(.syncFileChanged) {
             try $0.write("clusters/staging/flux-system/gotk-sync.yaml", "# copied from a sandbox\n")

@@ -9,7 +9,8 @@ trap 'rm -rf "$scratch"' EXIT
 json() { local name=$1; shift; lockmaster "$@" -o json > "$out/$name.json" || [[ $? == 1 ]]; }
 commit() { git add -A && git commit -q -m "$1"; }
 
-repo=$(lockmaster demo --keep | sed -n 's/^== The demo repository is kept at //p')
+# The demo renders with the real kubectl; the stand-in only answers get (status --live).
+repo=$(LOCKMASTER_KUBECTL=kubectl lockmaster demo --keep | sed -n 's/^== The demo repository is kept at //p')
 trap 'rm -rf "$scratch" "$(dirname "$repo")"' EXIT
 cd "$repo"
 git switch -q main

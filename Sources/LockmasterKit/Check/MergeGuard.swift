@@ -104,6 +104,10 @@ public struct MergeGuard: Sendable {
             changes: try await git.changes(since: base, in: root), repository: repository, target: target,
             current: current, base: base)
         change.removedEnvironments = await removedEnvironments(change, root: root)
+        // A check that finds no environment judges nothing Flux applies: it must not pass.
+        if repository.environments.isEmpty, change.removedEnvironments.isEmpty {
+            throw RepositoryStateError.noEnvironments(clustersDir: settings.clustersDir)
+        }
         var keys: [String: String] = [:]
         let named = Set(
             trusted.settings.signing.trustedKeys

@@ -97,6 +97,8 @@ public struct PlatformDiffer: Sendable {
                 let base = try await trees.repository(at: trees.git(baseRef))
                 names += base.environments.map(\.name).filter { !names.contains($0) }
             }
+            // A diff that finds no environment on either side compares nothing Flux applies.
+            if names.isEmpty { throw RepositoryStateError.noEnvironments(clustersDir: repository.settings.clustersDir) }
             // What the change touches, to tell a Kustomization it cannot read from one it may change.
             var changed = [""]
             if let baseRef, let head {

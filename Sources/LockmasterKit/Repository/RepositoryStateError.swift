@@ -10,6 +10,8 @@ public enum RepositoryStateError: Error, Sendable, Equatable, CustomStringConver
     case unknownEnvironment(String, known: [String])
     /// The sandbox's directory is not in this work tree: its branch is not checked out.
     case sandboxNotInWorkTree(name: String, directory: String)
+    /// No environment on either side of a check or diff: nothing Flux applies would be judged.
+    case noEnvironments(clustersDir: String)
 
     /// What the clean tree is for, which decides the advice.
     public enum Purpose: Sendable, Equatable {
@@ -37,6 +39,10 @@ public enum RepositoryStateError: Error, Sendable, Equatable, CustomStringConver
             }
         case .unknownEnvironment(let name, let known):
             return "no environment '\(name)'; environments: \(known.joined(separator: ", "))"
+        case .noEnvironments(let clustersDir):
+            return
+                "no environment in \(clustersDir.isEmpty ? "the repository root" : clustersDir + "/") (clustersDir in lockmaster.yaml), here or at the base: "
+                + "nothing Flux applies would be judged; set clustersDir (lockmaster init --adopt writes it for an existing estate)"
         case .sandboxNotInWorkTree(let name, let directory):
             return
                 "no sandbox \(name) here: \(directory) is not in this work tree; run the command on its branch (git switch \(name)), "

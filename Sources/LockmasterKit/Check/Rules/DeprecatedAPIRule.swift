@@ -61,7 +61,7 @@ enum DeprecatedAPIRule: Rule {
             } else {
                 finding = CheckFinding(
                     id, .warning, at: location,
-                    "\(subject) is deprecated\(place); \(entry.replacement) needs Flux 2.\(since)",
+                    "\(subject) is served\(place), and replaced by \(entry.replacement) from Flux 2.\(since)",
                     hint: "upgrade Flux to 2.\(since) or later, then use \(entry.replacement)")
             }
             if let earlier = verdicts[location], earlier.severity == .error || finding.severity == .warning { return }
