@@ -219,14 +219,28 @@ import Testing
         let otherKinds = try await findings(.danglingDependsOn) { repository in
             try dependency(repository)
             try repository.write("platform/services/local-chart.yaml", release)
+            try repository.write("charts/spokes/Chart.yaml", "apiVersion: v2\nname: spokes\nversion: 1.0.0\n")
             try repository.write("charts/spokes/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\n")
         }
         #expect(otherKinds.map(\.severity) == [.error], "\(otherKinds.map(\.message))")
         let charted = try await findings(.danglingDependsOn) { repository in
             try dependency(repository)
             try repository.write("platform/services/local-chart.yaml", release)
+            try repository.write("charts/spokes/Chart.yaml", "apiVersion: v2\nname: spokes\nversion: 1.0.0\n")
             try repository.write(
                 "charts/spokes/templates/ks.yaml", "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n")
+        }
+        // Decoys: a chart from a GitRepository declared nowhere, and the repository root as a chart (its
+        // files name every kind, but it has no Chart.yaml), declare nothing.
+        for decoy in [
+            release.replacingOccurrences(of: "name: platform}", with: "name: nowhere}"),
+            release.replacingOccurrences(of: "chart: ./charts/spokes", with: "chart: ./"),
+        ] {
+            let found = try await findings(.danglingDependsOn) { repository in
+                try dependency(repository)
+                try repository.write("platform/services/local-chart.yaml", decoy)
+            }
+            #expect(found.map(\.severity) == [.error], "\(decoy): \(found.map(\.message))")
         }
         #expect(charted.map(\.severity) == [.warning], "\(charted.map(\.message))")
         #expect(

@@ -40,16 +40,22 @@ struct Declarations {
         if let source = scope.environment.source?.object, let name = source.name {
             own.insert(ObjectReference(kind: source.kind, name: name, namespace: source.effectiveNamespace))
         }
+        let declared = index
         for release in objects.compactMap(HelmRelease.init) {
-            let kind = release.chartRef?.kind ?? release.chart?.sourceRef?.kind
-            guard ["GitRepository", "Bucket", "ExternalArtifact"].contains(kind ?? "") else { continue }
-            guard let root, release.chartRef == nil, let source = release.chart?.sourceRef, own.contains(source),
-                let path = release.chart?.chart
-            else {
+            guard let source = release.chartRef ?? release.chart?.sourceRef,
+                ["GitRepository", "Bucket", "ExternalArtifact"].contains(source.kind),
+                // A chart whose source is declared nowhere is fetched from nowhere: it declares nothing.
+                declared.contains(source)
+            else { continue }
+            guard let root, release.chartRef == nil, own.contains(source), let path = release.chart?.chart else {
                 opaque.append(release)
                 continue
             }
-            local.append((release, Self.text(under: PathNormalizer.normalize(path), in: root)))
+            // Helm renders a chart's templates/ only, and only where a Chart.yaml makes it a chart.
+            let chart = PathNormalizer.normalize(path)
+            let isChart =
+                FileKind.at(root.appendingPathComponent(chart).appendingPathComponent("Chart.yaml").path) != nil
+            local.append((release, isChart ? Self.text(under: chart + "/templates", in: root) : ""))
         }
         opaqueCharts = opaque
         localCharts = local
