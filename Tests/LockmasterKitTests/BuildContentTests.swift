@@ -90,6 +90,9 @@ import Testing
         "x-group: &g kustomize.toolkit.fluxcd.io/v1\n---\napiVersion: *g\nkind: Kustomization\n",
         "? apiVersion\n: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n",
         "metadata: {annotations: {kustomize.toolkit.fluxcd.io/prune: disabled}}\napiVersion: kustomize.toolkit.fluxcd.io/v1\n",
+        "apiVersion:\n  kustomize.${T}.fluxcd.io/v1\nkind: Kustomization\n",
+        "? apiVersion\n: kustomize.${T}.fluxcd.io/v1\nkind: Kustomization\n",
+        "apiVersion: helm.toolkit.fluxcd.io/v1\nkind: Kustomization\n---\nreplacements:\n- source: {kind: ConfigMap, name: x}\n",
     ])
     func aFluxKustomizationHoweverItIsWritten(text: String) {
         #expect(content(text).mayYieldFluxKustomization)

@@ -51,7 +51,7 @@ struct BuildContent: Sendable {
         // items have theirs indented.
         var typesUnknown =
             incomplete || Self.typePatch.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-            || Self.namesKind("List", in: text)
+            || Self.namesKind("List", in: text) || text.contains("replacements")
         var patterns: [NSRegularExpression] = []
         var namespacesUnknown =
             incomplete || ["Transformer", "replacements", "!!"].contains { text.contains($0) }
@@ -83,6 +83,13 @@ struct BuildContent: Sendable {
                 namespacesUnknown = true
             }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
+            // An explicit key (`? apiVersion`), or a kind or apiVersion whose value is on the next lines:
+            // not followed here.
+            if trimmed.hasPrefix("?")
+                || Self.typeKeyAlone.firstMatch(in: trimmed, range: NSRange(trimmed.startIndex..., in: trimmed)) != nil
+            {
+                typesUnknown = true
+            }
             // A name whose value starts on the next lines (block scalar, or nothing yet).
             if let colon = trimmed.range(of: "name:", options: .caseInsensitive) {
                 let value = trimmed[colon.upperBound...].trimmingCharacters(in: .whitespaces)
@@ -90,6 +97,8 @@ struct BuildContent: Sendable {
             }
             guard let variable = line.range(of: "${") else { continue }
             let before = line[..<variable.lowerBound]
+            // A variable in a value continued from an earlier line may be any key's, a kind's too.
+            if !before.contains(":") { typesUnknown = true }
             // A variable in a kind or apiVersion: at any indentation, since a whole document may be indented.
             if before.contains("apiVersion") || before.contains("kind") { typesUnknown = true }
             guard before.range(of: "name", options: .caseInsensitive) != nil else { continue }
@@ -133,6 +142,10 @@ struct BuildContent: Sendable {
     }
 
     private static let typePatch = try! NSRegularExpression(pattern: #"path["']?\s*:\s*["']?/(apiVersion|kind)\b"#)
+
+    /// `apiVersion:` or `kind:` (any item or quoting) with no value on its line.
+    private static let typeKeyAlone = try! NSRegularExpression(
+        pattern: #"^(-\s+)?["']?(apiVersion|kind)["']?\s*:\s*(#.*)?$"#)
 
     private static let groupMention = try! NSRegularExpression(pattern: #"kustomize\.toolkit\.fluxcd\.io"#)
     /// The group as the prefix of a metadata key: `kustomize.toolkit.fluxcd.io/name: value`, quoted or not.
