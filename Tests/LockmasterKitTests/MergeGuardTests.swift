@@ -73,8 +73,8 @@ import Testing
         #expect(changed.first?.message.contains("is changed") == true)
     }
 
-    /// Deleting a cluster's directory stops Flux there ('kustomization path not found'); deleting a
-    /// sandbox's directory, or one file of an environment, is not this rule's.
+    /// Deleting a cluster's directory stops Flux there ('kustomization path not found'), and emptying it of
+    /// what syncs it prunes everything; deleting a sandbox's directory is not this rule's.
     @Test func anEnvironmentsDirectoryDeleted() async throws {
         let removed = try await findings(.environmentRemoved) { repository in
             try FileManager.default.removeItem(at: repository.url.appendingPathComponent("clusters/staging"))
@@ -83,14 +83,15 @@ import Testing
         #expect(removed.first?.severity == .error)
         #expect(
             removed.first?.message.hasPrefix(
-                "clusters/staging is deleted, with Kustomization/flux-system/platform-configs declared here") == true)
-        let partly = try await findings(.environmentRemoved) { repository in
+                "clusters/staging is no environment after this change (Kustomization/flux-system/platform-configs was declared here)"
+            ) == true, "\(removed.map(\.message))")
+        let gutted = try await findings(.environmentRemoved) { repository in
             try repository.write("clusters/staging/readme.md", "kept\n")
             try await TestGit.commitAll(in: repository.url, message: "readme")
             try FileManager.default.removeItem(
                 at: repository.url.appendingPathComponent("clusters/staging/platform.yaml"))
         }
-        #expect(partly.isEmpty)
+        #expect(gutted.map(\.location.path) == ["clusters/staging/platform.yaml"])
         let sandbox = try await findings(.environmentRemoved) { repository in
             try repository.write(
                 "clusters/sandbox-ops-1-x/platform.yaml", try repository.read("clusters/development/platform.yaml"))
@@ -111,6 +112,20 @@ import Testing
             try $0.write(".sourceignore", "# lockmaster:ignore=source-ignore-changed\n/docs\n")
         }
         #expect(silenced.isEmpty)
+    }
+
+    /// A deleted sync file unhooks the cluster: Flux prunes what syncs it.
+    @Test func syncFileDeleted() async throws {
+        let deleted = try await findings(.syncFileChanged) { repository in
+            try repository.write("clusters/staging/flux-system/gotk-sync.yaml", "# bootstrap\n")
+            try await TestGit.commitAll(in: repository.url, message: "bootstrap staging")
+            try FileManager.default.removeItem(
+                at: repository.url.appendingPathComponent("clusters/staging/flux-system/gotk-sync.yaml"))
+        }
+        #expect(
+            deleted.map(\.message) == [
+                "clusters/staging/flux-system/gotk-sync.yaml is deleted: Flux prunes the GitRepository and Kustomization that sync staging, and the cluster stops following this repository"
+            ])
     }
 
     @Test func sandboxDirectoryReachingMain() async throws {

@@ -294,8 +294,9 @@ public struct MergeGuard: Sendable {
         return found
     }
 
-    /// Directories of the clusters directory that the change deletes whole, with the first Flux
-    /// Kustomization or FluxInstance their files declared at the base.
+    /// Directories of the clusters directory that are environments no more after the change (deleted,
+    /// replaced by a file, or gutted), with the first Flux Kustomization or FluxInstance their deleted
+    /// files declared at the base.
     private func removedEnvironments(_ change: ChangeContext, root: URL) async -> [ChangeContext.RemovedEnvironment] {
         let settings = change.repository.settings
         let depth = settings.clustersDepth
@@ -311,7 +312,13 @@ public struct MergeGuard: Sendable {
         let loader = ManifestLoader(root: root)
         for (name, paths) in deleted.sorted(by: { $0.key < $1.key }) {
             let directory = settings.environmentDirectory(name)
-            guard FileKind.at(root.appendingPathComponent(directory).path) == nil else { continue }
+            // Gone, or no longer an environment: replaced by a file, or left with what syncs nothing.
+            if let kept = change.repository.environment(named: name),
+                kept.entry != nil || kept.instance != nil
+                    || kept.objects.contains(where: { FluxKustomization($0) != nil })
+            {
+                continue
+            }
             for path in paths.sorted() {
                 guard let data = try? await git.contents(of: path, at: change.base, in: root) else { continue }
                 var set = ManifestSet()

@@ -141,18 +141,24 @@ public struct PlatformDiffer: Sendable {
                                 unconfined: request.unconfined), by: baseRef),
                         cache: cache, trees: trees, deferLeaves: !buildAll)
                 } catch RepositoryStateError.unknownEnvironment where old != nil {
-                    // The change deletes the environment: Flux there finds no path (`kustomization path not
-                    // found`, FLUX.md §5.4), stops applying this repository and prunes nothing, so what it
-                    // applied stays. That is a failure of the change, not a list of removals.
+                    // The change leaves no environment here. Deleted, Flux there finds no path (`kustomization
+                    // path not found`, FLUX.md §5.4), stops applying this repository and prunes nothing, so
+                    // what it applied stays; emptied of what syncs it, Flux applies what is left and prunes
+                    // the rest. Either is a failure of the change, not a list of removals.
                     let kept = await DiffSides(base: nil, head: old!).reports().head
                     var stuck = kept
                     stuck.objects.removeAll { $0.kustomization == .entry }
                     let directory = old!.environment.directory
+                    let left =
+                        (try? await trees.git(head)).map {
+                            FileKind.at($0.appendingPathComponent(directory).path) == .directory
+                        } ?? false
                     stuck.problems.append(
                         RenderProblem(
                             kustomization: .entry, path: "./" + directory,
-                            message:
-                                "the change deletes \(directory): Flux there fails with 'kustomization path not found' and stops applying this repository (nothing is pruned); remove an environment by tearing it down first",
+                            message: left
+                                ? "the change leaves \(directory) without what syncs it: Flux there applies what is left of it and prunes everything else it applied, its own sync included; remove an environment by tearing it down first"
+                                : "the change deletes \(directory): Flux there fails with 'kustomization path not found' and stops applying this repository (nothing is pruned); remove an environment by tearing it down first",
                             reads: [""]))
                     environments.append(
                         await placed(compare(name: name, old: kept, new: stuck, changed: changed), root: root) {
