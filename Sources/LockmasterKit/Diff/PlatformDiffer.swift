@@ -166,24 +166,21 @@ public struct PlatformDiffer: Sendable {
                         })
                     continue
                 }
-                let sides = await DiffSides(base: old, head: new).reports()
+                var sides = await DiffSides(base: old, head: new).reports()
+                // What a GitRepository's spec.ignore, include or sparseCheckout leaves out, render does not
+                // apply (it does apply .sourceignore files): a change to one is not compared.
+                for source in Self.narrowedSources(base: sides.base, head: sides.head) {
+                    sides.head.problems.append(
+                        RenderProblem(
+                            kustomization: source.kustomization, path: source.path,
+                            message:
+                                "the change sets \(source.field) of \(source.name), which decides which files Flux reads from it; render does not apply it, so what Flux applies is not compared",
+                            reads: [""]))
+                }
                 environments.append(
                     await placed(compare(name: name, old: sides.base, new: sides.head, changed: changed), root: root) {
                         await contents($0, $1)
                     })
-            }
-            // source-controller leaves out of every artifact what a .sourceignore matches (FLUX.md §2.6); render
-            // reads every file, so a change to one is not compared: it fails the diff.
-            let ignores = changed.filter { $0 == ".sourceignore" || $0.hasSuffix("/.sourceignore") }
-            if let first = ignores.first {
-                for index in environments.indices {
-                    environments[index].problems.append(
-                        RenderProblem(
-                            kustomization: .entry, path: "./" + first,
-                            message:
-                                "the change edits \(ignores.joined(separator: ", ")): Flux leaves out of its artifacts every file these match, and prunes what those declared; render does not apply them, so what Flux applies is not compared"
-                        ))
-                }
             }
             report = DiffReport(
                 comparing: "git \(baseRef.map { String($0.prefix(12)) } ?? "nothing")..\(head ?? "work tree")",
@@ -244,6 +241,33 @@ public struct PlatformDiffer: Sendable {
     }
 
     /// An environment's diff with its danger findings placed in their files and the silenced ones set apart.
+    /// GitRepositories whose spec.ignore, include or sparseCheckout differ between the sides.
+    static func narrowedSources(base: RenderReport?, head: RenderReport) -> [(
+        kustomization: KustomizationID, path: String, name: String, field: String
+    )] {
+        guard let base else { return [] }
+        let fields = ["ignore", "include", "sparseCheckout"]
+        func key(_ object: RenderedObject) -> String? {
+            object.kind == "GitRepository" && object.group == "source.toolkit.fluxcd.io" ? object.key : nil
+        }
+        var before: [String: RenderedObject] = [:]
+        for object in base.objects { if let key = key(object), before[key] == nil { before[key] = object } }
+        var found: [(KustomizationID, String, String, String)] = []
+        for object in head.objects {
+            guard let key = key(object) else { continue }
+            let old = before[key]
+            for field in fields {
+                let new = object.node.node(at: ["spec", field])?.jsonText()
+                let was = old?.node.node(at: ["spec", field])?.jsonText()
+                if new != was {
+                    found.append((object.kustomization, object.source ?? "", key, "spec.\(field)"))
+                    break
+                }
+            }
+        }
+        return found
+    }
+
     private func placed(
         _ compared: (diff: EnvironmentDiff, dangers: [(finding: DangerFinding, site: DangerReview.Site?)]), root: URL,
         read: (DangerReview.Side, String) async -> Data?

@@ -16,6 +16,8 @@ struct KustomizeBuilder {
     let kubectl: String
     var allowRemote = false
     var unconfined = false
+    /// What source-controller leaves out of each tree's artifact.
+    let ignores = SourceIgnoreCache()
 
     var confined: ConfinedKustomize { ConfinedKustomize(kubectl: kubectl, runner: runner, unconfined: unconfined) }
 
@@ -40,8 +42,14 @@ struct KustomizeBuilder {
     }
 
     /// What building `path` reads, and what of it a confined build refuses.
+    /// What source-controller leaves out of the artifact is not read: a kustomization that names it fails,
+    /// and Flux's generated list leaves it out, as they do in the cluster.
     func inputs(tree: URL, path: String, spec: YAMLNode?) -> BuildInputs {
-        BuildInputScanner(root: tree, allowRemote: allowRemote).scan(path: path, spec: spec)
+        var inputs = BuildInputScanner(root: tree, allowRemote: allowRemote).scan(path: path, spec: spec)
+        let ignore = ignores.ignore(for: tree)
+        inputs.files.removeAll(where: ignore.excludes)
+        inputs.resources = inputs.resources.filter { !ignore.excludes($0) }
+        return inputs
     }
 
     /// - Parameters:

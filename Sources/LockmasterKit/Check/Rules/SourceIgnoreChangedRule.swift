@@ -4,7 +4,7 @@ import Support
 
 /// `source-ignore-changed`: a `.sourceignore` added, changed or deleted. source-controller leaves out of
 /// every artifact what these files match (FLUX.md §2.6), so one line can stop Flux applying a file and
-/// prune what it declared; render reads the files without them, so it cannot show that.
+/// prune what it declared: a change of that reach is for a reviewer to see (`diff` shows what it leaves out).
 enum SourceIgnoreChangedRule: Rule {
     static let id = CheckRule.sourceIgnoreChanged
     static let severity = RuleSeverity.error
@@ -20,9 +20,9 @@ enum SourceIgnoreChangedRule: Rule {
             let verb = status == "A" ? "added" : status == "D" ? "deleted" : "changed"
             return CheckFinding(
                 id, .error, at: SourceLocation(path: path),
-                "\(path) is \(verb): Flux leaves out of its artifact every file it matches, and prunes what they declared; Lockmaster's render does not apply it, so what this changes is not shown",
+                "\(path) is \(verb): Flux leaves out of its artifact every file it matches, and prunes what they declared",
                 hint:
-                    "review which files its gitignore-style patterns match below its directory, then silence this with a comment in it: # lockmaster:ignore=source-ignore-changed"
+                    "review what it leaves out (lockmaster diff lists what Flux stops applying), then silence this with a comment in it: # lockmaster:ignore=source-ignore-changed"
             )
         }
     }
