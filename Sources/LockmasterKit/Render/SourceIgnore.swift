@@ -30,10 +30,15 @@ struct SourceIgnore: Sendable {
     }
 
     /// `sourceignore.LoadIgnorePatterns`: this directory's file, then each sub-directory's in name order
-    /// (`.git` is not entered). A symlinked file or directory is not in the artifact, so not read.
+    /// (`.git` is not entered, nor a symlinked directory). The file is read as Go's `os.ReadFile` reads it,
+    /// through a symlink, if that stays in the tree.
     private static func load(directory: URL, components: [String], into patterns: inout [IgnorePattern]) {
         let file = directory.appendingPathComponent(".sourceignore")
-        if FileKind.at(file.path) == .regular, let text = try? String(contentsOf: file, encoding: .utf8) {
+        let root = directory.pathComponents.dropLast(components.count)
+        let target = file.resolvingSymlinksInPath().pathComponents
+        if FileKind.at(file.path) == .regular || Array(target.prefix(root.count)) == Array(root),
+            let text = try? String(contentsOf: file, encoding: .utf8)
+        {
             patterns += IgnoreMatcher.patterns(from: text, domain: components)
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted {
