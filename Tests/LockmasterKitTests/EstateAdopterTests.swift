@@ -141,20 +141,6 @@ import Testing
     /// ArtifactGenerator copies from the bootstrap GitRepository. The platform paths are the folders it
     /// copies, and each cluster follows that GitRepository's branch.
     @Test func kustomizationsOfGeneratedArtifactsFollowTheRepositoryTheyAreCopiedFrom() async throws {
-        func sync(_ cluster: String) -> String {
-            """
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata: {name: flux-system, namespace: flux-system}
-            spec: {interval: 1m, url: https://example.com/fleet.git, ref: {branch: main}}
-            ---
-            apiVersion: kustomize.toolkit.fluxcd.io/v1
-            kind: Kustomization
-            metadata: {name: flux-system, namespace: flux-system}
-            spec: {interval: 10m, path: ./clusters/\(cluster), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-
-            """
-        }
         func generated(_ cluster: String, from folder: String) -> String {
             """
             apiVersion: source.extensions.fluxcd.io/v1beta1
@@ -177,9 +163,9 @@ import Testing
         }
         let podinfo = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: podinfo}\n"
         let (directory, report) = try await adopt([
-            "clusters/staging/flux-system/gotk-sync.yaml": sync("staging"),
+            "clusters/staging/flux-system/gotk-sync.yaml": PlatformFixture.gotkSync("staging"),
             "clusters/staging/apps.yaml": generated("staging", from: "apps"),
-            "clusters/production/flux-system/gotk-sync.yaml": sync("production"),
+            "clusters/production/flux-system/gotk-sync.yaml": PlatformFixture.gotkSync("production"),
             "clusters/production/apps.yaml": generated("production", from: "elsewhere"),
             "apps/base/config.yaml": podinfo, "apps/staging/config.yaml": podinfo,
         ])

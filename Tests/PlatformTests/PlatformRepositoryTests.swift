@@ -170,26 +170,13 @@ import Testing
             spec: {interval: 1m, path: ./platform/\(name), prune: true, sourceRef: {kind: GitRepository, name: \(name)}}
             """
         }
-        let entry = { (cluster: String) in
-            """
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata: {name: flux-system, namespace: flux-system}
-            spec: {interval: 1m, url: https://example.com/fleet.git, ref: {branch: main}}
-            ---
-            apiVersion: kustomize.toolkit.fluxcd.io/v1
-            kind: Kustomization
-            metadata: {name: flux-system, namespace: flux-system}
-            spec: {interval: 1m, path: ./clusters/\(cluster), prune: true, sourceRef: {kind: GitRepository, name: flux-system}}
-            """
-        }
         let directory = try TemporaryDirectory()
         try directory.write([
             "clusters/kind/tenants.yaml": tenant("team-a", branch: "main") + "\n---\n"
                 + tenant("team-b", branch: "main"),
             "clusters/mixed/tenants.yaml": tenant("team-a", branch: "main") + "\n---\n"
                 + tenant("team-b", branch: "next"),
-            "clusters/base/flux-system/gotk-sync.yaml": entry("base"),
+            "clusters/base/flux-system/gotk-sync.yaml": PlatformFixture.gotkSync("base"),
         ])
         let repository = PlatformRepository.load(root: directory.url, settings: LockmasterSettings())
         let kind = try #require(repository.environment(named: "kind"))

@@ -108,16 +108,19 @@ public struct PlatformDiffer: Sendable {
             }
             var environments: [EnvironmentDiff] = []
             for name in names {
+                func session(at ref: String?) async throws -> RenderSession {
+                    try await renderer.session(
+                        identified(
+                            RenderRequest(
+                                repository: root, environment: name, ref: ref, allowRemote: request.allowRemote,
+                                unconfined: request.unconfined), by: baseRef),
+                        cache: cache, trees: trees, deferLeaves: !buildAll)
+                }
                 // An environment that did not exist at the base has only additions.
                 var old: RenderSession?
                 if let baseRef {
                     do {
-                        old = try await renderer.session(
-                            identified(
-                                RenderRequest(
-                                    repository: root, environment: name, ref: baseRef, allowRemote: request.allowRemote,
-                                    unconfined: request.unconfined), by: baseRef),
-                            cache: cache, trees: trees, deferLeaves: !buildAll)
+                        old = try await session(at: baseRef)
                     } catch RepositoryStateError.unknownEnvironment {
                         old = nil
                     }
@@ -134,12 +137,7 @@ public struct PlatformDiffer: Sendable {
                 }
                 let new: RenderSession
                 do {
-                    new = try await renderer.session(
-                        identified(
-                            RenderRequest(
-                                repository: root, environment: name, ref: head, allowRemote: request.allowRemote,
-                                unconfined: request.unconfined), by: baseRef),
-                        cache: cache, trees: trees, deferLeaves: !buildAll)
+                    new = try await session(at: head)
                 } catch RepositoryStateError.unknownEnvironment where old != nil {
                     // The change leaves no environment here. Deleted, Flux there finds no path (`kustomization
                     // path not found`, FLUX.md §5.4), stops applying this repository and prunes nothing, so
