@@ -97,8 +97,6 @@ struct BuildContent: Sendable {
             }
             guard let variable = line.range(of: "${") else { continue }
             let before = line[..<variable.lowerBound]
-            // A variable in a value continued from an earlier line may be any key's, a kind's too.
-            if !before.contains(":") { typesUnknown = true }
             // A variable in a kind or apiVersion: at any indentation, since a whole document may be indented.
             if before.contains("apiVersion") || before.contains("kind") { typesUnknown = true }
             guard before.range(of: "name", options: .caseInsensitive) != nil else { continue }
