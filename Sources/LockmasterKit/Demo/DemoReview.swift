@@ -1,5 +1,6 @@
 import Foundation
 import GitKit
+import Manifests
 import Platform
 
 /// The review chapters: a risky change's dangers and lane, and a deleted tag caught by the downgrade guard.
@@ -91,6 +92,35 @@ extension DemoRunner {
         try await git.restore(["platform/services/keda-values.yaml"], in: repository)
         try await git.switchBranch("main", in: repository)
         try await git.deleteBranch("OPS-127-values", in: repository)
+    }
+
+    /// A `.sourceignore` that hides keda.yaml: source-controller leaves the file out of the artifact, so
+    /// Flux stops applying KEDA and prunes it. diff shows that; the merge guard names the file. Removed after.
+    func hiddenFiles(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void) async throws {
+        emit(
+            .step(
+                "A .sourceignore that hides a file: diff shows what Flux stops applying, and the merge guard names it"))
+        let ignore = repository.appendingPathComponent("platform/services/.sourceignore")
+        try Data("keda.yaml\n".utf8).write(to: ignore)
+        defer { try? FileManager.default.removeItem(at: ignore) }
+        emit(.command("echo keda.yaml > platform/services/.sourceignore"))
+        emit(.command("lockmaster diff HEAD --env development --repo \(repository.path)"))
+        let report = try await PlatformDiffer(git: git).run(
+            DiffRequest(
+                repository: repository, sides: .git(base: "HEAD", head: nil), environment: "development",
+                unconfined: DemoRunner.unconfined))
+        let compared = report.environments.contains { !$0.kustomizations.isEmpty }
+        let services: [ServiceChange] = report.environments.flatMap(\.services)
+        let removed = services.contains { (service: ServiceChange) -> Bool in
+            service.change == .removed && service.kind == "HelmRelease" && service.name == "keda/keda"
+        }
+        guard !compared || removed else { throw DemoError.unexpected("the diff did not show KEDA left out") }
+        emit(.output(DiffFormatter.text(Self.servicesOnly(report))))
+        let findings = try await check(repository, git: git, target: nil, emit: emit)
+        guard findings.findings.contains(where: { $0.rule == .sourceIgnoreChanged }) else {
+            throw DemoError.unexpected("the merge guard did not name the .sourceignore")
+        }
+        emit(.command("rm platform/services/.sourceignore"))
     }
 
     /// 0.1.1, which production was pinned to, is deleted from the artifact repository: staging's range

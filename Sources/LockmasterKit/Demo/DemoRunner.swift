@@ -208,6 +208,7 @@ public struct DemoRunner: Sendable {
         try await release(repository, key: key, git: git, emit: emit)
         try await review(repository, git: git, emit: emit)
         try await values(repository, git: git, emit: emit)
+        try await hiddenFiles(repository, git: git, emit: emit)
         try await production(repository, base: base, git: git, emit: emit)
         try await deletedTag(repository, artifacts: artifacts, emit: emit)
         try await refusedCommit(repository, git: git, emit: emit)
