@@ -1,5 +1,6 @@
 import Foundation
 import LockmasterKit
+import Platform
 import Support
 import TestSupport
 import Testing
@@ -433,6 +434,57 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first?.severity == .warning)
         #expect(found.first?.location == SourceLocation(path: "platform/services/keda.yaml", line: 25, column: 16))
+    }
+
+    /// check.rules and check.exclude in the base's lockmaster.yaml tune a rule for the estate; the change's
+    /// own lockmaster.yaml does not.
+    @Test func theBasesSettingsTuneTheRules() async throws {
+        let removed = { (repository: TemporaryDirectory) in
+            try repository.replace(
+                "platform/services/keda.yaml", "helm.toolkit.fluxcd.io/v2\n", "helm.toolkit.fluxcd.io/v2beta1\n")
+        }
+        func tuned(_ check: String, onTheBranch: Bool = false) async throws -> CheckReport {
+            let repository = try await repository()
+            let settings = try repository.read("lockmaster.yaml")
+            try repository.write("lockmaster.yaml", settings + check)
+            if !onTheBranch { try await TestGit.commitAll(in: repository.url, message: "tune check") }
+            try removed(repository)
+            return try await self.check(repository)
+        }
+        let error = try await tuned("check: {rules: {deprecated-api: error}}\n")
+        #expect(error.findings.filter { $0.rule == .deprecatedAPI }.map(\.severity) == [.error])
+        #expect(
+            error.rules.first { $0.rule == .deprecatedAPI }
+                == RuleState(rule: .deprecatedAPI, severity: "error", source: "lockmaster.yaml"))
+        #expect(
+            error.rules.first { $0.rule == .symlink } == RuleState(rule: .symlink, severity: "error", source: "default")
+        )
+        let off = try await tuned("check: {rules: {deprecated-api: \"off\"}}\n")
+        #expect(!off.findings.contains { $0.rule == .deprecatedAPI })
+        #expect(
+            off.notes.contains(
+                "1 finding of [deprecated-api] not reported: the rule is off (check.rules in lockmaster.yaml)"),
+            "\(off.notes)")
+        let excluded = try await tuned("check: {exclude: {deprecated-api: [platform/services/**]}}\n")
+        #expect(!excluded.findings.contains { $0.rule == .deprecatedAPI })
+        let reincluded = try await tuned(
+            "check: {exclude: {deprecated-api: [platform/**, \"!platform/services/keda.yaml\"]}}\n")
+        #expect(reincluded.findings.contains { $0.rule == .deprecatedAPI })
+        // Written by the change itself: not applied (and settings-changed says so).
+        let branch = try await tuned("check: {rules: {deprecated-api: \"off\"}}\n", onTheBranch: true)
+        #expect(branch.findings.contains { $0.rule == .deprecatedAPI })
+    }
+
+    /// lockmaster.yaml's schema names every rule under check.rules and check.exclude, and no other.
+    @Test func theSettingsSchemaNamesEveryRule() throws {
+        let schema = try #require(
+            try JSONSerialization.jsonObject(with: Data(SettingsSchema.json.utf8)) as? [String: Any])
+        let check = (schema["properties"] as? [String: Any])?["check"] as? [String: Any]
+        for field in ["rules", "exclude"] {
+            let properties = ((check?["properties"] as? [String: Any])?[field] as? [String: Any])?["properties"]
+            let named = Set(((properties as? [String: Any]) ?? [:]).keys)
+            #expect(named == Set(CheckRule.allCases.map(\.rawValue)), "check.\(field)")
+        }
     }
 
     @Test func deprecatedAPIs() async throws {

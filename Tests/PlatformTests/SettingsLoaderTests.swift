@@ -36,6 +36,25 @@ import Testing
         #expect(settings.sandbox.hooks.destroy == ["terraform destroy"])
     }
 
+    /// check.rules and check.exclude: rule ids are keys of their own, so a typo gets the nearest id, and a
+    /// severity is off, warning or error.
+    @Test func checkRulesAreReadAndTyposNamed() throws {
+        let settings = try SettingsLoader.parse(
+            "check:\n  rules: {staging-patch-range: \"off\", unpinned-chart: error}\n  exclude: {deprecated-api: [legacy/**]}\n",
+            path: "lockmaster.yaml")
+        #expect(settings.check.rules == ["staging-patch-range": "off", "unpinned-chart": "error"])
+        #expect(settings.check.exclude == ["deprecated-api": ["legacy/**"]])
+        #expect(throws: SettingsError.self) {
+            try SettingsLoader.parse("check: {rules: {staging-patch-rang: \"off\"}}\n", path: "lockmaster.yaml")
+        }
+        do {
+            _ = try SettingsLoader.parse("check: {rules: {symlink: loud}}\n", path: "lockmaster.yaml")
+            Issue.record("a severity outside off, warning and error was taken")
+        } catch {
+            #expect(error.description.contains("check.rules.symlink"), "\(error)")
+        }
+    }
+
     @Test func typosGetTheNearestKeyAndEveryProblemIsReported() {
         #expect {
             try SettingsLoader.parse(

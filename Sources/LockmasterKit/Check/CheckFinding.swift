@@ -62,11 +62,13 @@ public struct CheckReport: Sendable, Codable, Equatable {
     /// Where the settings came from (the base's lockmaster.yaml), and how builds were confined, in words.
     public var settings: String?
     public var builds: String?
+    /// Every rule, with the severity it applied at and whether lockmaster.yaml set it.
+    public var rules: [RuleState] = []
     public var errors: Int { findings.filter { $0.severity == .error }.count }
     public var warnings: Int { findings.filter { $0.severity == .warning }.count }
 
     enum CodingKeys: String, CodingKey {
-        case base, baseRef, branch, branchSource, findings, silenced, notes, settings, builds, errors, warnings
+        case base, baseRef, branch, branchSource, findings, silenced, notes, settings, builds, rules, errors, warnings
     }
 
     public init(base: String?, findings: [CheckFinding], silenced: [CheckFinding]) {
@@ -86,6 +88,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
         notes = try container.decodeIfPresent([String].self, forKey: .notes) ?? []
         settings = try container.decodeIfPresent(String.self, forKey: .settings)
         builds = try container.decodeIfPresent(String.self, forKey: .builds)
+        rules = try container.decodeIfPresent([RuleState].self, forKey: .rules) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -99,6 +102,7 @@ public struct CheckReport: Sendable, Codable, Equatable {
         try container.encode(notes, forKey: .notes)
         try container.encodeIfPresent(settings, forKey: .settings)
         try container.encodeIfPresent(builds, forKey: .builds)
+        try container.encode(rules, forKey: .rules)
         try container.encode(errors, forKey: .errors)
         try container.encode(warnings, forKey: .warnings)
     }

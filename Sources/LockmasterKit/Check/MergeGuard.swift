@@ -134,6 +134,11 @@ public struct MergeGuard: Sendable {
         var findings: [CheckFinding] = []
         for rule in CheckRules.all { findings += rule.check(input, notes: &notes) }
         notes += renderNotes
+        // The base's settings decide which rules report, and how loudly.
+        let tuning = RuleTuning(settings: trusted.settings.check)
+        let tuned = tuning.apply(findings)
+        findings = tuned.findings
+        notes += tuned.notes
         let settingsChanges = findings.filter { $0.rule == SettingsChangedRule.id }
         findings.removeAll { $0.rule == SettingsChangedRule.id }
 
@@ -150,6 +155,7 @@ public struct MergeGuard: Sendable {
             kept = settingsChanges + kept
         }
         var report = CheckReport(base: base, findings: kept, silenced: silenced)
+        report.rules = tuning.states
         report.baseRef = baseRef
         report.branch = branch.name
         report.branchSource = branch.source

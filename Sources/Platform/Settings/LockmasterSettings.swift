@@ -24,6 +24,17 @@ public struct LockmasterSettings: Sendable, Equatable, Codable {
     public var fluxVersion: [String: String] = [:]
     public var sandbox = Sandbox()
     public var signing = Signing()
+    public var check = Check()
+
+    /// How the merge guard's rules apply to this estate (read from the base).
+    public struct Check: Sendable, Equatable, Codable {
+        /// Rule id → `off`, `warning` or `error`.
+        public var rules: [String: String] = [:]
+        /// Rule id → gitignore-style paths where its findings are not reported.
+        public var exclude: [String: [String]] = [:]
+
+        public init() {}
+    }
 
     /// cosign-compatible signing of published artifacts, and the keys promotion trusts.
     public struct Signing: Sendable, Equatable, Codable {

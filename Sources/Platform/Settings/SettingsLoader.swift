@@ -100,6 +100,16 @@ extension LockmasterSettings {
                     default: break
                     }
                 }
+            case "check":
+                for field in value.pairs ?? [] {
+                    for pair in field.value.pairs ?? [] {
+                        guard let rule = pair.key.string else { continue }
+                        if field.key.string == "rules", let severity = pair.value.string {
+                            check.rules[rule] = severity
+                        }
+                        if field.key.string == "exclude" { check.exclude[rule] = Self.strings(pair.value) }
+                    }
+                }
             case "signing":
                 for field in value.pairs ?? [] {
                     switch field.key.string {

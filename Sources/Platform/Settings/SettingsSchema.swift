@@ -77,6 +77,65 @@ public enum SettingsSchema {
                 }
               }
             },
+            "check": {
+              "description": "How the merge guard's rules apply to this estate. check reads it from the base, never from the change.",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "rules": {
+                  "description": "By rule id (check --help lists them): off, warning or error. off reports nothing; warning or error sets the severity of every finding of the rule.",
+                  "type": "object", "additionalProperties": false, "default": {}, "examples": [{"staging-patch-range": "off", "unpinned-chart": "error"}],
+                  "properties": {
+                    "sync-file-changed": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "sandbox-in-main": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "development-tracks-main": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "staging-patch-range": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "production-pinned": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "dangling-source-ref": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "dangling-depends-on": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "depends-on-cycle": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "duplicate-object": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "build-failed": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "not-rendered": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "unpinned-chart": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "deprecated-api": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "parse-error": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "symlink": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "unverified-source": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "sandbox-expired": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "settings-changed": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "environment-removed": {"type": "string", "pattern": "^(off|warning|error)$"},
+                    "source-ignore-changed": {"type": "string", "pattern": "^(off|warning|error)$"}
+                  }
+                },
+                "exclude": {
+                  "description": "gitignore-style paths, by rule id, where that rule's findings are not reported.",
+                  "type": "object", "additionalProperties": false, "default": {}, "examples": [{"deprecated-api": ["legacy/**"]}],
+                  "properties": {
+                    "sync-file-changed": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "sandbox-in-main": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "development-tracks-main": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "staging-patch-range": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "production-pinned": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "dangling-source-ref": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "dangling-depends-on": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "depends-on-cycle": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "duplicate-object": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "build-failed": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "not-rendered": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "unpinned-chart": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "deprecated-api": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "parse-error": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "symlink": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "unverified-source": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "sandbox-expired": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "settings-changed": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "environment-removed": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                    "source-ignore-changed": {"type": "array", "items": {"type": "string", "minLength": 1}}
+                  }
+                }
+              }
+            },
             "sandbox": {
               "description": "How sandboxes are made and destroyed.",
               "type": "object",

@@ -17,8 +17,10 @@ extension Lockmaster {
                 \(CheckRules.help.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
 
                 A comment '# lockmaster:ignore=rule-id' on the finding's line, or anywhere in its YAML \
-                document, silences it; silenced findings are listed. Exit status: 1 on any error, and on \
-                warnings with --strict; 0 otherwise.
+                document, silences it; silenced findings are listed. For the whole estate, the base's \
+                lockmaster.yaml tunes a rule: check.rules sets it off, warning or error, and check.exclude \
+                lists paths (gitignore-style) where it reports nothing; -o json lists every rule with the \
+                severity it ran at. Exit status: 1 on any error, and on warnings with --strict; 0 otherwise.
 
                 Examples:
                   lockmaster check
