@@ -35,6 +35,12 @@ import Testing
                 && settings.environments == ["cluster"])
         // Sandboxes copy the environment that tracks the branch of record, whatever its name.
         #expect(settings.sandbox.from == "cluster")
+        // The guide's staging and production rules, for roles this estate does not have, are off, saying why.
+        #expect(settings.check.rules == ["production-pinned": "off", "staging-patch-range": "off"])
+        #expect(
+            written.contains(
+                "    # check.rules.staging-patch-range: off, since no environment tracks a semver range after cluster; remove this line when one does\n    staging-patch-range: \"off\"\n"
+            ))
         #expect(
             written.contains(
                 "# sandbox.from: cluster tracks main, so a sandbox is a copy of it\nsandbox:\n  from: \"cluster\"\n"))
@@ -84,8 +90,9 @@ import Testing
         let (directory, report) = try await adopt(files)
         #expect(report.clustersDir == "clusters" && report.platformPaths == ["platform"], "\(report)")
         #expect(report.environments.compactMap(\.role) == ["development", "staging", "production"])
-        // Named development already: nothing to write.
+        // Named development already: nothing to write; every role is filled, so every rule applies.
         #expect(try SettingsLoader.load(repositoryRoot: directory.url).sandbox.from == "development")
+        #expect(try SettingsLoader.load(repositoryRoot: directory.url).check.rules.isEmpty)
     }
 
     /// Before bootstrap: the directory whose Kustomizations use the GitRepository bootstrap will write

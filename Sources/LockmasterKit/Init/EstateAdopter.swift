@@ -130,6 +130,15 @@ public struct EstateAdopter: Sendable {
                 ? "environments: none tracks \(branch.name), so no promotion order is set; list development, staging and production once they exist"
                 : "environments, in promotion order (tracks \(branch.name), tracks a range, pinned): "
                     + order.joined(separator: ", "))
+        // The guide's model rules for roles this estate does not have are turned off, each saying why.
+        for (role, rule, follows) in [
+            (1, CheckRule.stagingPatchRange, "tracks a semver range after \(order.first ?? "the branch of record")"),
+            (2, CheckRule.productionPinned, "is pinned after one that tracks a range"),
+        ] where order.count <= role {
+            settings.check.rules[rule.rawValue] = "off"
+            reasons.append(
+                "check.rules.\(rule.rawValue): off, since no environment \(follows); remove this line when one does")
+        }
         // Sandboxes are copies of the environment that tracks the branch of record.
         if let first = order.first, first != LockmasterSettings.Sandbox().from,
             adopted.first(where: { $0.name == first })?.classification.kind == .tracksBranch
@@ -332,6 +341,12 @@ public struct EstateAdopter: Sendable {
             text += reason("sandbox.from") + "sandbox:\n  from: \(YAMLNode.jsonString(settings.sandbox.from))\n"
         }
         if let artifact = settings.artifact { text += "artifact: \(YAMLNode.jsonString(artifact))\n" }
+        if !settings.check.rules.isEmpty {
+            text += "check:\n  rules:\n"
+            for (rule, severity) in settings.check.rules.sorted(by: { $0.key < $1.key }) {
+                text += "    " + reason("check.rules.\(rule)") + "    \(rule): \(YAMLNode.jsonString(severity))\n"
+            }
+        }
         return text
     }
 }
