@@ -13,7 +13,7 @@ public struct PlatformRepository: Sendable {
     /// Symlinks under the clusters directory, not followed (Flux's artifact holds none).
     public var symlinks: [String] = []
     /// Directories under the clusters directory that are not environments: nothing syncs them and
-    /// they hold no Flux Kustomization.
+    /// they hold no Flux Kustomization, or another environment's Kustomization applies them.
     public var notEnvironments: [String] = []
     /// False when the clusters directory does not exist.
     public var hasClustersDirectory: Bool

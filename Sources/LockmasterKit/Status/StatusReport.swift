@@ -10,7 +10,8 @@ public struct StatusReport: Sendable, Codable, Equatable {
     public var clustersDir: String
     public var environments: [Environment]
     /// Directories under the clusters directory that are not environments: nothing syncs them and they
-    /// hold no Flux Kustomization (shared variables, lists of repositories).
+    /// hold no Flux Kustomization (shared variables, lists of repositories), or another environment's
+    /// Kustomization applies them (a hub's spoke path, a cluster's apps).
     public var notEnvironments: [String] = []
     /// The branch of record, and where it came from (`lockmaster.yaml`, `origin/HEAD`, an existing
     /// `main` or `master`); set when git was asked (not with `--offline`'s plain read).

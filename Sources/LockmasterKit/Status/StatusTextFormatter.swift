@@ -135,7 +135,7 @@ public enum StatusTextFormatter {
             lines.append("")
             lines.append(
                 StyledText(
-                    "not environments (nothing syncs them and they hold no Flux Kustomization): "
+                    "not environments (no sync of their own: nothing syncs them, or another environment's Kustomization applies them): "
                         + report.notEnvironments.joined(separator: ", ")))
         }
         return StyledText.joined(lines) + "\n"
