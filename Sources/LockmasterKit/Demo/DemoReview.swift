@@ -75,12 +75,7 @@ extension DemoRunner {
         try await commit(repository, git: git, emit: emit, "KEDA values from a ConfigMap")
         emit(.command("sed -i 's/replicaCount: 1/replicaCount: 2/' platform/services/keda-values.yaml"))
         try writeValues(replicas: 2)
-        emit(.command("lockmaster diff HEAD --env development --repo \(repository.path)"))
-        let report = try await PlatformDiffer(git: git).run(
-            DiffRequest(
-                repository: repository, sides: .git(base: "HEAD", head: nil), environment: "development",
-                unconfined: DemoRunner.unconfined))
-        let compared = report.environments.contains { !$0.kustomizations.isEmpty }
+        let (report, compared) = try await workTreeDiff(repository, git: git, emit: emit)
         guard !compared || report.environments.contains(where: { !$0.values.isEmpty }) else {
             throw DemoError.unexpected("the diff did not show KEDA's values")
         }
@@ -104,12 +99,7 @@ extension DemoRunner {
         try Data("keda.yaml\n".utf8).write(to: ignore)
         defer { try? FileManager.default.removeItem(at: ignore) }
         emit(.command("echo keda.yaml > platform/services/.sourceignore"))
-        emit(.command("lockmaster diff HEAD --env development --repo \(repository.path)"))
-        let report = try await PlatformDiffer(git: git).run(
-            DiffRequest(
-                repository: repository, sides: .git(base: "HEAD", head: nil), environment: "development",
-                unconfined: DemoRunner.unconfined))
-        let compared = report.environments.contains { !$0.kustomizations.isEmpty }
+        let (report, compared) = try await workTreeDiff(repository, git: git, emit: emit)
         let services: [ServiceChange] = report.environments.flatMap(\.services)
         let removed = services.contains { (service: ServiceChange) -> Bool in
             service.change == .removed && service.kind == "HelmRelease" && service.name == "keda/keda"
@@ -121,6 +111,19 @@ extension DemoRunner {
             throw DemoError.unexpected("the merge guard did not name the .sourceignore")
         }
         emit(.command("rm platform/services/.sourceignore"))
+    }
+
+    /// `lockmaster diff HEAD --env development`: the work tree's change, and whether anything was compared
+    /// (without kubectl nothing is, and the story goes on).
+    private func workTreeDiff(_ repository: URL, git: any GitClient, emit: @Sendable (DemoEvent) -> Void)
+        async throws -> (DiffReport, compared: Bool)
+    {
+        emit(.command("lockmaster diff HEAD --env development --repo \(repository.path)"))
+        let report = try await PlatformDiffer(git: git).run(
+            DiffRequest(
+                repository: repository, sides: .git(base: "HEAD", head: nil), environment: "development",
+                unconfined: DemoRunner.unconfined))
+        return (report, report.environments.contains { !$0.kustomizations.isEmpty })
     }
 
     /// 0.1.1, which production was pinned to, is deleted from the artifact repository: staging's range
